@@ -1,0 +1,20 @@
+# Writes OUTPUT, a C++ file holding every schema/*.sql given in SOURCES, so the server binary
+# carries its own migrations (no path to a schema folder to get wrong in production).
+# Run as: cmake -DOUTPUT=... -DSOURCES="a.sql;b.sql" -P embed_migrations.cmake
+set(text "// Generated from schema/*.sql by cmake/embed_migrations.cmake: do not edit.\n")
+string(APPEND text "#include \"server/storage/migrations.hpp\"\n\nnamespace sharedstore {\n\n")
+string(APPEND text "const std::vector<migration_source>& embedded_migrations() {\n")
+string(APPEND text "    static const std::vector<migration_source> sources = {\n")
+foreach(file IN LISTS SOURCES)
+  get_filename_component(name "${file}" NAME)
+  file(READ "${file}" sql)
+  string(FIND "${sql}" ")sqlembed\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${name} contains the raw-string delimiter )sqlembed\"")
+  endif()
+  string(APPEND text "        {\"${name}\", R\"sqlembed(${sql})sqlembed\"},\n")
+endforeach()
+string(APPEND text "    };\n    return sources;\n}\n\n}  // namespace sharedstore\n")
+file(WRITE "${OUTPUT}.tmp" "${text}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUTPUT}.tmp")

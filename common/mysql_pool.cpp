@@ -1,0 +1,237 @@
+#include "common/mysql_pool.hpp"
+
+#include "common/dependency_error.hpp"
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+
+void mysql_driver_init() { sql::mysql::get_mysql_driver_instance(); }
+
+struct mysql_pool::worker_state {
+    std::thread thread;
+    std::unique_ptr<sql::Connection> connection;
+    std::chrono::steady_clock::time_point last_used{};
+};
+
+namespace {
+
+// Client error codes that mean the connection itself is gone or unusable (CR_* in errmsg.h).
+bool is_connection_error(const sql::SQLException& e) {
+    switch (e.getErrorCode()) {
+    case 2002:  // CR_CONNECTION_ERROR
+    case 2003:  // CR_CONN_HOST_ERROR
+    case 2006:  // CR_SERVER_GONE_ERROR
+    case 2013:  // CR_SERVER_LOST
+    case 2055:  // CR_SERVER_LOST_EXTENDED
+    case 1927:  // ER_CONNECTION_KILLED (MariaDB)
+    case 1053:  // ER_SERVER_SHUTDOWN
+        return true;
+    default:
+        break;
+    }
+    const std::string state = e.getSQLStateCStr();
+    return state.rfind("08", 0) == 0;
+}
+
+constexpr auto idle_ping_after = std::chrono::seconds(1);
+
+}  // namespace
+
+mysql_pool::mysql_pool(mysql_config config, logger& log) : config_(std::move(config)), log_(log) {
+    if (config_.pool_size < 1) config_.pool_size = 1;
+    workers_.reserve(config_.pool_size);
+    for (int i = 0; i < config_.pool_size; ++i) {
+        auto state = std::make_unique<worker_state>();
+        auto* raw = state.get();
+        workers_.push_back(std::move(state));
+        raw->thread = std::thread([this, raw] { worker_loop(*raw); });
+    }
+}
+
+mysql_pool::~mysql_pool() { stop(); }
+
+void mysql_pool::stop() {
+    std::deque<job> abandoned;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        stopping_ = true;
+        abandoned.swap(queue_);
+    }
+    wake_.notify_all();
+    for (auto& j : abandoned) j.done(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: pool stopped")));
+    for (auto& w : workers_)
+        if (w->thread.joinable()) w->thread.join();
+}
+
+mysql_pool_stats mysql_pool::stats() const {
+    std::lock_guard lock(mutex_);
+    return {config_.pool_size, open_, busy_, static_cast<int>(queue_.size()), reconnects_, rejected_};
+}
+
+asio::awaitable<void> mysql_pool::execute(std::function<void(sql::Connection&)> work, bool in_transaction) {
+    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(
+        [this, work = std::move(work), in_transaction](auto handler) mutable {
+            auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
+            auto handler_executor = asio::get_associated_executor(*shared_handler);
+            job j;
+            j.work = std::move(work);
+            j.in_transaction = in_transaction;
+            j.done = [shared_handler, handler_executor](std::exception_ptr error) {
+                // Resume the coroutine on its own executor, not on the database worker.
+                asio::dispatch(handler_executor, [shared_handler, error]() mutable { std::move(*shared_handler)(error); });
+            };
+            enqueue(std::move(j));
+        },
+        asio::use_awaitable);
+}
+
+void mysql_pool::enqueue(job j) {
+    j.enqueued = std::chrono::steady_clock::now();
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_ && static_cast<int>(queue_.size()) < config_.queue_limit) {
+            queue_.push_back(std::move(j));
+            wake_.notify_one();
+            return;
+        }
+        ++rejected_;
+    }
+    j.done(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: too many queued queries")));
+}
+
+void mysql_pool::worker_loop(worker_state& state) {
+    for (;;) {
+        job j;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (stopping_) break;
+            j = std::move(queue_.front());
+            queue_.pop_front();
+            ++busy_;
+        }
+        run_job(state, j);
+        std::lock_guard lock(mutex_);
+        --busy_;
+    }
+    if (state.connection) {
+        state.connection.reset();
+        std::lock_guard lock(mutex_);
+        --open_;
+    }
+}
+
+std::unique_ptr<sql::Connection> mysql_connect(const mysql_config& config_) {
+    sql::ConnectOptionsMap options;
+    options["hostName"] = sql::SQLString("tcp://" + config_.host + ":" + std::to_string(config_.port));
+    options["userName"] = sql::SQLString(config_.user);
+    options["password"] = sql::SQLString(config_.password);
+    options["schema"] = sql::SQLString(config_.database);
+    // Connector/C++ wants whole seconds; a coroutine cannot interrupt a blocking call, so these
+    // timeouts are what bounds a hung server.
+    auto seconds = [](std::chrono::milliseconds ms) { return static_cast<int>(std::max<long long>(1, (ms.count() + 999) / 1000)); };
+    options["OPT_CONNECT_TIMEOUT"] = seconds(config_.connect_timeout);
+    options["OPT_READ_TIMEOUT"] = seconds(config_.read_timeout);
+    options["OPT_WRITE_TIMEOUT"] = seconds(config_.write_timeout);
+    options["OPT_RECONNECT"] = false;  // a silent reconnect would lose session state mid-transaction
+    options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    std::unique_ptr<sql::Connection> connection(sql::mysql::get_mysql_driver_instance()->connect(options));
+    // Times are stored and compared in UTC; the API converts to the store's zone.
+    std::unique_ptr<sql::Statement> st(connection->createStatement());
+    st->execute("SET time_zone = '+00:00'");
+    return connection;
+}
+
+void mysql_pool::run_job(worker_state& state, job& j) {
+    const auto now = std::chrono::steady_clock::now();
+    auto refuse = [&](const std::string& why) {
+        {
+            std::lock_guard lock(mutex_);
+            ++rejected_;
+        }
+        j.done(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: " + why)));
+    };
+    if (now - j.enqueued > config_.queue_timeout) {
+        refuse("waited too long for a connection");
+        return;
+    }
+    auto drop_connection = [&] {
+        if (!state.connection) return;
+        try {
+            state.connection->close();
+        } catch (...) {
+        }
+        state.connection.reset();
+        std::lock_guard lock(mutex_);
+        --open_;
+    };
+    // A connection idle for a while may have been closed by the server (restart, wait_timeout).
+    if (state.connection && now - state.last_used > idle_ping_after) {
+        bool valid = false;
+        try {
+            valid = state.connection->isValid();
+        } catch (...) {
+        }
+        if (!valid) drop_connection();
+    }
+    if (!state.connection) {
+        try {
+            state.connection = mysql_connect(config_);
+            std::lock_guard lock(mutex_);
+            ++open_;
+            ++reconnects_;
+        } catch (const sql::SQLException& e) {
+            log_.warn("mysql_connect_failed", {{"error_code", e.getErrorCode()}, {"error", e.what()}});
+            refuse("cannot connect");
+            return;
+        }
+    }
+    state.last_used = now;
+    sql::Connection& connection = *state.connection;
+    std::exception_ptr error;
+    try {
+        if (j.in_transaction) {
+            connection.setAutoCommit(false);
+            try {
+                j.work(connection);
+                connection.commit();
+            } catch (...) {
+                try {
+                    connection.rollback();
+                } catch (...) {
+                }
+                connection.setAutoCommit(true);
+                throw;
+            }
+            connection.setAutoCommit(true);
+        } else {
+            j.work(connection);
+        }
+    } catch (const sql::SQLException& e) {
+        if (is_connection_error(e)) {
+            log_.warn("mysql_connection_lost", {{"error_code", e.getErrorCode()}, {"error", e.what()}});
+            drop_connection();
+            error = std::make_exception_ptr(dependency_unavailable("mysql", "mysql: connection lost"));
+        } else {
+            error = std::current_exception();
+        }
+    } catch (...) {
+        error = std::current_exception();
+    }
+    state.last_used = std::chrono::steady_clock::now();
+    j.done(error);
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,125 @@
+#pragma once
+// MariaDB/MySQL through Connector/C++ (a blocking API) on a bounded pool of worker threads, each
+// owning one connection. Coroutines `co_await pool.run(fn)`: fn runs on a worker with that
+// worker's connection, never on an io_context thread. Connections open lazily, are pinged after
+// idling, and are reopened after a connection-level error; such errors and a saturated queue throw
+// dependency_unavailable("mysql"). Other SQL errors propagate as sql::SQLException.
+#include "common/log.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace sql {
+class Connection;
+}
+
+namespace sharedstore {
+
+struct mysql_config {
+    std::string host = "127.0.0.1";
+    int port = 3306;
+    std::string user;
+    std::string password;
+    std::string database;
+    int pool_size = 8;
+    int queue_limit = 1000;
+    std::chrono::milliseconds queue_timeout{5000};
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds read_timeout{10000};
+    std::chrono::milliseconds write_timeout{10000};
+};
+
+struct mysql_pool_stats {
+    int size = 0;         // worker threads = maximum connections
+    int open = 0;         // connections currently open
+    int busy = 0;         // workers running a job
+    int queued = 0;       // jobs waiting for a worker
+    std::uint64_t reconnects = 0;
+    std::uint64_t rejected = 0;  // jobs refused: queue full, queue timeout, or no connection
+};
+
+// Must be called once in main() before any thread starts: Connector/C++'s driver singleton is
+// not thread-safe to create.
+void mysql_driver_init();
+
+// Opens one connection with the configured timeouts, utf8mb4 and UTC session time zone.
+// Throws sql::SQLException. The pool uses it; so does `sharedstore migrate`.
+std::unique_ptr<sql::Connection> mysql_connect(const mysql_config& config);
+
+class mysql_pool {
+public:
+    mysql_pool(mysql_config config, logger& log);
+    ~mysql_pool();
+    mysql_pool(const mysql_pool&) = delete;
+    mysql_pool& operator=(const mysql_pool&) = delete;
+
+    // Finishes queued jobs' refusals, joins the workers and closes connections.
+    void stop();
+
+    template <class Fn>
+    auto run(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, sql::Connection&>> {
+        using result_t = std::invoke_result_t<Fn&, sql::Connection&>;
+        if constexpr (std::is_void_v<result_t>) {
+            co_await execute(std::function<void(sql::Connection&)>(std::move(fn)), false);
+        } else {
+            auto slot = std::make_shared<std::optional<result_t>>();
+            co_await execute([fn = std::move(fn), slot](sql::Connection& c) mutable { slot->emplace(fn(c)); }, false);
+            co_return std::move(**slot);
+        }
+    }
+
+    // Like run(), inside one transaction: committed when fn returns, rolled back when it throws.
+    template <class Fn>
+    auto transaction(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, sql::Connection&>> {
+        using result_t = std::invoke_result_t<Fn&, sql::Connection&>;
+        if constexpr (std::is_void_v<result_t>) {
+            co_await execute(std::function<void(sql::Connection&)>(std::move(fn)), true);
+        } else {
+            auto slot = std::make_shared<std::optional<result_t>>();
+            co_await execute([fn = std::move(fn), slot](sql::Connection& c) mutable { slot->emplace(fn(c)); }, true);
+            co_return std::move(**slot);
+        }
+    }
+
+    mysql_pool_stats stats() const;
+
+private:
+    struct job {
+        std::function<void(sql::Connection&)> work;
+        std::function<void(std::exception_ptr)> done;
+        bool in_transaction = false;
+        std::chrono::steady_clock::time_point enqueued;
+    };
+    struct worker_state;
+
+    boost::asio::awaitable<void> execute(std::function<void(sql::Connection&)> work, bool in_transaction);
+    void enqueue(job j);
+    void worker_loop(worker_state& state);
+    void run_job(worker_state& state, job& j);
+
+    mysql_config config_;
+    logger& log_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<job> queue_;
+    bool stopping_ = false;
+    int busy_ = 0;
+    int open_ = 0;
+    std::uint64_t reconnects_ = 0;
+    std::uint64_t rejected_ = 0;
+    std::vector<std::unique_ptr<worker_state>> workers_;
+};
+
+}  // namespace sharedstore

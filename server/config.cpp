@@ -1,0 +1,244 @@
+#include "server/config.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
+
+namespace sharedstore {
+
+namespace json = boost::json;
+
+namespace {
+
+enum class key_kind { text, integer, milliseconds, level };
+
+// One configuration key: where it lives in server_config, its type, its range, and whether a
+// file must give it. The table below is the single list of keys (the docs mirror it).
+struct key_spec {
+    std::string name;
+    key_kind kind;
+    bool required;
+    long long min = 0;
+    long long max = 0;
+    std::function<void(server_config&, long long)> set_integer;
+    std::function<void(server_config&, std::string)> set_text;
+    std::function<std::string(const server_config&)> get;
+};
+
+
+template <class Access>
+key_spec text_key(std::string name, bool required, Access access) {
+    key_spec k{std::move(name), key_kind::text, required, 0, 0, {}, {}, {}};
+    k.set_text = [access](server_config& c, std::string v) { access(c) = std::move(v); };
+    k.get = [access](const server_config& c) { return access(const_cast<server_config&>(c)); };
+    return k;
+}
+
+template <class Access>
+key_spec integer_key(std::string name, bool required, long long min, long long max, Access access) {
+    key_spec k{std::move(name), key_kind::integer, required, min, max, {}, {}, {}};
+    k.set_integer = [access](server_config& c, long long v) { access(c) = static_cast<std::remove_reference_t<decltype(access(c))>>(v); };
+    k.get = [access](const server_config& c) { return std::to_string(access(const_cast<server_config&>(c))); };
+    return k;
+}
+
+template <class Access>
+key_spec ms_key(std::string name, long long min, long long max, Access access) {
+    key_spec k{std::move(name), key_kind::milliseconds, false, min, max, {}, {}, {}};
+    k.set_integer = [access](server_config& c, long long v) { access(c) = std::chrono::milliseconds(v); };
+    k.get = [access](const server_config& c) { return std::to_string(access(const_cast<server_config&>(c)).count()); };
+    return k;
+}
+
+const std::vector<key_spec>& key_table() {
+    static const std::vector<key_spec> keys = [] {
+        constexpr long long hour_ms = 3'600'000;
+        std::vector<key_spec> k;
+        k.push_back(text_key("http.listen_address", false, [](server_config& c) -> std::string& { return c.http.listen_address; }));
+        k.push_back(integer_key("http.port", true, 0, 65535, [](server_config& c) -> int& { return c.http.port; }));
+        k.push_back(integer_key("http.body_limit_bytes", false, 1024, 64LL << 20, [](server_config& c) -> std::size_t& { return c.http.body_limit_bytes; }));
+        k.push_back(integer_key("http.header_limit_bytes", false, 1024, 1 << 20, [](server_config& c) -> std::size_t& { return c.http.header_limit_bytes; }));
+        k.push_back(ms_key("http.header_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.http.header_timeout; }));
+        k.push_back(ms_key("http.body_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.http.body_timeout; }));
+        k.push_back(ms_key("http.keepalive_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.http.keepalive_timeout; }));
+        k.push_back(ms_key("http.write_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.http.write_timeout; }));
+        k.push_back(integer_key("http.max_connections", false, 1, 1'000'000, [](server_config& c) -> int& { return c.http.max_connections; }));
+        k.push_back(integer_key("server.io_threads", false, 1, 256, [](server_config& c) -> int& { return c.io_threads; }));
+        k.push_back(ms_key("server.shutdown_grace_ms", 0, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.shutdown_grace; }));
+        k.push_back(text_key("mysql.host", true, [](server_config& c) -> std::string& { return c.mysql.host; }));
+        k.push_back(integer_key("mysql.port", true, 1, 65535, [](server_config& c) -> int& { return c.mysql.port; }));
+        k.push_back(text_key("mysql.user", true, [](server_config& c) -> std::string& { return c.mysql.user; }));
+        k.push_back(text_key("mysql.password", true, [](server_config& c) -> std::string& { return c.mysql.password; }));
+        k.push_back(text_key("mysql.database", true, [](server_config& c) -> std::string& { return c.mysql.database; }));
+        k.push_back(integer_key("mysql.pool_size", false, 1, 512, [](server_config& c) -> int& { return c.mysql.pool_size; }));
+        k.push_back(integer_key("mysql.queue_limit", false, 1, 1'000'000, [](server_config& c) -> int& { return c.mysql.queue_limit; }));
+        k.push_back(ms_key("mysql.queue_timeout_ms", 1, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.queue_timeout; }));
+        k.push_back(ms_key("mysql.connect_timeout_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.connect_timeout; }));
+        k.push_back(ms_key("mysql.read_timeout_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.read_timeout; }));
+        k.push_back(ms_key("mysql.write_timeout_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.write_timeout; }));
+        k.push_back(text_key("redis.host", true, [](server_config& c) -> std::string& { return c.redis.host; }));
+        k.push_back(integer_key("redis.port", true, 1, 65535, [](server_config& c) -> int& { return c.redis.port; }));
+        k.push_back(text_key("redis.password", false, [](server_config& c) -> std::string& { return c.redis.password; }));
+        k.push_back(integer_key("redis.database", false, 0, 15, [](server_config& c) -> int& { return c.redis.database; }));
+        k.push_back(ms_key("redis.connect_timeout_ms", 10, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.redis.connect_timeout; }));
+        k.push_back(ms_key("redis.command_timeout_ms", 10, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.redis.command_timeout; }));
+        k.push_back(ms_key("redis.reconnect_max_backoff_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.redis.reconnect_max_backoff; }));
+        key_spec level{"log.level", key_kind::level, false, 0, 0, {}, {}, {}};
+        level.set_text = [](server_config& c, std::string v) { parse_log_level(v, c.log_min_level); };
+        level.get = [](const server_config& c) {
+            switch (c.log_min_level) {
+            case log_level::debug: return std::string("debug");
+            case log_level::info: return std::string("info");
+            case log_level::warn: return std::string("warn");
+            case log_level::error: return std::string("error");
+            }
+            return std::string("info");
+        };
+        k.push_back(std::move(level));
+        return k;
+    }();
+    return keys;
+}
+
+[[noreturn]] void fail(const key_spec& key, const std::string& expected, const std::string& got, const std::string& source) {
+    throw config_error("config key " + key.name + ": expected " + expected + ", got " + got + " (" + source + ")");
+}
+
+std::string expectation(const key_spec& key) {
+    switch (key.kind) {
+    case key_kind::text: return "a string";
+    case key_kind::level: return "one of \"debug\", \"info\", \"warn\", \"error\"";
+    case key_kind::integer:
+        return "an integer from " + std::to_string(key.min) + " to " + std::to_string(key.max);
+    case key_kind::milliseconds:
+        return "milliseconds from " + std::to_string(key.min) + " to " + std::to_string(key.max);
+    }
+    return "a value";
+}
+
+void apply_integer(server_config& config, const key_spec& key, long long value, const std::string& got, const std::string& source) {
+    if (value < key.min || value > key.max) fail(key, expectation(key), got, source);
+    key.set_integer(config, value);
+}
+
+void apply_json(server_config& config, const key_spec& key, const json::value& value, const std::string& source) {
+    const std::string got = json::serialize(value);
+    switch (key.kind) {
+    case key_kind::text:
+        if (!value.is_string()) fail(key, expectation(key), got, source);
+        key.set_text(config, std::string(value.as_string()));
+        return;
+    case key_kind::level: {
+        log_level ignored;
+        if (!value.is_string() || !parse_log_level(value.as_string(), ignored)) fail(key, expectation(key), got, source);
+        key.set_text(config, std::string(value.as_string()));
+        return;
+    }
+    case key_kind::integer:
+    case key_kind::milliseconds:
+        if (value.is_int64()) apply_integer(config, key, value.as_int64(), got, source);
+        else if (value.is_uint64() && value.as_uint64() <= static_cast<std::uint64_t>(key.max)) apply_integer(config, key, static_cast<long long>(value.as_uint64()), got, source);
+        else fail(key, expectation(key), got, source);
+        return;
+    }
+}
+
+void apply_text(server_config& config, const key_spec& key, const std::string& text, const std::string& source) {
+    switch (key.kind) {
+    case key_kind::text:
+        key.set_text(config, text);
+        return;
+    case key_kind::level: {
+        log_level ignored;
+        if (!parse_log_level(text, ignored)) fail(key, expectation(key), "\"" + text + "\"", source);
+        key.set_text(config, text);
+        return;
+    }
+    case key_kind::integer:
+    case key_kind::milliseconds: {
+        long long value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+            fail(key, expectation(key), "\"" + text + "\"", source);
+        apply_integer(config, key, value, "\"" + text + "\"", source);
+        return;
+    }
+    }
+}
+
+// Flattens {"a":{"b":1}} into {"a.b": 1}; a section must be an object.
+void flatten(const json::object& object, const std::string& prefix, std::map<std::string, json::value>& out) {
+    for (const auto& [key, value] : object) {
+        std::string name = prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+        if (value.is_object()) flatten(value.as_object(), name, out);
+        else out.emplace(std::move(name), value);
+    }
+}
+
+}  // namespace
+
+environment_lookup process_environment() {
+    return [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        if (!value) return std::nullopt;
+        return std::string(value);
+    };
+}
+
+std::string environment_name_for(const std::string& dotted_key) {
+    std::string out = "SHAREDSTORE_";
+    for (char c : dotted_key) out.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    return out;
+}
+
+server_config parse_config(const std::string& json_text, const environment_lookup& env) {
+    boost::system::error_code ec;
+    json::value root = json::parse(json_text, ec);
+    if (ec) throw config_error("config file is not valid JSON: " + ec.message());
+    if (!root.is_object()) throw config_error("config file must hold a JSON object");
+
+    std::map<std::string, json::value> flat;
+    flatten(root.as_object(), "", flat);
+
+    server_config config;
+    std::set<std::string> known;
+    for (const auto& key : key_table()) {
+        known.insert(key.name);
+        const std::string env_name = environment_name_for(key.name);
+        if (auto overridden = env(env_name)) {
+            apply_text(config, key, *overridden, "from " + env_name);
+        } else if (auto it = flat.find(key.name); it != flat.end()) {
+            apply_json(config, key, it->second, "from the config file");
+        } else if (key.required) {
+            throw config_error("config key " + key.name + " is missing (set it in the file or in " + env_name + ")");
+        }
+    }
+    // A misspelt key would otherwise silently fall back to a default.
+    for (const auto& [name, value] : flat)
+        if (!known.contains(name)) throw config_error("config key " + name + " is unknown");
+    return config;
+}
+
+server_config load_config_file(const std::string& path, const environment_lookup& env) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw config_error("cannot read config file " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), env);
+}
+
+std::optional<std::string> config_value_text(const server_config& config, const std::string& dotted_key) {
+    for (const auto& key : key_table())
+        if (key.name == dotted_key) return key.get(config);
+    return std::nullopt;
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,61 @@
+#pragma once
+// The server's whole configuration: one typed struct, read from a JSON file at start-up and
+// overridden by SHAREDSTORE_* environment variables, then passed down. No globals.
+#include "common/log.hpp"
+#include "common/mysql_pool.hpp"
+#include "common/redis_client.hpp"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace sharedstore {
+
+struct http_config {
+    std::string listen_address = "127.0.0.1";
+    int port = 8080;  // 0: the kernel picks one; the "listening" log line says which
+    std::size_t body_limit_bytes = 1024 * 1024;
+    std::size_t header_limit_bytes = 16 * 1024;
+    std::chrono::milliseconds header_timeout{10000};
+    std::chrono::milliseconds body_timeout{30000};
+    std::chrono::milliseconds keepalive_timeout{60000};
+    std::chrono::milliseconds write_timeout{30000};
+    int max_connections = 10000;
+};
+
+struct server_config {
+    http_config http;
+    int io_threads = 2;
+    std::chrono::milliseconds shutdown_grace{10000};
+    mysql_config mysql;
+    redis_config redis;
+    log_level log_min_level = log_level::info;
+};
+
+// Start-up refuses a bad configuration with one line naming the key.
+class config_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+using environment_lookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// Reads the process environment.
+environment_lookup process_environment();
+
+// Parses the JSON text of a config file, then applies environment overrides. Every key is
+// required in the file unless it has a default (documented in conf/production.example.json).
+server_config parse_config(const std::string& json_text, const environment_lookup& env);
+server_config load_config_file(const std::string& path, const environment_lookup& env);
+
+// The environment variable that overrides a dotted key: "mysql.port" -> SHAREDSTORE_MYSQL_PORT.
+std::string environment_name_for(const std::string& dotted_key);
+
+// The resolved value of one key as text (for scripts: `sharedstore config-get`); secrets included,
+// since scripts need the database password: never log this.
+std::optional<std::string> config_value_text(const server_config& config, const std::string& dotted_key);
+
+}  // namespace sharedstore

@@ -1,0 +1,54 @@
+#include "server/http/api_error.hpp"
+
+#include "common/dependency_error.hpp"
+
+#include <boost/json/parse.hpp>
+
+namespace sharedstore {
+
+boost::json::object error_body(std::string_view code, std::string_view message, std::string_view request_id) {
+    boost::json::object error{{"code", code}, {"message", message}, {"request_id", request_id}};
+    return boost::json::object{{"error", std::move(error)}};
+}
+
+http_response error_response(int status, std::string_view code, std::string_view message, std::string_view request_id) {
+    return http_response::json(status, error_body(code, message, request_id));
+}
+
+http_response response_for_exception(std::exception_ptr error, const http_request& request, logger& log) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const api_error& e) {
+        auto response = error_response(e.status(), e.code(), e.message(), request.request_id);
+        for (const auto& [name, value] : e.headers) response.set_header(name, value);
+        return response;
+    } catch (const dependency_unavailable& e) {
+        log.warn("dependency_unavailable", {{"request_id", request.request_id}, {"dependency", e.dependency()}, {"error", e.what()}});
+        auto response = error_response(503, "dependency_unavailable", e.dependency() + " is unavailable, retry later", request.request_id);
+        response.set_header("Retry-After", "1");
+        return response;
+    } catch (const std::exception& e) {
+        log.error("unhandled_exception", {{"request_id", request.request_id}, {"route", request.route}, {"error", e.what()}});
+    } catch (...) {
+        log.error("unhandled_exception", {{"request_id", request.request_id}, {"route", request.route}, {"error", "non-standard exception"}});
+    }
+    return error_response(500, "internal_error", "internal error", request.request_id);
+}
+
+boost::json::value parse_json_body(const http_request& request) {
+    auto content_type = request.header("content-type");
+    if (!content_type) throw api_error(415, "unsupported_media_type", "Content-Type must be application/json");
+    std::string_view type = *content_type;
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+    if (type != "application/json") throw api_error(415, "unsupported_media_type", "Content-Type must be application/json");
+
+    boost::json::parse_options options;
+    options.max_depth = 32;
+    boost::system::error_code ec;
+    auto value = boost::json::parse(request.body, ec, {}, options);
+    if (ec) throw api_error(400, "malformed_json", "request body is not valid JSON: " + ec.message());
+    return value;
+}
+
+}  // namespace sharedstore

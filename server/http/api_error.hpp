@@ -1,0 +1,47 @@
+#pragma once
+// API errors: the stable codes of docs/errors.md and the one function that turns any failure
+// inside a request into a JSON response. Handlers throw api_error (or return its response) for
+// expected failures; anything else becomes a 500 that tells an attacker nothing.
+#include "common/log.hpp"
+#include "server/http/message.hpp"
+
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sharedstore {
+
+class api_error : public std::exception {
+public:
+    api_error(int status, std::string code, std::string message)
+        : status_(status), code_(std::move(code)), message_(std::move(message)) {}
+    int status() const { return status_; }
+    const std::string& code() const { return code_; }
+    const std::string& message() const { return message_; }
+    const char* what() const noexcept override { return message_.c_str(); }
+
+    // Extra response headers such as Retry-After.
+    std::vector<std::pair<std::string, std::string>> headers;
+
+private:
+    int status_;
+    std::string code_;
+    std::string message_;
+};
+
+// {"error":{"code":..,"message":..,"request_id":..}}, for responses that add fields beside it.
+boost::json::object error_body(std::string_view code, std::string_view message, std::string_view request_id);
+
+// error_body() as a response with that status.
+http_response error_response(int status, std::string_view code, std::string_view message, std::string_view request_id);
+
+// The request boundary: maps an exception to a response and logs what operators need (the
+// internal detail goes to the log, never to the client).
+http_response response_for_exception(std::exception_ptr error, const http_request& request, logger& log);
+
+// Parses a request body as JSON: an empty, non-JSON or over-deep body is a 400 `malformed_json`;
+// a Content-Type other than application/json is a 415 `unsupported_media_type`.
+boost::json::value parse_json_body(const http_request& request);
+
+}  // namespace sharedstore

@@ -1,0 +1,269 @@
+#include "server/http/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <cctype>
+#include <list>
+#include <mutex>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// What the shutdown path needs to reach one connection: close it if it is idle.
+struct connection_handle {
+    asio::any_io_executor executor;  // the session's strand
+    beast::tcp_stream* stream = nullptr;  // valid while the session coroutine runs
+    bool idle = true;                     // waiting for (the start of) a request
+};
+
+http_request to_request(http::request<http::string_body>&& in, const std::string& remote) {
+    http_request out;
+    out.method = std::string(in.method_string());
+    out.target = std::string(in.target());
+    auto question = out.target.find('?');
+    out.path = out.target.substr(0, question);
+    if (question != std::string::npos) out.query = out.target.substr(question + 1);
+    out.headers.reserve(std::distance(in.begin(), in.end()));
+    for (const auto& field : in) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    out.body = std::move(in.body());
+    out.remote_address = remote;
+    return out;
+}
+
+http::response<http::string_body> to_beast(http_response&& in, unsigned version, bool keep_alive) {
+    http::response<http::string_body> out{static_cast<http::status>(in.status), version};
+    out.set(http::field::server, "sharedstore");
+    out.set(http::field::content_type, in.content_type);
+    out.set(http::field::cache_control, "no-store");
+    for (auto& [name, value] : in.headers) out.set(name, value);
+    out.body() = std::move(in.body);
+    out.keep_alive(keep_alive);
+    out.prepare_payload();
+    return out;
+}
+
+}  // namespace
+
+struct http_server::state : std::enable_shared_from_this<http_server::state> {
+    state(asio::io_context& io_context, const http_config& cfg, request_pipeline& p, logger& lg, metrics_registry& m)
+        : io(io_context), config(cfg), pipeline(p), log(lg), metrics(m), acceptor(io_context) {}
+
+    asio::io_context& io;
+    http_config config;
+    request_pipeline& pipeline;
+    logger& log;
+    metrics_registry& metrics;
+    tcp::acceptor acceptor;
+    std::atomic<bool> stopping{false};
+    std::atomic<int> open{0};
+    std::mutex connections_mutex;
+    std::list<std::shared_ptr<connection_handle>> connections;
+
+    asio::awaitable<void> accept_loop() {
+        auto self = shared_from_this();
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), use_tuple);
+            if (stopping) co_return;
+            if (ec) {
+                if (ec == asio::error::operation_aborted) co_return;
+                // EMFILE and friends: log, pause briefly, keep serving the connections we have.
+                log.error("accept_failed", {{"error", ec.message()}});
+                asio::steady_timer pause(io, std::chrono::milliseconds(50));
+                co_await pause.async_wait(use_tuple);
+                continue;
+            }
+            if (open.load() >= config.max_connections) {
+                log.warn("connection_refused", {{"reason", "max_connections"}, {"limit", config.max_connections}});
+                boost::system::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
+            auto executor = socket.get_executor();
+            asio::co_spawn(executor, run_session(std::move(socket)), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> run_session(tcp::socket socket) {
+        auto self = shared_from_this();
+        ++open;
+        std::string remote;
+        {
+            boost::system::error_code ec;
+            auto endpoint = socket.remote_endpoint(ec);
+            if (!ec) remote = endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+        }
+        auto handle = std::make_shared<connection_handle>(connection_handle{socket.get_executor(), nullptr, true});
+        beast::tcp_stream stream(std::move(socket));
+        handle->stream = &stream;
+        std::list<std::shared_ptr<connection_handle>>::iterator registered;
+        {
+            std::lock_guard lock(connections_mutex);
+            registered = connections.insert(connections.end(), handle);
+        }
+        try {
+            co_await serve(stream, *handle, remote);
+        } catch (const std::exception& e) {
+            log.error("session_failed", {{"remote", remote}, {"error", e.what()}});
+        }
+        {
+            std::lock_guard lock(connections_mutex);
+            connections.erase(registered);
+        }
+        handle->stream = nullptr;
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        stream.socket().close(ignored);
+        --open;
+    }
+
+    asio::awaitable<void> write(beast::tcp_stream& stream, http_response&& response, unsigned version, bool keep_alive) {
+        auto message = to_beast(std::move(response), version, keep_alive);
+        stream.expires_after(config.write_timeout);
+        co_await http::async_write(stream, message, use_tuple);
+    }
+
+    asio::awaitable<void> serve(beast::tcp_stream& stream, connection_handle& handle, const std::string& remote) {
+        beast::flat_buffer buffer;
+        bool first = true;
+        while (!stopping) {
+            http::request_parser<http::string_body> parser;
+            parser.body_limit(config.body_limit_bytes);
+            parser.header_limit(static_cast<std::uint32_t>(config.header_limit_bytes));
+
+            // A new connection gets the header timeout; an idle keep-alive one the keep-alive timeout.
+            handle.idle = true;
+            stream.expires_after(first ? config.header_timeout : config.keepalive_timeout);
+            auto [header_ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+            handle.idle = false;
+            if (header_ec) {
+                co_await answer_unreadable(stream, header_ec, parser, remote);
+                co_return;
+            }
+            if (!parser.is_done()) {
+                auto expect = parser.get()[http::field::expect];
+                if (beast::iequals(expect, "100-continue")) {
+                    http::response<http::empty_body> proceed{http::status::continue_, parser.get().version()};
+                    stream.expires_after(config.write_timeout);
+                    auto [ec, n] = co_await http::async_write(stream, proceed, use_tuple);
+                    if (ec) co_return;
+                }
+                stream.expires_after(config.body_timeout);
+                auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
+                if (body_ec) {
+                    co_await answer_unreadable(stream, body_ec, parser, remote);
+                    co_return;
+                }
+            }
+            stream.expires_never();
+            auto message = parser.release();
+            const unsigned version = message.version();
+            const bool client_keeps_alive = message.keep_alive();
+            auto request = to_request(std::move(message), remote);
+            auto response = co_await pipeline.handle(request);
+            const bool keep_alive = client_keeps_alive && !stopping;
+            co_await write(stream, std::move(response), version, keep_alive);
+            if (!keep_alive) co_return;
+            first = false;
+        }
+    }
+
+    // Answers a request that could not be read, when an answer makes sense, then the caller closes.
+    asio::awaitable<void> answer_unreadable(beast::tcp_stream& stream, boost::system::error_code ec,
+                                            http::request_parser<http::string_body>& parser, const std::string& remote) {
+        if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == asio::error::eof ||
+            ec == asio::error::connection_reset)
+            co_return;
+        if (ec == beast::error::timeout) {
+            log.info("connection_timed_out", {{"remote", remote}, {"stage", parser.is_header_done() ? "body" : "header"}});
+            co_return;
+        }
+        http_request partial;
+        partial.remote_address = remote;
+        if (parser.is_header_done()) {
+            const auto& header = parser.get();
+            partial.method = std::string(header.method_string());
+            partial.target = std::string(header.target());
+            partial.path = partial.target.substr(0, partial.target.find('?'));
+            if (auto id = header.find("X-Request-Id"); id != header.end()) partial.headers.emplace_back("x-request-id", std::string(id->value()));
+        }
+        http_response response;
+        if (ec == http::error::body_limit)
+            response = pipeline.reject(partial, 413, "body_too_large",
+                                       "request body exceeds " + std::to_string(config.body_limit_bytes) + " bytes");
+        else if (ec == http::error::header_limit)
+            response = pipeline.reject(partial, 431, "headers_too_large", "request headers are too large");
+        else
+            response = pipeline.reject(partial, 400, "malformed_request", "the request is not valid HTTP/1.1");
+        co_await write(stream, std::move(response), 11, false);
+    }
+
+    void close_idle_connections() {
+        std::lock_guard lock(connections_mutex);
+        for (auto& handle : connections) {
+            asio::post(handle->executor, [handle] {
+                if (handle->idle && handle->stream) handle->stream->cancel();
+            });
+        }
+    }
+};
+
+http_server::http_server(asio::io_context& io, const http_config& config, request_pipeline& pipeline, logger& log,
+                         metrics_registry& metrics)
+    : state_(std::make_shared<state>(io, config, pipeline, log, metrics)) {
+    auto weak = std::weak_ptr<state>(state_);
+    metrics.describe_gauge("sharedstore_http_open_connections", "HTTP connections open now.", [weak] {
+        std::vector<std::pair<metric_labels, double>> out;
+        if (auto s = weak.lock()) out.push_back({{}, static_cast<double>(s->open.load())});
+        return out;
+    });
+}
+
+http_server::~http_server() = default;
+
+void http_server::start() {
+    auto& acceptor = state_->acceptor;
+    tcp::endpoint endpoint(asio::ip::make_address(state_->config.listen_address), static_cast<unsigned short>(state_->config.port));
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(acceptor.get_executor(), state_->accept_loop(), asio::detached);
+}
+
+unsigned short http_server::bound_port() const { return state_->acceptor.local_endpoint().port(); }
+
+void http_server::begin_shutdown() {
+    if (state_->stopping.exchange(true)) return;
+    asio::post(state_->acceptor.get_executor(), [s = state_] {
+        boost::system::error_code ignored;
+        s->acceptor.close(ignored);
+    });
+    state_->close_idle_connections();
+}
+
+int http_server::open_connections() const { return state_->open.load(); }
+
+}  // namespace sharedstore

@@ -1,0 +1,34 @@
+#pragma once
+// What happens to every request between the socket and a handler: request id, routing (404/405),
+// the exception boundary, the access log line and the request metrics.
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "server/http/message.hpp"
+#include "server/http/router.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+
+namespace sharedstore {
+
+class request_pipeline {
+public:
+    request_pipeline(const router& routes, logger& log, metrics_registry& metrics);
+
+    boost::asio::awaitable<http_response> handle(http_request& request);
+
+    // A request the server could not read whole (too large, malformed): answered with an error
+    // and logged and counted like the others.
+    http_response reject(http_request& partial, int status, std::string_view code, std::string_view message);
+
+private:
+    void assign_request_id(http_request& request) const;
+    void finish(const http_request& request, http_response& response, std::chrono::steady_clock::time_point started);
+
+    const router& routes_;
+    logger& log_;
+    metrics_registry& metrics_;
+};
+
+}  // namespace sharedstore

@@ -1,0 +1,51 @@
+#pragma once
+// Method + path routing with `{name}` segments, e.g. "/api/v1/merchants/{id}/tiers".
+// Tells an unknown path (404) from a known path with another method (405 + Allow).
+#include "server/http/message.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sharedstore {
+
+using route_handler = std::function<boost::asio::awaitable<http_response>(http_request&)>;
+
+enum class route_outcome { found, method_not_allowed, not_found };
+
+struct route_match {
+    route_outcome outcome = route_outcome::not_found;
+    const route_handler* handler = nullptr;  // when found
+    std::string pattern;                     // when found or method_not_allowed
+    std::map<std::string, std::string> params;
+    std::string allow;  // when method_not_allowed: "GET, POST"
+};
+
+class router {
+public:
+    // Throws std::invalid_argument on a malformed pattern or a duplicate route (a programming error).
+    void add(std::string method, std::string pattern, route_handler handler);
+    route_match match(std::string_view method, std::string_view path) const;
+
+private:
+    struct segment {
+        bool is_param;
+        std::string text;  // literal text, or the parameter's name
+    };
+    struct route {
+        std::string method;
+        std::string pattern;
+        std::vector<segment> segments;
+        route_handler handler;
+    };
+    std::vector<route> routes_;
+};
+
+// Decodes %XX and rejects malformed escapes and NUL; '+' stays '+' (this is a path, not a form).
+bool percent_decode(std::string_view in, std::string& out);
+
+}  // namespace sharedstore

@@ -1,0 +1,165 @@
+// sharedstore: the server binary. Subcommands: serve, migrate, config-get.
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "common/mysql_pool.hpp"
+#include "common/redis_client.hpp"
+#include "server/config.hpp"
+#include "server/handlers/health_handlers.hpp"
+#include "server/http/http_server.hpp"
+#include "server/http/request_pipeline.hpp"
+#include "server/http/router.hpp"
+#include "server/storage/migrations.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+using namespace sharedstore;
+
+namespace {
+
+constexpr const char* usage =
+    "usage:\n"
+    "  sharedstore serve --config FILE       run the HTTP server\n"
+    "  sharedstore migrate --config FILE     apply pending schema migrations\n"
+    "  sharedstore config-get --config FILE KEY   print one resolved config value (for scripts)\n"
+    "Environment variables SHAREDSTORE_<SECTION>_<KEY> override the file (docs/configuration.md).\n";
+
+// Waits for in-flight requests to finish, at most the grace period, then stops the io_context.
+asio::awaitable<void> drain_then_stop(asio::io_context& io, http_server& server, std::shared_ptr<redis_client> redis,
+                                      std::chrono::milliseconds grace, logger& log) {
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    asio::steady_timer tick(io);
+    while (server.open_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+        tick.expires_after(std::chrono::milliseconds(20));
+        co_await tick.async_wait(asio::use_awaitable);
+    }
+    if (server.open_connections() > 0)
+        log.warn("shutdown_grace_expired", {{"open_connections", server.open_connections()}});
+    redis->stop();
+    io.stop();
+}
+
+int serve(const server_config& config) {
+    logger log(config.log_min_level);
+    mysql_driver_init();
+    metrics_registry metrics;
+    asio::io_context io(config.io_threads);
+    mysql_pool database(config.mysql, log);
+    auto redis = redis_client::create(io.get_executor(), config.redis, log);
+    redis->start();
+    describe_dependency_metrics(metrics, database, redis);
+
+    router routes;
+    add_health_routes(routes, {database, redis, metrics});
+    request_pipeline pipeline(routes, log, metrics);
+    http_server server(io, config.http, pipeline, log, metrics);
+    try {
+        server.start();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "sharedstore: cannot listen on %s:%d: %s\n", config.http.listen_address.c_str(), config.http.port, e.what());
+        redis->stop();
+        return 1;
+    }
+    log.info("listening", {{"address", config.http.listen_address}, {"port", server.bound_port()}, {"io_threads", config.io_threads}});
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    bool stopping = false;
+    std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int signal_number) {
+        if (ec) return;
+        if (stopping) {
+            log.warn("shutdown_forced", {{"signal", signal_number}});
+            io.stop();
+            return;
+        }
+        stopping = true;
+        log.info("shutdown_started", {{"signal", signal_number}, {"grace_ms", config.shutdown_grace.count()}});
+        server.begin_shutdown();
+        asio::co_spawn(io, drain_then_stop(io, server, redis, config.shutdown_grace, log), asio::detached);
+        signals.async_wait(on_signal);  // a second signal forces the stop
+    };
+    signals.async_wait(on_signal);
+
+    std::vector<std::thread> threads;
+    for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : threads) t.join();
+    database.stop();
+    log.info("stopped", {});
+    return 0;
+}
+
+int migrate(const server_config& config) {
+    logger log(config.log_min_level);
+    mysql_driver_init();
+    auto migrations = prepare_migrations(embedded_migrations());
+    std::unique_ptr<sql::Connection> connection;
+    try {
+        connection = mysql_connect(config.mysql);
+    } catch (const sql::SQLException& e) {
+        std::fprintf(stderr, "sharedstore: cannot connect to MariaDB at %s:%d: %s\n", config.mysql.host.c_str(), config.mysql.port, e.what());
+        return 1;
+    }
+    auto report = apply_migrations(*connection, migrations, log);
+    log.info("migrations_done", {{"applied", report.applied.size()}, {"already_applied", report.already_applied}});
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // hiredis writes to sockets with write(): a peer that vanished must not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        std::fputs(usage, args.empty() ? stderr : stdout);
+        return args.empty() ? 2 : 0;
+    }
+    const std::string command = args[0];
+    std::string config_path;
+    std::vector<std::string> rest;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--config" && i + 1 < args.size()) config_path = args[++i];
+        else rest.push_back(args[i]);
+    }
+    if (config_path.empty()) {
+        std::fprintf(stderr, "sharedstore: %s needs --config FILE\n%s", command.c_str(), usage);
+        return 2;
+    }
+    try {
+        const server_config config = load_config_file(config_path, process_environment());
+        if (command == "serve" && rest.empty()) return serve(config);
+        if (command == "migrate" && rest.empty()) return migrate(config);
+        if (command == "config-get" && rest.size() == 1) {
+            auto value = config_value_text(config, rest[0]);
+            if (!value) {
+                std::fprintf(stderr, "sharedstore: no config key %s\n", rest[0].c_str());
+                return 2;
+            }
+            std::cout << *value << "\n";
+            return 0;
+        }
+        std::fprintf(stderr, "sharedstore: unknown command or arguments\n%s", usage);
+        return 2;
+    } catch (const config_error& e) {
+        std::fprintf(stderr, "sharedstore: %s\n", e.what());
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "sharedstore: %s\n", e.what());
+        return 1;
+    }
+}
