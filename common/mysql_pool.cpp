@@ -81,8 +81,8 @@ mysql_pool_stats mysql_pool::stats() const {
 }
 
 asio::awaitable<void> mysql_pool::execute(std::function<void(sql::Connection&)> work, bool in_transaction) {
-    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(
-        [this, work = std::move(work), in_transaction](auto handler) mutable {
+    // Named, then moved: docs/coroutines.md explains why no temporary may sit in a co_await.
+    auto initiation = [this, work = std::move(work), in_transaction](auto handler) mutable {
             auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
             auto handler_executor = asio::get_associated_executor(*shared_handler);
             job j;
@@ -93,8 +93,9 @@ asio::awaitable<void> mysql_pool::execute(std::function<void(sql::Connection&)> 
                 asio::dispatch(handler_executor, [shared_handler, error]() mutable { std::move(*shared_handler)(error); });
             };
             enqueue(std::move(j));
-        },
-        asio::use_awaitable);
+        };
+    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(std::move(initiation),
+                                                                                            asio::use_awaitable);
 }
 
 void mysql_pool::enqueue(job j) {

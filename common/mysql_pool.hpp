@@ -72,10 +72,15 @@ public:
     auto run(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, sql::Connection&>> {
         using result_t = std::invoke_result_t<Fn&, sql::Connection&>;
         if constexpr (std::is_void_v<result_t>) {
-            co_await execute(std::function<void(sql::Connection&)>(std::move(fn)), false);
+            // Named, then moved: docs/coroutines.md (GCC 12 destroys a temporary in a co_await twice).
+            std::function<void(sql::Connection&)> work(std::move(fn));
+            co_await execute(std::move(work), false);
         } else {
             auto slot = std::make_shared<std::optional<result_t>>();
-            co_await execute([fn = std::move(fn), slot](sql::Connection& c) mutable { slot->emplace(fn(c)); }, false);
+            std::function<void(sql::Connection&)> work = [fn = std::move(fn), slot](sql::Connection& c) mutable {
+                slot->emplace(fn(c));
+            };
+            co_await execute(std::move(work), false);
             co_return std::move(**slot);
         }
     }
@@ -85,10 +90,15 @@ public:
     auto transaction(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, sql::Connection&>> {
         using result_t = std::invoke_result_t<Fn&, sql::Connection&>;
         if constexpr (std::is_void_v<result_t>) {
-            co_await execute(std::function<void(sql::Connection&)>(std::move(fn)), true);
+            // Named, then moved: docs/coroutines.md (GCC 12 destroys a temporary in a co_await twice).
+            std::function<void(sql::Connection&)> work(std::move(fn));
+            co_await execute(std::move(work), true);
         } else {
             auto slot = std::make_shared<std::optional<result_t>>();
-            co_await execute([fn = std::move(fn), slot](sql::Connection& c) mutable { slot->emplace(fn(c)); }, true);
+            std::function<void(sql::Connection&)> work = [fn = std::move(fn), slot](sql::Connection& c) mutable {
+                slot->emplace(fn(c));
+            };
+            co_await execute(std::move(work), true);
             co_return std::move(**slot);
         }
     }

@@ -292,8 +292,8 @@ void redis_client::stop() {
 
 asio::awaitable<redis_reply> redis_client::command(std::vector<std::string> argv) {
     auto self = shared_from_this();
-    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr, redis_reply)>(
-        [self, argv = std::move(argv)](auto handler) mutable {
+    // Named, then moved: docs/coroutines.md explains why no temporary may sit in a co_await.
+    auto initiation = [self, argv = std::move(argv)](auto handler) mutable {
             auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
             auto handler_executor = asio::get_associated_executor(*shared_handler);
             auto op = std::make_shared<pending_command>();
@@ -304,8 +304,9 @@ asio::awaitable<redis_reply> redis_client::command(std::vector<std::string> argv
             };
             asio::dispatch(self->impl_->strand,
                            [self, op, argv = std::move(argv)] { self->impl_->issue(op, argv); });
-        },
-        asio::use_awaitable);
+        };
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr, redis_reply)>(
+        std::move(initiation), asio::use_awaitable);
 }
 
 }  // namespace sharedstore

@@ -57,8 +57,9 @@ asio::awaitable<void> drain_then_stop(asio::io_context& io, http_server& server,
 int serve(const server_config& config) {
     logger log(config.log_min_level);
     mysql_driver_init();
-    metrics_registry metrics;
+    // Declared first, destroyed last: every socket and timer below belongs to it.
     asio::io_context io(config.io_threads);
+    metrics_registry metrics;
     mysql_pool database(config.mysql, log);
     auto redis = redis_client::create(io.get_executor(), config.redis, log);
     redis->start();

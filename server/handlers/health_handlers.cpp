@@ -76,8 +76,11 @@ void describe_dependency_metrics(metrics_registry& metrics, mysql_pool& database
         return std::vector<std::pair<metric_labels, double>>{{{{"event", "connected"}}, double(s.reconnects)},
                                                              {{{"event", "rejected"}}, double(s.rejected)}};
     });
-    metrics.describe_gauge("sharedstore_redis_connected", "1 when the Redis connection is up.", [redis] {
-        return std::vector<std::pair<metric_labels, double>>{{{}, redis->connected() ? 1.0 : 0.0}};
+    // weak_ptr: the registry must not keep the client (and its sockets) alive past the io_context.
+    std::weak_ptr<redis_client> weak_redis = redis;
+    metrics.describe_gauge("sharedstore_redis_connected", "1 when the Redis connection is up.", [weak_redis] {
+        auto client = weak_redis.lock();
+        return std::vector<std::pair<metric_labels, double>>{{{}, client && client->connected() ? 1.0 : 0.0}};
     });
 }
 

@@ -4,6 +4,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <cctype>
+
 namespace sharedstore {
 
 boost::json::object error_body(std::string_view code, std::string_view message, std::string_view request_id) {
@@ -35,20 +37,34 @@ http_response response_for_exception(std::exception_ptr error, const http_reques
     return error_response(500, "internal_error", "internal error", request.request_id);
 }
 
-boost::json::value parse_json_body(const http_request& request) {
+bool has_json_content_type(const http_request& request) {
     auto content_type = request.header("content-type");
-    if (!content_type) throw api_error(415, "unsupported_media_type", "Content-Type must be application/json");
+    if (!content_type) return false;
     std::string_view type = *content_type;
     type = type.substr(0, type.find(';'));
-    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
-    if (type != "application/json") throw api_error(415, "unsupported_media_type", "Content-Type must be application/json");
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+    if (type.size() != 16) return false;
+    for (std::size_t i = 0; i < type.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(type[i])) != "application/json"[i]) return false;
+    return true;
+}
 
+boost::json::value parse_json_body(std::string_view body) {
     boost::json::parse_options options;
     options.max_depth = 32;
     boost::system::error_code ec;
-    auto value = boost::json::parse(request.body, ec, {}, options);
+    auto value = boost::json::parse(body, ec, {}, options);
     if (ec) throw api_error(400, "malformed_json", "request body is not valid JSON: " + ec.message());
     return value;
+}
+
+const boost::json::object& require_json_object(const http_request& request) {
+    if (!request.json) {
+        if (!has_json_content_type(request)) throw api_error(415, "unsupported_media_type", "send the body as application/json");
+        throw api_error(400, "invalid_body", "a JSON object body is required");
+    }
+    if (!request.json->is_object()) throw api_error(400, "invalid_body", "the body must be a JSON object");
+    return request.json->as_object();
 }
 
 }  // namespace sharedstore

@@ -40,8 +40,15 @@ http_response error_response(int status, std::string_view code, std::string_view
 // internal detail goes to the log, never to the client).
 http_response response_for_exception(std::exception_ptr error, const http_request& request, logger& log);
 
-// Parses a request body as JSON: an empty, non-JSON or over-deep body is a 400 `malformed_json`;
-// a Content-Type other than application/json is a 415 `unsupported_media_type`.
-boost::json::value parse_json_body(const http_request& request);
+// True when the request declares a JSON body (application/json, any parameters).
+bool has_json_content_type(const http_request& request);
+
+// Parses a JSON request body strictly (depth 32, no comments or trailing commas): anything else
+// is a 400 `malformed_json`. The pipeline calls it for every JSON request before routing.
+boost::json::value parse_json_body(std::string_view body);
+
+// For handlers that need a JSON object body: 415 `unsupported_media_type` without a JSON
+// Content-Type, 400 `invalid_body` when the body is not an object.
+const boost::json::object& require_json_object(const http_request& request);
 
 }  // namespace sharedstore

@@ -85,7 +85,8 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     asio::awaitable<void> accept_loop() {
         auto self = shared_from_this();
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), use_tuple);
+            auto session_strand = asio::make_strand(io);  // named: docs/coroutines.md
+            auto [ec, socket] = co_await acceptor.async_accept(session_strand, use_tuple);
             if (stopping) co_return;
             if (ec) {
                 if (ec == asio::error::operation_aborted) co_return;

@@ -23,6 +23,8 @@ struct http_request {
     std::string request_id;                          // set by the pipeline
     std::string route;                               // matched route pattern, for metrics and logs
     std::map<std::string, std::string> path_params;  // percent-decoded
+    // The body parsed by the pipeline when Content-Type is application/json (absent otherwise).
+    std::optional<boost::json::value> json;
 
     // First header with that name (give it in lower case).
     std::optional<std::string_view> header(std::string_view lower_case_name) const;

@@ -41,8 +41,20 @@ void request_pipeline::assign_request_id(http_request& request) const {
 boost::asio::awaitable<http_response> request_pipeline::handle(http_request& request) {
     const auto started = std::chrono::steady_clock::now();
     assign_request_id(request);
-    auto match = routes_.match(request.method, request.path);
     http_response response;
+    // Hostile input is refused before anything else sees it: a body that claims to be JSON and
+    // is not gets a 400 whatever the route.
+    if (has_json_content_type(request) && !request.body.empty()) {
+        try {
+            request.json = parse_json_body(request.body);
+        } catch (const api_error& e) {
+            request.route = "unrouted";
+            response = error_response(e.status(), e.code(), e.message(), request.request_id);
+            finish(request, response, started);
+            co_return response;
+        }
+    }
+    auto match = routes_.match(request.method, request.path);
     if (match.outcome == route_outcome::not_found) {
         request.route = "unmatched";
         response = error_response(404, "not_found", "no such endpoint", request.request_id);

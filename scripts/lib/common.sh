@@ -1,0 +1,187 @@
+# Shared by scripts/run and scripts/test (sourced, not run): install what is missing, build, and
+# start/stop the project's own MariaDB and Redis on loopback with data in a folder we choose.
+# No systemd, no system service is touched.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD_DIR=${SHAREDSTORE_BUILD_DIR:-$ROOT/build}
+BIN=$BUILD_DIR/server/sharedstore
+
+# Everything the build, the tests and the dev run need, from Debian 12. libmysqlcppconn-dev is
+# not here on purpose: it conflicts with Boost 1.81 (see ensure_mysqlcppconn_headers).
+DEBIAN_PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache curl
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libhiredis-dev libssl-dev libgtest-dev libmysqlcppconn7v5
+  mariadb-server mariadb-client redis-server redis-tools
+)
+
+say() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+APT_UPDATED=""
+apt_update_once() {
+  [ -n "$APT_UPDATED" ] && return
+  say "apt-get update"
+  as_root apt-get update -qq
+  APT_UPDATED=1
+}
+
+ensure_packages() {
+  local missing=() p
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  apt_update_once
+  say "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# libmysqlcppconn-dev (Connector/C++ 1.1.12) depends on libboost-dev 1.74, which apt refuses next
+# to libboost1.81-dev. Its headers only need boost/shared_ptr.hpp and scoped_ptr.hpp, which 1.81
+# has, so we unpack the package into the build tree (never into /usr) and link the runtime
+# library from libmysqlcppconn7v5.
+MYSQLCPPCONN_ROOT=$BUILD_DIR/deps/mysqlcppconn-dev
+ensure_mysqlcppconn_headers() {
+  [ -f "$MYSQLCPPCONN_ROOT/usr/include/mysql_driver.h" ] && return
+  local tmp
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"  # apt's download sandbox user must be able to write there
+  say "fetching libmysqlcppconn-dev headers into $MYSQLCPPCONN_ROOT"
+  if ! (cd "$tmp" && apt-get download -qq libmysqlcppconn-dev >/dev/null 2>&1); then
+    apt_update_once
+    (cd "$tmp" && apt-get download -qq libmysqlcppconn-dev >/dev/null 2>&1) || die "apt-get download libmysqlcppconn-dev failed"
+  fi
+  mkdir -p "$MYSQLCPPCONN_ROOT"
+  dpkg-deb -x "$tmp"/libmysqlcppconn-dev_*.deb "$MYSQLCPPCONN_ROOT"
+  rm -rf "$tmp"
+}
+
+build_project() {
+  ensure_mysqlcppconn_headers
+  say "configuring and building (Release) in $BUILD_DIR"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DMYSQLCPPCONN_ROOT="$MYSQLCPPCONN_ROOT" "$@" >/dev/null
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+}
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  local port _
+  for _ in $(seq 200); do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  die "no free port found"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# mariadbd changes directory to its datadir, so every path we hand it must be absolute.
+absolute_dir() { mkdir -p "$1" && (cd "$1" && pwd); }
+
+sbin() { command -v "$1" 2>/dev/null || echo "/usr/sbin/$1"; }
+
+# Waits until a process has exited (mariadb-admin shutdown returns before that).
+wait_pid_gone() {
+  local pid=$1 i
+  for i in $(seq 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  say "process $pid did not stop in 30 s; killing it"
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# start_mariadb DIR PORT: data in DIR/data, socket DIR/mariadb.sock. Reuses a running one.
+start_mariadb() {
+  local dir port=$2
+  dir=$(absolute_dir "$1")
+  local sock=$dir/mariadb.sock
+  if mariadb-admin --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1; then
+    say "MariaDB already running in $dir"
+    return
+  fi
+  if port_in_use "$port"; then
+    die "port $port (MariaDB) is taken by another program; change mysql.port in the config or SHAREDSTORE_MYSQL_PORT"
+  fi
+  if [ ! -d "$dir/data/mysql" ]; then
+    say "creating MariaDB data folder $dir/data"
+    "$(sbin mariadb-install-db)" --no-defaults --user="$(id -un)" --datadir="$dir/data" \
+      --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
+      || { cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
+  fi
+  # --no-defaults must come first, or /etc/mysql is read.
+  "$(sbin mariadbd)" --no-defaults --user="$(id -un)" --datadir="$dir/data" --socket="$sock" \
+    --port="$port" --bind-address=127.0.0.1 --skip-name-resolve --pid-file="$dir/mariadb.pid" \
+    --log-error="$dir/mariadb.err" --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
+    --innodb-buffer-pool-size=128M --max-connections=500 </dev/null >/dev/null 2>&1 &
+  local i
+  for i in $(seq 300); do
+    mariadb-admin --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1 && { say "MariaDB up on 127.0.0.1:$port"; return; }
+    sleep 0.1
+  done
+  tail -20 "$dir/mariadb.err" >&2 || true
+  die "MariaDB did not start (log: $dir/mariadb.err)"
+}
+
+stop_mariadb() {
+  local dir=$1
+  [ -f "$dir/mariadb.pid" ] || return 0
+  local pid
+  pid=$(cat "$dir/mariadb.pid" 2>/dev/null) || return 0
+  mariadb-admin --no-defaults --socket="$dir/mariadb.sock" -uroot shutdown >/dev/null 2>&1 || kill -TERM "$pid" 2>/dev/null || true
+  wait_pid_gone "$pid"
+}
+
+sql_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/\\\\/\\\\\\\\/g; s/'/''/g")"; }
+
+# bootstrap_database DIR DATABASE USER PASSWORD SCOPE: creates the database and a user for the
+# server, allowed from 127.0.0.1 only. SCOPE is "database" (dev) or "all" (tests make scratch databases).
+bootstrap_database() {
+  local dir=$1 db=$2 user=$3 password=$4 scope=$5 grant_on
+  [[ "$db" =~ ^[A-Za-z0-9_]+$ ]] || die "database name '$db' must be letters, digits and _"
+  if [ "$scope" = all ]; then grant_on="*.*"; else grant_on="\`$db\`.*"; fi
+  mariadb --no-defaults --socket="$dir/mariadb.sock" -uroot <<SQL
+CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+CREATE USER IF NOT EXISTS $(sql_quote "$user")@'127.0.0.1' IDENTIFIED BY $(sql_quote "$password");
+ALTER USER $(sql_quote "$user")@'127.0.0.1' IDENTIFIED BY $(sql_quote "$password");
+GRANT ALL PRIVILEGES ON $grant_on TO $(sql_quote "$user")@'127.0.0.1';
+SQL
+}
+
+# start_redis DIR PORT PASSWORD PERSIST: PERSIST=yes keeps data across runs (append-only file).
+start_redis() {
+  local dir port=$2 password=$3 persist=$4
+  dir=$(absolute_dir "$1")
+  local auth=()
+  [ -n "$password" ] && auth=(-a "$password" --no-auth-warning)
+  if redis-cli -h 127.0.0.1 -p "$port" "${auth[@]}" ping 2>/dev/null | grep -q PONG; then
+    if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
+      say "Redis already running in $dir"
+      return
+    fi
+    die "port $port (Redis) is taken by another Redis; change redis.port in the config or SHAREDSTORE_REDIS_PORT"
+  fi
+  port_in_use "$port" && die "port $port (Redis) is taken by another program; change redis.port"
+  local options=(--port "$port" --bind 127.0.0.1 --dir "$dir" --daemonize yes --pidfile "$dir/redis.pid"
+                 --logfile "$dir/redis.log")
+  if [ "$persist" = yes ]; then options+=(--appendonly yes --save "900 1"); else options+=(--appendonly no --save ""); fi
+  [ -n "$password" ] && options+=(--requirepass "$password")
+  redis-server "${options[@]}" >/dev/null
+  local i
+  for i in $(seq 100); do
+    redis-cli -h 127.0.0.1 -p "$port" "${auth[@]}" ping 2>/dev/null | grep -q PONG && { say "Redis up on 127.0.0.1:$port"; return; }
+    sleep 0.05
+  done
+  tail -20 "$dir/redis.log" >&2 || true
+  die "Redis did not start (log: $dir/redis.log)"
+}
+
+stop_redis() {
+  local dir=$1
+  [ -f "$dir/redis.pid" ] || return 0
+  local pid
+  pid=$(cat "$dir/redis.pid" 2>/dev/null) || return 0
+  kill -TERM "$pid" 2>/dev/null || true  # SIGTERM: Redis saves (when persistence is on) and exits
+  wait_pid_gone "$pid"
+}
