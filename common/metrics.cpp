@@ -1,6 +1,7 @@
 #include "common/metrics.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace sharedstore {
@@ -29,9 +30,11 @@ std::string render_labels(const metric_labels& labels) {
     return out;
 }
 
+// Shortest of %.15g and %.17g that reads back exactly: "0.1", not "0.10000000000000001".
 static std::string format_number(double value) {
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    std::snprintf(buffer, sizeof buffer, "%.15g", value);
+    if (std::strtod(buffer, nullptr) != value) std::snprintf(buffer, sizeof buffer, "%.17g", value);
     return buffer;
 }
 

@@ -174,9 +174,11 @@ void apply_text(server_config& config, const key_spec& key, const std::string& t
     }
 }
 
-// Flattens {"a":{"b":1}} into {"a.b": 1}; a section must be an object.
+// Flattens {"a":{"b":1}} into {"a.b": 1}. Keys starting with "//" are comments (JSON has none),
+// which is how conf/production.example.json documents every key in place.
 void flatten(const json::object& object, const std::string& prefix, std::map<std::string, json::value>& out) {
     for (const auto& [key, value] : object) {
+        if (key.starts_with("//")) continue;
         std::string name = prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
         if (value.is_object()) flatten(value.as_object(), name, out);
         else out.emplace(std::move(name), value);

@@ -1,0 +1,126 @@
+#include "tests/integration/support/test_environment.hpp"
+
+#include "tests/integration/support/http_client.hpp"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json/parse.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace sharedstore::test_support {
+
+std::string test_config_path() {
+    const char* path = std::getenv("SHAREDSTORE_TEST_CONFIG");
+    if (!path || !*path)
+        throw std::runtime_error("SHAREDSTORE_TEST_CONFIG is not set: run integration tests through scripts/test, "
+                                 "which starts MariaDB and Redis for them");
+    return path;
+}
+
+server_config test_config() { return load_config_file(test_config_path(), process_environment()); }
+
+std::string make_temp_dir(const std::string& tag) {
+    std::string pattern = (std::filesystem::temp_directory_path() / ("sharedstore-" + tag + ".XXXXXX")).string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    return pattern;
+}
+
+int free_tcp_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    ::close(fd);
+    return ntohs(address.sin_port);
+}
+
+server_process::server_process(environment_changes extra) {
+    extra.insert(extra.begin(), {"SHAREDSTORE_HTTP_PORT", std::string("0")});
+    const std::string log_path = make_temp_dir("server") + "/server.log";
+    process_ = std::make_unique<child_process>(
+        std::vector<std::string>{SHAREDSTORE_BINARY, "serve", "--config", test_config_path()}, std::move(extra), log_path);
+    // The server logs {"event":"listening","port":N} once it accepts connections.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::istringstream lines(process_->output());
+        std::string line;
+        while (std::getline(lines, line)) {
+            if (line.find("\"event\":\"listening\"") == std::string::npos) continue;
+            port_ = static_cast<int>(boost::json::parse(line).at("port").as_int64());
+            return;
+        }
+        if (!process_->running()) throw std::runtime_error("server exited at start-up:\n" + process_->output());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("server did not start listening within 15 s:\n" + process_->output());
+}
+
+redis_server_process::redis_server_process(int port) : port_(port), dir_(make_temp_dir("redis")) { start(); }
+
+redis_server_process::~redis_server_process() {
+    resume();
+    process_.reset();
+    std::filesystem::remove_all(dir_);
+}
+
+// Redis listens only once it is ready to serve, so an accepted connection means ready.
+bool redis_server_process::accepts_connections() {
+    try {
+        tcp_connection connection(port_);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+void redis_server_process::pause() {
+    if (process_) process_->send_signal(SIGSTOP);
+}
+
+void redis_server_process::resume() {
+    if (process_) process_->send_signal(SIGCONT);
+}
+
+void redis_server_process::start() {
+    const char* configured = std::getenv("REDIS_SERVER");
+    std::string binary = configured && *configured ? configured : "/usr/bin/redis-server";
+    process_ = std::make_unique<child_process>(
+        std::vector<std::string>{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
+                                 "--save", "", "--appendonly", "no"},
+        environment_changes{}, dir_ + "/redis.log");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (accepts_connections()) return;
+        if (!process_->running()) throw std::runtime_error("redis-server exited:\n" + process_->output());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("redis-server did not start on port " + std::to_string(port_));
+}
+
+void redis_server_process::stop() {
+    if (!process_) return;
+    process_->send_signal(SIGTERM);
+    process_->wait_exit(std::chrono::seconds(10));
+    process_.reset();
+}
+
+void redis_server_process::kill_hard() {
+    if (!process_) return;
+    process_->send_signal(SIGKILL);
+    process_->wait_exit(std::chrono::seconds(10));
+    process_.reset();
+}
+
+}  // namespace sharedstore::test_support

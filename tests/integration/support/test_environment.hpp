@@ -1,0 +1,53 @@
+#pragma once
+// What integration tests share: the configuration scripts/test prepared (real MariaDB and Redis),
+// the server binary started as a process, and private Redis servers for tests that stop Redis.
+#include "server/config.hpp"
+#include "tests/integration/support/child_process.hpp"
+
+#include <memory>
+#include <string>
+
+namespace sharedstore::test_support {
+
+// The config file scripts/test exported in SHAREDSTORE_TEST_CONFIG. Throws, with a hint to run
+// through scripts/test, when it is missing: an integration test never skips silently.
+std::string test_config_path();
+// That file resolved with the environment (the SHAREDSTORE_* overrides scripts/test set).
+server_config test_config();
+
+std::string make_temp_dir(const std::string& tag);
+int free_tcp_port();
+
+// `sharedstore serve` on a kernel-chosen port, with extra environment overrides.
+class server_process {
+public:
+    explicit server_process(environment_changes extra = {});
+    int port() const { return port_; }
+    child_process& process() { return *process_; }
+    std::string log() const { return process_->output(); }
+
+private:
+    std::unique_ptr<child_process> process_;
+    int port_ = 0;
+};
+
+// A Redis server of the test's own, so that stopping it cannot disturb other tests.
+class redis_server_process {
+public:
+    explicit redis_server_process(int port = free_tcp_port());
+    ~redis_server_process();
+    void start();
+    void stop();          // SIGTERM, waits for the exit
+    void kill_hard();     // SIGKILL
+    int port() const { return port_; }
+    bool accepts_connections();
+    void pause();   // SIGSTOP: the server hangs without closing connections
+    void resume();  // SIGCONT
+
+private:
+    int port_;
+    std::string dir_;
+    std::unique_ptr<child_process> process_;
+};
+
+}  // namespace sharedstore::test_support

@@ -1,0 +1,130 @@
+#include "server/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace sharedstore;
+
+namespace {
+
+environment_lookup fake_env(std::map<std::string, std::string> values) {
+    return [values](const std::string& name) -> std::optional<std::string> {
+        auto it = values.find(name);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+const std::string minimal = R"({
+  "http": {"port": 8080},
+  "mysql": {"host": "127.0.0.1", "port": 3307, "user": "u", "password": "p", "database": "d"},
+  "redis": {"host": "127.0.0.1", "port": 6380}
+})";
+
+std::string error_of(const std::string& json, std::map<std::string, std::string> env = {}) {
+    try {
+        parse_config(json, fake_env(std::move(env)));
+    } catch (const config_error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(config, minimal_file_gets_defaults) {
+    auto c = parse_config(minimal, fake_env({}));
+    EXPECT_EQ(c.http.port, 8080);
+    EXPECT_EQ(c.http.body_limit_bytes, 1024u * 1024u);
+    EXPECT_EQ(c.mysql.port, 3307);
+    EXPECT_EQ(c.mysql.password, "p");
+    EXPECT_EQ(c.redis.port, 6380);
+    EXPECT_EQ(c.shutdown_grace, std::chrono::milliseconds(10000));
+    EXPECT_EQ(c.log_min_level, log_level::info);
+}
+
+TEST(config, shipped_files_parse) {
+    EXPECT_NO_THROW(load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/dev.json", fake_env({})));
+    EXPECT_NO_THROW(load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/production.example.json", fake_env({})));
+    auto dev = load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/dev.json", fake_env({}));
+    EXPECT_EQ(dev.mysql.port, 3307);
+    EXPECT_EQ(dev.redis.port, 6380);
+    EXPECT_EQ(dev.http.port, 8080);
+}
+
+TEST(config, missing_required_key_is_named_with_its_variable) {
+    auto error = error_of(R"({"http":{"port":1},"mysql":{"host":"h","port":1,"user":"u","password":"p"},"redis":{"host":"h","port":1}})");
+    EXPECT_NE(error.find("mysql.database"), std::string::npos) << error;
+    EXPECT_NE(error.find("SHAREDSTORE_MYSQL_DATABASE"), std::string::npos) << error;
+}
+
+TEST(config, wrong_type_names_the_key) {
+    auto error = error_of(R"({"http":{"port":"8080"},"mysql":{"host":"h","port":1,"user":"u","password":"p","database":"d"},"redis":{"host":"h","port":1}})");
+    EXPECT_NE(error.find("http.port"), std::string::npos) << error;
+    EXPECT_NE(error.find("integer"), std::string::npos) << error;
+}
+
+TEST(config, out_of_range_names_the_key_and_range) {
+    auto error = error_of(minimal, {{"SHAREDSTORE_MYSQL_PORT", "70000"}});
+    EXPECT_NE(error.find("mysql.port"), std::string::npos) << error;
+    EXPECT_NE(error.find("1 to 65535"), std::string::npos) << error;
+    EXPECT_NE(error.find("SHAREDSTORE_MYSQL_PORT"), std::string::npos) << error;
+}
+
+TEST(config, unknown_key_is_refused) {
+    auto json = minimal;
+    json.insert(json.find("\"port\": 8080"), "\"prot\": 1, ");
+    auto error = error_of(json);
+    EXPECT_NE(error.find("http.prot"), std::string::npos) << error;
+    EXPECT_NE(error.find("unknown"), std::string::npos) << error;
+}
+
+TEST(config, environment_overrides_the_file) {
+    auto c = parse_config(minimal, fake_env({{"SHAREDSTORE_MYSQL_PORT", "4000"},
+                                             {"SHAREDSTORE_MYSQL_PASSWORD", "from-env"},
+                                             {"SHAREDSTORE_HTTP_HEADER_TIMEOUT_MS", "250"},
+                                             {"SHAREDSTORE_LOG_LEVEL", "debug"}}));
+    EXPECT_EQ(c.mysql.port, 4000);
+    EXPECT_EQ(c.mysql.password, "from-env");
+    EXPECT_EQ(c.http.header_timeout, std::chrono::milliseconds(250));
+    EXPECT_EQ(c.log_min_level, log_level::debug);
+}
+
+TEST(config, environment_can_supply_a_required_key) {
+    const std::string without_database = R"({"http":{"port":1},"mysql":{"host":"h","port":1,"user":"u","password":"p"},"redis":{"host":"h","port":1}})";
+    auto c = parse_config(without_database, fake_env({{"SHAREDSTORE_MYSQL_DATABASE", "x"}}));
+    EXPECT_EQ(c.mysql.database, "x");
+}
+
+TEST(config, malformed_environment_value_is_refused) {
+    for (const char* bad : {"", "12a", " 12", "0x10", "9999999999999999999999"}) {
+        auto error = error_of(minimal, {{"SHAREDSTORE_REDIS_PORT", bad}});
+        EXPECT_NE(error.find("redis.port"), std::string::npos) << "value '" << bad << "': " << error;
+    }
+    auto error = error_of(minimal, {{"SHAREDSTORE_LOG_LEVEL", "loud"}});
+    EXPECT_NE(error.find("log.level"), std::string::npos) << error;
+}
+
+TEST(config, not_json_or_not_an_object) {
+    EXPECT_NE(error_of("{").find("not valid JSON"), std::string::npos);
+    EXPECT_NE(error_of("[1]").find("JSON object"), std::string::npos);
+}
+
+TEST(config, environment_names_and_value_text) {
+    EXPECT_EQ(environment_name_for("http.body_limit_bytes"), "SHAREDSTORE_HTTP_BODY_LIMIT_BYTES");
+    auto c = parse_config(minimal, fake_env({}));
+    EXPECT_EQ(config_value_text(c, "mysql.port"), "3307");
+    EXPECT_EQ(config_value_text(c, "http.header_timeout_ms"), "10000");
+    EXPECT_EQ(config_value_text(c, "log.level"), "info");
+    EXPECT_EQ(config_value_text(c, "no.such"), std::nullopt);
+}
+
+}  // namespace
