@@ -43,7 +43,7 @@ ensure_packages() {
 # to libboost1.81-dev. Its headers only need boost/shared_ptr.hpp and scoped_ptr.hpp, which 1.81
 # has, so we unpack the package into the build tree (never into /usr) and link the runtime
 # library from libmysqlcppconn7v5.
-MYSQLCPPCONN_ROOT=$BUILD_DIR/deps/mysqlcppconn-dev
+MYSQLCPPCONN_ROOT=${SHAREDSTORE_DEPS_DIR:-$ROOT/build/deps}/mysqlcppconn-dev
 ensure_mysqlcppconn_headers() {
   [ -f "$MYSQLCPPCONN_ROOT/usr/include/mysql_driver.h" ] && return
   local tmp
@@ -59,10 +59,14 @@ ensure_mysqlcppconn_headers() {
   rm -rf "$tmp"
 }
 
+# SHAREDSTORE_BUILD_TYPE (default Release) and SHAREDSTORE_SANITIZE=1 (ASan + UBSan) are for
+# developers: e.g. SHAREDSTORE_BUILD_DIR=build-asan SHAREDSTORE_SANITIZE=1 scripts/test
 build_project() {
   ensure_mysqlcppconn_headers
-  say "configuring and building (Release) in $BUILD_DIR"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  local build_type=${SHAREDSTORE_BUILD_TYPE:-Release} sanitize=OFF
+  [ "${SHAREDSTORE_SANITIZE:-0}" = 1 ] && sanitize=ON
+  say "configuring and building ($build_type, sanitizers $sanitize) in $BUILD_DIR"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DSHAREDSTORE_SANITIZE=$sanitize \
     -DMYSQLCPPCONN_ROOT="$MYSQLCPPCONN_ROOT" "$@" >/dev/null
   cmake --build "$BUILD_DIR" -j "$(nproc)"
 }

@@ -12,6 +12,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <list>
@@ -219,6 +220,23 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         else
             response = pipeline.reject(partial, 400, "malformed_request", "the request is not valid HTTP/1.1");
         co_await write(stream, std::move(response), 11, false);
+        co_await linger_close(stream);
+    }
+
+    // Closing a socket with unread input makes the kernel send RST, which can destroy the error
+    // response before the client reads it (a client still uploading a too-large body). So: stop
+    // sending, then read and drop what still arrives, for at most 1 s and 4 MiB.
+    asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        std::array<char, 16 * 1024> sink;
+        std::size_t drained = 0;
+        stream.expires_after(std::chrono::seconds(1));
+        while (drained < 4 * 1024 * 1024) {
+            auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+            if (ec) break;
+            drained += n;
+        }
     }
 
     void close_idle_connections() {

@@ -99,7 +99,8 @@ void request_pipeline::finish(const http_request& request, http_response& respon
                 {"path", request.path},
                 {"route", request.route},
                 {"status", response.status},
-                {"duration_ms", seconds * 1000.0},
+                // Integer microseconds: Boost.JSON would print a double as 4.269038999999999E0.
+                {"duration_us", static_cast<std::int64_t>(seconds * 1e6)},
                 {"remote", request.remote_address}});
 }
 
