@@ -1,6 +1,7 @@
 #pragma once
 // The server's whole configuration: one typed struct, read from a JSON file at start-up and
 // overridden by SHAREDSTORE_* environment variables, then passed down. No globals.
+#include "common/http/http_server.hpp"
 #include "common/log.hpp"
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
@@ -13,18 +14,6 @@
 #include <string>
 
 namespace sharedstore {
-
-struct http_config {
-    std::string listen_address = "127.0.0.1";
-    int port = 8080;  // 0: the kernel picks one; the "listening" log line says which
-    std::size_t body_limit_bytes = 1024 * 1024;
-    std::size_t header_limit_bytes = 16 * 1024;
-    std::chrono::milliseconds header_timeout{10000};
-    std::chrono::milliseconds body_timeout{30000};
-    std::chrono::milliseconds keepalive_timeout{60000};
-    std::chrono::milliseconds write_timeout{30000};
-    int max_connections = 10000;
-};
 
 struct server_config {
     http_config http;

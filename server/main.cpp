@@ -5,9 +5,9 @@
 #include "common/redis_client.hpp"
 #include "server/config.hpp"
 #include "server/handlers/health_handlers.hpp"
-#include "server/http/http_server.hpp"
+#include "common/http/http_server.hpp"
 #include "server/http/request_pipeline.hpp"
-#include "server/http/router.hpp"
+#include "common/http/router.hpp"
 #include "server/storage/migrations.hpp"
 
 #include <boost/asio/co_spawn.hpp>

@@ -3,7 +3,7 @@
 #include "common/metrics.hpp"
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
-#include "server/http/router.hpp"
+#include "common/http/router.hpp"
 
 #include <memory>
 

@@ -3,7 +3,7 @@
 // inside a request into a JSON response. Handlers throw api_error (or return its response) for
 // expected failures; anything else becomes a 500 that tells an attacker nothing.
 #include "common/log.hpp"
-#include "server/http/message.hpp"
+#include "common/http/message.hpp"
 
 #include <exception>
 #include <string>

@@ -3,8 +3,9 @@
 // the exception boundary, the access log line and the request metrics.
 #include "common/log.hpp"
 #include "common/metrics.hpp"
-#include "server/http/message.hpp"
-#include "server/http/router.hpp"
+#include "common/http/http_server.hpp"
+#include "common/http/message.hpp"
+#include "common/http/router.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -12,15 +13,15 @@
 
 namespace sharedstore {
 
-class request_pipeline {
+class request_pipeline : public http_handler {
 public:
     request_pipeline(const router& routes, logger& log, metrics_registry& metrics);
 
-    boost::asio::awaitable<http_response> handle(http_request& request);
+    boost::asio::awaitable<http_response> handle(http_request& request) override;
 
     // A request the server could not read whole (too large, malformed): answered with an error
     // and logged and counted like the others.
-    http_response reject(http_request& partial, int status, std::string_view code, std::string_view message);
+    http_response reject(http_request& partial, int status, std::string_view code, std::string_view message) override;
 
 private:
     void assign_request_id(http_request& request) const;

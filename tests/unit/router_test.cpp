@@ -1,4 +1,4 @@
-#include "server/http/router.hpp"
+#include "common/http/router.hpp"
 
 #include <gtest/gtest.h>
 

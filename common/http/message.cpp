@@ -1,4 +1,4 @@
-#include "server/http/message.hpp"
+#include "common/http/message.hpp"
 
 #include <boost/json/serialize.hpp>
 

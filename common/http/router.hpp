@@ -1,7 +1,7 @@
 #pragma once
 // Method + path routing with `{name}` segments, e.g. "/api/v1/merchants/{id}/tiers".
 // Tells an unknown path (404) from a known path with another method (405 + Allow).
-#include "server/http/message.hpp"
+#include "common/http/message.hpp"
 
 #include <boost/asio/awaitable.hpp>
 

@@ -1,4 +1,4 @@
-#include "server/http/http_server.hpp"
+#include "common/http/http_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -11,6 +11,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <array>
 #include <atomic>
@@ -69,14 +71,16 @@ http::response<http::string_body> to_beast(http_response&& in, unsigned version,
 }  // namespace
 
 struct http_server::state : std::enable_shared_from_this<http_server::state> {
-    state(asio::io_context& io_context, const http_config& cfg, request_pipeline& p, logger& lg, metrics_registry& m)
-        : io(io_context), config(cfg), pipeline(p), log(lg), metrics(m), acceptor(io_context) {}
+    state(asio::io_context& io_context, const http_config& cfg, http_handler& h, logger& lg, metrics_registry& m,
+          asio::ssl::context* tls_context)
+        : io(io_context), config(cfg), pipeline(h), log(lg), metrics(m), tls(tls_context), acceptor(io_context) {}
 
     asio::io_context& io;
     http_config config;
-    request_pipeline& pipeline;
+    http_handler& pipeline;
     logger& log;
     metrics_registry& metrics;
+    asio::ssl::context* tls;  // null: plain HTTP
     tcp::acceptor acceptor;
     std::atomic<bool> stopping{false};
     std::atomic<int> open{0};
@@ -126,7 +130,15 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             registered = connections.insert(connections.end(), handle);
         }
         try {
-            co_await serve(stream, *handle, remote);
+            if (tls) {
+                beast::ssl_stream<beast::tcp_stream&> secure(stream, *tls);
+                stream.expires_after(config.header_timeout);
+                auto [ec] = co_await secure.async_handshake(asio::ssl::stream_base::server, use_tuple);
+                if (!ec) co_await serve(secure, *handle, remote);
+                else log.debug("tls_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
+            } else {
+                co_await serve(stream, *handle, remote);
+            }
         } catch (const std::exception& e) {
             log.error("session_failed", {{"remote", remote}, {"error", e.what()}});
         }
@@ -141,13 +153,15 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         --open;
     }
 
-    asio::awaitable<void> write(beast::tcp_stream& stream, http_response&& response, unsigned version, bool keep_alive) {
+    template <class Stream>
+    asio::awaitable<void> write(Stream& stream, http_response&& response, unsigned version, bool keep_alive) {
         auto message = to_beast(std::move(response), version, keep_alive);
-        stream.expires_after(config.write_timeout);
+        beast::get_lowest_layer(stream).expires_after(config.write_timeout);
         co_await http::async_write(stream, message, use_tuple);
     }
 
-    asio::awaitable<void> serve(beast::tcp_stream& stream, connection_handle& handle, const std::string& remote) {
+    template <class Stream>
+    asio::awaitable<void> serve(Stream& stream, connection_handle& handle, const std::string& remote) {
         beast::flat_buffer buffer;
         bool first = true;
         while (!stopping) {
@@ -157,7 +171,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
 
             // A new connection gets the header timeout; an idle keep-alive one the keep-alive timeout.
             handle.idle = true;
-            stream.expires_after(first ? config.header_timeout : config.keepalive_timeout);
+            beast::get_lowest_layer(stream).expires_after(first ? config.header_timeout : config.keepalive_timeout);
             auto [header_ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
             handle.idle = false;
             if (header_ec) {
@@ -168,18 +182,18 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 auto expect = parser.get()[http::field::expect];
                 if (beast::iequals(expect, "100-continue")) {
                     http::response<http::empty_body> proceed{http::status::continue_, parser.get().version()};
-                    stream.expires_after(config.write_timeout);
+                    beast::get_lowest_layer(stream).expires_after(config.write_timeout);
                     auto [ec, n] = co_await http::async_write(stream, proceed, use_tuple);
                     if (ec) co_return;
                 }
-                stream.expires_after(config.body_timeout);
+                beast::get_lowest_layer(stream).expires_after(config.body_timeout);
                 auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
                 if (body_ec) {
                     co_await answer_unreadable(stream, body_ec, parser, remote);
                     co_return;
                 }
             }
-            stream.expires_never();
+            beast::get_lowest_layer(stream).expires_never();
             auto message = parser.release();
             const unsigned version = message.version();
             const bool client_keeps_alive = message.keep_alive();
@@ -193,10 +207,11 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     }
 
     // Answers a request that could not be read, when an answer makes sense, then the caller closes.
-    asio::awaitable<void> answer_unreadable(beast::tcp_stream& stream, boost::system::error_code ec,
+    template <class Stream>
+    asio::awaitable<void> answer_unreadable(Stream& stream, boost::system::error_code ec,
                                             http::request_parser<http::string_body>& parser, const std::string& remote) {
         if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == asio::error::eof ||
-            ec == asio::error::connection_reset)
+            ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated)
             co_return;
         if (ec == beast::error::timeout) {
             log.info("connection_timed_out", {{"remote", remote}, {"stage", parser.is_header_done() ? "body" : "header"}});
@@ -220,7 +235,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         else
             response = pipeline.reject(partial, 400, "malformed_request", "the request is not valid HTTP/1.1");
         co_await write(stream, std::move(response), 11, false);
-        co_await linger_close(stream);
+        co_await linger_close(beast::get_lowest_layer(stream));
     }
 
     // Closing a socket with unread input makes the kernel send RST, which can destroy the error
@@ -249,9 +264,9 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     }
 };
 
-http_server::http_server(asio::io_context& io, const http_config& config, request_pipeline& pipeline, logger& log,
-                         metrics_registry& metrics)
-    : state_(std::make_shared<state>(io, config, pipeline, log, metrics)) {
+http_server::http_server(asio::io_context& io, const http_config& config, http_handler& handler, logger& log,
+                         metrics_registry& metrics, asio::ssl::context* tls)
+    : state_(std::make_shared<state>(io, config, handler, log, metrics, tls)) {
     auto weak = std::weak_ptr<state>(state_);
     metrics.describe_gauge("sharedstore_http_open_connections", "HTTP connections open now.", [weak] {
         std::vector<std::pair<metric_labels, double>> out;
