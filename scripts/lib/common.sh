@@ -9,7 +9,7 @@ BIN=$BUILD_DIR/server/sharedstore
 # Everything the build, the tests and the dev run need, from Debian 12. libmysqlcppconn-dev is
 # not here on purpose: it conflicts with Boost 1.81 (see ensure_mysqlcppconn_headers).
 DEBIAN_PACKAGES=(
-  build-essential cmake ninja-build pkg-config ccache curl
+  build-essential cmake ninja-build pkg-config ccache curl openssl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libssl-dev libgtest-dev libmysqlcppconn7v5
   mariadb-server mariadb-client redis-server redis-tools
@@ -188,4 +188,41 @@ stop_redis() {
   pid=$(cat "$dir/redis.pid" 2>/dev/null) || return 0
   kill -TERM "$pid" 2>/dev/null || true  # SIGTERM: Redis saves (when persistence is on) and exits
   wait_pid_gone "$pid"
+}
+
+# ensure_keys DIR: the secrets and keys the WeChat simulator and the server share, made once and
+# kept (never committed; var/ is ignored). docs/simulator.md lists the files.
+ensure_keys() {
+  local dir
+  dir=$(absolute_dir "$1")
+  chmod 700 "$dir"
+  (
+    cd "$dir"
+    umask 077
+    [ -s wechat-app-secret ] || openssl rand -hex 16 > wechat-app-secret
+    if [ ! -s wechat-ca.pem ]; then
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout wechat-ca.key -out wechat-ca.pem -days 3650 \
+        -subj "/CN=sharedstore development CA" -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+      rm -f wechat-sim.pem  # a new CA needs a new server certificate
+    fi
+    if [ ! -s wechat-sim.pem ]; then
+      openssl req -newkey rsa:2048 -nodes -keyout wechat-sim.key -out wechat-sim.csr -subj "/CN=127.0.0.1" 2>/dev/null
+      printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' > wechat-sim.ext
+      openssl x509 -req -in wechat-sim.csr -CA wechat-ca.pem -CAkey wechat-ca.key -CAcreateserial -days 825 \
+        -extfile wechat-sim.ext -out wechat-sim.pem 2>/dev/null
+      rm -f wechat-sim.csr wechat-sim.ext
+    fi
+    # WeChat Pay API v3 (orders issue): the merchant's key pair and certificate (its serial number
+    # goes into every signed request), the platform's key pair and certificate (it signs
+    # notifications), and the 32-character API v3 key (AES-256-GCM of notification resources).
+    [ -s wechatpay-apiv3-key ] || openssl rand -hex 16 > wechatpay-apiv3-key
+    for who in merchant wechatpay-platform; do
+      if [ ! -s "$who-private.pem" ]; then
+        openssl genrsa -out "$who-private.pem" 2048 2>/dev/null
+        openssl req -new -x509 -key "$who-private.pem" -out "$who-cert.pem" -days 1825 -subj "/CN=sharedstore dev $who" 2>/dev/null
+        openssl rsa -in "$who-private.pem" -pubout -out "$who-public.pem" 2>/dev/null
+      fi
+    done
+  )
 }

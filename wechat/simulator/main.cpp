@@ -1,0 +1,89 @@
+// wechat-sim: a local stand-in for WeChat's servers (docs/simulator.md).
+#include "common/http/http_server.hpp"
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "wechat/simulator/simulator_handler.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+namespace asio = boost::asio;
+using namespace sharedstore;
+
+namespace {
+
+constexpr const char* usage =
+    "usage: wechat-sim --appid ID --app-secret-file FILE [--listen ADDR] [--port N]\n"
+    "                  [--tls-cert PEM --tls-key PEM] [--token-lifetime-s N]\n"
+    "Serves WeChat's mini-program APIs and a control API (/sim/v1/...) on one port; HTTPS when a\n"
+    "certificate is given. Port 0 picks a free one (logged in the 'listening' line).\n";
+
+std::string read_trimmed(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::stringstream s;
+    s << in.rdbuf();
+    auto text = s.str();
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);
+    std::map<std::string, std::string> options{{"--listen", "127.0.0.1"}, {"--port", "8090"}, {"--token-lifetime-s", "7200"}};
+    for (int i = 1; i < argc; ++i) {
+        std::string key = argv[i];
+        if (key == "--help") {
+            std::fputs(usage, stdout);
+            return 0;
+        }
+        if (key.rfind("--", 0) != 0 || i + 1 >= argc) {
+            std::fprintf(stderr, "wechat-sim: bad argument %s\n%s", key.c_str(), usage);
+            return 2;
+        }
+        options[key] = argv[++i];
+    }
+    try {
+        if (!options.count("--appid") || !options.count("--app-secret-file")) throw std::runtime_error("--appid and --app-secret-file are required");
+        logger log(log_level::info);
+        simulator::simulator_config config{options["--appid"], read_trimmed(options["--app-secret-file"]),
+                                           std::chrono::seconds(std::stoi(options["--token-lifetime-s"]))};
+        simulator::simulator_state state(config);
+        simulator::simulator_handler handler(state, log);
+
+        asio::io_context io(1);  // one thread: the simulator's state is not shared between threads
+        metrics_registry metrics;
+        std::unique_ptr<asio::ssl::context> tls;
+        if (options.count("--tls-cert")) {
+            tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+            tls->use_certificate_chain_file(options["--tls-cert"]);
+            tls->use_private_key_file(options.count("--tls-key") ? options["--tls-key"] : options["--tls-cert"], asio::ssl::context::pem);
+        }
+        http_config http;
+        http.listen_address = options["--listen"];
+        http.port = std::stoi(options["--port"]);
+        http_server server(io, http, handler, log, metrics, tls.get());
+        server.start();
+        log.info("listening", {{"address", http.listen_address}, {"port", server.bound_port()}, {"tls", tls != nullptr}});
+        asio::signal_set signals(io, SIGINT, SIGTERM);
+        signals.async_wait([&](const boost::system::error_code&, int) {
+            server.begin_shutdown();
+            io.stop();
+        });
+        io.run();
+        return 0;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "wechat-sim: %s\n", e.what());
+        return 1;
+    }
+}

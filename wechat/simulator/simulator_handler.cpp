@@ -1,0 +1,180 @@
+#include "wechat/simulator/simulator_handler.hpp"
+
+#include "wechat/simulator/qr_image.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/parse.hpp>
+
+#include <set>
+
+namespace sharedstore::simulator {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+std::string query_param(const http_request& request, std::string_view name) {
+    auto params = boost::urls::parse_query(request.query);
+    if (!params) return {};
+    for (auto param : *params) {
+        if (param.key == name) {
+            auto decoded = param.value.decode();
+            return decoded;
+        }
+    }
+    return {};
+}
+
+json::object body_object(const http_request& request) {
+    boost::system::error_code ec;
+    auto value = json::parse(request.body, ec);
+    if (ec || !value.is_object()) return {};
+    return value.as_object();
+}
+
+http_response wechat_json(const json::object& answer) { return http_response::json(200, answer); }
+
+http_response control_error(int status, std::string message) {
+    return http_response::json(status, json::object{{"error", message}});
+}
+
+std::string string_of(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+}
+
+std::int64_t int_of(const json::object& o, std::string_view key, std::int64_t fallback) {
+    auto it = o.find(key);
+    return it != o.end() && it->value().is_int64() ? it->value().as_int64() : fallback;
+}
+
+auto now() { return std::chrono::system_clock::now(); }
+
+}  // namespace
+
+simulator_handler::simulator_handler(simulator_state& state, logger& log) : state_(state), log_(log) {
+    add_wechat_routes();
+    add_control_routes();
+}
+
+asio::awaitable<std::optional<http_response>> simulator_handler::apply_fault(const std::string& endpoint) {
+    state_.count_call(endpoint);
+    auto f = state_.take_fault(endpoint);
+    if (!f) co_return std::nullopt;
+    if (f->latency.count() > 0) {
+        auto executor = co_await asio::this_coro::executor;
+        asio::steady_timer pause(executor, f->latency);
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+    if (f->errcode == 0) co_return std::nullopt;
+    co_return wechat_json(json::object{{"errcode", f->errcode}, {"errmsg", "simulated fault"}});
+}
+
+void simulator_handler::add_wechat_routes() {
+    routes_.add("GET", "/sns/jscode2session", [this](http_request& r) -> asio::awaitable<http_response> {
+        if (auto faulted = co_await apply_fault("jscode2session")) co_return *faulted;
+        co_return wechat_json(state_.jscode2session(query_param(r, "appid"), query_param(r, "secret"), query_param(r, "js_code"),
+                                                    query_param(r, "grant_type"), now()));
+    });
+    routes_.add("POST", "/cgi-bin/stable_token", [this](http_request& r) -> asio::awaitable<http_response> {
+        if (auto faulted = co_await apply_fault("stable_token")) co_return *faulted;
+        co_return wechat_json(state_.stable_token(body_object(r), now()));
+    });
+    routes_.add("POST", "/wxa/business/getuserphonenumber", [this](http_request& r) -> asio::awaitable<http_response> {
+        if (auto faulted = co_await apply_fault("getuserphonenumber")) co_return *faulted;
+        co_return wechat_json(state_.get_user_phone_number(query_param(r, "access_token"), body_object(r), now()));
+    });
+    routes_.add("POST", "/wxa/getwxacodeunlimit", [this](http_request& r) -> asio::awaitable<http_response> {
+        if (auto faulted = co_await apply_fault("getwxacodeunlimit")) co_return *faulted;
+        auto body = body_object(r);
+        if (auto problem = state_.check_wxacode(query_param(r, "access_token"), body, now())) co_return wechat_json(*problem);
+        co_return http_response::text(200, make_qr_png(string_of(body, "scene"), string_of(body, "page")), "image/png");
+    });
+    routes_.add("POST", "/cgi-bin/message/subscribe/send", [this](http_request& r) -> asio::awaitable<http_response> {
+        if (auto faulted = co_await apply_fault("subscribe_send")) co_return *faulted;
+        co_return wechat_json(state_.send_subscribe_message(query_param(r, "access_token"), body_object(r), now()));
+    });
+}
+
+void simulator_handler::add_control_routes() {
+    routes_.add("POST", "/sim/v1/login-codes", [this](http_request& r) -> asio::awaitable<http_response> {
+        auto body = body_object(r);
+        const auto openid = string_of(body, "openid");
+        if (openid.empty()) co_return control_error(400, "openid is required");
+        co_return http_response::json(200, json::object{{"code", state_.issue_login_code(openid, string_of(body, "unionid"), now())}});
+    });
+    routes_.add("POST", "/sim/v1/phone-codes", [this](http_request& r) -> asio::awaitable<http_response> {
+        auto body = body_object(r);
+        const auto openid = string_of(body, "openid"), phone = string_of(body, "phone");
+        if (openid.empty() || phone.empty()) co_return control_error(400, "openid and phone are required");
+        auto country = string_of(body, "country_code");
+        co_return http_response::json(
+            200, json::object{{"code", state_.issue_phone_code(openid, phone, country.empty() ? "86" : country, now())}});
+    });
+    routes_.add("POST", "/sim/v1/subscriptions", [this](http_request& r) -> asio::awaitable<http_response> {
+        auto body = body_object(r);
+        const auto touser = string_of(body, "touser"), template_id = string_of(body, "template_id");
+        if (touser.empty() || template_id.empty()) co_return control_error(400, "touser and template_id are required");
+        state_.grant_subscription(touser, template_id, static_cast<int>(int_of(body, "count", 1)));
+        co_return http_response::json(200, json::object{{"ok", true}});
+    });
+    routes_.add("GET", "/sim/v1/subscribe-messages", [this](http_request& r) -> asio::awaitable<http_response> {
+        json::array items;
+        for (const auto& m : state_.messages_to(query_param(r, "touser"))) {
+            json::object data;
+            for (const auto& [k, v] : m.data) data[k] = json::object{{"value", v}};
+            items.push_back(json::object{{"msgid", m.msgid}, {"touser", m.touser}, {"template_id", m.template_id},
+                                         {"page", m.page}, {"miniprogram_state", m.miniprogram_state}, {"lang", m.lang},
+                                         {"data", std::move(data)}});
+        }
+        co_return http_response::json(200, json::object{{"messages", std::move(items)}});
+    });
+    routes_.add("POST", "/sim/v1/faults", [this](http_request& r) -> asio::awaitable<http_response> {
+        auto body = body_object(r);
+        const auto endpoint = string_of(body, "endpoint");
+        static const std::set<std::string> endpoints{"jscode2session", "stable_token", "getuserphonenumber", "getwxacodeunlimit",
+                                                     "subscribe_send"};
+        if (!endpoints.count(endpoint)) co_return control_error(400, "endpoint must be one of jscode2session, stable_token, "
+                                                                    "getuserphonenumber, getwxacodeunlimit, subscribe_send");
+        fault f{static_cast<int>(int_of(body, "errcode", 0)), std::chrono::milliseconds(int_of(body, "latency_ms", 0))};
+        state_.add_faults(endpoint, f, static_cast<int>(int_of(body, "count", 1)));
+        co_return http_response::json(200, json::object{{"ok", true}});
+    });
+    routes_.add("DELETE", "/sim/v1/faults", [this](http_request&) -> asio::awaitable<http_response> {
+        state_.clear_faults();
+        co_return http_response::json(200, json::object{{"ok", true}});
+    });
+    routes_.add("POST", "/sim/v1/access-token/revoke", [this](http_request&) -> asio::awaitable<http_response> {
+        state_.revoke_access_token(now());
+        co_return http_response::json(200, json::object{{"ok", true}});
+    });
+    routes_.add("GET", "/sim/v1/stats", [this](http_request&) -> asio::awaitable<http_response> {
+        co_return http_response::json(200, state_.stats());
+    });
+}
+
+asio::awaitable<http_response> simulator_handler::handle(http_request& request) {
+    auto match = routes_.match(request.method, request.path);
+    http_response response;
+    if (match.outcome == route_outcome::found) {
+        request.path_params = std::move(match.params);
+        response = co_await (*match.handler)(request);
+    } else {
+        response = http_response::json(match.outcome == route_outcome::not_found ? 404 : 405,
+                                       json::object{{"errcode", -1}, {"errmsg", "no such API in the simulator"}});
+    }
+    // Log the path only: queries carry secrets and codes, as WeChat's would.
+    log_.info("sim_request", {{"method", request.method}, {"path", request.path}, {"status", response.status}});
+    co_return response;
+}
+
+http_response simulator_handler::reject(http_request&, int status, std::string_view, std::string_view message) {
+    return control_error(status, std::string(message));
+}
+
+}  // namespace sharedstore::simulator
