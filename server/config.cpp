@@ -18,7 +18,7 @@ namespace json = boost::json;
 
 namespace {
 
-enum class key_kind { text, integer, milliseconds, level };
+enum class key_kind { text, path, integer, milliseconds, level };
 
 // One configuration key: where it lives in server_config, its type, its range, and whether a
 // file must give it. The table below is the single list of keys (the docs mirror it).
@@ -39,6 +39,13 @@ key_spec text_key(std::string name, bool required, Access access) {
     key_spec k{std::move(name), key_kind::text, required, 0, 0, {}, {}, {}};
     k.set_text = [access](server_config& c, std::string v) { access(c) = std::move(v); };
     k.get = [access](const server_config& c) { return access(const_cast<server_config&>(c)); };
+    return k;
+}
+
+template <class Access>
+key_spec path_key(std::string name, bool required, Access access) {
+    auto k = text_key(std::move(name), required, access);
+    k.kind = key_kind::path;
     return k;
 }
 
@@ -91,6 +98,21 @@ const std::vector<key_spec>& key_table() {
         k.push_back(ms_key("redis.connect_timeout_ms", 10, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.redis.connect_timeout; }));
         k.push_back(ms_key("redis.command_timeout_ms", 10, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.redis.command_timeout; }));
         k.push_back(ms_key("redis.reconnect_max_backoff_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.redis.reconnect_max_backoff; }));
+        k.push_back(text_key("wechat.appid", true, [](server_config& c) -> std::string& { return c.wechat.appid; }));
+        k.push_back(path_key("wechat.app_secret_file", true, [](server_config& c) -> std::string& { return c.wechat.app_secret_file; }));
+        k.push_back(text_key("wechat.api_base_url", false, [](server_config& c) -> std::string& { return c.wechat.api_base_url; }));
+        k.push_back(path_key("wechat.ca_file", false, [](server_config& c) -> std::string& { return c.wechat.ca_file; }));
+        k.push_back(ms_key("wechat.connect_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.wechat.connect_timeout; }));
+        k.push_back(ms_key("wechat.request_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.wechat.request_timeout; }));
+        k.push_back(integer_key("wechat.max_attempts", false, 1, 10, [](server_config& c) -> int& { return c.wechat.max_attempts; }));
+        k.push_back(ms_key("wechat.retry_backoff_ms", 0, 60000, [](server_config& c) -> std::chrono::milliseconds& { return c.wechat.retry_backoff; }));
+        k.push_back(ms_key("wechat.total_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.wechat.total_timeout; }));
+        key_spec ttl{"auth.session_ttl_s", key_kind::integer, false, 60, 90LL * 24 * 3600, {}, {}, {}};
+        ttl.set_integer = [](server_config& c, long long v) { c.auth.session_ttl = std::chrono::seconds(v); };
+        ttl.get = [](const server_config& c) { return std::to_string(c.auth.session_ttl.count()); };
+        k.push_back(std::move(ttl));
+        k.push_back(integer_key("auth.login_limit_per_ip", false, 1, 1'000'000, [](server_config& c) -> int& { return c.auth.login_limit_per_ip; }));
+        k.push_back(integer_key("auth.login_limit_per_openid", false, 1, 1'000'000, [](server_config& c) -> int& { return c.auth.login_limit_per_openid; }));
         key_spec level{"log.level", key_kind::level, false, 0, 0, {}, {}, {}};
         level.set_text = [](server_config& c, std::string v) { parse_log_level(v, c.log_min_level); };
         level.get = [](const server_config& c) {
@@ -115,6 +137,7 @@ const std::vector<key_spec>& key_table() {
 std::string expectation(const key_spec& key) {
     switch (key.kind) {
     case key_kind::text: return "a string";
+    case key_kind::path: return "a file path (string)";
     case key_kind::level: return "one of \"debug\", \"info\", \"warn\", \"error\"";
     case key_kind::integer:
         return "an integer from " + std::to_string(key.min) + " to " + std::to_string(key.max);
@@ -129,13 +152,21 @@ void apply_integer(server_config& config, const key_spec& key, long long value, 
     key.set_integer(config, value);
 }
 
-void apply_json(server_config& config, const key_spec& key, const json::value& value, const std::string& source) {
+void apply_json(server_config& config, const key_spec& key, const json::value& value, const std::string& source,
+                const std::string& base_dir) {
     const std::string got = json::serialize(value);
     switch (key.kind) {
     case key_kind::text:
         if (!value.is_string()) fail(key, expectation(key), got, source);
         key.set_text(config, std::string(value.as_string()));
         return;
+    case key_kind::path: {
+        if (!value.is_string()) fail(key, expectation(key), got, source);
+        std::string path(value.as_string());
+        if (!path.empty() && path.front() != '/' && !base_dir.empty()) path = base_dir + "/" + path;
+        key.set_text(config, path);
+        return;
+    }
     case key_kind::level: {
         log_level ignored;
         if (!value.is_string() || !parse_log_level(value.as_string(), ignored)) fail(key, expectation(key), got, source);
@@ -154,6 +185,7 @@ void apply_json(server_config& config, const key_spec& key, const json::value& v
 void apply_text(server_config& config, const key_spec& key, const std::string& text, const std::string& source) {
     switch (key.kind) {
     case key_kind::text:
+    case key_kind::path:
         key.set_text(config, text);
         return;
     case key_kind::level: {
@@ -201,7 +233,7 @@ std::string environment_name_for(const std::string& dotted_key) {
     return out;
 }
 
-server_config parse_config(const std::string& json_text, const environment_lookup& env) {
+server_config parse_config(const std::string& json_text, const environment_lookup& env, const std::string& base_dir) {
     boost::system::error_code ec;
     json::value root = json::parse(json_text, ec);
     if (ec) throw config_error("config file is not valid JSON: " + ec.message());
@@ -218,7 +250,7 @@ server_config parse_config(const std::string& json_text, const environment_looku
         if (auto overridden = env(env_name)) {
             apply_text(config, key, *overridden, "from " + env_name);
         } else if (auto it = flat.find(key.name); it != flat.end()) {
-            apply_json(config, key, it->second, "from the config file");
+            apply_json(config, key, it->second, "from the config file", base_dir);
         } else if (key.required) {
             throw config_error("config key " + key.name + " is missing (set it in the file or in " + env_name + ")");
         }
@@ -229,12 +261,28 @@ server_config parse_config(const std::string& json_text, const environment_looku
     return config;
 }
 
-server_config load_config_file(const std::string& path, const environment_lookup& env) {
+// A secret file holds the secret alone; surrounding white space is not part of it.
+static std::string read_secret_file(const std::string& path, const std::string& key) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw config_error("config key " + key + ": cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string secret = text.str();
+    const auto first = secret.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) throw config_error("config key " + key + ": " + path + " is empty");
+    secret = secret.substr(first, secret.find_last_not_of(" \t\r\n") - first + 1);
+    return secret;
+}
+
+server_config load_config_file(const std::string& path, const environment_lookup& env, bool read_secrets) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw config_error("cannot read config file " + path);
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_config(text.str(), env);
+    const auto slash = path.find_last_of('/');
+    auto config = parse_config(text.str(), env, slash == std::string::npos ? "." : path.substr(0, slash));
+    if (read_secrets) config.wechat.app_secret = read_secret_file(config.wechat.app_secret_file, "wechat.app_secret_file");
+    return config;
 }
 
 std::optional<std::string> config_value_text(const server_config& config, const std::string& dotted_key) {

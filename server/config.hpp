@@ -15,12 +15,33 @@
 
 namespace sharedstore {
 
+struct wechat_config {
+    std::string appid;
+    std::string app_secret_file;  // the secret itself is read at start-up into app_secret
+    std::string app_secret;       // never logged, never returned
+    std::string api_base_url = "https://api.weixin.qq.com";
+    std::string ca_file;  // empty: the system's trust store
+    std::chrono::milliseconds connect_timeout{3000};
+    std::chrono::milliseconds request_timeout{5000};
+    int max_attempts = 3;
+    std::chrono::milliseconds retry_backoff{200};
+    std::chrono::milliseconds total_timeout{8000};
+};
+
+struct auth_config {
+    std::chrono::seconds session_ttl{7 * 24 * 3600};
+    int login_limit_per_ip = 30;      // logins a minute from one address
+    int login_limit_per_openid = 10;  // logins a minute of one WeChat user
+};
+
 struct server_config {
     http_config http;
     int io_threads = 2;
     std::chrono::milliseconds shutdown_grace{10000};
     mysql_config mysql;
     redis_config redis;
+    wechat_config wechat;
+    auth_config auth;
     log_level log_min_level = log_level::info;
 };
 
@@ -37,8 +58,12 @@ environment_lookup process_environment();
 
 // Parses the JSON text of a config file, then applies environment overrides. Every key is
 // required in the file unless it has a default (documented in conf/production.example.json).
-server_config parse_config(const std::string& json_text, const environment_lookup& env);
-server_config load_config_file(const std::string& path, const environment_lookup& env);
+// Relative file paths given in the file are resolved against `base_dir` (the file's folder);
+// paths from environment variables are taken as given.
+server_config parse_config(const std::string& json_text, const environment_lookup& env, const std::string& base_dir = "");
+// Also reads the secret files (wechat.app_secret_file) and refuses a missing or empty one.
+// `read_secrets` false is for `config-get`, which scripts call before the key files exist.
+server_config load_config_file(const std::string& path, const environment_lookup& env, bool read_secrets = true);
 
 // The environment variable that overrides a dotted key: "mysql.port" -> SHAREDSTORE_MYSQL_PORT.
 std::string environment_name_for(const std::string& dotted_key);

@@ -4,7 +4,15 @@
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
 #include "server/config.hpp"
+#include "server/handlers/auth_handlers.hpp"
 #include "server/handlers/health_handlers.hpp"
+#include "server/services/auth_service.hpp"
+#include "server/storage/rate_limiter.hpp"
+#include "server/storage/session_store.hpp"
+#include "wechat/access_token_provider.hpp"
+#include "wechat/https_client.hpp"
+#include "wechat/wechat_api.hpp"
+#include "wechat/wechat_client.hpp"
 #include "common/http/http_server.hpp"
 #include "server/http/request_pipeline.hpp"
 #include "common/http/router.hpp"
@@ -65,8 +73,21 @@ int serve(const server_config& config) {
     redis->start();
     describe_dependency_metrics(metrics, database, redis);
 
+    https_client wechat_http(io.get_executor(), https_client_config{config.wechat.ca_file, true, config.wechat.connect_timeout,
+                                                                    config.wechat.request_timeout});
+    wechat_api wechat(wechat_http,
+                      wechat_api_config{config.wechat.api_base_url, config.wechat.appid, config.wechat.app_secret,
+                                        config.wechat.max_attempts, config.wechat.retry_backoff, config.wechat.total_timeout},
+                      log);
+    access_token_provider access_tokens(wechat, redis, log);
+    wechat_client wechat_calls(wechat, access_tokens);
+    session_store sessions(redis, config.auth.session_ttl);
+    rate_limiter limiter(redis);
+    auth_service auth(wechat, wechat_calls, database, sessions, limiter, config.auth, log);
+
     router routes;
     add_health_routes(routes, {database, redis, metrics});
+    add_auth_routes(routes, auth, sessions);
     request_pipeline pipeline(routes, log, metrics);
     http_server server(io, config.http, pipeline, log, metrics);
     try {
@@ -142,7 +163,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        const server_config config = load_config_file(config_path, process_environment());
+        const server_config config = load_config_file(config_path, process_environment(), command == "serve");
         if (command == "serve" && rest.empty()) return serve(config);
         if (command == "migrate" && rest.empty()) return migrate(config);
         if (command == "config-get" && rest.size() == 1) {

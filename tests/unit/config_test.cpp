@@ -21,7 +21,8 @@ environment_lookup fake_env(std::map<std::string, std::string> values) {
 const std::string minimal = R"({
   "http": {"port": 8080},
   "mysql": {"host": "127.0.0.1", "port": 3307, "user": "u", "password": "p", "database": "d"},
-  "redis": {"host": "127.0.0.1", "port": 6380}
+  "redis": {"host": "127.0.0.1", "port": 6380},
+  "wechat": {"appid": "wx1", "app_secret_file": "keys/secret"}
 })";
 
 std::string error_of(const std::string& json, std::map<std::string, std::string> env = {}) {
@@ -52,22 +53,39 @@ TEST(config, minimal_file_gets_defaults) {
 }
 
 TEST(config, shipped_files_parse) {
-    EXPECT_NO_THROW(load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/dev.json", fake_env({})));
-    EXPECT_NO_THROW(load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/production.example.json", fake_env({})));
-    auto dev = load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/dev.json", fake_env({}));
+    // Without reading secret files: those are made per machine by the scripts.
+    EXPECT_NO_THROW(load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/production.example.json", fake_env({}), false));
+    auto dev = load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/dev.json", fake_env({}), false);
     EXPECT_EQ(dev.mysql.port, 3307);
     EXPECT_EQ(dev.redis.port, 6380);
     EXPECT_EQ(dev.http.port, 8080);
+    // Relative paths in a file are relative to that file's folder.
+    EXPECT_EQ(dev.wechat.ca_file, SHAREDSTORE_SOURCE_DIR "/conf/../var/keys/wechat-ca.pem");
+}
+
+TEST(config, secret_file_is_read_and_trimmed_and_must_exist) {
+    const std::string dir = ::testing::TempDir();
+    const std::string config_path = dir + "/secret_test.json";
+    std::ofstream(dir + "/app-secret") << "  s3cret\n";
+    std::ofstream(config_path) << minimal.substr(0, minimal.rfind("keys/secret")) + "app-secret\"}}";
+    auto c = load_config_file(config_path, fake_env({}));
+    EXPECT_EQ(c.wechat.app_secret, "s3cret");
+    try {
+        load_config_file(config_path, fake_env({{"SHAREDSTORE_WECHAT_APP_SECRET_FILE", dir + "/missing"}}));
+        ADD_FAILURE();
+    } catch (const config_error& e) {
+        EXPECT_NE(std::string(e.what()).find("wechat.app_secret_file"), std::string::npos);
+    }
 }
 
 TEST(config, missing_required_key_is_named_with_its_variable) {
-    auto error = error_of(R"({"http":{"port":1},"mysql":{"host":"h","port":1,"user":"u","password":"p"},"redis":{"host":"h","port":1}})");
+    auto error = error_of(R"({"http":{"port":1},"mysql":{"host":"h","port":1,"user":"u","password":"p"},"redis":{"host":"h","port":1},"wechat":{"appid":"a","app_secret_file":"f"}})");
     EXPECT_NE(error.find("mysql.database"), std::string::npos) << error;
     EXPECT_NE(error.find("SHAREDSTORE_MYSQL_DATABASE"), std::string::npos) << error;
 }
 
 TEST(config, wrong_type_names_the_key) {
-    auto error = error_of(R"({"http":{"port":"8080"},"mysql":{"host":"h","port":1,"user":"u","password":"p","database":"d"},"redis":{"host":"h","port":1}})");
+    auto error = error_of(R"({"http":{"port":"8080"},"mysql":{"host":"h","port":1,"user":"u","password":"p","database":"d"},"redis":{"host":"h","port":1},"wechat":{"appid":"a","app_secret_file":"f"}})");
     EXPECT_NE(error.find("http.port"), std::string::npos) << error;
     EXPECT_NE(error.find("integer"), std::string::npos) << error;
 }
@@ -99,7 +117,7 @@ TEST(config, environment_overrides_the_file) {
 }
 
 TEST(config, environment_can_supply_a_required_key) {
-    const std::string without_database = R"({"http":{"port":1},"mysql":{"host":"h","port":1,"user":"u","password":"p"},"redis":{"host":"h","port":1}})";
+    const std::string without_database = R"({"http":{"port":1},"mysql":{"host":"h","port":1,"user":"u","password":"p"},"redis":{"host":"h","port":1},"wechat":{"appid":"a","app_secret_file":"f"}})";
     auto c = parse_config(without_database, fake_env({{"SHAREDSTORE_MYSQL_DATABASE", "x"}}));
     EXPECT_EQ(c.mysql.database, "x");
 }

@@ -1,0 +1,60 @@
+#include "server/storage/user_repository.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+namespace sharedstore {
+
+namespace {
+
+constexpr const char* select_columns =
+    "SELECT id, appid, openid, COALESCE(unionid, ''), COALESCE(phone, ''), COALESCE(phone_country_code, ''), "
+    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ') FROM users ";
+
+user_record read_user(sql::ResultSet& rs) {
+    return user_record{rs.getUInt64(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                       rs.getString(5), rs.getString(6), rs.getString(7)};
+}
+
+}  // namespace
+
+user_record upsert_user_by_openid(sql::Connection& db, const std::string& appid, const std::string& openid,
+                                  const std::string& unionid) {
+    {
+        std::unique_ptr<sql::PreparedStatement> upsert(db.prepareStatement(
+            "INSERT INTO users (appid, openid, unionid) VALUES (?, ?, NULLIF(?, '')) "
+            "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid)"));
+        upsert->setString(1, appid);
+        upsert->setString(2, openid);
+        upsert->setString(3, unionid);
+        upsert->executeUpdate();
+    }
+    std::unique_ptr<sql::PreparedStatement> select(db.prepareStatement(std::string(select_columns) + "WHERE appid = ? AND openid = ?"));
+    select->setString(1, appid);
+    select->setString(2, openid);
+    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+    if (!rs->next()) throw std::runtime_error("user vanished right after its upsert");
+    return read_user(*rs);
+}
+
+std::optional<user_record> find_user(sql::Connection& db, std::uint64_t id) {
+    std::unique_ptr<sql::PreparedStatement> select(db.prepareStatement(std::string(select_columns) + "WHERE id = ?"));
+    select->setUInt64(1, id);
+    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_user(*rs);
+}
+
+void set_user_phone(sql::Connection& db, std::uint64_t id, const std::string& phone, const std::string& country_code) {
+    std::unique_ptr<sql::PreparedStatement> update(db.prepareStatement(
+        "UPDATE users SET phone = ?, phone_country_code = ?, phone_bound_at = CURRENT_TIMESTAMP(6) WHERE id = ?"));
+    update->setString(1, phone);
+    update->setString(2, country_code);
+    update->setUInt64(3, id);
+    update->executeUpdate();
+}
+
+}  // namespace sharedstore

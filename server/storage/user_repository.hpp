@@ -1,0 +1,30 @@
+#pragma once
+// Users in MariaDB. Blocking: call through mysql_pool::run / transaction.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sql {
+class Connection;
+}
+
+namespace sharedstore {
+
+struct user_record {
+    std::uint64_t id = 0;
+    std::string appid;
+    std::string openid;
+    std::string unionid;             // empty when unknown
+    std::string phone;               // purePhoneNumber; empty when not bound
+    std::string phone_country_code;
+    std::string created_at;          // RFC 3339, UTC
+};
+
+// Creates the user on first login, or returns the existing one (openid is unique per appid).
+// A unionid WeChat now reveals is kept; one already known is never replaced by nothing.
+user_record upsert_user_by_openid(sql::Connection& db, const std::string& appid, const std::string& openid,
+                                  const std::string& unionid);
+std::optional<user_record> find_user(sql::Connection& db, std::uint64_t id);
+void set_user_phone(sql::Connection& db, std::uint64_t id, const std::string& phone, const std::string& country_code);
+
+}  // namespace sharedstore
