@@ -1,6 +1,7 @@
 #include "tests/integration/support/test_environment.hpp"
 
 #include "tests/integration/support/http_client.hpp"
+#include "tests/integration/support/wechat_simulator.hpp"
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -51,20 +52,7 @@ server_process::server_process(environment_changes extra) {
     const std::string log_path = make_temp_dir("server") + "/server.log";
     process_ = std::make_unique<child_process>(
         std::vector<std::string>{SHAREDSTORE_BINARY, "serve", "--config", test_config_path()}, std::move(extra), log_path);
-    // The server logs {"event":"listening","port":N} once it accepts connections.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (std::chrono::steady_clock::now() < deadline) {
-        std::istringstream lines(process_->output());
-        std::string line;
-        while (std::getline(lines, line)) {
-            if (line.find("\"event\":\"listening\"") == std::string::npos) continue;
-            port_ = static_cast<int>(boost::json::parse(line).at("port").as_int64());
-            return;
-        }
-        if (!process_->running()) throw std::runtime_error("server exited at start-up:\n" + process_->output());
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    throw std::runtime_error("server did not start listening within 15 s:\n" + process_->output());
+    port_ = wait_for_listening_port(*process_, "server");
 }
 
 redis_server_process::redis_server_process(int port) : port_(port), dir_(make_temp_dir("redis")) { start(); }
