@@ -1,3 +1,4 @@
+#include "tests/support/test_keys.hpp"
 #include "wechat/pay/pay_crypto.hpp"
 
 #include <gtest/gtest.h>
@@ -6,45 +7,11 @@ using namespace sharedstore::wechat_pay;
 
 namespace {
 
-// A throwaway key made for this test only, and a signature of `message` made with the openssl
-// command line (`openssl dgst -sha256 -sign`): an answer computed outside this code.
-const char* test_private_key = R"pem(-----BEGIN PRIVATE KEY-----
-MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCi8AVMBrRJcqvG
-lDPZvBKN0700sY1cihDJlqFNXMPDm0KEC4QNdexn7PkQcccbu7G0l7n375TVuSp+
-4iZjNmoZ2W6EIU/phMAvTwuKNprUloY2l4v5eSBrOZpgPkvNpmqRqtXyTTq1xFl5
-Rgu60fGHrU5Si5sEZPXaNvHg7Qrt0OwU9PVt4D+NCTVcdSyuNKgAOvvY92avFHeH
-MKDntLmRwj3JL7ZXJtJymPMvAb6PbSW53fP355qpHzg6fGJTSqNPaoG56CUg6KEp
-yvg+cR+6NQL7pRodnzpOHy+Khb8EjYg5BQcG5Df8VBzq2cYKyrfhuRV56ULTaHqT
-xvvmUhBFAgMBAAECggEAOqzls22cofB+BGpdS7ULF3DfK2kfB2qexgGM/89+neO8
-7dE50iEbq4cuX+ohMg8C3Q5ghXUM63QdZgjpmwO+7KUcw889OFI6ZS75cGHemtzD
-40fqu8GPV52sRqlYYeviZ6eWGQYPtOJK+D2tvq6Y5GuYD2i/v7LdyCHOM9oY+++S
-/btcvB+nwk3Z7n+94dNGvFA/0/f26CMaC8HBCGG99s63bRQQkgFwFpWiVi6cBeTo
-Y2m7wTvneir+xp4kaK6zv+pnzWsG7LEXDfC3xSJtq63rnLMRm+Ebn/3tXDVZ6U9D
-YEVYPLaI5ftsMweq7d0WUWcEKOq1bNCTLeJBDNLjpwKBgQDkGxMqnOcury2TzYUm
-nD3HzUoF652vGzqI87qE6SKQfbRbuoRwVLQStYUNDGcuZf5Uu0DGwn1wdFgrkrPy
-yRZjPkLuw5kLmPMWnOQDQA7U4eC3KlxAriKV89Gj4obtTLddEcs1/DVKke/InLL6
-V4BXG15jn0C0BDxdq2Ms1qo/KwKBgQC23NWv5iijPreRIcDAtlduhOGhyculmkMM
-6W2FSBRiExY9AK/jKdcA4wTYB8SvpVjQrTF/8Nj/4oohy6Dls1t2ts0JCqN3O4TB
-JkuYZd6p0ntMtKgiLBGqpgK06YVtNLlpGfOtpYerikpFtforr+fxYRupK/GM8Xtq
-xQXxbKC2TwKBgQCxDKLPzIFUJvxFYJwc3+DEGH+AIOV/aK8CZcs8JoiBhlBbcmYh
-ml06uFHRUvMzfE7wDXe1znf2tRdKms+5foM1/LmPAZrk+Y6U2qnQLARXEAuPn/2C
-5qZJpbnuboEz5vvb7VfBS0VB4Awxtg7laM1gzwlwYcei8ja4rbKItwXliQKBgGxG
-+yj6qdlvy5ZeXBpAXikM+eWo7bMTUtyUY8tl0Nv53VMl0wA5yBu4USfyAZ7X021N
-AGB3pqZt58j3IECjIWd7+pB+AikZzxPnrx+AQoZgIa5b0qrZWWSohDXHiMAPVjJL
-saSCvYDvk+cPSCESOc8N5ykW4iLI4oFoRIqd/dO1AoGBAKbohwu3g1msq+Vq7HQb
-z65gcCMeiIvjHmKZGyknUqKzlFXN7+ml1c0+H3lT6GqddiAXgd7BkbC190bOkK1R
-R1PysEcwCtBtxDxkMZsM3W3RRwD2ZnhqD7NkAqvm90OOSBbQ2FEZuLz2gVPVmJVR
-2Fr34b5Yijc4jXWouLIe7GoA
------END PRIVATE KEY-----)pem";
-const char* test_public_key = R"pem(-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAovAFTAa0SXKrxpQz2bwS
-jdO9NLGNXIoQyZahTVzDw5tChAuEDXXsZ+z5EHHHG7uxtJe59++U1bkqfuImYzZq
-GdluhCFP6YTAL08Lijaa1JaGNpeL+XkgazmaYD5LzaZqkarV8k06tcRZeUYLutHx
-h61OUoubBGT12jbx4O0K7dDsFPT1beA/jQk1XHUsrjSoADr72PdmrxR3hzCg57S5
-kcI9yS+2VybScpjzLwG+j20lud3z9+eaqR84OnxiU0qjT2qBueglIOihKcr4PnEf
-ujUC+6UaHZ86Th8vioW/BI2IOQUHBuQ3/FQc6tnGCsq34bkVeelC02h6k8b75lIQ
-RQIDAQAB
------END PUBLIC KEY-----)pem";
+using sharedstore::test_support::test_private_key;
+using sharedstore::test_support::test_public_key;
+
+// A signature of `message` with the test key, made with the openssl command line
+// (`openssl dgst -sha256 -sign`): an answer computed outside this code.
 const std::string message = "1700000000\nnonce123\n{\"a\":1}\n";
 const std::string openssl_signature = "oCXibl4f0LQcdj+416ldOdgjH6nHxUdIdOuS0rdVTVWjIXPGXgS6XBlnBfp0w+QGJOjW+gWi5ZhwLrybOIAszxVzgRXGCLanxPNgygwAOAR3lR2kt73txMNrFbcYVy1YStRRQfPUZQmzB4ADrjm6fGZDLigz7W+eTyI+QBOfrx/0I16GNIqbZv1MCHW+plyPeO/QQPjiFEgHHpUIYuifn8KpBzf04fRanbNwxvof01J+wB7vzohJMbowzifZyKWRgAUX30qeIFfwbdt3al9PrhNeglPXp37rFFwjJyalhnJjYfwytFGUVRqOI0Wp8kJ91UgFtFSdBKXBLlTaJAvpJQ==";
 

@@ -2,6 +2,9 @@
 #include "common/http/http_server.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
+#include "wechat/https_client.hpp"
+#include "wechat/pay/pay_crypto.hpp"
+#include "wechat/simulator/pay_simulator.hpp"
 #include "wechat/simulator/simulator_handler.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -23,6 +26,8 @@ namespace {
 constexpr const char* usage =
     "usage: wechat-sim --appid ID --app-secret-file FILE [--listen ADDR] [--port N]\n"
     "                  [--tls-cert PEM --tls-key PEM] [--token-lifetime-s N]\n"
+    "                  [--mchid ID --merchant-cert PEM --platform-key PEM --platform-cert PEM\n"
+    "                   --apiv3-key-file FILE [--notify-retry-scale X]]\n"
     "Serves WeChat's mini-program APIs and a control API (/sim/v1/...) on one port; HTTPS when a\n"
     "certificate is given. Port 0 picks a free one (logged in the 'listening' line).\n";
 
@@ -59,9 +64,29 @@ int main(int argc, char** argv) {
         simulator::simulator_config config{options["--appid"], read_trimmed(options["--app-secret-file"]),
                                            std::chrono::seconds(std::stoi(options["--token-lifetime-s"]))};
         simulator::simulator_state state(config);
-        simulator::simulator_handler handler(state, log);
-
         asio::io_context io(1);  // one thread: the simulator's state is not shared between threads
+
+        // WeChat Pay, when its keys are given. Notifications go to the merchant's notify_url,
+        // over plain HTTP on loopback or HTTPS verified against the system's trust store.
+        std::unique_ptr<simulator::pay_simulator> pay;
+        std::unique_ptr<https_client> notifier;
+        if (options.count("--mchid")) {
+            for (const char* required : {"--merchant-cert", "--platform-key", "--platform-cert", "--apiv3-key-file"})
+                if (!options.count(required)) throw std::runtime_error(std::string("--mchid needs ") + required);
+            auto apiv3_key = read_trimmed(options["--apiv3-key-file"]);
+            if (apiv3_key.size() != 32) throw std::runtime_error("the API v3 key must be 32 characters");
+            pay = std::make_unique<simulator::pay_simulator>(simulator::pay_config{
+                config.appid, options["--mchid"], wechat_pay::certificate_serial(options["--merchant-cert"]),
+                wechat_pay::public_key::load_pem_file(options["--merchant-cert"]),
+                wechat_pay::private_key::load_pem_file(options["--platform-key"]),
+                wechat_pay::certificate_serial(options["--platform-cert"]), apiv3_key});
+            https_client_config notify_config;
+            notify_config.connect_timeout = std::chrono::seconds(3);
+            notify_config.request_timeout = std::chrono::seconds(5);  // WeChat waits 5 s for an answer
+            notifier = std::make_unique<https_client>(io.get_executor(), notify_config);
+        }
+        const double retry_scale = options.count("--notify-retry-scale") ? std::stod(options["--notify-retry-scale"]) : 1.0;
+        simulator::simulator_handler handler(state, log, pay.get(), notifier.get(), retry_scale);
         metrics_registry metrics;
         std::unique_ptr<asio::ssl::context> tls;
         if (options.count("--tls-cert")) {
@@ -74,7 +99,8 @@ int main(int argc, char** argv) {
         http.port = std::stoi(options["--port"]);
         http_server server(io, http, handler, log, metrics, tls.get());
         server.start();
-        log.info("listening", {{"address", http.listen_address}, {"port", server.bound_port()}, {"tls", tls != nullptr}});
+        log.info("listening", {{"address", http.listen_address}, {"port", server.bound_port()}, {"tls", tls != nullptr},
+                               {"wechat_pay", pay != nullptr}});
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) {
             server.begin_shutdown();

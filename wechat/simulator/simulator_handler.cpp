@@ -2,6 +2,8 @@
 
 #include "wechat/simulator/qr_image.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -57,9 +59,92 @@ auto now() { return std::chrono::system_clock::now(); }
 
 }  // namespace
 
-simulator_handler::simulator_handler(simulator_state& state, logger& log) : state_(state), log_(log) {
+simulator_handler::simulator_handler(simulator_state& state, logger& log, pay_simulator* pay, https_client* notifier,
+                                     double retry_scale)
+    : state_(state), log_(log), pay_(pay), notifier_(notifier), retry_scale_(retry_scale) {
     add_wechat_routes();
     add_control_routes();
+    add_pay_routes();
+}
+
+// WeChat's retry schedule for notifications that were not answered 2xx (about 24 hours).
+static constexpr int retry_schedule_seconds[] = {15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600};
+
+asio::awaitable<void> simulator_handler::deliver(pay_notification notification, std::string out_trade_no) {
+    const int attempts = 1 + static_cast<int>(std::size(retry_schedule_seconds));
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        if (attempt > 0) {
+            const auto pause = std::chrono::milliseconds(
+                static_cast<long long>(retry_schedule_seconds[attempt - 1] * 1000.0 * retry_scale_));
+            auto executor = co_await asio::this_coro::executor;
+            asio::steady_timer timer(executor, pause);
+            co_await timer.async_wait(asio::use_awaitable);
+        }
+        const bool corrupt = corrupt_next_signatures_ > 0;
+        if (corrupt) --corrupt_next_signatures_;
+        client_request request;
+        request.method = "POST";
+        request.url = notification.url;
+        request.body = notification.body;
+        request.headers = pay_->sign_delivery(notification.body, now(), corrupt);
+        request.headers.emplace_back("Content-Type", "application/json");
+        int status = 0;
+        std::string answer;
+        try {
+            auto response = co_await notifier_->send(std::move(request));
+            status = response.status;
+            answer = response.body.substr(0, 200);
+        } catch (const std::exception& e) {
+            answer = e.what();
+        }
+        deliveries_.push_back(json::object{{"out_trade_no", out_trade_no}, {"event_type", notification.event_type},
+                                           {"attempt", attempt + 1}, {"bad_signature", corrupt}, {"status", status}, {"answer", answer}});
+        log_.info("pay_notification_delivery", {{"event_type", notification.event_type}, {"attempt", attempt + 1}, {"status", status}});
+        if (status == 200 || status == 204) co_return;  // WeChat: the status decides, whatever the body says
+    }
+    log_.warn("pay_notification_abandoned", {{"event_type", notification.event_type}});
+}
+
+void simulator_handler::add_pay_routes() {
+    auto not_configured = [] {
+        return http_response::json(503, json::object{{"code", "SYSTEM_ERROR"}, {"message", "the simulator was started without WeChat Pay keys"}});
+    };
+    routes_.add("POST", "/v3/pay/transactions/jsapi", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        state_.count_call("pay_jsapi");
+        co_return pay_->jsapi_prepay(r, now());
+    });
+    routes_.add("GET", "/v3/pay/transactions/out-trade-no/{out_trade_no}", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        state_.count_call("pay_query");
+        co_return pay_->query_transaction(r, r.path_params.at("out_trade_no"), now());
+    });
+    routes_.add("POST", "/sim/v1/pay/transactions/{out_trade_no}/succeed", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        const auto out_trade_no = r.path_params.at("out_trade_no");
+        auto outcome = pay_->succeed(out_trade_no, now());
+        if (auto* problem = std::get_if<std::string>(&outcome)) co_return control_error(409, *problem);
+        auto executor = co_await asio::this_coro::executor;
+        asio::co_spawn(executor, deliver(std::get<pay_notification>(std::move(outcome)), out_trade_no), asio::detached);
+        co_return http_response::json(200, json::object{{"transaction_id", pay_->find(out_trade_no)->transaction_id}});
+    });
+    routes_.add("POST", "/sim/v1/pay/refunds", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        auto body = body_object(r);
+        const auto out_trade_no = string_of(body, "out_trade_no");
+        auto outcome = pay_->refund(out_trade_no, int_of(body, "amount_fen", 0), now());
+        if (auto* problem = std::get_if<std::string>(&outcome)) co_return control_error(409, *problem);
+        auto executor = co_await asio::this_coro::executor;
+        asio::co_spawn(executor, deliver(std::get<pay_notification>(std::move(outcome)), out_trade_no), asio::detached);
+        co_return http_response::json(200, json::object{{"ok", true}});
+    });
+    routes_.add("GET", "/sim/v1/pay/deliveries", [this](http_request&) -> asio::awaitable<http_response> {
+        co_return http_response::json(200, json::object{{"deliveries", deliveries_}});
+    });
+    routes_.add("POST", "/sim/v1/pay/faults", [this](http_request& r) -> asio::awaitable<http_response> {
+        corrupt_next_signatures_ += static_cast<int>(int_of(body_object(r), "bad_signature", 0));
+        co_return http_response::json(200, json::object{{"ok", true}});
+    });
 }
 
 asio::awaitable<std::optional<http_response>> simulator_handler::apply_fault(const std::string& endpoint) {

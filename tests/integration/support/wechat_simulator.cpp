@@ -39,7 +39,12 @@ int wait_for_listening_port(child_process& process, const std::string& what) {
 simulator_process::simulator_process(std::vector<std::string> extra_args) : appid_("wxtest" + random_hex(5)) {
     const auto keys = test_keys_dir();
     std::vector<std::string> args{WECHAT_SIM_BINARY, "--appid", appid_, "--app-secret-file", keys + "/wechat-app-secret",
-                                  "--port", "0", "--tls-cert", keys + "/wechat-sim.pem", "--tls-key", keys + "/wechat-sim.key"};
+                                  "--port", "0", "--tls-cert", keys + "/wechat-sim.pem", "--tls-key", keys + "/wechat-sim.key",
+                                  // WeChat Pay, with WeChat's notification retry schedule 100 times faster.
+                                  "--mchid", test_mchid, "--merchant-cert", keys + "/merchant-cert.pem",
+                                  "--platform-key", keys + "/wechatpay-platform-private.pem",
+                                  "--platform-cert", keys + "/wechatpay-platform-cert.pem",
+                                  "--apiv3-key-file", keys + "/wechatpay-apiv3-key", "--notify-retry-scale", "0.01"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<child_process>(std::move(args), environment_changes{}, make_temp_dir("sim") + "/sim.log");
     port_ = wait_for_listening_port(*process_, "wechat-sim");

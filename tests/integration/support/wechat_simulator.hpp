@@ -13,6 +13,7 @@
 namespace sharedstore::test_support {
 
 std::string test_keys_dir();  // SHAREDSTORE_TEST_KEYS_DIR, set by scripts/test
+inline constexpr const char* test_mchid = "1900000001";
 
 class simulator_process {
 public:
