@@ -1,0 +1,39 @@
+#pragma once
+// A merchant's share tiers: buy-in (stored value, integer fen) -> dividend ratio (basis points).
+// Pure rules, no I/O (business-rules.md section 1).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sharedstore {
+
+struct share_tier {
+    std::string name;
+    std::int64_t buy_in_fen = 0;
+    std::int32_t ratio_bp = 0;
+};
+
+// One reason a tier set or setting is refused; `field` points into the request ("tiers[2].ratio_bp").
+struct validation_problem {
+    std::string field;
+    std::string code;  // stable: ratio_out_of_range, buy_in_not_positive, duplicate_buy_in, ratio_decreases, ...
+    std::string message;
+};
+
+constexpr std::int32_t max_ratio_bp = 10'000;  // 100 %
+constexpr std::size_t max_tiers = 20;
+
+// Every problem at once (a merchant fixes the whole form in one go), empty when valid:
+// 1..20 tiers, names 1..32 characters and distinct, buy-ins positive and distinct,
+// ratios 1..10000 bp, and a higher buy-in never gets a lower ratio.
+std::vector<validation_problem> validate_tiers(const std::vector<share_tier>& tiers);
+
+// Default profit margin of the store (and per category): 0..10000 bp.
+std::optional<validation_problem> validate_margin(const std::string& field, std::int32_t margin_bp);
+
+// The tier a partner holds for a total buy-in: the highest whose buy-in the total reaches.
+// Spending stored value never lowers it: callers pass the total ever bought in, not the balance.
+std::optional<share_tier> tier_for_total_buy_in(const std::vector<share_tier>& tiers, std::int64_t total_buy_in_fen);
+
+}  // namespace sharedstore
