@@ -6,6 +6,8 @@
 #include "server/config.hpp"
 #include "server/handlers/auth_handlers.hpp"
 #include "server/handlers/health_handlers.hpp"
+#include "server/handlers/merchant_handlers.hpp"
+#include "server/services/merchant_service.hpp"
 #include "server/services/auth_service.hpp"
 #include "server/storage/rate_limiter.hpp"
 #include "server/storage/session_store.hpp"
@@ -84,10 +86,12 @@ int serve(const server_config& config) {
     session_store sessions(redis, config.auth.session_ttl);
     rate_limiter limiter(redis);
     auth_service auth(wechat, wechat_calls, database, sessions, limiter, config.auth, log);
+    merchant_service merchants(database);
 
     router routes;
     add_health_routes(routes, {database, redis, metrics});
     add_auth_routes(routes, auth, sessions);
+    add_merchant_routes(routes, merchants, sessions);
     request_pipeline pipeline(routes, log, metrics);
     http_server server(io, config.http, pipeline, log, metrics);
     try {

@@ -21,7 +21,9 @@ http_response response_for_exception(std::exception_ptr error, const http_reques
     try {
         std::rethrow_exception(error);
     } catch (const api_error& e) {
-        auto response = error_response(e.status(), e.code(), e.message(), request.request_id);
+        auto body = error_body(e.code(), e.message(), request.request_id);
+        if (!e.details.is_null()) body["error"].as_object()["details"] = e.details;
+        auto response = http_response::json(e.status(), body);
         for (const auto& [name, value] : e.headers) response.set_header(name, value);
         return response;
     } catch (const dependency_unavailable& e) {

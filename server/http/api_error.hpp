@@ -5,6 +5,8 @@
 #include "common/log.hpp"
 #include "common/http/message.hpp"
 
+#include <boost/json/value.hpp>
+
 #include <exception>
 #include <string>
 #include <utility>
@@ -23,6 +25,8 @@ public:
 
     // Extra response headers such as Retry-After.
     std::vector<std::pair<std::string, std::string>> headers;
+    // Machine-readable detail, sent as error.details (e.g. every validation problem of a form).
+    boost::json::value details;
 
 private:
     int status_;

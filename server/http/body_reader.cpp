@@ -6,21 +6,72 @@ namespace sharedstore {
 
 body_reader::body_reader(const http_request& request) : body_(require_json_object(request)) {}
 
-std::string body_reader::required_string(std::string_view name, std::size_t min_length, std::size_t max_length) {
+body_reader::body_reader(const boost::json::object& object, std::string prefix) : body_(object), prefix_(std::move(prefix)) {}
+
+const boost::json::value* body_reader::find(std::string_view name) {
     read_.emplace(name);
     auto it = body_.find(name);
-    if (it == body_.end()) throw api_error(400, "missing_field", std::string(name) + " is required");
-    if (!it->value().is_string()) throw api_error(400, "invalid_field", std::string(name) + " must be a string");
-    const auto& value = it->value().as_string();
-    if (value.size() < min_length || value.size() > max_length)
-        throw api_error(400, "invalid_field", std::string(name) + " must be " + std::to_string(min_length) + " to " +
+    return it == body_.end() || it->value().is_null() ? nullptr : &it->value();
+}
+
+std::string body_reader::required_string(std::string_view name, std::size_t min_length, std::size_t max_length) {
+    const auto* value = find(name);
+    if (!value) throw api_error(400, "missing_field", field(name) + " is required");
+    if (!value->is_string()) throw api_error(400, "invalid_field", field(name) + " must be a string");
+    const auto& text = value->as_string();
+    if (text.size() < min_length || text.size() > max_length)
+        throw api_error(400, "invalid_field", field(name) + " must be " + std::to_string(min_length) + " to " +
                                                   std::to_string(max_length) + " bytes long");
-    return std::string(value);
+    return std::string(text);
+}
+
+std::optional<std::int64_t> body_reader::optional_int(std::string_view name, std::int64_t min, std::int64_t max) {
+    const auto* value = find(name);
+    if (!value) return std::nullopt;
+    // Integers only: 1.0 or "1" is refused, never coerced (money and ratios are exact).
+    if (!value->is_int64() && !value->is_uint64()) throw api_error(400, "invalid_field", field(name) + " must be an integer");
+    if (value->is_uint64() && value->as_uint64() > static_cast<std::uint64_t>(max))
+        throw api_error(400, "invalid_field", field(name) + " must be at most " + std::to_string(max));
+    const auto number = value->is_int64() ? value->as_int64() : static_cast<std::int64_t>(value->as_uint64());
+    if (number < min || number > max)
+        throw api_error(400, "invalid_field", field(name) + " must be from " + std::to_string(min) + " to " + std::to_string(max));
+    return number;
+}
+
+std::int64_t body_reader::required_int(std::string_view name, std::int64_t min, std::int64_t max) {
+    auto number = optional_int(name, min, max);
+    if (!number) throw api_error(400, "missing_field", field(name) + " is required");
+    return *number;
+}
+
+std::optional<bool> body_reader::optional_bool(std::string_view name) {
+    const auto* value = find(name);
+    if (!value) return std::nullopt;
+    if (!value->is_bool()) throw api_error(400, "invalid_field", field(name) + " must be true or false");
+    return value->as_bool();
+}
+
+const boost::json::array& body_reader::required_array(std::string_view name, std::size_t max_items) {
+    const auto* value = find(name);
+    if (!value) throw api_error(400, "missing_field", field(name) + " is required");
+    if (!value->is_array()) throw api_error(400, "invalid_field", field(name) + " must be an array");
+    if (value->as_array().size() > max_items)
+        throw api_error(400, "invalid_field", field(name) + " holds at most " + std::to_string(max_items) + " items");
+    for (const auto& item : value->as_array())
+        if (!item.is_object()) throw api_error(400, "invalid_field", field(name) + " must hold objects");
+    return value->as_array();
+}
+
+const boost::json::object* body_reader::optional_object(std::string_view name) {
+    const auto* value = find(name);
+    if (!value) return nullptr;
+    if (!value->is_object()) throw api_error(400, "invalid_field", field(name) + " must be an object");
+    return &value->as_object();
 }
 
 void body_reader::finish() const {
     for (const auto& [key, value] : body_)
-        if (!read_.count(key)) throw api_error(400, "unknown_field", "unknown field " + std::string(key));
+        if (!read_.count(key)) throw api_error(400, "unknown_field", "unknown field " + prefix_ + std::string(key));
 }
 
 }  // namespace sharedstore

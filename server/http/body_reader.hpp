@@ -4,7 +4,11 @@
 // `missing_field`, `invalid_field`, `unknown_field` (the message names the field).
 #include "common/http/message.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
 
 #include <set>
 #include <string>
@@ -15,11 +19,24 @@ namespace sharedstore {
 class body_reader {
 public:
     explicit body_reader(const http_request& request);
+    // A nested object; field names in errors are prefixed ("tiers[2].").
+    body_reader(const boost::json::object& object, std::string prefix);
+
     std::string required_string(std::string_view name, std::size_t min_length, std::size_t max_length);
+    std::int64_t required_int(std::string_view name, std::int64_t min, std::int64_t max);
+    std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t min, std::int64_t max);
+    std::optional<bool> optional_bool(std::string_view name);
+    // An array of objects, 0..max_items long.
+    const boost::json::array& required_array(std::string_view name, std::size_t max_items);
+    // An object used as a map (keys chosen by the client); absent = nullptr.
+    const boost::json::object* optional_object(std::string_view name);
     void finish() const;
+    std::string field(std::string_view name) const { return prefix_ + std::string(name); }
 
 private:
+    const boost::json::value* find(std::string_view name);
     const boost::json::object& body_;
+    std::string prefix_;
     std::set<std::string, std::less<>> read_;
 };
 

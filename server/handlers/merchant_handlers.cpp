@@ -1,0 +1,177 @@
+#include "server/handlers/merchant_handlers.hpp"
+
+#include "server/handlers/auth_handlers.hpp"
+#include "server/http/api_error.hpp"
+#include "server/http/body_reader.hpp"
+
+#include <charconv>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+// Path ids are decimal strings (the API sends ids as strings); anything else cannot name a store.
+std::uint64_t id_param(const http_request& request, const std::string& name, const char* what) {
+    const auto& text = request.path_params.at(name);
+    std::uint64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size() || id == 0)
+        throw api_error(404, std::string(what) + "_not_found", std::string("no such ") + what);
+    return id;
+}
+
+api_error to_api_error(const merchant_error& e) {
+    switch (e.kind) {
+    case merchant_failure::merchant_not_found: return api_error(404, "merchant_not_found", "no such store");
+    case merchant_failure::not_staff: return api_error(403, "forbidden", "only this store's staff may do this");
+    case merchant_failure::role_too_low: return api_error(403, "forbidden", "your role at this store may not do this");
+    case merchant_failure::user_not_found: return api_error(404, "user_not_found", "no such user");
+    case merchant_failure::owner_is_fixed: return api_error(409, "owner_is_fixed", "the owner's role cannot be changed or removed");
+    case merchant_failure::staff_not_found: return api_error(404, "staff_not_found", "that user is not staff of this store");
+    case merchant_failure::invalid_tiers: {
+        api_error error(400, "invalid_tiers", "the tiers are not valid; see details");
+        json::array problems;
+        for (const auto& p : e.problems) problems.push_back(json::object{{"field", p.field}, {"code", p.code}, {"message", p.message}});
+        error.details = json::object{{"problems", std::move(problems)}};
+        return error;
+    }
+    }
+    return api_error(500, "internal_error", "internal error");
+}
+
+template <class T>
+T& unwrap(merchant_result<T>& r) {
+    if (!r) throw to_api_error(r.error());
+    return r.value();
+}
+
+json::object merchant_json(const merchant_record& m) {
+    json::object out{{"id", std::to_string(m.id)},
+                     {"name", m.name},
+                     {"owner_user_id", std::to_string(m.owner_user_id)},
+                     {"time_zone", m.time_zone},
+                     {"allow_existing_customers", m.allow_existing_customers},
+                     {"cards_for_owned_customers", m.cards_for_owned_customers},
+                     {"created_at", m.created_at}};
+    out["protection_days"] = m.protection_days ? json::value(*m.protection_days) : json::value(nullptr);
+    return out;
+}
+
+json::object staff_json(const std::vector<staff_member>& staff) {
+    json::array items;
+    for (const auto& s : staff)
+        items.push_back(json::object{{"user_id", std::to_string(s.user_id)}, {"role", to_string(s.role)},
+                                     {"added_by_user_id", std::to_string(s.added_by_user_id)}, {"created_at", s.created_at}});
+    return json::object{{"items", std::move(items)}};
+}
+
+json::object tier_version_json(const tier_version_record& v) {
+    json::array tiers;
+    for (const auto& t : v.tiers) tiers.push_back(json::object{{"name", t.name}, {"buy_in_fen", t.buy_in_fen}, {"ratio_bp", t.ratio_bp}});
+    json::object margins;
+    for (const auto& [category, bp] : v.category_margins_bp) margins[category] = bp;
+    return json::object{{"version", v.version},         {"tiers", std::move(tiers)},
+                        {"profit_margin_bp", v.profit_margin_bp}, {"category_margins", std::move(margins)},
+                        {"created_by_user_id", std::to_string(v.created_by_user_id)}, {"created_at", v.created_at}};
+}
+
+json::object tiers_json(const std::vector<tier_version_record>& versions) {
+    json::array history;
+    for (const auto& v : versions) history.push_back(tier_version_json(v));
+    json::object out;
+    out["current"] = versions.empty() ? json::value(nullptr) : json::value(tier_version_json(versions.front()));
+    out["history"] = std::move(history);
+    return out;
+}
+
+tier_change read_tier_change(const http_request& request) {
+    body_reader body(request);
+    tier_change change;
+    const auto& tiers = body.required_array("tiers", max_tiers);
+    for (std::size_t i = 0; i < tiers.size(); ++i) {
+        body_reader tier(tiers[i].as_object(), "tiers[" + std::to_string(i) + "].");
+        // Ranges here only keep numbers sane; the business rules check the rest, all at once.
+        share_tier t;
+        t.name = tier.required_string("name", 0, 128);
+        t.buy_in_fen = tier.required_int("buy_in_fen", -1'000'000'000'000LL, 1'000'000'000'000LL);
+        t.ratio_bp = static_cast<std::int32_t>(tier.required_int("ratio_bp", -1'000'000, 1'000'000));
+        tier.finish();
+        change.tiers.push_back(std::move(t));
+    }
+    change.profit_margin_bp = static_cast<std::int32_t>(body.required_int("profit_margin_bp", -1'000'000, 1'000'000));
+    if (const auto* categories = body.optional_object("category_margins")) {
+        if (categories->size() > 100) throw api_error(400, "invalid_field", "category_margins holds at most 100 categories");
+        body_reader margins(*categories, "category_margins.");
+        for (const auto& [category, value] : *categories) {
+            if (category.empty() || category.size() > 64) throw api_error(400, "invalid_field", "a category name has 1 to 64 bytes");
+            change.category_margins_bp[std::string(category)] =
+                static_cast<std::int32_t>(margins.required_int(category, -1'000'000, 1'000'000));
+        }
+    }
+    body.finish();
+    return change;
+}
+
+}  // namespace
+
+void add_merchant_routes(router& routes, merchant_service& merchants, session_store& sessions) {
+    routes.add("POST", "/api/v1/merchants", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        auto name = body.required_string("name", 1, 64);
+        body.finish();
+        // Calendar figures use the store's zone; China's stores all use Asia/Shanghai for now.
+        std::string zone = "Asia/Shanghai";  // named: docs/coroutines.md
+        auto merchant = co_await merchants.create(caller.user_id, std::move(name), std::move(zone));
+        co_return http_response::json(201, json::object{{"merchant", merchant_json(merchant)}, {"role", "owner"}});
+    });
+
+    routes.add("GET", "/api/v1/merchants/{merchant_id}", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto view = co_await merchants.view(caller.user_id, id_param(request, "merchant_id", "merchant"));
+        auto& v = unwrap(view);
+        co_return http_response::json(200, json::object{{"merchant", merchant_json(v.merchant)}, {"role", to_string(v.caller_role)}});
+    });
+
+    routes.add("GET", "/api/v1/merchants/{merchant_id}/staff", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto staff = co_await merchants.staff(caller.user_id, id_param(request, "merchant_id", "merchant"));
+        co_return http_response::json(200, staff_json(unwrap(staff)));
+    });
+
+    routes.add("PUT", "/api/v1/merchants/{merchant_id}/staff/{user_id}", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        auto role = parse_staff_role(body.required_string("role", 1, 16));
+        body.finish();
+        if (!role) throw api_error(400, "invalid_field", "role must be manager or cashier");
+        auto staff = co_await merchants.set_staff(caller.user_id, id_param(request, "merchant_id", "merchant"),
+                                                  id_param(request, "user_id", "user"), *role);
+        co_return http_response::json(200, staff_json(unwrap(staff)));
+    });
+
+    routes.add("DELETE", "/api/v1/merchants/{merchant_id}/staff/{user_id}", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto staff = co_await merchants.remove_staff(caller.user_id, id_param(request, "merchant_id", "merchant"),
+                                                     id_param(request, "user_id", "user"));
+        co_return http_response::json(200, staff_json(unwrap(staff)));
+    });
+
+    routes.add("PUT", "/api/v1/merchants/{merchant_id}/tiers", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto change = read_tier_change(request);
+        auto versions = co_await merchants.change_tiers(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(change));
+        co_return http_response::json(200, tiers_json(unwrap(versions)));
+    });
+
+    routes.add("GET", "/api/v1/merchants/{merchant_id}/tiers", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto versions = co_await merchants.tier_history(caller.user_id, id_param(request, "merchant_id", "merchant"));
+        co_return http_response::json(200, tiers_json(unwrap(versions)));
+    });
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,100 @@
+#include "server/services/merchant_service.hpp"
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int history_limit = 50;
+
+// Who may do what. Reading is for any staff; staff changes are the owner's; tiers are the
+// owner's and managers'.
+std::optional<merchant_error> check_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
+                                           std::initializer_list<staff_role> allowed) {
+    if (!find_merchant(db, merchant_id)) return merchant_error{merchant_failure::merchant_not_found, {}};
+    auto role = find_staff_role(db, merchant_id, caller);
+    if (!role) return merchant_error{merchant_failure::not_staff, {}};
+    if (allowed.size() && std::find(allowed.begin(), allowed.end(), *role) == allowed.end())
+        return merchant_error{merchant_failure::role_too_low, {}};
+    return std::nullopt;
+}
+
+}  // namespace
+
+asio::awaitable<merchant_record> merchant_service::create(std::uint64_t owner_user_id, std::string name, std::string time_zone) {
+    auto create = [=](sql::Connection& db) {
+        auto id = insert_merchant(db, name, time_zone, owner_user_id);
+        return *find_merchant(db, id);
+    };
+    co_return co_await database_.transaction(std::move(create));
+}
+
+asio::awaitable<merchant_result<merchant_view>> merchant_service::view(std::uint64_t caller, std::uint64_t merchant_id) {
+    auto read = [=](sql::Connection& db) -> merchant_result<merchant_view> {
+        if (auto denied = check_access(db, merchant_id, caller, {})) return *denied;
+        return merchant_view{*find_merchant(db, merchant_id), *find_staff_role(db, merchant_id, caller)};
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::staff(std::uint64_t caller, std::uint64_t merchant_id) {
+    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<staff_member>> {
+        if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        return list_staff(db, merchant_id);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::set_staff(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                       std::uint64_t user_id, staff_role role) {
+    auto change = [=](sql::Connection& db) -> merchant_result<std::vector<staff_member>> {
+        if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
+        if (role == staff_role::owner || find_staff_role(db, merchant_id, user_id) == staff_role::owner)
+            return merchant_error{merchant_failure::owner_is_fixed, {}};
+        if (!user_exists(db, user_id)) return merchant_error{merchant_failure::user_not_found, {}};
+        upsert_staff(db, merchant_id, user_id, role, caller);
+        return list_staff(db, merchant_id);
+    };
+    co_return co_await database_.transaction(std::move(change));
+}
+
+asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::remove_staff(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                          std::uint64_t user_id) {
+    auto change = [=](sql::Connection& db) -> merchant_result<std::vector<staff_member>> {
+        if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
+        auto role = find_staff_role(db, merchant_id, user_id);
+        if (!role) return merchant_error{merchant_failure::staff_not_found, {}};
+        if (*role == staff_role::owner) return merchant_error{merchant_failure::owner_is_fixed, {}};
+        delete_staff(db, merchant_id, user_id);
+        return list_staff(db, merchant_id);
+    };
+    co_return co_await database_.transaction(std::move(change));
+}
+
+asio::awaitable<merchant_result<std::vector<tier_version_record>>> merchant_service::change_tiers(std::uint64_t caller,
+                                                                                                 std::uint64_t merchant_id,
+                                                                                                 tier_change change) {
+    auto problems = validate_tiers(change.tiers);
+    if (auto p = validate_margin("profit_margin_bp", change.profit_margin_bp)) problems.push_back(*p);
+    for (const auto& [category, bp] : change.category_margins_bp)
+        if (auto p = validate_margin("category_margins." + category, bp)) problems.push_back(*p);
+    if (!problems.empty()) co_return merchant_error{merchant_failure::invalid_tiers, std::move(problems)};
+    auto write = [=](sql::Connection& db) -> merchant_result<std::vector<tier_version_record>> {
+        if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        insert_tier_version(db, merchant_id, change.profit_margin_bp, change.category_margins_bp, change.tiers, caller);
+        return list_tier_versions(db, merchant_id, history_limit);
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<merchant_result<std::vector<tier_version_record>>> merchant_service::tier_history(std::uint64_t caller,
+                                                                                                 std::uint64_t merchant_id) {
+    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<tier_version_record>> {
+        if (auto denied = check_access(db, merchant_id, caller, {})) return *denied;
+        return list_tier_versions(db, merchant_id, history_limit);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,60 @@
+#pragma once
+// Stores and their programme: who may do what (owner, manager, cashier), staff changes, and
+// versioned share tiers. Expected failures are values the handlers map to HTTP.
+#include "common/mysql_pool.hpp"
+#include "common/result.hpp"
+#include "server/storage/merchant_repository.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+namespace sharedstore {
+
+enum class merchant_failure {
+    merchant_not_found,
+    not_staff,         // the caller has no role at this store
+    role_too_low,      // the caller's role may not do this
+    user_not_found,    // the staff member to add does not exist
+    owner_is_fixed,    // the owner's role cannot be changed or removed
+    staff_not_found,
+    invalid_tiers,     // see `problems`
+};
+
+struct merchant_error {
+    merchant_failure kind;
+    std::vector<validation_problem> problems;
+};
+
+template <class T>
+using merchant_result = result<T, merchant_error>;
+
+struct tier_change {
+    std::vector<share_tier> tiers;
+    std::int32_t profit_margin_bp = 0;
+    std::map<std::string, std::int32_t> category_margins_bp;
+};
+
+struct merchant_view {
+    merchant_record merchant;
+    staff_role caller_role;
+};
+
+class merchant_service {
+public:
+    explicit merchant_service(mysql_pool& database) : database_(database) {}
+
+    boost::asio::awaitable<merchant_record> create(std::uint64_t owner_user_id, std::string name, std::string time_zone);
+    boost::asio::awaitable<merchant_result<merchant_view>> view(std::uint64_t caller, std::uint64_t merchant_id);
+    boost::asio::awaitable<merchant_result<std::vector<staff_member>>> staff(std::uint64_t caller, std::uint64_t merchant_id);
+    boost::asio::awaitable<merchant_result<std::vector<staff_member>>> set_staff(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                std::uint64_t user_id, staff_role role);
+    boost::asio::awaitable<merchant_result<std::vector<staff_member>>> remove_staff(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                   std::uint64_t user_id);
+    boost::asio::awaitable<merchant_result<std::vector<tier_version_record>>> change_tiers(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                          tier_change change);
+    boost::asio::awaitable<merchant_result<std::vector<tier_version_record>>> tier_history(std::uint64_t caller, std::uint64_t merchant_id);
+
+private:
+    mysql_pool& database_;
+};
+
+}  // namespace sharedstore

@@ -1,0 +1,198 @@
+#include "server/storage/merchant_repository.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace sharedstore {
+
+namespace {
+using statement = std::unique_ptr<sql::PreparedStatement>;
+using rows = std::unique_ptr<sql::ResultSet>;
+constexpr const char* rfc3339 = "'%Y-%m-%dT%H:%i:%sZ'";
+}  // namespace
+
+std::string_view to_string(staff_role role) {
+    switch (role) {
+    case staff_role::owner: return "owner";
+    case staff_role::manager: return "manager";
+    case staff_role::cashier: return "cashier";
+    }
+    return "cashier";
+}
+
+std::optional<staff_role> parse_staff_role(std::string_view text) {
+    if (text == "owner") return staff_role::owner;
+    if (text == "manager") return staff_role::manager;
+    if (text == "cashier") return staff_role::cashier;
+    return std::nullopt;
+}
+
+std::uint64_t insert_merchant(sql::Connection& db, const std::string& name, const std::string& time_zone, std::uint64_t owner_user_id) {
+    statement insert(db.prepareStatement("INSERT INTO merchants (name, time_zone, owner_user_id) VALUES (?, ?, ?)"));
+    insert->setString(1, name);
+    insert->setString(2, time_zone);
+    insert->setUInt64(3, owner_user_id);
+    insert->executeUpdate();
+    statement last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    rows id(last->executeQuery());
+    id->next();
+    const auto merchant_id = id->getUInt64(1);
+    upsert_staff(db, merchant_id, owner_user_id, staff_role::owner, owner_user_id);
+    return merchant_id;
+}
+
+std::optional<merchant_record> find_merchant(sql::Connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepareStatement(std::string("SELECT id, name, owner_user_id, time_zone, allow_existing_customers, "
+                                                     "cards_for_owned_customers, protection_days, DATE_FORMAT(created_at, ") +
+                                         rfc3339 + ") FROM merchants WHERE id = ?"));
+    select->setUInt64(1, merchant_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    merchant_record m{rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getString(4), rs->getBoolean(5), rs->getBoolean(6),
+                      std::nullopt, rs->getString(8)};
+    if (!rs->isNull(7)) m.protection_days = static_cast<int>(rs->getUInt(7));
+    return m;
+}
+
+std::optional<staff_role> find_staff_role(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
+    statement select(db.prepareStatement("SELECT role FROM merchant_staff WHERE merchant_id = ? AND user_id = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, user_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return parse_staff_role(std::string(rs->getString(1)));
+}
+
+std::vector<staff_member> list_staff(sql::Connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepareStatement(std::string("SELECT user_id, role, added_by_user_id, DATE_FORMAT(created_at, ") + rfc3339 +
+                                         ") FROM merchant_staff WHERE merchant_id = ? ORDER BY created_at, user_id"));
+    select->setUInt64(1, merchant_id);
+    rows rs(select->executeQuery());
+    std::vector<staff_member> out;
+    while (rs->next())
+        out.push_back({rs->getUInt64(1), parse_staff_role(std::string(rs->getString(2))).value_or(staff_role::cashier), rs->getUInt64(3),
+                       rs->getString(4)});
+    return out;
+}
+
+void upsert_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, staff_role role, std::uint64_t added_by) {
+    statement upsert(db.prepareStatement(
+        "INSERT INTO merchant_staff (merchant_id, user_id, role, added_by_user_id) VALUES (?, ?, ?, ?) "
+        "ON DUPLICATE KEY UPDATE role = VALUES(role)"));
+    upsert->setUInt64(1, merchant_id);
+    upsert->setUInt64(2, user_id);
+    upsert->setString(3, std::string(to_string(role)));
+    upsert->setUInt64(4, added_by);
+    upsert->executeUpdate();
+}
+
+bool delete_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
+    statement del(db.prepareStatement("DELETE FROM merchant_staff WHERE merchant_id = ? AND user_id = ? AND role <> 'owner'"));
+    del->setUInt64(1, merchant_id);
+    del->setUInt64(2, user_id);
+    return del->executeUpdate() > 0;
+}
+
+bool user_exists(sql::Connection& db, std::uint64_t user_id) {
+    statement select(db.prepareStatement("SELECT 1 FROM users WHERE id = ?"));
+    select->setUInt64(1, user_id);
+    rows rs(select->executeQuery());
+    return rs->next();
+}
+
+int insert_tier_version(sql::Connection& db, std::uint64_t merchant_id, std::int32_t profit_margin_bp,
+                        const std::map<std::string, std::int32_t>& category_margins_bp, std::vector<share_tier> tiers,
+                        std::uint64_t created_by) {
+    {
+        // Serialises concurrent changes of one store's tiers.
+        statement lock(db.prepareStatement("SELECT id FROM merchants WHERE id = ? FOR UPDATE"));
+        lock->setUInt64(1, merchant_id);
+        rows locked(lock->executeQuery());
+    }
+    int version = 1;
+    {
+        // A locking read: a plain SELECT would read the transaction's snapshot, taken before the
+        // lock above was granted, and two concurrent changes would both compute the same version.
+        statement last(db.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM tier_versions WHERE merchant_id = ? FOR UPDATE"));
+        last->setUInt64(1, merchant_id);
+        rows rs(last->executeQuery());
+        rs->next();
+        // COALESCE(MAX(..)) + 1 is a BIGINT: Connector/C++ 1.1 misreads it through getInt().
+        version = static_cast<int>(rs->getInt64(1));
+    }
+    statement insert(db.prepareStatement(
+        "INSERT INTO tier_versions (merchant_id, version, profit_margin_bp, created_by_user_id) VALUES (?, ?, ?, ?)"));
+    insert->setUInt64(1, merchant_id);
+    insert->setInt(2, version);
+    insert->setInt(3, profit_margin_bp);
+    insert->setUInt64(4, created_by);
+    insert->executeUpdate();
+    statement last_id(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    rows id_rs(last_id->executeQuery());
+    id_rs->next();
+    const auto version_id = id_rs->getUInt64(1);
+
+    std::sort(tiers.begin(), tiers.end(), [](const share_tier& a, const share_tier& b) { return a.buy_in_fen < b.buy_in_fen; });
+    statement tier(db.prepareStatement(
+        "INSERT INTO tier_version_tiers (tier_version_id, position, name, buy_in_fen, ratio_bp) VALUES (?, ?, ?, ?, ?)"));
+    for (std::size_t i = 0; i < tiers.size(); ++i) {
+        tier->setUInt64(1, version_id);
+        tier->setInt(2, static_cast<int>(i));
+        tier->setString(3, tiers[i].name);
+        tier->setInt64(4, tiers[i].buy_in_fen);
+        tier->setInt(5, tiers[i].ratio_bp);
+        tier->executeUpdate();
+    }
+    statement margin(db.prepareStatement(
+        "INSERT INTO tier_version_category_margins (tier_version_id, category, profit_margin_bp) VALUES (?, ?, ?)"));
+    for (const auto& [category, bp] : category_margins_bp) {
+        margin->setUInt64(1, version_id);
+        margin->setString(2, category);
+        margin->setInt(3, bp);
+        margin->executeUpdate();
+    }
+    return version;
+}
+
+std::vector<tier_version_record> list_tier_versions(sql::Connection& db, std::uint64_t merchant_id, int limit) {
+    std::vector<std::pair<std::uint64_t, tier_version_record>> versions;
+    {
+        statement select(db.prepareStatement(std::string("SELECT id, version, profit_margin_bp, created_by_user_id, DATE_FORMAT(created_at, ") +
+                                             rfc3339 + ") FROM tier_versions WHERE merchant_id = ? ORDER BY version DESC LIMIT ?"));
+        select->setUInt64(1, merchant_id);
+        select->setInt(2, limit);
+        rows rs(select->executeQuery());
+        while (rs->next()) {
+            tier_version_record v;
+            v.version = static_cast<int>(rs->getUInt(2));
+            v.profit_margin_bp = static_cast<std::int32_t>(rs->getUInt(3));
+            v.created_by_user_id = rs->getUInt64(4);
+            v.created_at = rs->getString(5);
+            versions.emplace_back(rs->getUInt64(1), std::move(v));
+        }
+    }
+    // Read each result set whole before the next statement runs (Connector/C++ invalidates it).
+    statement tiers(db.prepareStatement("SELECT name, buy_in_fen, ratio_bp FROM tier_version_tiers WHERE tier_version_id = ? ORDER BY position"));
+    statement margins(db.prepareStatement("SELECT category, profit_margin_bp FROM tier_version_category_margins WHERE tier_version_id = ?"));
+    std::vector<tier_version_record> out;
+    for (auto& [id, v] : versions) {
+        tiers->setUInt64(1, id);
+        {
+            rows rs(tiers->executeQuery());
+            while (rs->next()) v.tiers.push_back({rs->getString(1), rs->getInt64(2), static_cast<std::int32_t>(rs->getUInt(3))});
+        }
+        margins->setUInt64(1, id);
+        {
+            rows rs(margins->executeQuery());
+            while (rs->next()) v.category_margins_bp[rs->getString(1)] = static_cast<std::int32_t>(rs->getUInt(2));
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,66 @@
+#pragma once
+// Stores, staff and tier versions in MariaDB. Blocking: call through mysql_pool.
+#include "server/domain/share_tiers.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sql {
+class Connection;
+}
+
+namespace sharedstore {
+
+enum class staff_role { owner, manager, cashier };
+std::string_view to_string(staff_role role);
+std::optional<staff_role> parse_staff_role(std::string_view text);
+
+struct merchant_record {
+    std::uint64_t id = 0;
+    std::string name;
+    std::uint64_t owner_user_id = 0;
+    std::string time_zone;
+    bool allow_existing_customers = false;
+    bool cards_for_owned_customers = false;
+    std::optional<int> protection_days;
+    std::string created_at;
+};
+
+struct staff_member {
+    std::uint64_t user_id = 0;
+    staff_role role = staff_role::cashier;
+    std::uint64_t added_by_user_id = 0;
+    std::string created_at;
+};
+
+struct tier_version_record {
+    int version = 0;
+    std::int32_t profit_margin_bp = 0;
+    std::map<std::string, std::int32_t> category_margins_bp;
+    std::vector<share_tier> tiers;  // by buy-in, ascending
+    std::uint64_t created_by_user_id = 0;
+    std::string created_at;
+};
+
+// Inserts the store and its owner's staff row; run inside a transaction.
+std::uint64_t insert_merchant(sql::Connection& db, const std::string& name, const std::string& time_zone, std::uint64_t owner_user_id);
+std::optional<merchant_record> find_merchant(sql::Connection& db, std::uint64_t merchant_id);
+std::optional<staff_role> find_staff_role(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
+std::vector<staff_member> list_staff(sql::Connection& db, std::uint64_t merchant_id);
+// Adds a member or changes their role (never the owner's: callers check).
+void upsert_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, staff_role role, std::uint64_t added_by);
+bool delete_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
+bool user_exists(sql::Connection& db, std::uint64_t user_id);
+
+// Writes the next version (1, 2, ...); run inside a transaction (it locks the store's row so two
+// concurrent changes get consecutive versions).
+int insert_tier_version(sql::Connection& db, std::uint64_t merchant_id, std::int32_t profit_margin_bp,
+                        const std::map<std::string, std::int32_t>& category_margins_bp, std::vector<share_tier> tiers,
+                        std::uint64_t created_by);
+// Newest first, at most `limit`.
+std::vector<tier_version_record> list_tier_versions(sql::Connection& db, std::uint64_t merchant_id, int limit);
+
+}  // namespace sharedstore
