@@ -88,6 +88,19 @@ absolute_dir() { mkdir -p "$1" && (cd "$1" && pwd); }
 
 sbin() { command -v "$1" 2>/dev/null || echo "/usr/sbin/$1"; }
 
+# wait_until_ready NAME LOG SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds; after
+# SECONDS shows the tail of LOG and stops the script.
+wait_until_ready() {
+  local name=$1 log=$2 seconds=$3 i
+  shift 3
+  for i in $(seq $((seconds * 10))); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  tail -20 "$log" >&2 || true
+  die "$name did not start within ${seconds} s (log: $log)"
+}
+
 # Waits until a process has exited (mariadb-admin shutdown returns before that).
 wait_pid_gone() {
   local pid=$1 i
@@ -119,13 +132,8 @@ start_mariadb() {
     --port="$port" --bind-address=127.0.0.1 --skip-name-resolve --pid-file="$dir/mariadb.pid" \
     --log-error="$dir/mariadb.err" --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
     --innodb-buffer-pool-size=128M --max-connections=500 </dev/null >/dev/null 2>&1 &
-  local i
-  for i in $(seq 300); do
-    mariadb-admin --no-defaults --socket="$sock" -uroot ping >/dev/null 2>&1 && { say "MariaDB up on 127.0.0.1:$port"; return; }
-    sleep 0.1
-  done
-  tail -20 "$dir/mariadb.err" >&2 || true
-  die "MariaDB did not start (log: $dir/mariadb.err)"
+  wait_until_ready "MariaDB" "$dir/mariadb.err" 30 mariadb-admin --no-defaults --socket="$sock" -uroot ping
+  say "MariaDB up on 127.0.0.1:$port"
 }
 
 stop_mariadb() {
@@ -172,13 +180,15 @@ start_redis() {
   if [ "$persist" = yes ]; then options+=(--appendonly yes --save "900 1"); else options+=(--appendonly no --save ""); fi
   [ -n "$password" ] && options+=(--requirepass "$password")
   redis-server "${options[@]}" >/dev/null
-  local i
-  for i in $(seq 100); do
-    redis-cli -h 127.0.0.1 -p "$port" "${auth[@]}" ping 2>/dev/null | grep -q PONG && { say "Redis up on 127.0.0.1:$port"; return; }
-    sleep 0.05
-  done
-  tail -20 "$dir/redis.log" >&2 || true
-  die "Redis did not start (log: $dir/redis.log)"
+  wait_until_ready "Redis" "$dir/redis.log" 10 redis_answers_pong "$port" "${auth[@]}"
+  say "Redis up on 127.0.0.1:$port"
+}
+
+# redis-cli exits 0 on an error reply too (LOADING, NOAUTH): only PONG means ready.
+redis_answers_pong() {
+  local port=$1
+  shift
+  redis-cli -h 127.0.0.1 -p "$port" "$@" ping 2>/dev/null | grep -q PONG
 }
 
 stop_redis() {
