@@ -2,10 +2,11 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -38,13 +39,27 @@ child_process::child_process(std::vector<std::string> argv, environment_changes 
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, output_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    int rc = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
+    // fork + exec rather than posix_spawn, for PR_SET_PDEATHSIG: a child dies with the test process
+    // (strictly: with the forking thread; tests start children from their main thread)
+    // even when that crashes, so no server or simulator outlives a failed test. Between fork and
+    // exec only async-signal-safe calls.
+    const int output = ::open(output_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    const int input = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (output < 0 || input < 0) throw std::runtime_error("cannot open " + output_path_);
+    const pid_t parent = ::getpid();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127);  // the parent died before prctl took effect
+        ::dup2(input, 0);
+        ::dup2(output, 1);
+        ::dup2(output, 2);
+        ::execve(args[0], args.data(), envp.data());
+        ::_exit(127);
+    }
+    const int rc = pid_ < 0 ? errno : 0;
+    ::close(output);
+    ::close(input);
     if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
 }
 
