@@ -136,6 +136,24 @@ void add_merchant_routes(router& routes, merchant_service& merchants, session_st
         co_return http_response::json(200, json::object{{"merchant", merchant_json(v.merchant)}, {"role", to_string(v.caller_role)}});
     });
 
+    routes.add("PATCH", "/api/v1/merchants/{merchant_id}/settings", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        settings_change change;
+        change.allow_existing_customers = body.optional_bool("allow_existing_customers");
+        change.cards_for_owned_customers = body.optional_bool("cards_for_owned_customers");
+        // null clears the protection period; a number sets it (days without a purchase before a lead lapses).
+        auto days = body.optional_int("protection_days", 1, 3650);  // an explicit null reads as absent here
+        const auto& object = require_json_object(request);
+        const auto given = object.find("protection_days");
+        change.clear_protection = given != object.end() && given->value().is_null();
+        if (days) change.protection_days = static_cast<int>(*days);
+        body.finish();
+        auto view = co_await merchants.change_settings(caller.user_id, id_param(request, "merchant_id", "merchant"), change);
+        auto& v = unwrap(view);
+        co_return http_response::json(200, json::object{{"merchant", merchant_json(v.merchant)}, {"role", to_string(v.caller_role)}});
+    });
+
     routes.add("GET", "/api/v1/merchants/{merchant_id}/staff", [&](http_request& request) -> asio::awaitable<http_response> {
         auto caller = co_await authenticate(sessions, request);
         auto staff = co_await merchants.staff(caller.user_id, id_param(request, "merchant_id", "merchant"));

@@ -38,6 +38,21 @@ asio::awaitable<merchant_result<merchant_view>> merchant_service::view(std::uint
     co_return co_await database_.run(std::move(read));
 }
 
+asio::awaitable<merchant_result<merchant_view>> merchant_service::change_settings(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                 settings_change change) {
+    auto write = [=](sql::Connection& db) -> merchant_result<merchant_view> {
+        if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        auto current = *find_merchant(db, merchant_id);
+        merchant_settings settings{change.allow_existing_customers.value_or(current.allow_existing_customers),
+                                   change.cards_for_owned_customers.value_or(current.cards_for_owned_customers),
+                                   change.clear_protection ? std::nullopt
+                                                           : (change.protection_days ? change.protection_days : current.protection_days)};
+        update_merchant_settings(db, merchant_id, settings);
+        return merchant_view{*find_merchant(db, merchant_id), *find_staff_role(db, merchant_id, caller)};
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
 asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::staff(std::uint64_t caller, std::uint64_t merchant_id) {
     auto read = [=](sql::Connection& db) -> merchant_result<std::vector<staff_member>> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;

@@ -33,6 +33,14 @@ struct tier_change {
     std::map<std::string, std::int32_t> category_margins_bp;
 };
 
+// A partial change: absent fields keep their value; `clear_protection` removes the period.
+struct settings_change {
+    std::optional<bool> allow_existing_customers;
+    std::optional<bool> cards_for_owned_customers;
+    std::optional<int> protection_days;
+    bool clear_protection = false;
+};
+
 struct merchant_view {
     merchant_record merchant;
     staff_role caller_role;
@@ -44,6 +52,8 @@ public:
 
     boost::asio::awaitable<merchant_record> create(std::uint64_t owner_user_id, std::string name, std::string time_zone);
     boost::asio::awaitable<merchant_result<merchant_view>> view(std::uint64_t caller, std::uint64_t merchant_id);
+    boost::asio::awaitable<merchant_result<merchant_view>> change_settings(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                           settings_change change);
     boost::asio::awaitable<merchant_result<std::vector<staff_member>>> staff(std::uint64_t caller, std::uint64_t merchant_id);
     boost::asio::awaitable<merchant_result<std::vector<staff_member>>> set_staff(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                 std::uint64_t user_id, staff_role role);

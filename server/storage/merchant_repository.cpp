@@ -58,6 +58,17 @@ std::optional<merchant_record> find_merchant(sql::Connection& db, std::uint64_t 
     return m;
 }
 
+void update_merchant_settings(sql::Connection& db, std::uint64_t merchant_id, const merchant_settings& settings) {
+    statement update(db.prepareStatement(
+        "UPDATE merchants SET allow_existing_customers = ?, cards_for_owned_customers = ?, protection_days = ? WHERE id = ?"));
+    update->setBoolean(1, settings.allow_existing_customers);
+    update->setBoolean(2, settings.cards_for_owned_customers);
+    if (settings.protection_days) update->setInt(3, *settings.protection_days);
+    else update->setNull(3, 0);
+    update->setUInt64(4, merchant_id);
+    update->executeUpdate();
+}
+
 std::optional<staff_role> find_staff_role(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
     statement select(db.prepareStatement("SELECT role FROM merchant_staff WHERE merchant_id = ? AND user_id = ?"));
     select->setUInt64(1, merchant_id);

@@ -45,9 +45,16 @@ struct tier_version_record {
     std::string created_at;
 };
 
+struct merchant_settings {
+    bool allow_existing_customers = false;
+    bool cards_for_owned_customers = false;
+    std::optional<int> protection_days;
+};
+
 // Inserts the store and its owner's staff row; run inside a transaction.
 std::uint64_t insert_merchant(sql::Connection& db, const std::string& name, const std::string& time_zone, std::uint64_t owner_user_id);
 std::optional<merchant_record> find_merchant(sql::Connection& db, std::uint64_t merchant_id);
+void update_merchant_settings(sql::Connection& db, std::uint64_t merchant_id, const merchant_settings& settings);
 std::optional<staff_role> find_staff_role(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
 std::vector<staff_member> list_staff(sql::Connection& db, std::uint64_t merchant_id);
 // Adds a member or changes their role (never the owner's: callers check).

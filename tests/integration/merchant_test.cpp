@@ -162,6 +162,29 @@ TEST_F(merchant_test, roles_decide_who_may_change_what) {
     EXPECT_EQ(call("GET", "/api/v1/merchants/" + id, cashier).status, 403) << "a removed cashier loses access at once";
 }
 
+TEST_F(merchant_test, settings_change_partially_and_only_by_owner_or_manager) {
+    auto owner = sign_in(), cashier = sign_in();
+    const auto id = create_store(owner);
+    ASSERT_EQ(call("PUT", "/api/v1/merchants/" + id + "/staff/" + cashier.user_id, owner, json::object{{"role", "cashier"}}).status, 200);
+    auto fresh = call("GET", "/api/v1/merchants/" + id, owner).json().at("merchant").as_object();
+    EXPECT_FALSE(fresh.at("allow_existing_customers").as_bool()) << "existing customers are not claimable by default";
+    EXPECT_TRUE(fresh.at("protection_days").is_null()) << "no protection period by default";
+
+    auto set = call("PATCH", "/api/v1/merchants/" + id + "/settings", owner, json::object{{"protection_days", 90}});
+    ASSERT_EQ(set.status, 200) << set.body;
+    EXPECT_EQ(set.json().at("merchant").at("protection_days").as_int64(), 90);
+    auto partial = call("PATCH", "/api/v1/merchants/" + id + "/settings", owner, json::object{{"allow_existing_customers", true}});
+    EXPECT_TRUE(partial.json().at("merchant").at("allow_existing_customers").as_bool());
+    EXPECT_EQ(partial.json().at("merchant").at("protection_days").as_int64(), 90) << "absent fields keep their value";
+    auto cleared = call("PATCH", "/api/v1/merchants/" + id + "/settings", owner, json::object{{"protection_days", nullptr}});
+    EXPECT_TRUE(cleared.json().at("merchant").at("protection_days").is_null());
+
+    EXPECT_EQ(call("PATCH", "/api/v1/merchants/" + id + "/settings", cashier, json::object{{"protection_days", 30}}).status, 403);
+    EXPECT_EQ(call("PATCH", "/api/v1/merchants/" + id + "/settings", owner, json::object{{"protection_days", 0}}).status, 400);
+    EXPECT_EQ(call("PATCH", "/api/v1/merchants/" + id + "/settings", owner, json::object{{"allow_existing_customers", "yes"}}).status, 400);
+    EXPECT_EQ(call("PATCH", "/api/v1/merchants/" + id + "/settings", owner, json::object{{"surprise", true}}).status, 400);
+}
+
 TEST_F(merchant_test, concurrent_tier_changes_get_distinct_consecutive_versions) {
     auto owner = sign_in();
     const auto id = create_store(owner);
