@@ -1,0 +1,106 @@
+// Walks docs/access-control.md: every endpoint x role against the running server.
+#include "common/random_token.hpp"
+#include "tests/integration/support/http_client.hpp"
+#include "tests/integration/support/test_environment.hpp"
+#include "tests/integration/support/wechat_simulator.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <functional>
+
+using namespace sharedstore;
+using namespace sharedstore::test_support;
+namespace json = boost::json;
+
+namespace {
+
+enum role { anonymous, customer, cashier, manager, owner, other_staff, role_count };
+const char* role_names[] = {"anonymous", "customer", "cashier", "manager", "owner", "other staff"};
+
+struct caller {
+    std::string token;
+    std::string user_id;
+};
+
+class access_control_test : public ::testing::Test {
+protected:
+    caller sign_in() {
+        auto reply = http_call(server.port(), "POST", "/api/v1/auth/wechat/login",
+                               json::serialize(json::object{{"code", sim.login_code("o" + random_hex(10))}}), {{"Content-Type", "application/json"}});
+        if (reply.status != 200) throw std::runtime_error("sign-in failed: " + reply.body);
+        return {std::string(reply.json().at("token").as_string()), std::string(reply.json().at("user").at("id").as_string())};
+    }
+    http_reply call(const caller& who, const std::string& method, const std::string& path, const std::string& body) {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!who.token.empty()) headers.emplace_back("Authorization", "Bearer " + who.token);
+        if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+        return http_call(server.port(), method, path, body, headers);
+    }
+    std::string create_store(const caller& who) {
+        auto reply = call(who, "POST", "/api/v1/merchants", R"({"name":"store"})");
+        if (reply.status != 201) throw std::runtime_error("store creation failed: " + reply.body);
+        return std::string(reply.json().at("merchant").at("id").as_string());
+    }
+
+    simulator_process sim;
+    server_process server{sim.server_environment()};
+};
+
+TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented_table) {
+    std::array<caller, role_count> who;
+    for (int r = customer; r < role_count; ++r) who[r] = sign_in();
+    const auto store = create_store(who[owner]);
+    create_store(who[other_staff]);
+    for (auto [r, name] : {std::pair{cashier, "cashier"}, {manager, "manager"}}) {
+        auto added = call(who[owner], "PUT", "/api/v1/merchants/" + store + "/staff/" + who[r].user_id, json::serialize(json::object{{"role", name}}));
+        ASSERT_EQ(added.status, 200) << added.body;
+    }
+    const std::string tiers = R"({"tiers":[{"name":"a","buy_in_fen":100000,"ratio_bp":2000}],"profit_margin_bp":3000})";
+    const std::string S = "/api/v1/merchants/" + store;
+
+    struct row {
+        std::string method;
+        std::function<std::string()> path;  // evaluated per call: staff rows need a fresh target
+        std::string body;
+        std::array<int, role_count> expected;
+    };
+    // A fresh user to add or remove as staff, so that each cell starts from the same state.
+    auto fresh_target = [&] {
+        auto target = sign_in();
+        return target.user_id;
+    };
+    auto removable_target = [&] {
+        auto target = sign_in();
+        call(who[owner], "PUT", S + "/staff/" + target.user_id, R"({"role":"cashier"})");
+        return target.user_id;
+    };
+    const std::vector<row> table{
+        {"GET", [] { return std::string("/api/v1/me"); }, "", {401, 200, 200, 200, 200, 200}},
+        {"POST", [] { return std::string("/api/v1/merchants"); }, R"({"name":"another"})", {401, 201, 201, 201, 201, 201}},
+        {"GET", [&] { return S; }, "", {401, 403, 200, 200, 200, 403}},
+        {"PATCH", [&] { return S + "/settings"; }, R"({"protection_days":30})", {401, 403, 403, 200, 200, 403}},
+        {"GET", [&] { return S + "/staff"; }, "", {401, 403, 403, 200, 200, 403}},
+        {"PUT", [&] { return S + "/staff/" + fresh_target(); }, R"({"role":"cashier"})", {401, 403, 403, 403, 200, 403}},
+        {"DELETE", [&] { return S + "/staff/" + removable_target(); }, "", {401, 403, 403, 403, 200, 403}},
+        {"PUT", [&] { return S + "/tiers"; }, tiers, {401, 403, 403, 200, 200, 403}},
+        {"GET", [&] { return S + "/tiers"; }, "", {401, 403, 200, 200, 200, 403}},
+    };
+    int cells = 0;
+    for (const auto& r : table) {
+        for (int role_index = anonymous; role_index < role_count; ++role_index) {
+            const auto path = r.path();
+            auto reply = call(who[role_index], r.method, path, r.body);
+            EXPECT_EQ(reply.status, r.expected[role_index]) << r.method << " " << path << " as " << role_names[role_index] << ": " << reply.body;
+            if (reply.status == 403) {
+                EXPECT_EQ(std::string(reply.json().at("error").at("code").as_string()), "forbidden");
+            }
+            ++cells;
+        }
+    }
+    EXPECT_EQ(cells, static_cast<int>(table.size()) * role_count);
+}
+
+}  // namespace
