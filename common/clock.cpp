@@ -11,7 +11,7 @@ std::string format_rfc3339_utc(std::chrono::system_clock::time_point when) {
     std::time_t seconds = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    char buffer[40];
+    char buffer[80];  // room for any int the compiler can imagine, not just real dates
     std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
     return buffer;

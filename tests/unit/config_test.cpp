@@ -34,12 +34,6 @@ std::string error_of(const std::string& json, std::map<std::string, std::string>
     return "no error";
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 TEST(config, minimal_file_gets_defaults) {
     auto c = parse_config(minimal, fake_env({}));

@@ -35,7 +35,7 @@ std::string china_time(pay_time_point t) {
     std::time_t seconds = static_cast<std::time_t>(unix_seconds(t) + 8 * 3600);
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    char buffer[40];
+    char buffer[80];  // room for any int the compiler can imagine, not just real dates
     std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                   tm.tm_hour, tm.tm_min, tm.tm_sec);
     return buffer;
