@@ -89,7 +89,9 @@ TEST_F(login_test, wechat_errcodes_map_to_statuses_a_client_can_act_on) {
         auto reply = login(sim.login_code(fresh_openid()));
         EXPECT_EQ(reply.status, e.status) << "errcode " << e.errcode << ": " << reply.body;
         EXPECT_EQ(error_code(reply), e.code) << "errcode " << e.errcode;
-        if (e.status == 429 || e.status == 503) EXPECT_FALSE(reply.header("retry-after").empty()) << e.errcode;
+        if (e.status == 429 || e.status == 503) {
+            EXPECT_FALSE(reply.header("retry-after").empty()) << e.errcode;
+        }
     }
 }
 
