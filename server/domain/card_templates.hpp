@@ -1,0 +1,41 @@
+#pragma once
+// Electronic cards a store hands out through partners (business-rules.md section 1): kind, title,
+// benefit text, validity window, optional cover image. Pure rules, no I/O.
+#include "server/domain/share_tiers.hpp"
+
+#include <chrono>
+#include <variant>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sharedstore {
+
+enum class card_kind { vip, treat, gift };
+std::optional<card_kind> parse_card_kind(std::string_view text);
+std::string_view to_string(card_kind kind);
+
+struct card_template_input {
+    std::string kind;
+    std::string title;
+    std::string benefit;
+    std::string valid_from;   // RFC 3339
+    std::string valid_until;  // RFC 3339
+    std::string cover_url;    // optional
+};
+
+struct card_template {
+    card_kind kind;
+    std::string title, benefit, cover_url;
+    std::chrono::system_clock::time_point valid_from, valid_until;
+};
+
+// Every problem at once, or the template: kind vip|treat|gift, title 1..32 characters, benefit
+// 1..200 characters, a window with from < until lasting at most 3 years, an https cover URL of
+// at most 512 bytes.
+std::variant<card_template, std::vector<validation_problem>> validate_card_template(const card_template_input& input);
+
+// RFC 3339 with a zone ("2026-11-24T10:00:00+08:00", "...Z", fractions allowed); nullopt otherwise.
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
+
+}  // namespace sharedstore
