@@ -4,6 +4,8 @@
 #include "server/http/api_error.hpp"
 #include "server/http/body_reader.hpp"
 
+#include <boost/url/parse_query.hpp>
+
 #include <charconv>
 
 namespace sharedstore {
@@ -31,8 +33,10 @@ api_error to_api_error(const merchant_error& e) {
     case merchant_failure::user_not_found: return api_error(404, "user_not_found", "no such user");
     case merchant_failure::owner_is_fixed: return api_error(409, "owner_is_fixed", "the owner's role cannot be changed or removed");
     case merchant_failure::staff_not_found: return api_error(404, "staff_not_found", "that user is not staff of this store");
-    case merchant_failure::invalid_tiers: {
-        api_error error(400, "invalid_tiers", "the tiers are not valid; see details");
+    case merchant_failure::invalid_tiers:
+    case merchant_failure::invalid_card: {
+        const bool tiers = e.kind == merchant_failure::invalid_tiers;
+        api_error error(400, tiers ? "invalid_tiers" : "invalid_card", tiers ? "the tiers are not valid; see details" : "the card is not valid; see details");
         json::array problems;
         for (const auto& p : e.problems) problems.push_back(json::object{{"field", p.field}, {"code", p.code}, {"message", p.message}});
         error.details = json::object{{"problems", std::move(problems)}};
@@ -115,6 +119,46 @@ tier_change read_tier_change(const http_request& request) {
     return change;
 }
 
+json::object card_template_json(const card_template_record& c) {
+    json::object out{{"id", std::to_string(c.id)},         {"merchant_id", std::to_string(c.merchant_id)}, {"kind", c.kind},
+                     {"title", c.title},                    {"benefit", c.benefit},                         {"valid_from", c.valid_from},
+                     {"valid_until", c.valid_until},        {"created_at", c.created_at}};
+    out["cover_url"] = c.cover_url.empty() ? json::value(nullptr) : json::value(c.cover_url);
+    return out;
+}
+
+struct page_request {
+    int limit = 20;
+    std::uint64_t before_id = 0;
+};
+
+// ?limit=1..100 (default 20) and ?cursor= as handed out in next_cursor; anything else is a 400.
+page_request read_page(const http_request& request) {
+    page_request page;
+    auto params = boost::urls::parse_query(request.query);
+    if (!params) throw api_error(400, "invalid_query", "the query string is malformed");
+    for (auto param : *params) {
+        const std::string value = param.value.decode();
+        if (param.key == "limit") {
+            int limit = 0;
+            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+            if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 100)
+                throw api_error(400, "invalid_query", "limit is 1 to 100");
+            page.limit = limit;
+        } else if (param.key == "cursor") {
+            // Cursors are opaque to clients: "c" and the last id seen.
+            std::uint64_t id = 0;
+            auto [end, ec] = value.size() > 1 && value[0] == 'c' ? std::from_chars(value.data() + 1, value.data() + value.size(), id)
+                                                                 : std::from_chars_result{value.data(), std::errc::invalid_argument};
+            if (ec != std::errc() || end != value.data() + value.size() || id == 0) throw api_error(400, "invalid_query", "unknown cursor");
+            page.before_id = id;
+        } else {
+            throw api_error(400, "invalid_query", "unknown query parameter " + std::string(param.key));
+        }
+    }
+    return page;
+}
+
 }  // namespace
 
 void add_merchant_routes(router& routes, merchant_service& merchants, session_store& sessions) {
@@ -152,6 +196,35 @@ void add_merchant_routes(router& routes, merchant_service& merchants, session_st
         auto view = co_await merchants.change_settings(caller.user_id, id_param(request, "merchant_id", "merchant"), change);
         auto& v = unwrap(view);
         co_return http_response::json(200, json::object{{"merchant", merchant_json(v.merchant)}, {"role", to_string(v.caller_role)}});
+    });
+
+    routes.add("POST", "/api/v1/merchants/{merchant_id}/card-templates", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        card_template_input input;
+        input.kind = body.required_string("kind", 1, 16);
+        input.title = body.required_string("title", 0, 512);
+        input.benefit = body.required_string("benefit", 0, 2048);
+        input.valid_from = body.required_string("valid_from", 1, 64);
+        input.valid_until = body.required_string("valid_until", 1, 64);
+        input.cover_url = body.optional_string("cover_url", 0, 2048).value_or("");
+        body.finish();
+        auto created = co_await merchants.create_card_template(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(input));
+        co_return http_response::json(201, json::object{{"card_template", card_template_json(unwrap(created))}});
+    });
+
+    routes.add("GET", "/api/v1/merchants/{merchant_id}/card-templates", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        const auto page = read_page(request);
+        // One more than asked tells whether a next page exists.
+        auto listed = co_await merchants.card_templates(caller.user_id, id_param(request, "merchant_id", "merchant"), page.before_id, page.limit + 1);
+        auto& cards = unwrap(listed);
+        json::array items;
+        for (std::size_t i = 0; i < cards.size() && static_cast<int>(i) < page.limit; ++i) items.push_back(card_template_json(cards[i]));
+        json::object out{{"items", std::move(items)}};
+        out["next_cursor"] = static_cast<int>(cards.size()) > page.limit ? json::value("c" + std::to_string(cards[page.limit - 1].id))
+                                                                         : json::value(nullptr);
+        co_return http_response::json(200, out);
     });
 
     routes.add("GET", "/api/v1/merchants/{merchant_id}/staff", [&](http_request& request) -> asio::awaitable<http_response> {

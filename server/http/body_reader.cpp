@@ -15,8 +15,14 @@ const boost::json::value* body_reader::find(std::string_view name) {
 }
 
 std::string body_reader::required_string(std::string_view name, std::size_t min_length, std::size_t max_length) {
+    auto text = optional_string(name, min_length, max_length);
+    if (!text) throw api_error(400, "missing_field", field(name) + " is required");
+    return *text;
+}
+
+std::optional<std::string> body_reader::optional_string(std::string_view name, std::size_t min_length, std::size_t max_length) {
     const auto* value = find(name);
-    if (!value) throw api_error(400, "missing_field", field(name) + " is required");
+    if (!value) return std::nullopt;
     if (!value->is_string()) throw api_error(400, "invalid_field", field(name) + " must be a string");
     const auto& text = value->as_string();
     if (text.size() < min_length || text.size() > max_length)

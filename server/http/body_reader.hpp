@@ -23,6 +23,8 @@ public:
     body_reader(const boost::json::object& object, std::string prefix);
 
     std::string required_string(std::string_view name, std::size_t min_length, std::size_t max_length);
+    // Absent or null: nullopt.
+    std::optional<std::string> optional_string(std::string_view name, std::size_t min_length, std::size_t max_length);
     std::int64_t required_int(std::string_view name, std::int64_t min, std::int64_t max);
     std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t min, std::int64_t max);
     std::optional<bool> optional_bool(std::string_view name);

@@ -112,4 +112,26 @@ asio::awaitable<merchant_result<std::vector<tier_version_record>>> merchant_serv
     co_return co_await database_.run(std::move(read));
 }
 
+asio::awaitable<merchant_result<card_template_record>> merchant_service::create_card_template(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                            card_template_input input) {
+    auto checked = validate_card_template(input);
+    if (auto* problems = std::get_if<std::vector<validation_problem>>(&checked))
+        co_return merchant_error{merchant_failure::invalid_card, std::move(*problems)};
+    auto write = [=, card = std::get<card_template>(checked)](sql::Connection& db) -> merchant_result<card_template_record> {
+        if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        const auto id = insert_card_template(db, merchant_id, card, caller);
+        return list_card_templates(db, merchant_id, id + 1, 1).front();
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<merchant_result<std::vector<card_template_record>>> merchant_service::card_templates(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                                   std::uint64_t before_id, int limit) {
+    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<card_template_record>> {
+        if (auto denied = check_access(db, merchant_id, caller, {})) return *denied;
+        return list_card_templates(db, merchant_id, before_id, limit);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
 }  // namespace sharedstore

@@ -3,6 +3,7 @@
 // versioned share tiers. Expected failures are values the handlers map to HTTP.
 #include "common/mysql_pool.hpp"
 #include "common/result.hpp"
+#include "server/storage/card_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +18,7 @@ enum class merchant_failure {
     owner_is_fixed,    // the owner's role cannot be changed or removed
     staff_not_found,
     invalid_tiers,     // see `problems`
+    invalid_card,      // see `problems`
 };
 
 struct merchant_error {
@@ -62,6 +64,12 @@ public:
     boost::asio::awaitable<merchant_result<std::vector<tier_version_record>>> change_tiers(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                           tier_change change);
     boost::asio::awaitable<merchant_result<std::vector<tier_version_record>>> tier_history(std::uint64_t caller, std::uint64_t merchant_id);
+
+    boost::asio::awaitable<merchant_result<card_template_record>> create_card_template(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                     card_template_input input);
+    // One page, newest first; `before_id` is the cursor (0: first page).
+    boost::asio::awaitable<merchant_result<std::vector<card_template_record>>> card_templates(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                            std::uint64_t before_id, int limit);
 
 private:
     mysql_pool& database_;

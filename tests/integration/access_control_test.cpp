@@ -60,6 +60,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
     }
     const std::string tiers = R"({"tiers":[{"name":"a","buy_in_fen":100000,"ratio_bp":2000}],"profit_margin_bp":3000})";
     const std::string S = "/api/v1/merchants/" + store;
+    const std::string card = R"({"kind":"vip","title":"VIP","benefit":"9折","valid_from":"2026-12-01T00:00:00Z","valid_until":"2027-12-01T00:00:00Z"})";
 
     struct row {
         std::string method;
@@ -87,6 +88,8 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"DELETE", [&] { return S + "/staff/" + removable_target(); }, "", {401, 403, 403, 403, 200, 403}},
         {"PUT", [&] { return S + "/tiers"; }, tiers, {401, 403, 403, 200, 200, 403}},
         {"GET", [&] { return S + "/tiers"; }, "", {401, 403, 200, 200, 200, 403}},
+        {"POST", [&] { return S + "/card-templates"; }, card, {401, 403, 403, 201, 201, 403}},
+        {"GET", [&] { return S + "/card-templates"; }, "", {401, 403, 200, 200, 200, 403}},
     };
     int cells = 0;
     for (const auto& r : table) {

@@ -185,6 +185,49 @@ TEST_F(merchant_test, settings_change_partially_and_only_by_owner_or_manager) {
     EXPECT_EQ(call("PATCH", "/api/v1/merchants/" + id + "/settings", owner, json::object{{"surprise", true}}).status, 400);
 }
 
+TEST_F(merchant_test, card_templates_are_validated_stored_and_paged) {
+    auto owner = sign_in();
+    const auto id = create_store(owner);
+    const auto path = "/api/v1/merchants/" + id + "/card-templates";
+    auto card = [](int n) {
+        return json::object{{"kind", "treat"}, {"title", "体验券 " + std::to_string(n)}, {"benefit", "第一杯半价"},
+                            {"valid_from", "2026-12-01T00:00:00+08:00"}, {"valid_until", "2027-03-01T00:00:00+08:00"}};
+    };
+    auto created = call("POST", path, owner, card(0));
+    ASSERT_EQ(created.status, 201) << created.body;
+    const auto answer = created.json();
+    const auto& stored = answer.at("card_template");
+    EXPECT_EQ(stored.at("valid_from").as_string(), "2026-11-30T16:00:00Z") << "stored and shown in UTC";
+    EXPECT_TRUE(stored.at("cover_url").is_null());
+
+    auto bad = card(1);
+    bad["kind"] = "coupon";
+    bad["valid_until"] = "2026-11-01T00:00:00+08:00";
+    auto refused = call("POST", path, owner, bad);
+    ASSERT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(code_of(refused), "invalid_card");
+    const auto problems = refused.json().at("error").at("details").at("problems").as_array();
+    EXPECT_EQ(problems.size(), 2u);
+
+    for (int n = 1; n <= 4; ++n) ASSERT_EQ(call("POST", path, owner, card(n)).status, 201);
+    std::vector<std::string> titles;
+    std::string cursor;
+    for (int pages = 0; pages < 5; ++pages) {
+        auto page = call("GET", path + "?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), owner);
+        ASSERT_EQ(page.status, 200) << page.body;
+        const auto body = page.json();
+        for (const auto& item : body.at("items").as_array()) titles.push_back(std::string(item.at("title").as_string()));
+        if (body.at("next_cursor").is_null()) break;
+        cursor = std::string(body.at("next_cursor").as_string());
+    }
+    ASSERT_EQ(titles.size(), 5u);
+    EXPECT_EQ(titles.front(), "体验券 4") << "newest first";
+    EXPECT_EQ(titles.back(), "体验券 0");
+    EXPECT_EQ(call("GET", path + "?limit=101", owner).status, 400);
+    EXPECT_EQ(call("GET", path + "?cursor=abc", owner).status, 400);
+    EXPECT_EQ(call("GET", path + "?sort=asc", owner).status, 400);
+}
+
 TEST_F(merchant_test, concurrent_tier_changes_get_distinct_consecutive_versions) {
     auto owner = sign_in();
     const auto id = create_store(owner);

@@ -1,0 +1,62 @@
+#include "server/storage/card_repository.hpp"
+
+#include "common/clock.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+namespace sharedstore {
+
+namespace {
+
+// DATETIME(6) in UTC (the pool sets time_zone '+00:00'), written as text the server parses.
+std::string sql_datetime(std::chrono::system_clock::time_point t) {
+    auto text = format_rfc3339_utc(t);  // 2026-11-24T13:35:56.123Z
+    text[10] = ' ';
+    text.pop_back();
+    return text;
+}
+
+}  // namespace
+
+std::uint64_t insert_card_template(sql::Connection& db, std::uint64_t merchant_id, const card_template& card, std::uint64_t created_by) {
+    std::unique_ptr<sql::PreparedStatement> insert(db.prepareStatement(
+        "INSERT INTO card_templates (merchant_id, kind, title, benefit, valid_from, valid_until, cover_url, created_by_user_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?)"));
+    insert->setUInt64(1, merchant_id);
+    insert->setString(2, std::string(to_string(card.kind)));
+    insert->setString(3, card.title);
+    insert->setString(4, card.benefit);
+    insert->setString(5, sql_datetime(card.valid_from));
+    insert->setString(6, sql_datetime(card.valid_until));
+    insert->setString(7, card.cover_url);
+    insert->setUInt64(8, created_by);
+    insert->executeUpdate();
+    std::unique_ptr<sql::PreparedStatement> last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    std::unique_ptr<sql::ResultSet> rs(last->executeQuery());
+    rs->next();
+    return rs->getUInt64(1);
+}
+
+std::vector<card_template_record> list_card_templates(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit) {
+    std::unique_ptr<sql::PreparedStatement> select(db.prepareStatement(
+        "SELECT id, merchant_id, kind, title, benefit, COALESCE(cover_url, ''), "
+        "DATE_FORMAT(valid_from, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(valid_until, '%Y-%m-%dT%H:%i:%sZ'), "
+        "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ') FROM card_templates "
+        "WHERE merchant_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, before_id);
+    select->setUInt64(3, before_id);
+    select->setInt(4, limit);
+    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+    std::vector<card_template_record> out;
+    while (rs->next())
+        out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4), rs->getString(5), rs->getString(6),
+                       rs->getString(7), rs->getString(8), rs->getString(9)});
+    return out;
+}
+
+}  // namespace sharedstore
