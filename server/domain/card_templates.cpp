@@ -1,15 +1,13 @@
 #include "server/domain/card_templates.hpp"
 
+#include "common/utf8.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace sharedstore {
 
 namespace {
-
-std::size_t utf8_length(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
     if (at + n > s.size()) return false;

@@ -1,15 +1,13 @@
 #include "server/domain/share_tiers.hpp"
 
+#include "common/utf8.hpp"
+
 #include <algorithm>
 #include <set>
 
 namespace sharedstore {
 
 namespace {
-
-std::size_t utf8_length(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 std::string at(std::size_t i, const char* field) { return "tiers[" + std::to_string(i) + "]." + field; }
 

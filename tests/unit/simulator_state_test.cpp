@@ -1,3 +1,4 @@
+#include "common/utf8.hpp"
 #include "wechat/simulator/qr_image.hpp"
 #include "wechat/simulator/simulator_state.hpp"
 
@@ -121,8 +122,8 @@ TEST_F(simulator_state_test, faults_are_taken_in_order_then_gone) {
 }
 
 TEST(simulator_helpers, utf8_length_and_scene_alphabet) {
-    EXPECT_EQ(utf8_length("abc"), 3u);
-    EXPECT_EQ(utf8_length("分红提醒"), 4u);
+    EXPECT_EQ(sharedstore::utf8_length("abc"), 3u);
+    EXPECT_EQ(sharedstore::utf8_length("分红提醒"), 4u);
     EXPECT_TRUE(valid_scene("s=A1&p=2~x"));
     EXPECT_FALSE(valid_scene(""));
     EXPECT_FALSE(valid_scene("中文"));

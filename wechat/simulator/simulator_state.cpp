@@ -1,6 +1,7 @@
 #include "wechat/simulator/simulator_state.hpp"
 
 #include "common/random_token.hpp"
+#include "common/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -56,10 +57,6 @@ std::optional<std::string> data_value_problem(const std::string& key, const std:
 }
 
 }  // namespace
-
-std::size_t utf8_length(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
 
 bool valid_scene(const std::string& scene) {
     static const std::string extra = "!#$&'()*+,/:;=?@-._~";

@@ -97,9 +97,6 @@ private:
     std::map<std::string, time_point> expired_tokens_;  // to tell 42001 from 40001
 };
 
-// Number of Unicode code points in UTF-8 text (WeChat counts characters, not bytes).
-std::size_t utf8_length(const std::string& text);
-
 // WeChat's scene alphabet: [0-9A-Za-z!#$&'()*+,/:;=?@-._~], 1 to 32 characters.
 bool valid_scene(const std::string& scene);
 
