@@ -8,4 +8,8 @@ namespace sharedstore {
 // Throws std::runtime_error if the system RNG fails: never falls back to a weak source.
 std::string random_hex(std::size_t bytes);
 
+// The same randomness in the URL-safe base64 alphabet (A-Z a-z 0-9 - _), no padding: 4 characters
+// for every 3 bytes. `bytes` must be a multiple of 3.
+std::string random_url_token(std::size_t bytes);
+
 }  // namespace sharedstore

@@ -113,6 +113,9 @@ const std::vector<key_spec>& key_table() {
         k.push_back(std::move(ttl));
         k.push_back(integer_key("auth.login_limit_per_ip", false, 1, 1'000'000, [](server_config& c) -> int& { return c.auth.login_limit_per_ip; }));
         k.push_back(integer_key("auth.login_limit_per_openid", false, 1, 1'000'000, [](server_config& c) -> int& { return c.auth.login_limit_per_openid; }));
+        k.push_back(text_key("share.page", false, [](server_config& c) -> std::string& { return c.share.page; }));
+        k.push_back(text_key("share.qr_env_version", false, [](server_config& c) -> std::string& { return c.share.qr_env_version; }));
+        k.push_back(text_key("share.public_base_url", false, [](server_config& c) -> std::string& { return c.share.public_base_url; }));
         key_spec level{"log.level", key_kind::level, false, 0, 0, {}, {}, {}};
         level.set_text = [](server_config& c, std::string v) { parse_log_level(v, c.log_min_level); };
         level.get = [](const server_config& c) {
@@ -258,6 +261,14 @@ server_config parse_config(const std::string& json_text, const environment_looku
     // A misspelt key would otherwise silently fall back to a default.
     for (const auto& [name, value] : flat)
         if (!known.contains(name)) throw config_error("config key " + name + " is unknown");
+    // Values WeChat would refuse later, refused now.
+    const auto& share = config.share;
+    if (share.qr_env_version != "release" && share.qr_env_version != "trial" && share.qr_env_version != "develop")
+        throw config_error("config key share.qr_env_version: expected release, trial or develop, got " + share.qr_env_version);
+    if (share.page.empty() || share.page.front() == '/' || share.page.find('?') != std::string::npos)
+        throw config_error("config key share.page: a page path without a leading '/' or a query, got " + share.page);
+    if (!share.public_base_url.empty() && share.public_base_url.back() == '/')
+        throw config_error("config key share.public_base_url: no trailing '/', got " + share.public_base_url);
     return config;
 }
 

@@ -34,6 +34,13 @@ struct auth_config {
     int login_limit_per_openid = 10;  // logins a minute of one WeChat user
 };
 
+// Share links (partner_handlers, share_service).
+struct share_settings {
+    std::string page = "pages/share/index";  // mini-program page opening a share (no leading '/')
+    std::string qr_env_version = "release";  // getwxacodeunlimit env_version: release | trial | develop
+    std::string public_base_url;             // prefix of qr_url ("https://api.example.com"); empty: a path
+};
+
 struct server_config {
     http_config http;
     int io_threads = 2;
@@ -42,6 +49,7 @@ struct server_config {
     redis_config redis;
     wechat_config wechat;
     auth_config auth;
+    share_settings share;
     log_level log_min_level = log_level::info;
 };
 

@@ -7,6 +7,8 @@
 #include "server/handlers/auth_handlers.hpp"
 #include "server/handlers/health_handlers.hpp"
 #include "server/handlers/merchant_handlers.hpp"
+#include "server/handlers/partner_handlers.hpp"
+#include "server/handlers/share_handlers.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/services/auth_service.hpp"
 #include "server/storage/rate_limiter.hpp"
@@ -87,11 +89,15 @@ int serve(const server_config& config) {
     rate_limiter limiter(redis);
     auth_service auth(wechat, wechat_calls, database, sessions, limiter, config.auth, log);
     merchant_service merchants(database);
+    partner_service partners(database);
+    share_service shares(database, *redis, wechat_calls, share_config{config.share.page, config.share.qr_env_version}, log);
 
     router routes;
     add_health_routes(routes, {database, redis, metrics});
     add_auth_routes(routes, auth, sessions);
     add_merchant_routes(routes, merchants, sessions);
+    add_partner_routes(routes, partners, sessions);
+    add_share_routes(routes, shares, sessions, config.share.public_base_url);
     request_pipeline pipeline(routes, log, metrics);
     http_server server(io, config.http, pipeline, log, metrics);
     try {

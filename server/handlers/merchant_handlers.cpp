@@ -1,12 +1,10 @@
 #include "server/handlers/merchant_handlers.hpp"
 
 #include "server/handlers/auth_handlers.hpp"
+#include "server/handlers/service_errors.hpp"
 #include "server/http/api_error.hpp"
 #include "server/http/body_reader.hpp"
-
-#include <boost/url/parse_query.hpp>
-
-#include <charconv>
+#include "server/http/request_params.hpp"
 
 namespace sharedstore {
 
@@ -14,43 +12,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-// Path ids are decimal strings (the API sends ids as strings); anything else cannot name a store.
-std::uint64_t id_param(const http_request& request, const std::string& name, const char* what) {
-    const auto& text = request.path_params.at(name);
-    std::uint64_t id = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || id == 0)
-        throw api_error(404, std::string(what) + "_not_found", std::string("no such ") + what);
-    return id;
-}
-
-api_error to_api_error(const merchant_error& e) {
-    switch (e.kind) {
-    case merchant_failure::merchant_not_found: return api_error(404, "merchant_not_found", "no such store");
-    case merchant_failure::not_staff: return api_error(403, "forbidden", "only this store's staff may do this");
-    case merchant_failure::role_too_low: return api_error(403, "forbidden", "your role at this store may not do this");
-    case merchant_failure::user_not_found: return api_error(404, "user_not_found", "no such user");
-    case merchant_failure::owner_is_fixed: return api_error(409, "owner_is_fixed", "the owner's role cannot be changed or removed");
-    case merchant_failure::staff_not_found: return api_error(404, "staff_not_found", "that user is not staff of this store");
-    case merchant_failure::invalid_tiers:
-    case merchant_failure::invalid_card: {
-        const bool tiers = e.kind == merchant_failure::invalid_tiers;
-        api_error error(400, tiers ? "invalid_tiers" : "invalid_card", tiers ? "the tiers are not valid; see details" : "the card is not valid; see details");
-        json::array problems;
-        for (const auto& p : e.problems) problems.push_back(json::object{{"field", p.field}, {"code", p.code}, {"message", p.message}});
-        error.details = json::object{{"problems", std::move(problems)}};
-        return error;
-    }
-    }
-    return api_error(500, "internal_error", "internal error");
-}
-
-template <class T>
-T& unwrap(merchant_result<T>& r) {
-    if (!r) throw to_api_error(r.error());
-    return r.value();
-}
 
 json::object merchant_json(const merchant_record& m) {
     json::object out{{"id", std::to_string(m.id)},
@@ -127,38 +88,6 @@ json::object card_template_json(const card_template_record& c) {
     return out;
 }
 
-struct page_request {
-    int limit = 20;
-    std::uint64_t before_id = 0;
-};
-
-// ?limit=1..100 (default 20) and ?cursor= as handed out in next_cursor; anything else is a 400.
-page_request read_page(const http_request& request) {
-    page_request page;
-    auto params = boost::urls::parse_query(request.query);
-    if (!params) throw api_error(400, "invalid_query", "the query string is malformed");
-    for (auto param : *params) {
-        const std::string value = param.value.decode();
-        if (param.key == "limit") {
-            int limit = 0;
-            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-            if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 100)
-                throw api_error(400, "invalid_query", "limit is 1 to 100");
-            page.limit = limit;
-        } else if (param.key == "cursor") {
-            // Cursors are opaque to clients: "c" and the last id seen.
-            std::uint64_t id = 0;
-            auto [end, ec] = value.size() > 1 && value[0] == 'c' ? std::from_chars(value.data() + 1, value.data() + value.size(), id)
-                                                                 : std::from_chars_result{value.data(), std::errc::invalid_argument};
-            if (ec != std::errc() || end != value.data() + value.size() || id == 0) throw api_error(400, "invalid_query", "unknown cursor");
-            page.before_id = id;
-        } else {
-            throw api_error(400, "invalid_query", "unknown query parameter " + std::string(param.key));
-        }
-    }
-    return page;
-}
-
 }  // namespace
 
 void add_merchant_routes(router& routes, merchant_service& merchants, session_store& sessions) {
@@ -215,15 +144,15 @@ void add_merchant_routes(router& routes, merchant_service& merchants, session_st
 
     routes.add("GET", "/api/v1/merchants/{merchant_id}/card-templates", [&](http_request& request) -> asio::awaitable<http_response> {
         auto caller = co_await authenticate(sessions, request);
-        const auto page = read_page(request);
+        const auto page = read_list_query(request);
         // One more than asked tells whether a next page exists.
         auto listed = co_await merchants.card_templates(caller.user_id, id_param(request, "merchant_id", "merchant"), page.before_id, page.limit + 1);
         auto& cards = unwrap(listed);
         json::array items;
         for (std::size_t i = 0; i < cards.size() && static_cast<int>(i) < page.limit; ++i) items.push_back(card_template_json(cards[i]));
         json::object out{{"items", std::move(items)}};
-        out["next_cursor"] = static_cast<int>(cards.size()) > page.limit ? json::value("c" + std::to_string(cards[page.limit - 1].id))
-                                                                         : json::value(nullptr);
+        const bool more = static_cast<int>(cards.size()) > page.limit;
+        out["next_cursor"] = next_cursor(more, more ? cards[page.limit - 1].id : 0);
         co_return http_response::json(200, out);
     });
 

@@ -8,10 +8,16 @@ namespace {
 
 constexpr int history_limit = 50;
 
-// Who may do what. Reading is for any staff; staff changes are the owner's; tiers are the
-// owner's and managers'.
+// Reading is for any staff; staff changes are the owner's; tiers are the owner's and managers'.
 std::optional<merchant_error> check_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
                                            std::initializer_list<staff_role> allowed) {
+    return check_store_access(db, merchant_id, caller, allowed);
+}
+
+}  // namespace
+
+std::optional<merchant_error> check_store_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
+                                                 std::initializer_list<staff_role> allowed) {
     if (!find_merchant(db, merchant_id)) return merchant_error{merchant_failure::merchant_not_found, {}};
     auto role = find_staff_role(db, merchant_id, caller);
     if (!role) return merchant_error{merchant_failure::not_staff, {}};
@@ -19,8 +25,6 @@ std::optional<merchant_error> check_access(sql::Connection& db, std::uint64_t me
         return merchant_error{merchant_failure::role_too_low, {}};
     return std::nullopt;
 }
-
-}  // namespace
 
 asio::awaitable<merchant_record> merchant_service::create(std::uint64_t owner_user_id, std::string name, std::string time_zone) {
     auto create = [=](sql::Connection& db) {

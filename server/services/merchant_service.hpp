@@ -19,6 +19,22 @@ enum class merchant_failure {
     staff_not_found,
     invalid_tiers,     // see `problems`
     invalid_card,      // see `problems`
+    // Partners, packs, shares and leads (partner_service, share_service):
+    partner_not_found,
+    already_partner,
+    no_tiers,              // the store has no share tiers yet
+    below_lowest_tier,     // a first buy-in must reach the lowest tier
+    partner_ended,         // an ended partnership takes no more buy-ins, packs or changes
+    partner_not_active,    // paused or ended: no new packs, shares or leads
+    request_id_reused,     // the same request_id with different content
+    card_template_not_found,
+    card_expired,
+    card_pack_not_found,
+    pack_exhausted,
+    too_many_shares,
+    share_not_found,
+    self_referral,         // a partner cannot own their own user
+    already_owner,         // the customer already belongs to that partner
 };
 
 struct merchant_error {
@@ -28,6 +44,11 @@ struct merchant_error {
 
 template <class T>
 using merchant_result = result<T, merchant_error>;
+
+// Who may do what at a store: nullopt when the caller has one of `allowed` (any role if empty).
+// Unknown store: merchant_not_found; no role: not_staff; another role: role_too_low.
+std::optional<merchant_error> check_store_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
+                                                 std::initializer_list<staff_role> allowed);
 
 struct tier_change {
     std::vector<share_tier> tiers;

@@ -1,0 +1,44 @@
+#pragma once
+// The money ledger's rules (business-rules.md "Guard rails"): every amount that changes hands is
+// an entry moving a positive amount from a credit account to a debit account, so a transaction's
+// entries always sum to zero. Pure: storage writes what this builds.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sharedstore {
+
+// The accounts a store's ledger uses. Per-person accounts carry the user; store accounts do not.
+enum class account_kind {
+    desk_cash,     // asset: money the front desk took in cash
+    stored_value,  // liability, per partner: prepaid balance the partner may spend at the store
+};
+
+std::string_view to_string(account_kind kind);
+bool is_per_user(account_kind kind);
+
+struct account_ref {
+    account_kind kind;
+    std::uint64_t user_id = 0;  // 0 for store accounts
+    friend bool operator==(const account_ref&, const account_ref&) = default;
+};
+
+struct ledger_entry {
+    account_ref debit;
+    account_ref credit;
+    std::int64_t amount_fen = 0;
+};
+
+// Why a list of entries cannot be posted, or nullopt when it can: at least one entry, amounts
+// positive, the two sides different accounts, user set exactly on per-person accounts.
+std::optional<std::string> check_entries(const std::vector<ledger_entry>& entries);
+
+// A balance as people read it: assets as debits - credits, liabilities as credits - debits.
+std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credits);
+
+// A cash buy-in at the desk: the store holds the cash, and owes the partner that much stored value.
+std::vector<ledger_entry> cash_buy_in_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+
+}  // namespace sharedstore

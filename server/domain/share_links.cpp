@@ -1,0 +1,24 @@
+#include "server/domain/share_links.hpp"
+
+#include <algorithm>
+
+namespace sharedstore {
+
+bool is_share_code(std::string_view code) {
+    return code.size() == share_code_length && std::all_of(code.begin(), code.end(), [](char c) {
+               return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+           });
+}
+
+std::string share_path(std::string_view page, std::string_view code) {
+    return "/" + std::string(page) + "?code=" + std::string(code);
+}
+
+std::string share_qr_scene(std::string_view code) { return "c=" + std::string(code); }
+
+std::optional<std::string> share_code_from_scene(std::string_view scene) {
+    if (scene.substr(0, 2) != "c=" || !is_share_code(scene.substr(2))) return std::nullopt;
+    return std::string(scene.substr(2));
+}
+
+}  // namespace sharedstore

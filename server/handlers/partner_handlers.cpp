@@ -1,0 +1,249 @@
+#include "server/handlers/partner_handlers.hpp"
+
+#include "server/domain/masking.hpp"
+#include "server/handlers/auth_handlers.hpp"
+#include "server/handlers/service_errors.hpp"
+#include "server/http/body_reader.hpp"
+#include "server/http/request_params.hpp"
+
+#include <cctype>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+json::value optional_text(const std::string& text) { return text.empty() ? json::value(nullptr) : json::value(text); }
+
+json::value tier_json(const std::optional<share_tier>& tier) {
+    if (!tier) return nullptr;
+    return json::object{{"name", tier->name}, {"buy_in_fen", tier->buy_in_fen}, {"ratio_bp", tier->ratio_bp}};
+}
+
+json::object partner_json(const partner_record& p, const std::optional<share_tier>& tier) {
+    return json::object{{"id", std::to_string(p.id)},
+                        {"merchant", json::object{{"id", std::to_string(p.merchant_id)}, {"name", p.merchant_name}}},
+                        {"user_id", std::to_string(p.user_id)},
+                        {"phone", optional_text(p.phone.empty() ? "" : mask_phone(p.phone))},
+                        {"status", p.status},
+                        {"status_note", optional_text(p.status_note)},
+                        {"inactive_dividends", p.inactive_dividends},
+                        {"tier", tier_json(tier)},
+                        {"total_buy_in_fen", p.total_buy_in_fen},
+                        {"stored_value_fen", p.stored_value_fen},
+                        {"lead_count", p.lead_count},
+                        {"created_at", p.created_at}};
+}
+
+json::object pack_json(const card_pack_record& k) {
+    return json::object{{"id", std::to_string(k.id)},
+                        {"merchant", json::object{{"id", std::to_string(k.merchant_id)}, {"name", k.merchant_name}}},
+                        {"partner_id", std::to_string(k.partner_id)},
+                        {"card", json::object{{"template_id", std::to_string(k.card_template_id)},
+                                              {"kind", k.kind},
+                                              {"title", k.title},
+                                              {"benefit", k.benefit},
+                                              {"cover_url", optional_text(k.cover_url)},
+                                              {"valid_from", k.valid_from},
+                                              {"valid_until", k.valid_until}}},
+                        {"quota", k.quota},
+                        {"claimed", k.claimed},
+                        {"quota_left", k.quota - k.claimed},
+                        {"created_at", k.created_at}};
+}
+
+json::object detail_json(const partner_detail& d) {
+    json::array buy_ins, packs;
+    for (const auto& b : d.buy_ins)
+        buy_ins.push_back(json::object{{"id", std::to_string(b.id)},
+                                       {"amount_fen", b.amount_fen},
+                                       {"method", b.method},
+                                       {"note", optional_text(b.note)},
+                                       {"recorded_by_user_id", b.recorded_by_user_id ? json::value(std::to_string(b.recorded_by_user_id)) : json::value(nullptr)},
+                                       {"created_at", b.created_at}});
+    for (const auto& k : d.packs) packs.push_back(pack_json(k));
+    auto out = partner_json(d.partner, d.tier);
+    out["buy_ins"] = std::move(buy_ins);
+    out["card_packs"] = std::move(packs);
+    return out;
+}
+
+// A lead as the store sees it (customer id, masked phone) or as the partner sees it (the same;
+// the partner never gets more than the store).
+json::object lead_json(const lead_record& l) {
+    return json::object{{"customer", json::object{{"user_id", std::to_string(l.customer_user_id)},
+                                                  {"phone", optional_text(l.customer_phone.empty() ? "" : mask_phone(l.customer_phone))}}},
+                        {"merchant", json::object{{"id", std::to_string(l.merchant_id)}, {"name", l.merchant_name}}},
+                        {"partner_id", std::to_string(l.partner_id)},
+                        {"bound_at", l.bound_at},
+                        {"last_purchase_at", optional_text(l.last_purchase_at)}};
+}
+
+json::object change_json(const lead_change_record& c) {
+    return json::object{{"id", std::to_string(c.id)},
+                        {"customer_user_id", std::to_string(c.customer_user_id)},
+                        {"previous_partner_id", c.previous_partner_id ? json::value(std::to_string(*c.previous_partner_id)) : json::value(nullptr)},
+                        {"partner_id", std::to_string(c.partner_id)},
+                        {"reason", c.reason},
+                        {"actor_user_id", std::to_string(c.actor_user_id)},
+                        {"note", optional_text(c.note)},
+                        {"created_at", c.created_at}};
+}
+
+template <class Item, class ToJson, class IdOf>
+json::object page_json(const std::vector<Item>& rows, int limit, ToJson to_json, IdOf id_of) {
+    json::array items;
+    for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) items.push_back(to_json(rows[i]));
+    const bool more = static_cast<int>(rows.size()) > limit;
+    return json::object{{"items", std::move(items)}, {"next_cursor", next_cursor(more, more ? id_of(rows[limit - 1]) : 0)}};
+}
+
+// Ids in bodies are strings, as the API sends them.
+std::uint64_t body_id(body_reader& body, std::string_view name) {
+    if (auto id = parse_decimal_id(body.required_string(name, 1, 20))) return *id;
+    throw api_error(400, "invalid_field", body.field(name) + " must be an id (a decimal string)");
+}
+
+cash_buy_in read_cash_buy_in(body_reader& body) {
+    cash_buy_in payment;
+    // Up to 100 million yuan: a sanity bound, far above any tier.
+    payment.amount_fen = body.required_int("amount_fen", 1, 10'000'000'000LL);
+    payment.note = body.optional_string("note", 0, 200).value_or("");
+    payment.request_id = body.optional_string("request_id", 8, 64).value_or("");
+    for (char c : payment.request_id)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
+            throw api_error(400, "invalid_field", "request_id holds letters, digits, '-' and '_'");
+    return payment;
+}
+
+}  // namespace
+
+void add_partner_routes(router& routes, partner_service& partners, session_store& sessions) {
+    const std::string S = "/api/v1/merchants/{merchant_id}";
+
+    routes.add("POST", S + "/partners", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        const auto user_id = body_id(body, "user_id");
+        auto payment = read_cash_buy_in(body);
+        body.finish();
+        auto enrolled = co_await partners.enrol(caller.user_id, id_param(request, "merchant_id", "merchant"), user_id, std::move(payment));
+        auto& d = unwrap(enrolled);
+        co_return http_response::json(d.replayed ? 200 : 201, json::object{{"partner", detail_json(d)}, {"replayed", d.replayed}});
+    });
+
+    routes.add("GET", S + "/partners", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        const auto query = read_list_query(request, {"status"});
+        auto status = query.choice_filter("status", {"active", "paused", "ended"});
+        auto listed = co_await partners.partners(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(status),
+                                                 query.before_id, query.limit + 1);
+        co_return http_response::json(200, page_json(unwrap(listed), query.limit, [](const partner_list_item& i) { return partner_json(i.partner, i.tier); },
+                                                     [](const partner_list_item& i) { return i.partner.id; }));
+    });
+
+    routes.add("GET", S + "/partners/{partner_id}", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto found = co_await partners.partner(caller.user_id, id_param(request, "merchant_id", "merchant"),
+                                               id_param(request, "partner_id", "partner"));
+        co_return http_response::json(200, json::object{{"partner", detail_json(unwrap(found))}});
+    });
+
+    routes.add("PATCH", S + "/partners/{partner_id}", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        status_change change;
+        change.status = body.required_string("status", 1, 16);
+        change.inactive_dividends = body.optional_string("inactive_dividends", 1, 16);
+        change.note = body.optional_string("note", 0, 200).value_or("");
+        body.finish();
+        if (change.status != "active" && change.status != "paused" && change.status != "ended")
+            throw api_error(400, "invalid_field", "status is active, paused or ended");
+        if (change.inactive_dividends && *change.inactive_dividends != "keep_paying" && *change.inactive_dividends != "stop")
+            throw api_error(400, "invalid_field", "inactive_dividends is keep_paying or stop");
+        auto changed = co_await partners.change_status(caller.user_id, id_param(request, "merchant_id", "merchant"),
+                                                       id_param(request, "partner_id", "partner"), std::move(change));
+        co_return http_response::json(200, json::object{{"partner", detail_json(unwrap(changed))}});
+    });
+
+    routes.add("POST", S + "/partners/{partner_id}/buy-ins", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        auto payment = read_cash_buy_in(body);
+        body.finish();
+        auto topped = co_await partners.top_up(caller.user_id, id_param(request, "merchant_id", "merchant"),
+                                               id_param(request, "partner_id", "partner"), std::move(payment));
+        auto& d = unwrap(topped);
+        co_return http_response::json(d.replayed ? 200 : 201, json::object{{"partner", detail_json(d)}, {"replayed", d.replayed}});
+    });
+
+    routes.add("POST", S + "/partners/{partner_id}/card-packs", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        const auto template_id = body_id(body, "card_template_id");
+        const auto quota = static_cast<int>(body.optional_int("quota", 1, max_pack_quota).value_or(default_pack_quota));
+        body.finish();
+        auto issued = co_await partners.issue_pack(caller.user_id, id_param(request, "merchant_id", "merchant"),
+                                                   id_param(request, "partner_id", "partner"), template_id, quota);
+        co_return http_response::json(201, json::object{{"card_pack", pack_json(unwrap(issued))}});
+    });
+
+    routes.add("GET", S + "/leads", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        const auto query = read_list_query(request, {"partner_id", "customer_user_id"});
+        lead_filter filter;
+        filter.partner_id = query.id_filter("partner_id").value_or(0);
+        filter.customer_user_id = query.id_filter("customer_user_id").value_or(0);
+        auto listed = co_await partners.leads(caller.user_id, id_param(request, "merchant_id", "merchant"), filter, query.before_id,
+                                              query.limit + 1);
+        co_return http_response::json(200, page_json(unwrap(listed), query.limit, lead_json, [](const lead_record& l) { return l.id; }));
+    });
+
+    routes.add("PUT", S + "/leads/{customer_user_id}", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        const auto partner_id = body_id(body, "partner_id");
+        auto reason = body.required_string("reason", 1, 200);
+        body.finish();
+        auto moved = co_await partners.reassign(caller.user_id, id_param(request, "merchant_id", "merchant"),
+                                                id_param(request, "customer_user_id", "user"), partner_id, std::move(reason));
+        co_return http_response::json(200, json::object{{"lead", lead_json(unwrap(moved))}});
+    });
+
+    routes.add("GET", S + "/lead-history", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        const auto query = read_list_query(request, {"partner_id", "customer_user_id"});
+        auto listed = co_await partners.lead_history(caller.user_id, id_param(request, "merchant_id", "merchant"),
+                                                     query.id_filter("customer_user_id").value_or(0), query.id_filter("partner_id").value_or(0),
+                                                     query.before_id, query.limit + 1);
+        co_return http_response::json(200,
+                                      page_json(unwrap(listed), query.limit, change_json, [](const lead_change_record& c) { return c.id; }));
+    });
+
+    routes.add("GET", "/api/v1/partners/me", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto memberships = co_await partners.memberships(caller.user_id);
+        json::array items;
+        for (const auto& m : memberships) items.push_back(partner_json(m.partner, m.tier));
+        co_return http_response::json(200, json::object{{"memberships", std::move(items)}});
+    });
+
+    routes.add("GET", "/api/v1/partners/me/cards", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        const auto query = read_list_query(request);
+        auto packs = co_await partners.my_packs(caller.user_id, query.before_id, query.limit + 1);
+        co_return http_response::json(200, page_json(packs, query.limit, pack_json, [](const card_pack_record& k) { return k.id; }));
+    });
+
+    routes.add("GET", "/api/v1/partners/me/customers", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        const auto query = read_list_query(request, {"merchant_id"});
+        auto leads = co_await partners.my_customers(caller.user_id, query.id_filter("merchant_id").value_or(0), query.before_id,
+                                                    query.limit + 1);
+        co_return http_response::json(200, page_json(leads, query.limit, lead_json, [](const lead_record& l) { return l.id; }));
+    });
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,47 @@
+#pragma once
+// Path ids and list queries, read the same way by every handler: a malformed id names nothing
+// (404), a malformed query is a 400 `invalid_query`.
+#include "common/http/message.hpp"
+#include "server/domain/share_tiers.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sharedstore {
+
+// "123" -> 123; nullopt for anything but a positive decimal without sign or spaces.
+std::optional<std::uint64_t> parse_decimal_id(std::string_view text);
+
+// A decimal id from the path (the API sends ids as strings); anything else is 404 `<what>_not_found`.
+std::uint64_t id_param(const http_request& request, const std::string& name, const char* what);
+
+// ?limit=1..100 (default 20), ?cursor= as handed out in next_cursor, and the named filters;
+// any other parameter is refused.
+struct list_query {
+    int limit = 20;
+    std::uint64_t before_id = 0;  // 0: the first page
+    std::map<std::string, std::string, std::less<>> filters;
+
+    // A filter that names an id; 400 when it is not one.
+    std::optional<std::uint64_t> id_filter(std::string_view name) const;
+    // A filter limited to some values; 400 otherwise.
+    std::optional<std::string> choice_filter(std::string_view name, std::initializer_list<std::string_view> allowed) const;
+};
+list_query read_list_query(const http_request& request, std::initializer_list<std::string_view> filter_names = {});
+
+// Cursors are opaque to clients: "c" and the last id of the page; null when nothing follows.
+// Callers fetch limit + 1 rows to know whether a next page exists.
+boost::json::value next_cursor(bool more, std::uint64_t last_id);
+
+// Validation problems as error details: [{"field","code","message"}].
+boost::json::array problems_json(const std::vector<validation_problem>& problems);
+
+}  // namespace sharedstore

@@ -1,0 +1,236 @@
+#include "server/services/partner_service.hpp"
+
+#include "common/random_token.hpp"
+#include "server/domain/card_templates.hpp"
+#include "server/domain/ledger.hpp"
+#include "server/storage/ledger_repository.hpp"
+
+#include <cppconn/exception.h>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int mysql_duplicate_key = 1062;
+const std::string cash_buy_in_kind = "buy_in_cash";
+
+std::vector<share_tier> current_tiers(sql::Connection& db, std::uint64_t merchant_id) {
+    auto versions = list_tier_versions(db, merchant_id, 1);
+    return versions.empty() ? std::vector<share_tier>{} : versions.front().tiers;
+}
+
+partner_detail load_detail(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t partner_id) {
+    partner_detail d;
+    d.partner = *find_partner(db, merchant_id, partner_id);
+    d.tier = tier_for_total_buy_in(current_tiers(db, merchant_id), d.partner.total_buy_in_fen);
+    d.buy_ins = list_buy_ins(db, partner_id, 20);
+    d.packs = list_card_packs(db, partner_id, std::nullopt, 0, 50);
+    return d;
+}
+
+// The desk's request id makes a double-tapped "record payment" harmless; without one each call
+// is a new payment.
+std::string buy_in_reference(std::uint64_t merchant_id, const std::string& request_id) {
+    return std::to_string(merchant_id) + ":" + (request_id.empty() ? random_hex(12) : request_id);
+}
+
+// A replay of an earlier buy-in: the same payment again (same partner and amount) is answered as
+// before; the same id for something else is refused.
+std::optional<merchant_result<partner_detail>> replay(sql::Connection& db, std::uint64_t merchant_id, const cash_buy_in& payment,
+                                                      std::optional<std::uint64_t> partner_id, std::optional<std::uint64_t> user_id) {
+    if (payment.request_id.empty()) return std::nullopt;
+    auto earlier = find_ledger_transaction(db, cash_buy_in_kind, buy_in_reference(merchant_id, payment.request_id));
+    if (!earlier) return std::nullopt;
+    auto buy_in = find_buy_in_by_ledger_transaction(db, *earlier);
+    auto partner = buy_in ? find_partner(db, merchant_id, buy_in->partner_id) : std::nullopt;
+    if (!buy_in || !partner || buy_in->amount_fen != payment.amount_fen || (partner_id && *partner_id != partner->id) ||
+        (user_id && *user_id != partner->user_id))
+        return merchant_result<partner_detail>(merchant_error{merchant_failure::request_id_reused, {}});
+    auto detail = load_detail(db, merchant_id, partner->id);
+    detail.replayed = true;
+    return merchant_result<partner_detail>(std::move(detail));
+}
+
+// The stored value and the ledger move together with the buy-in row.
+void write_cash_buy_in(sql::Connection& db, std::uint64_t caller, std::uint64_t merchant_id, const partner_record& partner,
+                       const cash_buy_in& payment) {
+    ledger_posting posting{merchant_id, cash_buy_in_kind, buy_in_reference(merchant_id, payment.request_id), caller,
+                           cash_buy_in_entries(partner.user_id, payment.amount_fen)};
+    const auto transaction_id = post_ledger_transaction(db, posting);
+    insert_buy_in(db, partner.id, merchant_id, payment.amount_fen, "cash", payment.note, caller, transaction_id);
+    add_partner_buy_in(db, partner.id, payment.amount_fen);
+}
+
+merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
+
+}  // namespace
+
+asio::awaitable<merchant_result<partner_detail>> partner_service::enrol(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                        std::uint64_t user_id, cash_buy_in payment) {
+    auto write = [=](sql::Connection& db) -> merchant_result<partner_detail> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
+        if (auto replayed = replay(db, merchant_id, payment, std::nullopt, user_id)) return std::move(*replayed);
+        if (!user_exists(db, user_id)) return failure(merchant_failure::user_not_found);
+        const auto tiers = current_tiers(db, merchant_id);
+        if (tiers.empty()) return failure(merchant_failure::no_tiers);
+        if (!tier_for_total_buy_in(tiers, payment.amount_fen)) return failure(merchant_failure::below_lowest_tier);
+        if (find_partner_by_user(db, merchant_id, user_id)) return failure(merchant_failure::already_partner);
+        std::uint64_t partner_id = 0;
+        try {
+            partner_id = insert_partner(db, merchant_id, user_id, caller);
+        } catch (const sql::SQLException& e) {
+            // A concurrent enrolment of the same user won the unique key.
+            if (e.getErrorCode() == mysql_duplicate_key) return failure(merchant_failure::already_partner);
+            throw;
+        }
+        write_cash_buy_in(db, caller, merchant_id, *find_partner(db, merchant_id, partner_id), payment);
+        return load_detail(db, merchant_id, partner_id);
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<merchant_result<partner_detail>> partner_service::top_up(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                         std::uint64_t partner_id, cash_buy_in payment) {
+    auto write = [=](sql::Connection& db) -> merchant_result<partner_detail> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
+        auto partner = find_partner(db, merchant_id, partner_id, true);
+        if (!partner) return failure(merchant_failure::partner_not_found);
+        if (auto replayed = replay(db, merchant_id, payment, partner_id, std::nullopt)) return std::move(*replayed);
+        if (partner->status == "ended") return failure(merchant_failure::partner_ended);
+        write_cash_buy_in(db, caller, merchant_id, *partner, payment);
+        return load_detail(db, merchant_id, partner_id);
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<merchant_result<partner_detail>> partner_service::change_status(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                std::uint64_t partner_id, status_change change) {
+    auto write = [=](sql::Connection& db) -> merchant_result<partner_detail> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        auto partner = find_partner(db, merchant_id, partner_id, true);
+        if (!partner) return failure(merchant_failure::partner_not_found);
+        // Ending is final: the leads stay (for the dividends the merchant chose), the partnership does not come back.
+        if (partner->status == "ended") return failure(merchant_failure::partner_ended);
+        update_partner_status(db, partner_id, change.status, change.inactive_dividends.value_or(partner->inactive_dividends), change.note,
+                              caller);
+        return load_detail(db, merchant_id, partner_id);
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<merchant_result<partner_detail>> partner_service::partner(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                          std::uint64_t partner_id) {
+    auto read = [=](sql::Connection& db) -> merchant_result<partner_detail> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
+        if (!find_partner(db, merchant_id, partner_id)) return failure(merchant_failure::partner_not_found);
+        return load_detail(db, merchant_id, partner_id);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<merchant_result<std::vector<partner_list_item>>> partner_service::partners(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                          std::optional<std::string> status,
+                                                                                          std::uint64_t before_id, int limit) {
+    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<partner_list_item>> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
+        const auto tiers = current_tiers(db, merchant_id);
+        std::vector<partner_list_item> out;
+        for (auto& p : list_partners(db, merchant_id, status, before_id, limit)) {
+            auto tier = tier_for_total_buy_in(tiers, p.total_buy_in_fen);
+            out.push_back({std::move(p), std::move(tier)});
+        }
+        return out;
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<merchant_result<card_pack_record>> partner_service::issue_pack(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                               std::uint64_t partner_id, std::uint64_t card_template_id,
+                                                                               int quota) {
+    auto write = [=](sql::Connection& db) -> merchant_result<card_pack_record> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        auto partner = find_partner(db, merchant_id, partner_id, true);
+        if (!partner) return failure(merchant_failure::partner_not_found);
+        if (partner->status != "active") return failure(merchant_failure::partner_not_active);
+        auto templates = list_card_templates(db, merchant_id, card_template_id + 1, 1);
+        if (templates.empty() || templates.front().id != card_template_id) return failure(merchant_failure::card_template_not_found);
+        const auto valid_until = parse_rfc3339(templates.front().valid_until);
+        if (!valid_until || *valid_until <= std::chrono::system_clock::now()) return failure(merchant_failure::card_expired);
+        const auto pack_id = insert_card_pack(db, merchant_id, card_template_id, partner_id, quota, caller);
+        return *find_card_pack(db, pack_id);
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<merchant_result<std::vector<lead_record>>> partner_service::leads(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                 lead_filter filter, std::uint64_t before_id, int limit) {
+    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<lead_record>> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        auto scoped = filter;
+        scoped.merchant_id = merchant_id;  // never another store's
+        scoped.partner_user_id = 0;
+        return list_leads(db, scoped, before_id, limit);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<merchant_result<std::vector<lead_change_record>>> partner_service::lead_history(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                               std::uint64_t customer_user_id,
+                                                                                               std::uint64_t partner_id,
+                                                                                               std::uint64_t before_id, int limit) {
+    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<lead_change_record>> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        return list_lead_changes(db, merchant_id, customer_user_id, partner_id, before_id, limit);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<merchant_result<lead_record>> partner_service::reassign(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                        std::uint64_t customer_user_id, std::uint64_t partner_id,
+                                                                        std::string reason) {
+    auto write = [=](sql::Connection& db) -> merchant_result<lead_record> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
+        if (!user_exists(db, customer_user_id)) return failure(merchant_failure::user_not_found);
+        auto partner = find_partner(db, merchant_id, partner_id);
+        if (!partner) return failure(merchant_failure::partner_not_found);
+        if (partner->status != "active") return failure(merchant_failure::partner_not_active);
+        if (partner->user_id == customer_user_id) return failure(merchant_failure::self_referral);
+        // FOR UPDATE: a claim or another reassignment of this customer waits for us.
+        auto current = find_lead_owner(db, merchant_id, customer_user_id, "update");
+        if (current && current->partner_id == partner_id) return failure(merchant_failure::already_owner);
+        if (current) replace_lead_owner(db, merchant_id, customer_user_id, partner_id, std::nullopt);
+        else insert_lead(db, merchant_id, customer_user_id, partner_id, std::nullopt);
+        std::optional<std::uint64_t> previous;
+        if (current) previous = current->partner_id;
+        insert_lead_change(db, merchant_id, customer_user_id, previous, partner_id, "reassigned", caller, reason);
+        return list_leads(db, lead_filter{merchant_id, 0, 0, customer_user_id}, 0, 1).front();
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<std::vector<partner_list_item>> partner_service::memberships(std::uint64_t user_id) {
+    auto read = [=](sql::Connection& db) {
+        std::vector<partner_list_item> out;
+        for (auto& p : list_memberships(db, user_id)) {
+            auto tier = tier_for_total_buy_in(current_tiers(db, p.merchant_id), p.total_buy_in_fen);
+            out.push_back({std::move(p), std::move(tier)});
+        }
+        return out;
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<std::vector<card_pack_record>> partner_service::my_packs(std::uint64_t user_id, std::uint64_t before_id, int limit) {
+    auto read = [=](sql::Connection& db) { return list_card_packs(db, std::nullopt, user_id, before_id, limit); };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<std::vector<lead_record>> partner_service::my_customers(std::uint64_t user_id, std::uint64_t merchant_id,
+                                                                        std::uint64_t before_id, int limit) {
+    auto read = [=](sql::Connection& db) { return list_leads(db, lead_filter{merchant_id, 0, user_id, 0}, before_id, limit); };
+    co_return co_await database_.run(std::move(read));
+}
+
+}  // namespace sharedstore

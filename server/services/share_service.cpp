@@ -1,0 +1,211 @@
+#include "server/services/share_service.hpp"
+
+#include "common/dependency_error.hpp"
+#include "common/random_token.hpp"
+#include "server/domain/card_templates.hpp"
+#include "server/domain/share_links.hpp"
+#include "server/storage/partner_repository.hpp"
+
+#include <cppconn/exception.h>
+
+#include <algorithm>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::system_clock;
+
+namespace {
+
+constexpr int mysql_duplicate_key = 1062;
+constexpr int mysql_deadlock = 1213;
+
+merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
+
+std::string share_state(const share_context& c, clock_type::time_point now) {
+    if (c.share.revoked || c.partner_status != "active") return "revoked";
+    if (now < c.valid_from_time) return "not_started";
+    if (now >= c.valid_until_time) return "expired";
+    if (c.claimed >= c.quota) return "exhausted";
+    return "open";
+}
+
+// Same person: the partner's own user, or another account with the same unionid or phone.
+bool same_person(std::uint64_t customer, std::uint64_t partner_user, const person_facts& a, const person_facts& b) {
+    return customer == partner_user || (!a.unionid.empty() && a.unionid == b.unionid) || (!a.phone.empty() && a.phone == b.phone);
+}
+
+// The claim, in one READ COMMITTED transaction:
+// 1. the pack row is locked FOR UPDATE, so claims through one pack queue and its quota is exact;
+// 2. the (store, customer) lead row is read FOR UPDATE when it exists; when it does not, the
+//    INSERT races on the primary key: one claim inserts, the others get a duplicate-key error
+//    (after waiting for the winner's commit), re-read the owner share-locked, and answer
+//    owned_by_other. READ COMMITTED keeps gap locks out, so the losers do not deadlock.
+merchant_result<claim_result> claim_in_transaction(sql::Connection& db, std::uint64_t customer, const std::string& code) {
+    use_read_committed(db);
+    auto ctx = find_share_context(db, code);
+    if (!ctx) return failure(merchant_failure::share_not_found);
+    const auto merchant = ctx->share.merchant_id;
+    const auto pack = ctx->share.card_pack_id;
+    auto [quota, claimed] = lock_card_pack(db, pack);
+    ctx->quota = quota;
+    ctx->claimed = claimed;
+
+    claim_facts f;
+    f.now = clock_type::now();
+    f.share_revoked = ctx->share.revoked;
+    f.partner_active = ctx->partner_status == "active";
+    f.valid_from = ctx->valid_from_time;
+    f.valid_until = ctx->valid_until_time;
+    f.pack_quota = quota;
+    f.pack_claimed = claimed;
+    f.customer_is_partner_user = same_person(customer, ctx->partner_user_id, find_person_facts(db, customer), find_person_facts(db, ctx->partner_user_id));
+    const auto purchases = find_purchase_facts(db, merchant, customer);
+    f.customer_bought_here_before = purchases.first.has_value();
+    f.store_allows_existing_customers = ctx->allow_existing_customers;
+    f.store_gives_cards_to_owned_customers = ctx->cards_for_owned_customers;
+    f.claiming_partner_id = ctx->share.partner_id;
+
+    const char* lock = "update";
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto owner = find_lead_owner(db, merchant, customer, lock);
+        f.current_owner_partner_id.reset();
+        f.binding_lapses_at.reset();
+        if (owner) {
+            f.current_owner_partner_id = owner->partner_id;
+            if (ctx->protection_days) {
+                // Protection runs from the binding or the customer's last purchase, whichever is later.
+                const auto since = std::max(owner->bound_at, purchases.last.value_or(owner->bound_at));
+                f.binding_lapses_at = since + std::chrono::hours(24) * *ctx->protection_days;
+            }
+        }
+        const auto decision = decide_claim(f);
+        if (decision.take_ownership) {
+            if (owner) {
+                replace_lead_owner(db, merchant, customer, ctx->share.partner_id, ctx->share.id);
+            } else {
+                try {
+                    insert_lead(db, merchant, customer, ctx->share.partner_id, ctx->share.id);
+                } catch (const sql::SQLException& e) {
+                    if (e.getErrorCode() != mysql_duplicate_key) throw;
+                    lock = "share";  // the duplicate check already holds a shared lock on the winner's row
+                    continue;
+                }
+            }
+            std::optional<std::uint64_t> previous;
+            if (owner) previous = owner->partner_id;
+            insert_lead_change(db, merchant, customer, previous, ctx->share.partner_id,
+                               decision.replaces_lapsed_owner ? "claimed_after_lapse" : "claimed", customer, "");
+        }
+        bool holds = has_card_claim(db, pack, customer);
+        if (decision.give_card && !holds) {
+            insert_card_claim(db, pack, ctx->share.id, merchant, customer);
+            ++ctx->claimed;
+            holds = true;
+        }
+        return claim_result{decision.outcome, holds, std::move(*ctx)};
+    }
+    // Two lost races in one claim: the winner's row vanished in between (a rollback). Let the
+    // caller retry the whole claim.
+    throw std::runtime_error("claim: lead row changed twice during the claim");
+}
+
+}  // namespace
+
+asio::awaitable<merchant_result<created_share>> share_service::create(std::uint64_t partner_user_id, std::uint64_t card_pack_id) {
+    auto write = [=, page = config_.page](sql::Connection& db) -> merchant_result<created_share> {
+        auto pack = find_card_pack(db, card_pack_id);
+        // Someone else's pack does not exist for this caller (404, not 403: ids are not to be probed).
+        if (!pack) return failure(merchant_failure::card_pack_not_found);
+        auto partner = find_partner(db, pack->merchant_id, pack->partner_id, true);
+        if (!partner || partner->user_id != partner_user_id) return failure(merchant_failure::card_pack_not_found);
+        if (partner->status != "active") return failure(merchant_failure::partner_not_active);
+        if (pack->claimed >= pack->quota) return failure(merchant_failure::pack_exhausted);
+        const auto valid_until = parse_rfc3339(pack->valid_until);
+        if (!valid_until || *valid_until <= clock_type::now()) return failure(merchant_failure::card_expired);
+        if (count_active_shares(db, card_pack_id) >= max_active_shares_per_pack) return failure(merchant_failure::too_many_shares);
+        const auto code = random_url_token(share_code_random_bytes);
+        insert_share(db, code, card_pack_id, partner->id, pack->merchant_id);
+        return created_share{code, share_path(page, code), share_qr_scene(code), card_pack_id};
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<merchant_result<bool>> share_service::revoke(std::uint64_t partner_user_id, std::string code) {
+    if (!is_share_code(code)) co_return failure(merchant_failure::share_not_found);
+    auto write = [=](sql::Connection& db) -> merchant_result<bool> {
+        if (!revoke_share(db, code, partner_user_id)) return failure(merchant_failure::share_not_found);
+        return true;
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+asio::awaitable<merchant_result<share_view>> share_service::view(std::string code) {
+    if (!is_share_code(code)) co_return failure(merchant_failure::share_not_found);
+    auto read = [=](sql::Connection& db) -> merchant_result<share_view> {
+        auto ctx = find_share_context(db, code);
+        if (!ctx) return failure(merchant_failure::share_not_found);
+        auto state = share_state(*ctx, clock_type::now());
+        return share_view{std::move(*ctx), std::move(state)};
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<merchant_result<claim_result>> share_service::claim(std::uint64_t customer_user_id, std::string code) {
+    if (!is_share_code(code)) co_return failure(merchant_failure::share_not_found);
+    // A deadlock (a lapsed binding claimed through two links at once) rolls one claim back whole;
+    // it is simply run again.
+    for (int attempt = 1;; ++attempt) {
+        auto work = [=](sql::Connection& db) { return claim_in_transaction(db, customer_user_id, code); };
+        bool retry = false;
+        try {
+            co_return co_await database_.transaction(std::move(work));
+        } catch (const sql::SQLException& e) {
+            if (e.getErrorCode() != mysql_deadlock || attempt >= 3) throw;
+            retry = true;
+        }
+        if (retry) log_.warn("claim_deadlock_retried", {{"attempt", attempt}});
+    }
+}
+
+asio::awaitable<result<qr_image, qr_failure>> share_service::qr_code(std::string code) {
+    using qr_result = result<qr_image, qr_failure>;
+    if (!is_share_code(code)) co_return qr_result(qr_failure::share_not_found);
+    // The share must be live; a revoked link's cached image is never served.
+    auto check = [=](sql::Connection& db) {
+        auto ctx = find_share_context(db, code);
+        return ctx && !ctx->share.revoked;
+    };
+    if (!co_await database_.run(std::move(check))) co_return qr_result(qr_failure::share_not_found);
+
+    const std::string cache_key = "qr:share:" + code;
+    bool cache_up = true;
+    try {
+        std::vector<std::string> get{"GET", cache_key};
+        auto cached = co_await redis_.command(std::move(get));
+        if (cached.type == redis_reply::kind::string) co_return qr_result(qr_image{std::move(cached.str), true});
+    } catch (const dependency_unavailable&) {
+        cache_up = false;  // serve from WeChat without the cache rather than fail
+    }
+    wxacode_request request;
+    request.scene = share_qr_scene(code);
+    request.page = config_.page;
+    request.env_version = config_.qr_env_version;
+    // WeChat only checks the page against the released version; trial and develop builds skip it.
+    request.check_path = config_.qr_env_version == "release";
+    auto image = co_await wechat_.get_wxacode_unlimit(std::move(request));
+    if (!image) {
+        log_.warn("share_qr_failed", {{"errcode", image.error().errcode}, {"unreachable", image.error().unreachable}});
+        co_return qr_result(qr_failure::wechat_unavailable);
+    }
+    if (cache_up) {
+        try {
+            std::vector<std::string> set{"SET", cache_key, image.value(), "EX", std::to_string(config_.qr_cache_ttl.count())};
+            co_await redis_.command(std::move(set));
+        } catch (const dependency_unavailable&) {
+        }
+    }
+    co_return qr_result(qr_image{std::move(image.value()), false});
+}
+
+}  // namespace sharedstore

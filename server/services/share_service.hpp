@@ -1,0 +1,72 @@
+#pragma once
+// Share links of card packs, their public view and QR code, and the claim that decides who owns
+// a customer (business-rules.md section 2). The claim's race is settled by the database: see
+// share_service.cpp for the locking protocol.
+#include "common/log.hpp"
+#include "common/mysql_pool.hpp"
+#include "common/redis_client.hpp"
+#include "server/domain/lead_ownership.hpp"
+#include "server/services/merchant_service.hpp"
+#include "server/storage/lead_repository.hpp"
+#include "wechat/wechat_client.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+namespace sharedstore {
+
+struct share_config {
+    std::string page = "pages/share/index";  // the mini-program page that opens a share
+    std::string qr_env_version = "release";  // release | trial | develop (getwxacodeunlimit env_version)
+    std::chrono::seconds qr_cache_ttl{30 * 24 * 3600};
+};
+
+constexpr int max_active_shares_per_pack = 20;
+
+struct created_share {
+    std::string code, path, qr_scene;
+    std::uint64_t card_pack_id = 0;
+};
+
+// The card as a customer sees it; never the partner.
+struct share_view {
+    share_context context;
+    std::string state;  // open | not_started | expired | exhausted | revoked
+};
+
+struct claim_result {
+    claim_outcome outcome;
+    bool holds_card = false;  // the customer holds this card (given now or before)
+    share_context context;
+};
+
+struct qr_image {
+    std::string png;
+    bool from_cache = false;
+};
+
+enum class qr_failure { share_not_found, wechat_unavailable };
+
+class share_service {
+public:
+    share_service(mysql_pool& database, redis_client& redis, wechat_client& wechat, share_config config, logger& log)
+        : database_(database), redis_(redis), wechat_(wechat), config_(std::move(config)), log_(log) {}
+
+    const share_config& config() const { return config_; }
+
+    // A new link for one of the caller's own packs (partner active, card valid, quota left).
+    boost::asio::awaitable<merchant_result<created_share>> create(std::uint64_t partner_user_id, std::uint64_t card_pack_id);
+    boost::asio::awaitable<merchant_result<bool>> revoke(std::uint64_t partner_user_id, std::string code);
+    boost::asio::awaitable<merchant_result<share_view>> view(std::string code);
+    boost::asio::awaitable<merchant_result<claim_result>> claim(std::uint64_t customer_user_id, std::string code);
+    // The share's QR code from getwxacodeunlimit, cached in Redis so one share costs one WeChat call.
+    boost::asio::awaitable<result<qr_image, qr_failure>> qr_code(std::string code);
+
+private:
+    mysql_pool& database_;
+    redis_client& redis_;
+    wechat_client& wechat_;
+    share_config config_;
+    logger& log_;
+};
+
+}  // namespace sharedstore

@@ -1,0 +1,249 @@
+#include "server/storage/lead_repository.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <memory>
+
+namespace sharedstore {
+
+namespace {
+
+using statement = std::unique_ptr<sql::PreparedStatement>;
+using rows = std::unique_ptr<sql::ResultSet>;
+
+// DATETIME(6) as microseconds since the epoch (sessions run in UTC), for arithmetic in C++.
+std::string micros(const char* column) { return std::string("CAST(UNIX_TIMESTAMP(") + column + ") * 1000000 AS SIGNED)"; }
+std::chrono::system_clock::time_point from_micros(std::int64_t us) {
+    return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::microseconds(us)));
+}
+std::string rfc3339(const char* column) { return std::string("DATE_FORMAT(") + column + ", '%Y-%m-%dT%H:%i:%sZ')"; }
+
+}  // namespace
+
+void use_read_committed(sql::Connection& db) {
+    std::unique_ptr<sql::Statement> set(db.createStatement());
+    set->execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+}
+
+std::uint64_t insert_share(sql::Connection& db, const std::string& code, std::uint64_t card_pack_id, std::uint64_t partner_id,
+                           std::uint64_t merchant_id) {
+    statement insert(db.prepareStatement("INSERT INTO shares (code, card_pack_id, partner_id, merchant_id) VALUES (?, ?, ?, ?)"));
+    insert->setString(1, code);
+    insert->setUInt64(2, card_pack_id);
+    insert->setUInt64(3, partner_id);
+    insert->setUInt64(4, merchant_id);
+    insert->executeUpdate();
+    statement last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    rows rs(last->executeQuery());
+    rs->next();
+    return rs->getUInt64(1);
+}
+
+int count_active_shares(sql::Connection& db, std::uint64_t card_pack_id) {
+    statement select(db.prepareStatement("SELECT COUNT(*) FROM shares WHERE card_pack_id = ? AND revoked_at IS NULL"));
+    select->setUInt64(1, card_pack_id);
+    rows rs(select->executeQuery());
+    rs->next();
+    return static_cast<int>(rs->getInt64(1));
+}
+
+std::optional<share_context> find_share_context(sql::Connection& db, const std::string& code) {
+    statement select(db.prepareStatement(
+        "SELECT s.id, s.code, s.card_pack_id, s.partner_id, s.merchant_id, s.revoked_at IS NOT NULL, " + rfc3339("s.created_at") +
+        ", p.user_id, p.status, m.name, m.allow_existing_customers, m.cards_for_owned_customers, m.protection_days, "
+        "t.id, t.kind, t.title, t.benefit, COALESCE(t.cover_url, ''), " +
+        rfc3339("t.valid_from") + ", " + rfc3339("t.valid_until") + ", " + micros("t.valid_from") + ", " + micros("t.valid_until") +
+        ", k.quota, k.claimed "
+        "FROM shares s JOIN card_packs k ON k.id = s.card_pack_id JOIN card_templates t ON t.id = k.card_template_id "
+        "JOIN partners p ON p.id = s.partner_id JOIN merchants m ON m.id = s.merchant_id WHERE s.code = ?"));
+    select->setString(1, code);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    share_context c;
+    c.share = {rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getUInt64(4), rs->getUInt64(5), rs->getBoolean(6), rs->getString(7)};
+    c.partner_user_id = rs->getUInt64(8);
+    c.partner_status = rs->getString(9);
+    c.merchant_name = rs->getString(10);
+    c.allow_existing_customers = rs->getBoolean(11);
+    c.cards_for_owned_customers = rs->getBoolean(12);
+    if (!rs->isNull(13)) c.protection_days = static_cast<int>(rs->getUInt(13));
+    c.card_template_id = rs->getUInt64(14);
+    c.kind = rs->getString(15);
+    c.title = rs->getString(16);
+    c.benefit = rs->getString(17);
+    c.cover_url = rs->getString(18);
+    c.valid_from = rs->getString(19);
+    c.valid_until = rs->getString(20);
+    c.valid_from_time = from_micros(rs->getInt64(21));
+    c.valid_until_time = from_micros(rs->getInt64(22));
+    c.quota = static_cast<int>(rs->getUInt(23));
+    c.claimed = static_cast<int>(rs->getUInt(24));
+    return c;
+}
+
+bool revoke_share(sql::Connection& db, const std::string& code, std::uint64_t partner_user_id) {
+    statement select(db.prepareStatement(
+        "SELECT s.id FROM shares s JOIN partners p ON p.id = s.partner_id WHERE s.code = ? AND p.user_id = ? FOR UPDATE"));
+    select->setString(1, code);
+    select->setUInt64(2, partner_user_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return false;
+    statement update(db.prepareStatement("UPDATE shares SET revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(6)) WHERE id = ?"));
+    update->setUInt64(1, rs->getUInt64(1));
+    update->executeUpdate();
+    return true;
+}
+
+std::pair<int, int> lock_card_pack(sql::Connection& db, std::uint64_t card_pack_id) {
+    statement select(db.prepareStatement("SELECT quota, claimed FROM card_packs WHERE id = ? FOR UPDATE"));
+    select->setUInt64(1, card_pack_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return {0, 0};
+    return {static_cast<int>(rs->getUInt(1)), static_cast<int>(rs->getUInt(2))};
+}
+
+person_facts find_person_facts(sql::Connection& db, std::uint64_t user_id) {
+    statement select(db.prepareStatement("SELECT COALESCE(unionid, ''), COALESCE(phone, '') FROM users WHERE id = ?"));
+    select->setUInt64(1, user_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return {};
+    return {rs->getString(1), rs->getString(2)};
+}
+
+purchase_facts find_purchase_facts(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id) {
+    statement select(db.prepareStatement("SELECT " + micros("first_purchase_at") + ", " + micros("last_purchase_at") +
+                                         " FROM store_customers WHERE merchant_id = ? AND user_id = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, customer_user_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return {};
+    return {from_micros(rs->getInt64(1)), from_micros(rs->getInt64(2))};
+}
+
+bool has_card_claim(sql::Connection& db, std::uint64_t card_pack_id, std::uint64_t customer_user_id) {
+    statement select(db.prepareStatement("SELECT 1 FROM card_claims WHERE card_pack_id = ? AND customer_user_id = ?"));
+    select->setUInt64(1, card_pack_id);
+    select->setUInt64(2, customer_user_id);
+    rows rs(select->executeQuery());
+    return rs->next();
+}
+
+void insert_card_claim(sql::Connection& db, std::uint64_t card_pack_id, std::uint64_t share_id, std::uint64_t merchant_id,
+                       std::uint64_t customer_user_id) {
+    statement insert(db.prepareStatement(
+        "INSERT INTO card_claims (card_pack_id, share_id, merchant_id, customer_user_id) VALUES (?, ?, ?, ?)"));
+    insert->setUInt64(1, card_pack_id);
+    insert->setUInt64(2, share_id);
+    insert->setUInt64(3, merchant_id);
+    insert->setUInt64(4, customer_user_id);
+    insert->executeUpdate();
+    statement count(db.prepareStatement("UPDATE card_packs SET claimed = claimed + 1 WHERE id = ?"));
+    count->setUInt64(1, card_pack_id);
+    count->executeUpdate();
+}
+
+std::optional<lead_owner> find_lead_owner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const char* lock) {
+    const std::string suffix = std::string(lock) == "share" ? " LOCK IN SHARE MODE" : std::string(lock) == "update" ? " FOR UPDATE" : "";
+    statement select(db.prepareStatement("SELECT partner_id, " + micros("bound_at") +
+                                         " FROM leads WHERE merchant_id = ? AND customer_user_id = ?" + suffix));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, customer_user_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return lead_owner{rs->getUInt64(1), from_micros(rs->getInt64(2))};
+}
+
+void insert_lead(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
+                 std::optional<std::uint64_t> share_id) {
+    statement insert(db.prepareStatement("INSERT INTO leads (merchant_id, customer_user_id, partner_id, share_id) VALUES (?, ?, ?, ?)"));
+    insert->setUInt64(1, merchant_id);
+    insert->setUInt64(2, customer_user_id);
+    insert->setUInt64(3, partner_id);
+    if (share_id) insert->setUInt64(4, *share_id);
+    else insert->setNull(4, 0);
+    insert->executeUpdate();
+}
+
+void replace_lead_owner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
+                        std::optional<std::uint64_t> share_id) {
+    statement update(db.prepareStatement(
+        "UPDATE leads SET partner_id = ?, share_id = ?, bound_at = CURRENT_TIMESTAMP(6) WHERE merchant_id = ? AND customer_user_id = ?"));
+    update->setUInt64(1, partner_id);
+    if (share_id) update->setUInt64(2, *share_id);
+    else update->setNull(2, 0);
+    update->setUInt64(3, merchant_id);
+    update->setUInt64(4, customer_user_id);
+    update->executeUpdate();
+}
+
+void insert_lead_change(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
+                        std::optional<std::uint64_t> previous_partner_id, std::uint64_t partner_id, const std::string& reason,
+                        std::uint64_t actor_user_id, const std::string& note) {
+    statement insert(db.prepareStatement(
+        "INSERT INTO lead_history (merchant_id, customer_user_id, previous_partner_id, partner_id, reason, actor_user_id, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''))"));
+    insert->setUInt64(1, merchant_id);
+    insert->setUInt64(2, customer_user_id);
+    if (previous_partner_id) insert->setUInt64(3, *previous_partner_id);
+    else insert->setNull(3, 0);
+    insert->setUInt64(4, partner_id);
+    insert->setString(5, reason);
+    insert->setUInt64(6, actor_user_id);
+    insert->setString(7, note);
+    insert->executeUpdate();
+}
+
+std::vector<lead_record> list_leads(sql::Connection& db, const lead_filter& f, std::uint64_t before_id, int limit) {
+    statement select(db.prepareStatement(
+        "SELECT l.id, l.merchant_id, l.customer_user_id, l.partner_id, p.user_id, " + rfc3339("l.bound_at") +
+        ", COALESCE(u.phone, ''), m.name, COALESCE(" + rfc3339("c.last_purchase_at") +
+        ", '') FROM leads l JOIN partners p ON p.id = l.partner_id JOIN users u ON u.id = l.customer_user_id "
+        "JOIN merchants m ON m.id = l.merchant_id "
+        "LEFT JOIN store_customers c ON c.merchant_id = l.merchant_id AND c.user_id = l.customer_user_id "
+        "WHERE (? = 0 OR l.merchant_id = ?) AND (? = 0 OR l.partner_id = ?) AND (? = 0 OR p.user_id = ?) "
+        "AND (? = 0 OR l.customer_user_id = ?) AND (? = 0 OR l.id < ?) ORDER BY l.id DESC LIMIT ?"));
+    int i = 1;
+    for (auto v : {f.merchant_id, f.partner_id, f.partner_user_id, f.customer_user_id, before_id}) {
+        select->setUInt64(i++, v);
+        select->setUInt64(i++, v);
+    }
+    select->setInt(i, limit);
+    rows rs(select->executeQuery());
+    std::vector<lead_record> out;
+    while (rs->next())
+        out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getUInt64(4), rs->getUInt64(5), rs->getString(6),
+                       rs->getString(7), rs->getString(8), rs->getString(9)});
+    return out;
+}
+
+std::vector<lead_change_record> list_lead_changes(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
+                                                  std::uint64_t partner_id, std::uint64_t before_id, int limit) {
+    statement select(db.prepareStatement(
+        "SELECT id, customer_user_id, previous_partner_id, partner_id, reason, actor_user_id, COALESCE(note, ''), " +
+        rfc3339("created_at") +
+        " FROM lead_history WHERE merchant_id = ? AND (? = 0 OR customer_user_id = ?) "
+        "AND (? = 0 OR partner_id = ? OR previous_partner_id = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, customer_user_id);
+    select->setUInt64(3, customer_user_id);
+    select->setUInt64(4, partner_id);
+    select->setUInt64(5, partner_id);
+    select->setUInt64(6, partner_id);
+    select->setUInt64(7, before_id);
+    select->setUInt64(8, before_id);
+    select->setInt(9, limit);
+    rows rs(select->executeQuery());
+    std::vector<lead_change_record> out;
+    while (rs->next()) {
+        lead_change_record r{rs->getUInt64(1), rs->getUInt64(2), std::nullopt, rs->getUInt64(4), rs->getString(5), rs->getUInt64(6),
+                             rs->getString(7), rs->getString(8)};
+        if (!rs->isNull(3)) r.previous_partner_id = rs->getUInt64(3);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace sharedstore

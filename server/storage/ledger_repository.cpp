@@ -1,0 +1,89 @@
+#include "server/storage/ledger_repository.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace sharedstore {
+
+namespace {
+
+using statement = std::unique_ptr<sql::PreparedStatement>;
+using rows = std::unique_ptr<sql::ResultSet>;
+
+std::uint64_t last_insert_id(sql::Connection& db) {
+    statement last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    rows rs(last->executeQuery());
+    rs->next();
+    return rs->getUInt64(1);
+}
+
+// The account's id, creating it on first use. LAST_INSERT_ID(id) on a duplicate hands back the
+// existing row's id in the same statement.
+std::uint64_t account_id(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account) {
+    statement upsert(db.prepareStatement(
+        "INSERT INTO ledger_accounts (merchant_id, kind, user_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"));
+    upsert->setUInt64(1, merchant_id);
+    upsert->setString(2, std::string(to_string(account.kind)));
+    upsert->setUInt64(3, account.user_id);
+    upsert->executeUpdate();
+    return last_insert_id(db);
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> find_ledger_transaction(sql::Connection& db, const std::string& kind, const std::string& reference) {
+    statement select(db.prepareStatement("SELECT id FROM ledger_transactions WHERE kind = ? AND reference = ?"));
+    select->setString(1, kind);
+    select->setString(2, reference);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return rs->getUInt64(1);
+}
+
+std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting& posting) {
+    if (auto problem = check_entries(posting.entries)) throw std::invalid_argument("ledger: " + *problem);
+    statement insert(db.prepareStatement(
+        "INSERT INTO ledger_transactions (merchant_id, kind, reference, actor_user_id) VALUES (?, ?, ?, ?)"));
+    insert->setUInt64(1, posting.merchant_id);
+    insert->setString(2, posting.kind);
+    insert->setString(3, posting.reference);
+    if (posting.actor_user_id) insert->setUInt64(4, *posting.actor_user_id);
+    else insert->setNull(4, 0);
+    insert->executeUpdate();
+    const auto transaction_id = last_insert_id(db);
+
+    statement entry(db.prepareStatement(
+        "INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount_fen) VALUES (?, ?, ?, ?)"));
+    statement move(db.prepareStatement("UPDATE ledger_accounts SET balance_fen = balance_fen + ? WHERE id = ?"));
+    for (const auto& e : posting.entries) {
+        const auto debit = account_id(db, posting.merchant_id, e.debit);
+        const auto credit = account_id(db, posting.merchant_id, e.credit);
+        entry->setUInt64(1, transaction_id);
+        entry->setUInt64(2, debit);
+        entry->setUInt64(3, credit);
+        entry->setInt64(4, e.amount_fen);
+        entry->executeUpdate();
+        move->setInt64(1, e.amount_fen);
+        move->setUInt64(2, debit);
+        move->executeUpdate();
+        move->setInt64(1, -e.amount_fen);
+        move->setUInt64(2, credit);
+        move->executeUpdate();
+    }
+    return transaction_id;
+}
+
+std::int64_t account_balance(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account) {
+    statement select(db.prepareStatement("SELECT balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, std::string(to_string(account.kind)));
+    select->setUInt64(3, account.user_id);
+    rows rs(select->executeQuery());
+    return rs->next() ? natural_balance(account.kind, rs->getInt64(1)) : 0;
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,36 @@
+#pragma once
+// The ledger in MariaDB. Blocking: call through mysql_pool, inside the transaction of the event
+// that moves the money, so the event and its entries commit or roll back together.
+#include "server/domain/ledger.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sql {
+class Connection;
+}
+
+namespace sharedstore {
+
+struct ledger_posting {
+    std::uint64_t merchant_id = 0;
+    std::string kind;       // what happened: buy_in_cash, ...
+    std::string reference;  // unique per kind: the causing row or request
+    std::optional<std::uint64_t> actor_user_id;
+    std::vector<ledger_entry> entries;
+};
+
+// The transaction id of an earlier posting with this kind and reference (idempotent replays).
+std::optional<std::uint64_t> find_ledger_transaction(sql::Connection& db, const std::string& kind, const std::string& reference);
+
+// Writes the transaction and its entries and moves the accounts' cached balances (creating the
+// accounts on first use). Throws std::invalid_argument for entries check_entries() refuses, and
+// the database's duplicate-key error for a reference already posted.
+std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting& posting);
+
+// An account's balance as people read it (natural_balance); 0 for an account never used.
+std::int64_t account_balance(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account);
+
+}  // namespace sharedstore

@@ -1,0 +1,489 @@
+// Partners, card packs, share links and the claim that decides lead ownership, against the real
+// server, MariaDB, Redis and the WeChat simulator.
+#include "common/mysql_pool.hpp"
+#include "common/random_token.hpp"
+#include "tests/integration/support/http_client.hpp"
+#include "tests/integration/support/test_environment.hpp"
+#include "tests/integration/support/wechat_simulator.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <latch>
+#include <map>
+#include <set>
+#include <thread>
+
+using namespace sharedstore;
+using namespace sharedstore::test_support;
+namespace json = boost::json;
+
+namespace {
+
+struct user {
+    std::string token;
+    std::string id;
+    std::string openid;
+};
+
+class partner_claim_test : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        sim = new simulator_process();
+        server = new server_process(sim->server_environment());
+    }
+    static void TearDownTestSuite() {
+        delete server;
+        delete sim;
+    }
+
+    static user sign_in(const std::string& unionid = "") {
+        const auto openid = "o" + random_hex(10);
+        auto reply = http_call(server->port(), "POST", "/api/v1/auth/wechat/login",
+                               json::serialize(json::object{{"code", sim->login_code(openid, unionid)}}),
+                               {{"Content-Type", "application/json"}});
+        if (reply.status != 200) throw std::runtime_error("sign-in failed: " + reply.body);
+        const auto body = reply.json();
+        return {std::string(body.at("token").as_string()), std::string(body.at("user").at("id").as_string()), openid};
+    }
+    static http_reply call(const std::string& method, const std::string& path, const user& who, const json::value& body = nullptr) {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!who.token.empty()) headers.emplace_back("Authorization", "Bearer " + who.token);
+        std::string text;
+        if (!body.is_null()) {
+            headers.emplace_back("Content-Type", "application/json");
+            text = json::serialize(body);
+        }
+        return http_call(server->port(), method, path, text, headers);
+    }
+    static json::value ok(const http_reply& reply, int status = 200) {
+        if (reply.status != status) throw std::runtime_error("expected " + std::to_string(status) + ", got " + std::to_string(reply.status) + ": " + reply.body);
+        return reply.json();
+    }
+    static std::string text(const json::value& v, std::initializer_list<const char*> path) {
+        const json::value* at = &v;
+        for (const char* key : path) at = &at->at(key);
+        return std::string(at->as_string());
+    }
+    static std::string error_code(const http_reply& r) { return text(r.json(), {"error", "code"}); }
+
+    // A store with three tiers (10,000 / 30,000 / 50,000 yuan) and one card template.
+    struct store {
+        user owner;
+        std::string id;
+        std::string card_template_id;
+        std::string path() const { return "/api/v1/merchants/" + id; }
+    };
+    static store open_store(const std::string& valid_from = "2026-06-01T00:00:00Z", const std::string& valid_until = "2029-01-01T00:00:00Z") {
+        store s{sign_in(), "", ""};
+        s.id = text(ok(call("POST", "/api/v1/merchants", s.owner, json::object{{"name", "茶饮小店"}}), 201), {"merchant", "id"});
+        ok(call("PUT", s.path() + "/tiers", s.owner,
+                json::object{{"tiers", json::array{json::object{{"name", "银卡"}, {"buy_in_fen", 1000000}, {"ratio_bp", 2000}},
+                                                   json::object{{"name", "金卡"}, {"buy_in_fen", 3000000}, {"ratio_bp", 3000}},
+                                                   json::object{{"name", "钻石"}, {"buy_in_fen", 5000000}, {"ratio_bp", 5000}}}},
+                             {"profit_margin_bp", 3000}}));
+        s.card_template_id = add_card(s, valid_from, valid_until);
+        return s;
+    }
+    static std::string add_card(const store& s, const std::string& valid_from, const std::string& valid_until) {
+        return text(ok(call("POST", s.path() + "/card-templates", s.owner,
+                            json::object{{"kind", "vip"}, {"title", "VIP 会员卡"}, {"benefit", "全场九折"}, {"valid_from", valid_from},
+                                         {"valid_until", valid_until}}),
+                       201),
+                    {"card_template", "id"});
+    }
+
+    struct partner {
+        user person;
+        std::string id;       // partner id at the store
+        std::string pack_id;  // one pack of the store's card
+        std::string share_code;
+    };
+    static partner enrol(const store& s, int quota = 100, const user& person = sign_in()) {
+        partner p{person, "", "", ""};
+        p.id = text(ok(call("POST", s.path() + "/partners", s.owner, json::object{{"user_id", person.id}, {"amount_fen", 1000000}}), 201),
+                    {"partner", "id"});
+        p.pack_id = text(ok(call("POST", s.path() + "/partners/" + p.id + "/card-packs", s.owner,
+                                 json::object{{"card_template_id", s.card_template_id}, {"quota", quota}}),
+                            201),
+                         {"card_pack", "id"});
+        p.share_code = text(ok(call("POST", "/api/v1/partners/me/cards/" + p.pack_id + "/shares", person), 201), {"share_code"});
+        return p;
+    }
+    static std::string claim(const user& customer, const std::string& code) {
+        auto reply = call("POST", "/api/v1/shares/" + code + "/claim", customer);
+        if (reply.status != 200) return "HTTP " + std::to_string(reply.status) + " " + reply.body;
+        return text(reply.json(), {"outcome"});
+    }
+
+    static std::unique_ptr<sql::Connection> database() { return mysql_connect(test_config().mysql); }
+    static long long scalar(const std::string& query, const std::vector<std::string>& params = {}) {
+        auto db = database();
+        std::unique_ptr<sql::PreparedStatement> select(db->prepareStatement(query));
+        for (std::size_t i = 0; i < params.size(); ++i) select->setString(static_cast<unsigned>(i + 1), params[i]);
+        std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+        return rs->next() ? rs->getInt64(1) : -1;
+    }
+    static void execute(const std::string& statement, const std::vector<std::string>& params = {}) {
+        auto db = database();
+        std::unique_ptr<sql::PreparedStatement> update(db->prepareStatement(statement));
+        for (std::size_t i = 0; i < params.size(); ++i) update->setString(static_cast<unsigned>(i + 1), params[i]);
+        update->executeUpdate();
+    }
+
+    static simulator_process* sim;
+    static server_process* server;
+};
+simulator_process* partner_claim_test::sim = nullptr;
+server_process* partner_claim_test::server = nullptr;
+
+TEST_F(partner_claim_test, a_cash_buy_in_enrols_a_partner_credits_stored_value_and_sets_the_tier) {
+    store bare{sign_in(), "", ""};
+    bare.id = text(ok(call("POST", "/api/v1/merchants", bare.owner, json::object{{"name", "no tiers yet"}}), 201), {"merchant", "id"});
+    auto someone = sign_in();
+    auto refused = call("POST", bare.path() + "/partners", bare.owner, json::object{{"user_id", someone.id}, {"amount_fen", 1000000}});
+    EXPECT_EQ(refused.status, 409);
+    EXPECT_EQ(error_code(refused), "no_tiers");
+
+    auto s = open_store();
+    auto cashier = sign_in();
+    ok(call("PUT", s.path() + "/staff/" + cashier.id, s.owner, json::object{{"role", "cashier"}}));
+    auto person = sign_in();
+    auto low = call("POST", s.path() + "/partners", cashier, json::object{{"user_id", person.id}, {"amount_fen", 999999}});
+    EXPECT_EQ(low.status, 400);
+    EXPECT_EQ(error_code(low), "below_lowest_tier");
+    auto bad_id = call("POST", s.path() + "/partners", cashier, json::object{{"user_id", "12a"}, {"amount_fen", 1000000}});
+    EXPECT_EQ(bad_id.status, 400);
+
+    // The cashier records cash at the desk; the desk's request id makes a double tap harmless.
+    const auto request_id = "desk-" + random_hex(6);
+    const json::object payment{{"user_id", person.id}, {"amount_fen", 1000000}, {"note", "现金"}, {"request_id", request_id}};
+    auto enrolled = ok(call("POST", s.path() + "/partners", cashier, payment), 201);
+    const auto partner_id = text(enrolled, {"partner", "id"});
+    EXPECT_EQ(text(enrolled, {"partner", "tier", "name"}), "银卡");
+    EXPECT_EQ(enrolled.at("partner").at("stored_value_fen").as_int64(), 1000000);
+    EXPECT_EQ(enrolled.at("partner").at("buy_ins").as_array().size(), 1u);
+
+    auto again = ok(call("POST", s.path() + "/partners", cashier, payment), 200);
+    EXPECT_TRUE(again.at("replayed").as_bool());
+    EXPECT_EQ(again.at("partner").at("stored_value_fen").as_int64(), 1000000) << "a replay writes nothing";
+    auto reused = call("POST", s.path() + "/partners/" + partner_id + "/buy-ins", cashier,
+                       json::object{{"amount_fen", 5}, {"request_id", request_id}});
+    EXPECT_EQ(reused.status, 409);
+    EXPECT_EQ(error_code(reused), "request_id_reused");
+    auto twice = call("POST", s.path() + "/partners", cashier, json::object{{"user_id", person.id}, {"amount_fen", 1000000}});
+    EXPECT_EQ(twice.status, 409);
+    EXPECT_EQ(error_code(twice), "already_partner");
+
+    // Topping up to 30,000 yuan reaches the gold tier.
+    auto topped = ok(call("POST", s.path() + "/partners/" + partner_id + "/buy-ins", cashier, json::object{{"amount_fen", 2000000}}), 201);
+    EXPECT_EQ(text(topped, {"partner", "tier", "name"}), "金卡");
+    EXPECT_EQ(topped.at("partner").at("total_buy_in_fen").as_int64(), 3000000);
+    EXPECT_EQ(topped.at("partner").at("stored_value_fen").as_int64(), 3000000);
+
+    // The ledger holds both cash payments: desk cash debited, the partner's stored value credited,
+    // and the cached balances equal the entries.
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_transactions WHERE merchant_id = ? AND kind = 'buy_in_cash'", {s.id}), 2);
+    EXPECT_EQ(scalar("SELECT -balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = 'stored_value' AND user_id = ?", {s.id, person.id}),
+              3000000);
+    EXPECT_EQ(scalar("SELECT balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = 'desk_cash'", {s.id}), 3000000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_accounts a WHERE a.merchant_id = ? AND a.balance_fen <> "
+                     "(SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_entries WHERE debit_account_id = a.id) - "
+                     "(SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_entries WHERE credit_account_id = a.id)",
+                     {s.id}),
+              0);
+
+    // The partner sees the membership; a cashier may not pause, a manager or the owner may.
+    auto mine = ok(call("GET", "/api/v1/partners/me", person));
+    ASSERT_EQ(mine.at("memberships").as_array().size(), 1u);
+    EXPECT_EQ(text(mine.at("memberships").at(0), {"merchant", "id"}), s.id);
+    EXPECT_EQ(call("PATCH", s.path() + "/partners/" + partner_id, cashier, json::object{{"status", "paused"}}).status, 403);
+    auto paused = ok(call("PATCH", s.path() + "/partners/" + partner_id, s.owner,
+                          json::object{{"status", "paused"}, {"inactive_dividends", "stop"}, {"note", "休假"}}));
+    EXPECT_EQ(text(paused, {"partner", "status"}), "paused");
+    EXPECT_EQ(text(paused, {"partner", "inactive_dividends"}), "stop");
+    auto no_pack = call("POST", s.path() + "/partners/" + partner_id + "/card-packs", s.owner, json::object{{"card_template_id", s.card_template_id}});
+    EXPECT_EQ(no_pack.status, 409);
+    EXPECT_EQ(error_code(no_pack), "partner_not_active");
+    ok(call("PATCH", s.path() + "/partners/" + partner_id, s.owner, json::object{{"status", "ended"}}));
+    auto after_end = call("PATCH", s.path() + "/partners/" + partner_id, s.owner, json::object{{"status", "active"}});
+    EXPECT_EQ(after_end.status, 409);
+    EXPECT_EQ(error_code(after_end), "partner_ended");
+
+    auto listed = ok(call("GET", s.path() + "/partners?status=ended", s.owner));
+    ASSERT_EQ(listed.at("items").as_array().size(), 1u);
+    EXPECT_EQ(text(listed.at("items").at(0), {"id"}), partner_id);
+    EXPECT_EQ(call("GET", s.path() + "/partners?status=gone", s.owner).status, 400);
+}
+
+TEST_F(partner_claim_test, card_packs_default_to_100_and_refuse_more_than_200_or_another_stores_card) {
+    auto s = open_store();
+    auto other = open_store();
+    auto person = sign_in();
+    const auto partner_id =
+        text(ok(call("POST", s.path() + "/partners", s.owner, json::object{{"user_id", person.id}, {"amount_fen", 1000000}}), 201), {"partner", "id"});
+    auto pack = ok(call("POST", s.path() + "/partners/" + partner_id + "/card-packs", s.owner, json::object{{"card_template_id", s.card_template_id}}), 201);
+    EXPECT_EQ(pack.at("card_pack").at("quota").as_int64(), 100);
+    EXPECT_EQ(pack.at("card_pack").at("quota_left").as_int64(), 100);
+    EXPECT_EQ(call("POST", s.path() + "/partners/" + partner_id + "/card-packs", s.owner,
+                   json::object{{"card_template_id", s.card_template_id}, {"quota", 201}})
+                  .status,
+              400);
+    auto foreign = call("POST", s.path() + "/partners/" + partner_id + "/card-packs", s.owner, json::object{{"card_template_id", other.card_template_id}});
+    EXPECT_EQ(foreign.status, 404);
+    EXPECT_EQ(error_code(foreign), "card_template_not_found");
+
+    auto cards = ok(call("GET", "/api/v1/partners/me/cards", person));
+    ASSERT_EQ(cards.at("items").as_array().size(), 1u);
+    EXPECT_EQ(text(cards.at("items").at(0), {"card", "title"}), "VIP 会员卡");
+    // Someone else cannot share my pack: it does not exist for them.
+    EXPECT_EQ(call("POST", "/api/v1/partners/me/cards/" + text(pack, {"card_pack", "id"}) + "/shares", sign_in()).status, 404);
+}
+
+TEST_F(partner_claim_test, a_share_carries_only_a_code_and_its_public_view_shows_no_partner) {
+    auto s = open_store();
+    auto p = enrol(s);
+    auto created = ok(call("POST", "/api/v1/partners/me/cards/" + p.pack_id + "/shares", p.person), 201);
+    const auto code = text(created, {"share_code"});
+    EXPECT_EQ(code.size(), 16u);
+    EXPECT_EQ(code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
+    EXPECT_EQ(text(created, {"path"}), "/pages/share/index?code=" + code);
+    EXPECT_EQ(text(created, {"qr_scene"}), "c=" + code);
+    EXPECT_LE(text(created, {"qr_scene"}).size(), 32u);
+    EXPECT_EQ(text(created, {"qr_url"}), "/api/v1/shares/" + code + "/qr.png");
+    EXPECT_NE(code, p.share_code);
+
+    auto view = call("GET", "/api/v1/shares/" + code, user{});
+    ASSERT_EQ(view.status, 200) << view.body;
+    const auto body = view.json();
+    EXPECT_EQ(text(body, {"state"}), "open");
+    EXPECT_TRUE(body.at("claimable").as_bool());
+    EXPECT_EQ(text(body, {"merchant", "id"}), s.id);
+    EXPECT_EQ(text(body, {"card", "benefit"}), "全场九折");
+    EXPECT_EQ(view.body.find(p.person.id), std::string::npos) << "the partner's user id leaked: " << view.body;
+    EXPECT_EQ(view.body.find(p.id), std::string::npos) << "the partner id leaked: " << view.body;
+    EXPECT_EQ(call("GET", "/api/v1/shares/AAAAAAAAAAAAAAAA", user{}).status, 404);
+    EXPECT_EQ(call("GET", "/api/v1/shares/short", user{}).status, 404);
+
+    // The QR code comes from getwxacodeunlimit once; the second fetch is served from the cache.
+    const auto before = sim->calls("getwxacodeunlimit");
+    auto png = call("GET", "/api/v1/shares/" + code + "/qr.png", user{});
+    ASSERT_EQ(png.status, 200) << png.body;
+    EXPECT_EQ(png.header("content-type"), "image/png");
+    EXPECT_EQ(png.body.substr(1, 3), "PNG");
+    auto png_again = call("GET", "/api/v1/shares/" + code + "/qr.png", user{});
+    ASSERT_EQ(png_again.status, 200);
+    EXPECT_EQ(png_again.body, png.body);
+    EXPECT_EQ(sim->calls("getwxacodeunlimit"), before + 1);
+
+    // Revoked: the link, its QR code and a claim through it are dead.
+    EXPECT_EQ(call("DELETE", "/api/v1/partners/me/shares/" + code, sign_in()).status, 404) << "only the partner can revoke";
+    ok(call("DELETE", "/api/v1/partners/me/shares/" + code, p.person));
+    EXPECT_EQ(text(ok(call("GET", "/api/v1/shares/" + code, user{})), {"state"}), "revoked");
+    EXPECT_EQ(call("GET", "/api/v1/shares/" + code + "/qr.png", user{}).status, 404);
+    EXPECT_EQ(claim(sign_in(), code), "revoked");
+}
+
+TEST_F(partner_claim_test, each_claim_outcome) {
+    auto s = open_store();
+    auto a = enrol(s), b = enrol(s);
+    auto customer = sign_in();
+    EXPECT_EQ(claim(customer, a.share_code), "claimed");
+    EXPECT_EQ(claim(customer, a.share_code), "already_yours");
+    EXPECT_EQ(claim(customer, b.share_code), "owned_by_other");
+    auto owned = ok(call("POST", "/api/v1/shares/" + b.share_code + "/claim", customer));
+    EXPECT_FALSE(owned.at("holds_card").as_bool()) << "by default an owned customer gets no card from another partner";
+    EXPECT_EQ(std::string(json::serialize(owned)).find(a.id), std::string::npos) << "the owner is not revealed";
+    ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"cards_for_owned_customers", true}}));
+    owned = ok(call("POST", "/api/v1/shares/" + b.share_code + "/claim", customer));
+    EXPECT_EQ(text(owned, {"outcome"}), "owned_by_other");
+    EXPECT_TRUE(owned.at("holds_card").as_bool());
+    EXPECT_EQ(scalar("SELECT partner_id FROM leads WHERE merchant_id = ? AND customer_user_id = ?", {s.id, customer.id}), std::stoll(a.id));
+
+    // Self-referral: the partner's own user, or another account with the same unionid or phone.
+    EXPECT_EQ(claim(a.person, a.share_code), "self_referral");
+    const auto unionid = "u" + random_hex(8);
+    auto twin_partner = enrol(s, 100, sign_in(unionid));
+    EXPECT_EQ(claim(sign_in(unionid), twin_partner.share_code), "self_referral");
+    const auto phone = "139" + std::to_string(10000000 + std::stoll(random_hex(3), nullptr, 16));
+    auto bind_phone = [&](const user& who) {
+        ok(call("POST", "/api/v1/me/phone", who, json::object{{"code", sim->phone_code(who.openid, phone)}}));
+    };
+    auto phone_partner = enrol(s);
+    auto phone_twin = sign_in();
+    bind_phone(phone_partner.person);
+    bind_phone(phone_twin);
+    EXPECT_EQ(claim(phone_twin, phone_partner.share_code), "self_referral");
+
+    // An existing customer (bought here before any claim) is refused unless the store allows it.
+    auto regular = sign_in();
+    execute("INSERT INTO store_customers (merchant_id, user_id, first_purchase_at, last_purchase_at) VALUES (?, ?, NOW(6), NOW(6))",
+            {s.id, regular.id});
+    EXPECT_EQ(claim(regular, a.share_code), "existing_customer");
+    ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"allow_existing_customers", true}}));
+    EXPECT_EQ(claim(regular, a.share_code), "claimed");
+
+    // A pack of one card is exhausted by its first claim.
+    auto small = enrol(s, 1);
+    EXPECT_EQ(claim(sign_in(), small.share_code), "claimed");
+    EXPECT_EQ(claim(sign_in(), small.share_code), "pack_exhausted");
+
+    // Outside the validity window.
+    auto later = open_store("2028-06-01T00:00:00Z", "2029-01-01T00:00:00Z");
+    auto early = enrol(later);
+    EXPECT_EQ(claim(sign_in(), early.share_code), "expired");
+
+    // A paused partner's links are dead.
+    ok(call("PATCH", s.path() + "/partners/" + b.id, s.owner, json::object{{"status", "paused"}}));
+    EXPECT_EQ(claim(sign_in(), b.share_code), "revoked");
+    EXPECT_EQ(claim(sign_in(), "AAAAAAAAAAAAAAAA").substr(0, 8), "HTTP 404");
+    EXPECT_EQ(call("POST", "/api/v1/shares/" + a.share_code + "/claim", user{}).status, 401);
+}
+
+TEST_F(partner_claim_test, a_lapsed_binding_is_claimable_and_every_owner_change_is_in_the_history) {
+    auto s = open_store();
+    ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"protection_days", 30}}));
+    auto a = enrol(s), b = enrol(s), c = enrol(s);
+    auto customer = sign_in();
+    EXPECT_EQ(claim(customer, a.share_code), "claimed");
+    EXPECT_EQ(claim(customer, b.share_code), "owned_by_other");
+    // 31 days without a purchase: the binding lapses.
+    execute("UPDATE leads SET bound_at = NOW(6) - INTERVAL 31 DAY WHERE merchant_id = ? AND customer_user_id = ?", {s.id, customer.id});
+    EXPECT_EQ(claim(customer, b.share_code), "claimed");
+
+    // The owner moves the customer by hand, with a reason; a manager may not.
+    auto manager = sign_in();
+    ok(call("PUT", s.path() + "/staff/" + manager.id, s.owner, json::object{{"role", "manager"}}));
+    EXPECT_EQ(call("PUT", s.path() + "/leads/" + customer.id, manager, json::object{{"partner_id", c.id}, {"reason", "x"}}).status, 403);
+    EXPECT_EQ(call("PUT", s.path() + "/leads/" + customer.id, s.owner, json::object{{"partner_id", c.id}}).status, 400);
+    auto moved = ok(call("PUT", s.path() + "/leads/" + customer.id, s.owner, json::object{{"partner_id", c.id}, {"reason", "顾客要求更换导购"}}));
+    EXPECT_EQ(text(moved, {"lead", "partner_id"}), c.id);
+    auto same = call("PUT", s.path() + "/leads/" + customer.id, s.owner, json::object{{"partner_id", c.id}, {"reason", "again"}});
+    EXPECT_EQ(same.status, 409);
+    auto self = call("PUT", s.path() + "/leads/" + c.person.id, s.owner, json::object{{"partner_id", c.id}, {"reason", "self"}});
+    EXPECT_EQ(error_code(self), "self_referral");
+
+    auto history = ok(call("GET", s.path() + "/lead-history?customer_user_id=" + customer.id, manager));
+    const auto& items = history.at("items").as_array();
+    ASSERT_EQ(items.size(), 3u);
+    EXPECT_EQ(text(items.at(0), {"reason"}), "reassigned");
+    EXPECT_EQ(text(items.at(0), {"previous_partner_id"}), b.id);
+    EXPECT_EQ(text(items.at(0), {"actor_user_id"}), s.owner.id);
+    EXPECT_EQ(text(items.at(0), {"note"}), "顾客要求更换导购");
+    EXPECT_EQ(text(items.at(1), {"reason"}), "claimed_after_lapse");
+    EXPECT_EQ(text(items.at(1), {"previous_partner_id"}), a.id);
+    EXPECT_EQ(text(items.at(2), {"reason"}), "claimed");
+    EXPECT_TRUE(items.at(2).at("previous_partner_id").is_null());
+}
+
+TEST_F(partner_claim_test, partners_and_merchants_page_through_leads_with_phones_masked) {
+    auto s = open_store();
+    auto a = enrol(s), b = enrol(s);
+    std::vector<user> customers;
+    for (int i = 0; i < 3; ++i) {
+        customers.push_back(sign_in());
+        ASSERT_EQ(claim(customers.back(), a.share_code), "claimed");
+    }
+    const auto phone = "1380013" + std::to_string(1000 + std::stoll(random_hex(1), nullptr, 16));
+    ok(call("POST", "/api/v1/me/phone", customers[0], json::object{{"code", sim->phone_code(customers[0].openid, phone)}}));
+    ASSERT_EQ(claim(sign_in(), b.share_code), "claimed");
+
+    std::set<std::string> seen;
+    std::string cursor;
+    int pages = 0;
+    do {
+        auto page = ok(call("GET", "/api/v1/partners/me/customers?limit=2" + (cursor.empty() ? "" : "&cursor=" + cursor), a.person));
+        for (const auto& item : page.at("items").as_array()) seen.insert(text(item, {"customer", "user_id"}));
+        cursor = page.at("next_cursor").is_null() ? "" : std::string(page.at("next_cursor").as_string());
+        ++pages;
+    } while (!cursor.empty() && pages < 10);
+    EXPECT_EQ(pages, 2);
+    EXPECT_EQ(seen, (std::set<std::string>{customers[0].id, customers[1].id, customers[2].id}));
+    auto first = ok(call("GET", "/api/v1/partners/me/customers?merchant_id=" + s.id, a.person));
+    const auto all = json::serialize(first);
+    EXPECT_EQ(all.find(phone), std::string::npos) << all;
+    EXPECT_NE(all.find(phone.substr(0, 3) + "****" + phone.substr(7)), std::string::npos) << all;
+
+    auto of_a = ok(call("GET", s.path() + "/leads?partner_id=" + a.id, s.owner));
+    EXPECT_EQ(of_a.at("items").as_array().size(), 3u);
+    auto all_leads = ok(call("GET", s.path() + "/leads", s.owner));
+    EXPECT_EQ(all_leads.at("items").as_array().size(), 4u);
+    EXPECT_EQ(call("GET", s.path() + "/leads?partner_id=x", s.owner).status, 400);
+    EXPECT_EQ(call("GET", s.path() + "/leads?color=red", s.owner).status, 400);
+    auto detail = ok(call("GET", s.path() + "/partners/" + a.id, s.owner));
+    EXPECT_EQ(detail.at("partner").at("lead_count").as_int64(), 3);
+    EXPECT_EQ(detail.at("partner").at("card_packs").at(0).at("quota_left").as_int64(), 97);
+}
+
+// Business rules section 2: 200 claims of one customer through 200 partners at once end with
+// exactly one owner; the primary key on (store, customer) settles it.
+TEST_F(partner_claim_test, two_hundred_concurrent_claims_of_one_customer_make_exactly_one_owner) {
+    constexpr int partners = 200;
+    auto s = open_store();
+    std::vector<partner> links(partners);
+    {
+        std::vector<std::thread> setup;
+        std::atomic<int> next{0};
+        for (int t = 0; t < 8; ++t)
+            setup.emplace_back([&] {
+                for (int i = next++; i < partners; i = next++) links[i] = enrol(s);
+            });
+        for (auto& t : setup) t.join();
+    }
+    auto customer = sign_in();
+    std::vector<std::string> outcomes(partners);
+    std::latch start(partners);
+    std::vector<std::thread> claims;
+    for (int i = 0; i < partners; ++i)
+        claims.emplace_back([&, i] {
+            start.arrive_and_wait();
+            outcomes[i] = claim(customer, links[i].share_code);
+        });
+    for (auto& t : claims) t.join();
+    std::map<std::string, int> counts;
+    for (const auto& o : outcomes) ++counts[o];
+    EXPECT_EQ(counts["claimed"], 1);
+    EXPECT_EQ(counts["owned_by_other"], partners - 1);
+    EXPECT_EQ(counts.size(), 2u) << "unexpected outcomes: " << [&] {
+        std::string all;
+        for (const auto& [o, n] : counts) all += o + " x" + std::to_string(n) + "; ";
+        return all;
+    }();
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM leads WHERE merchant_id = ? AND customer_user_id = ?", {s.id, customer.id}), 1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM lead_history WHERE merchant_id = ? AND customer_user_id = ?", {s.id, customer.id}), 1);
+    const auto winner = std::find(outcomes.begin(), outcomes.end(), "claimed") - outcomes.begin();
+    ASSERT_LT(winner, partners);
+    EXPECT_EQ(scalar("SELECT partner_id FROM leads WHERE merchant_id = ? AND customer_user_id = ?", {s.id, customer.id}),
+              std::stoll(links[winner].id));
+}
+
+TEST_F(partner_claim_test, a_pack_of_n_never_yields_n_plus_one_claims_under_concurrency) {
+    constexpr int quota = 5, customers = 40;
+    auto s = open_store();
+    auto p = enrol(s, quota);
+    std::vector<user> people(customers);
+    for (auto& person : people) person = sign_in();
+    std::vector<std::string> outcomes(customers);
+    std::latch start(customers);
+    std::vector<std::thread> claims;
+    for (int i = 0; i < customers; ++i)
+        claims.emplace_back([&, i] {
+            start.arrive_and_wait();
+            outcomes[i] = claim(people[i], p.share_code);
+        });
+    for (auto& t : claims) t.join();
+    std::map<std::string, int> counts;
+    for (const auto& o : outcomes) ++counts[o];
+    EXPECT_EQ(counts["claimed"], quota);
+    EXPECT_EQ(counts["pack_exhausted"], customers - quota);
+    EXPECT_EQ(scalar("SELECT claimed FROM card_packs WHERE id = ?", {p.pack_id}), quota);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM card_claims WHERE card_pack_id = ?", {p.pack_id}), quota);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM leads WHERE partner_id = ?", {p.id}), quota);
+}
+
+}  // namespace
