@@ -17,8 +17,8 @@ namespace json = boost::json;
 
 namespace {
 
-enum role { anonymous, customer, cashier, manager, owner, other_staff, role_count };
-const char* role_names[] = {"anonymous", "customer", "cashier", "manager", "owner", "other staff"};
+enum role { anonymous, customer, partner, cashier, manager, owner, other_staff, role_count };
+const char* role_names[] = {"anonymous", "customer", "partner", "cashier", "manager", "owner", "other staff"};
 
 struct caller {
     std::string token;
@@ -60,14 +60,34 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
     }
     const std::string tiers = R"({"tiers":[{"name":"a","buy_in_fen":100000,"ratio_bp":2000}],"profit_margin_bp":3000})";
     const std::string S = "/api/v1/merchants/" + store;
-    const std::string card = R"({"kind":"vip","title":"VIP","benefit":"9折","valid_from":"2026-12-01T00:00:00Z","valid_until":"2027-12-01T00:00:00Z"})";
+    const std::string card = R"({"kind":"vip","title":"VIP","benefit":"9折","valid_from":"2026-06-01T00:00:00Z","valid_until":"2029-06-01T00:00:00Z"})";
+    auto must = [](const http_reply& reply, int status) {
+        if (reply.status != status) throw std::runtime_error("set-up call failed: " + reply.body);
+        return reply.json();
+    };
+    // The partner role: enrolled at S with a pack of S's card and a share link.
+    ASSERT_EQ(call(who[owner], "PUT", S + "/tiers", tiers).status, 200);
+    const auto card_template = std::string(must(call(who[owner], "POST", S + "/card-templates", card), 201).at("card_template").at("id").as_string());
+    auto enrol = [&](const std::string& user_id) {
+        auto body = json::serialize(json::object{{"user_id", user_id}, {"amount_fen", 100000}});
+        return std::string(must(call(who[owner], "POST", S + "/partners", body), 201).at("partner").at("id").as_string());
+    };
+    const auto P = enrol(who[partner].user_id);
+    const auto pack_body = json::serialize(json::object{{"card_template_id", card_template}});
+    const auto K = std::string(must(call(who[owner], "POST", S + "/partners/" + P + "/card-packs", pack_body), 201).at("card_pack").at("id").as_string());
+    auto share_of_partner = [&] {
+        return std::string(must(call(who[partner], "POST", "/api/v1/partners/me/cards/" + K + "/shares", ""), 201).at("share_code").as_string());
+    };
+    const auto code = share_of_partner();
 
     struct row {
         std::string method;
-        std::function<std::string()> path;  // evaluated per call: staff rows need a fresh target
-        std::string body;
+        std::function<std::string()> path;  // evaluated per call: some rows need a fresh target
+        std::function<std::string()> body;
         std::array<int, role_count> expected;
     };
+    auto fixed = [](std::string text) { return [text] { return text; }; };
+    const auto none = fixed("");
     // A fresh user to add or remove as staff, so that each cell starts from the same state.
     auto fresh_target = [&] {
         auto target = sign_in();
@@ -78,27 +98,47 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         call(who[owner], "PUT", S + "/staff/" + target.user_id, R"({"role":"cashier"})");
         return target.user_id;
     };
+    auto new_partner_body = [&] { return json::serialize(json::object{{"user_id", sign_in().user_id}, {"amount_fen", 100000}}); };
+    const auto reassign_body = json::serialize(json::object{{"partner_id", P}, {"reason", "by hand"}});
     const std::vector<row> table{
-        {"GET", [] { return std::string("/api/v1/me"); }, "", {401, 200, 200, 200, 200, 200}},
-        {"POST", [] { return std::string("/api/v1/merchants"); }, R"({"name":"another"})", {401, 201, 201, 201, 201, 201}},
-        {"GET", [&] { return S; }, "", {401, 403, 200, 200, 200, 403}},
-        {"PATCH", [&] { return S + "/settings"; }, R"({"protection_days":30})", {401, 403, 403, 200, 200, 403}},
-        {"GET", [&] { return S + "/staff"; }, "", {401, 403, 403, 200, 200, 403}},
-        {"PUT", [&] { return S + "/staff/" + fresh_target(); }, R"({"role":"cashier"})", {401, 403, 403, 403, 200, 403}},
-        {"DELETE", [&] { return S + "/staff/" + removable_target(); }, "", {401, 403, 403, 403, 200, 403}},
-        {"PUT", [&] { return S + "/tiers"; }, tiers, {401, 403, 403, 200, 200, 403}},
-        {"GET", [&] { return S + "/tiers"; }, "", {401, 403, 200, 200, 200, 403}},
-        {"POST", [&] { return S + "/card-templates"; }, card, {401, 403, 403, 201, 201, 403}},
-        {"GET", [&] { return S + "/card-templates"; }, "", {401, 403, 200, 200, 200, 403}},
+        {"GET", fixed("/api/v1/me"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"POST", fixed("/api/v1/merchants"), fixed(R"({"name":"another"})"), {401, 201, 201, 201, 201, 201, 201}},
+        {"GET", fixed(S), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"PATCH", fixed(S + "/settings"), fixed(R"({"protection_days":30})"), {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/staff"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"PUT", [&] { return S + "/staff/" + fresh_target(); }, fixed(R"({"role":"cashier"})"), {401, 403, 403, 403, 403, 200, 403}},
+        {"DELETE", [&] { return S + "/staff/" + removable_target(); }, none, {401, 403, 403, 403, 403, 200, 403}},
+        {"PUT", fixed(S + "/tiers"), fixed(tiers), {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/tiers"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"POST", fixed(S + "/card-templates"), fixed(card), {401, 403, 403, 403, 201, 201, 403}},
+        {"GET", fixed(S + "/card-templates"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"POST", fixed(S + "/partners"), new_partner_body, {401, 403, 403, 201, 201, 201, 403}},
+        {"GET", fixed(S + "/partners"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"GET", fixed(S + "/partners/" + P), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"PATCH", fixed(S + "/partners/" + P), fixed(R"({"status":"active"})"), {401, 403, 403, 403, 200, 200, 403}},
+        {"POST", fixed(S + "/partners/" + P + "/buy-ins"), fixed(R"({"amount_fen":100})"), {401, 403, 403, 201, 201, 201, 403}},
+        {"POST", fixed(S + "/partners/" + P + "/card-packs"), fixed(pack_body), {401, 403, 403, 403, 201, 201, 403}},
+        {"GET", fixed(S + "/leads"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"PUT", [&] { return S + "/leads/" + fresh_target(); }, fixed(reassign_body), {401, 403, 403, 403, 403, 200, 403}},
+        {"GET", fixed(S + "/lead-history"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed("/api/v1/partners/me"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed("/api/v1/partners/me/cards"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed("/api/v1/partners/me/customers"), none, {401, 200, 200, 200, 200, 200, 200}},
+        // Someone else's pack or share does not exist for the caller: 404, not 403.
+        {"POST", fixed("/api/v1/partners/me/cards/" + K + "/shares"), none, {401, 404, 201, 404, 404, 404, 404}},
+        {"DELETE", [&] { return "/api/v1/partners/me/shares/" + share_of_partner(); }, none, {401, 404, 200, 404, 404, 404, 404}},
+        {"GET", fixed("/api/v1/shares/" + code), none, {200, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed("/api/v1/shares/" + code + "/qr.png"), none, {200, 200, 200, 200, 200, 200, 200}},
+        {"POST", fixed("/api/v1/shares/" + code + "/claim"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
     int cells = 0;
     for (const auto& r : table) {
         for (int role_index = anonymous; role_index < role_count; ++role_index) {
             const auto path = r.path();
-            auto reply = call(who[role_index], r.method, path, r.body);
+            auto reply = call(who[role_index], r.method, path, r.body());
             EXPECT_EQ(reply.status, r.expected[role_index]) << r.method << " " << path << " as " << role_names[role_index] << ": " << reply.body;
             if (reply.status == 403) {
-                EXPECT_EQ(std::string(reply.json().at("error").at("code").as_string()), "forbidden");
+                EXPECT_EQ(std::string(reply.json().at("error").at("code").as_string()), "forbidden") << r.method << " " << path;
             }
             ++cells;
         }

@@ -140,3 +140,13 @@ TEST(config, environment_names_and_value_text) {
 }
 
 }  // namespace
+
+TEST(config, share_settings_wechat_would_refuse_are_refused_at_start) {
+    auto c = parse_config(minimal, fake_env({}));
+    EXPECT_EQ(c.share.page, "pages/share/index");
+    EXPECT_EQ(c.share.qr_env_version, "release");
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_SHARE_QR_ENV_VERSION", "beta"}}).find("share.qr_env_version"), std::string::npos);
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_SHARE_PAGE", "/pages/share/index"}}).find("share.page"), std::string::npos);
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_SHARE_PAGE", "pages/share/index?x=1"}}).find("share.page"), std::string::npos);
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_SHARE_PUBLIC_BASE_URL", "https://a.example/"}}).find("share.public_base_url"), std::string::npos);
+}
