@@ -1,0 +1,53 @@
+#pragma once
+// Dividend and refund arithmetic (business-rules.md section 1 and "Guard rails"). Pure, integer
+// only: money in fen, ratios and margins in basis points, every division floored on purpose.
+#include "server/domain/share_tiers.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace sharedstore {
+
+// The margins of the tier version in force when the order was paid.
+struct margin_table {
+    std::int32_t profit_margin_bp = 0;
+    std::map<std::string, std::int32_t> category_margins_bp;
+};
+
+// The profit an order yields: the POS's own figure when it sent one (never above the amount),
+// otherwise floor(amount x margin / 10000) with the category's margin before the store's.
+std::int64_t order_profit_fen(std::int64_t amount_fen, std::optional<std::int64_t> pos_profit_fen, const std::string& category,
+                              const margin_table& margins);
+
+// floor(profit x ratio / 10000): the partner never gets more than the configured share.
+std::int64_t dividend_fen(std::int64_t profit_fen, std::int32_t ratio_bp);
+
+// What a refund takes back of a dividend: the cumulative reversal after refunds totalling R is
+// floor(dividend x R / amount), and each refund reverses the growth of that figure. So the
+// reversals of a fully refunded order sum exactly to its dividend whatever the order and size of
+// the refunds, and partial refunds never reverse more than was paid.
+// Preconditions (checked by the caller; violated ones throw std::invalid_argument): amount > 0,
+// 0 <= dividend, 0 <= refunded_before, refund > 0, refunded_before + refund <= amount.
+std::int64_t reversal_fen(std::int64_t dividend_fen, std::int64_t order_amount_fen, std::int64_t refunded_before_fen,
+                          std::int64_t refund_fen);
+
+// Whether a paid order earns its customer's owner a dividend, and at which ratio.
+struct dividend_facts {
+    bool customer_has_owner = false;
+    bool buyer_is_the_partner = false;  // a partner's own purchases earn them nothing
+    bool partner_active = true;
+    bool inactive_keeps_paying = true;  // the store's choice for paused or ended partners
+    std::optional<share_tier> tier;     // the partner's tier under the version in force; none below the lowest
+};
+// The ratio to apply, or nullopt when no dividend is due.
+std::optional<std::int32_t> dividend_ratio_bp(const dividend_facts& facts);
+
+enum class dividend_state { pending, settled };
+// Pending until the store's settlement delay (for refunds) has passed since payment.
+dividend_state dividend_state_at(std::chrono::system_clock::time_point paid_at, std::chrono::seconds settlement_delay,
+                                 std::chrono::system_clock::time_point now);
+
+}  // namespace sharedstore
