@@ -1,0 +1,71 @@
+#pragma once
+// The merchant's side of WeChat Pay API v3: JSAPI prepay, the order query (reconciliation), and
+// the wx.requestPayment parameters. Requests are signed with the merchant key
+// (WECHATPAY2-SHA256-RSA2048); answers are accepted only with a valid WeChat Pay signature.
+#include "common/log.hpp"
+#include "common/result.hpp"
+#include "wechat/https_client.hpp"
+#include "wechat/pay/pay_notification.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace sharedstore::wechat_pay {
+
+struct pay_client_config {
+    std::string base_url = "https://api.mch.weixin.qq.com";
+    std::string appid;
+    std::string mchid;
+    std::string merchant_serial;  // serial of the merchant API certificate, named in every request
+    std::string notify_url;       // where WeChat Pay posts notifications (our /api/v1/wechat/pay/notify)
+    int max_attempts = 3;         // transport failures and 5xx only; a 4xx is an answer
+    std::chrono::milliseconds retry_backoff{200};
+};
+
+struct pay_error {
+    int http_status = 0;  // 0 when WeChat Pay could not be reached or its answer was not trustworthy
+    std::string code;     // WeChat Pay's code (PARAM_ERROR, ORDERPAID, SIGN_ERROR...) or ours (unreachable, bad_answer_signature)
+    std::string message;
+};
+
+template <class T>
+using pay_result = result<T, pay_error>;
+
+struct jsapi_order {
+    std::string out_trade_no;  // 6-32 of [0-9A-Za-z_-|*]
+    std::string description;   // 1-127 bytes
+    std::int64_t total_fen = 0;
+    std::string payer_openid;
+    std::string attach;
+};
+
+// What the mini-program passes to wx.requestPayment.
+struct js_payment_params {
+    std::string time_stamp, nonce_str, package, sign_type, pay_sign;
+};
+
+class pay_client {
+public:
+    pay_client(https_client& http, pay_client_config config, private_key merchant_key, const signature_verifier& answers, logger& log);
+
+    boost::asio::awaitable<pay_result<std::string>> jsapi_prepay(jsapi_order order);  // the prepay_id
+    // nullopt: WeChat Pay has no such order (ORDER_NOT_EXIST).
+    boost::asio::awaitable<pay_result<std::optional<transaction_info>>> query_by_out_trade_no(std::string out_trade_no);
+    js_payment_params payment_params(const std::string& prepay_id) const;
+
+    const pay_client_config& config() const { return config_; }
+
+private:
+    boost::asio::awaitable<pay_result<client_response>> send(std::string method, std::string path_and_query, std::string body);
+
+    https_client& http_;
+    pay_client_config config_;
+    private_key merchant_key_;
+    const signature_verifier& answers_;
+    logger& log_;
+};
+
+}  // namespace sharedstore::wechat_pay
