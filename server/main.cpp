@@ -7,8 +7,10 @@
 #include "server/handlers/auth_handlers.hpp"
 #include "server/handlers/health_handlers.hpp"
 #include "server/handlers/merchant_handlers.hpp"
+#include "server/handlers/pos_key_handlers.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/services/auth_service.hpp"
+#include "server/services/pos_key_service.hpp"
 #include "server/storage/rate_limiter.hpp"
 #include "server/storage/session_store.hpp"
 #include "wechat/access_token_provider.hpp"
@@ -87,11 +89,13 @@ int serve(const server_config& config) {
     rate_limiter limiter(redis);
     auth_service auth(wechat, wechat_calls, database, sessions, limiter, config.auth, log);
     merchant_service merchants(database);
+    pos_key_service pos_keys(database, config.security.data_key);
 
     router routes;
     add_health_routes(routes, {database, redis, metrics});
     add_auth_routes(routes, auth, sessions);
     add_merchant_routes(routes, merchants, sessions);
+    add_pos_key_routes(routes, pos_keys, sessions);
     request_pipeline pipeline(routes, log, metrics);
     http_server server(io, config.http, pipeline, log, metrics);
     try {

@@ -13,8 +13,6 @@ namespace sharedstore {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-namespace {
-
 // Path ids are decimal strings (the API sends ids as strings); anything else cannot name a store.
 std::uint64_t id_param(const http_request& request, const std::string& name, const char* what) {
     const auto& text = request.path_params.at(name);
@@ -33,6 +31,9 @@ api_error to_api_error(const merchant_error& e) {
     case merchant_failure::user_not_found: return api_error(404, "user_not_found", "no such user");
     case merchant_failure::owner_is_fixed: return api_error(409, "owner_is_fixed", "the owner's role cannot be changed or removed");
     case merchant_failure::staff_not_found: return api_error(404, "staff_not_found", "that user is not staff of this store");
+    case merchant_failure::api_key_not_found: return api_error(404, "api_key_not_found", "no such API key at this store");
+    case merchant_failure::too_many_api_keys:
+        return api_error(409, "too_many_api_keys", "a store has at most " + std::to_string(max_active_pos_keys) + " active API keys; revoke one first");
     case merchant_failure::invalid_tiers:
     case merchant_failure::invalid_card: {
         const bool tiers = e.kind == merchant_failure::invalid_tiers;
@@ -46,11 +47,7 @@ api_error to_api_error(const merchant_error& e) {
     return api_error(500, "internal_error", "internal error");
 }
 
-template <class T>
-T& unwrap(merchant_result<T>& r) {
-    if (!r) throw to_api_error(r.error());
-    return r.value();
-}
+namespace {
 
 json::object merchant_json(const merchant_record& m) {
     json::object out{{"id", std::to_string(m.id)},

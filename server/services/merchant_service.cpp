@@ -8,6 +8,8 @@ namespace {
 
 constexpr int history_limit = 50;
 
+}  // namespace
+
 // Who may do what. Reading is for any staff; staff changes are the owner's; tiers are the
 // owner's and managers'.
 std::optional<merchant_error> check_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
@@ -19,8 +21,6 @@ std::optional<merchant_error> check_access(sql::Connection& db, std::uint64_t me
         return merchant_error{merchant_failure::role_too_low, {}};
     return std::nullopt;
 }
-
-}  // namespace
 
 asio::awaitable<merchant_record> merchant_service::create(std::uint64_t owner_user_id, std::string name, std::string time_zone) {
     auto create = [=](sql::Connection& db) {

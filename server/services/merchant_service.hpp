@@ -10,6 +10,9 @@
 
 namespace sharedstore {
 
+// Active (not revoked) POS API keys a store may hold at once (pos_key_service).
+inline constexpr int max_active_pos_keys = 20;
+
 enum class merchant_failure {
     merchant_not_found,
     not_staff,         // the caller has no role at this store
@@ -19,6 +22,8 @@ enum class merchant_failure {
     staff_not_found,
     invalid_tiers,     // see `problems`
     invalid_card,      // see `problems`
+    api_key_not_found,  // no such POS API key at this store
+    too_many_api_keys,  // the store has max_active_pos_keys keys not revoked
 };
 
 struct merchant_error {
@@ -28,6 +33,12 @@ struct merchant_error {
 
 template <class T>
 using merchant_result = result<T, merchant_error>;
+
+// Who may do what at a store: nullopt when `caller` has one of the `allowed` roles there (any
+// role when `allowed` is empty); otherwise merchant_not_found, not_staff or role_too_low.
+// Blocking: call inside a mysql_pool job. Other services use it too (pos_key_service).
+std::optional<merchant_error> check_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
+                                           std::initializer_list<staff_role> allowed);
 
 struct tier_change {
     std::vector<share_tier> tiers;

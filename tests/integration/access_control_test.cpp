@@ -78,6 +78,12 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         call(who[owner], "PUT", S + "/staff/" + target.user_id, R"({"role":"cashier"})");
         return target.user_id;
     };
+    // A fresh POS API key of S for the owner to revoke.
+    auto revocable_key = [&] {
+        auto created = call(who[owner], "POST", S + "/api-keys", R"({"label":"till"})");
+        if (created.status != 201) throw std::runtime_error("key creation failed: " + created.body);
+        return std::string(created.json().at("api_key").at("id").as_string());
+    };
     const std::vector<row> table{
         {"GET", [] { return std::string("/api/v1/me"); }, "", {401, 200, 200, 200, 200, 200}},
         {"POST", [] { return std::string("/api/v1/merchants"); }, R"({"name":"another"})", {401, 201, 201, 201, 201, 201}},
@@ -90,6 +96,9 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", [&] { return S + "/tiers"; }, "", {401, 403, 200, 200, 200, 403}},
         {"POST", [&] { return S + "/card-templates"; }, card, {401, 403, 403, 201, 201, 403}},
         {"GET", [&] { return S + "/card-templates"; }, "", {401, 403, 200, 200, 200, 403}},
+        {"POST", [&] { return S + "/api-keys"; }, R"({"label":"till"})", {401, 403, 403, 403, 201, 403}},
+        {"GET", [&] { return S + "/api-keys"; }, "", {401, 403, 403, 403, 200, 403}},
+        {"DELETE", [&] { return S + "/api-keys/" + revocable_key(); }, "", {401, 403, 403, 403, 200, 403}},
     };
     int cells = 0;
     for (const auto& r : table) {
