@@ -1,5 +1,7 @@
 #include "server/config.hpp"
 
+#include "server/storage/secret_box.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -116,6 +118,7 @@ const std::vector<key_spec>& key_table() {
         k.push_back(text_key("share.page", false, [](server_config& c) -> std::string& { return c.share.page; }));
         k.push_back(text_key("share.qr_env_version", false, [](server_config& c) -> std::string& { return c.share.qr_env_version; }));
         k.push_back(text_key("share.public_base_url", false, [](server_config& c) -> std::string& { return c.share.public_base_url; }));
+        k.push_back(path_key("security.data_key_file", true, [](server_config& c) -> std::string& { return c.security.data_key_file; }));
         key_spec level{"log.level", key_kind::level, false, 0, 0, {}, {}, {}};
         level.set_text = [](server_config& c, std::string v) { parse_log_level(v, c.log_min_level); };
         level.get = [](const server_config& c) {
@@ -292,7 +295,15 @@ server_config load_config_file(const std::string& path, const environment_lookup
     text << in.rdbuf();
     const auto slash = path.find_last_of('/');
     auto config = parse_config(text.str(), env, slash == std::string::npos ? "." : path.substr(0, slash));
-    if (read_secrets) config.wechat.app_secret = read_secret_file(config.wechat.app_secret_file, "wechat.app_secret_file");
+    if (read_secrets) {
+        config.wechat.app_secret = read_secret_file(config.wechat.app_secret_file, "wechat.app_secret_file");
+        // The message never quotes the file's content: it is a key.
+        auto data_key = parse_data_key_hex(read_secret_file(config.security.data_key_file, "security.data_key_file"));
+        if (!data_key)
+            throw config_error("config key security.data_key_file: " + config.security.data_key_file +
+                               " must hold 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`");
+        config.security.data_key = std::move(*data_key);
+    }
     return config;
 }
 

@@ -41,6 +41,11 @@ struct share_settings {
     std::string public_base_url;             // prefix of qr_url ("https://api.example.com"); empty: a path
 };
 
+struct security_config {
+    std::string data_key_file;  // 64 hex characters; read at start-up into data_key
+    std::string data_key;       // 32 bytes: seals secrets the server must read back (POS API keys); never logged
+};
+
 struct server_config {
     http_config http;
     int io_threads = 2;
@@ -50,6 +55,7 @@ struct server_config {
     wechat_config wechat;
     auth_config auth;
     share_settings share;
+    security_config security;
     log_level log_min_level = log_level::info;
 };
 
@@ -69,7 +75,8 @@ environment_lookup process_environment();
 // Relative file paths given in the file are resolved against `base_dir` (the file's folder);
 // paths from environment variables are taken as given.
 server_config parse_config(const std::string& json_text, const environment_lookup& env, const std::string& base_dir = "");
-// Also reads the secret files (wechat.app_secret_file) and refuses a missing or empty one.
+// Also reads the secret files (wechat.app_secret_file, security.data_key_file) and refuses a
+// missing or empty one, or a data key that is not 64 hex characters.
 // `read_secrets` false is for `config-get`, which scripts call before the key files exist.
 server_config load_config_file(const std::string& path, const environment_lookup& env, bool read_secrets = true);
 

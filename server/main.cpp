@@ -9,8 +9,10 @@
 #include "server/handlers/merchant_handlers.hpp"
 #include "server/handlers/partner_handlers.hpp"
 #include "server/handlers/share_handlers.hpp"
+#include "server/handlers/pos_key_handlers.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/services/auth_service.hpp"
+#include "server/services/pos_key_service.hpp"
 #include "server/storage/rate_limiter.hpp"
 #include "server/storage/session_store.hpp"
 #include "wechat/access_token_provider.hpp"
@@ -91,6 +93,7 @@ int serve(const server_config& config) {
     merchant_service merchants(database);
     partner_service partners(database);
     share_service shares(database, *redis, wechat_calls, share_config{config.share.page, config.share.qr_env_version}, log);
+    pos_key_service pos_keys(database, config.security.data_key);
 
     router routes;
     add_health_routes(routes, {database, redis, metrics});
@@ -98,6 +101,7 @@ int serve(const server_config& config) {
     add_merchant_routes(routes, merchants, sessions);
     add_partner_routes(routes, partners, sessions);
     add_share_routes(routes, shares, sessions, config.share.public_base_url);
+    add_pos_key_routes(routes, pos_keys, sessions);
     request_pipeline pipeline(routes, log, metrics);
     http_server server(io, config.http, pipeline, log, metrics);
     try {

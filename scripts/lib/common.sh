@@ -210,6 +210,8 @@ ensure_keys() {
     cd "$dir"
     umask 077
     [ -s wechat-app-secret ] || openssl rand -hex 16 > wechat-app-secret
+    # The server's data key (security.data_key_file): seals secrets it must read back (POS API keys).
+    [ -s data-key ] || openssl rand -hex 32 > data-key
     if [ ! -s wechat-ca.pem ]; then
       openssl req -x509 -newkey rsa:2048 -nodes -keyout wechat-ca.key -out wechat-ca.pem -days 3650 \
         -subj "/CN=sharedstore development CA" -addext "basicConstraints=critical,CA:TRUE" \

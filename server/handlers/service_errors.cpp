@@ -2,6 +2,7 @@
 
 #include "server/http/request_params.hpp"
 
+
 #include <boost/json/object.hpp>
 
 namespace sharedstore {
@@ -38,6 +39,10 @@ api_error to_api_error(const merchant_error& e) {
     case merchant_failure::share_not_found: return api_error(404, "share_not_found", "no such share");
     case merchant_failure::self_referral: return api_error(409, "self_referral", "a partner cannot be their own customer");
     case merchant_failure::already_owner: return api_error(409, "already_owner", "the customer already belongs to that partner");
+    case merchant_failure::api_key_not_found: return api_error(404, "api_key_not_found", "no such API key at this store");
+    case merchant_failure::too_many_api_keys:
+        return api_error(409, "too_many_api_keys",
+                         "a store has at most " + std::to_string(max_active_pos_keys) + " active API keys; revoke one first");
     }
     return api_error(500, "internal_error", "internal error");
 }

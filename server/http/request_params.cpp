@@ -19,9 +19,9 @@ std::optional<std::uint64_t> parse_decimal_id(std::string_view text) {
     return id;
 }
 
-std::uint64_t id_param(const http_request& request, const std::string& name, const char* what) {
-    if (auto id = parse_decimal_id(request.path_params.at(name))) return *id;
-    throw api_error(404, std::string(what) + "_not_found", std::string("no such ") + what);
+std::uint64_t id_param(const http_request& request, std::string_view name, std::string_view what) {
+    if (auto id = parse_decimal_id(request.path_params.at(std::string(name)))) return *id;
+    throw api_error(404, std::string(what) + "_not_found", "no such " + std::string(what));
 }
 
 std::optional<std::uint64_t> list_query::id_filter(std::string_view name) const {

@@ -21,7 +21,9 @@ namespace sharedstore {
 std::optional<std::uint64_t> parse_decimal_id(std::string_view text);
 
 // A decimal id from the path (the API sends ids as strings); anything else is 404 `<what>_not_found`.
-std::uint64_t id_param(const http_request& request, const std::string& name, const char* what);
+// Both names are views, not strings: a std::string temporary written inside a co_await expression
+// is destroyed twice by GCC 12 (docs/coroutines.md), and handlers call this inside co_await.
+std::uint64_t id_param(const http_request& request, std::string_view name, std::string_view what);
 
 // ?limit=1..100 (default 20), ?cursor= as handed out in next_cursor, and the named filters;
 // any other parameter is refused.

@@ -10,6 +10,9 @@
 
 namespace sharedstore {
 
+// Active (not revoked) POS API keys a store may hold at once (pos_key_service).
+inline constexpr int max_active_pos_keys = 20;
+
 enum class merchant_failure {
     merchant_not_found,
     not_staff,         // the caller has no role at this store
@@ -35,6 +38,8 @@ enum class merchant_failure {
     share_not_found,
     self_referral,         // a partner cannot own their own user
     already_owner,         // the customer already belongs to that partner
+    api_key_not_found,  // no such POS API key at this store
+    too_many_api_keys,  // the store has max_active_pos_keys keys not revoked
 };
 
 struct merchant_error {

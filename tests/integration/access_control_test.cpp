@@ -98,6 +98,12 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         call(who[owner], "PUT", S + "/staff/" + target.user_id, R"({"role":"cashier"})");
         return target.user_id;
     };
+    // A fresh POS API key of S for the owner to revoke.
+    auto revocable_key = [&] {
+        auto created = call(who[owner], "POST", S + "/api-keys", R"({"label":"till"})");
+        if (created.status != 201) throw std::runtime_error("key creation failed: " + created.body);
+        return std::string(created.json().at("api_key").at("id").as_string());
+    };
     auto new_partner_body = [&] { return json::serialize(json::object{{"user_id", sign_in().user_id}, {"amount_fen", 100000}}); };
     const auto reassign_body = json::serialize(json::object{{"partner_id", P}, {"reason", "by hand"}});
     const std::vector<row> table{
@@ -130,6 +136,9 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", fixed("/api/v1/shares/" + code), none, {200, 200, 200, 200, 200, 200, 200}},
         {"GET", fixed("/api/v1/shares/" + code + "/qr.png"), none, {200, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed("/api/v1/shares/" + code + "/claim"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"POST", fixed(S + "/api-keys"), fixed(R"({"label":"till"})"), {401, 403, 403, 403, 403, 201, 403}},
+        {"GET", fixed(S + "/api-keys"), none, {401, 403, 403, 403, 403, 200, 403}},
+        {"DELETE", [&] { return S + "/api-keys/" + revocable_key(); }, none, {401, 403, 403, 403, 403, 200, 403}},
     };
     int cells = 0;
     for (const auto& r : table) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 using namespace sharedstore::test_support;
 using namespace std::chrono_literals;
@@ -30,6 +32,19 @@ TEST(config_startup, bad_value_stops_serve_with_one_line_naming_the_key) {
     EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
     EXPECT_NE(result.output.find("mysql.port"), std::string::npos) << result.output;
     EXPECT_NE(result.output.find("SHAREDSTORE_MYSQL_PORT"), std::string::npos) << result.output;
+}
+
+TEST(config_startup, bad_data_key_stops_serve_with_one_line_that_does_not_quote_it) {
+    const auto dir = make_temp_dir("data-key");
+    const std::string not_a_key = "0123456789abcdef-not-hex-0123456789abcdef0123456789abcdef0123456";
+    std::ofstream(dir + "/data-key") << not_a_key << "\n";
+    auto result = run_binary({"serve", "--config", test_config_path()}, {{"SHAREDSTORE_SECURITY_DATA_KEY_FILE", dir + "/data-key"}});
+    std::filesystem::remove_all(dir);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << result.output;
+    EXPECT_NE(result.output.find("security.data_key_file"), std::string::npos) << result.output;
+    EXPECT_NE(result.output.find("64 hex characters"), std::string::npos) << result.output;
+    EXPECT_EQ(result.output.find(not_a_key), std::string::npos) << result.output;
 }
 
 TEST(config_startup, missing_file_is_one_line) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -22,7 +25,8 @@ const std::string minimal = R"({
   "http": {"port": 8080},
   "mysql": {"host": "127.0.0.1", "port": 3307, "user": "u", "password": "p", "database": "d"},
   "redis": {"host": "127.0.0.1", "port": 6380},
-  "wechat": {"appid": "wx1", "app_secret_file": "keys/secret"}
+  "wechat": {"appid": "wx1", "app_secret_file": "keys/secret"},
+  "security": {"data_key_file": "keys/data-key"}
 })";
 
 std::string error_of(const std::string& json, std::map<std::string, std::string> env = {}) {
@@ -55,13 +59,15 @@ TEST(config, shipped_files_parse) {
     EXPECT_EQ(dev.http.port, 8080);
     // Relative paths in a file are relative to that file's folder.
     EXPECT_EQ(dev.wechat.ca_file, SHAREDSTORE_SOURCE_DIR "/conf/../var/keys/wechat-ca.pem");
+    EXPECT_EQ(dev.security.data_key_file, SHAREDSTORE_SOURCE_DIR "/conf/../var/keys/data-key");
 }
 
 TEST(config, secret_file_is_read_and_trimmed_and_must_exist) {
     const std::string dir = ::testing::TempDir();
     const std::string config_path = dir + "/secret_test.json";
     std::ofstream(dir + "/app-secret") << "  s3cret\n";
-    std::ofstream(config_path) << minimal.substr(0, minimal.rfind("keys/secret")) + "app-secret\"}}";
+    std::ofstream(dir + "/data-key") << std::string(64, 'a') << "\n";
+    std::ofstream(config_path) << minimal.substr(0, minimal.rfind("keys/secret")) + "app-secret\"}, \"security\": {\"data_key_file\": \"data-key\"}}";
     auto c = load_config_file(config_path, fake_env({}));
     EXPECT_EQ(c.wechat.app_secret, "s3cret");
     try {
@@ -70,6 +76,43 @@ TEST(config, secret_file_is_read_and_trimmed_and_must_exist) {
     } catch (const config_error& e) {
         EXPECT_NE(std::string(e.what()).find("wechat.app_secret_file"), std::string::npos);
     }
+}
+
+TEST(config, data_key_file_must_hold_64_hex_characters) {
+    std::string dir = ::testing::TempDir() + "/config-data-key.XXXXXX";
+    ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+    const std::string config_path = dir + "/data_key_test.json";
+    std::ofstream(dir + "/app-secret-2") << "s3cret";
+    std::ofstream(config_path) << minimal.substr(0, minimal.rfind("keys/secret")) + "app-secret-2\"}, \"security\": {\"data_key_file\": \"data-key-2\"}}";
+    const std::string key_hex = "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF";
+    std::ofstream(dir + "/data-key-2") << key_hex << "\n";
+    auto c = load_config_file(config_path, fake_env({}));
+    ASSERT_EQ(c.security.data_key.size(), 32u);
+    EXPECT_EQ(static_cast<unsigned char>(c.security.data_key[31]), 0xff);
+    EXPECT_EQ(config_value_text(c, "security.data_key_file"), dir + "/data-key-2") << "the path, never the key";
+
+    for (const auto& bad : {key_hex.substr(2), key_hex + "00", "zz" + key_hex.substr(2), std::string("")}) {
+        std::ofstream(dir + "/data-key-bad") << bad;
+        try {
+            load_config_file(config_path, fake_env({{"SHAREDSTORE_SECURITY_DATA_KEY_FILE", dir + "/data-key-bad"}}));
+            ADD_FAILURE() << "accepted '" << bad << "'";
+        } catch (const config_error& e) {
+            const std::string message = e.what();
+            EXPECT_NE(message.find("security.data_key_file"), std::string::npos) << message;
+            if (!bad.empty()) {
+                EXPECT_EQ(message.find(bad), std::string::npos) << "the key's content stays out of the message: " << message;
+            }
+        }
+    }
+    try {
+        load_config_file(config_path, fake_env({{"SHAREDSTORE_SECURITY_DATA_KEY_FILE", dir + "/missing"}}));
+        ADD_FAILURE();
+    } catch (const config_error& e) {
+        EXPECT_NE(std::string(e.what()).find("security.data_key_file"), std::string::npos);
+    }
+    // config-get and migrate read no secret files.
+    EXPECT_NO_THROW(load_config_file(config_path, fake_env({{"SHAREDSTORE_SECURITY_DATA_KEY_FILE", dir + "/missing"}}), false));
+    std::filesystem::remove_all(dir);
 }
 
 TEST(config, missing_required_key_is_named_with_its_variable) {
@@ -111,7 +154,7 @@ TEST(config, environment_overrides_the_file) {
 }
 
 TEST(config, environment_can_supply_a_required_key) {
-    const std::string without_database = R"({"http":{"port":1},"mysql":{"host":"h","port":1,"user":"u","password":"p"},"redis":{"host":"h","port":1},"wechat":{"appid":"a","app_secret_file":"f"}})";
+    const std::string without_database = R"({"http":{"port":1},"mysql":{"host":"h","port":1,"user":"u","password":"p"},"redis":{"host":"h","port":1},"wechat":{"appid":"a","app_secret_file":"f"},"security":{"data_key_file":"k"}})";
     auto c = parse_config(without_database, fake_env({{"SHAREDSTORE_MYSQL_DATABASE", "x"}}));
     EXPECT_EQ(c.mysql.database, "x");
 }

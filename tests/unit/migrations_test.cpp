@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 using namespace sharedstore;
 
 namespace {
@@ -53,7 +55,11 @@ TEST(prepare_migrations, sorts_by_version_and_checks_names) {
 TEST(embedded_migrations, are_valid_and_numbered_without_gaps) {
     auto list = prepare_migrations(embedded_migrations());
     ASSERT_FALSE(list.empty());
-    for (std::size_t i = 0; i < list.size(); ++i) EXPECT_EQ(list[i].version, static_cast<int>(i + 1)) << list[i].file_name;
+    int expected = 1;
+    for (const auto& m : list) {
+        EXPECT_EQ(m.version, expected) << m.file_name;
+        expected = m.version + 1;
+    }
 }
 
 }  // namespace
