@@ -4,6 +4,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -80,29 +81,51 @@ asio::awaitable<void> simulator_handler::deliver(pay_notification notification, 
             asio::steady_timer timer(executor, pause);
             co_await timer.async_wait(asio::use_awaitable);
         }
-        const bool corrupt = corrupt_next_signatures_ > 0;
-        if (corrupt) --corrupt_next_signatures_;
-        client_request request;
-        request.method = "POST";
-        request.url = notification.url;
-        request.body = notification.body;
-        request.headers = pay_->sign_delivery(notification.body, now(), corrupt);
-        request.headers.emplace_back("Content-Type", "application/json");
-        int status = 0;
-        std::string answer;
-        try {
-            auto response = co_await notifier_->send(std::move(request));
-            status = response.status;
-            answer = response.body.substr(0, 200);
-        } catch (const std::exception& e) {
-            answer = e.what();
-        }
-        deliveries_.push_back(json::object{{"out_trade_no", out_trade_no}, {"event_type", notification.event_type},
-                                           {"attempt", attempt + 1}, {"bad_signature", corrupt}, {"status", status}, {"answer", answer}});
-        log_.info("pay_notification_delivery", {{"event_type", notification.event_type}, {"attempt", attempt + 1}, {"status", status}});
+        const int status = co_await deliver_once(notification, out_trade_no, attempt + 1);
         if (status == 200 || status == 204) co_return;  // WeChat: the status decides, whatever the body says
     }
     log_.warn("pay_notification_abandoned", {{"event_type", notification.event_type}});
+}
+
+asio::awaitable<int> simulator_handler::deliver_once(const pay_notification& notification, const std::string& out_trade_no, int attempt) {
+    const bool corrupt = corrupt_next_signatures_ > 0;
+    if (corrupt) --corrupt_next_signatures_;
+    client_request request;
+    request.method = "POST";
+    request.url = notification.url;
+    request.body = notification.body;
+    request.headers = pay_->sign_delivery(notification.body, now(), corrupt);
+    request.headers.emplace_back("Content-Type", "application/json");
+    int status = 0;
+    std::string answer;
+    try {
+        auto response = co_await notifier_->send(std::move(request));
+        status = response.status;
+        answer = response.body.substr(0, 200);
+    } catch (const std::exception& e) {
+        answer = e.what();
+    }
+    deliveries_.push_back(json::object{{"out_trade_no", out_trade_no}, {"event_type", notification.event_type},
+                                       {"attempt", attempt}, {"bad_signature", corrupt}, {"status", status}, {"answer", answer}});
+    log_.info("pay_notification_delivery", {{"event_type", notification.event_type}, {"attempt", attempt}, {"status", status}});
+    co_return status;
+}
+
+// Copies of one notification sent at once; the last one to finish wakes the waiting request.
+struct simulator_handler::redelivery {
+    explicit redelivery(asio::any_io_executor executor, int copies) : remaining(copies), done(executor) {
+        done.expires_at(asio::steady_timer::time_point::max());
+    }
+    int remaining;
+    json::array statuses;
+    asio::steady_timer done;
+};
+
+asio::awaitable<void> simulator_handler::redeliver_once(std::shared_ptr<redelivery> state, pay_notification notification,
+                                                       std::string out_trade_no) {
+    const int status = co_await deliver_once(notification, out_trade_no, 1);
+    state->statuses.push_back(status);
+    if (--state->remaining == 0) state->done.cancel();
 }
 
 void simulator_handler::add_pay_routes() {
@@ -124,6 +147,7 @@ void simulator_handler::add_pay_routes() {
         const auto out_trade_no = r.path_params.at("out_trade_no");
         auto outcome = pay_->succeed(out_trade_no, now());
         if (auto* problem = std::get_if<std::string>(&outcome)) co_return control_error(409, *problem);
+        last_notification_[out_trade_no] = std::get<pay_notification>(outcome);
         auto executor = co_await asio::this_coro::executor;
         asio::co_spawn(executor, deliver(std::get<pay_notification>(std::move(outcome)), out_trade_no), asio::detached);
         co_return http_response::json(200, json::object{{"transaction_id", pay_->find(out_trade_no)->transaction_id}});
@@ -134,9 +158,26 @@ void simulator_handler::add_pay_routes() {
         const auto out_trade_no = string_of(body, "out_trade_no");
         auto outcome = pay_->refund(out_trade_no, int_of(body, "amount_fen", 0), now());
         if (auto* problem = std::get_if<std::string>(&outcome)) co_return control_error(409, *problem);
+        last_notification_[out_trade_no] = std::get<pay_notification>(outcome);
         auto executor = co_await asio::this_coro::executor;
         asio::co_spawn(executor, deliver(std::get<pay_notification>(std::move(outcome)), out_trade_no), asio::detached);
         co_return http_response::json(200, json::object{{"ok", true}});
+    });
+    // The last notification of an order sent again, `copies` times at once (each signed afresh,
+    // no retries), as WeChat may deliver one notification several times concurrently.
+    routes_.add("POST", "/sim/v1/pay/transactions/{out_trade_no}/redeliver", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        const auto out_trade_no = r.path_params.at("out_trade_no");
+        auto last = last_notification_.find(out_trade_no);
+        if (last == last_notification_.end()) co_return control_error(409, "no notification of that order yet");
+        const int copies = static_cast<int>(int_of(body_object(r), "copies", 1));
+        if (copies < 1 || copies > 100) co_return control_error(400, "copies is 1 to 100");
+        auto executor = co_await asio::this_coro::executor;
+        auto state = std::make_shared<redelivery>(executor, copies);
+        for (int i = 0; i < copies; ++i) asio::co_spawn(executor, redeliver_once(state, last->second, out_trade_no), asio::detached);
+        boost::system::error_code ec;
+        co_await state->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_return http_response::json(200, json::object{{"statuses", state->statuses}});
     });
     routes_.add("GET", "/sim/v1/pay/deliveries", [this](http_request&) -> asio::awaitable<http_response> {
         co_return http_response::json(200, json::object{{"deliveries", deliveries_}});

@@ -11,6 +11,9 @@
 
 #include <boost/json/array.hpp>
 
+#include <map>
+#include <memory>
+
 namespace sharedstore::simulator {
 
 class simulator_handler : public http_handler {
@@ -29,6 +32,10 @@ private:
     void add_pay_routes();
     // Posts a notification to the merchant until it answers 2xx or WeChat's schedule runs out.
     boost::asio::awaitable<void> deliver(pay_notification notification, std::string out_trade_no);
+    // One delivery attempt (signed afresh); returns the merchant's HTTP status (0: no answer).
+    boost::asio::awaitable<int> deliver_once(const pay_notification& notification, const std::string& out_trade_no, int attempt);
+    struct redelivery;
+    boost::asio::awaitable<void> redeliver_once(std::shared_ptr<redelivery> state, pay_notification notification, std::string out_trade_no);
     // Counts the call, then applies the next queued fault: waits its latency and, if it has an
     // errcode, answers that instead of the real thing.
     boost::asio::awaitable<std::optional<http_response>> apply_fault(const std::string& endpoint);
@@ -41,6 +48,7 @@ private:
     double retry_scale_;
     int corrupt_next_signatures_ = 0;
     boost::json::array deliveries_;  // every delivery attempt, for tests and for people
+    std::map<std::string, pay_notification> last_notification_;  // by out_trade_no, for redelivery
 };
 
 }  // namespace sharedstore::simulator
