@@ -5,12 +5,17 @@ namespace sharedstore {
 std::string_view to_string(account_kind kind) {
     switch (kind) {
     case account_kind::desk_cash: return "desk_cash";
+    case account_kind::wechat_pay_clearing: return "wechat_pay_clearing";
+    case account_kind::pos_receipts: return "pos_receipts";
+    case account_kind::sales: return "sales";
     case account_kind::stored_value: return "stored_value";
+    case account_kind::dividend_expense: return "dividend_expense";
+    case account_kind::dividend_payable: return "dividend_payable";
     }
     return "unknown";
 }
 
-bool is_per_user(account_kind kind) { return kind == account_kind::stored_value; }
+bool is_per_user(account_kind kind) { return kind == account_kind::stored_value || kind == account_kind::dividend_payable; }
 
 std::optional<std::string> check_entries(const std::vector<ledger_entry>& entries) {
     if (entries.empty()) return "a ledger transaction needs at least one entry";
@@ -24,11 +29,49 @@ std::optional<std::string> check_entries(const std::vector<ledger_entry>& entrie
 }
 
 std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credits) {
-    return kind == account_kind::stored_value ? -debits_minus_credits : debits_minus_credits;
+    // Credit-normal: liabilities and revenue.
+    const bool credit_normal = kind == account_kind::stored_value || kind == account_kind::dividend_payable || kind == account_kind::sales;
+    return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
 
 std::vector<ledger_entry> cash_buy_in_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
     return {{{account_kind::desk_cash, 0}, {account_kind::stored_value, partner_user_id}, amount_fen}};
+}
+
+namespace {
+
+account_ref money_account(payment_source source, std::uint64_t buyer_user_id) {
+    switch (source) {
+    case payment_source::wechat_pay: return {account_kind::wechat_pay_clearing, 0};
+    case payment_source::stored_value: return {account_kind::stored_value, buyer_user_id};
+    case payment_source::pos: return {account_kind::pos_receipts, 0};
+    }
+    return {account_kind::pos_receipts, 0};
+}
+
+}  // namespace
+
+std::vector<ledger_entry> purchase_entries(payment_source source, std::uint64_t buyer_user_id, std::int64_t amount_fen) {
+    return {{money_account(source, buyer_user_id), {account_kind::sales, 0}, amount_fen}};
+}
+
+std::vector<ledger_entry> wechat_buy_in_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
+    return {{{account_kind::wechat_pay_clearing, 0}, {account_kind::stored_value, partner_user_id}, amount_fen}};
+}
+
+std::vector<ledger_entry> dividend_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
+    if (amount_fen == 0) return {};
+    return {{{account_kind::dividend_expense, 0}, {account_kind::dividend_payable, partner_user_id}, amount_fen}};
+}
+
+std::vector<ledger_entry> refund_entries(payment_source source, bool buy_in, std::uint64_t buyer_user_id, std::int64_t amount_fen) {
+    if (buy_in) return {{{account_kind::stored_value, buyer_user_id}, money_account(source, buyer_user_id), amount_fen}};
+    return {{{account_kind::sales, 0}, money_account(source, buyer_user_id), amount_fen}};
+}
+
+std::vector<ledger_entry> reversal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
+    if (amount_fen == 0) return {};
+    return {{{account_kind::dividend_payable, partner_user_id}, {account_kind::dividend_expense, 0}, amount_fen}};
 }
 
 }  // namespace sharedstore

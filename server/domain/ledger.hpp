@@ -12,9 +12,17 @@ namespace sharedstore {
 
 // The accounts a store's ledger uses. Per-person accounts carry the user; store accounts do not.
 enum class account_kind {
-    desk_cash,     // asset: money the front desk took in cash
-    stored_value,  // liability, per partner: prepaid balance the partner may spend at the store
+    desk_cash,            // asset: buy-ins the front desk took in cash
+    wechat_pay_clearing,  // asset: money WeChat Pay holds for the store (paid orders less refunds)
+    pos_receipts,         // asset: what the store's own POS took (cash, cards: outside our view)
+    sales,                // revenue: paid purchases less refunds
+    stored_value,         // liability, per partner: prepaid balance the partner may spend at the store
+    dividend_expense,     // expense: dividends earned less reversals
+    dividend_payable,     // liability, per partner: dividends owed to the partner
 };
+
+// How an order was paid.
+enum class payment_source { wechat_pay, stored_value, pos };
 
 std::string_view to_string(account_kind kind);
 bool is_per_user(account_kind kind);
@@ -40,5 +48,16 @@ std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credit
 
 // A cash buy-in at the desk: the store holds the cash, and owes the partner that much stored value.
 std::vector<ledger_entry> cash_buy_in_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+
+// A paid purchase: the money (WeChat Pay, the buyer's stored value, or the POS) against sales.
+std::vector<ledger_entry> purchase_entries(payment_source source, std::uint64_t buyer_user_id, std::int64_t amount_fen);
+// A buy-in paid through WeChat Pay: WeChat holds the money, the partner is owed stored value.
+std::vector<ledger_entry> wechat_buy_in_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+// A dividend: an expense of the store, owed to the partner. Empty for 0 fen.
+std::vector<ledger_entry> dividend_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+// A refund undoes its order's money entry for the refunded amount (a buy-in refund takes the
+// stored value back); a reversal undoes that much of the dividend (empty for 0 fen).
+std::vector<ledger_entry> refund_entries(payment_source source, bool buy_in, std::uint64_t buyer_user_id, std::int64_t amount_fen);
+std::vector<ledger_entry> reversal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
 
 }  // namespace sharedstore

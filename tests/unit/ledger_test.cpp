@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace sharedstore;
 
 namespace {
@@ -32,6 +34,46 @@ TEST(ledger, balances_read_naturally_for_assets_and_liabilities) {
     // Debits minus credits: the desk holds +500; the partner is owed 500, cached as -500.
     EXPECT_EQ(natural_balance(account_kind::desk_cash, 500), 500);
     EXPECT_EQ(natural_balance(account_kind::stored_value, -500), 500);
+}
+
+}  // namespace
+
+namespace {
+
+// Balances after applying entries, debits minus credits, per account.
+std::map<std::pair<account_kind, std::uint64_t>, std::int64_t> apply(const std::vector<std::vector<ledger_entry>>& transactions) {
+    std::map<std::pair<account_kind, std::uint64_t>, std::int64_t> balances;
+    for (const auto& entries : transactions)
+        for (const auto& e : entries) {
+            balances[{e.debit.kind, e.debit.user_id}] += e.amount_fen;
+            balances[{e.credit.kind, e.credit.user_id}] -= e.amount_fen;
+        }
+    return balances;
+}
+
+TEST(ledger, a_paid_order_with_a_dividend_then_a_full_refund_leaves_every_account_at_zero) {
+    const std::uint64_t buyer = 7, partner = 9;
+    for (auto source : {payment_source::wechat_pay, payment_source::stored_value, payment_source::pos}) {
+        auto paid = purchase_entries(source, buyer, 12'800);
+        auto dividend = dividend_entries(partner, 768);
+        auto refund = refund_entries(source, false, buyer, 12'800);
+        auto reversal = reversal_entries(partner, 768);
+        for (const auto* entries : {&paid, &dividend, &refund, &reversal}) EXPECT_EQ(check_entries(*entries), std::nullopt);
+        for (const auto& [account, balance] : apply({paid, dividend, refund, reversal})) EXPECT_EQ(balance, 0) << to_string(account.first);
+        auto partial = apply({paid, dividend});
+        EXPECT_EQ(natural_balance(account_kind::sales, partial[{account_kind::sales, 0}]), 12'800);
+        EXPECT_EQ(natural_balance(account_kind::dividend_payable, partial[{account_kind::dividend_payable, partner}]), 768);
+    }
+    EXPECT_TRUE(dividend_entries(partner, 0).empty());
+    EXPECT_TRUE(reversal_entries(partner, 0).empty());
+}
+
+TEST(ledger, a_buy_in_through_wechat_pay_owes_stored_value_and_its_refund_takes_it_back) {
+    auto paid = wechat_buy_in_entries(9, 1'000'000);
+    auto refund = refund_entries(payment_source::wechat_pay, true, 9, 1'000'000);
+    auto balances = apply({paid});
+    EXPECT_EQ(natural_balance(account_kind::stored_value, balances[{account_kind::stored_value, 9}]), 1'000'000);
+    for (const auto& [account, balance] : apply({paid, refund})) EXPECT_EQ(balance, 0);
 }
 
 }  // namespace
