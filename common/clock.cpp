@@ -17,4 +17,11 @@ std::string format_rfc3339_utc(std::chrono::system_clock::time_point when) {
     return buffer;
 }
 
+std::string format_sql_datetime_utc(std::chrono::system_clock::time_point when) {
+    auto text = format_rfc3339_utc(when);
+    text[10] = ' ';
+    text.pop_back();  // the Z
+    return text;
+}
+
 }  // namespace sharedstore

@@ -115,6 +115,16 @@ const std::vector<key_spec>& key_table() {
         k.push_back(std::move(ttl));
         k.push_back(integer_key("auth.login_limit_per_ip", false, 1, 1'000'000, [](server_config& c) -> int& { return c.auth.login_limit_per_ip; }));
         k.push_back(integer_key("auth.login_limit_per_openid", false, 1, 1'000'000, [](server_config& c) -> int& { return c.auth.login_limit_per_openid; }));
+        k.push_back(text_key("wechat_pay.mchid", false, [](server_config& c) -> std::string& { return c.wechat_pay.mchid; }));
+        k.push_back(text_key("wechat_pay.api_base_url", false, [](server_config& c) -> std::string& { return c.wechat_pay.api_base_url; }));
+        k.push_back(path_key("wechat_pay.merchant_private_key_file", false, [](server_config& c) -> std::string& { return c.wechat_pay.merchant_private_key_file; }));
+        k.push_back(path_key("wechat_pay.merchant_certificate_file", false, [](server_config& c) -> std::string& { return c.wechat_pay.merchant_certificate_file; }));
+        k.push_back(path_key("wechat_pay.platform_certificate_file", false, [](server_config& c) -> std::string& { return c.wechat_pay.platform_certificate_file; }));
+        k.push_back(path_key("wechat_pay.public_key_file", false, [](server_config& c) -> std::string& { return c.wechat_pay.public_key_file; }));
+        k.push_back(text_key("wechat_pay.public_key_id", false, [](server_config& c) -> std::string& { return c.wechat_pay.public_key_id; }));
+        k.push_back(path_key("wechat_pay.apiv3_key_file", false, [](server_config& c) -> std::string& { return c.wechat_pay.apiv3_key_file; }));
+        k.push_back(text_key("wechat_pay.notify_url", false, [](server_config& c) -> std::string& { return c.wechat_pay.notify_url; }));
+        k.push_back(integer_key("wechat_pay.reconcile_after_s", false, 10, 7 * 24 * 3600, [](server_config& c) -> int& { return c.wechat_pay.reconcile_after_s; }));
         k.push_back(text_key("share.page", false, [](server_config& c) -> std::string& { return c.share.page; }));
         k.push_back(text_key("share.qr_env_version", false, [](server_config& c) -> std::string& { return c.share.qr_env_version; }));
         k.push_back(text_key("share.public_base_url", false, [](server_config& c) -> std::string& { return c.share.public_base_url; }));
@@ -264,6 +274,21 @@ server_config parse_config(const std::string& json_text, const environment_looku
     // A misspelt key would otherwise silently fall back to a default.
     for (const auto& [name, value] : flat)
         if (!known.contains(name)) throw config_error("config key " + name + " is unknown");
+    // WeChat Pay on: everything it needs, named now rather than at the first order.
+    const auto& pay = config.wechat_pay;
+    if (!pay.mchid.empty()) {
+        for (const auto& [key, value] : {std::pair{"merchant_private_key_file", pay.merchant_private_key_file},
+                                         {"merchant_certificate_file", pay.merchant_certificate_file},
+                                         {"apiv3_key_file", pay.apiv3_key_file},
+                                         {"notify_url", pay.notify_url}})
+            if (value.empty()) throw config_error(std::string("config key wechat_pay.") + key + " is needed when wechat_pay.mchid is set");
+        if (pay.platform_certificate_file.empty() && pay.public_key_file.empty())
+            throw config_error("config key wechat_pay.platform_certificate_file or wechat_pay.public_key_file is needed when wechat_pay.mchid is set");
+        if (!pay.public_key_file.empty() && pay.public_key_id.rfind("PUB_KEY_ID_", 0) != 0)
+            throw config_error("config key wechat_pay.public_key_id: the PUB_KEY_ID_... of wechat_pay.public_key_file, got " + pay.public_key_id);
+        if (pay.notify_url.rfind("https://", 0) != 0 && pay.notify_url.rfind("http://", 0) != 0)
+            throw config_error("config key wechat_pay.notify_url: an absolute URL, got " + pay.notify_url);
+    }
     // Values WeChat would refuse later, refused now.
     const auto& share = config.share;
     if (share.qr_env_version != "release" && share.qr_env_version != "trial" && share.qr_env_version != "develop")
@@ -303,6 +328,11 @@ server_config load_config_file(const std::string& path, const environment_lookup
             throw config_error("config key security.data_key_file: " + config.security.data_key_file +
                                " must hold 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`");
         config.security.data_key = std::move(*data_key);
+        if (!config.wechat_pay.mchid.empty()) {
+            config.wechat_pay.apiv3_key = read_secret_file(config.wechat_pay.apiv3_key_file, "wechat_pay.apiv3_key_file");
+            if (config.wechat_pay.apiv3_key.size() != 32)
+                throw config_error("config key wechat_pay.apiv3_key_file: " + config.wechat_pay.apiv3_key_file + " must hold the 32-character API v3 key");
+        }
     }
     return config;
 }

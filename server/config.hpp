@@ -28,6 +28,21 @@ struct wechat_config {
     std::chrono::milliseconds total_timeout{8000};
 };
 
+// WeChat Pay API v3 (orders issue). Off when mchid is empty: wechat orders are then refused.
+struct wechat_pay_settings {
+    std::string mchid;
+    std::string api_base_url = "https://api.mch.weixin.qq.com";
+    std::string merchant_private_key_file;   // signs our requests and wx.requestPayment's paySign
+    std::string merchant_certificate_file;   // its serial is named in every request
+    std::string platform_certificate_file;   // verifies WeChat Pay (certificate mode), optional
+    std::string public_key_file;             // verifies WeChat Pay (public key mode), optional
+    std::string public_key_id;               // PUB_KEY_ID_...: the Wechatpay-Serial of that key
+    std::string apiv3_key_file;              // the 32-byte API v3 key, read at start-up into apiv3_key
+    std::string apiv3_key;                   // never logged
+    std::string notify_url;                  // our /api/v1/wechat/pay/notify as WeChat Pay reaches it
+    int reconcile_after_s = 300;             // reconcile-payments queries orders unpaid this long
+};
+
 struct auth_config {
     std::chrono::seconds session_ttl{7 * 24 * 3600};
     int login_limit_per_ip = 30;      // logins a minute from one address
@@ -54,6 +69,7 @@ struct server_config {
     redis_config redis;
     wechat_config wechat;
     auth_config auth;
+    wechat_pay_settings wechat_pay;
     share_settings share;
     security_config security;
     log_level log_min_level = log_level::info;

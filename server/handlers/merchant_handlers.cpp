@@ -20,7 +20,8 @@ json::object merchant_json(const merchant_record& m) {
                      {"time_zone", m.time_zone},
                      {"allow_existing_customers", m.allow_existing_customers},
                      {"cards_for_owned_customers", m.cards_for_owned_customers},
-                     {"created_at", m.created_at}};
+                     {"created_at", m.created_at},
+                     {"settlement_delay_days", m.settlement_delay_days}};
     out["protection_days"] = m.protection_days ? json::value(*m.protection_days) : json::value(nullptr);
     return out;
 }
@@ -115,6 +116,8 @@ void add_merchant_routes(router& routes, merchant_service& merchants, session_st
         settings_change change;
         change.allow_existing_customers = body.optional_bool("allow_existing_customers");
         change.cards_for_owned_customers = body.optional_bool("cards_for_owned_customers");
+        // Days a dividend stays pending (refundable) before it is settled; 0 settles at once.
+        if (auto delay = body.optional_int("settlement_delay_days", 0, 90)) change.settlement_delay_days = static_cast<int>(*delay);
         // null clears the protection period; a number sets it (days without a purchase before a lead lapses).
         auto days = body.optional_int("protection_days", 1, 3650);  // an explicit null reads as absent here
         const auto& object = require_json_object(request);

@@ -50,7 +50,8 @@ asio::awaitable<merchant_result<merchant_view>> merchant_service::change_setting
         merchant_settings settings{change.allow_existing_customers.value_or(current.allow_existing_customers),
                                    change.cards_for_owned_customers.value_or(current.cards_for_owned_customers),
                                    change.clear_protection ? std::nullopt
-                                                           : (change.protection_days ? change.protection_days : current.protection_days)};
+                                                           : (change.protection_days ? change.protection_days : current.protection_days),
+                                   change.settlement_delay_days.value_or(current.settlement_delay_days)};
         update_merchant_settings(db, merchant_id, settings);
         return merchant_view{*find_merchant(db, merchant_id), *find_staff_role(db, merchant_id, caller)};
     };

@@ -67,6 +67,7 @@ struct settings_change {
     std::optional<bool> cards_for_owned_customers;
     std::optional<int> protection_days;
     bool clear_protection = false;
+    std::optional<int> settlement_delay_days;
 };
 
 struct merchant_view {

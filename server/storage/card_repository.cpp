@@ -10,18 +10,6 @@
 
 namespace sharedstore {
 
-namespace {
-
-// DATETIME(6) in UTC (the pool sets time_zone '+00:00'), written as text the server parses.
-std::string sql_datetime(std::chrono::system_clock::time_point t) {
-    auto text = format_rfc3339_utc(t);  // 2026-11-24T13:35:56.123Z
-    text[10] = ' ';
-    text.pop_back();
-    return text;
-}
-
-}  // namespace
-
 std::uint64_t insert_card_template(sql::Connection& db, std::uint64_t merchant_id, const card_template& card, std::uint64_t created_by) {
     std::unique_ptr<sql::PreparedStatement> insert(db.prepareStatement(
         "INSERT INTO card_templates (merchant_id, kind, title, benefit, valid_from, valid_until, cover_url, created_by_user_id) "
@@ -30,8 +18,8 @@ std::uint64_t insert_card_template(sql::Connection& db, std::uint64_t merchant_i
     insert->setString(2, std::string(to_string(card.kind)));
     insert->setString(3, card.title);
     insert->setString(4, card.benefit);
-    insert->setString(5, sql_datetime(card.valid_from));
-    insert->setString(6, sql_datetime(card.valid_until));
+    insert->setString(5, format_sql_datetime_utc(card.valid_from));
+    insert->setString(6, format_sql_datetime_utc(card.valid_until));
     insert->setString(7, card.cover_url);
     insert->setUInt64(8, created_by);
     insert->executeUpdate();

@@ -48,24 +48,27 @@ std::uint64_t insert_merchant(sql::Connection& db, const std::string& name, cons
 std::optional<merchant_record> find_merchant(sql::Connection& db, std::uint64_t merchant_id) {
     statement select(db.prepareStatement(std::string("SELECT id, name, owner_user_id, time_zone, allow_existing_customers, "
                                                      "cards_for_owned_customers, protection_days, DATE_FORMAT(created_at, ") +
-                                         rfc3339 + ") FROM merchants WHERE id = ?"));
+                                         rfc3339 + "), settlement_delay_days FROM merchants WHERE id = ?"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
     merchant_record m{rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getString(4), rs->getBoolean(5), rs->getBoolean(6),
                       std::nullopt, rs->getString(8)};
     if (!rs->isNull(7)) m.protection_days = static_cast<int>(rs->getUInt(7));
+    m.settlement_delay_days = static_cast<int>(rs->getUInt(9));
     return m;
 }
 
 void update_merchant_settings(sql::Connection& db, std::uint64_t merchant_id, const merchant_settings& settings) {
     statement update(db.prepareStatement(
-        "UPDATE merchants SET allow_existing_customers = ?, cards_for_owned_customers = ?, protection_days = ? WHERE id = ?"));
+        "UPDATE merchants SET allow_existing_customers = ?, cards_for_owned_customers = ?, protection_days = ?, settlement_delay_days = ? "
+        "WHERE id = ?"));
     update->setBoolean(1, settings.allow_existing_customers);
     update->setBoolean(2, settings.cards_for_owned_customers);
     if (settings.protection_days) update->setInt(3, *settings.protection_days);
     else update->setNull(3, 0);
-    update->setUInt64(4, merchant_id);
+    update->setInt(4, settings.settlement_delay_days);
+    update->setUInt64(5, merchant_id);
     update->executeUpdate();
 }
 
@@ -169,41 +172,61 @@ int insert_tier_version(sql::Connection& db, std::uint64_t merchant_id, std::int
     return version;
 }
 
-std::vector<tier_version_record> list_tier_versions(sql::Connection& db, std::uint64_t merchant_id, int limit) {
-    std::vector<std::pair<std::uint64_t, tier_version_record>> versions;
+namespace {
+
+// Versions by a query whose columns are (id, version, profit_margin_bp, created_by_user_id,
+// created_at), with their tiers and margins.
+std::vector<tier_version_record> read_tier_versions(sql::Connection& db, sql::PreparedStatement& select) {
+    std::vector<tier_version_record> versions;
     {
-        statement select(db.prepareStatement(std::string("SELECT id, version, profit_margin_bp, created_by_user_id, DATE_FORMAT(created_at, ") +
-                                             rfc3339 + ") FROM tier_versions WHERE merchant_id = ? ORDER BY version DESC LIMIT ?"));
-        select->setUInt64(1, merchant_id);
-        select->setInt(2, limit);
-        rows rs(select->executeQuery());
+        rows rs(select.executeQuery());
         while (rs->next()) {
             tier_version_record v;
+            v.id = rs->getUInt64(1);
             v.version = static_cast<int>(rs->getUInt(2));
             v.profit_margin_bp = static_cast<std::int32_t>(rs->getUInt(3));
             v.created_by_user_id = rs->getUInt64(4);
             v.created_at = rs->getString(5);
-            versions.emplace_back(rs->getUInt64(1), std::move(v));
+            versions.push_back(std::move(v));
         }
     }
     // Read each result set whole before the next statement runs (Connector/C++ invalidates it).
     statement tiers(db.prepareStatement("SELECT name, buy_in_fen, ratio_bp FROM tier_version_tiers WHERE tier_version_id = ? ORDER BY position"));
     statement margins(db.prepareStatement("SELECT category, profit_margin_bp FROM tier_version_category_margins WHERE tier_version_id = ?"));
-    std::vector<tier_version_record> out;
-    for (auto& [id, v] : versions) {
-        tiers->setUInt64(1, id);
+    for (auto& v : versions) {
+        tiers->setUInt64(1, v.id);
         {
             rows rs(tiers->executeQuery());
             while (rs->next()) v.tiers.push_back({rs->getString(1), rs->getInt64(2), static_cast<std::int32_t>(rs->getUInt(3))});
         }
-        margins->setUInt64(1, id);
+        margins->setUInt64(1, v.id);
         {
             rows rs(margins->executeQuery());
             while (rs->next()) v.category_margins_bp[rs->getString(1)] = static_cast<std::int32_t>(rs->getUInt(2));
         }
-        out.push_back(std::move(v));
     }
-    return out;
+    return versions;
+}
+
+const std::string tier_version_columns =
+    std::string("SELECT id, version, profit_margin_bp, created_by_user_id, DATE_FORMAT(created_at, ") + rfc3339 + ") FROM tier_versions ";
+
+}  // namespace
+
+std::vector<tier_version_record> list_tier_versions(sql::Connection& db, std::uint64_t merchant_id, int limit) {
+    statement select(db.prepareStatement(tier_version_columns + "WHERE merchant_id = ? ORDER BY version DESC LIMIT ?"));
+    select->setUInt64(1, merchant_id);
+    select->setInt(2, limit);
+    return read_tier_versions(db, *select);
+}
+
+std::optional<tier_version_record> find_tier_version_at(sql::Connection& db, std::uint64_t merchant_id, const std::string& at) {
+    statement select(db.prepareStatement(tier_version_columns + "WHERE merchant_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, at);
+    auto versions = read_tier_versions(db, *select);
+    if (versions.empty()) return std::nullopt;
+    return std::move(versions.front());
 }
 
 }  // namespace sharedstore

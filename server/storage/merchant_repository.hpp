@@ -27,6 +27,7 @@ struct merchant_record {
     bool cards_for_owned_customers = false;
     std::optional<int> protection_days;
     std::string created_at;
+    int settlement_delay_days = 7;  // dividends stay pending this long after payment (refunds)
 };
 
 struct staff_member {
@@ -37,6 +38,7 @@ struct staff_member {
 };
 
 struct tier_version_record {
+    std::uint64_t id = 0;  // tier_versions.id, which orders and dividends record
     int version = 0;
     std::int32_t profit_margin_bp = 0;
     std::map<std::string, std::int32_t> category_margins_bp;
@@ -49,6 +51,7 @@ struct merchant_settings {
     bool allow_existing_customers = false;
     bool cards_for_owned_customers = false;
     std::optional<int> protection_days;
+    int settlement_delay_days = 7;
 };
 
 // Inserts the store and its owner's staff row; run inside a transaction.
@@ -69,5 +72,8 @@ int insert_tier_version(sql::Connection& db, std::uint64_t merchant_id, std::int
                         std::uint64_t created_by);
 // Newest first, at most `limit`.
 std::vector<tier_version_record> list_tier_versions(sql::Connection& db, std::uint64_t merchant_id, int limit);
+// The version in force at `at` (a DATETIME text in UTC, "2026-11-27 08:00:00.000000"): the newest
+// created at or before it. nullopt when the store had no tiers then.
+std::optional<tier_version_record> find_tier_version_at(sql::Connection& db, std::uint64_t merchant_id, const std::string& at);
 
 }  // namespace sharedstore

@@ -58,10 +58,17 @@ void simulator_process::kill() {
     process_->wait_exit(std::chrono::seconds(10));
 }
 
-environment_changes simulator_process::server_environment() const {
-    return {{"SHAREDSTORE_WECHAT_API_BASE_URL", base_url()},
-            {"SHAREDSTORE_WECHAT_APPID", appid_},
-            {"SHAREDSTORE_AUTH_LOGIN_LIMIT_PER_IP", std::string("100000")}};
+environment_changes simulator_process::server_environment(int server_port) const {
+    environment_changes env{{"SHAREDSTORE_WECHAT_API_BASE_URL", base_url()},
+                            {"SHAREDSTORE_WECHAT_APPID", appid_},
+                            {"SHAREDSTORE_WECHAT_PAY_API_BASE_URL", base_url()},
+                            {"SHAREDSTORE_WECHAT_PAY_MCHID", std::string(test_mchid)},
+                            {"SHAREDSTORE_AUTH_LOGIN_LIMIT_PER_IP", std::string("100000")}};
+    if (server_port != 0) {
+        env.emplace_back("SHAREDSTORE_HTTP_PORT", std::to_string(server_port));
+        env.emplace_back("SHAREDSTORE_WECHAT_PAY_NOTIFY_URL", "http://127.0.0.1:" + std::to_string(server_port) + "/api/v1/wechat/pay/notify");
+    }
+    return env;
 }
 
 client_response simulator_process::send(const std::string& method, const std::string& path, const std::string& body) {

@@ -24,8 +24,9 @@ public:
     const std::string& appid() const { return appid_; }
     std::string base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
     void kill();
-    // Environment for a server_process that talks to this simulator.
-    environment_changes server_environment() const;
+    // Environment for a server_process that talks to this simulator. WeChat Pay notifications
+    // need the server's port ahead of time: give one (free_tcp_port()) to have them delivered.
+    environment_changes server_environment(int server_port = 0) const;
 
     std::string login_code(const std::string& openid, const std::string& unionid = "");
     std::string phone_code(const std::string& openid, const std::string& phone);
