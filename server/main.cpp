@@ -10,7 +10,14 @@
 #include "server/handlers/partner_handlers.hpp"
 #include "server/handlers/share_handlers.hpp"
 #include "server/handlers/pos_key_handlers.hpp"
+#include "server/handlers/order_handlers.hpp"
+#include "server/handlers/report_handlers.hpp"
 #include "server/services/merchant_service.hpp"
+#include "server/services/order_service.hpp"
+#include "server/services/pos_service.hpp"
+#include "server/services/report_service.hpp"
+#include "server/storage/ledger_check.hpp"
+#include "wechat/pay/pay_client.hpp"
 #include "server/services/auth_service.hpp"
 #include "server/services/pos_key_service.hpp"
 #include "server/storage/rate_limiter.hpp"
@@ -37,6 +44,8 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <charconv>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,6 +60,11 @@ constexpr const char* usage =
     "  sharedstore serve --config FILE       run the HTTP server\n"
     "  sharedstore migrate --config FILE     apply pending schema migrations\n"
     "  sharedstore config-get --config FILE KEY   print one resolved config value (for scripts)\n"
+    "  sharedstore reconcile-payments --config FILE [--max-age-s N]\n"
+    "                                        ask WeChat Pay about orders unpaid longer than\n"
+    "                                        wechat_pay.reconcile_after_s (and younger than N, default 172800)\n"
+    "                                        and apply what it says; exits 1 if a query failed\n"
+    "  sharedstore check-ledger --config FILE   verify the money invariants; exits 1 naming offending ids\n"
     "Environment variables SHAREDSTORE_<SECTION>_<KEY> override the file (docs/configuration.md).\n";
 
 // Waits for in-flight requests to finish, at most the grace period, then stops the io_context.
@@ -66,6 +80,29 @@ asio::awaitable<void> drain_then_stop(asio::io_context& io, http_server& server,
         log.warn("shutdown_grace_expired", {{"open_connections", server.open_connections()}});
     redis->stop();
     io.stop();
+}
+
+// WeChat Pay's verifier (of notifications and answers) and client, when configured.
+struct wechat_pay_parts {
+    std::unique_ptr<wechat_pay::signature_verifier> verifier;
+    std::unique_ptr<wechat_pay::pay_client> client;
+};
+
+wechat_pay_parts make_wechat_pay(const server_config& config, https_client& http, logger& log) {
+    const auto& pay = config.wechat_pay;
+    if (pay.mchid.empty()) return {};
+    std::map<std::string, wechat_pay::public_key> keys;
+    // Both modes may be configured during WeChat Pay's switch: it then signs with either.
+    if (!pay.platform_certificate_file.empty())
+        keys.emplace(wechat_pay::certificate_serial(pay.platform_certificate_file), wechat_pay::public_key::load_pem_file(pay.platform_certificate_file));
+    if (!pay.public_key_file.empty()) keys.emplace(pay.public_key_id, wechat_pay::public_key::load_pem_file(pay.public_key_file));
+    wechat_pay_parts parts;
+    parts.verifier = std::make_unique<wechat_pay::signature_verifier>(std::move(keys), pay.apiv3_key);
+    wechat_pay::pay_client_config client_config{pay.api_base_url, config.wechat.appid, pay.mchid,
+                                                wechat_pay::certificate_serial(pay.merchant_certificate_file), pay.notify_url};
+    parts.client = std::make_unique<wechat_pay::pay_client>(http, client_config, wechat_pay::private_key::load_pem_file(pay.merchant_private_key_file),
+                                                            *parts.verifier, log);
+    return parts;
 }
 
 int serve(const server_config& config) {
@@ -94,6 +131,10 @@ int serve(const server_config& config) {
     partner_service partners(database);
     share_service shares(database, *redis, wechat_calls, share_config{config.share.page, config.share.qr_env_version}, log);
     pos_key_service pos_keys(database, config.security.data_key);
+    auto pay = make_wechat_pay(config, wechat_http, log);
+    order_service orders(database, pay.client.get(), log);
+    pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log);
+    report_service reports(database);
 
     router routes;
     add_health_routes(routes, {database, redis, metrics});
@@ -102,6 +143,8 @@ int serve(const server_config& config) {
     add_partner_routes(routes, partners, sessions);
     add_share_routes(routes, shares, sessions, config.share.public_base_url);
     add_pos_key_routes(routes, pos_keys, sessions);
+    add_order_routes(routes, orders, pos, sessions, pay.verifier.get(), log);
+    add_report_routes(routes, reports, sessions);
     request_pipeline pipeline(routes, log, metrics);
     http_server server(io, config.http, pipeline, log, metrics);
     try {
@@ -137,6 +180,55 @@ int serve(const server_config& config) {
     database.stop();
     log.info("stopped", {});
     return 0;
+}
+
+int reconcile_payments(const server_config& config, std::chrono::seconds max_age) {
+    logger log(config.log_min_level);
+    if (config.wechat_pay.mchid.empty()) {
+        std::fprintf(stderr, "sharedstore: WeChat Pay is not configured (wechat_pay.mchid): nothing to reconcile\n");
+        return 2;
+    }
+    mysql_driver_init();
+    asio::io_context io(1);
+    mysql_pool database(config.mysql, log);
+    https_client http(io.get_executor(), https_client_config{config.wechat.ca_file, true, config.wechat.connect_timeout, config.wechat.request_timeout});
+    auto pay = make_wechat_pay(config, http, log);
+    order_service orders(database, pay.client.get(), log);
+    reconcile_report report;
+    auto run = [&]() -> asio::awaitable<void> {
+        report = co_await orders.reconcile(std::chrono::seconds(config.wechat_pay.reconcile_after_s), max_age);
+    };
+    asio::co_spawn(io, run(), asio::detached);
+    io.run();
+    database.stop();
+    log.info("reconcile_done", {{"checked", report.checked}, {"applied", report.applied}, {"still_unpaid", report.still_unpaid}, {"failed", report.failed}});
+    std::printf("{\"checked\":%d,\"applied\":%d,\"still_unpaid\":%d,\"failed\":%d}\n", report.checked, report.applied, report.still_unpaid,
+                report.failed);
+    return report.failed > 0 ? 1 : 0;
+}
+
+int check_ledger_command(const server_config& config) {
+    mysql_driver_init();
+    std::unique_ptr<sql::Connection> connection;
+    try {
+        connection = mysql_connect(config.mysql);
+    } catch (const sql::SQLException& e) {
+        std::fprintf(stderr, "sharedstore: cannot connect to MariaDB at %s:%d: %s\n", config.mysql.host.c_str(), config.mysql.port, e.what());
+        return 2;
+    }
+    int failed = 0;
+    for (const auto& check : check_ledger(*connection)) {
+        if (check.offending.empty()) {
+            std::printf("ok      %s\n", check.name.c_str());
+            continue;
+        }
+        ++failed;
+        std::string ids;
+        for (const auto& id : check.offending) ids += (ids.empty() ? "" : ", ") + id;
+        std::printf("FAILED  %s: %s\n", check.name.c_str(), ids.c_str());
+    }
+    std::printf(failed ? "check-ledger: %d check(s) failed\n" : "check-ledger: all checks hold\n", failed);
+    return failed ? 1 : 0;
 }
 
 int migrate(const server_config& config) {
@@ -177,8 +269,21 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        const server_config config = load_config_file(config_path, process_environment(), command == "serve");
+        const server_config config =
+            load_config_file(config_path, process_environment(), command == "serve" || command == "reconcile-payments");
         if (command == "serve" && rest.empty()) return serve(config);
+        if (command == "check-ledger" && rest.empty()) return check_ledger_command(config);
+        if (command == "reconcile-payments" && (rest.empty() || (rest.size() == 2 && rest[0] == "--max-age-s"))) {
+            long long max_age = 2 * 24 * 3600;
+            if (!rest.empty()) {
+                auto [end, ec] = std::from_chars(rest[1].data(), rest[1].data() + rest[1].size(), max_age);
+                if (ec != std::errc() || end != rest[1].data() + rest[1].size() || max_age < 60) {
+                    std::fprintf(stderr, "sharedstore: --max-age-s is a number of seconds, at least 60\n");
+                    return 2;
+                }
+            }
+            return reconcile_payments(config, std::chrono::seconds(max_age));
+        }
         if (command == "migrate" && rest.empty()) return migrate(config);
         if (command == "config-get" && rest.size() == 1) {
             auto value = config_value_text(config, rest[0]);

@@ -39,6 +39,24 @@ api_error to_api_error(const merchant_error& e) {
     case merchant_failure::share_not_found: return api_error(404, "share_not_found", "no such share");
     case merchant_failure::self_referral: return api_error(409, "self_referral", "a partner cannot be their own customer");
     case merchant_failure::already_owner: return api_error(409, "already_owner", "the customer already belongs to that partner");
+    case merchant_failure::order_not_found: return api_error(404, "order_not_found", "no such order");
+    case merchant_failure::payments_unavailable: {
+        api_error error(503, "payments_unavailable", "WeChat Pay is not configured on this server");
+        return error;
+    }
+    case merchant_failure::wechat_pay_failed: {
+        api_error error(502, "wechat_pay_failed", "WeChat Pay did not accept the order; try again");
+        error.headers.emplace_back("Retry-After", "5");
+        return error;
+    }
+    case merchant_failure::insufficient_stored_value:
+        return api_error(409, "insufficient_stored_value", "your stored value at this store is below the amount");
+    case merchant_failure::order_conflict:
+        return api_error(409, "order_conflict", "this merchant_order_id was already used for a different order");
+    case merchant_failure::refund_exceeds_order: return api_error(409, "refund_exceeds_order", "the refund is more than what is left of the order");
+    case merchant_failure::refund_conflict:
+        return api_error(409, "refund_conflict", "this merchant_refund_id was already used for a different refund");
+    case merchant_failure::order_not_paid: return api_error(409, "order_not_paid", "the order is not paid");
     case merchant_failure::api_key_not_found: return api_error(404, "api_key_not_found", "no such API key at this store");
     case merchant_failure::too_many_api_keys:
         return api_error(409, "too_many_api_keys",

@@ -38,6 +38,15 @@ enum class merchant_failure {
     share_not_found,
     self_referral,         // a partner cannot own their own user
     already_owner,         // the customer already belongs to that partner
+    // Orders (order_service, pos_service):
+    order_not_found,
+    payments_unavailable,       // WeChat Pay is not configured on this server
+    wechat_pay_failed,          // WeChat Pay refused or could not be reached; the order stays unpaid
+    insufficient_stored_value,  // the buyer's stored value at the store is below the amount
+    order_conflict,             // a POS order id reused with different content
+    refund_exceeds_order,       // more than what is left of the order
+    refund_conflict,            // a POS refund id reused with a different amount
+    order_not_paid,             // a refund of an order that is not paid
     api_key_not_found,  // no such POS API key at this store
     too_many_api_keys,  // the store has max_active_pos_keys keys not revoked
 };

@@ -1,5 +1,6 @@
 #include "server/services/partner_service.hpp"
 
+#include "common/clock.hpp"
 #include "common/random_token.hpp"
 #include "server/domain/card_templates.hpp"
 #include "server/domain/ledger.hpp"
@@ -56,10 +57,11 @@ std::optional<merchant_result<partner_detail>> replay(sql::Connection& db, std::
 // The stored value and the ledger move together with the buy-in row.
 void write_cash_buy_in(sql::Connection& db, std::uint64_t caller, std::uint64_t merchant_id, const partner_record& partner,
                        const cash_buy_in& payment) {
+    const auto now = format_sql_datetime_utc(std::chrono::system_clock::now());
     ledger_posting posting{merchant_id, cash_buy_in_kind, buy_in_reference(merchant_id, payment.request_id), caller,
-                           cash_buy_in_entries(partner.user_id, payment.amount_fen)};
+                           cash_buy_in_entries(partner.user_id, payment.amount_fen), now};
     const auto transaction_id = post_ledger_transaction(db, posting);
-    insert_buy_in(db, partner.id, merchant_id, payment.amount_fen, "cash", payment.note, caller, transaction_id);
+    insert_buy_in(db, partner.id, merchant_id, payment.amount_fen, "cash", payment.note, caller, transaction_id, now);
     add_partner_buy_in(db, partner.id, payment.amount_fen);
 }
 

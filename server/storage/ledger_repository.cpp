@@ -47,12 +47,15 @@ std::optional<std::uint64_t> find_ledger_transaction(sql::Connection& db, const 
 std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting& posting) {
     if (auto problem = check_entries(posting.entries)) throw std::invalid_argument("ledger: " + *problem);
     statement insert(db.prepareStatement(
-        "INSERT INTO ledger_transactions (merchant_id, kind, reference, actor_user_id) VALUES (?, ?, ?, ?)"));
+        "INSERT INTO ledger_transactions (merchant_id, kind, reference, actor_user_id, created_at) "
+        "VALUES (?, ?, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(6)))"));
     insert->setUInt64(1, posting.merchant_id);
     insert->setString(2, posting.kind);
     insert->setString(3, posting.reference);
     if (posting.actor_user_id) insert->setUInt64(4, *posting.actor_user_id);
     else insert->setNull(4, 0);
+    if (posting.booked_at.empty()) insert->setNull(5, 0);
+    else insert->setString(5, posting.booked_at);
     insert->executeUpdate();
     const auto transaction_id = last_insert_id(db);
 
@@ -77,8 +80,9 @@ std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting&
     return transaction_id;
 }
 
-std::int64_t account_balance(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account) {
-    statement select(db.prepareStatement("SELECT balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?"));
+std::int64_t account_balance(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock) {
+    statement select(db.prepareStatement(std::string("SELECT balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?") +
+                                         (lock ? " FOR UPDATE" : "")));
     select->setUInt64(1, merchant_id);
     select->setString(2, std::string(to_string(account.kind)));
     select->setUInt64(3, account.user_id);

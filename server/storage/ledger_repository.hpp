@@ -20,6 +20,9 @@ struct ledger_posting {
     std::string reference;  // unique per kind: the causing row or request
     std::optional<std::uint64_t> actor_user_id;
     std::vector<ledger_entry> entries;
+    // When the event happened (SQL DATETIME, UTC), so that reports by period match the business
+    // tables: a payment is booked at its paid_at. Empty: now.
+    std::string booked_at;
 };
 
 // The transaction id of an earlier posting with this kind and reference (idempotent replays).
@@ -31,6 +34,7 @@ std::optional<std::uint64_t> find_ledger_transaction(sql::Connection& db, const 
 std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting& posting);
 
 // An account's balance as people read it (natural_balance); 0 for an account never used.
-std::int64_t account_balance(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account);
+// `lock`: FOR UPDATE, so that a spend checked against it cannot race another (never below zero).
+std::int64_t account_balance(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock = false);
 
 }  // namespace sharedstore

@@ -128,10 +128,10 @@ std::vector<partner_record> list_memberships(sql::Connection& db, std::uint64_t 
 
 std::uint64_t insert_buy_in(sql::Connection& db, std::uint64_t partner_id, std::uint64_t merchant_id, std::int64_t amount_fen,
                             const std::string& method, const std::string& note, std::optional<std::uint64_t> recorded_by,
-                            std::uint64_t ledger_transaction_id) {
+                            std::uint64_t ledger_transaction_id, const std::string& at) {
     statement insert(db.prepareStatement(
-        "INSERT INTO partner_buy_ins (partner_id, merchant_id, amount_fen, method, note, recorded_by_user_id, ledger_transaction_id) "
-        "VALUES (?, ?, ?, ?, NULLIF(?, ''), ?, ?)"));
+        "INSERT INTO partner_buy_ins (partner_id, merchant_id, amount_fen, method, note, recorded_by_user_id, ledger_transaction_id, created_at) "
+        "VALUES (?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?)"));
     insert->setUInt64(1, partner_id);
     insert->setUInt64(2, merchant_id);
     insert->setInt64(3, amount_fen);
@@ -140,6 +140,7 @@ std::uint64_t insert_buy_in(sql::Connection& db, std::uint64_t partner_id, std::
     if (recorded_by) insert->setUInt64(6, *recorded_by);
     else insert->setNull(6, 0);
     insert->setUInt64(7, ledger_transaction_id);
+    insert->setString(8, at);
     insert->executeUpdate();
     return last_insert_id(db);
 }

@@ -65,7 +65,7 @@ std::vector<partner_record> list_memberships(sql::Connection& db, std::uint64_t 
 
 std::uint64_t insert_buy_in(sql::Connection& db, std::uint64_t partner_id, std::uint64_t merchant_id, std::int64_t amount_fen,
                             const std::string& method, const std::string& note, std::optional<std::uint64_t> recorded_by,
-                            std::uint64_t ledger_transaction_id);
+                            std::uint64_t ledger_transaction_id, const std::string& at);
 std::optional<buy_in_record> find_buy_in_by_ledger_transaction(sql::Connection& db, std::uint64_t ledger_transaction_id);
 std::vector<buy_in_record> list_buy_ins(sql::Connection& db, std::uint64_t partner_id, int limit);
 

@@ -1,0 +1,50 @@
+#include "server/handlers/order_json.hpp"
+
+#include "server/domain/masking.hpp"
+
+namespace sharedstore {
+
+namespace json = boost::json;
+
+namespace {
+json::value text_or_null(const std::string& text) { return text.empty() ? json::value(nullptr) : json::value(text); }
+}  // namespace
+
+json::object order_json(const order_record& o) {
+    json::object out{{"id", std::to_string(o.id)},
+                     {"merchant_id", std::to_string(o.merchant_id)},
+                     {"source", o.source},
+                     {"kind", o.kind},
+                     {"out_trade_no", text_or_null(o.out_trade_no)},
+                     {"merchant_order_id", text_or_null(o.merchant_order_id)},
+                     {"customer_user_id", o.customer_user_id ? json::value(std::to_string(*o.customer_user_id)) : json::value(nullptr)},
+                     {"description", o.description},
+                     {"category", text_or_null(o.category)},
+                     {"amount_fen", o.amount_fen},
+                     {"status", o.status},
+                     {"paid_at", text_or_null(o.paid_at)},
+                     {"refunded_fen", o.refunded_fen},
+                     {"created_at", o.created_at}};
+    out["profit_fen"] = o.profit_fen ? json::value(*o.profit_fen) : json::value(nullptr);
+    return out;
+}
+
+json::object dividend_json(const dividend_record& d) {
+    return json::object{{"id", std::to_string(d.id)},
+                        {"order_id", std::to_string(d.order_id)},
+                        {"merchant", json::object{{"id", std::to_string(d.merchant_id)}, {"name", d.merchant_name}}},
+                        {"partner_id", std::to_string(d.partner_id)},
+                        {"customer", d.customer_phone.empty() ? std::string("微信用户") : mask_phone(d.customer_phone)},
+                        {"tier", d.tier_name},
+                        {"ratio_bp", d.ratio_bp},
+                        {"order_amount_fen", d.order_amount_fen},
+                        {"profit_fen", d.profit_fen},
+                        {"dividend_fen", d.amount_fen},
+                        {"reversed_fen", d.reversed_fen},
+                        {"net_fen", d.amount_fen - d.reversed_fen},
+                        {"state", d.settled ? "settled" : "pending"},
+                        {"paid_at", d.paid_at},
+                        {"settles_at", d.settles_at}};
+}
+
+}  // namespace sharedstore

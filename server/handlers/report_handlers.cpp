@@ -1,0 +1,125 @@
+#include "server/handlers/report_handlers.hpp"
+
+#include "common/clock.hpp"
+#include "server/domain/card_templates.hpp"
+#include "server/handlers/auth_handlers.hpp"
+#include "server/handlers/order_json.hpp"
+#include "server/handlers/service_errors.hpp"
+#include "server/http/request_params.hpp"
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+// ?from=&to= as RFC 3339, to after from, at most 366 days: SQL DATETIME text in UTC.
+std::pair<std::string, std::string> read_period(const list_query& query) {
+    auto text = [&](std::string_view name) {
+        auto it = query.filters.find(name);
+        if (it == query.filters.end()) throw api_error(400, "invalid_query", std::string(name) + " is required (RFC 3339)");
+        auto t = parse_rfc3339(it->second);
+        if (!t) throw api_error(400, "invalid_query", std::string(name) + " must be RFC 3339 with a zone");
+        return *t;
+    };
+    const auto from = text("from"), to = text("to");
+    if (to <= from || to - from > std::chrono::hours(24 * 366)) throw api_error(400, "invalid_query", "to must be after from, at most 366 days later");
+    return {format_sql_datetime_utc(from), format_sql_datetime_utc(to)};
+}
+
+json::object check(const char* name, std::int64_t business, std::int64_t ledger) {
+    return json::object{{"name", name}, {"business_fen", business}, {"ledger_fen", ledger}, {"balanced", business == ledger}};
+}
+
+}  // namespace
+
+void add_report_routes(router& routes, report_service& reports, session_store& sessions) {
+    routes.add("GET", "/api/v1/partners/me/dividends", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        const auto query = read_list_query(request, {"merchant_id", "state"});
+        auto state = query.choice_filter("state", {"pending", "settled"}).value_or("");
+        auto listed = co_await reports.my_dividends(caller.user_id, query.id_filter("merchant_id").value_or(0), std::move(state), query.before_id,
+                                                    query.limit + 1);
+        json::array items;
+        for (std::size_t i = 0; i < listed.size() && static_cast<int>(i) < query.limit; ++i) items.push_back(dividend_json(listed[i]));
+        const bool more = static_cast<int>(listed.size()) > query.limit;
+        co_return http_response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", next_cursor(more, more ? listed[query.limit - 1].id : 0)}});
+    });
+
+    routes.add("GET", "/api/v1/partners/me/summary", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto summary = co_await reports.my_summary(caller.user_id);
+        json::array stored;
+        for (const auto& line : summary.stored_value)
+            stored.push_back(json::object{{"merchant", json::object{{"id", std::to_string(line.merchant_id)}, {"name", line.merchant_name}}},
+                                          {"balance_fen", line.balance_fen}});
+        const auto& d = summary.dividends;
+        co_return http_response::json(200, json::object{{"dividends", json::object{{"today_fen", d.today},
+                                                                                  {"this_month_fen", d.this_month},
+                                                                                  {"total_fen", d.total},
+                                                                                  {"pending_fen", d.pending},
+                                                                                  {"settled_fen", d.settled}}},
+                                                        {"stored_value", std::move(stored)},
+                                                        {"time_zone", "Asia/Shanghai"}});
+    });
+
+    routes.add("GET", "/api/v1/merchants/{merchant_id}/orders", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        const auto query = read_list_query(request, {"status"});
+        auto status = query.choice_filter("status", {"created", "paid", "closed"}).value_or("");
+        auto listed = co_await reports.orders(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(status), query.before_id,
+                                              query.limit + 1);
+        auto& orders = unwrap(listed);
+        json::array items;
+        for (std::size_t i = 0; i < orders.size() && static_cast<int>(i) < query.limit; ++i) items.push_back(order_json(orders[i]));
+        const bool more = static_cast<int>(orders.size()) > query.limit;
+        co_return http_response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", next_cursor(more, more ? orders[query.limit - 1].id : 0)}});
+    });
+
+    routes.add("GET", "/api/v1/merchants/{merchant_id}/dividends", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto [from, to] = read_period(read_list_query(request, {"from", "to"}));
+        auto listed = co_await reports.dividends_by_partner(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(from), std::move(to));
+        json::array items;
+        for (const auto& line : unwrap(listed))
+            items.push_back(json::object{{"partner_id", std::to_string(line.partner_id)},
+                                         {"partner_user_id", std::to_string(line.partner_user_id)},
+                                         {"orders", line.orders},
+                                         {"dividend_fen", line.dividend_fen},
+                                         {"reversed_fen", line.reversed_fen},
+                                         {"net_fen", line.dividend_fen - line.reversed_fen},
+                                         {"pending_fen", line.pending_fen}});
+        co_return http_response::json(200, json::object{{"items", std::move(items)}});
+    });
+
+    routes.add("GET", "/api/v1/merchants/{merchant_id}/reconciliation", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        auto [from, to] = read_period(read_list_query(request, {"from", "to"}));
+        auto figures = co_await reports.reconciliation(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(from), std::move(to));
+        const auto& r = unwrap(figures);
+        // Each business total against the same movement in the ledger.
+        json::array checks{check("sales", r.purchases_fen - r.refunds_fen, r.ledger_sales_fen),
+                           check("dividends", r.dividends_fen - r.reversals_fen, r.ledger_dividend_expense_fen),
+                           check("stored_value", r.buy_ins_fen - r.buy_in_refunds_fen - r.purchases_stored_value_fen + r.stored_value_refunds_fen,
+                                 r.ledger_stored_value_fen)};
+        bool balanced = true;
+        for (const auto& c : checks) balanced = balanced && c.as_object().at("balanced").as_bool();
+        co_return http_response::json(
+            200, json::object{{"paid_orders", r.paid_orders},
+                              {"purchases_fen", r.purchases_fen},
+                              {"purchases_by_source_fen", json::object{{"wechat_pay", r.purchases_wechat_fen},
+                                                                       {"stored_value", r.purchases_stored_value_fen},
+                                                                       {"pos", r.purchases_pos_fen}}},
+                              {"refunds_fen", r.refunds_fen},
+                              {"profit_fen", r.profit_fen},
+                              {"dividends_fen", r.dividends_fen},
+                              {"reversals_fen", r.reversals_fen},
+                              {"buy_ins_fen", r.buy_ins_fen},
+                              {"buy_in_refunds_fen", r.buy_in_refunds_fen},
+                              {"checks", std::move(checks)},
+                              {"balanced", balanced}});
+    });
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,48 @@
+#pragma once
+// The one code path that makes an order paid or refunds it, whatever told us (a WeChat Pay
+// notification, the reconciliation job, a POS callback, a stored-value payment). Blocking: run
+// inside one mysql_pool transaction, so the order, its dividend, the ledger entries and the outbox
+// event commit together or not at all. Idempotent: the order row is locked first, and an order
+// already paid (a refund already recorded) is reported, not applied again.
+#include "server/storage/order_repository.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace sql {
+class Connection;
+}
+
+namespace sharedstore {
+
+enum class payment_outcome { applied, already_applied };
+
+struct applied_payment {
+    payment_outcome outcome;
+    order_record order;                      // after the change
+    std::optional<dividend_record> dividend;  // the order's dividend, if it earned one
+};
+
+// Marks the order paid at `paid_at`: profit with the tier version in force then; the dividend of
+// the customer's owner at that time (if they earn); a buy-in credits the partner's stored value
+// (enrolling them if needed); ledger entries; store_customers; an outbox event for the partner.
+applied_payment apply_order_paid(sql::Connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point paid_at,
+                                 const std::string& transaction_id);
+
+enum class refund_outcome { applied, already_applied, exceeds_order, order_not_paid };
+
+struct applied_refund {
+    refund_outcome outcome;
+    std::int64_t reversed_fen = 0;  // taken back from the dividend by this refund
+};
+
+// Records a refund of `amount_fen` once per (store, source, refund_key), reverses the dividend in
+// proportion (reversal_fen), writes the ledger entries and an outbox event for the partner.
+applied_refund apply_order_refund(sql::Connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
+                                  std::int64_t amount_fen);
+
+// The outbox payload of a dividend or a reversal (docs/websocket.md, push issue).
+std::string dividend_event_payload(const dividend_record& dividend, const std::string& kind, std::int64_t amount_fen);
+
+}  // namespace sharedstore

@@ -1,0 +1,201 @@
+#include "server/services/order_service.hpp"
+
+#include "common/clock.hpp"
+#include "common/dependency_error.hpp"
+#include "common/random_token.hpp"
+#include "server/domain/card_templates.hpp"
+#include "server/domain/ledger.hpp"
+#include "server/storage/ledger_repository.hpp"
+#include "server/storage/merchant_repository.hpp"
+#include "server/storage/partner_repository.hpp"
+#include "server/storage/user_repository.hpp"
+
+#include <cppconn/exception.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+using clock_type = std::chrono::system_clock;
+
+namespace {
+
+merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
+
+// Ours, unique, within WeChat Pay's 6-32 characters of [0-9A-Za-z_-|*]: "SS" + 96 random bits.
+std::string new_out_trade_no() {
+    auto hex = random_hex(12);
+    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return "SS" + hex;
+}
+
+struct prepared_wechat_order {
+    std::uint64_t order_id = 0;
+    std::string out_trade_no, openid;
+};
+
+}  // namespace
+
+asio::awaitable<merchant_result<created_order>> order_service::create(std::uint64_t buyer, order_request request) {
+    if (request.pay_with == "wechat" && !pay_) co_return failure(merchant_failure::payments_unavailable);
+    if (request.pay_with == "stored_value") {
+        // Paid at once from the buyer's balance: the account row is locked, so concurrent spends
+        // queue and none can take the balance below zero.
+        auto pay = [=](sql::Connection& db) -> merchant_result<created_order> {
+            if (!find_merchant(db, request.merchant_id)) return failure(merchant_failure::merchant_not_found);
+            const account_ref balance_account{account_kind::stored_value, buyer};
+            if (account_balance(db, request.merchant_id, balance_account, true) < request.amount_fen)
+                return failure(merchant_failure::insufficient_stored_value);
+            new_order order{request.merchant_id, "stored_value", "purchase", "", "", "", buyer, request.description, "", request.amount_fen, std::nullopt};
+            const auto id = insert_order(db, order);
+            auto applied = apply_order_paid(db, id, clock_type::now(), "");
+            return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
+        };
+        co_return co_await database_.transaction(std::move(pay));
+    }
+
+    auto prepare = [=](sql::Connection& db) -> merchant_result<prepared_wechat_order> {
+        if (!find_merchant(db, request.merchant_id)) return failure(merchant_failure::merchant_not_found);
+        if (request.kind == "buy_in") {
+            auto versions = list_tier_versions(db, request.merchant_id, 1);
+            if (versions.empty()) return failure(merchant_failure::no_tiers);
+            auto partner = find_partner_by_user(db, request.merchant_id, buyer);
+            if (partner && partner->status == "ended") return failure(merchant_failure::partner_ended);
+            // A first buy-in reaches the lowest tier; a top-up may be any amount.
+            if (!partner && !tier_for_total_buy_in(versions.front().tiers, request.amount_fen)) return failure(merchant_failure::below_lowest_tier);
+        }
+        auto user = find_user(db, buyer);
+        prepared_wechat_order prepared{0, new_out_trade_no(), user ? user->openid : ""};
+        new_order order{request.merchant_id, "wechat_pay", request.kind, prepared.out_trade_no, "", "", buyer, request.description, "",
+                        request.amount_fen, std::nullopt};
+        prepared.order_id = insert_order(db, order);
+        return prepared;
+    };
+    auto prepared = co_await database_.transaction(std::move(prepare));
+    if (!prepared) co_return prepared.error();
+
+    wechat_pay::jsapi_order jsapi{prepared.value().out_trade_no, request.description, request.amount_fen, prepared.value().openid, ""};
+    auto prepay = co_await pay_->jsapi_prepay(std::move(jsapi));
+    if (!prepay) {
+        // The order stays `created`; reconciliation finds WeChat Pay never had it.
+        log_.warn("wechat_prepay_failed", {{"order_id", prepared.value().order_id}, {"status", prepay.error().http_status}, {"code", prepay.error().code}});
+        co_return failure(merchant_failure::wechat_pay_failed);
+    }
+    const auto order_id = prepared.value().order_id;
+    auto save = [order_id, prepay_id = prepay.value()](sql::Connection& db) {
+        set_order_payment_ids(db, order_id, "", prepay_id);
+        return *find_order(db, order_id);
+    };
+    auto order = co_await database_.transaction(std::move(save));
+    co_return created_order{std::move(order), pay_->payment_params(prepay.value()), std::nullopt};
+}
+
+asio::awaitable<merchant_result<order_record>> order_service::my_order(std::uint64_t buyer, std::uint64_t order_id) {
+    auto read = [=](sql::Connection& db) -> merchant_result<order_record> {
+        auto order = find_order(db, order_id);
+        // Someone else's order does not exist for the caller.
+        if (!order || order->customer_user_id != buyer) return failure(merchant_failure::order_not_found);
+        return *order;
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+asio::awaitable<notification_result> order_service::apply_notification(wechat_pay::notification n) {
+    if (auto* t = std::get_if<wechat_pay::transaction_info>(&n.resource)) {
+        auto transaction = std::move(*t);
+        co_return co_await apply_payment(std::move(transaction));
+    }
+    auto refund = std::get<wechat_pay::refund_info>(std::move(n.resource));
+    if (n.event_type != "REFUND.SUCCESS") {
+        // REFUND.CLOSED failed and REFUND.ABNORMAL is not final: nothing moved.
+        log_.info("wechat_refund_not_applied", {{"event_type", n.event_type}, {"refund_id", refund.refund_id}});
+        co_return notification_result{notification_outcome::ignored, "nothing to apply for " + n.event_type};
+    }
+    co_return co_await apply_refund(std::move(refund));
+}
+
+asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::transaction_info t) {
+    if (t.trade_state != "SUCCESS") co_return notification_result{notification_outcome::ignored, "trade_state " + t.trade_state};
+    const auto paid_at = parse_rfc3339(t.success_time);
+    if (!paid_at) co_return notification_result{notification_outcome::refused, "success_time is not RFC 3339"};
+    const auto& config = pay_->config();
+    auto apply = [=, &config](sql::Connection& db) -> notification_result {
+        auto order = find_order_by_out_trade_no(db, t.out_trade_no, true);
+        std::string problem;
+        if (!order) problem = "no order " + t.out_trade_no;
+        else if (t.appid != config.appid || t.mchid != config.mchid) problem = "appid or mchid is not ours";
+        else if (t.total != order->amount_fen) problem = "amount " + std::to_string(t.total) + " but the order is " + std::to_string(order->amount_fen);
+        else if (order->transaction_id.size() && order->transaction_id != t.transaction_id) problem = "the order was paid by another transaction";
+        else {
+            auto buyer = order->customer_user_id ? find_user(db, *order->customer_user_id) : std::nullopt;
+            if (!buyer || buyer->openid != t.payer_openid) problem = "the payer is not the order's buyer";
+        }
+        if (!problem.empty()) {
+            // Genuine (signed by WeChat Pay) but not what we ordered: kept for the merchant, not applied.
+            record_payment_anomaly(db, order ? std::optional(order->merchant_id) : std::nullopt, order ? std::optional(order->id) : std::nullopt,
+                                   "payment_mismatch", t.transaction_id, problem);
+            return {notification_outcome::refused, problem};
+        }
+        auto applied = apply_order_paid(db, order->id, *paid_at, t.transaction_id);
+        return {applied.outcome == payment_outcome::applied ? notification_outcome::applied : notification_outcome::already_applied, ""};
+    };
+    auto result = co_await database_.transaction(std::move(apply));
+    if (result.outcome == notification_outcome::refused) log_.warn("wechat_payment_refused", {{"out_trade_no", t.out_trade_no}, {"reason", result.message}});
+    co_return result;
+}
+
+asio::awaitable<notification_result> order_service::apply_refund(wechat_pay::refund_info f) {
+    auto apply = [=](sql::Connection& db) -> notification_result {
+        auto order = find_order_by_out_trade_no(db, f.out_trade_no, false);
+        if (!order) {
+            record_payment_anomaly(db, std::nullopt, std::nullopt, "refund_unknown_order", f.refund_id, "no order " + f.out_trade_no);
+            return {notification_outcome::refused, "no order " + f.out_trade_no};
+        }
+        auto applied = apply_order_refund(db, order->id, "wechat_pay", f.refund_id, f.refund);
+        switch (applied.outcome) {
+        case refund_outcome::applied: return {notification_outcome::applied, ""};
+        case refund_outcome::already_applied: return {notification_outcome::already_applied, ""};
+        // Its payment notification has not been applied yet: WeChat Pay will send this again.
+        case refund_outcome::order_not_paid: return {notification_outcome::retry_later, "the order is not paid yet"};
+        case refund_outcome::exceeds_order:
+            record_payment_anomaly(db, order->merchant_id, order->id, "refund_exceeds_order", f.refund_id,
+                                   "refund of " + std::to_string(f.refund) + " exceeds what is left of " + std::to_string(order->amount_fen));
+            return {notification_outcome::refused, "the refund exceeds the order"};
+        }
+        return {notification_outcome::refused, "unknown"};
+    };
+    co_return co_await database_.transaction(std::move(apply));
+}
+
+asio::awaitable<reconcile_report> order_service::reconcile(std::chrono::seconds min_age, std::chrono::seconds max_age) {
+    reconcile_report report;
+    if (!pay_) co_return report;
+    const auto now = clock_type::now();
+    const auto from = format_sql_datetime_utc(now - max_age), to = format_sql_datetime_utc(now - min_age);
+    auto list = [=](sql::Connection& db) { return list_unpaid_wechat_orders(db, from, to, 1000); };
+    auto orders = co_await database_.run(std::move(list));
+    for (const auto& order : orders) {
+        ++report.checked;
+        auto no = order.out_trade_no;
+        auto answer = co_await pay_->query_by_out_trade_no(std::move(no));
+        if (!answer) {
+            ++report.failed;
+            log_.warn("reconcile_query_failed", {{"order_id", order.id}, {"code", answer.error().code}});
+            continue;
+        }
+        if (!answer.value() || answer.value()->trade_state != "SUCCESS") {
+            ++report.still_unpaid;
+            continue;
+        }
+        auto transaction = *answer.value();
+        auto applied = co_await apply_payment(std::move(transaction));
+        if (applied.outcome == notification_outcome::applied) ++report.applied;
+        else if (applied.outcome != notification_outcome::already_applied) ++report.failed;
+        log_.info("reconcile_order", {{"order_id", order.id}, {"outcome", static_cast<int>(applied.outcome)}, {"message", applied.message}});
+    }
+    co_return report;
+}
+
+}  // namespace sharedstore

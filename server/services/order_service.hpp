@@ -1,0 +1,67 @@
+#pragma once
+// Orders in the mini-program (WeChat Pay JSAPI or the buyer's stored value), WeChat Pay
+// notifications, and the reconciliation that asks WeChat Pay about orders whose notification
+// never came. Every path that makes an order paid goes through order_payments.
+#include "common/log.hpp"
+#include "common/mysql_pool.hpp"
+#include "server/services/merchant_service.hpp"
+#include "server/services/order_payments.hpp"
+#include "wechat/pay/pay_client.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+namespace sharedstore {
+
+struct order_request {
+    std::uint64_t merchant_id = 0;
+    std::int64_t amount_fen = 0;
+    std::string description;
+    std::string kind;      // purchase | buy_in
+    std::string pay_with;  // wechat | stored_value
+};
+
+struct created_order {
+    order_record order;
+    std::optional<wechat_pay::js_payment_params> payment;  // for wx.requestPayment (pay_with wechat)
+    std::optional<dividend_record> dividend;                // paid at once (stored value) and earning one
+};
+
+// What the notify endpoint answers (wechat-protocols.md): applied or already applied -> 204;
+// refused -> 4xx (a genuine notification that does not match our order: logged as an anomaly);
+// retry_later -> 5xx, WeChat Pay sends it again.
+enum class notification_outcome { applied, already_applied, ignored, refused, retry_later };
+
+struct notification_result {
+    notification_outcome outcome;
+    std::string message;
+};
+
+struct reconcile_report {
+    int checked = 0, applied = 0, still_unpaid = 0, failed = 0;
+};
+
+class order_service {
+public:
+    // `pay` null: WeChat Pay is off (pay_with wechat is refused).
+    order_service(mysql_pool& database, wechat_pay::pay_client* pay, logger& log) : database_(database), pay_(pay), log_(log) {}
+
+    boost::asio::awaitable<merchant_result<created_order>> create(std::uint64_t buyer_user_id, order_request request);
+    // The buyer's own order (polling after wx.requestPayment).
+    boost::asio::awaitable<merchant_result<order_record>> my_order(std::uint64_t buyer_user_id, std::uint64_t order_id);
+
+    boost::asio::awaitable<notification_result> apply_notification(wechat_pay::notification notification);
+
+    // Orders of WeChat Pay unpaid for longer than `min_age` (and younger than `max_age`): asked
+    // about one by one, and applied through the notification's code path when WeChat Pay says paid.
+    boost::asio::awaitable<reconcile_report> reconcile(std::chrono::seconds min_age, std::chrono::seconds max_age);
+
+private:
+    boost::asio::awaitable<notification_result> apply_payment(wechat_pay::transaction_info transaction);
+    boost::asio::awaitable<notification_result> apply_refund(wechat_pay::refund_info refund);
+
+    mysql_pool& database_;
+    wechat_pay::pay_client* pay_;
+    logger& log_;
+};
+
+}  // namespace sharedstore

@@ -1,0 +1,152 @@
+#include "server/services/pos_service.hpp"
+
+#include "common/dependency_error.hpp"
+#include "common/sha256.hpp"
+#include "server/storage/pos_key_repository.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr int mysql_duplicate_key = 1062;
+constexpr int mysql_deadlock = 1213;
+
+merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
+
+// Everything that makes two reports "the same order", in a fixed layout.
+std::string content_digest(const pos_order_input& in) {
+    return sha256_hex(in.merchant_order_id + "\n" + (in.user_id ? std::to_string(*in.user_id) : "") + "\n" + in.openid + "\n" + in.phone +
+                      "\n" + std::to_string(in.amount_fen) + "\n" + (in.profit_fen ? std::to_string(*in.profit_fen) : "") + "\n" +
+                      in.paid_at_text + "\n" + in.category);
+}
+
+// Our user for the POS's customer reference; nullopt when unknown (or a phone shared by several).
+std::optional<std::uint64_t> resolve_customer(sql::Connection& db, const pos_order_input& in, const std::string& appid) {
+    std::unique_ptr<sql::PreparedStatement> select;
+    if (in.user_id) {
+        select.reset(db.prepareStatement("SELECT id FROM users WHERE id = ?"));
+        select->setUInt64(1, *in.user_id);
+    } else if (!in.openid.empty()) {
+        select.reset(db.prepareStatement("SELECT id FROM users WHERE appid = ? AND openid = ?"));
+        select->setString(1, appid);
+        select->setString(2, in.openid);
+    } else if (!in.phone.empty()) {
+        select.reset(db.prepareStatement("SELECT id FROM users WHERE phone = ? LIMIT 2"));
+        select->setString(1, in.phone);
+    } else {
+        return std::nullopt;
+    }
+    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    const auto id = rs->getUInt64(1);
+    if (rs->next()) return std::nullopt;  // ambiguous: no dividend rather than the wrong partner's
+    return id;
+}
+
+}  // namespace
+
+std::string_view to_string(pos_auth_failure failure) {
+    switch (failure) {
+    case pos_auth_failure::missing_header: return "missing_header";
+    case pos_auth_failure::malformed_header: return "malformed_header";
+    case pos_auth_failure::stale_timestamp: return "stale_timestamp";
+    case pos_auth_failure::unknown_key: return "unknown_api_key";
+    case pos_auth_failure::bad_signature: return "bad_signature";
+    case pos_auth_failure::nonce_reused: return "nonce_reused";
+    }
+    return "bad_signature";
+}
+
+asio::awaitable<result<std::uint64_t, pos_auth_failure>> pos_service::authenticate(pos_signed_request request) {
+    using auth_result = result<std::uint64_t, pos_auth_failure>;
+    if (auto problem = check_pos_headers(request, std::chrono::system_clock::now())) {
+        switch (*problem) {
+        case pos_signature_problem::missing_header: co_return auth_result(pos_auth_failure::missing_header);
+        case pos_signature_problem::stale_timestamp: co_return auth_result(pos_auth_failure::stale_timestamp);
+        default: co_return auth_result(pos_auth_failure::malformed_header);
+        }
+    }
+    auto lookup = [key_id = request.api_key, data_key = data_key_](sql::Connection& db) { return find_active_pos_key_secret(db, key_id, data_key); };
+    auto key = co_await database_.run(std::move(lookup));
+    if (!key) co_return auth_result(pos_auth_failure::unknown_key);
+    if (!pos_signature_matches(request, key->secret)) co_return auth_result(pos_auth_failure::bad_signature);
+    // Each nonce once per key, for longer than the timestamp window: a replay within the window is refused.
+    std::vector<std::string> claim_nonce{"SET", "pos-nonce:" + request.api_key + ":" + request.nonce, "1", "NX", "EX", "900"};
+    auto reply = co_await redis_.command(std::move(claim_nonce));
+    if (reply.is_nil()) co_return auth_result(pos_auth_failure::nonce_reused);
+    if (reply.is_error()) throw dependency_unavailable("redis", reply.str);
+    co_return auth_result(key->merchant_id);
+}
+
+asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std::uint64_t merchant_id, pos_order_input input) {
+    const auto digest = content_digest(input);
+    auto record = [=, appid = appid_](sql::Connection& db) -> merchant_result<pos_order_result> {
+        if (auto existing = find_order_by_merchant_order(db, merchant_id, input.merchant_order_id, true)) {
+            if (existing->pos_content_sha256 != digest) return failure(merchant_failure::order_conflict);
+            return pos_order_result{*existing, find_dividend_by_order(db, existing->id), true};
+        }
+        new_order order{merchant_id, "pos", "purchase", "", input.merchant_order_id, digest, resolve_customer(db, input, appid), "",
+                        input.category, input.amount_fen, input.profit_fen};
+        const auto id = insert_order(db, order);
+        auto applied = apply_order_paid(db, id, input.paid_at, "");
+        return pos_order_result{std::move(applied.order), std::move(applied.dividend), false};
+    };
+    // Two reports of one new order at once: the loser hits the unique key (or a deadlock) and,
+    // run again, finds the winner's order.
+    for (int attempt = 1;; ++attempt) {
+        bool retry = false;
+        try {
+            auto work = record;
+            co_return co_await database_.transaction(std::move(work));
+        } catch (const sql::SQLException& e) {
+            if ((e.getErrorCode() != mysql_duplicate_key && e.getErrorCode() != mysql_deadlock) || attempt >= 3) throw;
+            retry = true;
+        }
+        if (retry) log_.info("pos_order_retried", {{"attempt", attempt}});
+    }
+}
+
+asio::awaitable<merchant_result<pos_refund_result>> pos_service::record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
+                                                                               std::string merchant_refund_id, std::int64_t amount_fen) {
+    auto record = [=](sql::Connection& db) -> merchant_result<pos_refund_result> {
+        auto order = find_order_by_merchant_order(db, merchant_id, merchant_order_id, false);
+        if (!order) return failure(merchant_failure::order_not_found);
+        auto applied = apply_order_refund(db, order->id, "pos", merchant_refund_id, amount_fen);
+        switch (applied.outcome) {
+        case refund_outcome::order_not_paid: return failure(merchant_failure::order_not_paid);
+        case refund_outcome::exceeds_order: return failure(merchant_failure::refund_exceeds_order);
+        case refund_outcome::already_applied: {
+            // The same refund again is answered as before; the same id for another amount is a conflict.
+            std::unique_ptr<sql::PreparedStatement> select(
+                db.prepareStatement("SELECT amount_fen FROM refunds WHERE merchant_id = ? AND source = 'pos' AND refund_key = ?"));
+            select->setUInt64(1, merchant_id);
+            select->setString(2, merchant_refund_id);
+            std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+            if (!rs->next() || rs->getInt64(1) != amount_fen) return failure(merchant_failure::refund_conflict);
+            return pos_refund_result{*find_order(db, order->id), 0, true};
+        }
+        case refund_outcome::applied: return pos_refund_result{*find_order(db, order->id), applied.reversed_fen, false};
+        }
+        return failure(merchant_failure::order_not_found);
+    };
+    for (int attempt = 1;; ++attempt) {
+        bool retry = false;
+        try {
+            auto work = record;
+            co_return co_await database_.transaction(std::move(work));
+        } catch (const sql::SQLException& e) {
+            if ((e.getErrorCode() != mysql_duplicate_key && e.getErrorCode() != mysql_deadlock) || attempt >= 3) throw;
+            retry = true;
+        }
+        if (retry) log_.info("pos_refund_retried", {{"attempt", attempt}});
+    }
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,64 @@
+#pragma once
+// The store's front-desk system (POS) reporting orders and refunds: signed with the store's API
+// key (domain/pos_signature.hpp), each nonce accepted once (Redis), idempotent on the POS's own
+// ids, and applied through order_payments like any other payment.
+#include "common/log.hpp"
+#include "common/mysql_pool.hpp"
+#include "common/redis_client.hpp"
+#include "server/domain/pos_signature.hpp"
+#include "server/services/merchant_service.hpp"
+#include "server/services/order_payments.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+namespace sharedstore {
+
+enum class pos_auth_failure { missing_header, malformed_header, stale_timestamp, unknown_key, bad_signature, nonce_reused };
+std::string_view to_string(pos_auth_failure failure);
+
+struct pos_order_input {
+    std::string merchant_order_id;
+    // The customer, by one of these (a customer unknown to us is recorded, without dividend).
+    std::optional<std::uint64_t> user_id;
+    std::string openid, phone;
+    std::int64_t amount_fen = 0;
+    std::optional<std::int64_t> profit_fen;
+    std::chrono::system_clock::time_point paid_at;
+    std::string paid_at_text;  // as sent: part of what makes a repeat "the same order"
+    std::string category;
+};
+
+struct pos_order_result {
+    order_record order;
+    std::optional<dividend_record> dividend;
+    bool replayed = false;  // the same order reported again: nothing new was written
+};
+
+struct pos_refund_result {
+    order_record order;
+    std::int64_t reversed_fen = 0;
+    bool replayed = false;
+};
+
+class pos_service {
+public:
+    pos_service(mysql_pool& database, redis_client& redis, std::string data_key, std::string appid, logger& log)
+        : database_(database), redis_(redis), data_key_(std::move(data_key)), appid_(std::move(appid)), log_(log) {}
+
+    // The store the request speaks for, or why it is refused. The nonce is spent only once the
+    // signature is good, so a forger cannot burn a real client's nonces.
+    boost::asio::awaitable<result<std::uint64_t, pos_auth_failure>> authenticate(pos_signed_request request);
+
+    boost::asio::awaitable<merchant_result<pos_order_result>> record_order(std::uint64_t merchant_id, pos_order_input input);
+    boost::asio::awaitable<merchant_result<pos_refund_result>> record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
+                                                                             std::string merchant_refund_id, std::int64_t amount_fen);
+
+private:
+    mysql_pool& database_;
+    redis_client& redis_;
+    std::string data_key_;
+    std::string appid_;
+    logger& log_;
+};
+
+}  // namespace sharedstore

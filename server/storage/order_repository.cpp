@@ -1,0 +1,319 @@
+#include "server/storage/order_repository.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+namespace sharedstore {
+
+namespace {
+
+using statement = std::unique_ptr<sql::PreparedStatement>;
+using rows = std::unique_ptr<sql::ResultSet>;
+
+std::string rfc3339(const char* column) { return std::string("COALESCE(DATE_FORMAT(") + column + ", '%Y-%m-%dT%H:%i:%sZ'), '')"; }
+
+std::uint64_t last_insert_id(sql::Connection& db) {
+    statement last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    rows rs(last->executeQuery());
+    rs->next();
+    return rs->getUInt64(1);
+}
+
+void set_optional_text(sql::PreparedStatement& s, unsigned index, const std::string& value) {
+    if (value.empty()) s.setNull(index, 0);
+    else s.setString(index, value);
+}
+
+const std::string order_columns =
+    "SELECT id, merchant_id, source, kind, COALESCE(out_trade_no, ''), COALESCE(merchant_order_id, ''), COALESCE(pos_content_sha256, ''), "
+    "customer_user_id, description, COALESCE(category, ''), amount_fen, pos_profit_fen, status, COALESCE(prepay_id, ''), "
+    "COALESCE(transaction_id, ''), " + rfc3339("paid_at") + ", profit_fen, dividend_due, refunded_fen, " + rfc3339("created_at") +
+    " FROM orders ";
+
+order_record read_order(sql::ResultSet& rs) {
+    order_record o;
+    o.id = rs.getUInt64(1);
+    o.merchant_id = rs.getUInt64(2);
+    o.source = rs.getString(3);
+    o.kind = rs.getString(4);
+    o.out_trade_no = rs.getString(5);
+    o.merchant_order_id = rs.getString(6);
+    o.pos_content_sha256 = rs.getString(7);
+    if (!rs.isNull(8)) o.customer_user_id = rs.getUInt64(8);
+    o.description = rs.getString(9);
+    o.category = rs.getString(10);
+    o.amount_fen = rs.getInt64(11);
+    if (!rs.isNull(12)) o.pos_profit_fen = rs.getInt64(12);
+    o.status = rs.getString(13);
+    o.prepay_id = rs.getString(14);
+    o.transaction_id = rs.getString(15);
+    o.paid_at = rs.getString(16);
+    if (!rs.isNull(17)) o.profit_fen = rs.getInt64(17);
+    o.dividend_due = rs.getBoolean(18);
+    o.refunded_fen = rs.getInt64(19);
+    o.created_at = rs.getString(20);
+    return o;
+}
+
+std::optional<order_record> first_order(sql::PreparedStatement& select) {
+    rows rs(select.executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_order(*rs);
+}
+
+const std::string dividend_columns =
+    "SELECT d.id, d.order_id, d.merchant_id, m.name, d.partner_id, d.partner_user_id, d.customer_user_id, COALESCE(u.phone, ''), "
+    "d.tier_name, d.ratio_bp, o.amount_fen, d.profit_fen, d.amount_fen, d.reversed_fen, " +
+    rfc3339("d.paid_at") + ", " + rfc3339("d.settles_at") + ", " + rfc3339("d.created_at") +
+    ", d.settles_at <= UTC_TIMESTAMP(6) "
+    "FROM dividends d JOIN orders o ON o.id = d.order_id JOIN merchants m ON m.id = d.merchant_id "
+    "JOIN users u ON u.id = d.customer_user_id ";
+
+dividend_record read_dividend(sql::ResultSet& rs) {
+    return {rs.getUInt64(1),  rs.getUInt64(2),  rs.getUInt64(3),  rs.getString(4),  rs.getUInt64(5),
+            rs.getUInt64(6),  rs.getUInt64(7),  rs.getString(8),  rs.getString(9),  static_cast<std::int32_t>(rs.getUInt(10)),
+            rs.getInt64(11),  rs.getInt64(12),  rs.getInt64(13),  rs.getInt64(14), rs.getString(15),
+            rs.getString(16), rs.getString(17), rs.getBoolean(18)};
+}
+
+}  // namespace
+
+std::uint64_t insert_order(sql::Connection& db, const new_order& o) {
+    statement insert(db.prepareStatement(
+        "INSERT INTO orders (merchant_id, source, kind, out_trade_no, merchant_order_id, pos_content_sha256, customer_user_id, description, "
+        "category, amount_fen, pos_profit_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, o.merchant_id);
+    insert->setString(2, o.source);
+    insert->setString(3, o.kind);
+    set_optional_text(*insert, 4, o.out_trade_no);
+    set_optional_text(*insert, 5, o.merchant_order_id);
+    set_optional_text(*insert, 6, o.pos_content_sha256);
+    if (o.customer_user_id) insert->setUInt64(7, *o.customer_user_id);
+    else insert->setNull(7, 0);
+    insert->setString(8, o.description);
+    set_optional_text(*insert, 9, o.category);
+    insert->setInt64(10, o.amount_fen);
+    if (o.pos_profit_fen) insert->setInt64(11, *o.pos_profit_fen);
+    else insert->setNull(11, 0);
+    insert->executeUpdate();
+    return last_insert_id(db);
+}
+
+void set_order_payment_ids(sql::Connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id) {
+    statement update(db.prepareStatement("UPDATE orders SET out_trade_no = COALESCE(?, out_trade_no), prepay_id = COALESCE(?, prepay_id) WHERE id = ?"));
+    set_optional_text(*update, 1, out_trade_no);
+    set_optional_text(*update, 2, prepay_id);
+    update->setUInt64(3, order_id);
+    update->executeUpdate();
+}
+
+std::optional<order_record> find_order(sql::Connection& db, std::uint64_t order_id, bool lock) {
+    statement select(db.prepareStatement(order_columns + "WHERE id = ?" + (lock ? " FOR UPDATE" : "")));
+    select->setUInt64(1, order_id);
+    return first_order(*select);
+}
+
+std::optional<order_record> find_order_by_out_trade_no(sql::Connection& db, const std::string& out_trade_no, bool lock) {
+    statement select(db.prepareStatement(order_columns + "WHERE out_trade_no = ?" + (lock ? " FOR UPDATE" : "")));
+    select->setString(1, out_trade_no);
+    return first_order(*select);
+}
+
+std::optional<order_record> find_order_by_merchant_order(sql::Connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
+                                                         bool lock) {
+    statement select(db.prepareStatement(order_columns + "WHERE merchant_id = ? AND merchant_order_id = ?" + (lock ? " FOR UPDATE" : "")));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, merchant_order_id);
+    return first_order(*select);
+}
+
+void mark_order_paid(sql::Connection& db, std::uint64_t order_id, const std::string& paid_at, const std::string& transaction_id,
+                     std::optional<std::int64_t> profit_fen, std::optional<std::uint64_t> tier_version_id, bool dividend_due) {
+    statement update(db.prepareStatement(
+        "UPDATE orders SET status = 'paid', paid_at = ?, transaction_id = ?, profit_fen = ?, tier_version_id = ?, dividend_due = ? WHERE id = ?"));
+    update->setString(1, paid_at);
+    set_optional_text(*update, 2, transaction_id);
+    if (profit_fen) update->setInt64(3, *profit_fen);
+    else update->setNull(3, 0);
+    if (tier_version_id) update->setUInt64(4, *tier_version_id);
+    else update->setNull(4, 0);
+    update->setBoolean(5, dividend_due);
+    update->setUInt64(6, order_id);
+    update->executeUpdate();
+}
+
+std::vector<order_record> list_orders(sql::Connection& db, std::uint64_t merchant_id, const std::string& status, std::uint64_t before_id,
+                                      int limit) {
+    statement select(db.prepareStatement(order_columns + "WHERE merchant_id = ? AND (? = '' OR status = ?) AND (? = 0 OR id < ?) "
+                                                         "ORDER BY id DESC LIMIT ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, status);
+    select->setString(3, status);
+    select->setUInt64(4, before_id);
+    select->setUInt64(5, before_id);
+    select->setInt(6, limit);
+    rows rs(select->executeQuery());
+    std::vector<order_record> out;
+    while (rs->next()) out.push_back(read_order(*rs));
+    return out;
+}
+
+std::vector<order_record> list_unpaid_wechat_orders(sql::Connection& db, const std::string& from, const std::string& to, int limit) {
+    statement select(db.prepareStatement(order_columns + "WHERE status = 'created' AND source = 'wechat_pay' AND out_trade_no IS NOT NULL "
+                                                         "AND created_at >= ? AND created_at <= ? ORDER BY id LIMIT ?"));
+    select->setString(1, from);
+    select->setString(2, to);
+    select->setInt(3, limit);
+    rows rs(select->executeQuery());
+    std::vector<order_record> out;
+    while (rs->next()) out.push_back(read_order(*rs));
+    return out;
+}
+
+std::optional<std::uint64_t> find_refund(sql::Connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key) {
+    statement select(db.prepareStatement("SELECT id FROM refunds WHERE merchant_id = ? AND source = ? AND refund_key = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, source);
+    select->setString(3, refund_key);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return rs->getUInt64(1);
+}
+
+std::uint64_t insert_refund(sql::Connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,
+                            const std::string& refund_key, std::int64_t amount_fen, const std::string& at) {
+    statement insert(db.prepareStatement(
+        "INSERT INTO refunds (order_id, merchant_id, source, refund_key, amount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, order_id);
+    insert->setUInt64(2, merchant_id);
+    insert->setString(3, source);
+    insert->setString(4, refund_key);
+    insert->setInt64(5, amount_fen);
+    insert->setString(6, at);
+    insert->executeUpdate();
+    return last_insert_id(db);
+}
+
+void add_order_refunded(sql::Connection& db, std::uint64_t order_id, std::int64_t amount_fen) {
+    statement update(db.prepareStatement("UPDATE orders SET refunded_fen = refunded_fen + ? WHERE id = ?"));
+    update->setInt64(1, amount_fen);
+    update->setUInt64(2, order_id);
+    update->executeUpdate();
+}
+
+std::uint64_t insert_dividend(sql::Connection& db, const new_dividend& d) {
+    statement insert(db.prepareStatement(
+        "INSERT INTO dividends (order_id, merchant_id, partner_id, partner_user_id, customer_user_id, tier_version_id, tier_name, ratio_bp, "
+        "profit_fen, amount_fen, paid_at, settles_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, d.order_id);
+    insert->setUInt64(2, d.merchant_id);
+    insert->setUInt64(3, d.partner_id);
+    insert->setUInt64(4, d.partner_user_id);
+    insert->setUInt64(5, d.customer_user_id);
+    insert->setUInt64(6, d.tier_version_id);
+    insert->setString(7, d.tier_name);
+    insert->setInt(8, d.ratio_bp);
+    insert->setInt64(9, d.profit_fen);
+    insert->setInt64(10, d.amount_fen);
+    insert->setString(11, d.paid_at);
+    insert->setString(12, d.settles_at);
+    insert->executeUpdate();
+    return last_insert_id(db);
+}
+
+std::optional<dividend_record> find_dividend_by_order(sql::Connection& db, std::uint64_t order_id, bool lock) {
+    if (lock) {
+        statement locking(db.prepareStatement("SELECT id FROM dividends WHERE order_id = ? FOR UPDATE"));
+        locking->setUInt64(1, order_id);
+        rows locked(locking->executeQuery());
+    }
+    statement select(db.prepareStatement(dividend_columns + "WHERE d.order_id = ?"));
+    select->setUInt64(1, order_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_dividend(*rs);
+}
+
+void insert_reversal(sql::Connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at) {
+    statement insert(db.prepareStatement("INSERT INTO dividend_reversals (dividend_id, refund_id, amount_fen, created_at) VALUES (?, ?, ?, ?)"));
+    insert->setUInt64(1, dividend_id);
+    insert->setUInt64(2, refund_id);
+    insert->setInt64(3, amount_fen);
+    insert->setString(4, at);
+    insert->executeUpdate();
+    statement update(db.prepareStatement("UPDATE dividends SET reversed_fen = reversed_fen + ? WHERE id = ?"));
+    update->setInt64(1, amount_fen);
+    update->setUInt64(2, dividend_id);
+    update->executeUpdate();
+}
+
+std::vector<dividend_record> list_dividends(sql::Connection& db, std::uint64_t partner_user_id, std::uint64_t merchant_id,
+                                            const std::string& state, std::uint64_t before_id, int limit) {
+    statement select(db.prepareStatement(dividend_columns +
+                                         "WHERE d.partner_user_id = ? AND (? = 0 OR d.merchant_id = ?) "
+                                         "AND (? = '' OR (? = 'settled') = (d.settles_at <= UTC_TIMESTAMP(6))) AND (? = 0 OR d.id < ?) "
+                                         "ORDER BY d.id DESC LIMIT ?"));
+    select->setUInt64(1, partner_user_id);
+    select->setUInt64(2, merchant_id);
+    select->setUInt64(3, merchant_id);
+    select->setString(4, state);
+    select->setString(5, state);
+    select->setUInt64(6, before_id);
+    select->setUInt64(7, before_id);
+    select->setInt(8, limit);
+    rows rs(select->executeQuery());
+    std::vector<dividend_record> out;
+    while (rs->next()) out.push_back(read_dividend(*rs));
+    return out;
+}
+
+std::optional<std::uint64_t> lead_owner_at(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const std::string& at) {
+    statement select(db.prepareStatement(
+        "SELECT partner_id FROM lead_history WHERE merchant_id = ? AND customer_user_id = ? AND created_at <= ? ORDER BY id DESC LIMIT 1"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, customer_user_id);
+    select->setString(3, at);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return rs->getUInt64(1);
+}
+
+void record_store_purchase(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, const std::string& at) {
+    statement upsert(db.prepareStatement(
+        "INSERT INTO store_customers (merchant_id, user_id, first_purchase_at, last_purchase_at) VALUES (?, ?, ?, ?) "
+        "ON DUPLICATE KEY UPDATE first_purchase_at = LEAST(first_purchase_at, VALUES(first_purchase_at)), "
+        "last_purchase_at = GREATEST(last_purchase_at, VALUES(last_purchase_at))"));
+    upsert->setUInt64(1, merchant_id);
+    upsert->setUInt64(2, user_id);
+    upsert->setString(3, at);
+    upsert->setString(4, at);
+    upsert->executeUpdate();
+}
+
+void insert_outbox_event(sql::Connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload) {
+    statement insert(db.prepareStatement("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, ?, ?)"));
+    insert->setUInt64(1, user_id);
+    insert->setString(2, kind);
+    insert->setString(3, payload);
+    insert->executeUpdate();
+}
+
+void record_payment_anomaly(sql::Connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
+                            const std::string& kind, const std::string& reference, const std::string& detail) {
+    statement insert(db.prepareStatement(
+        "INSERT INTO payment_anomalies (merchant_id, order_id, kind, reference, detail) VALUES (?, ?, ?, ?, ?) "
+        "ON DUPLICATE KEY UPDATE id = id"));
+    if (merchant_id) insert->setUInt64(1, *merchant_id);
+    else insert->setNull(1, 0);
+    if (order_id) insert->setUInt64(2, *order_id);
+    else insert->setNull(2, 0);
+    insert->setString(3, kind);
+    insert->setString(4, reference.substr(0, 64));
+    insert->setString(5, detail.substr(0, 500));
+    insert->executeUpdate();
+}
+
+}  // namespace sharedstore

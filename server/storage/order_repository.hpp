@@ -1,0 +1,110 @@
+#pragma once
+// Orders, refunds, dividends, reversals, the outbox and payment anomalies in MariaDB. Blocking:
+// call through mysql_pool, inside the transaction that applies the event (services/order_payments).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sql {
+class Connection;
+}
+
+namespace sharedstore {
+
+struct order_record {
+    std::uint64_t id = 0;
+    std::uint64_t merchant_id = 0;
+    std::string source;  // wechat_pay | stored_value | pos
+    std::string kind;    // purchase | buy_in
+    std::string out_trade_no, merchant_order_id, pos_content_sha256;
+    std::optional<std::uint64_t> customer_user_id;
+    std::string description, category;
+    std::int64_t amount_fen = 0;
+    std::optional<std::int64_t> pos_profit_fen;
+    std::string status;  // created | paid | closed
+    std::string prepay_id, transaction_id;
+    std::string paid_at;  // RFC 3339, empty until paid
+    std::optional<std::int64_t> profit_fen;
+    bool dividend_due = false;
+    std::int64_t refunded_fen = 0;
+    std::string created_at;
+};
+
+struct new_order {
+    std::uint64_t merchant_id = 0;
+    std::string source, kind;
+    std::string out_trade_no, merchant_order_id, pos_content_sha256;  // empty: NULL
+    std::optional<std::uint64_t> customer_user_id;
+    std::string description, category;
+    std::int64_t amount_fen = 0;
+    std::optional<std::int64_t> pos_profit_fen;
+};
+
+struct dividend_record {
+    std::uint64_t id = 0;
+    std::uint64_t order_id = 0;
+    std::uint64_t merchant_id = 0;
+    std::string merchant_name;
+    std::uint64_t partner_id = 0;
+    std::uint64_t partner_user_id = 0;
+    std::uint64_t customer_user_id = 0;
+    std::string customer_phone;  // whole; views mask it
+    std::string tier_name;
+    std::int32_t ratio_bp = 0;
+    std::int64_t order_amount_fen = 0;
+    std::int64_t profit_fen = 0;
+    std::int64_t amount_fen = 0;
+    std::int64_t reversed_fen = 0;
+    std::string paid_at, settles_at, created_at;  // RFC 3339
+    bool settled = false;  // settles_at has passed (computed by the database clock)
+};
+
+struct new_dividend {
+    std::uint64_t order_id = 0, merchant_id = 0, partner_id = 0, partner_user_id = 0, customer_user_id = 0, tier_version_id = 0;
+    std::string tier_name;
+    std::int32_t ratio_bp = 0;
+    std::int64_t profit_fen = 0, amount_fen = 0;
+    std::string paid_at, settles_at;  // SQL DATETIME text, UTC
+};
+
+std::uint64_t insert_order(sql::Connection& db, const new_order& order);
+void set_order_payment_ids(sql::Connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id);
+// `lock`: FOR UPDATE (every change of an order's state reads it so, which serialises duplicates).
+std::optional<order_record> find_order(sql::Connection& db, std::uint64_t order_id, bool lock = false);
+std::optional<order_record> find_order_by_out_trade_no(sql::Connection& db, const std::string& out_trade_no, bool lock = false);
+std::optional<order_record> find_order_by_merchant_order(sql::Connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
+                                                         bool lock = false);
+void mark_order_paid(sql::Connection& db, std::uint64_t order_id, const std::string& paid_at, const std::string& transaction_id,
+                     std::optional<std::int64_t> profit_fen, std::optional<std::uint64_t> tier_version_id, bool dividend_due);
+// Newest first; status "" for all.
+std::vector<order_record> list_orders(sql::Connection& db, std::uint64_t merchant_id, const std::string& status, std::uint64_t before_id,
+                                      int limit);
+// Orders of WeChat Pay still unpaid, created between `from` and `to` (SQL DATETIME text).
+std::vector<order_record> list_unpaid_wechat_orders(sql::Connection& db, const std::string& from, const std::string& to, int limit);
+
+// The refund's id if one with this key exists.
+std::optional<std::uint64_t> find_refund(sql::Connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key);
+std::uint64_t insert_refund(sql::Connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,
+                            const std::string& refund_key, std::int64_t amount_fen, const std::string& at);
+void add_order_refunded(sql::Connection& db, std::uint64_t order_id, std::int64_t amount_fen);
+
+std::uint64_t insert_dividend(sql::Connection& db, const new_dividend& d);
+std::optional<dividend_record> find_dividend_by_order(sql::Connection& db, std::uint64_t order_id, bool lock = false);
+void insert_reversal(sql::Connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at);
+// Newest first, of one partner's user (every store, or one), optionally pending or settled only.
+std::vector<dividend_record> list_dividends(sql::Connection& db, std::uint64_t partner_user_id, std::uint64_t merchant_id,
+                                            const std::string& state, std::uint64_t before_id, int limit);
+
+// The partner who owned the customer at `at` (the lead history's latest change at or before it).
+std::optional<std::uint64_t> lead_owner_at(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const std::string& at);
+// First and last purchase of a customer at a store (what "existing customer" and lead lapses read).
+void record_store_purchase(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, const std::string& at);
+
+void insert_outbox_event(sql::Connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload);
+// Once per (kind, reference): a redelivered notification does not add a second row.
+void record_payment_anomaly(sql::Connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
+                            const std::string& kind, const std::string& reference, const std::string& detail);
+
+}  // namespace sharedstore
