@@ -204,19 +204,30 @@ void mysql_pool::run_job(worker_state& state, job& j) {
     std::exception_ptr error;
     try {
         if (j.in_transaction) {
-            connection.setAutoCommit(false);
-            try {
-                j.work(connection);
-                connection.commit();
-            } catch (...) {
+            // InnoDB rolls a deadlock's victim back whole; running the transaction again is the
+            // documented answer, and every job is a function of the database alone.
+            constexpr int deadlock = 1213, attempts = 3;
+            for (int attempt = 1;; ++attempt) {
+                connection.setAutoCommit(false);
                 try {
-                    connection.rollback();
+                    j.work(connection);
+                    connection.commit();
+                    connection.setAutoCommit(true);
+                    break;
                 } catch (...) {
+                    try {
+                        connection.rollback();
+                    } catch (...) {
+                    }
+                    connection.setAutoCommit(true);
+                    try {
+                        throw;
+                    } catch (const sql::SQLException& e) {
+                        if (e.getErrorCode() != deadlock || attempt == attempts) throw;
+                        log_.info("mysql_deadlock_retried", {{"attempt", attempt}});
+                    }
                 }
-                connection.setAutoCommit(true);
-                throw;
             }
-            connection.setAutoCommit(true);
         } else {
             j.work(connection);
         }

@@ -72,10 +72,12 @@ build_project() {
 }
 
 # Prints a TCP port on 127.0.0.1 that nothing listens on.
+# Below the kernel's ephemeral range (32768 and up by default), where tests' servers and every
+# outgoing connection take their ports: a port picked there can be taken before Redis binds it.
 free_port() {
   local port _
   for _ in $(seq 200); do
-    port=$((20000 + RANDOM % 30000))
+    port=$((20000 + RANDOM % 12000))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   die "no free port found"

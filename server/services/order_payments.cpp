@@ -1,6 +1,7 @@
 #include "server/services/order_payments.hpp"
 
 #include "common/clock.hpp"
+#include "server/domain/card_templates.hpp"
 #include "server/domain/dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/domain/masking.hpp"
@@ -56,6 +57,11 @@ applied_payment apply_order_paid(sql::Connection& db, std::uint64_t order_id, st
     if (order->status == "paid") return {payment_outcome::already_applied, *order, find_dividend_by_order(db, order_id)};
 
     const auto merchant = *find_merchant(db, order->merchant_id);
+    // WeChat Pay's success_time has whole seconds: an order paid in the second it was placed
+    // would seem paid before it existed (and before the tiers it was placed under). Our own
+    // orders are never paid before they were created; a POS may report an earlier payment.
+    if (order->source != "pos")
+        if (auto created = parse_rfc3339(order->created_at); created && *created > paid_at) paid_at = *created;
     const auto paid = format_sql_datetime_utc(paid_at);
     const auto reference = "order:" + std::to_string(order_id);
     std::optional<std::int64_t> profit;

@@ -4,7 +4,9 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <map>
 #include <memory>
+#include <vector>
 #include <stdexcept>
 
 namespace sharedstore {
@@ -24,6 +26,16 @@ std::uint64_t last_insert_id(sql::Connection& db) {
 // The account's id, creating it on first use. LAST_INSERT_ID(id) on a duplicate hands back the
 // existing row's id in the same statement.
 std::uint64_t account_id(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account) {
+    // Read first: an upsert of an existing row takes next-key locks that make concurrent
+    // transactions of one store deadlock; a plain read takes none.
+    statement select(db.prepareStatement("SELECT id FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, std::string(to_string(account.kind)));
+    select->setUInt64(3, account.user_id);
+    {
+        rows rs(select->executeQuery());
+        if (rs->next()) return rs->getUInt64(1);
+    }
     statement upsert(db.prepareStatement(
         "INSERT INTO ledger_accounts (merchant_id, kind, user_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"));
     upsert->setUInt64(1, merchant_id);
@@ -59,23 +71,33 @@ std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting&
     insert->executeUpdate();
     const auto transaction_id = last_insert_id(db);
 
-    statement entry(db.prepareStatement(
-        "INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount_fen) VALUES (?, ?, ?, ?)"));
-    statement move(db.prepareStatement("UPDATE ledger_accounts SET balance_fen = balance_fen + ? WHERE id = ?"));
+    // Balances move first, each account once, in ascending id order: every posting locks accounts
+    // in the same global order, so two postings cannot deadlock on each other's accounts; and the
+    // entries' foreign-key checks then find rows this transaction already holds (a shared lock
+    // taken first and upgraded later is the classic InnoDB deadlock).
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> sides;  // (debit, credit) per entry
+    std::map<std::uint64_t, std::int64_t> moves;
     for (const auto& e : posting.entries) {
         const auto debit = account_id(db, posting.merchant_id, e.debit);
         const auto credit = account_id(db, posting.merchant_id, e.credit);
+        sides.emplace_back(debit, credit);
+        moves[debit] += e.amount_fen;
+        moves[credit] -= e.amount_fen;
+    }
+    statement move(db.prepareStatement("UPDATE ledger_accounts SET balance_fen = balance_fen + ? WHERE id = ?"));
+    for (const auto& [account, amount] : moves) {
+        move->setInt64(1, amount);
+        move->setUInt64(2, account);
+        move->executeUpdate();
+    }
+    statement entry(db.prepareStatement(
+        "INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount_fen) VALUES (?, ?, ?, ?)"));
+    for (std::size_t i = 0; i < posting.entries.size(); ++i) {
         entry->setUInt64(1, transaction_id);
-        entry->setUInt64(2, debit);
-        entry->setUInt64(3, credit);
-        entry->setInt64(4, e.amount_fen);
+        entry->setUInt64(2, sides[i].first);
+        entry->setUInt64(3, sides[i].second);
+        entry->setInt64(4, posting.entries[i].amount_fen);
         entry->executeUpdate();
-        move->setInt64(1, e.amount_fen);
-        move->setUInt64(2, debit);
-        move->executeUpdate();
-        move->setInt64(1, -e.amount_fen);
-        move->setUInt64(2, credit);
-        move->executeUpdate();
     }
     return transaction_id;
 }

@@ -30,7 +30,8 @@ void set_optional_text(sql::PreparedStatement& s, unsigned index, const std::str
 const std::string order_columns =
     "SELECT id, merchant_id, source, kind, COALESCE(out_trade_no, ''), COALESCE(merchant_order_id, ''), COALESCE(pos_content_sha256, ''), "
     "customer_user_id, description, COALESCE(category, ''), amount_fen, pos_profit_fen, status, COALESCE(prepay_id, ''), "
-    "COALESCE(transaction_id, ''), " + rfc3339("paid_at") + ", profit_fen, dividend_due, refunded_fen, " + rfc3339("created_at") +
+    "COALESCE(transaction_id, ''), " + rfc3339("paid_at") + ", profit_fen, dividend_due, refunded_fen, "
+    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')" +
     " FROM orders ";
 
 order_record read_order(sql::ResultSet& rs) {

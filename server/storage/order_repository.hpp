@@ -29,7 +29,7 @@ struct order_record {
     std::optional<std::int64_t> profit_fen;
     bool dividend_due = false;
     std::int64_t refunded_fen = 0;
-    std::string created_at;
+    std::string created_at;  // RFC 3339 with microseconds
 };
 
 struct new_order {

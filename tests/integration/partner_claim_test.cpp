@@ -1,17 +1,6 @@
 // Partners, card packs, share links and the claim that decides lead ownership, against the real
 // server, MariaDB, Redis and the WeChat simulator.
-#include "common/mysql_pool.hpp"
-#include "common/random_token.hpp"
-#include "tests/integration/support/http_client.hpp"
-#include "tests/integration/support/test_environment.hpp"
-#include "tests/integration/support/wechat_simulator.hpp"
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <cppconn/connection.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
-#include <gtest/gtest.h>
+#include "tests/integration/support/store_api.hpp"
 
 #include <atomic>
 #include <latch>
@@ -25,122 +14,11 @@ namespace json = boost::json;
 
 namespace {
 
-struct user {
-    std::string token;
-    std::string id;
-    std::string openid;
-};
-
-class partner_claim_test : public ::testing::Test {
+class partner_claim_test : public store_api_test {
 protected:
-    static void SetUpTestSuite() {
-        sim = new simulator_process();
-        server = new server_process(sim->server_environment());
-    }
-    static void TearDownTestSuite() {
-        delete server;
-        delete sim;
-    }
-
-    static user sign_in(const std::string& unionid = "") {
-        const auto openid = "o" + random_hex(10);
-        auto reply = http_call(server->port(), "POST", "/api/v1/auth/wechat/login",
-                               json::serialize(json::object{{"code", sim->login_code(openid, unionid)}}),
-                               {{"Content-Type", "application/json"}});
-        if (reply.status != 200) throw std::runtime_error("sign-in failed: " + reply.body);
-        const auto body = reply.json();
-        return {std::string(body.at("token").as_string()), std::string(body.at("user").at("id").as_string()), openid};
-    }
-    static http_reply call(const std::string& method, const std::string& path, const user& who, const json::value& body = nullptr) {
-        std::vector<std::pair<std::string, std::string>> headers;
-        if (!who.token.empty()) headers.emplace_back("Authorization", "Bearer " + who.token);
-        std::string text;
-        if (!body.is_null()) {
-            headers.emplace_back("Content-Type", "application/json");
-            text = json::serialize(body);
-        }
-        return http_call(server->port(), method, path, text, headers);
-    }
-    static json::value ok(const http_reply& reply, int status = 200) {
-        if (reply.status != status) throw std::runtime_error("expected " + std::to_string(status) + ", got " + std::to_string(reply.status) + ": " + reply.body);
-        return reply.json();
-    }
-    static std::string text(const json::value& v, std::initializer_list<const char*> path) {
-        const json::value* at = &v;
-        for (const char* key : path) at = &at->at(key);
-        return std::string(at->as_string());
-    }
-    static std::string error_code(const http_reply& r) { return text(r.json(), {"error", "code"}); }
-
-    // A store with three tiers (10,000 / 30,000 / 50,000 yuan) and one card template.
-    struct store {
-        user owner;
-        std::string id;
-        std::string card_template_id;
-        std::string path() const { return "/api/v1/merchants/" + id; }
-    };
-    static store open_store(const std::string& valid_from = "2026-06-01T00:00:00Z", const std::string& valid_until = "2029-01-01T00:00:00Z") {
-        store s{sign_in(), "", ""};
-        s.id = text(ok(call("POST", "/api/v1/merchants", s.owner, json::object{{"name", "茶饮小店"}}), 201), {"merchant", "id"});
-        ok(call("PUT", s.path() + "/tiers", s.owner,
-                json::object{{"tiers", json::array{json::object{{"name", "银卡"}, {"buy_in_fen", 1000000}, {"ratio_bp", 2000}},
-                                                   json::object{{"name", "金卡"}, {"buy_in_fen", 3000000}, {"ratio_bp", 3000}},
-                                                   json::object{{"name", "钻石"}, {"buy_in_fen", 5000000}, {"ratio_bp", 5000}}}},
-                             {"profit_margin_bp", 3000}}));
-        s.card_template_id = add_card(s, valid_from, valid_until);
-        return s;
-    }
-    static std::string add_card(const store& s, const std::string& valid_from, const std::string& valid_until) {
-        return text(ok(call("POST", s.path() + "/card-templates", s.owner,
-                            json::object{{"kind", "vip"}, {"title", "VIP 会员卡"}, {"benefit", "全场九折"}, {"valid_from", valid_from},
-                                         {"valid_until", valid_until}}),
-                       201),
-                    {"card_template", "id"});
-    }
-
-    struct partner {
-        user person;
-        std::string id;       // partner id at the store
-        std::string pack_id;  // one pack of the store's card
-        std::string share_code;
-    };
-    static partner enrol(const store& s, int quota = 100, const user& person = sign_in()) {
-        partner p{person, "", "", ""};
-        p.id = text(ok(call("POST", s.path() + "/partners", s.owner, json::object{{"user_id", person.id}, {"amount_fen", 1000000}}), 201),
-                    {"partner", "id"});
-        p.pack_id = text(ok(call("POST", s.path() + "/partners/" + p.id + "/card-packs", s.owner,
-                                 json::object{{"card_template_id", s.card_template_id}, {"quota", quota}}),
-                            201),
-                         {"card_pack", "id"});
-        p.share_code = text(ok(call("POST", "/api/v1/partners/me/cards/" + p.pack_id + "/shares", person), 201), {"share_code"});
-        return p;
-    }
-    static std::string claim(const user& customer, const std::string& code) {
-        auto reply = call("POST", "/api/v1/shares/" + code + "/claim", customer);
-        if (reply.status != 200) return "HTTP " + std::to_string(reply.status) + " " + reply.body;
-        return text(reply.json(), {"outcome"});
-    }
-
-    static std::unique_ptr<sql::Connection> database() { return mysql_connect(test_config().mysql); }
-    static long long scalar(const std::string& query, const std::vector<std::string>& params = {}) {
-        auto db = database();
-        std::unique_ptr<sql::PreparedStatement> select(db->prepareStatement(query));
-        for (std::size_t i = 0; i < params.size(); ++i) select->setString(static_cast<unsigned>(i + 1), params[i]);
-        std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
-        return rs->next() ? rs->getInt64(1) : -1;
-    }
-    static void execute(const std::string& statement, const std::vector<std::string>& params = {}) {
-        auto db = database();
-        std::unique_ptr<sql::PreparedStatement> update(db->prepareStatement(statement));
-        for (std::size_t i = 0; i < params.size(); ++i) update->setString(static_cast<unsigned>(i + 1), params[i]);
-        update->executeUpdate();
-    }
-
-    static simulator_process* sim;
-    static server_process* server;
+    static void SetUpTestSuite() { start(); }
+    static void TearDownTestSuite() { stop(); }
 };
-simulator_process* partner_claim_test::sim = nullptr;
-server_process* partner_claim_test::server = nullptr;
 
 TEST_F(partner_claim_test, a_cash_buy_in_enrols_a_partner_credits_stored_value_and_sets_the_tier) {
     store bare{sign_in(), "", ""};

@@ -1,0 +1,72 @@
+#pragma once
+// The business API as tests drive it: signed-in users, stores with tiers and a card, partners
+// with a pack and a share link, claims, and direct reads of MariaDB for what the API does not show.
+// One simulator and one server per test suite (SetUpTestSuite calls start()).
+#include "common/random_token.hpp"
+#include "tests/integration/support/http_client.hpp"
+#include "tests/integration/support/test_environment.hpp"
+#include "tests/integration/support/wechat_simulator.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sql {
+class Connection;
+}
+
+namespace sharedstore::test_support {
+
+struct user {
+    std::string token;
+    std::string id;
+    std::string openid;
+};
+
+class store_api_test : public ::testing::Test {
+protected:
+    // `with_notifications`: the server listens on a port chosen first, so WeChat Pay's
+    // notifications can reach it.
+    static void start(bool with_notifications = false);
+    static void stop();
+
+    static user sign_in(const std::string& unionid = "");
+    static http_reply call(const std::string& method, const std::string& path, const user& who, const boost::json::value& body = nullptr);
+    // The reply's JSON when the status is as expected; throws with the body otherwise.
+    static boost::json::value ok(const http_reply& reply, int status = 200);
+    static std::string text(const boost::json::value& v, std::initializer_list<const char*> path);
+    static std::string error_code(const http_reply& r);
+
+    // A store with three tiers (10,000 / 30,000 / 50,000 yuan at 20 / 30 / 50 %, margin 30 %) and one card.
+    struct store {
+        user owner;
+        std::string id;
+        std::string card_template_id;
+        std::string path() const { return "/api/v1/merchants/" + id; }
+    };
+    static store open_store(const std::string& valid_from = "2026-06-01T00:00:00Z", const std::string& valid_until = "2029-01-01T00:00:00Z");
+    static std::string add_card(const store& s, const std::string& valid_from, const std::string& valid_until);
+
+    struct partner {
+        user person;
+        std::string id;       // partner id at the store
+        std::string pack_id;  // one pack of the store's card
+        std::string share_code;
+    };
+    // Enrolled with a 10,000 yuan cash buy-in (the lowest tier), a pack and a share link.
+    static partner enrol(const store& s, int quota = 100, const user& person = sign_in());
+    // The claim's outcome, or "HTTP <status> <body>".
+    static std::string claim(const user& customer, const std::string& code);
+
+    static std::unique_ptr<sql::Connection> database();
+    static long long scalar(const std::string& query, const std::vector<std::string>& params = {});
+    static void execute(const std::string& statement, const std::vector<std::string>& params = {});
+
+    static simulator_process* sim;
+    static server_process* server;
+};
+
+}  // namespace sharedstore::test_support
