@@ -104,6 +104,10 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         if (created.status != 201) throw std::runtime_error("key creation failed: " + created.body);
         return std::string(created.json().at("api_key").at("id").as_string());
     };
+    // An order of the customer's, paid with WeChat Pay (left unpaid: reading it is the point).
+    const auto order_body = json::serialize(json::object{{"merchant_id", store}, {"amount_fen", 100}, {"description", "x"}, {"pay_with", "wechat"}});
+    const auto O = std::string(must(call(who[customer], "POST", "/api/v1/orders", order_body), 201).at("order").at("id").as_string());
+    const std::string period = "?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z";
     auto new_partner_body = [&] { return json::serialize(json::object{{"user_id", sign_in().user_id}, {"amount_fen", 100000}}); };
     const auto reassign_body = json::serialize(json::object{{"partner_id", P}, {"reason", "by hand"}});
     const std::vector<row> table{
@@ -136,6 +140,17 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", fixed("/api/v1/shares/" + code), none, {200, 200, 200, 200, 200, 200, 200}},
         {"GET", fixed("/api/v1/shares/" + code + "/qr.png"), none, {200, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed("/api/v1/shares/" + code + "/claim"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"POST", fixed("/api/v1/orders"), fixed(order_body), {401, 201, 201, 201, 201, 201, 201}},
+        {"GET", fixed("/api/v1/me/orders/" + O), none, {401, 200, 404, 404, 404, 404, 404}},
+        {"GET", fixed("/api/v1/partners/me/dividends"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed("/api/v1/partners/me/summary"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed(S + "/orders"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"GET", fixed(S + "/dividends" + period), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/reconciliation" + period), none, {401, 403, 403, 403, 200, 200, 403}},
+        // Signed by a store's API key or by WeChat Pay, never by a session: a Bearer token is no key.
+        {"POST", fixed("/api/v1/pos/orders"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
+        {"POST", fixed("/api/v1/pos/refunds"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
+        {"POST", fixed("/api/v1/wechat/pay/notify"), fixed(R"({"id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
         {"POST", fixed(S + "/api-keys"), fixed(R"({"label":"till"})"), {401, 403, 403, 403, 403, 201, 403}},
         {"GET", fixed(S + "/api-keys"), none, {401, 403, 403, 403, 403, 200, 403}},
         {"DELETE", [&] { return S + "/api-keys/" + revocable_key(); }, none, {401, 403, 403, 403, 403, 200, 403}},
