@@ -372,6 +372,49 @@ TEST_F(orders_test, a_notification_while_the_database_is_unreachable_is_applied_
     EXPECT_EQ(applied, 1);
 }
 
+// A notification that never arrives: reconcile-payments asks WeChat Pay and applies the payment
+// through the same code path, once.
+TEST_F(orders_test, reconcile_payments_applies_what_wechat_pay_says_was_paid) {
+    auto env = sim->server_environment();
+    env.emplace_back("SHAREDSTORE_WECHAT_PAY_NOTIFY_URL", std::string("http://127.0.0.1:9/api/v1/wechat/pay/notify"));  // nobody listens
+    server_process unreachable(env);
+    auto sc = owned_customer();
+    auto placed_reply = http_call(unreachable.port(), "POST", "/api/v1/orders",
+                                  json::serialize(json::object{{"merchant_id", sc.s.id}, {"amount_fen", 6000}, {"description", "x"}, {"pay_with", "wechat"}}),
+                                  {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + sc.customer.token}});
+    ASSERT_EQ(placed_reply.status, 201) << placed_reply.body;
+    const auto placed = placed_reply.json();
+    const auto order_id = text(placed, {"order", "id"});
+    // An order placed but never paid, reconciled too: WeChat Pay says NOTPAY, it stays unpaid.
+    auto unpaid_reply = http_call(unreachable.port(), "POST", "/api/v1/orders",
+                                  json::serialize(json::object{{"merchant_id", sc.s.id}, {"amount_fen", 700}, {"description", "y"}, {"pay_with", "wechat"}}),
+                                  {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + sc.customer.token}});
+    ASSERT_EQ(unpaid_reply.status, 201);
+    const auto unpaid_id = text(unpaid_reply.json(), {"order", "id"});
+    // WeChat Pay's success_time has whole seconds and created_at is moved back below: pay in a
+    // later second than the claim, so the payment is not dated before the customer was owned.
+    std::this_thread::sleep_for(1100ms);
+    pay(placed);
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(text(ok(call("GET", "/api/v1/me/orders/" + order_id, sc.customer)), {"order", "status"}), "created");
+    // Both orders are older than reconcile_after_s.
+    execute("UPDATE orders SET created_at = created_at - INTERVAL 1 HOUR WHERE id IN (?, ?)", {order_id, unpaid_id});
+    auto reconcile_env = sim->server_environment();
+    reconcile_env.emplace_back("SHAREDSTORE_WECHAT_PAY_RECONCILE_AFTER_S", std::string("600"));
+    child_process reconcile({SHAREDSTORE_BINARY, "reconcile-payments", "--config", test_config_path()}, reconcile_env,
+                            make_temp_dir("reconcile") + "/out.log");
+    ASSERT_EQ(reconcile.wait_exit(60s), 0) << reconcile.output();
+    EXPECT_NE(reconcile.output().find("\"applied\":1"), std::string::npos) << reconcile.output();
+    EXPECT_EQ(text(ok(call("GET", "/api/v1/me/orders/" + order_id, sc.customer)), {"order", "status"}), "paid");
+    EXPECT_EQ(text(ok(call("GET", "/api/v1/me/orders/" + unpaid_id, sc.customer)), {"order", "status"}), "created");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM dividends WHERE order_id = ?", {order_id}), 1);
+    // Run again: nothing left to apply, nothing applied twice.
+    child_process again({SHAREDSTORE_BINARY, "reconcile-payments", "--config", test_config_path()}, reconcile_env, make_temp_dir("reconcile") + "/out.log");
+    ASSERT_EQ(again.wait_exit(60s), 0) << again.output();
+    EXPECT_NE(again.output().find("\"applied\":0"), std::string::npos) << again.output();
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM dividends WHERE order_id = ?", {order_id}), 1);
+}
+
 // The checker itself, on a scratch database (other tests run it on the shared one): a ledger
 // that was tampered with fails, naming the ids.
 TEST_F(orders_test, check_ledger_names_what_is_broken) {
