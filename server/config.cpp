@@ -125,6 +125,22 @@ const std::vector<key_spec>& key_table() {
         k.push_back(path_key("wechat_pay.apiv3_key_file", false, [](server_config& c) -> std::string& { return c.wechat_pay.apiv3_key_file; }));
         k.push_back(text_key("wechat_pay.notify_url", false, [](server_config& c) -> std::string& { return c.wechat_pay.notify_url; }));
         k.push_back(integer_key("wechat_pay.reconcile_after_s", false, 10, 7 * 24 * 3600, [](server_config& c) -> int& { return c.wechat_pay.reconcile_after_s; }));
+        k.push_back(ms_key("push.ping_interval_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.ping_interval; }));
+        k.push_back(ms_key("push.idle_timeout_ms", 2000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.idle_timeout; }));
+        k.push_back(integer_key("push.max_frame_bytes", false, 256, 65536, [](server_config& c) -> std::size_t& { return c.push.max_frame_bytes; }));
+        k.push_back(integer_key("push.send_queue_limit", false, 1, 100000, [](server_config& c) -> std::size_t& { return c.push.send_queue_limit; }));
+        k.push_back(ms_key("push.write_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.write_timeout; }));
+        k.push_back(ms_key("push.resume_window_ms", 0, 60000, [](server_config& c) -> std::chrono::milliseconds& { return c.push.resume_window; }));
+        k.push_back(integer_key("push.inbox_max_events", false, 10, 1'000'000, [](server_config& c) -> int& { return c.push.inbox_max_events; }));
+        k.push_back(ms_key("push.relay_interval_ms", 5, 60000, [](server_config& c) -> std::chrono::milliseconds& { return c.push.relay_interval; }));
+        k.push_back(ms_key("push.ack_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.ack_timeout; }));
+        k.push_back(text_key("push.subscribe_template_id", false, [](server_config& c) -> std::string& { return c.push.subscribe_template_id; }));
+        k.push_back(text_key("push.subscribe_page", false, [](server_config& c) -> std::string& { return c.push.subscribe_page; }));
+        k.push_back(text_key("push.subscribe_miniprogram_state", false, [](server_config& c) -> std::string& { return c.push.subscribe_miniprogram_state; }));
+        k.push_back(text_key("push.field_amount", false, [](server_config& c) -> std::string& { return c.push.field_amount; }));
+        k.push_back(text_key("push.field_merchant", false, [](server_config& c) -> std::string& { return c.push.field_merchant; }));
+        k.push_back(text_key("push.field_time", false, [](server_config& c) -> std::string& { return c.push.field_time; }));
+        k.push_back(text_key("push.field_customer", false, [](server_config& c) -> std::string& { return c.push.field_customer; }));
         k.push_back(text_key("share.page", false, [](server_config& c) -> std::string& { return c.share.page; }));
         k.push_back(text_key("share.qr_env_version", false, [](server_config& c) -> std::string& { return c.share.qr_env_version; }));
         k.push_back(text_key("share.public_base_url", false, [](server_config& c) -> std::string& { return c.share.public_base_url; }));
@@ -289,6 +305,11 @@ server_config parse_config(const std::string& json_text, const environment_looku
         if (pay.notify_url.rfind("https://", 0) != 0 && pay.notify_url.rfind("http://", 0) != 0)
             throw config_error("config key wechat_pay.notify_url: an absolute URL, got " + pay.notify_url);
     }
+    if (config.push.idle_timeout <= config.push.ping_interval)
+        throw config_error("config key push.idle_timeout_ms must be longer than push.ping_interval_ms");
+    const auto& state = config.push.subscribe_miniprogram_state;
+    if (state != "developer" && state != "trial" && state != "formal")
+        throw config_error("config key push.subscribe_miniprogram_state: expected developer, trial or formal, got " + state);
     // Values WeChat would refuse later, refused now.
     const auto& share = config.share;
     if (share.qr_env_version != "release" && share.qr_env_version != "trial" && share.qr_env_version != "develop")

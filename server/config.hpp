@@ -4,6 +4,7 @@
 #include "common/http/http_server.hpp"
 #include "common/log.hpp"
 #include "common/mysql_pool.hpp"
+#include "push/push_settings.hpp"
 #include "common/redis_client.hpp"
 
 #include <chrono>
@@ -71,6 +72,7 @@ struct server_config {
     auth_config auth;
     wechat_pay_settings wechat_pay;
     share_settings share;
+    push_settings push;
     security_config security;
     log_level log_min_level = log_level::info;
 };

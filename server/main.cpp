@@ -17,6 +17,7 @@
 #include "server/services/pos_service.hpp"
 #include "server/services/report_service.hpp"
 #include "server/storage/ledger_check.hpp"
+#include "push/push_runtime.hpp"
 #include "wechat/pay/pay_client.hpp"
 #include "server/services/auth_service.hpp"
 #include "server/services/pos_key_service.hpp"
@@ -135,6 +136,7 @@ int serve(const server_config& config) {
     order_service orders(database, pay.client.get(), log);
     pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log);
     report_service reports(database);
+    subscription_service subscriptions(database);
 
     router routes;
     add_health_routes(routes, {database, redis, metrics});
@@ -145,10 +147,20 @@ int serve(const server_config& config) {
     add_pos_key_routes(routes, pos_keys, sessions);
     add_order_routes(routes, orders, pos, sessions, pay.verifier.get(), log);
     add_report_routes(routes, reports, sessions);
+    add_subscription_routes(routes, subscriptions, sessions);
     request_pipeline pipeline(routes, log, metrics);
+    // Real-time reminders: /ws on the same listener, the outbox relay, presence and pokes.
+    session_check check_session = [&sessions](std::string token) -> asio::awaitable<std::optional<std::uint64_t>> {
+        auto session = co_await sessions.find(std::move(token));
+        if (!session) co_return std::nullopt;
+        co_return session->user_id;
+    };
+    push_runtime push(io, *redis, config.redis, database, &wechat_calls, config.push, std::move(check_session), metrics, log);
     http_server server(io, config.http, pipeline, log, metrics);
+    server.set_websocket_endpoint(&push.endpoint());
     try {
         server.start();
+        push.start();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "sharedstore: cannot listen on %s:%d: %s\n", config.http.listen_address.c_str(), config.http.port, e.what());
         redis->stop();
@@ -168,6 +180,7 @@ int serve(const server_config& config) {
         stopping = true;
         log.info("shutdown_started", {{"signal", signal_number}, {"grace_ms", config.shutdown_grace.count()}});
         server.begin_shutdown();
+        push.stop();  // WebSocket clients get 1001 and reconnect to another instance
         asio::co_spawn(io, drain_then_stop(io, server, redis, config.shutdown_grace, log), asio::detached);
         signals.async_wait(on_signal);  // a second signal forces the stop
     };

@@ -12,6 +12,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <array>
@@ -70,6 +73,97 @@ http::response<http::string_body> to_beast(http_response&& in, unsigned version,
 
 }  // namespace
 
+// The connection behind websocket_connection, for either stream type.
+struct websocket_connection::impl {
+    virtual ~impl() = default;
+    virtual asio::awaitable<std::optional<websocket_message>> read() = 0;
+    virtual asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout) = 0;
+    virtual asio::awaitable<bool> ping() = 0;
+    virtual asio::awaitable<void> close(std::uint16_t code, std::string reason) = 0;
+    virtual void abort() = 0;
+
+    asio::any_io_executor executor;
+    std::string remote;
+    std::atomic<std::int64_t> last_received_ns{0};
+
+    void touch() { last_received_ns = std::chrono::steady_clock::now().time_since_epoch().count(); }
+};
+
+namespace {
+
+namespace websocket = beast::websocket;
+
+template <class Stream>
+struct websocket_impl final : websocket_connection::impl {
+    websocket_impl(Stream& next, asio::any_io_executor ex, std::string peer) : ws(next), watchdog(ex) {
+        executor = std::move(ex);
+        remote = std::move(peer);
+        touch();
+    }
+
+    asio::awaitable<std::optional<websocket_message>> read() override {
+        buffer.clear();
+        auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
+        if (ec) co_return std::nullopt;
+        touch();
+        co_return websocket_message{beast::buffers_to_string(buffer.data()), ws.got_binary()};
+    }
+
+    asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout) override {
+        // A peer that stops reading fills the socket buffers and the write never ends: drop it.
+        watchdog.expires_after(timeout);
+        watchdog.async_wait([this](boost::system::error_code ec) {
+            if (!ec) abort();
+        });
+        ws.text(true);
+        auto [ec, n] = co_await ws.async_write(asio::buffer(text), use_tuple);
+        watchdog.cancel();
+        co_return !ec;
+    }
+
+    asio::awaitable<bool> ping() override {
+        websocket::ping_data empty;
+        auto [ec] = co_await ws.async_ping(empty, use_tuple);
+        co_return !ec;
+    }
+
+    asio::awaitable<void> close(std::uint16_t code, std::string reason) override {
+        watchdog.expires_after(std::chrono::seconds(1));
+        watchdog.async_wait([this](boost::system::error_code ec) {
+            if (!ec) abort();
+        });
+        websocket::close_reason why(static_cast<websocket::close_code>(code), reason);  // named: docs/coroutines.md
+        co_await ws.async_close(why, use_tuple);  // whatever the outcome, the connection ends here
+        watchdog.cancel();
+        abort();
+    }
+
+    void abort() override {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(ws).socket().close(ignored);
+    }
+
+    websocket::stream<Stream&> ws;
+    beast::flat_buffer buffer;
+    asio::steady_timer watchdog;
+};
+
+}  // namespace
+
+asio::awaitable<std::optional<websocket_message>> websocket_connection::read() { return impl_->read(); }
+asio::awaitable<bool> websocket_connection::write(std::string text, std::chrono::milliseconds timeout) {
+    return impl_->write(std::move(text), timeout);
+}
+asio::awaitable<bool> websocket_connection::ping() { return impl_->ping(); }
+asio::awaitable<void> websocket_connection::close(std::uint16_t code, std::string reason) { return impl_->close(code, std::move(reason)); }
+void websocket_connection::abort() { impl_->abort(); }
+asio::any_io_executor websocket_connection::executor() const { return impl_->executor; }
+std::chrono::steady_clock::time_point websocket_connection::last_received() const {
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(impl_->last_received_ns.load()));
+}
+const std::string& websocket_connection::remote() const { return impl_->remote; }
+
 struct http_server::state : std::enable_shared_from_this<http_server::state> {
     state(asio::io_context& io_context, const http_config& cfg, http_handler& h, logger& lg, metrics_registry& m,
           asio::ssl::context* tls_context)
@@ -81,6 +175,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     logger& log;
     metrics_registry& metrics;
     asio::ssl::context* tls;  // null: plain HTTP
+    websocket_endpoint* websocket_handler = nullptr;
     tcp::acceptor acceptor;
     std::atomic<bool> stopping{false};
     std::atomic<int> open{0};
@@ -197,6 +292,20 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             auto message = parser.release();
             const unsigned version = message.version();
             const bool client_keeps_alive = message.keep_alive();
+            if (websocket_handler && websocket::is_upgrade(message)) {
+                auto upgrade = to_request(http::request<http::string_body>(message), remote);
+                if (websocket_handler->handles(upgrade)) {
+                    std::string subprotocol;
+                    auto refusal = co_await websocket_handler->authorize(upgrade, subprotocol);
+                    if (refusal) {
+                        co_await write(stream, std::move(*refusal), version, false);
+                        co_return;
+                    }
+                    handle.idle = false;  // the endpoint, not the HTTP shutdown, closes it
+                    co_await run_websocket(stream, std::move(message), std::move(upgrade), subprotocol, remote);
+                    co_return;
+                }
+            }
             auto request = to_request(std::move(message), remote);
             auto response = co_await pipeline.handle(request);
             const bool keep_alive = client_keeps_alive && !stopping;
@@ -204,6 +313,31 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             if (!keep_alive) co_return;
             first = false;
         }
+    }
+
+    template <class Stream>
+    asio::awaitable<void> run_websocket(Stream& stream, http::request<http::string_body> message, http_request request,
+                                        std::string subprotocol, const std::string& remote) {
+        auto connection = std::make_shared<websocket_impl<Stream>>(stream, beast::get_lowest_layer(stream).get_executor(), remote);
+        auto& ws = connection->ws;
+        // Our own pings and idle checks (the endpoint's); Beast bounds the handshake.
+        websocket::stream_base::timeout timeouts{config.header_timeout, websocket::stream_base::none(), false};
+        ws.set_option(timeouts);
+        // The endpoint checks the size it accepts (and answers with its own close code); this only
+        // stops a client from making us buffer megabytes first.
+        ws.read_message_max(64 * 1024);
+        ws.set_option(websocket::stream_base::decorator([subprotocol](websocket::response_type& response) {
+            response.set(http::field::server, "sharedstore");
+            if (!subprotocol.empty()) response.set(http::field::sec_websocket_protocol, subprotocol);
+        }));
+        auto* state = connection.get();
+        ws.control_callback([state](websocket::frame_type, beast::string_view) { state->touch(); });
+        auto [ec] = co_await ws.async_accept(message, use_tuple);
+        if (ec) {
+            log.debug("websocket_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
+            co_return;
+        }
+        co_await websocket_handler->run(websocket_connection(connection), std::move(request));
     }
 
     // Answers a request that could not be read, when an answer makes sense, then the caller closes.
@@ -276,6 +410,8 @@ http_server::http_server(asio::io_context& io, const http_config& config, http_h
 }
 
 http_server::~http_server() = default;
+
+void http_server::set_websocket_endpoint(websocket_endpoint* endpoint) { state_->websocket_handler = endpoint; }
 
 void http_server::start() {
     auto& acceptor = state_->acceptor;

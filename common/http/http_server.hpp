@@ -4,6 +4,7 @@
 // accepting, close idle connections, let in-flight requests finish. What a request means is the
 // http_handler's business (the API pipeline in server/, the simulator in wechat/).
 #include "common/http/message.hpp"
+#include "common/http/websocket.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 
@@ -48,6 +49,9 @@ public:
     http_server(boost::asio::io_context& io, const http_config& config, http_handler& handler, logger& log,
                 metrics_registry& metrics, boost::asio::ssl::context* tls = nullptr);
     ~http_server();
+
+    // Upgrade requests the endpoint handles() go to it instead of the handler. Call before start().
+    void set_websocket_endpoint(websocket_endpoint* endpoint);
 
     // Binds and starts accepting; throws std::system_error when the address cannot be bound.
     void start();

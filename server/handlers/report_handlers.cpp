@@ -5,6 +5,7 @@
 #include "server/handlers/auth_handlers.hpp"
 #include "server/handlers/order_json.hpp"
 #include "server/handlers/service_errors.hpp"
+#include "server/http/body_reader.hpp"
 #include "server/http/request_params.hpp"
 
 namespace sharedstore {
@@ -33,6 +34,20 @@ json::object check(const char* name, std::int64_t business, std::int64_t ledger)
 }
 
 }  // namespace
+
+void add_subscription_routes(router& routes, subscription_service& subscriptions, session_store& sessions) {
+    // What wx.requestSubscribeMessage answered: each "accept" allows one fallback message.
+    routes.add("POST", "/api/v1/me/subscriptions", [&](http_request& request) -> asio::awaitable<http_response> {
+        auto caller = co_await authenticate(sessions, request);
+        body_reader body(request);
+        auto template_id = body.required_string("template_id", 1, 64);
+        const auto accepted = static_cast<int>(body.optional_int("accepted", 1, 50).value_or(1));
+        body.finish();
+        auto id = template_id;
+        const auto remaining = co_await subscriptions.record(caller.user_id, std::move(id), accepted);
+        co_return http_response::json(200, json::object{{"template_id", template_id}, {"remaining", remaining}});
+    });
+}
 
 void add_report_routes(router& routes, report_service& reports, session_store& sessions) {
     routes.add("GET", "/api/v1/partners/me/dividends", [&](http_request& request) -> asio::awaitable<http_response> {

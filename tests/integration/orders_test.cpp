@@ -72,25 +72,6 @@ protected:
     }
 
 
-    // A POS key of the store, and requests signed with it as a front desk would sign them.
-    struct pos_key {
-        std::string id, secret;
-    };
-    static pos_key make_pos_key(const store& s) {
-        auto created = ok(call("POST", s.path() + "/api-keys", s.owner, json::object{{"label", "front desk"}}), 201);
-        return {text(created, {"api_key", "id"}), text(created, {"secret"})};
-    }
-    static http_reply pos_call(const pos_key& key, const std::string& path, const json::object& body, std::string nonce = "",
-                               std::chrono::seconds skew = 0s, const std::string& secret_override = "") {
-        const auto text_body = json::serialize(body);
-        if (nonce.empty()) nonce = random_hex(12);
-        const auto timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() + skew).time_since_epoch()).count());
-        const auto signature = hmac_sha256_hex(secret_override.empty() ? key.secret : secret_override,
-                                               timestamp + "\n" + nonce + "\nPOST\n" + path + "\n" + text_body);
-        return http_call(server->port(), "POST", path, text_body,
-                         {{"Content-Type", "application/json"}, {"X-Api-Key", key.id}, {"X-Timestamp", timestamp}, {"X-Nonce", nonce}, {"X-Signature", signature}});
-    }
-
     static std::pair<int, std::string> check_ledger(environment_changes env = {}) {
         child_process process({SHAREDSTORE_BINARY, "check-ledger", "--config", test_config_path()}, std::move(env),
                               make_temp_dir("check-ledger") + "/out.log");

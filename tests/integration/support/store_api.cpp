@@ -1,10 +1,13 @@
 #include "tests/integration/support/store_api.hpp"
 
+#include "common/clock.hpp"
 #include "common/mysql_pool.hpp"
+#include "common/sha256.hpp"
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 
 namespace sharedstore::test_support {
 
@@ -12,10 +15,30 @@ namespace json = boost::json;
 
 simulator_process* store_api_test::sim = nullptr;
 server_process* store_api_test::server = nullptr;
+std::string store_api_test::scratch_database;
 
-void store_api_test::start(bool with_notifications) {
+std::string store_api_test::create_scratch_database(const std::string& tag) {
+    scratch_database = "scratch_" + tag + "_" + random_hex(6);
+    auto admin = mysql_connect(test_config().mysql);
+    std::unique_ptr<sql::Statement>(admin->createStatement())->execute("CREATE DATABASE `" + scratch_database + "`");
+    child_process migrate({SHAREDSTORE_BINARY, "migrate", "--config", test_config_path()}, {{"SHAREDSTORE_MYSQL_DATABASE", scratch_database}},
+                          make_temp_dir("migrate") + "/out.log");
+    if (migrate.wait_exit(std::chrono::seconds(60)) != 0) throw std::runtime_error("migrate failed: " + migrate.output());
+    return scratch_database;
+}
+
+void store_api_test::drop_scratch_database() {
+    if (scratch_database.empty()) return;
+    auto admin = mysql_connect(test_config().mysql);
+    std::unique_ptr<sql::Statement>(admin->createStatement())->execute("DROP DATABASE IF EXISTS `" + scratch_database + "`");
+    scratch_database.clear();
+}
+
+void store_api_test::start(bool with_notifications, environment_changes extra) {
     sim = new simulator_process();
-    server = new server_process(sim->server_environment(with_notifications ? free_tcp_port() : 0));
+    auto env = sim->server_environment(with_notifications ? free_tcp_port() : 0);
+    env.insert(env.end(), extra.begin(), extra.end());
+    server = new server_process(env);
 }
 
 void store_api_test::stop() {
@@ -94,7 +117,35 @@ std::string store_api_test::claim(const user& customer, const std::string& code)
     return text(reply.json(), {"outcome"});
 }
 
-std::unique_ptr<sql::Connection> store_api_test::database() { return mysql_connect(test_config().mysql); }
+store_api_test::pos_key store_api_test::make_pos_key(const store& s) {
+    auto created = ok(call("POST", s.path() + "/api-keys", s.owner, json::object{{"label", "front desk"}}), 201);
+    return {text(created, {"api_key", "id"}), text(created, {"secret"})};
+}
+
+http_reply store_api_test::pos_call(const pos_key& key, const std::string& path, const json::object& body, std::string nonce,
+                                    std::chrono::seconds skew, const std::string& secret_override, int port) {
+    const auto text_body = json::serialize(body);
+    if (nonce.empty()) nonce = random_hex(12);
+    const auto timestamp =
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() + skew).time_since_epoch()).count());
+    const auto signature = hmac_sha256_hex(secret_override.empty() ? key.secret : secret_override,
+                                           timestamp + "\n" + nonce + "\nPOST\n" + path + "\n" + text_body);
+    return http_call(port ? port : server->port(), "POST", path, text_body,
+                     {{"Content-Type", "application/json"}, {"X-Api-Key", key.id}, {"X-Timestamp", timestamp}, {"X-Nonce", nonce}, {"X-Signature", signature}});
+}
+
+http_reply store_api_test::pos_order(const pos_key& key, const user& customer, std::int64_t amount_fen, int port) {
+    return pos_call(key, "/api/v1/pos/orders",
+                    json::object{{"merchant_order_id", "P-" + random_hex(8)}, {"user_id", customer.id}, {"amount_fen", amount_fen},
+                                 {"paid_at", format_rfc3339_utc(std::chrono::system_clock::now())}},
+                    "", std::chrono::seconds(0), "", port);
+}
+
+std::unique_ptr<sql::Connection> store_api_test::database() {
+    auto config = test_config().mysql;
+    if (!scratch_database.empty()) config.database = scratch_database;
+    return mysql_connect(config);
+}
 
 long long store_api_test::scalar(const std::string& query, const std::vector<std::string>& params) {
     auto db = database();

@@ -30,7 +30,7 @@ class store_api_test : public ::testing::Test {
 protected:
     // `with_notifications`: the server listens on a port chosen first, so WeChat Pay's
     // notifications can reach it.
-    static void start(bool with_notifications = false);
+    static void start(bool with_notifications = false, environment_changes extra = {});
     static void stop();
 
     static user sign_in(const std::string& unionid = "");
@@ -61,12 +61,28 @@ protected:
     // The claim's outcome, or "HTTP <status> <body>".
     static std::string claim(const user& customer, const std::string& code);
 
+    // A POS API key of the store, and requests signed with it as a front desk would sign them.
+    struct pos_key {
+        std::string id, secret;
+    };
+    static pos_key make_pos_key(const store& s);
+    static http_reply pos_call(const pos_key& key, const std::string& path, const boost::json::object& body, std::string nonce = "",
+                               std::chrono::seconds skew = std::chrono::seconds(0), const std::string& secret_override = "", int port = 0);
+    // A POS order of `amount_fen` paid now by `customer`.
+    static http_reply pos_order(const pos_key& key, const user& customer, std::int64_t amount_fen, int port = 0);
+
+    // A database of the suite's own, migrated (for suites whose servers must not share state with
+    // other tests'); database() and the helpers below then use it.
+    static std::string create_scratch_database(const std::string& tag);
+    static void drop_scratch_database();
+
     static std::unique_ptr<sql::Connection> database();
     static long long scalar(const std::string& query, const std::vector<std::string>& params = {});
     static void execute(const std::string& statement, const std::vector<std::string>& params = {});
 
     static simulator_process* sim;
     static server_process* server;
+    static std::string scratch_database;  // empty: the shared test database
 };
 
 }  // namespace sharedstore::test_support

@@ -1,0 +1,68 @@
+#pragma once
+// WebSocket connections accepted by http_server (Beast stays in http_server.cpp): an endpoint
+// decides on an upgrade before the handshake (so an unauthenticated client gets a plain 401), then
+// owns the connection. Every operation of one connection runs on its strand (executor()).
+#include "common/http/message.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace sharedstore {
+
+struct websocket_message {
+    std::string payload;
+    bool binary = false;
+};
+
+// Close codes the code base uses (RFC 6455 section 7.4).
+namespace close_code {
+constexpr std::uint16_t normal = 1000;
+constexpr std::uint16_t going_away = 1001;        // server shutting down: reconnect elsewhere
+constexpr std::uint16_t policy_violation = 1008;  // a frame we do not accept
+constexpr std::uint16_t try_again_later = 1013;   // too slow: resume from the last id
+}  // namespace close_code
+
+class websocket_connection {
+public:
+    struct impl;
+    explicit websocket_connection(std::shared_ptr<impl> state) : impl_(std::move(state)) {}
+
+    // The next whole message; nullopt once the peer closed or the connection failed or was closed.
+    boost::asio::awaitable<std::optional<websocket_message>> read();
+    // One write at a time (callers keep a queue). False when the connection is gone or the write
+    // did not finish within `timeout` (the connection is then dropped).
+    boost::asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout);
+    boost::asio::awaitable<bool> ping();
+    // Sends a close frame (bounded by one second), then drops the connection.
+    boost::asio::awaitable<void> close(std::uint16_t code, std::string reason);
+    // Drops the TCP connection at once (no close frame): for a peer that does not read.
+    void abort();
+
+    boost::asio::any_io_executor executor() const;
+    // When anything (a message, a ping, a pong) last arrived from the peer.
+    std::chrono::steady_clock::time_point last_received() const;
+    const std::string& remote() const;
+
+private:
+    std::shared_ptr<impl> impl_;
+};
+
+class websocket_endpoint {
+public:
+    virtual ~websocket_endpoint() = default;
+    // Whether this upgrade request is the endpoint's (e.g. its path).
+    virtual bool handles(const http_request& request) const = 0;
+    // Before the handshake: nullopt accepts; a response (401, 503...) refuses. `subprotocol` is set
+    // to the Sec-WebSocket-Protocol value to echo, if any.
+    virtual boost::asio::awaitable<std::optional<http_response>> authorize(http_request& request, std::string& subprotocol) = 0;
+    // Owns the accepted connection until it returns (then the TCP connection is closed).
+    virtual boost::asio::awaitable<void> run(websocket_connection connection, http_request request) = 0;
+};
+
+}  // namespace sharedstore

@@ -1,0 +1,34 @@
+#pragma once
+// The connections this instance holds, by user: where a poke for a user goes, what presence this
+// instance advertises, and whom to tell on shutdown. Thread-safe.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace sharedstore {
+
+class push_session;
+
+class connection_hub {
+public:
+    // True when it is the user's first connection here (presence must be advertised now).
+    bool add(std::uint64_t user_id, const std::shared_ptr<push_session>& session);
+    void remove(std::uint64_t user_id, const push_session* session);
+    // Each of the user's sessions here looks at the inbox.
+    void poke(std::uint64_t user_id);
+    void poke_all();
+    void close_all(std::uint16_t code);
+    std::vector<std::uint64_t> users() const;
+    std::size_t connections() const;
+
+private:
+    std::vector<std::shared_ptr<push_session>> sessions_of(std::uint64_t user_id) const;
+
+    mutable std::mutex mutex_;
+    std::unordered_map<std::uint64_t, std::vector<std::weak_ptr<push_session>>> by_user_;
+    std::size_t count_ = 0;
+};
+
+}  // namespace sharedstore

@@ -1,0 +1,153 @@
+#include "push/inbox.hpp"
+
+#include "common/dependency_error.hpp"
+
+#include <charconv>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string inbox_key(std::uint64_t user) { return "inbox:" + std::to_string(user); }
+std::string presence_key(std::uint64_t user) { return "presence:" + std::to_string(user); }
+std::string ack_key(std::uint64_t user) { return "acked:" + std::to_string(user); }
+const std::string fallback_key = "push:fallback-due";
+const std::string relay_lock_key = "push:relay-lock";
+
+std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// Redis said no: an error reply is a bug of ours or a Redis problem, never something to skip.
+redis_reply checked(redis_reply reply) {
+    if (reply.is_error()) throw dependency_unavailable("redis", reply.str);
+    return reply;
+}
+
+std::uint64_t to_id(const std::string& text) {
+    std::uint64_t v = 0;
+    std::from_chars(text.data(), text.data() + text.size(), v);
+    return v;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_event_id(std::string_view text) {
+    if (text.size() < 3 || text.substr(text.size() - 2) != "-0") return std::nullopt;
+    std::uint64_t id = 0;
+    auto digits = text.substr(0, text.size() - 2);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    return id;
+}
+
+std::string format_event_id(std::uint64_t id) { return std::to_string(id) + "-0"; }
+
+std::string pokes_key(const std::string& instance) { return "pokes:" + instance; }
+
+asio::awaitable<bool> inbox::append(std::uint64_t user_id, std::uint64_t event_id, std::string frame) {
+    std::vector<std::string> add{"XADD", inbox_key(user_id), "MAXLEN", "~", std::to_string(max_events_), format_event_id(event_id), "frame",
+                                 std::move(frame)};
+    auto reply = co_await redis_.command(std::move(add));
+    // Ids only grow: an id at or below the stream's top was appended before (a relay's retry).
+    const bool duplicate = reply.is_error() && reply.str.find("equal or smaller") != std::string::npos;
+    if (reply.is_error() && !duplicate) throw dependency_unavailable("redis", reply.str);
+    std::vector<std::string> expire{"EXPIRE", inbox_key(user_id), std::to_string(ttl_.count())};
+    checked(co_await redis_.command(std::move(expire)));
+    co_return !duplicate;
+}
+
+asio::awaitable<std::vector<inbox_event>> inbox::read_after(std::uint64_t user_id, std::uint64_t after_id, int count) {
+    std::vector<std::string> range{"XRANGE", inbox_key(user_id), "(" + format_event_id(after_id), "+", "COUNT", std::to_string(count)};
+    auto reply = checked(co_await redis_.command(std::move(range)));
+    std::vector<inbox_event> out;
+    for (const auto& entry : reply.elements) {
+        if (entry.elements.size() != 2) continue;
+        auto id = parse_event_id(entry.elements[0].str);
+        const auto& fields = entry.elements[1].elements;
+        for (std::size_t i = 0; id && i + 1 < fields.size(); i += 2)
+            if (fields[i].str == "frame") out.push_back({*id, fields[i + 1].str});
+    }
+    co_return out;
+}
+
+asio::awaitable<std::uint64_t> inbox::last_id(std::uint64_t user_id) {
+    std::vector<std::string> last{"XREVRANGE", inbox_key(user_id), "+", "-", "COUNT", "1"};
+    auto reply = checked(co_await redis_.command(std::move(last)));
+    if (reply.elements.empty() || reply.elements[0].elements.empty()) co_return 0;
+    co_return parse_event_id(reply.elements[0].elements[0].str).value_or(0);
+}
+
+asio::awaitable<void> inbox::mark_present(std::vector<std::uint64_t> user_ids, std::string instance, std::chrono::milliseconds ttl) {
+    const auto expires = std::to_string(epoch_ms(std::chrono::system_clock::now() + ttl));
+    for (auto user : user_ids) {
+        // A sorted set per user: member = instance, score = when its claim expires.
+        std::vector<std::string> add{"ZADD", presence_key(user), expires, instance};
+        checked(co_await redis_.command(std::move(add)));
+        std::vector<std::string> expire{"PEXPIRE", presence_key(user), std::to_string(ttl.count())};
+        checked(co_await redis_.command(std::move(expire)));
+    }
+}
+
+asio::awaitable<std::vector<std::string>> inbox::instances_of(std::uint64_t user_id) {
+    std::vector<std::string> live{"ZRANGEBYSCORE", presence_key(user_id), std::to_string(epoch_ms(std::chrono::system_clock::now())), "+inf"};
+    auto reply = checked(co_await redis_.command(std::move(live)));
+    std::vector<std::string> out;
+    for (const auto& e : reply.elements) out.push_back(e.str);
+    co_return out;
+}
+
+asio::awaitable<void> inbox::poke(std::string instance, std::uint64_t user_id) {
+    std::vector<std::string> add{"XADD", pokes_key(instance), "MAXLEN", "~", "10000", "*", "user", std::to_string(user_id)};
+    checked(co_await redis_.command(std::move(add)));
+}
+
+asio::awaitable<void> inbox::acknowledge(std::uint64_t user_id, std::uint64_t event_id) {
+    // Only forward: a late ack of an older reminder does not move the mark back.
+    static const std::string raise =
+        "local c = tonumber(redis.call('GET', KEYS[1]) or '0') "
+        "if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 1";
+    std::vector<std::string> eval{"EVAL", raise, "1", ack_key(user_id), std::to_string(event_id), std::to_string(ttl_.count())};
+    checked(co_await redis_.command(std::move(eval)));
+}
+
+asio::awaitable<std::uint64_t> inbox::acknowledged(std::uint64_t user_id) {
+    std::vector<std::string> get{"GET", ack_key(user_id)};
+    auto reply = checked(co_await redis_.command(std::move(get)));
+    co_return reply.is_nil() ? 0 : to_id(reply.str);
+}
+
+asio::awaitable<void> inbox::schedule_fallback(std::uint64_t user_id, std::uint64_t event_id, std::chrono::system_clock::time_point due) {
+    std::vector<std::string> add{"ZADD", fallback_key, std::to_string(epoch_ms(due)), std::to_string(user_id) + ":" + std::to_string(event_id)};
+    checked(co_await redis_.command(std::move(add)));
+}
+
+asio::awaitable<std::vector<std::pair<std::uint64_t, std::uint64_t>>> inbox::due_fallbacks(std::chrono::system_clock::time_point now, int limit) {
+    std::vector<std::string> due{"ZRANGEBYSCORE", fallback_key, "-inf", std::to_string(epoch_ms(now)), "LIMIT", "0", std::to_string(limit)};
+    auto reply = checked(co_await redis_.command(std::move(due)));
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+    for (const auto& e : reply.elements) {
+        auto colon = e.str.find(':');
+        if (colon != std::string::npos) out.emplace_back(to_id(e.str.substr(0, colon)), to_id(e.str.substr(colon + 1)));
+    }
+    co_return out;
+}
+
+asio::awaitable<void> inbox::drop_fallback(std::uint64_t user_id, std::uint64_t event_id) {
+    std::vector<std::string> remove{"ZREM", fallback_key, std::to_string(user_id) + ":" + std::to_string(event_id)};
+    checked(co_await redis_.command(std::move(remove)));
+}
+
+asio::awaitable<bool> inbox::hold_lock(std::string owner, std::chrono::milliseconds ttl) {
+    static const std::string take_or_keep =
+        "local holder = redis.call('GET', KEYS[1]) "
+        "if holder == false then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end "
+        "if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0";
+    std::vector<std::string> eval{"EVAL", take_or_keep, "1", relay_lock_key, std::move(owner), std::to_string(ttl.count())};
+    auto reply = checked(co_await redis_.command(std::move(eval)));
+    co_return reply.integer == 1;
+}
+
+}  // namespace sharedstore

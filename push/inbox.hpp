@@ -1,0 +1,68 @@
+#pragma once
+// Reminders in Redis. Each user has an inbox stream (`inbox:<user>`) whose entry ids are
+// "<outbox id>-0": they only grow, appending the same event twice is refused by Redis (so a relay
+// that crashed between Redis and MariaDB cannot duplicate it), and clients resume from the last id
+// they saw. Around it: which instances hold a user's connections (presence), a per-instance stream
+// of "look at this user's inbox" pokes, the acknowledged position per user, the fallback schedule
+// and the relay's lock. Redis failures throw dependency_unavailable (redis_client).
+#include "common/redis_client.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sharedstore {
+
+struct inbox_event {
+    std::uint64_t id = 0;  // the outbox id; the stream id is "<id>-0"
+    std::string frame;     // the JSON frame sent to clients
+};
+
+// "123-0" -> 123; nullopt for anything else (a client's resume or ack id).
+std::optional<std::uint64_t> parse_event_id(std::string_view text);
+std::string format_event_id(std::uint64_t id);
+
+class inbox {
+public:
+    inbox(redis_client& redis, int max_events, std::chrono::seconds ttl) : redis_(redis), max_events_(max_events), ttl_(ttl) {}
+
+    // Appends the event; true when added now, false when it was already there.
+    boost::asio::awaitable<bool> append(std::uint64_t user_id, std::uint64_t event_id, std::string frame);
+    // Events after `after_id`, oldest first.
+    boost::asio::awaitable<std::vector<inbox_event>> read_after(std::uint64_t user_id, std::uint64_t after_id, int count);
+    // The newest event id (0 when empty).
+    boost::asio::awaitable<std::uint64_t> last_id(std::uint64_t user_id);
+
+    // Presence: `instance` holds connections of these users for the next `ttl`.
+    boost::asio::awaitable<void> mark_present(std::vector<std::uint64_t> user_ids, std::string instance, std::chrono::milliseconds ttl);
+    boost::asio::awaitable<std::vector<std::string>> instances_of(std::uint64_t user_id);
+    // Tells `instance` to look at the user's inbox.
+    boost::asio::awaitable<void> poke(std::string instance, std::uint64_t user_id);
+
+    // The highest event id the user acknowledged (0: none).
+    boost::asio::awaitable<void> acknowledge(std::uint64_t user_id, std::uint64_t event_id);
+    boost::asio::awaitable<std::uint64_t> acknowledged(std::uint64_t user_id);
+
+    // Fallback schedule: the check of (user, event) falls due at `due`.
+    boost::asio::awaitable<void> schedule_fallback(std::uint64_t user_id, std::uint64_t event_id, std::chrono::system_clock::time_point due);
+    boost::asio::awaitable<std::vector<std::pair<std::uint64_t, std::uint64_t>>> due_fallbacks(std::chrono::system_clock::time_point now, int limit);
+    boost::asio::awaitable<void> drop_fallback(std::uint64_t user_id, std::uint64_t event_id);
+
+    // The relay's lock: taken or kept by `owner` for `ttl`; false when another instance holds it.
+    boost::asio::awaitable<bool> hold_lock(std::string owner, std::chrono::milliseconds ttl);
+
+private:
+    redis_client& redis_;
+    int max_events_;
+    std::chrono::seconds ttl_;
+};
+
+// The per-instance stream of pokes, read with a blocking XREAD on a connection of its own.
+std::string pokes_key(const std::string& instance);
+
+}  // namespace sharedstore

@@ -1,0 +1,244 @@
+#include "push/outbox_relay.hpp"
+
+#include "common/dependency_error.hpp"
+#include "common/utf8.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <set>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr int relay_batch = 200;
+constexpr auto lease = std::chrono::milliseconds(5000);
+
+struct outbox_row {
+    std::uint64_t id = 0, user_id = 0;
+    std::string kind, payload;
+};
+
+std::vector<outbox_row> pending_events(sql::Connection& db) {
+    std::unique_ptr<sql::PreparedStatement> select(
+        db.prepareStatement("SELECT id, user_id, kind, payload FROM outbox_events WHERE relayed_at IS NULL ORDER BY id LIMIT ?"));
+    select->setInt(1, relay_batch);
+    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+    std::vector<outbox_row> out;
+    while (rs->next()) out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4)});
+    return out;
+}
+
+void mark_relayed(sql::Connection& db, const std::vector<std::uint64_t>& ids) {
+    std::unique_ptr<sql::PreparedStatement> update(db.prepareStatement("UPDATE outbox_events SET relayed_at = CURRENT_TIMESTAMP(6) WHERE id = ?"));
+    for (auto id : ids) {
+        update->setUInt64(1, id);
+        update->executeUpdate();
+    }
+}
+
+// The client's frame: the event as the orders code wrote it, plus its id.
+std::string frame_of(const outbox_row& row) {
+    boost::system::error_code ec;
+    auto value = json::parse(row.payload, ec);
+    json::object frame = !ec && value.is_object() ? std::move(value.as_object()) : json::object{{"type", row.kind}};
+    frame["id"] = format_event_id(row.id);
+    if (!frame.contains("type")) frame["type"] = row.kind;
+    return json::serialize(frame);
+}
+
+}  // namespace
+
+std::string subscribe_thing(std::string_view text) {
+    // thing: at most 20 characters (code points), no newlines.
+    std::string out;
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < text.size() && characters < 20;) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+        if (i + length > text.size()) break;
+        if (text[i] != '\n' && text[i] != '\r') {
+            out.append(text.substr(i, length));
+            ++characters;
+        }
+        i += length;
+    }
+    return out;
+}
+
+std::string subscribe_amount(std::int64_t fen) {
+    // "¥7.68": a sign and at most 10 digits; bigger amounts do not fit WeChat's field.
+    if (fen < 0) fen = 0;
+    if (fen > 9'999'999'999LL) fen = 9'999'999'999LL;
+    const auto cents = fen % 100;
+    return "¥" + std::to_string(fen / 100) + "." + (cents < 10 ? "0" : "") + std::to_string(cents);
+}
+
+asio::awaitable<int> outbox_relay::relay_once() {
+    auto read = [](sql::Connection& db) { return pending_events(db); };
+    auto rows = co_await database_.run(std::move(read));
+    std::vector<std::uint64_t> relayed;
+    std::set<std::uint64_t> users;
+    for (auto& row : rows) {
+        try {
+            co_await box_.append(row.user_id, row.id, frame_of(row));
+        } catch (const dependency_unavailable&) {
+            // Stop at the first failure: a later event of the same user must not pass this one.
+            break;
+        }
+        relayed.push_back(row.id);
+        users.insert(row.user_id);
+        if (!settings_.subscribe_template_id.empty() && wechat_) {
+            try {
+                co_await box_.schedule_fallback(row.user_id, row.id, std::chrono::system_clock::now() + settings_.ack_timeout);
+            } catch (const dependency_unavailable&) {
+            }
+        }
+    }
+    if (relayed.empty()) co_return 0;
+    // Tell the instances holding these users; a missed poke is caught by the next connection's pull.
+    for (auto user : users) {
+        try {
+            for (auto& instance : co_await box_.instances_of(user)) co_await box_.poke(std::move(instance), user);
+        } catch (const dependency_unavailable&) {
+        }
+    }
+    auto mark = [relayed](sql::Connection& db) { mark_relayed(db, relayed); };
+    co_await database_.transaction(std::move(mark));
+    metrics_.increment("sharedstore_push_events_relayed_total", {}, relayed.size());
+    co_return static_cast<int>(relayed.size());
+}
+
+asio::awaitable<void> outbox_relay::send_fallback(std::uint64_t user_id, std::uint64_t event_id) {
+    // Claim the reminder first (its primary key): whatever happens next, it is never sent twice.
+    struct claim {
+        bool claimed = false;
+        bool has_subscription = false;
+        std::string openid, payload;
+    };
+    const auto template_id = settings_.subscribe_template_id;
+    auto take = [=](sql::Connection& db) {
+        claim c;
+        std::unique_ptr<sql::PreparedStatement> insert(db.prepareStatement(
+            "INSERT INTO push_fallbacks (outbox_event_id, user_id, outcome) VALUES (?, ?, 'no_subscription') ON DUPLICATE KEY UPDATE user_id = user_id"));
+        insert->setUInt64(1, event_id);
+        insert->setUInt64(2, user_id);
+        c.claimed = insert->executeUpdate() == 1;
+        if (!c.claimed) return c;
+        std::unique_ptr<sql::PreparedStatement> spend(db.prepareStatement(
+            "UPDATE push_subscriptions SET remaining = remaining - 1 WHERE user_id = ? AND template_id = ? AND remaining > 0"));
+        spend->setUInt64(1, user_id);
+        spend->setString(2, template_id);
+        c.has_subscription = spend->executeUpdate() == 1;
+        std::unique_ptr<sql::PreparedStatement> facts(db.prepareStatement(
+            "SELECT u.openid, e.payload FROM users u JOIN outbox_events e ON e.id = ? WHERE u.id = ?"));
+        facts->setUInt64(1, event_id);
+        facts->setUInt64(2, user_id);
+        std::unique_ptr<sql::ResultSet> rs(facts->executeQuery());
+        if (rs->next()) {
+            c.openid = rs->getString(1);
+            c.payload = rs->getString(2);
+        }
+        if (c.has_subscription) {
+            std::unique_ptr<sql::PreparedStatement> mark(db.prepareStatement("UPDATE push_fallbacks SET outcome = 'sent' WHERE outbox_event_id = ?"));
+            mark->setUInt64(1, event_id);
+            mark->executeUpdate();
+        }
+        return c;
+    };
+    auto claimed = co_await database_.transaction(std::move(take));
+    if (!claimed.claimed || !claimed.has_subscription || claimed.openid.empty()) co_return;
+
+    boost::system::error_code ec;
+    auto value = json::parse(claimed.payload, ec);
+    const auto event = !ec && value.is_object() ? value.as_object() : json::object{};
+    auto text = [&](const char* key) {
+        const auto* v = event.if_contains(key);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    auto number = [&](const char* key) {
+        const auto* v = event.if_contains(key);
+        return v && v->is_int64() ? v->as_int64() : 0;
+    };
+    std::string merchant;
+    if (const auto* m = event.if_contains("merchant"); m && m->is_object())
+        if (const auto* name = m->as_object().if_contains("name"); name && name->is_string()) merchant = std::string(name->as_string());
+    auto paid_at = text("paid_at");  // 2026-11-27T08:00:00Z -> "2026-11-27 08:00"
+    if (paid_at.size() >= 16) paid_at = paid_at.substr(0, 10) + " " + paid_at.substr(11, 5);
+    const bool reversal = text("type") == "reversal";
+    subscribe_message message;
+    message.touser = claimed.openid;
+    message.template_id = settings_.subscribe_template_id;
+    message.page = settings_.subscribe_page;
+    message.miniprogram_state = settings_.subscribe_miniprogram_state;
+    message.data = {{settings_.field_amount, subscribe_amount(reversal ? number("reversed_fen") : number("dividend_fen"))},
+                    {settings_.field_merchant, subscribe_thing(merchant)},
+                    {settings_.field_time, paid_at},
+                    {settings_.field_customer, subscribe_thing((reversal ? "退款冲回 " : "") + text("customer"))}};
+    auto sent = co_await wechat_->send_subscribe_message(std::move(message));
+    if (sent) {
+        metrics_.increment("sharedstore_push_fallback_messages_total", {{"outcome", "sent"}});
+        co_return;
+    }
+    metrics_.increment("sharedstore_push_fallback_messages_total", {{"outcome", "failed"}});
+    log_.warn("push_fallback_failed", {{"user_id", user_id}, {"event_id", event_id}, {"errcode", sent.error().errcode}});
+    const auto detail = "errcode " + std::to_string(sent.error().errcode);
+    auto record = [=](sql::Connection& db) {
+        std::unique_ptr<sql::PreparedStatement> mark(
+            db.prepareStatement("UPDATE push_fallbacks SET outcome = 'failed', detail = ? WHERE outbox_event_id = ?"));
+        mark->setString(1, detail);
+        mark->setUInt64(2, event_id);
+        mark->executeUpdate();
+    };
+    co_await database_.transaction(std::move(record));
+}
+
+asio::awaitable<int> outbox_relay::fallback_once() {
+    if (settings_.subscribe_template_id.empty() || !wechat_) co_return 0;
+    auto due = co_await box_.due_fallbacks(std::chrono::system_clock::now(), 50);
+    int sent = 0;
+    for (auto [user, event] : due) {
+        if (co_await box_.acknowledged(user) < event) {
+            co_await send_fallback(user, event);
+            ++sent;
+        }
+        co_await box_.drop_fallback(user, event);
+    }
+    co_return sent;
+}
+
+asio::awaitable<void> outbox_relay::run() {
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer pause(executor);
+    while (!stopping_) {
+        int relayed = 0;
+        try {
+            if (co_await box_.hold_lock(instance_, lease)) {
+                relayed = co_await relay_once();
+                co_await fallback_once();
+            }
+        } catch (const std::exception& e) {
+            // Redis or MariaDB away: the events wait in the outbox; try again shortly.
+            log_.warn("push_relay_failed", {{"error", e.what()}});
+            relayed = 0;
+        }
+        if (relayed == relay_batch) continue;  // more are waiting
+        pause.expires_after(settings_.relay_interval);
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace sharedstore

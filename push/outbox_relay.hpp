@@ -1,0 +1,57 @@
+#pragma once
+// Moves outbox events (written by the orders code in the transaction of each payment) from
+// MariaDB to the users' Redis inboxes, in id order, then tells the instances that hold those
+// users' connections. One instance relays at a time (a Redis lock with a short lease); an event is
+// marked relayed only after Redis took it, and appending it again is harmless, so a crash means
+// at-least-once, never lost. While Redis is down the events wait in the outbox.
+//
+// The same lease holder runs the fallback: a reminder no connection acknowledged within
+// `ack_timeout` goes out once as a WeChat subscribe message, if the user has an accepted
+// subscription left.
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "common/mysql_pool.hpp"
+#include "push/inbox.hpp"
+#include "push/push_settings.hpp"
+#include "wechat/wechat_client.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+
+namespace sharedstore {
+
+class outbox_relay {
+public:
+    // `wechat` null: no fallback.
+    outbox_relay(mysql_pool& database, inbox& box, const push_settings& settings, std::string instance, wechat_client* wechat, logger& log,
+                 metrics_registry& metrics)
+        : database_(database), box_(box), settings_(settings), instance_(std::move(instance)), wechat_(wechat), log_(log), metrics_(metrics) {}
+
+    // Until stop(): hold the lease, relay, run the fallback, sleep relay_interval when idle.
+    boost::asio::awaitable<void> run();
+    void stop() { stopping_ = true; }
+
+    // One pass (tests and the loop): events relayed.
+    boost::asio::awaitable<int> relay_once();
+    boost::asio::awaitable<int> fallback_once();
+
+private:
+    boost::asio::awaitable<void> send_fallback(std::uint64_t user_id, std::uint64_t event_id);
+
+    mysql_pool& database_;
+    inbox& box_;
+    const push_settings& settings_;
+    std::string instance_;
+    wechat_client* wechat_;
+    logger& log_;
+    metrics_registry& metrics_;
+    std::atomic<bool> stopping_{false};
+};
+
+// Values cut to WeChat's subscribe-message limits (wechat-protocols.md): `thing` 20 characters,
+// `amount` a currency sign and at most 10 digits, `time` "YYYY-MM-DD HH:MM".
+std::string subscribe_thing(std::string_view text);
+std::string subscribe_amount(std::int64_t fen);
+
+}  // namespace sharedstore

@@ -1,0 +1,130 @@
+#include "push/push_runtime.hpp"
+
+#include "common/dependency_error.hpp"
+#include "common/random_token.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <charconv>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+
+namespace {
+// A presence claim lasts three refresh periods: one lost refresh does not make users vanish.
+constexpr auto presence_refresh = std::chrono::seconds(20);
+constexpr auto presence_ttl = std::chrono::seconds(60);
+}  // namespace
+
+push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_config redis_settings, mysql_pool& database, wechat_client* wechat,
+                           push_settings settings, session_check check, metrics_registry& metrics, logger& log)
+    : io_(io),
+      settings_(std::move(settings)),
+      instance_(random_hex(8)),
+      log_(log),
+      inbox_(redis, settings_.inbox_max_events, settings_.inbox_ttl),
+      relay_(database, inbox_, settings_, instance_, wechat, log, metrics) {
+    // A user's first connection here is advertised at once: the first reminder may follow right away.
+    push_context context{inbox_, hub_, settings_, metrics, log,
+                         [this](std::uint64_t user) { asio::co_spawn(io_, advertise(user), asio::detached); }};
+    endpoint_ = std::make_unique<push_endpoint>(context, std::move(check));
+    redis_settings.command_timeout = std::chrono::milliseconds(5000);  // XREAD blocks up to 1 s
+    poke_redis_ = redis_client::create(io.get_executor(), redis_settings, log);
+    metrics.describe_counter("sharedstore_push_frames_sent_total", "Reminder frames written to WebSocket clients.");
+    metrics.describe_counter("sharedstore_push_client_frames_refused_total", "Client frames refused (the connection closed with 1008), by reason.");
+    metrics.describe_counter("sharedstore_push_slow_clients_closed_total", "Connections closed because the client did not read (1013).");
+    metrics.describe_counter("sharedstore_push_idle_closed_total", "Connections closed after no answer to pings.");
+    metrics.describe_counter("sharedstore_push_connections_opened_total", "WebSocket connections accepted.");
+    metrics.describe_counter("sharedstore_push_events_relayed_total", "Outbox events appended to Redis inboxes.");
+    metrics.describe_counter("sharedstore_push_fallback_messages_total", "WeChat subscribe messages sent for unacknowledged reminders.");
+    metrics.describe_gauge("sharedstore_push_connections", "WebSocket connections open now.", [this] {
+        return std::vector<std::pair<metric_labels, double>>{{{}, static_cast<double>(hub_.connections())}};
+    });
+    log_.info("push_instance", {{"instance", instance_}});
+}
+
+push_runtime::~push_runtime() { poke_redis_->stop(); }
+
+void push_runtime::start() {
+    poke_redis_->start();
+    asio::co_spawn(io_, keep_presence(), asio::detached);
+    asio::co_spawn(io_, listen_for_pokes(), asio::detached);
+    asio::co_spawn(io_, relay_.run(), asio::detached);
+}
+
+void push_runtime::stop() {
+    stopping_ = true;
+    relay_.stop();
+    hub_.close_all(close_code::going_away);
+    poke_redis_->stop();
+}
+
+asio::awaitable<void> push_runtime::advertise(std::uint64_t user) {
+    try {
+        std::vector<std::uint64_t> users{user};
+        co_await inbox_.mark_present(std::move(users), instance_, presence_ttl);
+    } catch (const dependency_unavailable&) {
+    }
+}
+
+asio::awaitable<void> push_runtime::keep_presence() {
+    asio::steady_timer pause(io_);
+    while (!stopping_) {
+        try {
+            co_await inbox_.mark_present(hub_.users(), instance_, presence_ttl);
+        } catch (const dependency_unavailable&) {
+        }
+        pause.expires_after(presence_refresh);
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+asio::awaitable<void> push_runtime::listen_for_pokes() {
+    asio::steady_timer pause(io_);
+    std::string last = "$";
+    bool lost = false;
+    while (!stopping_) {
+        try {
+            std::vector<std::string> read{"XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", pokes_key(instance_), last};
+            auto reply = co_await poke_redis_->command(std::move(read));
+            if (reply.is_error()) throw dependency_unavailable("redis", reply.str);
+            if (lost) {
+                // Pokes sent while we could not read may be gone: everyone looks at the inbox.
+                lost = false;
+                hub_.poke_all();
+            }
+            for (const auto& stream : reply.elements) {
+                if (stream.elements.size() != 2) continue;
+                for (const auto& entry : stream.elements[1].elements) {
+                    if (entry.elements.size() != 2) continue;
+                    last = entry.elements[0].str;
+                    const auto& fields = entry.elements[1].elements;
+                    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+                        if (fields[i].str != "user") continue;
+                        std::uint64_t user = 0;
+                        const auto& v = fields[i + 1].str;
+                        std::from_chars(v.data(), v.data() + v.size(), user);
+                        hub_.poke(user);
+                    }
+                }
+            }
+            continue;
+        } catch (const std::exception& e) {
+            if (!lost && !stopping_) log_.warn("push_pokes_unavailable", {{"error", e.what()}});
+            lost = true;
+        }
+        if (stopping_) break;
+        pause.expires_after(std::chrono::milliseconds(200));
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,50 @@
+#pragma once
+// Everything real-time reminders need on one instance, started and stopped together: the
+// connection hub and the /ws endpoint, presence kept fresh in Redis, the listener of this
+// instance's pokes (its own Redis connection: it blocks), and the outbox relay.
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "common/mysql_pool.hpp"
+#include "common/redis_client.hpp"
+#include "push/connection_hub.hpp"
+#include "push/inbox.hpp"
+#include "push/outbox_relay.hpp"
+#include "push/push_endpoint.hpp"
+#include "push/push_settings.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+
+namespace sharedstore {
+
+class push_runtime {
+public:
+    push_runtime(boost::asio::io_context& io, redis_client& redis, redis_config redis_settings, mysql_pool& database, wechat_client* wechat,
+                 push_settings settings, session_check check, metrics_registry& metrics, logger& log);
+    ~push_runtime();
+
+    websocket_endpoint& endpoint() { return *endpoint_; }
+    const std::string& instance() const { return instance_; }
+    void start();
+    // Closes every connection with 1001 (clients reconnect elsewhere) and stops the loops.
+    void stop();
+
+private:
+    boost::asio::awaitable<void> advertise(std::uint64_t user);
+    boost::asio::awaitable<void> keep_presence();
+    boost::asio::awaitable<void> listen_for_pokes();
+
+    boost::asio::io_context& io_;
+    push_settings settings_;
+    std::string instance_;
+    logger& log_;
+    inbox inbox_;
+    connection_hub hub_;
+    std::unique_ptr<push_endpoint> endpoint_;
+    std::shared_ptr<redis_client> poke_redis_;  // blocking XREAD: a connection of its own
+    outbox_relay relay_;
+    std::atomic<bool> stopping_{false};
+};
+
+}  // namespace sharedstore

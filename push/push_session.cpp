@@ -1,0 +1,228 @@
+#include "push/push_session.hpp"
+
+#include "common/dependency_error.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+constexpr int pull_batch = 100;
+constexpr auto forever = asio::steady_timer::time_point::max();
+}  // namespace
+
+push_session::push_session(websocket_connection connection, std::uint64_t user_id, push_context context)
+    : connection_(std::move(connection)),
+      user_id_(user_id),
+      ctx_(std::move(context)),
+      wake_writer_(connection_.executor()),
+      ping_timer_(connection_.executor()),
+      helpers_stopped_(connection_.executor()) {}
+
+void push_session::poke() {
+    asio::post(connection_.executor(), [self = shared_from_this()] {
+        if (self->live_ && !self->closed_) asio::co_spawn(self->connection_.executor(), self->pull(self), asio::detached);
+    });
+}
+
+void push_session::close(std::uint16_t code, std::string reason) {
+    asio::post(connection_.executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+        asio::co_spawn(self->connection_.executor(), self->close_now(self, code, std::move(reason)), asio::detached);
+    });
+}
+
+asio::awaitable<void> push_session::close_now(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason) {
+    if (closed_) co_return;
+    closed_ = true;
+    wake_writer_.cancel();
+    ping_timer_.cancel();
+    co_await connection_.close(code, std::move(reason));
+}
+
+void push_session::helper_done() {
+    if (--helpers_ == 0) helpers_stopped_.cancel();
+}
+
+void push_session::enqueue(std::string frame) {
+    if (closed_) return;
+    if (queue_.size() >= ctx_.settings.send_queue_limit) {
+        // A client this far behind is not reading: drop it; it resumes from its last id.
+        ctx_.metrics.increment("sharedstore_push_slow_clients_closed_total", {});
+        ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queue_.size()}});
+        closed_ = true;
+        wake_writer_.cancel();
+        ping_timer_.cancel();
+        // A close frame cannot pass a full socket buffer: try briefly (1013), then drop.
+        asio::co_spawn(connection_.executor(), [](std::shared_ptr<push_session> s) -> asio::awaitable<void> {
+            co_await s->connection_.close(close_code::try_again_later, "too slow; resume from your last id");
+        }(shared_from_this()), asio::detached);
+        return;
+    }
+    queue_.push_back(std::move(frame));
+    wake_writer_.cancel();
+}
+
+asio::awaitable<void> push_session::pull(std::shared_ptr<push_session> self) {
+    if (pulling_) {
+        pull_again_ = true;
+        co_return;
+    }
+    pulling_ = true;
+    do {
+        pull_again_ = false;
+        std::vector<inbox_event> events;
+        try {
+            events = co_await ctx_.box.read_after(user_id_, last_sent_, pull_batch);
+        } catch (const dependency_unavailable&) {
+            // Redis is down: the poke listener pokes everyone again once it is back.
+            break;
+        }
+        for (auto& e : events) {
+            if (e.id <= last_sent_) continue;  // ids only grow on the wire
+            last_sent_ = e.id;
+            enqueue(std::move(e.frame));
+        }
+        if (events.size() == pull_batch) pull_again_ = true;
+    } while (pull_again_ && !closed_);
+    pulling_ = false;
+}
+
+asio::awaitable<void> push_session::start_live(std::shared_ptr<push_session> self, std::uint64_t after) {
+    if (live_) co_return;
+    live_ = true;
+    last_sent_ = after;
+    co_await pull(self);
+}
+
+asio::awaitable<void> push_session::writer(std::shared_ptr<push_session> self) {
+    while (!closed_) {
+        if (queue_.empty()) {
+            wake_writer_.expires_at(forever);
+            boost::system::error_code ec;
+            co_await wake_writer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        auto frame = std::move(queue_.front());
+        queue_.pop_front();
+        if (!co_await connection_.write(std::move(frame), ctx_.settings.write_timeout)) {
+            closed_ = true;
+            connection_.abort();
+            break;
+        }
+        ctx_.metrics.increment("sharedstore_push_frames_sent_total", {});
+    }
+    helper_done();
+}
+
+asio::awaitable<void> push_session::pinger(std::shared_ptr<push_session> self) {
+    // Until the resume window passes, a client that sent no resume gets no events; then live.
+    ping_timer_.expires_after(ctx_.settings.resume_window);
+    boost::system::error_code ec;
+    co_await ping_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!closed_) co_await start_live(self, start_id_);
+    while (!closed_) {
+        ping_timer_.expires_after(ctx_.settings.ping_interval);
+        co_await ping_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (closed_) break;
+        if (std::chrono::steady_clock::now() - connection_.last_received() > ctx_.settings.idle_timeout) {
+            ctx_.metrics.increment("sharedstore_push_idle_closed_total", {});
+            co_await close_now(self, close_code::normal, "no answer to pings");
+            break;
+        }
+        co_await connection_.ping();
+    }
+    helper_done();
+}
+
+asio::awaitable<void> push_session::refuse(const char* reason) {
+    ctx_.metrics.increment("sharedstore_push_client_frames_refused_total", {{"reason", reason}});
+    co_await close_now(shared_from_this(), close_code::policy_violation, reason);
+}
+
+asio::awaitable<void> push_session::run() {
+    auto self = shared_from_this();
+    bool inbox_up = true;
+    try {
+        start_id_ = co_await ctx_.box.last_id(user_id_);
+    } catch (const dependency_unavailable&) {
+        inbox_up = false;
+    }
+    if (!inbox_up) {
+        co_await connection_.close(close_code::try_again_later, "reminders are unavailable; reconnect shortly");
+        co_return;
+    }
+    if (ctx_.hub.add(user_id_, self) && ctx_.on_first_connection) ctx_.on_first_connection(user_id_);
+    ctx_.metrics.increment("sharedstore_push_connections_opened_total", {});
+    helpers_ = 2;
+    asio::co_spawn(connection_.executor(), writer(self), asio::detached);
+    asio::co_spawn(connection_.executor(), pinger(self), asio::detached);
+
+    while (!closed_) {
+        auto message = co_await connection_.read();
+        if (!message) break;
+        if (message->binary) {
+            co_await refuse("binary_frame");
+            break;
+        }
+        if (message->payload.size() > ctx_.settings.max_frame_bytes) {
+            co_await refuse("frame_too_large");
+            break;
+        }
+        boost::system::error_code ec;
+        auto value = json::parse(message->payload, ec);
+        const json::object* frame = !ec && value.is_object() ? &value.as_object() : nullptr;
+        const auto* type = frame ? frame->if_contains("type") : nullptr;
+        if (!type || !type->is_string()) {
+            co_await refuse("not_a_known_frame");
+            break;
+        }
+        auto id_field = [&](const char* name) -> std::optional<std::uint64_t> {
+            const auto* v = frame->if_contains(name);
+            return v && v->is_string() ? parse_event_id(v->as_string()) : std::nullopt;
+        };
+        if (type->as_string() == "ack") {
+            auto id = id_field("id");
+            if (!id) {
+                co_await refuse("bad_ack");
+                break;
+            }
+            try {
+                co_await ctx_.box.acknowledge(user_id_, *id);
+            } catch (const dependency_unavailable&) {
+                // An ack that cannot be stored only means a possible fallback message later.
+            }
+        } else if (type->as_string() == "resume") {
+            // "0-0" (or an id from before the retention bound): everything the inbox still holds.
+            auto after = id_field("after");
+            if (!after) {
+                co_await refuse("bad_resume");
+                break;
+            }
+            co_await start_live(self, *after);
+        } else {
+            co_await refuse("unknown_type");
+            break;
+        }
+    }
+    closed_ = true;
+    ctx_.hub.remove(user_id_, this);
+    connection_.abort();
+    wake_writer_.cancel();
+    ping_timer_.cancel();
+    // The helpers use the connection, whose stream dies when this returns: wait for them.
+    while (helpers_ > 0) {
+        helpers_stopped_.expires_at(forever);
+        boost::system::error_code ec;
+        co_await helpers_stopped_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,64 @@
+#pragma once
+// One partner's WebSocket connection (docs/websocket.md): after an optional `resume`, every
+// reminder of the user's inbox newer than the last one sent goes out in order; `ack`s are
+// recorded; the server pings and drops a connection that answers nothing; a client that does not
+// read is dropped at the send-queue bound, and a bad frame closes with 1008.
+#include "common/http/websocket.hpp"
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "push/connection_hub.hpp"
+#include "push/inbox.hpp"
+#include "push/push_settings.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+#include <memory>
+
+namespace sharedstore {
+
+struct push_context {
+    inbox& box;
+    connection_hub& hub;
+    const push_settings& settings;
+    metrics_registry& metrics;
+    logger& log;
+    std::function<void(std::uint64_t user_id)> on_first_connection;  // advertise presence
+};
+
+class push_session : public std::enable_shared_from_this<push_session> {
+public:
+    push_session(websocket_connection connection, std::uint64_t user_id, push_context context);
+
+    // The whole life of the connection; returns once it is closed and every helper has stopped.
+    boost::asio::awaitable<void> run();
+    // From any thread: look at the inbox (a relay appended something).
+    void poke();
+    // From any thread: close with `code` (1001 on shutdown).
+    void close(std::uint16_t code, std::string reason);
+
+private:
+    boost::asio::awaitable<void> writer(std::shared_ptr<push_session> self);
+    boost::asio::awaitable<void> pinger(std::shared_ptr<push_session> self);
+    boost::asio::awaitable<void> pull(std::shared_ptr<push_session> self);
+    boost::asio::awaitable<void> close_now(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason);
+    boost::asio::awaitable<void> start_live(std::shared_ptr<push_session> self, std::uint64_t after);
+    // A frame the protocol does not allow: counted, then the connection is closed with 1008.
+    boost::asio::awaitable<void> refuse(const char* reason);
+    void enqueue(std::string frame);
+    void helper_done();
+
+    websocket_connection connection_;
+    std::uint64_t user_id_;
+    push_context ctx_;
+    boost::asio::steady_timer wake_writer_, ping_timer_, helpers_stopped_;
+    std::deque<std::string> queue_;
+    std::uint64_t last_sent_ = 0;
+    std::uint64_t start_id_ = 0;  // the inbox's newest id when the connection opened
+    bool live_ = false;           // resumed, or the resume window passed: inbox events flow
+    bool pulling_ = false, pull_again_ = false;
+    bool closed_ = false;
+    int helpers_ = 0;
+};
+
+}  // namespace sharedstore

@@ -1,0 +1,286 @@
+// Real-time dividend reminders over WebSocket (docs/websocket.md), end to end: POS orders and
+// WeChat Pay notifications write outbox events, the relay moves them to Redis, instances push them
+// to the partner's sockets; resume, acks, the subscribe-message fallback, several instances, and
+// Redis or an instance failing on the way.
+#include "tests/integration/support/store_api.hpp"
+#include "tests/integration/support/ws_client.hpp"
+
+#include <csignal>
+#include <thread>
+
+using namespace sharedstore;
+using namespace sharedstore::test_support;
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+// Quick timings, so that the tests see pings, idle closes and fallbacks within seconds.
+environment_changes fast_push() {
+    return {{"SHAREDSTORE_PUSH_RESUME_WINDOW_MS", std::string("200")},
+            {"SHAREDSTORE_PUSH_RELAY_INTERVAL_MS", std::string("20")},
+            {"SHAREDSTORE_PUSH_PING_INTERVAL_MS", std::string("1000")},
+            {"SHAREDSTORE_PUSH_IDLE_TIMEOUT_MS", std::string("2500")},
+            {"SHAREDSTORE_PUSH_ACK_TIMEOUT_MS", std::string("700")}};
+}
+
+// Every server of this suite shares a Redis and a database of the suite's own: instances that
+// share Redis form one cluster (one relay, one fallback sender), which must not include other
+// tests' servers and simulators.
+class push_test : public store_api_test {
+protected:
+    static void SetUpTestSuite() {
+        redis = new redis_server_process();
+        create_scratch_database("push");
+        start(true, isolated());
+    }
+    static void TearDownTestSuite() {
+        stop();
+        delete redis;
+        drop_scratch_database();
+    }
+    static environment_changes isolated() {
+        auto env = fast_push();
+        env.emplace_back("SHAREDSTORE_REDIS_PORT", std::to_string(redis->port()));
+        env.emplace_back("SHAREDSTORE_MYSQL_DATABASE", scratch_database);
+        env.emplace_back("SHAREDSTORE_PUSH_SUBSCRIBE_TEMPLATE_ID", std::string("dividend-reminder-dev"));
+        return env;
+    }
+    // Another instance of the same cluster.
+    static environment_changes instance_environment(int port = 0) {
+        auto env = sim->server_environment(port);
+        auto mine = isolated();
+        env.insert(env.end(), mine.begin(), mine.end());
+        return env;
+    }
+    static inline redis_server_process* redis = nullptr;
+
+    // A store, its POS key, a partner and a customer the partner owns.
+    struct scene {
+        store s;
+        pos_key key;
+        partner owner_partner;
+        user customer;
+    };
+    static scene owned_customer() {
+        scene sc{open_store(), {}, {}, sign_in()};
+        sc.key = make_pos_key(sc.s);
+        sc.owner_partner = enrol(sc.s);
+        if (claim(sc.customer, sc.owner_partner.share_code) != "claimed") throw std::runtime_error("claim failed");
+        return sc;
+    }
+    static void pay(const scene& sc, std::int64_t amount, int port = 0) {
+        auto reply = pos_order(sc.key, sc.customer, amount, port);
+        if (reply.status != 201) throw std::runtime_error("POS order failed: " + reply.body);
+    }
+    static json::object frame(ws_client& client, std::chrono::milliseconds timeout = 10s) {
+        return json::parse(client.read_text(timeout)).as_object();
+    }
+    static std::string id_of(const json::object& f) { return std::string(f.at("id").as_string()); }
+    static std::unique_ptr<ws_client> connect(const user& who, int port = 0) {
+        auto client = std::make_unique<ws_client>(port ? port : server->port(), bearer(who.token));
+        if (client->status() != 101) throw std::runtime_error("upgrade refused: " + client->body());
+        return client;
+    }
+    static void resume(ws_client& client, const std::string& after) { client.send_text(json::serialize(json::object{{"type", "resume"}, {"after", after}})); }
+};
+
+TEST_F(push_test, an_upgrade_without_a_valid_token_is_refused_before_the_handshake) {
+    ws_client none(server->port(), {});
+    EXPECT_EQ(none.status(), 401);
+    EXPECT_NE(none.body().find("unauthenticated"), std::string::npos) << none.body();
+    ws_client forged(server->port(), bearer("f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0"));
+    EXPECT_EQ(forged.status(), 401);
+    EXPECT_NE(forged.body().find("invalid_session"), std::string::npos) << forged.body();
+    // The token as a subprotocol (what wx.connectSocket can send): accepted, and the name echoed.
+    auto who = sign_in();
+    ws_client by_protocol(server->port(), {{"Sec-WebSocket-Protocol", "sharedstore.v1, " + who.token}});
+    EXPECT_EQ(by_protocol.status(), 101);
+    EXPECT_EQ(by_protocol.response_header("sec-websocket-protocol"), "sharedstore.v1");
+}
+
+TEST_F(push_test, a_paid_order_reaches_the_partners_open_sockets_at_once) {
+    auto sc = owned_customer();
+    auto phone = connect(sc.owner_partner.person), tablet = connect(sc.owner_partner.person);
+    std::this_thread::sleep_for(300ms);  // past the resume window: live
+    pay(sc, 12800);
+    for (auto* client : {phone.get(), tablet.get()}) {
+        auto f = frame(*client);
+        EXPECT_EQ(f.at("type").as_string(), "dividend");
+        EXPECT_EQ(f.at("dividend_fen").as_int64(), 768);  // 30 % margin, silver tier 20 %
+        EXPECT_EQ(f.at("order_amount_fen").as_int64(), 12800);
+        EXPECT_EQ(f.at("merchant").at("id").as_string(), sc.s.id);
+        EXPECT_EQ(f.at("state").as_string(), "pending");
+        EXPECT_EQ(f.at("customer").as_string(), "微信用户") << "the customer has no phone: no personal data";
+        EXPECT_FALSE(id_of(f).empty());
+    }
+}
+
+TEST_F(push_test, a_partner_who_was_away_gets_every_missed_reminder_once_in_order_on_resume) {
+    auto sc = owned_customer();
+    std::string last;
+    {
+        auto client = connect(sc.owner_partner.person);
+        std::this_thread::sleep_for(300ms);
+        pay(sc, 1000);
+        last = id_of(frame(*client));
+    }
+    for (std::int64_t amount : {2000, 3000, 4000}) pay(sc, amount);
+    std::this_thread::sleep_for(300ms);  // relayed while nobody listens
+    auto client = connect(sc.owner_partner.person);
+    resume(*client, last);
+    std::vector<std::int64_t> amounts;
+    std::string previous = last;
+    for (int i = 0; i < 3; ++i) {
+        auto f = frame(*client);
+        amounts.push_back(f.at("order_amount_fen").as_int64());
+        EXPECT_GT(std::stoull(id_of(f)), std::stoull(previous)) << "ids only grow";
+        previous = id_of(f);
+    }
+    EXPECT_EQ(amounts, (std::vector<std::int64_t>{2000, 3000, 4000}));
+    EXPECT_FALSE(client->read(700ms)) << "a missed reminder came twice";
+    pay(sc, 5000);  // then live events follow
+    EXPECT_EQ(frame(*client).at("order_amount_fen").as_int64(), 5000);
+}
+
+TEST_F(push_test, an_order_paid_through_one_instance_reaches_a_socket_on_another) {
+    auto sc = owned_customer();
+    server_process other(instance_environment());
+    auto client = connect(sc.owner_partner.person, other.port());
+    std::this_thread::sleep_for(300ms);
+    pay(sc, 2500);  // through the suite's server, not `other`
+    EXPECT_EQ(frame(*client).at("order_amount_fen").as_int64(), 2500);
+}
+
+TEST_F(push_test, reminders_paid_while_an_instance_was_killed_arrive_after_it_restarts) {
+    auto sc = owned_customer();
+    const auto env = instance_environment();
+    auto doomed = std::make_unique<server_process>(env);
+    std::string last;
+    {
+        auto client = connect(sc.owner_partner.person, doomed->port());
+        std::this_thread::sleep_for(300ms);
+        pay(sc, 1100);
+        last = id_of(frame(*client));
+        doomed->process().send_signal(SIGKILL);
+        EXPECT_TRUE(client->closed_within(5s));
+    }
+    pay(sc, 1200);
+    pay(sc, 1300);
+    doomed = std::make_unique<server_process>(env);  // restarted
+    auto client = connect(sc.owner_partner.person, doomed->port());
+    resume(*client, last);
+    EXPECT_EQ(frame(*client).at("order_amount_fen").as_int64(), 1200);
+    EXPECT_EQ(frame(*client).at("order_amount_fen").as_int64(), 1300);
+}
+
+TEST_F(push_test, an_unacknowledged_reminder_sends_exactly_one_subscribe_message) {
+    auto sc = owned_customer();
+    const std::string template_id = "dividend-reminder-dev";
+    // The partner accepted two one-time subscriptions, in WeChat and reported to us.
+    auto accepted = sim->send("POST", "/sim/v1/subscriptions",
+                              json::serialize(json::object{{"touser", sc.owner_partner.person.openid}, {"template_id", template_id}, {"count", 2}}));
+    ASSERT_EQ(accepted.status, 200) << accepted.body;
+    ok(call("POST", "/api/v1/me/subscriptions", sc.owner_partner.person, json::object{{"template_id", template_id}, {"accepted", 2}}));
+    auto messages = [&] {
+        auto reply = sim->send("GET", "/sim/v1/subscribe-messages?touser=" + sc.owner_partner.person.openid);
+        return json::parse(reply.body).at("messages").as_array();
+    };
+    // Acknowledged in time: no message.
+    {
+        auto client = connect(sc.owner_partner.person);
+        std::this_thread::sleep_for(300ms);
+        pay(sc, 900);
+        auto f = frame(*client);
+        client->send_text(json::serialize(json::object{{"type", "ack"}, {"id", f.at("id")}}));
+        std::this_thread::sleep_for(1500ms);
+        EXPECT_EQ(messages().size(), 0u);
+    }
+    // Nobody connected: one message after the ack timeout, and never a second one.
+    pay(sc, 12800);
+    for (int i = 0; i < 100 && messages().empty(); ++i) std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(1500ms);
+    auto sent = messages();
+    ASSERT_EQ(sent.size(), 1u);
+    const auto text = json::serialize(sent.at(0));
+    EXPECT_NE(text.find("¥7.68"), std::string::npos) << text;
+    EXPECT_NE(text.find(template_id), std::string::npos) << text;
+}
+
+TEST_F(push_test, an_oversized_binary_or_unknown_client_frame_closes_with_policy_violation) {
+    auto who = sign_in();
+    for (int variant = 0; variant < 4; ++variant) {
+        auto client = connect(who);
+        if (variant == 0) client->send_text(std::string(5000, 'x'));
+        if (variant == 1) client->send_binary("\x01\x02");
+        if (variant == 2) client->send_text(R"({"type":"subscribe_everything"})");
+        if (variant == 3) client->send_text("not json");
+        std::uint16_t code = 0;
+        EXPECT_TRUE(client->closed_within(5s, &code)) << variant;
+        EXPECT_EQ(code, 1008) << variant;
+    }
+    auto metrics = http_call(server->port(), "GET", "/metrics");
+    EXPECT_NE(metrics.body.find("sharedstore_push_client_frames_refused_total{reason=\"frame_too_large\"}"), std::string::npos);
+}
+
+TEST_F(push_test, a_client_that_never_answers_pings_is_closed_and_a_live_one_stays) {
+    auto who = sign_in();
+    auto live = connect(who);
+    ws_client silent(server->port(), bearer(who.token));
+    ASSERT_EQ(silent.status(), 101);
+    // `live` reads (and so answers pings) for longer than the idle timeout; `silent` does not.
+    const auto until = std::chrono::steady_clock::now() + 4s;
+    while (std::chrono::steady_clock::now() < until) EXPECT_FALSE(live->read(200ms).has_value());
+    EXPECT_TRUE(silent.closed_within(1s)) << "a silent client stayed connected past the idle timeout";
+}
+
+// Redis goes away while orders are paid (through WeChat Pay, which needs no Redis): the events
+// wait in the outbox and flow when Redis is back.
+TEST_F(push_test, reminders_of_orders_paid_while_redis_was_down_arrive_when_it_returns) {
+    const int port = free_tcp_port();
+    server_process isolated(instance_environment(port));
+    // Everything that needs a session happens before Redis stops.
+    auto login = [&] {
+        const auto openid = "o" + random_hex(10);
+        auto reply = http_call(port, "POST", "/api/v1/auth/wechat/login", json::serialize(json::object{{"code", sim->login_code(openid)}}),
+                               {{"Content-Type", "application/json"}});
+        return user{std::string(reply.json().at("token").as_string()), std::string(reply.json().at("user").at("id").as_string()), openid};
+    };
+    auto owner = login(), partner_person = login(), customer = login();
+    auto as = [&](const user& who, const std::string& method, const std::string& path, const json::value& body) {
+        return http_call(port, method, path, body.is_null() ? "" : json::serialize(body),
+                         {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + who.token}});
+    };
+    const auto store_id = std::string(as(owner, "POST", "/api/v1/merchants", json::object{{"name", "s"}}).json().at("merchant").at("id").as_string());
+    const auto S = "/api/v1/merchants/" + store_id;
+    ASSERT_EQ(as(owner, "PUT", S + "/tiers", json::object{{"tiers", json::array{json::object{{"name", "a"}, {"buy_in_fen", 1000}, {"ratio_bp", 5000}}}}, {"profit_margin_bp", 5000}}).status, 200);
+    const auto card = std::string(as(owner, "POST", S + "/card-templates", json::object{{"kind", "vip"}, {"title", "t"}, {"benefit", "b"}, {"valid_from", "2026-06-01T00:00:00Z"}, {"valid_until", "2029-01-01T00:00:00Z"}}).json().at("card_template").at("id").as_string());
+    const auto partner_id = std::string(as(owner, "POST", S + "/partners", json::object{{"user_id", partner_person.id}, {"amount_fen", 1000}}).json().at("partner").at("id").as_string());
+    const auto pack = std::string(as(owner, "POST", S + "/partners/" + partner_id + "/card-packs", json::object{{"card_template_id", card}}).json().at("card_pack").at("id").as_string());
+    const auto code = std::string(as(partner_person, "POST", "/api/v1/partners/me/cards/" + pack + "/shares", nullptr).json().at("share_code").as_string());
+    ASSERT_EQ(as(customer, "POST", "/api/v1/shares/" + code + "/claim", nullptr).status, 200);
+    std::vector<std::string> out_trade_nos;
+    for (int amount : {1000, 2000, 3000}) {
+        auto placed = as(customer, "POST", "/api/v1/orders", json::object{{"merchant_id", store_id}, {"amount_fen", amount}, {"description", "x"}, {"pay_with", "wechat"}});
+        ASSERT_EQ(placed.status, 201) << placed.body;
+        out_trade_nos.push_back(std::string(placed.json().at("order").at("out_trade_no").as_string()));
+    }
+    auto client = std::make_unique<ws_client>(port, bearer(partner_person.token));
+    ASSERT_EQ(client->status(), 101);
+    resume(*client, "0-0");
+    // Reading answers the server's pings: the connection outlives the outage.
+    auto keep_alive = [&](std::chrono::milliseconds for_how_long) { EXPECT_FALSE(client->read(for_how_long).has_value()); };
+    redis->stop();
+    keep_alive(1100ms);  // the payments are dated after the claim's second
+    for (const auto& no : out_trade_nos) ASSERT_EQ(sim->send("POST", "/sim/v1/pay/transactions/" + no + "/succeed").status, 200);
+    // Applied without Redis: the dividends and their outbox events are in MariaDB, unrelayed.
+    for (int i = 0; i < 100 && scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = ?", {partner_person.id}) < 3; ++i) keep_alive(50ms);
+    keep_alive(500ms);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = ? AND relayed_at IS NULL", {partner_person.id}), 3);
+    redis->start();
+    std::vector<std::int64_t> amounts;
+    for (int i = 0; i < 3; ++i) amounts.push_back(frame(*client, 20s).at("order_amount_fen").as_int64());
+    EXPECT_EQ(amounts, (std::vector<std::int64_t>{1000, 2000, 3000}));
+}
+
+}  // namespace
