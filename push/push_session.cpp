@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+
 namespace sharedstore {
 
 namespace asio = boost::asio;
@@ -78,9 +80,17 @@ asio::awaitable<void> push_session::pull(std::shared_ptr<push_session> self) {
     pulling_ = true;
     do {
         pull_again_ = false;
+        // Flow control: never more than the queue bound in memory; the writer asks for more as
+        // the client reads (a client that does not read is dropped by the write timeout).
+        const auto room = ctx_.settings.send_queue_limit - std::min(queue_.size(), ctx_.settings.send_queue_limit);
+        if (room == 0) {
+            pull_when_drained_ = true;
+            break;
+        }
+        const int count = static_cast<int>(std::min<std::size_t>(room, pull_batch));
         std::vector<inbox_event> events;
         try {
-            events = co_await ctx_.box.read_after(user_id_, last_sent_, pull_batch);
+            events = co_await ctx_.box.read_after(user_id_, last_sent_, count);
         } catch (const dependency_unavailable&) {
             // Redis is down: the poke listener pokes everyone again once it is back.
             break;
@@ -90,7 +100,7 @@ asio::awaitable<void> push_session::pull(std::shared_ptr<push_session> self) {
             last_sent_ = e.id;
             enqueue(std::move(e.frame));
         }
-        if (events.size() == pull_batch) pull_again_ = true;
+        if (static_cast<int>(events.size()) == count) pull_again_ = true;
     } while (pull_again_ && !closed_);
     pulling_ = false;
 }
@@ -112,12 +122,22 @@ asio::awaitable<void> push_session::writer(std::shared_ptr<push_session> self) {
         }
         auto frame = std::move(queue_.front());
         queue_.pop_front();
+        const auto started = std::chrono::steady_clock::now();
         if (!co_await connection_.write(std::move(frame), ctx_.settings.write_timeout)) {
+            if (std::chrono::steady_clock::now() - started >= ctx_.settings.write_timeout) {
+                // The client stopped reading with a full queue: it resumes from its last id.
+                ctx_.metrics.increment("sharedstore_push_slow_clients_closed_total", {});
+                ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queue_.size()}});
+            }
             closed_ = true;
             connection_.abort();
             break;
         }
         ctx_.metrics.increment("sharedstore_push_frames_sent_total", {});
+        if (pull_when_drained_ && queue_.size() <= ctx_.settings.send_queue_limit / 2) {
+            pull_when_drained_ = false;
+            asio::co_spawn(connection_.executor(), pull(self), asio::detached);
+        }
     }
     helper_done();
 }

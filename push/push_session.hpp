@@ -1,8 +1,10 @@
 #pragma once
 // One partner's WebSocket connection (docs/websocket.md): after an optional `resume`, every
 // reminder of the user's inbox newer than the last one sent goes out in order; `ack`s are
-// recorded; the server pings and drops a connection that answers nothing; a client that does not
-// read is dropped at the send-queue bound, and a bad frame closes with 1008.
+// recorded; the server pings and drops a connection that answers nothing; at most
+// send_queue_limit frames wait in memory (the inbox is read as the client keeps up), a client
+// that stops reading is dropped when a write stalls past write_timeout, and a bad frame closes
+// with 1008.
 #include "common/http/websocket.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
@@ -57,6 +59,7 @@ private:
     std::uint64_t start_id_ = 0;  // the inbox's newest id when the connection opened
     bool live_ = false;           // resumed, or the resume window passed: inbox events flow
     bool pulling_ = false, pull_again_ = false;
+    bool pull_when_drained_ = false;  // the queue was full: the writer pulls again as it drains
     bool closed_ = false;
     int helpers_ = 0;
 };

@@ -5,6 +5,7 @@
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/ws_client.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 
@@ -234,6 +235,43 @@ TEST_F(push_test, a_client_that_never_answers_pings_is_closed_and_a_live_one_sta
     EXPECT_TRUE(silent.closed_within(1s)) << "a silent client stayed connected past the idle timeout";
 }
 
+// A client that stops reading cannot hold up the others: at most send_queue_limit frames wait for
+// it, the stalled write drops it, and another user's reminder passes meanwhile.
+TEST_F(push_test, a_client_that_never_reads_is_dropped_while_others_keep_receiving) {
+    auto env = instance_environment();
+    env.emplace_back("SHAREDSTORE_PUSH_SEND_QUEUE_LIMIT", std::string("8"));
+    env.emplace_back("SHAREDSTORE_PUSH_WRITE_TIMEOUT_MS", std::string("1000"));
+    server_process instance(env);
+    auto slow_user = sign_in();
+    auto sc = owned_customer();
+    ws_client slow(instance.port(), bearer(slow_user.token), 4096);  // a small receive buffer, never read
+    ASSERT_EQ(slow.status(), 101);
+    auto reader = connect(sc.owner_partner.person, instance.port());
+    resume(*reader, "0-0");
+    slow.send_text(R"({"type":"resume","after":"0-0"})");
+    std::this_thread::sleep_for(300ms);
+    // 120 reminders of 60 KB for the slow user: far more than the socket buffers hold.
+    const std::string pad(60000, 'x');
+    for (int i = 0; i < 120; ++i)
+        execute("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, 'dividend', ?)",
+                {slow_user.id, R"({"type":"dividend","pad":")" + pad + R"("})"});
+    std::this_thread::sleep_for(500ms);
+    pay(sc, 4200, instance.port());
+    EXPECT_EQ(frame(*reader).at("order_amount_fen").as_int64(), 4200) << "the slow client held up another user";
+    // Past the write timeout the server drops the slow client: reading now, it finds what the
+    // buffers held, then the end of the connection.
+    std::this_thread::sleep_for(2500ms);
+    bool ended = false;
+    for (int i = 0; i < 400 && !ended; ++i) {
+        auto f = slow.read(3s);
+        ASSERT_TRUE(f.has_value()) << "the connection is still open after " << i << " frames";
+        ended = f->opcode == 0 || f->opcode == 8;
+    }
+    EXPECT_TRUE(ended);
+    auto metrics = http_call(instance.port(), "GET", "/metrics");
+    EXPECT_NE(metrics.body.find("sharedstore_push_slow_clients_closed_total 1"), std::string::npos) << metrics.body.substr(0, 3000);
+}
+
 // Redis goes away while orders are paid (through WeChat Pay, which needs no Redis): the events
 // wait in the outbox and flow when Redis is back.
 TEST_F(push_test, reminders_of_orders_paid_while_redis_was_down_arrive_when_it_returns) {
@@ -278,8 +316,16 @@ TEST_F(push_test, reminders_of_orders_paid_while_redis_was_down_arrive_when_it_r
     keep_alive(500ms);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = ? AND relayed_at IS NULL", {partner_person.id}), 3);
     redis->start();
+    // All three, in the order the payments were applied (WeChat Pay notifies concurrently).
     std::vector<std::int64_t> amounts;
-    for (int i = 0; i < 3; ++i) amounts.push_back(frame(*client, 20s).at("order_amount_fen").as_int64());
+    std::uint64_t previous = 0;
+    for (int i = 0; i < 3; ++i) {
+        auto f = frame(*client, 20s);
+        amounts.push_back(f.at("order_amount_fen").as_int64());
+        EXPECT_GT(std::stoull(id_of(f)), previous);
+        previous = std::stoull(id_of(f));
+    }
+    std::sort(amounts.begin(), amounts.end());
     EXPECT_EQ(amounts, (std::vector<std::int64_t>{1000, 2000, 3000}));
 }
 

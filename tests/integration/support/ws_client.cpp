@@ -116,6 +116,7 @@ void ws_client::send_binary(const std::string& bytes) { send_frame(2, bytes); }
 
 std::optional<ws_frame> ws_client::read(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::optional<ws_frame> partial;  // a fragmented message being assembled
     for (;;) {
         if (!fill(2, deadline)) return eof_ ? std::optional<ws_frame>(ws_frame{0, "", 0}) : std::nullopt;
         const auto b0 = static_cast<unsigned char>(buffer_[0]), b1 = static_cast<unsigned char>(buffer_[1]);
@@ -134,6 +135,14 @@ std::optional<ws_frame> ws_client::read(std::chrono::milliseconds timeout) {
         if (!fill(header + length, deadline)) return eof_ ? std::optional<ws_frame>(ws_frame{0, "", 0}) : std::nullopt;
         ws_frame frame{b0 & 0x0f, buffer_.substr(header, length), 0};
         buffer_.erase(0, header + length);
+        const bool fin = b0 & 0x80;
+        if (frame.opcode == 0 || ((frame.opcode == 1 || frame.opcode == 2) && !fin)) {
+            // Fragments: the first names the type, continuations (opcode 0) add to it.
+            if (frame.opcode != 0) partial = frame;
+            else if (partial) partial->payload += frame.payload;
+            if (fin && partial) return partial;
+            continue;
+        }
         if (frame.opcode == 9) {  // ping: answer, keep reading
             send_frame(10, frame.payload);
             continue;

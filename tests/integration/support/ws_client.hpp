@@ -33,8 +33,9 @@ public:
 
     void send_text(const std::string& text);
     void send_binary(const std::string& bytes);
-    // The next text or close frame within `timeout` (pings are answered on the way); nullopt on
-    // timeout; a close frame, or opcode 0 when the connection ended without one.
+    // The next whole text or binary message (fragments joined) or close frame within `timeout`
+    // (pings are answered on the way); nullopt on timeout; opcode 0 when the connection ended
+    // without a close frame.
     std::optional<ws_frame> read(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // The next text frame parsed as JSON text; skips nothing. Throws when none arrives in time.
     std::string read_text(std::chrono::milliseconds timeout = std::chrono::seconds(5));
