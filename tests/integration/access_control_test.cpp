@@ -151,6 +151,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"POST", fixed("/api/v1/pos/orders"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
         {"POST", fixed("/api/v1/pos/refunds"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
         {"POST", fixed("/api/v1/wechat/pay/notify"), fixed(R"({"id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
+        {"POST", fixed("/api/v1/me/subscriptions"), fixed(R"({"template_id":"t1"})"), {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed(S + "/api-keys"), fixed(R"({"label":"till"})"), {401, 403, 403, 403, 403, 201, 403}},
         {"GET", fixed(S + "/api-keys"), none, {401, 403, 403, 403, 403, 200, 403}},
         {"DELETE", [&] { return S + "/api-keys/" + revocable_key(); }, none, {401, 403, 403, 403, 403, 200, 403}},
