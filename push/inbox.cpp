@@ -59,6 +59,42 @@ asio::awaitable<bool> inbox::append(std::uint64_t user_id, std::uint64_t event_i
     co_return !duplicate;
 }
 
+asio::awaitable<void> inbox::relay_batch(std::vector<relayed_event> events, std::optional<std::chrono::system_clock::time_point> fallback_due) {
+    // KEYS: none (every key is derived here, so the script suits a single Redis, not a cluster).
+    // ARGV: max_len, ttl_s, now_ms, due_ms (0: no fallback), then (user, id, frame) triples.
+    static const std::string script = R"lua(
+local max_len, ttl, now, due = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local users = {}
+for i = 5, #ARGV, 3 do
+  local user, id, frame = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local key = 'inbox:' .. user
+  -- An id at or below the stream's top was appended before (a relay's retry): skip it. Any other
+  -- error stops the batch here, so a later event never passes an earlier one.
+  local added = redis.pcall('XADD', key, 'MAXLEN', '~', max_len, id .. '-0', 'frame', frame)
+  if type(added) == 'table' and added.err and not string.find(added.err, 'equal or smaller', 1, true) then return added end
+  redis.call('EXPIRE', key, ttl)
+  if due > 0 then redis.call('ZADD', 'push:fallback-due', due, user .. ':' .. id) end
+  users[user] = true
+end
+for user in pairs(users) do
+  for _, instance in ipairs(redis.call('ZRANGEBYSCORE', 'presence:' .. user, now, '+inf')) do
+    redis.call('XADD', 'pokes:' .. instance, 'MAXLEN', '~', '10000', '*', 'user', user)
+  end
+end
+return 1
+)lua";
+    std::vector<std::string> eval{"EVAL", script, "0", std::to_string(max_events_), std::to_string(ttl_.count()),
+                                  std::to_string(epoch_ms(std::chrono::system_clock::now())),
+                                  fallback_due ? std::to_string(epoch_ms(*fallback_due)) : std::string("0")};
+    eval.reserve(eval.size() + events.size() * 3);
+    for (auto& e : events) {
+        eval.push_back(std::to_string(e.user_id));
+        eval.push_back(std::to_string(e.event_id));
+        eval.push_back(std::move(e.frame));
+    }
+    checked(co_await redis_.command(std::move(eval)));
+}
+
 asio::awaitable<std::vector<inbox_event>> inbox::read_after(std::uint64_t user_id, std::uint64_t after_id, int count) {
     std::vector<std::string> range{"XRANGE", inbox_key(user_id), "(" + format_event_id(after_id), "+", "COUNT", std::to_string(count)};
     auto reply = checked(co_await redis_.command(std::move(range)));

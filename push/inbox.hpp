@@ -33,6 +33,15 @@ public:
 
     // Appends the event; true when added now, false when it was already there.
     boost::asio::awaitable<bool> append(std::uint64_t user_id, std::uint64_t event_id, std::string frame);
+
+    // The relay's batch in one round trip (a Lua script, atomic): appends each event (in order;
+    // one already there is skipped), schedules its fallback check when `fallback_due` is set, and
+    // pokes every instance present for each user.
+    struct relayed_event {
+        std::uint64_t user_id = 0, event_id = 0;
+        std::string frame;
+    };
+    boost::asio::awaitable<void> relay_batch(std::vector<relayed_event> events, std::optional<std::chrono::system_clock::time_point> fallback_due);
     // Events after `after_id`, oldest first.
     boost::asio::awaitable<std::vector<inbox_event>> read_after(std::uint64_t user_id, std::uint64_t after_id, int count);
     // The newest event id (0 when empty).

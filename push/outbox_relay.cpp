@@ -14,7 +14,6 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
-#include <set>
 
 namespace sharedstore {
 
@@ -42,11 +41,12 @@ std::vector<outbox_row> pending_events(sql::Connection& db) {
 }
 
 void mark_relayed(sql::Connection& db, const std::vector<std::uint64_t>& ids) {
-    std::unique_ptr<sql::PreparedStatement> update(db.prepareStatement("UPDATE outbox_events SET relayed_at = CURRENT_TIMESTAMP(6) WHERE id = ?"));
-    for (auto id : ids) {
-        update->setUInt64(1, id);
-        update->executeUpdate();
-    }
+    std::string placeholders;
+    for (std::size_t i = 0; i < ids.size(); ++i) placeholders += i ? ", ?" : "?";
+    std::unique_ptr<sql::PreparedStatement> update(
+        db.prepareStatement("UPDATE outbox_events SET relayed_at = CURRENT_TIMESTAMP(6) WHERE id IN (" + placeholders + ")"));
+    for (std::size_t i = 0; i < ids.size(); ++i) update->setUInt64(static_cast<unsigned>(i + 1), ids[i]);
+    update->executeUpdate();
 }
 
 // The client's frame: the event as the orders code wrote it, plus its id.
@@ -89,32 +89,18 @@ std::string subscribe_amount(std::int64_t fen) {
 asio::awaitable<int> outbox_relay::relay_once() {
     auto read = [](sql::Connection& db) { return pending_events(db); };
     auto rows = co_await database_.run(std::move(read));
+    if (rows.empty()) co_return 0;
+    // One Redis round trip for the whole batch, all or nothing: either every event is in its
+    // inbox (in id order) or none is, and the batch is tried again.
+    std::vector<inbox::relayed_event> batch;
     std::vector<std::uint64_t> relayed;
-    std::set<std::uint64_t> users;
-    for (auto& row : rows) {
-        try {
-            co_await box_.append(row.user_id, row.id, frame_of(row));
-        } catch (const dependency_unavailable&) {
-            // Stop at the first failure: a later event of the same user must not pass this one.
-            break;
-        }
+    for (const auto& row : rows) {
+        batch.push_back({row.user_id, row.id, frame_of(row)});
         relayed.push_back(row.id);
-        users.insert(row.user_id);
-        if (!settings_.subscribe_template_id.empty() && wechat_) {
-            try {
-                co_await box_.schedule_fallback(row.user_id, row.id, std::chrono::system_clock::now() + settings_.ack_timeout);
-            } catch (const dependency_unavailable&) {
-            }
-        }
     }
-    if (relayed.empty()) co_return 0;
-    // Tell the instances holding these users; a missed poke is caught by the next connection's pull.
-    for (auto user : users) {
-        try {
-            for (auto& instance : co_await box_.instances_of(user)) co_await box_.poke(std::move(instance), user);
-        } catch (const dependency_unavailable&) {
-        }
-    }
+    std::optional<std::chrono::system_clock::time_point> due;
+    if (!settings_.subscribe_template_id.empty() && wechat_) due = std::chrono::system_clock::now() + settings_.ack_timeout;
+    co_await box_.relay_batch(std::move(batch), due);
     auto mark = [relayed](sql::Connection& db) { mark_relayed(db, relayed); };
     co_await database_.transaction(std::move(mark));
     metrics_.increment("sharedstore_push_events_relayed_total", {}, relayed.size());

@@ -155,7 +155,11 @@ int serve(const server_config& config) {
         if (!session) co_return std::nullopt;
         co_return session->user_id;
     };
-    push_runtime push(io, *redis, config.redis, database, &wechat_calls, config.push, std::move(check_session), metrics, log);
+    // The relay gets connections of its own: reminders must not queue behind a burst of requests.
+    auto relay_mysql = config.mysql;
+    relay_mysql.pool_size = 2;
+    mysql_pool relay_database(relay_mysql, log);
+    push_runtime push(io, *redis, config.redis, relay_database, &wechat_calls, config.push, std::move(check_session), metrics, log);
     http_server server(io, config.http, pipeline, log, metrics);
     server.set_websocket_endpoint(&push.endpoint());
     try {
@@ -190,6 +194,7 @@ int serve(const server_config& config) {
     for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& t : threads) t.join();
+    relay_database.stop();
     database.stop();
     log.info("stopped", {});
     return 0;

@@ -2,6 +2,7 @@
 
 #include "common/dependency_error.hpp"
 #include "common/sha256.hpp"
+#include "server/storage/lead_repository.hpp"
 #include "server/storage/pos_key_repository.hpp"
 
 #include <cppconn/connection.h>
@@ -88,6 +89,9 @@ asio::awaitable<result<std::uint64_t, pos_auth_failure>> pos_service::authentica
 asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std::uint64_t merchant_id, pos_order_input input) {
     const auto digest = content_digest(input);
     auto record = [=, appid = appid_](sql::Connection& db) -> merchant_result<pos_order_result> {
+        // READ COMMITTED: the existence check below locks no gap, so concurrent new orders of one
+        // store do not deadlock on their inserts; a true duplicate hits the unique key instead.
+        use_read_committed(db);
         if (auto existing = find_order_by_merchant_order(db, merchant_id, input.merchant_order_id, true)) {
             if (existing->pos_content_sha256 != digest) return failure(merchant_failure::order_conflict);
             return pos_order_result{*existing, find_dividend_by_order(db, existing->id), true};

@@ -1,0 +1,326 @@
+// sharedstore-bench: drives a running server (with its WeChat simulator, MariaDB and Redis, as
+// scripts/run starts them) and prints figures. Modes (bench/README.md):
+//   e2e   partners connected over WebSocket, each owning a customer; signed POS order callbacks at
+//         a fixed rate; for every order, the time from sending the callback to the partner's frame.
+// One JSON summary line is printed last, after a readable table.
+#include "common/clock.hpp"
+#include "common/random_token.hpp"
+#include "common/sha256.hpp"
+#include "wechat/https_client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace json = boost::json;
+using namespace sharedstore;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+struct options {
+    std::string server = "http://127.0.0.1:8080";
+    std::string sim = "https://127.0.0.1:8090";
+    std::string ca = "var/keys/wechat-ca.pem";
+    int partners = 20;
+    double rate = 100;       // orders a second
+    double duration = 10;    // seconds of sending
+    double drain = 10;       // seconds to wait for the last frames
+    int senders = 64;        // callbacks in flight at most
+};
+
+struct bench_state {
+    std::map<std::int64_t, steady::time_point> sent;  // order amount (unique) -> when the callback left
+    std::vector<double> latencies_ms;
+    std::set<std::string> seen_ids;
+    long long accepted = 0, refused = 0, frames = 0, duplicates = 0, skipped = 0;
+    std::string first_error;
+    int in_flight = 0;
+};
+
+// Requests are built outside co_await expressions (docs/coroutines.md: GCC 12 destroys
+// temporaries inside them twice).
+client_request request(const std::string& method, const std::string& url, const json::value& body, const std::string& token = "") {
+    client_request r;
+    r.method = method;
+    r.url = url;
+    if (!body.is_null()) {
+        r.body = json::serialize(body);
+        r.headers.emplace_back("Content-Type", "application/json");
+    }
+    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
+    return r;
+}
+
+class api {
+public:
+    api(https_client& http, options o) : http_(http), o_(std::move(o)) {}
+
+    asio::awaitable<json::value> call(client_request r) {
+        const auto what = r.method + " " + r.url;
+        auto response = co_await http_.send(std::move(r));
+        if (response.status >= 300) throw std::runtime_error(what + " -> " + std::to_string(response.status) + " " + response.body);
+        co_return response.body.empty() ? json::value(nullptr) : json::parse(response.body);
+    }
+
+    // A user: a login code from the simulator, then our login.
+    asio::awaitable<std::pair<std::string, std::string>> sign_in() {
+        auto code_request = request("POST", o_.sim + "/sim/v1/login-codes", json::object{{"openid", "ob" + random_hex(10)}});
+        auto code = co_await call(std::move(code_request));
+        auto login_request = request("POST", o_.server + "/api/v1/auth/wechat/login", json::object{{"code", code.at("code")}});
+        auto login = co_await call(std::move(login_request));
+        co_return std::pair{std::string(login.at("token").as_string()), std::string(login.at("user").at("id").as_string())};
+    }
+
+    const options& opts() const { return o_; }
+
+private:
+    https_client& http_;
+    options o_;
+};
+
+asio::awaitable<void> read_frames(beast::websocket::stream<beast::tcp_stream>& ws, bench_state& state) {
+    beast::flat_buffer buffer;
+    for (;;) {
+        buffer.clear();
+        auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
+        if (ec) co_return;
+        const auto arrived = steady::now();
+        auto frame = json::parse(beast::buffers_to_string(buffer.data())).as_object();
+        ++state.frames;
+        const auto id = std::string(frame.at("id").as_string());
+        if (!state.seen_ids.insert(id).second) {
+            ++state.duplicates;
+            continue;
+        }
+        auto it = state.sent.find(frame.at("order_amount_fen").as_int64());
+        if (it != state.sent.end()) state.latencies_ms.push_back(std::chrono::duration<double, std::milli>(arrived - it->second).count());
+    }
+}
+
+asio::awaitable<std::unique_ptr<beast::websocket::stream<beast::tcp_stream>>> open_socket(std::string server, std::string token) {
+    auto executor = co_await asio::this_coro::executor;
+    const auto hostport = server.substr(server.find("//") + 2);
+    const auto colon = hostport.find(':');
+    asio::ip::tcp::resolver resolver(executor);
+    const auto host_name = hostport.substr(0, colon), port = hostport.substr(colon + 1);
+    auto endpoints = co_await resolver.async_resolve(host_name, port, asio::use_awaitable);
+    auto ws = std::make_unique<beast::websocket::stream<beast::tcp_stream>>(executor);
+    co_await beast::get_lowest_layer(*ws).async_connect(endpoints, asio::use_awaitable);
+    beast::get_lowest_layer(*ws).expires_never();
+    auto decorate = [token](beast::websocket::request_type& r) { r.set(beast::http::field::authorization, "Bearer " + token); };
+    ws->set_option(beast::websocket::stream_base::decorator(decorate));
+    auto host = hostport;
+    auto target = std::string("/ws");
+    co_await ws->async_handshake(host, target, asio::use_awaitable);
+    std::string resume = R"({"type":"resume","after":"0-0"})";
+    auto resume_buffer = asio::buffer(resume);
+    co_await ws->async_write(resume_buffer, asio::use_awaitable);
+    co_return ws;
+}
+
+asio::awaitable<void> send_order(api& a, std::string key_id, std::string secret, std::string customer, std::int64_t amount, bench_state& state) {
+    ++state.in_flight;
+    json::object body{{"merchant_order_id", "B-" + std::to_string(amount) + "-" + random_hex(4)}, {"user_id", customer}, {"amount_fen", amount},
+                      {"paid_at", format_rfc3339_utc(std::chrono::system_clock::now())}};
+    const auto text = json::serialize(body);
+    const auto nonce = random_hex(12);
+    const auto timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    const auto signature = hmac_sha256_hex(secret, timestamp + "\n" + nonce + "\nPOST\n/api/v1/pos/orders\n" + text);
+    state.sent[amount] = steady::now();
+    try {
+        auto r = request("POST", a.opts().server + "/api/v1/pos/orders", body);
+        r.body = text;  // exactly the signed bytes
+        r.headers.insert(r.headers.end(), {{"X-Api-Key", key_id}, {"X-Timestamp", timestamp}, {"X-Nonce", nonce}, {"X-Signature", signature}});
+        co_await a.call(std::move(r));
+        ++state.accepted;
+    } catch (const std::exception& e) {
+        if (state.first_error.empty()) state.first_error = e.what();
+        ++state.refused;
+        state.sent.erase(amount);
+    }
+    --state.in_flight;
+}
+
+double percentile(std::vector<double>& v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(index, v.size() - 1)];
+}
+
+asio::awaitable<void> e2e(api& a, bench_state& state, json::object& summary) {
+    const auto& o = a.opts();
+    const auto& S = o.server;
+    auto [owner_token, owner_id] = co_await a.sign_in();
+    auto rq = request("POST", S + "/api/v1/merchants", json::object{{"name", "bench"}}, owner_token);
+    auto store = co_await a.call(std::move(rq));
+    const auto merchant = S + "/api/v1/merchants/" + std::string(store.at("merchant").at("id").as_string());
+    rq = request("PUT", merchant + "/tiers",
+                 json::object{{"tiers", json::array{json::object{{"name", "a"}, {"buy_in_fen", 100}, {"ratio_bp", 2000}}}}, {"profit_margin_bp", 3000}},
+                 owner_token);
+    co_await a.call(std::move(rq));
+    rq = request("POST", merchant + "/card-templates",
+                 json::object{{"kind", "vip"}, {"title", "bench"}, {"benefit", "b"}, {"valid_from", "2026-01-01T00:00:00Z"},
+                              {"valid_until", "2028-12-01T00:00:00Z"}},
+                 owner_token);
+    auto card = co_await a.call(std::move(rq));
+    rq = request("POST", merchant + "/api-keys", json::object{{"label", "bench"}}, owner_token);
+    auto key = co_await a.call(std::move(rq));
+    const auto key_id = std::string(key.at("api_key").at("id").as_string()), secret = std::string(key.at("secret").as_string());
+    std::vector<std::string> customers;
+    std::vector<std::unique_ptr<beast::websocket::stream<beast::tcp_stream>>> sockets;
+    for (int i = 0; i < o.partners; ++i) {
+        auto [partner_token, partner_id] = co_await a.sign_in();
+        rq = request("POST", merchant + "/partners", json::object{{"user_id", partner_id}, {"amount_fen", 100}}, owner_token);
+        auto partner = co_await a.call(std::move(rq));
+        rq = request("POST", merchant + "/partners/" + std::string(partner.at("partner").at("id").as_string()) + "/card-packs",
+                     json::object{{"card_template_id", card.at("card_template").at("id")}}, owner_token);
+        auto pack = co_await a.call(std::move(rq));
+        rq = request("POST", S + "/api/v1/partners/me/cards/" + std::string(pack.at("card_pack").at("id").as_string()) + "/shares", nullptr,
+                     partner_token);
+        auto share = co_await a.call(std::move(rq));
+        auto [customer_token, customer_id] = co_await a.sign_in();
+        rq = request("POST", S + "/api/v1/shares/" + std::string(share.at("share_code").as_string()) + "/claim", nullptr, customer_token);
+        co_await a.call(std::move(rq));
+        customers.push_back(customer_id);
+        auto server = S;
+        auto token = partner_token;
+        sockets.push_back(co_await open_socket(std::move(server), std::move(token)));
+    }
+    auto executor = co_await asio::this_coro::executor;
+    for (auto& ws : sockets) asio::co_spawn(executor, read_frames(*ws, state), asio::detached);
+    asio::steady_timer timer(executor);
+    timer.expires_after(std::chrono::seconds(2));  // past the claims' second and the resume window
+    co_await timer.async_wait(asio::use_awaitable);
+
+    const auto total = static_cast<long long>(o.rate * o.duration);
+    const auto start = steady::now();
+    std::int64_t amount = 100'000;
+    for (long long i = 0; i < total; ++i) {
+        timer.expires_at(start + std::chrono::microseconds(static_cast<long long>(1e6 * static_cast<double>(i) / o.rate)));
+        co_await timer.async_wait(asio::use_awaitable);
+        if (state.in_flight >= o.senders) {
+            ++state.skipped;  // the server is not keeping up: counted, not queued
+            continue;
+        }
+        asio::co_spawn(executor, send_order(a, key_id, secret, customers[static_cast<std::size_t>(i) % customers.size()], ++amount, state),
+                       asio::detached);
+    }
+    const auto sending = std::chrono::duration<double>(steady::now() - start).count();
+    const auto drain_until = steady::now() + std::chrono::milliseconds(static_cast<long long>(o.drain * 1000));
+    while (steady::now() < drain_until && (state.in_flight > 0 || static_cast<long long>(state.latencies_ms.size()) < state.accepted)) {
+        timer.expires_after(std::chrono::milliseconds(50));
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+    for (auto& ws : sockets) beast::get_lowest_layer(*ws).close();
+    const auto received = static_cast<long long>(state.latencies_ms.size());
+    auto& l = state.latencies_ms;
+    summary = json::object{{"mode", "e2e"},
+                           {"partners", o.partners},
+                           {"rate_target", o.rate},
+                           {"rate_achieved", static_cast<double>(total) / sending},
+                           {"orders_sent", total},
+                           {"accepted", state.accepted},
+                           {"refused", state.refused},
+                           {"skipped_busy", state.skipped},
+                           {"frames_received", received},
+                           {"lost", state.accepted - received},
+                           {"duplicates", state.duplicates},
+                           {"p50_ms", percentile(l, 50)},
+                           {"p90_ms", percentile(l, 90)},
+                           {"p99_ms", percentile(l, 99)},
+                           {"p999_ms", percentile(l, 99.9)},
+                           {"max_ms", l.empty() ? 0.0 : *std::max_element(l.begin(), l.end())}};
+}
+
+void usage() {
+    std::cerr << "usage: sharedstore-bench e2e [--server URL] [--sim URL] [--ca PEM] [--partners N] [--rate R] [--duration S] [--drain S]\n"
+                 "  drives a server started by scripts/run (defaults: http://127.0.0.1:8080, https://127.0.0.1:8090, var/keys/wechat-ca.pem)\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] != "e2e") {
+        usage();
+        return 2;
+    }
+    options o;
+    for (std::size_t i = 1; i + 1 < args.size(); i += 2) {
+        const auto& k = args[i];
+        const auto& v = args[i + 1];
+        if (k == "--server") o.server = v;
+        else if (k == "--sim") o.sim = v;
+        else if (k == "--ca") o.ca = v;
+        else if (k == "--partners") o.partners = std::stoi(v);
+        else if (k == "--rate") o.rate = std::stod(v);
+        else if (k == "--duration") o.duration = std::stod(v);
+        else if (k == "--drain") o.drain = std::stod(v);
+        else {
+            usage();
+            return 2;
+        }
+    }
+    asio::io_context io(1);
+    https_client_config client_config{o.ca};
+    client_config.max_idle_per_origin = o.senders;
+    https_client http(io.get_executor(), client_config);
+    api a(http, o);
+    bench_state state;
+    json::object summary;
+    std::string failure;
+    asio::co_spawn(io, e2e(a, state, summary), [&](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            failure = ex.what();
+        }
+    });
+    io.run();
+    if (!state.first_error.empty()) std::cerr << "first refusal: " << state.first_error.substr(0, 300) << "\n";
+    if (!failure.empty()) {
+        std::cerr << "sharedstore-bench: " << failure << "\n";
+        return 1;
+    }
+    // Numbers as people write them (Boost.JSON would print 71.3 as 7.13E1).
+    auto number = [](const json::value& v) {
+        char text[64];
+        if (v.is_double()) std::snprintf(text, sizeof text, "%.1f", v.as_double());
+        else std::snprintf(text, sizeof text, "%lld", static_cast<long long>(v.to_number<double>()));
+        return std::string(text);
+    };
+    std::printf("%-22s %s\n", "mode", "e2e (POS callback sent -> dividend frame at the partner's socket)");
+    std::string line = "{";
+    for (const auto& [key, value] : summary) {
+        const auto shown = value.is_string() ? json::serialize(value) : number(value);
+        if (key != "mode") std::printf("%-22s %s\n", std::string(key).c_str(), shown.c_str());
+        line += (line.size() > 1 ? "," : "") + json::serialize(json::value(key)) + ":" + shown;
+    }
+    std::printf("%s}\n", line.c_str());
+    return summary.at("lost").as_int64() == 0 && summary.at("duplicates").as_int64() == 0 ? 0 : 1;
+}
