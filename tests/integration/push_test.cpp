@@ -235,6 +235,18 @@ TEST_F(push_test, a_client_that_never_answers_pings_is_closed_and_a_live_one_sta
     EXPECT_TRUE(silent.closed_within(1s)) << "a silent client stayed connected past the idle timeout";
 }
 
+TEST_F(push_test, on_shutdown_every_connection_gets_1001_to_reconnect_elsewhere) {
+    server_process leaving(instance_environment());
+    auto who = sign_in();
+    auto client = connect(who, leaving.port());
+    std::this_thread::sleep_for(100ms);
+    leaving.process().send_signal(SIGTERM);
+    std::uint16_t code = 0;
+    EXPECT_TRUE(client->closed_within(5s, &code));
+    EXPECT_EQ(code, 1001);
+    EXPECT_EQ(leaving.process().wait_exit(10s), 0);
+}
+
 // A client that stops reading cannot hold up the others: at most send_queue_limit frames wait for
 // it, the stalled write drops it, and another user's reminder passes meanwhile.
 TEST_F(push_test, a_client_that_never_reads_is_dropped_while_others_keep_receiving) {
