@@ -176,6 +176,12 @@ asio::awaitable<void> inbox::drop_fallback(std::uint64_t user_id, std::uint64_t 
     checked(co_await redis_.command(std::move(remove)));
 }
 
+asio::awaitable<bool> inbox::lost_data() {
+    std::vector<std::string> mark{"SET", "push:epoch", std::to_string(epoch_ms(std::chrono::system_clock::now())), "NX"};
+    auto reply = checked(co_await redis_.command(std::move(mark)));
+    co_return !reply.is_nil();  // OK: the marker was missing
+}
+
 asio::awaitable<bool> inbox::hold_lock(std::string owner, std::chrono::milliseconds ttl) {
     static const std::string take_or_keep =
         "local holder = redis.call('GET', KEYS[1]) "

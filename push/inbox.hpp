@@ -62,6 +62,10 @@ public:
     boost::asio::awaitable<std::vector<std::pair<std::uint64_t, std::uint64_t>>> due_fallbacks(std::chrono::system_clock::time_point now, int limit);
     boost::asio::awaitable<void> drop_fallback(std::uint64_t user_id, std::uint64_t event_id);
 
+    // True when Redis has lost its data since the last call (or starts empty): a marker key set
+    // once is missing. The relay then appends recent events again (outbox_relay).
+    boost::asio::awaitable<bool> lost_data();
+
     // The relay's lock: taken or kept by `owner` for `ttl`; false when another instance holds it.
     boost::asio::awaitable<bool> hold_lock(std::string owner, std::chrono::milliseconds ttl);
 

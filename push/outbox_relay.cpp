@@ -87,6 +87,20 @@ std::string subscribe_amount(std::int64_t fen) {
 }
 
 asio::awaitable<int> outbox_relay::relay_once() {
+    if (co_await box_.lost_data()) {
+        // A Redis restarted without its data (or a first start): reminders relayed recently may
+        // be gone from the inboxes before every phone read them. Append them again: ids only
+        // grow, so sessions skip what they already sent and phones de-duplicate the rest.
+        const auto window = static_cast<int>(settings_.redis_loss_replay.count());
+        auto replay = [window](sql::Connection& db) {
+            std::unique_ptr<sql::PreparedStatement> update(db.prepareStatement(
+                "UPDATE outbox_events SET relayed_at = NULL WHERE relayed_at >= UTC_TIMESTAMP(6) - INTERVAL ? SECOND"));
+            update->setInt(1, window);
+            return update->executeUpdate();
+        };
+        const auto again = co_await database_.transaction(std::move(replay));
+        log_.warn("push_redis_lost_data", {{"events_relayed_again", again}, {"window_s", window}});
+    }
     auto read = [](sql::Connection& db) { return pending_events(db); };
     auto rows = co_await database_.run(std::move(read));
     if (rows.empty()) co_return 0;

@@ -86,6 +86,20 @@ asio::awaitable<void> push_runtime::keep_presence() {
     }
 }
 
+asio::awaitable<void> push_runtime::catch_up() {
+    asio::steady_timer pause(io_);
+    for (int round = 0; round < 15 && !stopping_; ++round) {
+        try {
+            co_await inbox_.mark_present(hub_.users(), instance_, presence_ttl);
+        } catch (const dependency_unavailable&) {
+        }
+        hub_.poke_all();
+        pause.expires_after(std::chrono::seconds(1));
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+}
+
 asio::awaitable<void> push_runtime::listen_for_pokes() {
     asio::steady_timer pause(io_);
     std::string last = "$";
@@ -96,9 +110,11 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
             auto reply = co_await poke_redis_->command(std::move(read));
             if (reply.is_error()) throw dependency_unavailable("redis", reply.str);
             if (lost) {
-                // Pokes sent while we could not read may be gone: everyone looks at the inbox.
+                // Pokes sent while we could not read may be gone, and a Redis that lost its data
+                // lost our presence too (so the relay cannot find us): advertise again, and let
+                // every session look at its inbox now and for a little while.
                 lost = false;
-                hub_.poke_all();
+                asio::co_spawn(io_, catch_up(), asio::detached);
             }
             for (const auto& stream : reply.elements) {
                 if (stream.elements.size() != 2) continue;

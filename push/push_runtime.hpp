@@ -34,6 +34,8 @@ private:
     boost::asio::awaitable<void> advertise(std::uint64_t user);
     boost::asio::awaitable<void> keep_presence();
     boost::asio::awaitable<void> listen_for_pokes();
+    // After Redis came back: presence again, and sessions pull, once a second for 15 s.
+    boost::asio::awaitable<void> catch_up();
 
     boost::asio::io_context& io_;
     push_settings settings_;

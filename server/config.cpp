@@ -132,6 +132,10 @@ const std::vector<key_spec>& key_table() {
         k.push_back(ms_key("push.write_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.write_timeout; }));
         k.push_back(ms_key("push.resume_window_ms", 0, 60000, [](server_config& c) -> std::chrono::milliseconds& { return c.push.resume_window; }));
         k.push_back(integer_key("push.inbox_max_events", false, 10, 1'000'000, [](server_config& c) -> int& { return c.push.inbox_max_events; }));
+        key_spec replay{"push.redis_loss_replay_s", key_kind::integer, false, 0, 7 * 24 * 3600, {}, {}, {}};
+        replay.set_integer = [](server_config& c, long long v) { c.push.redis_loss_replay = std::chrono::seconds(v); };
+        replay.get = [](const server_config& c) { return std::to_string(c.push.redis_loss_replay.count()); };
+        k.push_back(std::move(replay));
         k.push_back(ms_key("push.relay_interval_ms", 5, 60000, [](server_config& c) -> std::chrono::milliseconds& { return c.push.relay_interval; }));
         k.push_back(ms_key("push.ack_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.ack_timeout; }));
         k.push_back(text_key("push.subscribe_template_id", false, [](server_config& c) -> std::string& { return c.push.subscribe_template_id; }));

@@ -11,6 +11,7 @@
 #include <cppconn/statement.h>
 
 #include <atomic>
+#include <fstream>
 #include <latch>
 #include <map>
 #include <thread>
@@ -194,14 +195,69 @@ TEST_F(orders_test, notifications_without_a_valid_signature_are_refused_and_writ
     ASSERT_EQ(fault.status, 200);
     pay(placed);
     wait_for_status(sc.customer, text(placed, {"order", "id"}), "paid");
-    auto deliveries = json::parse(sim->send("GET", "/sim/v1/pay/deliveries").body).at("deliveries").as_array();
+    // The simulator records a delivery once our answer is back, which may be after the order shows paid.
+    json::array deliveries;
     std::vector<std::int64_t> statuses;
-    for (const auto& d : deliveries)
-        if (d.at("out_trade_no").as_string() == text(placed, {"order", "out_trade_no"})) statuses.push_back(d.at("status").as_int64());
+    for (int i = 0; i < 100 && statuses.size() < 2; ++i) {
+        if (i) std::this_thread::sleep_for(50ms);
+        deliveries = json::parse(sim->send("GET", "/sim/v1/pay/deliveries").body).at("deliveries").as_array();
+        statuses.clear();
+        for (const auto& d : deliveries)
+            if (d.at("out_trade_no").as_string() == text(placed, {"order", "out_trade_no"})) statuses.push_back(d.at("status").as_int64());
+    }
     ASSERT_GE(statuses.size(), 2u) << json::serialize(deliveries);
     EXPECT_EQ(statuses.front(), 401) << json::serialize(deliveries);
     EXPECT_EQ(statuses.back(), 204);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM dividends WHERE order_id = ?", {text(placed, {"order", "id"})}), 1);
+}
+
+// A genuine notification (signed and sealed with WeChat Pay's keys) that does not match the order
+// we placed is refused and kept for the merchant; the matching one is applied.
+TEST_F(orders_test, a_genuine_notification_whose_amount_or_payer_differs_is_refused_and_recorded) {
+    auto sc = owned_customer();
+    auto placed = place_wechat_order(sc.customer, sc.s.id, 5000);
+    const auto order_id = text(placed, {"order", "id"});
+    const auto out_trade_no = text(placed, {"order", "out_trade_no"});
+    const auto keys = test_keys_dir();
+    const auto platform = wechat_pay::private_key::load_pem_file(keys + "/wechatpay-platform-private.pem");
+    const auto serial = wechat_pay::certificate_serial(keys + "/wechatpay-platform-cert.pem");
+    std::string apiv3_key;
+    {
+        std::ifstream in(keys + "/wechatpay-apiv3-key");
+        in >> apiv3_key;
+    }
+    auto notify = [&](std::int64_t total, const std::string& payer) {
+        const auto transaction_id = "42000" + random_hex(8);
+        const json::object resource{{"appid", sim->appid()}, {"mchid", test_mchid}, {"out_trade_no", out_trade_no},
+                                    {"transaction_id", transaction_id}, {"trade_type", "JSAPI"}, {"trade_state", "SUCCESS"},
+                                    {"success_time", format_rfc3339_utc(std::chrono::system_clock::now() + 2s)},
+                                    {"payer", json::object{{"openid", payer}}},
+                                    {"amount", json::object{{"total", total}, {"payer_total", total}, {"currency", "CNY"}}}};
+        const std::string nonce = "abcdefghijkl";
+        const auto body = json::serialize(json::object{
+            {"id", "EV-" + random_hex(6)}, {"create_time", "2026-11-27T00:00:00+08:00"}, {"resource_type", "encrypt-resource"},
+            {"event_type", "TRANSACTION.SUCCESS"}, {"summary", "支付成功"},
+            {"resource", json::object{{"original_type", "transaction"}, {"algorithm", "AEAD_AES_256_GCM"},
+                                      {"ciphertext", wechat_pay::aes_256_gcm_encrypt(apiv3_key, nonce, "transaction", json::serialize(resource))},
+                                      {"associated_data", "transaction"}, {"nonce", nonce}}}});
+        const auto timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+        const auto header_nonce = random_hex(8);
+        return http_call(server->port(), "POST", "/api/v1/wechat/pay/notify", body,
+                         {{"Content-Type", "application/json"}, {"Wechatpay-Serial", serial},
+                          {"Wechatpay-Signature", platform.sign(wechat_pay::response_message(timestamp, header_nonce, body))},
+                          {"Wechatpay-Timestamp", timestamp}, {"Wechatpay-Nonce", header_nonce}});
+    };
+    auto wrong_amount = notify(4000, sc.customer.openid);
+    EXPECT_EQ(wrong_amount.status, 400) << wrong_amount.body;
+    EXPECT_EQ(text(wrong_amount.json(), {"code"}), "FAIL");
+    auto wrong_payer = notify(5000, "o-someone-else");
+    EXPECT_EQ(wrong_payer.status, 400) << wrong_payer.body;
+    EXPECT_EQ(text(ok(call("GET", "/api/v1/me/orders/" + order_id, sc.customer)), {"order", "status"}), "created");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM payment_anomalies WHERE order_id = ? AND kind = 'payment_mismatch'", {order_id}), 2);
+    auto right = notify(5000, sc.customer.openid);
+    EXPECT_EQ(right.status, 204) << right.body;
+    EXPECT_EQ(text(ok(call("GET", "/api/v1/me/orders/" + order_id, sc.customer)), {"order", "status"}), "paid");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM dividends WHERE order_id = ?", {order_id}), 1);
 }
 
 TEST_F(orders_test, pos_orders_are_signed_idempotent_and_forgeries_write_nothing) {
