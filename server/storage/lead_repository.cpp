@@ -1,5 +1,7 @@
 #include "server/storage/lead_repository.hpp"
 
+#include "server/storage/sql_support.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -36,10 +38,7 @@ std::uint64_t insert_share(sql::Connection& db, const std::string& code, std::ui
     insert->setUInt64(3, partner_id);
     insert->setUInt64(4, merchant_id);
     insert->executeUpdate();
-    statement last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
-    rows rs(last->executeQuery());
-    rs->next();
-    return rs->getUInt64(1);
+    return last_insert_id(db);
 }
 
 int count_active_shares(sql::Connection& db, std::uint64_t card_pack_id) {

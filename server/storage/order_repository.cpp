@@ -1,5 +1,7 @@
 #include "server/storage/order_repository.hpp"
 
+#include "server/storage/sql_support.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -14,13 +16,6 @@ using statement = std::unique_ptr<sql::PreparedStatement>;
 using rows = std::unique_ptr<sql::ResultSet>;
 
 std::string rfc3339(const char* column) { return std::string("COALESCE(DATE_FORMAT(") + column + ", '%Y-%m-%dT%H:%i:%sZ'), '')"; }
-
-std::uint64_t last_insert_id(sql::Connection& db) {
-    statement last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
-    rows rs(last->executeQuery());
-    rs->next();
-    return rs->getUInt64(1);
-}
 
 void set_optional_text(sql::PreparedStatement& s, unsigned index, const std::string& value) {
     if (value.empty()) s.setNull(index, 0);

@@ -1,5 +1,7 @@
 #include "server/storage/partner_repository.hpp"
 
+#include "server/storage/sql_support.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -12,13 +14,6 @@ namespace {
 
 using statement = std::unique_ptr<sql::PreparedStatement>;
 using rows = std::unique_ptr<sql::ResultSet>;
-
-std::uint64_t last_insert_id(sql::Connection& db) {
-    statement last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
-    rows rs(last->executeQuery());
-    rs->next();
-    return rs->getUInt64(1);
-}
 
 // One SELECT list for every partner read, so the reader below matches it.
 const std::string partner_columns =
