@@ -7,6 +7,7 @@
 #include "common/random_token.hpp"
 #include "common/sha256.hpp"
 #include "wechat/https_client.hpp"
+#include "wechat/pay/pay_crypto.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -25,7 +26,9 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -49,6 +52,11 @@ struct options {
     double duration = 10;    // seconds of sending
     double drain = 10;       // seconds to wait for the last frames
     int senders = 64;        // callbacks in flight at most
+    int concurrency = 16;    // http mode: workers
+    std::string keys = "var/keys";
+    std::string appid = "wx5e1f0c0d5a5d0001";  // conf/dev.json's wechat.appid
+    std::string mchid = "1900000001";
+    double duplicates = 0.3;  // notify mode: share of deliveries that repeat an earlier one
 };
 
 struct bench_state {
@@ -77,6 +85,7 @@ client_request request(const std::string& method, const std::string& url, const 
 class api {
 public:
     api(https_client& http, options o) : http_(http), o_(std::move(o)) {}
+    https_client& http() { return http_; }
 
     asio::awaitable<json::value> call(client_request r) {
         const auto what = r.method + " " + r.url;
@@ -256,16 +265,183 @@ asio::awaitable<void> e2e(api& a, bench_state& state, json::object& summary) {
                            {"max_ms", l.empty() ? 0.0 : *std::max_element(l.begin(), l.end())}};
 }
 
+// notify: WeChat Pay notifications (signed and sealed like WeChat Pay's, with the dev keys) for
+// orders placed beforehand, at a fixed rate, `duplicates` of them repeating an earlier delivery.
+asio::awaitable<void> send_notification(api& a, std::string body, std::string serial, const wechat_pay::private_key& key, bench_state& state,
+                                        std::vector<double>& response_ms, long long& ok_count) {
+    ++state.in_flight;
+    const auto timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    const auto nonce = random_hex(8);
+    auto r = request("POST", a.opts().server + "/api/v1/wechat/pay/notify", nullptr);
+    r.body = body;
+    r.headers = {{"Content-Type", "application/json"}, {"Wechatpay-Serial", serial}, {"Wechatpay-Timestamp", timestamp}, {"Wechatpay-Nonce", nonce},
+                 {"Wechatpay-Signature", key.sign(wechat_pay::response_message(timestamp, nonce, body))}};
+    const auto started = steady::now();
+    try {
+        auto response = co_await a.http().send(std::move(r));
+        if (response.status == 204 || response.status == 200) ++ok_count;
+        else if (state.first_error.empty()) state.first_error = std::to_string(response.status) + " " + response.body;
+    } catch (const std::exception& e) {
+        if (state.first_error.empty()) state.first_error = e.what();
+    }
+    response_ms.push_back(std::chrono::duration<double, std::milli>(steady::now() - started).count());
+    --state.in_flight;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+asio::awaitable<void> notify(api& a, bench_state& state, json::object& summary) {
+    const auto& o = a.opts();
+    const auto key = wechat_pay::private_key::load_pem_file(o.keys + "/wechatpay-platform-private.pem");
+    const auto serial = wechat_pay::certificate_serial(o.keys + "/wechatpay-platform-cert.pem");
+    const auto apiv3 = read_file(o.keys + "/wechatpay-apiv3-key");
+    auto [owner_token, owner_id] = co_await a.sign_in();
+    auto rq = request("POST", o.server + "/api/v1/merchants", json::object{{"name", "bench"}}, owner_token);
+    auto store = co_await a.call(std::move(rq));
+    const auto merchant_id = std::string(store.at("merchant").at("id").as_string());
+    // The buyer: the bench knows the openid it signed in with.
+    const auto openid = "ob" + random_hex(10);
+    auto code_rq = request("POST", o.sim + "/sim/v1/login-codes", json::object{{"openid", openid}});
+    auto code = co_await a.call(std::move(code_rq));
+    auto login_rq = request("POST", o.server + "/api/v1/auth/wechat/login", json::object{{"code", code.at("code")}});
+    auto login = co_await a.call(std::move(login_rq));
+    const auto token = std::string(login.at("token").as_string());
+    const auto total = static_cast<long long>(o.rate * o.duration);
+    const auto unique = std::max<long long>(1, static_cast<long long>(static_cast<double>(total) * (1.0 - o.duplicates)));
+    std::vector<std::string> bodies;
+    for (long long i = 0; i < unique; ++i) {
+        const std::int64_t amount = 100 + i;
+        rq = request("POST", o.server + "/api/v1/orders",
+                     json::object{{"merchant_id", merchant_id}, {"amount_fen", amount}, {"description", "bench"}, {"pay_with", "wechat"}}, token);
+        auto placed = co_await a.call(std::move(rq));
+        const json::object resource{{"appid", o.appid}, {"mchid", o.mchid}, {"out_trade_no", placed.at("order").at("out_trade_no")},
+                                    {"transaction_id", "42" + random_hex(12)}, {"trade_type", "JSAPI"}, {"trade_state", "SUCCESS"},
+                                    {"success_time", format_rfc3339_utc(std::chrono::system_clock::now())}, {"payer", json::object{{"openid", openid}}},
+                                    {"amount", json::object{{"total", amount}, {"payer_total", amount}, {"currency", "CNY"}}}};
+        const auto nonce = random_hex(6);
+        bodies.push_back(json::serialize(json::object{
+            {"id", "EV-" + random_hex(8)}, {"create_time", "2026-11-27T00:00:00+08:00"}, {"resource_type", "encrypt-resource"},
+            {"event_type", "TRANSACTION.SUCCESS"}, {"summary", "ok"},
+            {"resource", json::object{{"original_type", "transaction"}, {"algorithm", "AEAD_AES_256_GCM"},
+                                      {"ciphertext", wechat_pay::aes_256_gcm_encrypt(apiv3, nonce, "transaction", json::serialize(resource))},
+                                      {"associated_data", "transaction"}, {"nonce", nonce}}}}));
+    }
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor);
+    std::vector<double> response_ms;
+    long long ok_count = 0, sent_unique = 0;
+    std::mt19937 random(20261127);
+    const auto start = steady::now();
+    for (long long i = 0; i < total; ++i) {
+        timer.expires_at(start + std::chrono::microseconds(static_cast<long long>(1e6 * static_cast<double>(i) / o.rate)));
+        co_await timer.async_wait(asio::use_awaitable);
+        if (state.in_flight >= o.senders) {
+            ++state.skipped;
+            continue;
+        }
+        // A duplicate of something already sent, or the next new one.
+        const bool repeat = sent_unique > 0 && (sent_unique >= unique || std::uniform_real_distribution<>(0, 1)(random) < o.duplicates);
+        const auto index = repeat ? std::uniform_int_distribution<long long>(0, sent_unique - 1)(random) : sent_unique++;
+        asio::co_spawn(executor, send_notification(a, bodies[static_cast<std::size_t>(index)], serial, key, state, response_ms, ok_count), asio::detached);
+    }
+    const auto sending = std::chrono::duration<double>(steady::now() - start).count();
+    while (state.in_flight > 0) {
+        timer.expires_after(std::chrono::milliseconds(20));
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+    const auto elapsed = std::chrono::duration<double>(steady::now() - start).count();
+    summary = json::object{{"mode", "notify"}, {"rate_target", o.rate}, {"rate_achieved", static_cast<double>(total) / sending},
+                           {"deliveries", total - state.skipped}, {"unique_orders", sent_unique}, {"answered_2xx", ok_count},
+                           {"accepted_per_s", static_cast<double>(ok_count) / elapsed}, {"skipped_busy", state.skipped},
+                           {"p50_ms", percentile(response_ms, 50)}, {"p99_ms", percentile(response_ms, 99)},
+                           {"max_ms", response_ms.empty() ? 0.0 : *std::max_element(response_ms.begin(), response_ms.end())},
+                           {"lost", 0}, {"duplicates", 0}};
+}
+
+// http: `concurrency` workers, each signing a new user in (a code from the simulator, our login)
+// and claiming a share, for `duration`: logins and claims a second, and their latencies.
+asio::awaitable<void> http_worker(api& a, std::string share_code, steady::time_point until, std::vector<double>& login_ms, std::vector<double>& claim_ms,
+                                  bench_state& state) {
+    ++state.in_flight;
+    while (steady::now() < until) {
+        try {
+            const auto t0 = steady::now();
+            auto [token, id] = co_await a.sign_in();
+            const auto t1 = steady::now();
+            auto rq = request("POST", a.opts().server + "/api/v1/shares/" + share_code + "/claim", nullptr, token);
+            co_await a.call(std::move(rq));
+            const auto t2 = steady::now();
+            login_ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+            claim_ms.push_back(std::chrono::duration<double, std::milli>(t2 - t1).count());
+        } catch (const std::exception& e) {
+            ++state.refused;
+            if (state.first_error.empty()) state.first_error = e.what();
+        }
+    }
+    --state.in_flight;
+}
+
+asio::awaitable<void> http_mode(api& a, bench_state& state, json::object& summary) {
+    const auto& o = a.opts();
+    auto [owner_token, owner_id] = co_await a.sign_in();
+    auto rq = request("POST", o.server + "/api/v1/merchants", json::object{{"name", "bench"}}, owner_token);
+    auto store = co_await a.call(std::move(rq));
+    const auto merchant = o.server + "/api/v1/merchants/" + std::string(store.at("merchant").at("id").as_string());
+    rq = request("PUT", merchant + "/tiers",
+                 json::object{{"tiers", json::array{json::object{{"name", "a"}, {"buy_in_fen", 100}, {"ratio_bp", 2000}}}}, {"profit_margin_bp", 3000}},
+                 owner_token);
+    co_await a.call(std::move(rq));
+    rq = request("POST", merchant + "/card-templates",
+                 json::object{{"kind", "vip"}, {"title", "bench"}, {"benefit", "b"}, {"valid_from", "2026-01-01T00:00:00Z"}, {"valid_until", "2028-12-01T00:00:00Z"}},
+                 owner_token);
+    auto card = co_await a.call(std::move(rq));
+    auto [partner_token, partner_id] = co_await a.sign_in();
+    rq = request("POST", merchant + "/partners", json::object{{"user_id", partner_id}, {"amount_fen", 100}}, owner_token);
+    auto partner = co_await a.call(std::move(rq));
+    rq = request("POST", merchant + "/partners/" + std::string(partner.at("partner").at("id").as_string()) + "/card-packs",
+                 json::object{{"card_template_id", card.at("card_template").at("id")}, {"quota", 200}}, owner_token);
+    auto pack = co_await a.call(std::move(rq));
+    rq = request("POST", o.server + "/api/v1/partners/me/cards/" + std::string(pack.at("card_pack").at("id").as_string()) + "/shares", nullptr,
+                 partner_token);
+    auto share = co_await a.call(std::move(rq));
+    const auto code = std::string(share.at("share_code").as_string());
+    std::vector<double> login_ms, claim_ms;
+    auto executor = co_await asio::this_coro::executor;
+    const auto start = steady::now();
+    const auto until = start + std::chrono::milliseconds(static_cast<long long>(o.duration * 1000));
+    for (int i = 0; i < o.concurrency; ++i) asio::co_spawn(executor, http_worker(a, code, until, login_ms, claim_ms, state), asio::detached);
+    asio::steady_timer timer(executor);
+    do {
+        timer.expires_after(std::chrono::milliseconds(50));
+        co_await timer.async_wait(asio::use_awaitable);
+    } while (state.in_flight > 0);
+    const auto elapsed = std::chrono::duration<double>(steady::now() - start).count();
+    summary = json::object{{"mode", "http"}, {"concurrency", o.concurrency}, {"logins_and_claims", static_cast<std::int64_t>(claim_ms.size())},
+                           {"per_s", static_cast<double>(claim_ms.size()) / elapsed}, {"errors", state.refused},
+                           {"login_p50_ms", percentile(login_ms, 50)}, {"login_p99_ms", percentile(login_ms, 99)},
+                           {"claim_p50_ms", percentile(claim_ms, 50)}, {"claim_p99_ms", percentile(claim_ms, 99)},
+                           {"lost", 0}, {"duplicates", 0}};
+}
+
 void usage() {
-    std::cerr << "usage: sharedstore-bench e2e [--server URL] [--sim URL] [--ca PEM] [--partners N] [--rate R] [--duration S] [--drain S]\n"
-                 "  drives a server started by scripts/run (defaults: http://127.0.0.1:8080, https://127.0.0.1:8090, var/keys/wechat-ca.pem)\n";
+    std::cerr << "usage: sharedstore-bench MODE [options]\n"
+                 "  e2e     [--partners N] [--rate R] [--duration S] [--drain S]   POS callback -> WebSocket frame latency\n"
+                 "  notify  [--rate R] [--duration S] [--duplicates 0.3] [--keys DIR] [--appid ID]   WeChat Pay notifications\n"
+                 "  http    [--concurrency C] [--duration S]   logins and claims\n"
+                 "  common: [--server URL] [--sim URL] [--ca PEM]; drives a server started by scripts/run\n"
+                 "  (defaults: http://127.0.0.1:8080, https://127.0.0.1:8090, var/keys/wechat-ca.pem)\n";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args[0] != "e2e") {
+    if (args.empty() || (args[0] != "e2e" && args[0] != "notify" && args[0] != "http")) {
         usage();
         return 2;
     }
@@ -280,6 +456,10 @@ int main(int argc, char** argv) {
         else if (k == "--rate") o.rate = std::stod(v);
         else if (k == "--duration") o.duration = std::stod(v);
         else if (k == "--drain") o.drain = std::stod(v);
+        else if (k == "--concurrency") o.concurrency = std::stoi(v);
+        else if (k == "--keys") o.keys = v;
+        else if (k == "--appid") o.appid = v;
+        else if (k == "--duplicates") o.duplicates = std::stod(v);
         else {
             usage();
             return 2;
@@ -293,7 +473,8 @@ int main(int argc, char** argv) {
     bench_state state;
     json::object summary;
     std::string failure;
-    asio::co_spawn(io, e2e(a, state, summary), [&](std::exception_ptr e) {
+    auto run = args[0] == "e2e" ? e2e(a, state, summary) : args[0] == "notify" ? notify(a, state, summary) : http_mode(a, state, summary);
+    asio::co_spawn(io, std::move(run), [&](std::exception_ptr e) {
         if (!e) return;
         try {
             std::rethrow_exception(e);
@@ -314,7 +495,10 @@ int main(int argc, char** argv) {
         else std::snprintf(text, sizeof text, "%lld", static_cast<long long>(v.to_number<double>()));
         return std::string(text);
     };
-    std::printf("%-22s %s\n", "mode", "e2e (POS callback sent -> dividend frame at the partner's socket)");
+    const std::map<std::string, std::string> titles{{"e2e", "e2e (POS callback sent -> dividend frame at the partner's socket)"},
+                                                    {"notify", "notify (WeChat Pay notifications, duplicates included)"},
+                                                    {"http", "http (a new user's login, then a claim)"}};
+    std::printf("%-22s %s\n", "mode", titles.at(args[0]).c_str());
     std::string line = "{";
     for (const auto& [key, value] : summary) {
         const auto shown = value.is_string() ? json::serialize(value) : number(value);
