@@ -3,9 +3,7 @@
 #include "common/mysql_pool.hpp"
 #include "common/random_token.hpp"
 #include "server/storage/pos_key_repository.hpp"
-#include "tests/integration/support/http_client.hpp"
-#include "tests/integration/support/test_environment.hpp"
-#include "tests/integration/support/wechat_simulator.hpp"
+#include "tests/integration/support/store_api.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -28,53 +26,27 @@ namespace json = boost::json;
 
 namespace {
 
-struct signed_in {
-    std::string token;
-    std::string user_id;
-};
-
-class pos_api_keys_test : public ::testing::Test {
+class pos_api_keys_test : public store_api_test {
 protected:
     static void SetUpTestSuite() {
         mysql_driver_init();
-        sim = new simulator_process();
-        server = new server_process(sim->server_environment());
+        start();
     }
-    static void TearDownTestSuite() {
-        delete server;
-        delete sim;
-    }
+    static void TearDownTestSuite() { stop(); }
 
-    static signed_in sign_in() {
-        auto reply = http_call(server->port(), "POST", "/api/v1/auth/wechat/login",
-                               json::serialize(json::object{{"code", sim->login_code("o" + random_hex(10))}}), {{"Content-Type", "application/json"}});
-        EXPECT_EQ(reply.status, 200) << reply.body;
-        return {std::string(reply.json().at("token").as_string()), std::string(reply.json().at("user").at("id").as_string())};
-    }
-    static http_reply call(const std::string& method, const std::string& path, const signed_in& who, const json::value& body = nullptr) {
-        std::vector<std::pair<std::string, std::string>> headers{{"Authorization", "Bearer " + who.token}};
-        std::string text;
-        if (!body.is_null()) {
-            headers.emplace_back("Content-Type", "application/json");
-            text = json::serialize(body);
-        }
-        return http_call(server->port(), method, path, text, headers);
-    }
-    static std::string create_store(const signed_in& owner) {
+    static std::string create_store(const user& owner) {
         auto reply = call("POST", "/api/v1/merchants", owner, json::object{{"name", "茶饮小店"}});
         EXPECT_EQ(reply.status, 201) << reply.body;
         return std::string(reply.json().at("merchant").at("id").as_string());
     }
     static std::string keys_path(const std::string& store) { return "/api/v1/merchants/" + store + "/api-keys"; }
     // A new key: {"api_key", "secret"}.
-    static json::object create_key(const signed_in& owner, const std::string& store, const std::string& label = "front desk 1") {
+    static json::object create_key(const user& owner, const std::string& store, const std::string& label = "front desk 1") {
         auto reply = call("POST", keys_path(store), owner, json::object{{"label", label}});
         EXPECT_EQ(reply.status, 201) << reply.body;
         return reply.json().as_object();
     }
-    static std::string code_of(const http_reply& r) { return std::string(r.json().at("error").at("code").as_string()); }
-
-    static std::unique_ptr<sql::Connection> database() { return mysql_connect(test_config().mysql); }
+    static std::string code_of(const http_reply& r) { return error_code(r); }
     static std::string stored_ciphertext(sql::Connection& db, const std::string& key_id) {
         std::unique_ptr<sql::PreparedStatement> select(db.prepareStatement("SELECT secret_ciphertext FROM pos_api_keys WHERE key_id = ?"));
         select->setString(1, key_id);
@@ -82,12 +54,7 @@ protected:
         if (!rs->next()) throw std::runtime_error("no row for " + key_id);
         return rs->getString(1);
     }
-
-    static simulator_process* sim;
-    static server_process* server;
 };
-simulator_process* pos_api_keys_test::sim = nullptr;
-server_process* pos_api_keys_test::server = nullptr;
 
 TEST_F(pos_api_keys_test, the_secret_is_shown_once_and_never_listed) {
     auto owner = sign_in();
@@ -102,7 +69,7 @@ TEST_F(pos_api_keys_test, the_secret_is_shown_once_and_never_listed) {
     EXPECT_TRUE(std::regex_match(key_id, std::regex("pk_[0-9a-f]{32}"))) << key_id;
     EXPECT_TRUE(std::regex_match(secret, std::regex("sk_[0-9a-f]{64}"))) << "256 random bits";
     EXPECT_EQ(key.at("label").as_string(), "front desk 1");
-    EXPECT_EQ(key.at("created_by_user_id").as_string(), owner.user_id);
+    EXPECT_EQ(key.at("created_by_user_id").as_string(), owner.id);
     EXPECT_TRUE(std::regex_match(std::string(key.at("created_at").as_string()), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
     EXPECT_TRUE(key.at("revoked_at").is_null());
     EXPECT_FALSE(key.contains("secret"));
@@ -208,7 +175,7 @@ TEST_F(pos_api_keys_test, only_the_owner_manages_keys) {
     auto owner = sign_in(), manager = sign_in(), cashier = sign_in();
     const auto store = create_store(owner);
     for (auto [who, role] : {std::pair{&manager, "manager"}, {&cashier, "cashier"}})
-        ASSERT_EQ(call("PUT", "/api/v1/merchants/" + store + "/staff/" + who->user_id, owner, json::object{{"role", role}}).status, 200);
+        ASSERT_EQ(call("PUT", "/api/v1/merchants/" + store + "/staff/" + who->id, owner, json::object{{"role", role}}).status, 200);
     const std::string key_id(create_key(owner, store).at("api_key").at("id").as_string());
     for (const auto* who : {&manager, &cashier}) {
         EXPECT_EQ(call("POST", keys_path(store), *who, json::object{{"label", "x"}}).status, 403);
