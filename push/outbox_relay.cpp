@@ -41,10 +41,10 @@ std::vector<outbox_row> pending_events(sql::Connection& db) {
 }
 
 void mark_relayed(sql::Connection& db, const std::vector<std::uint64_t>& ids) {
-    std::string placeholders;
-    for (std::size_t i = 0; i < ids.size(); ++i) placeholders += i ? ", ?" : "?";
+    std::string question_marks;
+    for (std::size_t i = 0; i < ids.size(); ++i) question_marks += i ? ", ?" : "?";
     std::unique_ptr<sql::PreparedStatement> update(
-        db.prepareStatement("UPDATE outbox_events SET relayed_at = CURRENT_TIMESTAMP(6) WHERE id IN (" + placeholders + ")"));
+        db.prepareStatement("UPDATE outbox_events SET relayed_at = CURRENT_TIMESTAMP(6) WHERE id IN (" + question_marks + ")"));
     for (std::size_t i = 0; i < ids.size(); ++i) update->setUInt64(static_cast<unsigned>(i + 1), ids[i]);
     update->executeUpdate();
 }
