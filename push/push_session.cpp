@@ -37,8 +37,15 @@ void push_session::poke() {
 
 void push_session::close(std::uint16_t code, std::string reason) {
     asio::post(connection_.executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
-        asio::co_spawn(self->connection_.executor(), self->close_now(self, code, std::move(reason)), asio::detached);
+        if (self->closed_) return;
+        ++self->helpers_;  // run() must not return (and free the stream) while the close frame is on its way
+        asio::co_spawn(self->connection_.executor(), self->tracked_close(self, code, std::move(reason)), asio::detached);
     });
+}
+
+asio::awaitable<void> push_session::tracked_close(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason) {
+    co_await close_now(self, code, std::move(reason));
+    helper_done();
 }
 
 asio::awaitable<void> push_session::close_now(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason) {
@@ -56,16 +63,14 @@ void push_session::helper_done() {
 void push_session::enqueue(std::string frame) {
     if (closed_) return;
     if (queue_.size() >= ctx_.settings.send_queue_limit) {
-        // A client this far behind is not reading: drop it; it resumes from its last id.
+        // Never reached while pulls are flow-controlled; kept so that the bound holds whatever
+        // calls enqueue. A client this far behind is not reading: drop it; it resumes from its
+        // last id. A close frame cannot pass a full socket buffer: try briefly (1013), then drop.
         ctx_.metrics.increment("sharedstore_push_slow_clients_closed_total", {});
         ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queue_.size()}});
-        closed_ = true;
-        wake_writer_.cancel();
-        ping_timer_.cancel();
-        // A close frame cannot pass a full socket buffer: try briefly (1013), then drop.
-        asio::co_spawn(connection_.executor(), [](std::shared_ptr<push_session> s) -> asio::awaitable<void> {
-            co_await s->connection_.close(close_code::try_again_later, "too slow; resume from your last id");
-        }(shared_from_this()), asio::detached);
+        ++helpers_;
+        asio::co_spawn(connection_.executor(), tracked_close(shared_from_this(), close_code::try_again_later, "too slow; resume from your last id"),
+                       asio::detached);
         return;
     }
     queue_.push_back(std::move(frame));
@@ -181,7 +186,7 @@ asio::awaitable<void> push_session::run() {
     }
     if (ctx_.hub.add(user_id_, self) && ctx_.on_first_connection) ctx_.on_first_connection(user_id_);
     ctx_.metrics.increment("sharedstore_push_connections_opened_total", {});
-    helpers_ = 2;
+    helpers_ += 2;
     asio::co_spawn(connection_.executor(), writer(self), asio::detached);
     asio::co_spawn(connection_.executor(), pinger(self), asio::detached);
 

@@ -44,6 +44,8 @@ private:
     boost::asio::awaitable<void> pinger(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> pull(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> close_now(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason);
+    // close_now as a counted helper, for closes started from outside the session's coroutines.
+    boost::asio::awaitable<void> tracked_close(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason);
     boost::asio::awaitable<void> start_live(std::shared_ptr<push_session> self, std::uint64_t after);
     // A frame the protocol does not allow: counted, then the connection is closed with 1008.
     boost::asio::awaitable<void> refuse(const char* reason);
