@@ -150,13 +150,7 @@ void add_merchant_routes(router& routes, merchant_service& merchants, session_st
         const auto page = read_list_query(request);
         // One more than asked tells whether a next page exists.
         auto listed = co_await merchants.card_templates(caller.user_id, id_param(request, "merchant_id", "merchant"), page.before_id, page.limit + 1);
-        auto& cards = unwrap(listed);
-        json::array items;
-        for (std::size_t i = 0; i < cards.size() && static_cast<int>(i) < page.limit; ++i) items.push_back(card_template_json(cards[i]));
-        json::object out{{"items", std::move(items)}};
-        const bool more = static_cast<int>(cards.size()) > page.limit;
-        out["next_cursor"] = next_cursor(more, more ? cards[page.limit - 1].id : 0);
-        co_return http_response::json(200, out);
+        co_return http_response::json(200, page_json(unwrap(listed), page.limit, card_template_json));
     });
 
     routes.add("GET", "/api/v1/merchants/{merchant_id}/staff", [&](http_request& request) -> asio::awaitable<http_response> {

@@ -92,14 +92,6 @@ json::object change_json(const lead_change_record& c) {
                         {"created_at", c.created_at}};
 }
 
-template <class Item, class ToJson, class IdOf>
-json::object page_json(const std::vector<Item>& rows, int limit, ToJson to_json, IdOf id_of) {
-    json::array items;
-    for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) items.push_back(to_json(rows[i]));
-    const bool more = static_cast<int>(rows.size()) > limit;
-    return json::object{{"items", std::move(items)}, {"next_cursor", next_cursor(more, more ? id_of(rows[limit - 1]) : 0)}};
-}
-
 // Ids in bodies are strings, as the API sends them.
 std::uint64_t body_id(body_reader& body, std::string_view name) {
     if (auto id = parse_decimal_id(body.required_string(name, 1, 20))) return *id;
@@ -198,7 +190,7 @@ void add_partner_routes(router& routes, partner_service& partners, session_store
         filter.customer_user_id = query.id_filter("customer_user_id").value_or(0);
         auto listed = co_await partners.leads(caller.user_id, id_param(request, "merchant_id", "merchant"), filter, query.before_id,
                                               query.limit + 1);
-        co_return http_response::json(200, page_json(unwrap(listed), query.limit, lead_json, [](const lead_record& l) { return l.id; }));
+        co_return http_response::json(200, page_json(unwrap(listed), query.limit, lead_json));
     });
 
     routes.add("PUT", S + "/leads/{customer_user_id}", [&](http_request& request) -> asio::awaitable<http_response> {
@@ -219,7 +211,7 @@ void add_partner_routes(router& routes, partner_service& partners, session_store
                                                      query.id_filter("customer_user_id").value_or(0), query.id_filter("partner_id").value_or(0),
                                                      query.before_id, query.limit + 1);
         co_return http_response::json(200,
-                                      page_json(unwrap(listed), query.limit, change_json, [](const lead_change_record& c) { return c.id; }));
+                                      page_json(unwrap(listed), query.limit, change_json));
     });
 
     routes.add("GET", "/api/v1/partners/me", [&](http_request& request) -> asio::awaitable<http_response> {
@@ -234,7 +226,7 @@ void add_partner_routes(router& routes, partner_service& partners, session_store
         auto caller = co_await authenticate(sessions, request);
         const auto query = read_list_query(request);
         auto packs = co_await partners.my_packs(caller.user_id, query.before_id, query.limit + 1);
-        co_return http_response::json(200, page_json(packs, query.limit, pack_json, [](const card_pack_record& k) { return k.id; }));
+        co_return http_response::json(200, page_json(packs, query.limit, pack_json));
     });
 
     routes.add("GET", "/api/v1/partners/me/customers", [&](http_request& request) -> asio::awaitable<http_response> {
@@ -242,7 +234,7 @@ void add_partner_routes(router& routes, partner_service& partners, session_store
         const auto query = read_list_query(request, {"merchant_id"});
         auto leads = co_await partners.my_customers(caller.user_id, query.id_filter("merchant_id").value_or(0), query.before_id,
                                                     query.limit + 1);
-        co_return http_response::json(200, page_json(leads, query.limit, lead_json, [](const lead_record& l) { return l.id; }));
+        co_return http_response::json(200, page_json(leads, query.limit, lead_json));
     });
 }
 

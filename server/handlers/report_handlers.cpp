@@ -56,10 +56,7 @@ void add_report_routes(router& routes, report_service& reports, session_store& s
         auto state = query.choice_filter("state", {"pending", "settled"}).value_or("");
         auto listed = co_await reports.my_dividends(caller.user_id, query.id_filter("merchant_id").value_or(0), std::move(state), query.before_id,
                                                     query.limit + 1);
-        json::array items;
-        for (std::size_t i = 0; i < listed.size() && static_cast<int>(i) < query.limit; ++i) items.push_back(dividend_json(listed[i]));
-        const bool more = static_cast<int>(listed.size()) > query.limit;
-        co_return http_response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", next_cursor(more, more ? listed[query.limit - 1].id : 0)}});
+        co_return http_response::json(200, page_json(listed, query.limit, dividend_json));
     });
 
     routes.add("GET", "/api/v1/partners/me/summary", [&](http_request& request) -> asio::awaitable<http_response> {
@@ -85,11 +82,7 @@ void add_report_routes(router& routes, report_service& reports, session_store& s
         auto status = query.choice_filter("status", {"created", "paid", "closed"}).value_or("");
         auto listed = co_await reports.orders(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(status), query.before_id,
                                               query.limit + 1);
-        auto& orders = unwrap(listed);
-        json::array items;
-        for (std::size_t i = 0; i < orders.size() && static_cast<int>(i) < query.limit; ++i) items.push_back(order_json(orders[i]));
-        const bool more = static_cast<int>(orders.size()) > query.limit;
-        co_return http_response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", next_cursor(more, more ? orders[query.limit - 1].id : 0)}});
+        co_return http_response::json(200, page_json(unwrap(listed), query.limit, order_json));
     });
 
     routes.add("GET", "/api/v1/merchants/{merchant_id}/dividends", [&](http_request& request) -> asio::awaitable<http_response> {

@@ -5,6 +5,7 @@
 #include "server/domain/share_tiers.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -42,6 +43,20 @@ list_query read_list_query(const http_request& request, std::initializer_list<st
 // Cursors are opaque to clients: "c" and the last id of the page; null when nothing follows.
 // Callers fetch limit + 1 rows to know whether a next page exists.
 boost::json::value next_cursor(bool more, std::uint64_t last_id);
+
+// A list answer, {"items","next_cursor"}, from up to limit + 1 rows fetched newest first.
+template <class Row, class ToJson, class IdOf>
+boost::json::object page_json(const std::vector<Row>& rows, int limit, ToJson to_json, IdOf id_of) {
+    boost::json::array items;
+    for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) items.push_back(to_json(rows[i]));
+    const bool more = static_cast<int>(rows.size()) > limit;
+    return boost::json::object{{"items", std::move(items)}, {"next_cursor", next_cursor(more, more ? id_of(rows[limit - 1]) : 0)}};
+}
+// The same for rows whose cursor is their `id`.
+template <class Row, class ToJson>
+boost::json::object page_json(const std::vector<Row>& rows, int limit, ToJson to_json) {
+    return page_json(rows, limit, to_json, [](const Row& row) { return row.id; });
+}
 
 // Validation problems as error details: [{"field","code","message"}].
 boost::json::array problems_json(const std::vector<validation_problem>& problems);

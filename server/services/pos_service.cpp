@@ -133,12 +133,8 @@ asio::awaitable<merchant_result<pos_refund_result>> pos_service::record_refund(s
         case refund_outcome::exceeds_order: return failure(merchant_failure::refund_exceeds_order);
         case refund_outcome::already_applied: {
             // The same refund again is answered as before; the same id for another amount is a conflict.
-            std::unique_ptr<sql::PreparedStatement> select(
-                db.prepareStatement("SELECT amount_fen FROM refunds WHERE merchant_id = ? AND source = 'pos' AND refund_key = ?"));
-            select->setUInt64(1, merchant_id);
-            select->setString(2, merchant_refund_id);
-            std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
-            if (!rs->next() || rs->getInt64(1) != amount_fen) return failure(merchant_failure::refund_conflict);
+            auto earlier = find_refund(db, merchant_id, "pos", merchant_refund_id);
+            if (!earlier || earlier->amount_fen != amount_fen) return failure(merchant_failure::refund_conflict);
             return pos_refund_result{*find_order(db, order->id), 0, true};
         }
         case refund_outcome::applied: return pos_refund_result{*find_order(db, order->id), applied.reversed_fen, false};

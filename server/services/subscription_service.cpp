@@ -1,28 +1,11 @@
 #include "server/services/subscription_service.hpp"
 
-#include <cppconn/connection.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
+#include "server/storage/subscription_repository.hpp"
 
 namespace sharedstore {
 
 boost::asio::awaitable<std::int64_t> subscription_service::record(std::uint64_t user_id, std::string template_id, int accepted) {
-    auto write = [=](sql::Connection& db) {
-        std::unique_ptr<sql::PreparedStatement> upsert(db.prepareStatement(
-            "INSERT INTO push_subscriptions (user_id, template_id, remaining) VALUES (?, ?, ?) "
-            "ON DUPLICATE KEY UPDATE remaining = LEAST(remaining + VALUES(remaining), 1000)"));
-        upsert->setUInt64(1, user_id);
-        upsert->setString(2, template_id);
-        upsert->setInt(3, accepted);
-        upsert->executeUpdate();
-        std::unique_ptr<sql::PreparedStatement> select(
-            db.prepareStatement("SELECT remaining FROM push_subscriptions WHERE user_id = ? AND template_id = ?"));
-        select->setUInt64(1, user_id);
-        select->setString(2, template_id);
-        std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
-        rs->next();
-        return static_cast<std::int64_t>(rs->getUInt(1));
-    };
+    auto write = [=](sql::Connection& db) { return add_accepted_subscriptions(db, user_id, template_id, accepted); };
     co_return co_await database_.transaction(std::move(write));
 }
 

@@ -16,13 +16,6 @@ namespace {
 using statement = std::unique_ptr<sql::PreparedStatement>;
 using rows = std::unique_ptr<sql::ResultSet>;
 
-// DATETIME(6) as microseconds since the epoch (sessions run in UTC), for arithmetic in C++.
-std::string micros(const char* column) { return std::string("CAST(UNIX_TIMESTAMP(") + column + ") * 1000000 AS SIGNED)"; }
-std::chrono::system_clock::time_point from_micros(std::int64_t us) {
-    return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::microseconds(us)));
-}
-std::string rfc3339(const char* column) { return std::string("DATE_FORMAT(") + column + ", '%Y-%m-%dT%H:%i:%sZ')"; }
-
 }  // namespace
 
 void use_read_committed(sql::Connection& db) {
@@ -51,10 +44,10 @@ int count_active_shares(sql::Connection& db, std::uint64_t card_pack_id) {
 
 std::optional<share_context> find_share_context(sql::Connection& db, const std::string& code) {
     statement select(db.prepareStatement(
-        "SELECT s.id, s.code, s.card_pack_id, s.partner_id, s.merchant_id, s.revoked_at IS NOT NULL, " + rfc3339("s.created_at") +
+        "SELECT s.id, s.code, s.card_pack_id, s.partner_id, s.merchant_id, s.revoked_at IS NOT NULL, " + sql_rfc3339("s.created_at") +
         ", p.user_id, p.status, m.name, m.allow_existing_customers, m.cards_for_owned_customers, m.protection_days, "
         "t.id, t.kind, t.title, t.benefit, COALESCE(t.cover_url, ''), " +
-        rfc3339("t.valid_from") + ", " + rfc3339("t.valid_until") + ", " + micros("t.valid_from") + ", " + micros("t.valid_until") +
+        sql_rfc3339("t.valid_from") + ", " + sql_rfc3339("t.valid_until") + ", " + sql_micros("t.valid_from") + ", " + sql_micros("t.valid_until") +
         ", k.quota, k.claimed "
         "FROM shares s JOIN card_packs k ON k.id = s.card_pack_id JOIN card_templates t ON t.id = k.card_template_id "
         "JOIN partners p ON p.id = s.partner_id JOIN merchants m ON m.id = s.merchant_id WHERE s.code = ?"));
@@ -113,7 +106,7 @@ person_facts find_person_facts(sql::Connection& db, std::uint64_t user_id) {
 }
 
 purchase_facts find_purchase_facts(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id) {
-    statement select(db.prepareStatement("SELECT " + micros("first_purchase_at") + ", " + micros("last_purchase_at") +
+    statement select(db.prepareStatement("SELECT " + sql_micros("first_purchase_at") + ", " + sql_micros("last_purchase_at") +
                                          " FROM store_customers WHERE merchant_id = ? AND user_id = ?"));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, customer_user_id);
@@ -146,7 +139,7 @@ void insert_card_claim(sql::Connection& db, std::uint64_t card_pack_id, std::uin
 
 std::optional<lead_owner> find_lead_owner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const char* lock) {
     const std::string suffix = std::string(lock) == "share" ? " LOCK IN SHARE MODE" : std::string(lock) == "update" ? " FOR UPDATE" : "";
-    statement select(db.prepareStatement("SELECT partner_id, " + micros("bound_at") +
+    statement select(db.prepareStatement("SELECT partner_id, " + sql_micros("bound_at") +
                                          " FROM leads WHERE merchant_id = ? AND customer_user_id = ?" + suffix));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, customer_user_id);
@@ -197,8 +190,8 @@ void insert_lead_change(sql::Connection& db, std::uint64_t merchant_id, std::uin
 
 std::vector<lead_record> list_leads(sql::Connection& db, const lead_filter& f, std::uint64_t before_id, int limit) {
     statement select(db.prepareStatement(
-        "SELECT l.id, l.merchant_id, l.customer_user_id, l.partner_id, p.user_id, " + rfc3339("l.bound_at") +
-        ", COALESCE(u.phone, ''), m.name, COALESCE(" + rfc3339("c.last_purchase_at") +
+        "SELECT l.id, l.merchant_id, l.customer_user_id, l.partner_id, p.user_id, " + sql_rfc3339("l.bound_at") +
+        ", COALESCE(u.phone, ''), m.name, COALESCE(" + sql_rfc3339("c.last_purchase_at") +
         ", '') FROM leads l JOIN partners p ON p.id = l.partner_id JOIN users u ON u.id = l.customer_user_id "
         "JOIN merchants m ON m.id = l.merchant_id "
         "LEFT JOIN store_customers c ON c.merchant_id = l.merchant_id AND c.user_id = l.customer_user_id "
@@ -222,7 +215,7 @@ std::vector<lead_change_record> list_lead_changes(sql::Connection& db, std::uint
                                                   std::uint64_t partner_id, std::uint64_t before_id, int limit) {
     statement select(db.prepareStatement(
         "SELECT id, customer_user_id, previous_partner_id, partner_id, reason, actor_user_id, COALESCE(note, ''), " +
-        rfc3339("created_at") +
+        sql_rfc3339("created_at") +
         " FROM lead_history WHERE merchant_id = ? AND (? = 0 OR customer_user_id = ?) "
         "AND (? = 0 OR partner_id = ? OR previous_partner_id = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
     select->setUInt64(1, merchant_id);

@@ -15,7 +15,8 @@ namespace {
 using statement = std::unique_ptr<sql::PreparedStatement>;
 using rows = std::unique_ptr<sql::ResultSet>;
 
-std::string rfc3339(const char* column) { return std::string("COALESCE(DATE_FORMAT(") + column + ", '%Y-%m-%dT%H:%i:%sZ'), '')"; }
+// Empty text for NULL: the records hold strings.
+std::string rfc3339(const char* column) { return "COALESCE(" + sql_rfc3339(column) + ", '')"; }
 
 void set_optional_text(sql::PreparedStatement& s, unsigned index, const std::string& value) {
     if (value.empty()) s.setNull(index, 0);
@@ -169,14 +170,14 @@ std::vector<order_record> list_unpaid_wechat_orders(sql::Connection& db, const s
     return out;
 }
 
-std::optional<std::uint64_t> find_refund(sql::Connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key) {
-    statement select(db.prepareStatement("SELECT id FROM refunds WHERE merchant_id = ? AND source = ? AND refund_key = ?"));
+std::optional<refund_record> find_refund(sql::Connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key) {
+    statement select(db.prepareStatement("SELECT id, amount_fen FROM refunds WHERE merchant_id = ? AND source = ? AND refund_key = ?"));
     select->setUInt64(1, merchant_id);
     select->setString(2, source);
     select->setString(3, refund_key);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
-    return rs->getUInt64(1);
+    return refund_record{rs->getUInt64(1), rs->getInt64(2)};
 }
 
 std::uint64_t insert_refund(sql::Connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,

@@ -84,8 +84,12 @@ std::vector<order_record> list_orders(sql::Connection& db, std::uint64_t merchan
 // Orders of WeChat Pay still unpaid, created between `from` and `to` (SQL DATETIME text).
 std::vector<order_record> list_unpaid_wechat_orders(sql::Connection& db, const std::string& from, const std::string& to, int limit);
 
-// The refund's id if one with this key exists.
-std::optional<std::uint64_t> find_refund(sql::Connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key);
+struct refund_record {
+    std::uint64_t id = 0;
+    std::int64_t amount_fen = 0;
+};
+// The refund with this key, if one was recorded.
+std::optional<refund_record> find_refund(sql::Connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key);
 std::uint64_t insert_refund(sql::Connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,
                             const std::string& refund_key, std::int64_t amount_fen, const std::string& at);
 void add_order_refunded(sql::Connection& db, std::uint64_t order_id, std::int64_t amount_fen);

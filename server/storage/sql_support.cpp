@@ -15,4 +15,13 @@ std::uint64_t last_insert_id(sql::Connection& db) {
     return rs->getUInt64(1);
 }
 
+std::string sql_rfc3339(const std::string& column) { return "DATE_FORMAT(" + column + ", '%Y-%m-%dT%H:%i:%sZ')"; }
+
+std::string sql_micros(const std::string& column) { return "CAST(UNIX_TIMESTAMP(" + column + ") * 1000000 AS SIGNED)"; }
+
+std::chrono::system_clock::time_point from_micros(std::int64_t microseconds) {
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::microseconds(microseconds)));
+}
+
 }  // namespace sharedstore

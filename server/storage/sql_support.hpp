@@ -1,6 +1,8 @@
 #pragma once
 // Small pieces every MariaDB repository uses.
+#include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace sql {
 class Connection;
@@ -10,5 +12,12 @@ namespace sharedstore {
 
 // The AUTO_INCREMENT id the connection's last INSERT produced.
 std::uint64_t last_insert_id(sql::Connection& db);
+
+// SQL that reads a DATETIME(6) column (UTC: sessions run in UTC) as RFC 3339 text to the second,
+// "2026-11-27T08:00:00Z"; NULL stays NULL.
+std::string sql_rfc3339(const std::string& column);
+// SQL that reads it as microseconds since the epoch, and their time point, for arithmetic in C++.
+std::string sql_micros(const std::string& column);
+std::chrono::system_clock::time_point from_micros(std::int64_t microseconds);
 
 }  // namespace sharedstore
