@@ -30,6 +30,8 @@
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,11 @@ struct options {
     std::string ca = "var/keys/wechat-ca.pem";
     int partners = 20;
     double rate = 100;       // orders a second
+    std::vector<double> rates;  // e2e: each in turn (default: rate)
+    int repeats = 1;            // e2e: rounds per rate; figures are their medians
+    double search_p99_ms = 0;   // e2e: > 0 searches for the highest rate whose median p99 stays under it
+    double search_max = 1000;   // e2e: upper end of the search
+    double search_step = 20;    // e2e: the search stops when the bounds are this close
     double duration = 10;    // seconds of sending
     double drain = 10;       // seconds to wait for the last frames
     int senders = 64;        // callbacks in flight at most
@@ -180,7 +187,16 @@ double percentile(std::vector<double>& v, double p) {
     return v[std::min(index, v.size() - 1)];
 }
 
-asio::awaitable<void> e2e(api& a, bench_state& state, json::object& summary) {
+// What the rounds share: a store with a POS key, and partners connected over WebSocket, each
+// owning one customer.
+struct e2e_setup {
+    std::string key_id, secret;
+    std::vector<std::string> customers;
+    std::vector<std::unique_ptr<beast::websocket::stream<beast::tcp_stream>>> sockets;
+    std::int64_t next_amount = 100'000;  // every order's amount is unique: it identifies the frame
+};
+
+asio::awaitable<void> prepare_e2e(api& a, bench_state& state, e2e_setup& setup) {
     const auto& o = a.opts();
     const auto& S = o.server;
     auto [owner_token, owner_id] = co_await a.sign_in();
@@ -198,9 +214,8 @@ asio::awaitable<void> e2e(api& a, bench_state& state, json::object& summary) {
     auto card = co_await a.call(std::move(rq));
     rq = request("POST", merchant + "/api-keys", json::object{{"label", "bench"}}, owner_token);
     auto key = co_await a.call(std::move(rq));
-    const auto key_id = std::string(key.at("api_key").at("id").as_string()), secret = std::string(key.at("secret").as_string());
-    std::vector<std::string> customers;
-    std::vector<std::unique_ptr<beast::websocket::stream<beast::tcp_stream>>> sockets;
+    setup.key_id = std::string(key.at("api_key").at("id").as_string());
+    setup.secret = std::string(key.at("secret").as_string());
     for (int i = 0; i < o.partners; ++i) {
         auto [partner_token, partner_id] = co_await a.sign_in();
         rq = request("POST", merchant + "/partners", json::object{{"user_id", partner_id}, {"amount_fen", 100}}, owner_token);
@@ -214,28 +229,38 @@ asio::awaitable<void> e2e(api& a, bench_state& state, json::object& summary) {
         auto [customer_token, customer_id] = co_await a.sign_in();
         rq = request("POST", S + "/api/v1/shares/" + std::string(share.at("share_code").as_string()) + "/claim", nullptr, customer_token);
         co_await a.call(std::move(rq));
-        customers.push_back(customer_id);
+        setup.customers.push_back(customer_id);
         auto server = S;
         auto token = partner_token;
-        sockets.push_back(co_await open_socket(std::move(server), std::move(token)));
+        setup.sockets.push_back(co_await open_socket(std::move(server), std::move(token)));
     }
     auto executor = co_await asio::this_coro::executor;
-    for (auto& ws : sockets) asio::co_spawn(executor, read_frames(*ws, state), asio::detached);
+    for (auto& ws : setup.sockets) asio::co_spawn(executor, read_frames(*ws, state), asio::detached);
     asio::steady_timer timer(executor);
     timer.expires_after(std::chrono::seconds(2));  // past the claims' second and the resume window
     co_await timer.async_wait(asio::use_awaitable);
+}
 
-    const auto total = static_cast<long long>(o.rate * o.duration);
+// One round at `rate`: sends for `duration`, waits for the last frames, and summarizes it.
+asio::awaitable<json::object> e2e_round(api& a, bench_state& state, e2e_setup& setup, double rate) {
+    const auto& o = a.opts();
+    state.sent.clear();
+    state.latencies_ms.clear();
+    state.accepted = state.refused = state.duplicates = state.skipped = 0;
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor);
+    const auto total = static_cast<long long>(rate * o.duration);
     const auto start = steady::now();
-    std::int64_t amount = 100'000;
     for (long long i = 0; i < total; ++i) {
-        timer.expires_at(start + std::chrono::microseconds(static_cast<long long>(1e6 * static_cast<double>(i) / o.rate)));
+        timer.expires_at(start + std::chrono::microseconds(static_cast<long long>(1e6 * static_cast<double>(i) / rate)));
         co_await timer.async_wait(asio::use_awaitable);
         if (state.in_flight >= o.senders) {
             ++state.skipped;  // the server is not keeping up: counted, not queued
             continue;
         }
-        asio::co_spawn(executor, send_order(a, key_id, secret, customers[static_cast<std::size_t>(i) % customers.size()], ++amount, state),
+        asio::co_spawn(executor,
+                       send_order(a, setup.key_id, setup.secret, setup.customers[static_cast<std::size_t>(i) % setup.customers.size()],
+                                  ++setup.next_amount, state),
                        asio::detached);
     }
     const auto sending = std::chrono::duration<double>(steady::now() - start).count();
@@ -244,15 +269,13 @@ asio::awaitable<void> e2e(api& a, bench_state& state, json::object& summary) {
         timer.expires_after(std::chrono::milliseconds(50));
         co_await timer.async_wait(asio::use_awaitable);
     }
-    for (auto& ws : sockets) beast::get_lowest_layer(*ws).close();
     const auto received = static_cast<long long>(state.latencies_ms.size());
     auto& l = state.latencies_ms;
-    summary = json::object{{"mode", "e2e"},
-                           {"partners", o.partners},
-                           {"rate_target", o.rate},
+    co_return json::object{{"rate_target", rate},
                            {"rate_achieved", static_cast<double>(total) / sending},
                            {"orders_sent", total},
                            {"accepted", state.accepted},
+                           {"accepted_per_s", static_cast<double>(state.accepted) / sending},
                            {"refused", state.refused},
                            {"skipped_busy", state.skipped},
                            {"frames_received", received},
@@ -263,6 +286,105 @@ asio::awaitable<void> e2e(api& a, bench_state& state, json::object& summary) {
                            {"p99_ms", percentile(l, 99)},
                            {"p999_ms", percentile(l, 99.9)},
                            {"max_ms", l.empty() ? 0.0 : *std::max_element(l.begin(), l.end())}};
+}
+
+double median_of(const std::vector<json::object>& rounds, const char* key) {
+    std::vector<double> values;
+    for (const auto& r : rounds) values.push_back(r.at(key).to_number<double>());
+    return percentile(values, 50);
+}
+
+// `repeats` rounds at one rate; the figures are the rounds' medians (lost and duplicates: sums).
+asio::awaitable<json::object> e2e_rate(api& a, bench_state& state, e2e_setup& setup, double rate) {
+    const auto& o = a.opts();
+    std::vector<json::object> rounds;
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer pause(executor);
+    for (int i = 0; i < o.repeats; ++i) {
+        rounds.push_back(co_await e2e_round(a, state, setup, rate));
+        const auto& r = rounds.back();
+        std::fprintf(stderr, "  round %d at %.0f/s: accepted %.1f/s, skipped %lld, lost %lld, dup %lld, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+                     i + 1, rate, r.at("accepted_per_s").as_double(), static_cast<long long>(r.at("skipped_busy").as_int64()),
+                     static_cast<long long>(r.at("lost").as_int64()), static_cast<long long>(r.at("duplicates").as_int64()),
+                     r.at("p50_ms").as_double(), r.at("p99_ms").as_double(), r.at("max_ms").as_double());
+        pause.expires_after(std::chrono::seconds(2));  // let the server's queues empty between rounds
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+    std::int64_t lost = 0, duplicates = 0, sent = 0, accepted = 0, skipped = 0;
+    for (const auto& r : rounds) {
+        lost += r.at("lost").as_int64();
+        duplicates += r.at("duplicates").as_int64();
+        sent += r.at("orders_sent").as_int64();
+        accepted += r.at("accepted").as_int64();
+        skipped += r.at("skipped_busy").as_int64();
+    }
+    co_return json::object{{"rate_target", rate},
+                           {"rounds", o.repeats},
+                           {"orders_sent", sent},
+                           {"accepted", accepted},
+                           {"skipped_busy", skipped},
+                           {"accepted_per_s", median_of(rounds, "accepted_per_s")},
+                           {"lost", lost},
+                           {"duplicates", duplicates},
+                           {"p50_ms", median_of(rounds, "p50_ms")},
+                           {"p90_ms", median_of(rounds, "p90_ms")},
+                           {"p99_ms", median_of(rounds, "p99_ms")},
+                           {"p999_ms", median_of(rounds, "p999_ms")},
+                           {"max_ms", median_of(rounds, "max_ms")}};
+}
+
+// A rate is sustained when nearly every offered order was accepted (none skipped for lack of
+// capacity) and the median p99 stays under the target.
+bool sustained(const json::object& r, double p99_target_ms) {
+    const auto offered = r.at("orders_sent").to_number<double>();
+    return r.at("skipped_busy").as_int64() == 0 && r.at("accepted").to_number<double>() >= 0.99 * offered &&
+           r.at("p99_ms").as_double() < p99_target_ms;
+}
+
+asio::awaitable<void> e2e(api& a, bench_state& state, json::object& summary) {
+    const auto& o = a.opts();
+    e2e_setup setup;
+    co_await prepare_e2e(a, state, setup);
+    json::array per_rate;
+    std::int64_t lost = 0, duplicates = 0;
+    auto record = [&](json::object r) {
+        lost += r.at("lost").as_int64();
+        duplicates += r.at("duplicates").as_int64();
+        per_rate.push_back(std::move(r));
+    };
+    for (double rate : o.rates) record(co_await e2e_rate(a, state, setup, rate));
+    double highest = 0;
+    if (o.search_p99_ms > 0) {
+        // Bisection between a rate that holds and one that does not, to `search_step` orders/s.
+        double good = 0, bad = o.search_max;
+        for (const auto& r : per_rate) {
+            const auto rate = r.as_object().at("rate_target").as_double();
+            if (sustained(r.as_object(), o.search_p99_ms)) good = std::max(good, rate);
+            else bad = std::min(bad, rate);
+        }
+        while (bad - good > o.search_step) {
+            const double rate = std::round((good + bad) / 2);
+            auto r = co_await e2e_rate(a, state, setup, rate);
+            const bool held = sustained(r, o.search_p99_ms);
+            std::fprintf(stderr, "search: %.0f/s %s (median p99 %.1f ms)\n", rate, held ? "holds" : "does not hold", r.at("p99_ms").as_double());
+            (held ? good : bad) = rate;
+            record(std::move(r));
+        }
+        highest = good;
+    }
+    for (auto& ws : setup.sockets) beast::get_lowest_layer(*ws).close();
+    summary = json::object{{"mode", "e2e"}, {"partners", o.partners}, {"duration_s", o.duration}, {"repeats", o.repeats}};
+    if (per_rate.size() == 1) {
+        for (const auto& [k, v] : per_rate.front().as_object()) summary[k] = v;
+    } else {
+        summary["rates"] = std::move(per_rate);
+        summary["lost"] = lost;
+        summary["duplicates"] = duplicates;
+    }
+    if (o.search_p99_ms > 0) {
+        summary["search_p99_target_ms"] = o.search_p99_ms;
+        summary["highest_rate_within_target"] = highest;
+    }
 }
 
 // notify: WeChat Pay notifications (signed and sealed like WeChat Pay's, with the dev keys) for
@@ -428,9 +550,36 @@ asio::awaitable<void> http_mode(api& a, bench_state& state, json::object& summar
                            {"lost", 0}, {"duplicates", 0}};
 }
 
+// JSON with numbers as people write them (Boost.JSON would print 71.3 as 7.13E1).
+std::string readable_json(const json::value& v) {
+    char text[64];
+    switch (v.kind()) {
+    case json::kind::double_:
+        std::snprintf(text, sizeof text, "%.1f", v.as_double());
+        return text;
+    case json::kind::int64:
+    case json::kind::uint64:
+        std::snprintf(text, sizeof text, "%lld", static_cast<long long>(v.to_number<double>()));
+        return text;
+    case json::kind::array: {
+        std::string out = "[";
+        for (const auto& item : v.as_array()) out += (out.size() > 1 ? "," : "") + readable_json(item);
+        return out + "]";
+    }
+    case json::kind::object: {
+        std::string out = "{";
+        for (const auto& [k, item] : v.as_object()) out += (out.size() > 1 ? "," : "") + json::serialize(json::value(k)) + ":" + readable_json(item);
+        return out + "}";
+    }
+    default:
+        return json::serialize(v);
+    }
+}
+
 void usage() {
     std::cerr << "usage: sharedstore-bench MODE [options]\n"
-                 "  e2e     [--partners N] [--rate R] [--duration S] [--drain S]   POS callback -> WebSocket frame latency\n"
+                 "  e2e     [--partners N] [--rate R | --rates R1,R2,..] [--repeats K] [--search-p99-ms MS [--search-max R] [--search-step R]]\n"
+                 "          [--duration S] [--drain S]   POS callback -> WebSocket frame latency (medians of K rounds a rate)\n"
                  "  notify  [--rate R] [--duration S] [--duplicates 0.3] [--keys DIR] [--appid ID]   WeChat Pay notifications\n"
                  "  http    [--concurrency C] [--duration S]   logins and claims\n"
                  "  common: [--server URL] [--sim URL] [--ca PEM]; drives a server started by scripts/run\n"
@@ -454,6 +603,14 @@ int main(int argc, char** argv) {
         else if (k == "--ca") o.ca = v;
         else if (k == "--partners") o.partners = std::stoi(v);
         else if (k == "--rate") o.rate = std::stod(v);
+        else if (k == "--rates") {
+            std::stringstream list(v);
+            for (std::string item; std::getline(list, item, ',');) o.rates.push_back(std::stod(item));
+        }
+        else if (k == "--repeats") o.repeats = std::max(1, std::stoi(v));
+        else if (k == "--search-p99-ms") o.search_p99_ms = std::stod(v);
+        else if (k == "--search-max") o.search_max = std::stod(v);
+        else if (k == "--search-step") o.search_step = std::stod(v);
         else if (k == "--duration") o.duration = std::stod(v);
         else if (k == "--drain") o.drain = std::stod(v);
         else if (k == "--concurrency") o.concurrency = std::stoi(v);
@@ -465,6 +622,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    if (o.rates.empty() && o.search_p99_ms <= 0) o.rates.push_back(o.rate);
     asio::io_context io(1);
     https_client_config client_config{o.ca};
     client_config.max_idle_per_origin = o.senders;
@@ -488,22 +646,27 @@ int main(int argc, char** argv) {
         std::cerr << "sharedstore-bench: " << failure << "\n";
         return 1;
     }
-    // Numbers as people write them (Boost.JSON would print 71.3 as 7.13E1).
-    auto number = [](const json::value& v) {
-        char text[64];
-        if (v.is_double()) std::snprintf(text, sizeof text, "%.1f", v.as_double());
-        else std::snprintf(text, sizeof text, "%lld", static_cast<long long>(v.to_number<double>()));
-        return std::string(text);
-    };
     const std::map<std::string, std::string> titles{{"e2e", "e2e (POS callback sent -> dividend frame at the partner's socket)"},
                                                     {"notify", "notify (WeChat Pay notifications, duplicates included)"},
                                                     {"http", "http (a new user's login, then a claim)"}};
     std::printf("%-22s %s\n", "mode", titles.at(args[0]).c_str());
     std::string line = "{";
     for (const auto& [key, value] : summary) {
-        const auto shown = value.is_string() ? json::serialize(value) : number(value);
-        if (key != "mode") std::printf("%-22s %s\n", std::string(key).c_str(), shown.c_str());
-        line += (line.size() > 1 ? "," : "") + json::serialize(json::value(key)) + ":" + shown;
+        if (key == "rates") {
+            std::printf("%-8s %9s %7s %6s %5s %9s %9s %9s %9s %9s\n", "rate", "accept/s", "skipped", "lost", "dup", "p50 ms", "p90 ms", "p99 ms",
+                        "p99.9 ms", "max ms");
+            for (const auto& item : value.as_array()) {
+                const auto& r = item.as_object();
+                std::printf("%-8.0f %9.1f %7lld %6lld %5lld %9.1f %9.1f %9.1f %9.1f %9.1f\n", r.at("rate_target").to_number<double>(),
+                            r.at("accepted_per_s").to_number<double>(), static_cast<long long>(r.at("skipped_busy").to_number<double>()),
+                            static_cast<long long>(r.at("lost").to_number<double>()), static_cast<long long>(r.at("duplicates").to_number<double>()),
+                            r.at("p50_ms").to_number<double>(), r.at("p90_ms").to_number<double>(), r.at("p99_ms").to_number<double>(),
+                            r.at("p999_ms").to_number<double>(), r.at("max_ms").to_number<double>());
+            }
+        } else if (key != "mode") {
+            std::printf("%-22s %s\n", std::string(key).c_str(), readable_json(value).c_str());
+        }
+        line += (line.size() > 1 ? "," : "") + json::serialize(json::value(key)) + ":" + readable_json(value);
     }
     std::printf("%s}\n", line.c_str());
     return summary.at("lost").as_int64() == 0 && summary.at("duplicates").as_int64() == 0 ? 0 : 1;
