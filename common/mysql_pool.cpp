@@ -20,7 +20,7 @@ void mysql_driver_init() { sql::mysql::get_mysql_driver_instance(); }
 
 struct mysql_pool::worker_state {
     std::thread thread;
-    std::unique_ptr<sql::Connection> connection;
+    std::unique_ptr<mysql_connection> connection;
     std::chrono::steady_clock::time_point last_used{};
 };
 
@@ -77,10 +77,18 @@ void mysql_pool::stop() {
 
 mysql_pool_stats mysql_pool::stats() const {
     std::lock_guard lock(mutex_);
-    return {config_.pool_size, open_, busy_, static_cast<int>(queue_.size()), reconnects_, rejected_};
+    return {config_.pool_size,
+            open_,
+            busy_,
+            static_cast<int>(queue_.size()),
+            reconnects_,
+            rejected_,
+            statements_.prepared.load(std::memory_order_relaxed),
+            statements_.reused.load(std::memory_order_relaxed),
+            statements_.evicted.load(std::memory_order_relaxed)};
 }
 
-asio::awaitable<void> mysql_pool::execute(std::function<void(sql::Connection&)> work, bool in_transaction) {
+asio::awaitable<void> mysql_pool::execute(std::function<void(mysql_connection&)> work, bool in_transaction) {
     // Named, then moved: docs/coroutines.md explains why no temporary may sit in a co_await.
     auto initiation = [this, work = std::move(work), in_transaction](auto handler) mutable {
             auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
@@ -170,11 +178,7 @@ void mysql_pool::run_job(worker_state& state, job& j) {
     }
     auto drop_connection = [&] {
         if (!state.connection) return;
-        try {
-            state.connection->close();
-        } catch (...) {
-        }
-        state.connection.reset();
+        state.connection.reset();  // its statements, then the connection itself
         std::lock_guard lock(mutex_);
         --open_;
     };
@@ -182,14 +186,15 @@ void mysql_pool::run_job(worker_state& state, job& j) {
     if (state.connection && now - state.last_used > idle_ping_after) {
         bool valid = false;
         try {
-            valid = state.connection->isValid();
+            valid = state.connection->native().isValid();
         } catch (...) {
         }
         if (!valid) drop_connection();
     }
     if (!state.connection) {
         try {
-            state.connection = mysql_connect(config_);
+            state.connection = std::make_unique<mysql_connection>(mysql_connect(config_),
+                                                                  static_cast<std::size_t>(std::max(0, config_.statement_cache_size)), &statements_);
             std::lock_guard lock(mutex_);
             ++open_;
             ++reconnects_;
@@ -200,7 +205,8 @@ void mysql_pool::run_job(worker_state& state, job& j) {
         }
     }
     state.last_used = now;
-    sql::Connection& connection = *state.connection;
+    mysql_connection& connection = *state.connection;
+    sql::Connection& native = connection.native();
     std::exception_ptr error;
     try {
         if (j.in_transaction) {
@@ -208,18 +214,18 @@ void mysql_pool::run_job(worker_state& state, job& j) {
             // documented answer, and every job is a function of the database alone.
             constexpr int deadlock = 1213, attempts = 3;
             for (int attempt = 1;; ++attempt) {
-                connection.setAutoCommit(false);
+                native.setAutoCommit(false);
                 try {
                     j.work(connection);
-                    connection.commit();
-                    connection.setAutoCommit(true);
+                    native.commit();
+                    native.setAutoCommit(true);
                     break;
                 } catch (...) {
                     try {
-                        connection.rollback();
+                        native.rollback();
                     } catch (...) {
                     }
-                    connection.setAutoCommit(true);
+                    native.setAutoCommit(true);
                     try {
                         throw;
                     } catch (const sql::SQLException& e) {

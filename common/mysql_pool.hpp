@@ -1,10 +1,12 @@
 #pragma once
 // MariaDB/MySQL through Connector/C++ (a blocking API) on a bounded pool of worker threads, each
 // owning one connection. Coroutines `co_await pool.run(fn)`: fn runs on a worker with that
-// worker's connection, never on an io_context thread. Connections open lazily, are pinged after
+// worker's connection, never on an io_context thread. Each connection keeps its prepared
+// statements (common/mysql_connection.hpp). Connections open lazily, are pinged after
 // idling, and are reopened after a connection-level error; such errors and a saturated queue throw
 // dependency_unavailable("mysql"). Other SQL errors propagate as sql::SQLException.
 #include "common/log.hpp"
+#include "common/mysql_connection.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -39,6 +41,7 @@ struct mysql_config {
     std::chrono::milliseconds connect_timeout{3000};
     std::chrono::milliseconds read_timeout{10000};
     std::chrono::milliseconds write_timeout{10000};
+    int statement_cache_size = 256;  // prepared statements kept per connection; 0: none
 };
 
 struct mysql_pool_stats {
@@ -48,6 +51,9 @@ struct mysql_pool_stats {
     int queued = 0;       // jobs waiting for a worker
     std::uint64_t reconnects = 0;
     std::uint64_t rejected = 0;  // jobs refused: queue full, queue timeout, or no connection
+    std::uint64_t statements_prepared = 0;  // sent to the server to prepare
+    std::uint64_t statements_reused = 0;    // served prepared from a connection's cache
+    std::uint64_t statements_evicted = 0;   // closed to keep a cache within its size
 };
 
 // Must be called once in main() before any thread starts: Connector/C++'s driver singleton is
@@ -69,15 +75,15 @@ public:
     void stop();
 
     template <class Fn>
-    auto run(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, sql::Connection&>> {
-        using result_t = std::invoke_result_t<Fn&, sql::Connection&>;
+    auto run(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, mysql_connection&>> {
+        using result_t = std::invoke_result_t<Fn&, mysql_connection&>;
         if constexpr (std::is_void_v<result_t>) {
             // Named, then moved: docs/coroutines.md (GCC 12 destroys a temporary in a co_await twice).
-            std::function<void(sql::Connection&)> work(std::move(fn));
+            std::function<void(mysql_connection&)> work(std::move(fn));
             co_await execute(std::move(work), false);
         } else {
             auto slot = std::make_shared<std::optional<result_t>>();
-            std::function<void(sql::Connection&)> work = [fn = std::move(fn), slot](sql::Connection& c) mutable {
+            std::function<void(mysql_connection&)> work = [fn = std::move(fn), slot](mysql_connection& c) mutable {
                 slot->emplace(fn(c));
             };
             co_await execute(std::move(work), false);
@@ -87,15 +93,15 @@ public:
 
     // Like run(), inside one transaction: committed when fn returns, rolled back when it throws.
     template <class Fn>
-    auto transaction(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, sql::Connection&>> {
-        using result_t = std::invoke_result_t<Fn&, sql::Connection&>;
+    auto transaction(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, mysql_connection&>> {
+        using result_t = std::invoke_result_t<Fn&, mysql_connection&>;
         if constexpr (std::is_void_v<result_t>) {
             // Named, then moved: docs/coroutines.md (GCC 12 destroys a temporary in a co_await twice).
-            std::function<void(sql::Connection&)> work(std::move(fn));
+            std::function<void(mysql_connection&)> work(std::move(fn));
             co_await execute(std::move(work), true);
         } else {
             auto slot = std::make_shared<std::optional<result_t>>();
-            std::function<void(sql::Connection&)> work = [fn = std::move(fn), slot](sql::Connection& c) mutable {
+            std::function<void(mysql_connection&)> work = [fn = std::move(fn), slot](mysql_connection& c) mutable {
                 slot->emplace(fn(c));
             };
             co_await execute(std::move(work), true);
@@ -107,14 +113,14 @@ public:
 
 private:
     struct job {
-        std::function<void(sql::Connection&)> work;
+        std::function<void(mysql_connection&)> work;
         std::function<void(std::exception_ptr)> done;
         bool in_transaction = false;
         std::chrono::steady_clock::time_point enqueued;
     };
     struct worker_state;
 
-    boost::asio::awaitable<void> execute(std::function<void(sql::Connection&)> work, bool in_transaction);
+    boost::asio::awaitable<void> execute(std::function<void(mysql_connection&)> work, bool in_transaction);
     void enqueue(job j);
     void worker_loop(worker_state& state);
     void run_job(worker_state& state, job& j);
@@ -129,6 +135,7 @@ private:
     int open_ = 0;
     std::uint64_t reconnects_ = 0;
     std::uint64_t rejected_ = 0;
+    mysql_statement_counters statements_;
     std::vector<std::unique_ptr<worker_state>> workers_;
 };
 

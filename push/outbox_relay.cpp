@@ -30,9 +30,9 @@ struct outbox_row {
     std::string kind, payload;
 };
 
-std::vector<outbox_row> pending_events(sql::Connection& db) {
-    std::unique_ptr<sql::PreparedStatement> select(
-        db.prepareStatement("SELECT id, user_id, kind, payload FROM outbox_events WHERE relayed_at IS NULL ORDER BY id LIMIT ?"));
+std::vector<outbox_row> pending_events(mysql_connection& db) {
+    mysql_statement select(
+        db.prepare("SELECT id, user_id, kind, payload FROM outbox_events WHERE relayed_at IS NULL ORDER BY id LIMIT ?"));
     select->setInt(1, relay_batch);
     std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
     std::vector<outbox_row> out;
@@ -40,11 +40,12 @@ std::vector<outbox_row> pending_events(sql::Connection& db) {
     return out;
 }
 
-void mark_relayed(sql::Connection& db, const std::vector<std::uint64_t>& ids) {
+void mark_relayed(mysql_connection& db, const std::vector<std::uint64_t>& ids) {
     std::string question_marks;
     for (std::size_t i = 0; i < ids.size(); ++i) question_marks += i ? ", ?" : "?";
-    std::unique_ptr<sql::PreparedStatement> update(
-        db.prepareStatement("UPDATE outbox_events SET relayed_at = CURRENT_TIMESTAMP(6) WHERE id IN (" + question_marks + ")"));
+    // The list's length varies: not worth a place in the connection's statement cache.
+    mysql_statement update(
+        db.prepare_uncached("UPDATE outbox_events SET relayed_at = CURRENT_TIMESTAMP(6) WHERE id IN (" + question_marks + ")"));
     for (std::size_t i = 0; i < ids.size(); ++i) update->setUInt64(static_cast<unsigned>(i + 1), ids[i]);
     update->executeUpdate();
 }
@@ -92,8 +93,8 @@ asio::awaitable<int> outbox_relay::relay_once() {
         // be gone from the inboxes before every phone read them. Append them again: ids only
         // grow, so sessions skip what they already sent and phones de-duplicate the rest.
         const auto window = static_cast<int>(settings_.redis_loss_replay.count());
-        auto replay = [window](sql::Connection& db) {
-            std::unique_ptr<sql::PreparedStatement> update(db.prepareStatement(
+        auto replay = [window](mysql_connection& db) {
+            mysql_statement update(db.prepare(
                 "UPDATE outbox_events SET relayed_at = NULL WHERE relayed_at >= UTC_TIMESTAMP(6) - INTERVAL ? SECOND"));
             update->setInt(1, window);
             return update->executeUpdate();
@@ -101,7 +102,7 @@ asio::awaitable<int> outbox_relay::relay_once() {
         const auto again = co_await database_.transaction(std::move(replay));
         log_.warn("push_redis_lost_data", {{"events_relayed_again", again}, {"window_s", window}});
     }
-    auto read = [](sql::Connection& db) { return pending_events(db); };
+    auto read = [](mysql_connection& db) { return pending_events(db); };
     auto rows = co_await database_.run(std::move(read));
     if (rows.empty()) co_return 0;
     // One Redis round trip for the whole batch, all or nothing: either every event is in its
@@ -115,7 +116,7 @@ asio::awaitable<int> outbox_relay::relay_once() {
     std::optional<std::chrono::system_clock::time_point> due;
     if (!settings_.subscribe_template_id.empty() && wechat_) due = std::chrono::system_clock::now() + settings_.ack_timeout;
     co_await box_.relay_batch(std::move(batch), due);
-    auto mark = [relayed](sql::Connection& db) { mark_relayed(db, relayed); };
+    auto mark = [relayed](mysql_connection& db) { mark_relayed(db, relayed); };
     co_await database_.transaction(std::move(mark));
     metrics_.increment("sharedstore_push_events_relayed_total", {}, relayed.size());
     co_return static_cast<int>(relayed.size());
@@ -129,20 +130,20 @@ asio::awaitable<void> outbox_relay::send_fallback(std::uint64_t user_id, std::ui
         std::string openid, payload;
     };
     const auto template_id = settings_.subscribe_template_id;
-    auto take = [=](sql::Connection& db) {
+    auto take = [=](mysql_connection& db) {
         claim c;
-        std::unique_ptr<sql::PreparedStatement> insert(db.prepareStatement(
+        mysql_statement insert(db.prepare(
             "INSERT INTO push_fallbacks (outbox_event_id, user_id, outcome) VALUES (?, ?, 'no_subscription') ON DUPLICATE KEY UPDATE user_id = user_id"));
         insert->setUInt64(1, event_id);
         insert->setUInt64(2, user_id);
         c.claimed = insert->executeUpdate() == 1;
         if (!c.claimed) return c;
-        std::unique_ptr<sql::PreparedStatement> spend(db.prepareStatement(
+        mysql_statement spend(db.prepare(
             "UPDATE push_subscriptions SET remaining = remaining - 1 WHERE user_id = ? AND template_id = ? AND remaining > 0"));
         spend->setUInt64(1, user_id);
         spend->setString(2, template_id);
         c.has_subscription = spend->executeUpdate() == 1;
-        std::unique_ptr<sql::PreparedStatement> facts(db.prepareStatement(
+        mysql_statement facts(db.prepare(
             "SELECT u.openid, e.payload FROM users u JOIN outbox_events e ON e.id = ? WHERE u.id = ?"));
         facts->setUInt64(1, event_id);
         facts->setUInt64(2, user_id);
@@ -152,7 +153,7 @@ asio::awaitable<void> outbox_relay::send_fallback(std::uint64_t user_id, std::ui
             c.payload = rs->getString(2);
         }
         if (c.has_subscription) {
-            std::unique_ptr<sql::PreparedStatement> mark(db.prepareStatement("UPDATE push_fallbacks SET outcome = 'sent' WHERE outbox_event_id = ?"));
+            mysql_statement mark(db.prepare("UPDATE push_fallbacks SET outcome = 'sent' WHERE outbox_event_id = ?"));
             mark->setUInt64(1, event_id);
             mark->executeUpdate();
         }
@@ -195,9 +196,9 @@ asio::awaitable<void> outbox_relay::send_fallback(std::uint64_t user_id, std::ui
     metrics_.increment("sharedstore_push_fallback_messages_total", {{"outcome", "failed"}});
     log_.warn("push_fallback_failed", {{"user_id", user_id}, {"event_id", event_id}, {"errcode", sent.error().errcode}});
     const auto detail = "errcode " + std::to_string(sent.error().errcode);
-    auto record = [=](sql::Connection& db) {
-        std::unique_ptr<sql::PreparedStatement> mark(
-            db.prepareStatement("UPDATE push_fallbacks SET outcome = 'failed', detail = ? WHERE outbox_event_id = ?"));
+    auto record = [=](mysql_connection& db) {
+        mysql_statement mark(
+            db.prepare("UPDATE push_fallbacks SET outcome = 'failed', detail = ? WHERE outbox_event_id = ?"));
         mark->setString(1, detail);
         mark->setUInt64(2, event_id);
         mark->executeUpdate();

@@ -88,6 +88,8 @@ const std::vector<key_spec>& key_table() {
         k.push_back(text_key("mysql.password", true, [](server_config& c) -> std::string& { return c.mysql.password; }));
         k.push_back(text_key("mysql.database", true, [](server_config& c) -> std::string& { return c.mysql.database; }));
         k.push_back(integer_key("mysql.pool_size", false, 1, 512, [](server_config& c) -> int& { return c.mysql.pool_size; }));
+        k.push_back(integer_key("mysql.statement_cache_size", false, 0, 4096,
+                                [](server_config& c) -> int& { return c.mysql.statement_cache_size; }));
         k.push_back(integer_key("mysql.queue_limit", false, 1, 1'000'000, [](server_config& c) -> int& { return c.mysql.queue_limit; }));
         k.push_back(ms_key("mysql.queue_timeout_ms", 1, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.queue_timeout; }));
         k.push_back(ms_key("mysql.connect_timeout_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.connect_timeout; }));

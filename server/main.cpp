@@ -235,7 +235,8 @@ int check_ledger_command(const server_config& config) {
         return 2;
     }
     int failed = 0;
-    for (const auto& check : check_ledger(*connection)) {
+    mysql_connection db(std::move(connection), 0);
+    for (const auto& check : check_ledger(db)) {
         if (check.offending.empty()) {
             std::printf("ok      %s\n", check.name.c_str());
             continue;

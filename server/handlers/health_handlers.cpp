@@ -13,8 +13,8 @@ namespace {
 
 boost::asio::awaitable<std::string> check_mysql(mysql_pool& database) {
     try {
-        bool ok = co_await database.run([](sql::Connection& connection) {
-            std::unique_ptr<sql::PreparedStatement> ping(connection.prepareStatement("SELECT 1"));
+        bool ok = co_await database.run([](mysql_connection& connection) {
+            mysql_statement ping(connection.prepare("SELECT 1"));
             std::unique_ptr<sql::ResultSet> rs(ping->executeQuery());
             return rs->next() && rs->getInt(1) == 1;
         });
@@ -76,6 +76,13 @@ void describe_dependency_metrics(metrics_registry& metrics, mysql_pool& database
         return std::vector<std::pair<metric_labels, double>>{{{{"event", "connected"}}, double(s.reconnects)},
                                                              {{{"event", "rejected"}}, double(s.rejected)}};
     });
+    metrics.describe_gauge("sharedstore_mysql_statements", "Prepared statements since start: prepared on the server, reused from a connection's cache, evicted from it.",
+                           [&database] {
+                               auto s = database.stats();
+                               return std::vector<std::pair<metric_labels, double>>{{{{"event", "prepared"}}, double(s.statements_prepared)},
+                                                                                    {{{"event", "reused"}}, double(s.statements_reused)},
+                                                                                    {{{"event", "evicted"}}, double(s.statements_evicted)}};
+                           });
     // weak_ptr: the registry must not keep the client (and its sockets) alive past the io_context.
     std::weak_ptr<redis_client> weak_redis = redis;
     metrics.describe_gauge("sharedstore_redis_connected", "1 when the Redis connection is up.", [weak_redis] {

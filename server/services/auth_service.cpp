@@ -41,7 +41,7 @@ asio::awaitable<result<login_success, auth_error>> auth_service::login(std::stri
     if (!by_openid.allowed) co_return auth_error{auth_failure::rate_limited, 0, by_openid.retry_after};
 
     const std::string appid = api_.appid();
-    auto upsert = [appid, openid = wechat_session.openid, unionid = wechat_session.unionid](sql::Connection& db) {
+    auto upsert = [appid, openid = wechat_session.openid, unionid = wechat_session.unionid](mysql_connection& db) {
         return upsert_user_by_openid(db, appid, openid, unionid);
     };
     auto user = co_await database_.run(std::move(upsert));
@@ -51,14 +51,14 @@ asio::awaitable<result<login_success, auth_error>> auth_service::login(std::stri
 }
 
 asio::awaitable<std::optional<user_record>> auth_service::user(std::uint64_t user_id) {
-    auto lookup = [user_id](sql::Connection& db) { return find_user(db, user_id); };
+    auto lookup = [user_id](mysql_connection& db) { return find_user(db, user_id); };
     co_return co_await database_.run(std::move(lookup));
 }
 
 asio::awaitable<result<user_record, auth_error>> auth_service::bind_phone(std::uint64_t user_id, std::string code) {
     auto phone = co_await client_.get_user_phone_number(std::move(code));
     if (!phone) co_return from_wechat(phone.error());
-    auto update = [user_id, number = phone.value().pure_phone_number, country = phone.value().country_code](sql::Connection& db) {
+    auto update = [user_id, number = phone.value().pure_phone_number, country = phone.value().country_code](mysql_connection& db) {
         set_user_phone(db, user_id, number, country);
         auto user = find_user(db, user_id);
         if (!user) throw std::runtime_error("user vanished while binding a phone");

@@ -9,14 +9,14 @@ namespace {
 constexpr int history_limit = 50;
 
 // Reading is for any staff; staff changes are the owner's; tiers are the owner's and managers'.
-std::optional<merchant_error> check_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
+std::optional<merchant_error> check_access(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t caller,
                                            std::initializer_list<staff_role> allowed) {
     return check_store_access(db, merchant_id, caller, allowed);
 }
 
 }  // namespace
 
-std::optional<merchant_error> check_store_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
+std::optional<merchant_error> check_store_access(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t caller,
                                                  std::initializer_list<staff_role> allowed) {
     if (!find_merchant(db, merchant_id)) return merchant_error{merchant_failure::merchant_not_found, {}};
     auto role = find_staff_role(db, merchant_id, caller);
@@ -27,7 +27,7 @@ std::optional<merchant_error> check_store_access(sql::Connection& db, std::uint6
 }
 
 asio::awaitable<merchant_record> merchant_service::create(std::uint64_t owner_user_id, std::string name, std::string time_zone) {
-    auto create = [=](sql::Connection& db) {
+    auto create = [=](mysql_connection& db) {
         auto id = insert_merchant(db, name, time_zone, owner_user_id);
         return *find_merchant(db, id);
     };
@@ -35,7 +35,7 @@ asio::awaitable<merchant_record> merchant_service::create(std::uint64_t owner_us
 }
 
 asio::awaitable<merchant_result<merchant_view>> merchant_service::view(std::uint64_t caller, std::uint64_t merchant_id) {
-    auto read = [=](sql::Connection& db) -> merchant_result<merchant_view> {
+    auto read = [=](mysql_connection& db) -> merchant_result<merchant_view> {
         if (auto denied = check_access(db, merchant_id, caller, {})) return *denied;
         return merchant_view{*find_merchant(db, merchant_id), *find_staff_role(db, merchant_id, caller)};
     };
@@ -44,7 +44,7 @@ asio::awaitable<merchant_result<merchant_view>> merchant_service::view(std::uint
 
 asio::awaitable<merchant_result<merchant_view>> merchant_service::change_settings(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                  settings_change change) {
-    auto write = [=](sql::Connection& db) -> merchant_result<merchant_view> {
+    auto write = [=](mysql_connection& db) -> merchant_result<merchant_view> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto current = *find_merchant(db, merchant_id);
         merchant_settings settings{change.allow_existing_customers.value_or(current.allow_existing_customers),
@@ -59,7 +59,7 @@ asio::awaitable<merchant_result<merchant_view>> merchant_service::change_setting
 }
 
 asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::staff(std::uint64_t caller, std::uint64_t merchant_id) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<staff_member>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<staff_member>> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         return list_staff(db, merchant_id);
     };
@@ -68,7 +68,7 @@ asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::st
 
 asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::set_staff(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                        std::uint64_t user_id, staff_role role) {
-    auto change = [=](sql::Connection& db) -> merchant_result<std::vector<staff_member>> {
+    auto change = [=](mysql_connection& db) -> merchant_result<std::vector<staff_member>> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
         if (role == staff_role::owner || find_staff_role(db, merchant_id, user_id) == staff_role::owner)
             return merchant_error{merchant_failure::owner_is_fixed, {}};
@@ -81,7 +81,7 @@ asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::se
 
 asio::awaitable<merchant_result<std::vector<staff_member>>> merchant_service::remove_staff(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                           std::uint64_t user_id) {
-    auto change = [=](sql::Connection& db) -> merchant_result<std::vector<staff_member>> {
+    auto change = [=](mysql_connection& db) -> merchant_result<std::vector<staff_member>> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
         auto role = find_staff_role(db, merchant_id, user_id);
         if (!role) return merchant_error{merchant_failure::staff_not_found, {}};
@@ -100,7 +100,7 @@ asio::awaitable<merchant_result<std::vector<tier_version_record>>> merchant_serv
     for (const auto& [category, bp] : change.category_margins_bp)
         if (auto p = validate_margin("category_margins." + category, bp)) problems.push_back(*p);
     if (!problems.empty()) co_return merchant_error{merchant_failure::invalid_tiers, std::move(problems)};
-    auto write = [=](sql::Connection& db) -> merchant_result<std::vector<tier_version_record>> {
+    auto write = [=](mysql_connection& db) -> merchant_result<std::vector<tier_version_record>> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         insert_tier_version(db, merchant_id, change.profit_margin_bp, change.category_margins_bp, change.tiers, caller);
         return list_tier_versions(db, merchant_id, history_limit);
@@ -110,7 +110,7 @@ asio::awaitable<merchant_result<std::vector<tier_version_record>>> merchant_serv
 
 asio::awaitable<merchant_result<std::vector<tier_version_record>>> merchant_service::tier_history(std::uint64_t caller,
                                                                                                  std::uint64_t merchant_id) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<tier_version_record>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<tier_version_record>> {
         if (auto denied = check_access(db, merchant_id, caller, {})) return *denied;
         return list_tier_versions(db, merchant_id, history_limit);
     };
@@ -122,7 +122,7 @@ asio::awaitable<merchant_result<card_template_record>> merchant_service::create_
     auto checked = validate_card_template(input);
     if (auto* problems = std::get_if<std::vector<validation_problem>>(&checked))
         co_return merchant_error{merchant_failure::invalid_card, std::move(*problems)};
-    auto write = [=, card = std::get<card_template>(checked)](sql::Connection& db) -> merchant_result<card_template_record> {
+    auto write = [=, card = std::get<card_template>(checked)](mysql_connection& db) -> merchant_result<card_template_record> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         const auto id = insert_card_template(db, merchant_id, card, caller);
         return list_card_templates(db, merchant_id, id + 1, 1).front();
@@ -132,7 +132,7 @@ asio::awaitable<merchant_result<card_template_record>> merchant_service::create_
 
 asio::awaitable<merchant_result<std::vector<card_template_record>>> merchant_service::card_templates(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                                    std::uint64_t before_id, int limit) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<card_template_record>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<card_template_record>> {
         if (auto denied = check_access(db, merchant_id, caller, {})) return *denied;
         return list_card_templates(db, merchant_id, before_id, limit);
     };

@@ -7,6 +7,7 @@
 #include "server/storage/merchant_repository.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include "common/mysql_connection.hpp"
 
 namespace sharedstore {
 
@@ -61,7 +62,7 @@ using merchant_result = result<T, merchant_error>;
 
 // Who may do what at a store: nullopt when the caller has one of `allowed` (any role if empty).
 // Unknown store: merchant_not_found; no role: not_staff; another role: role_too_low.
-std::optional<merchant_error> check_store_access(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t caller,
+std::optional<merchant_error> check_store_access(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t caller,
                                                  std::initializer_list<staff_role> allowed);
 
 struct tier_change {

@@ -27,7 +27,7 @@ payment_source source_of(const std::string& text) {
     throw std::invalid_argument("unknown payment source " + text);
 }
 
-void post(sql::Connection& db, std::uint64_t merchant_id, const std::string& kind, const std::string& reference, std::vector<ledger_entry> entries,
+void post(mysql_connection& db, std::uint64_t merchant_id, const std::string& kind, const std::string& reference, std::vector<ledger_entry> entries,
           const std::string& booked_at) {
     ledger_posting posting{merchant_id, kind, reference, std::nullopt, std::move(entries), booked_at};
     post_ledger_transaction(db, posting);
@@ -50,7 +50,7 @@ std::string dividend_event_payload(const dividend_record& d, const std::string& 
     return json::serialize(payload);
 }
 
-applied_payment apply_order_paid(sql::Connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point paid_at,
+applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point paid_at,
                                  const std::string& transaction_id) {
     auto order = find_order(db, order_id, true);
     if (!order) throw std::invalid_argument("apply_order_paid: no order " + std::to_string(order_id));
@@ -117,7 +117,7 @@ applied_payment apply_order_paid(sql::Connection& db, std::uint64_t order_id, st
     return {payment_outcome::applied, *find_order(db, order_id), written};
 }
 
-applied_refund apply_order_refund(sql::Connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
+applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
                                   std::int64_t amount_fen) {
     auto order = find_order(db, order_id, true);
     if (!order || order->status != "paid") return {refund_outcome::order_not_paid};

@@ -9,10 +9,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -27,7 +25,7 @@ struct applied_payment {
 // Marks the order paid at `paid_at`: profit with the tier version in force then; the dividend of
 // the customer's owner at that time (if they earn); a buy-in credits the partner's stored value
 // (enrolling them if needed); ledger entries; store_customers; an outbox event for the partner.
-applied_payment apply_order_paid(sql::Connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point paid_at,
+applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point paid_at,
                                  const std::string& transaction_id);
 
 enum class refund_outcome { applied, already_applied, exceeds_order, order_not_paid };
@@ -39,7 +37,7 @@ struct applied_refund {
 
 // Records a refund of `amount_fen` once per (store, source, refund_key), reverses the dividend in
 // proportion (reversal_fen), writes the ledger entries and an outbox event for the partner.
-applied_refund apply_order_refund(sql::Connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
+applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
                                   std::int64_t amount_fen);
 
 // The outbox payload of a dividend or a reversal (docs/websocket.md, push issue).

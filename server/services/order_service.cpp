@@ -43,7 +43,7 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
     if (request.pay_with == "stored_value") {
         // Paid at once from the buyer's balance: the account row is locked, so concurrent spends
         // queue and none can take the balance below zero.
-        auto pay = [=](sql::Connection& db) -> merchant_result<created_order> {
+        auto pay = [=](mysql_connection& db) -> merchant_result<created_order> {
             if (!find_merchant(db, request.merchant_id)) return failure(merchant_failure::merchant_not_found);
             const account_ref balance_account{account_kind::stored_value, buyer};
             if (account_balance(db, request.merchant_id, balance_account, true) < request.amount_fen)
@@ -56,7 +56,7 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
         co_return co_await database_.transaction(std::move(pay));
     }
 
-    auto prepare = [=](sql::Connection& db) -> merchant_result<prepared_wechat_order> {
+    auto prepare = [=](mysql_connection& db) -> merchant_result<prepared_wechat_order> {
         if (!find_merchant(db, request.merchant_id)) return failure(merchant_failure::merchant_not_found);
         if (request.kind == "buy_in") {
             auto versions = list_tier_versions(db, request.merchant_id, 1);
@@ -84,7 +84,7 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
         co_return failure(merchant_failure::wechat_pay_failed);
     }
     const auto order_id = prepared.value().order_id;
-    auto save = [order_id, prepay_id = prepay.value()](sql::Connection& db) {
+    auto save = [order_id, prepay_id = prepay.value()](mysql_connection& db) {
         set_order_payment_ids(db, order_id, "", prepay_id);
         return *find_order(db, order_id);
     };
@@ -93,7 +93,7 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
 }
 
 asio::awaitable<merchant_result<order_record>> order_service::my_order(std::uint64_t buyer, std::uint64_t order_id) {
-    auto read = [=](sql::Connection& db) -> merchant_result<order_record> {
+    auto read = [=](mysql_connection& db) -> merchant_result<order_record> {
         auto order = find_order(db, order_id);
         // Someone else's order does not exist for the caller.
         if (!order || order->customer_user_id != buyer) return failure(merchant_failure::order_not_found);
@@ -121,7 +121,7 @@ asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::tr
     const auto paid_at = parse_rfc3339(t.success_time);
     if (!paid_at) co_return notification_result{notification_outcome::refused, "success_time is not RFC 3339"};
     const auto& config = pay_->config();
-    auto apply = [=, &config](sql::Connection& db) -> notification_result {
+    auto apply = [=, &config](mysql_connection& db) -> notification_result {
         auto order = find_order_by_out_trade_no(db, t.out_trade_no, true);
         std::string problem;
         if (!order) problem = "no order " + t.out_trade_no;
@@ -147,7 +147,7 @@ asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::tr
 }
 
 asio::awaitable<notification_result> order_service::apply_refund(wechat_pay::refund_info f) {
-    auto apply = [=](sql::Connection& db) -> notification_result {
+    auto apply = [=](mysql_connection& db) -> notification_result {
         auto order = find_order_by_out_trade_no(db, f.out_trade_no, false);
         if (!order) {
             record_payment_anomaly(db, std::nullopt, std::nullopt, "refund_unknown_order", f.refund_id, "no order " + f.out_trade_no);
@@ -174,7 +174,7 @@ asio::awaitable<reconcile_report> order_service::reconcile(std::chrono::seconds 
     if (!pay_) co_return report;
     const auto now = clock_type::now();
     const auto from = format_sql_datetime_utc(now - max_age), to = format_sql_datetime_utc(now - min_age);
-    auto list = [=](sql::Connection& db) { return list_unpaid_wechat_orders(db, from, to, 1000); };
+    auto list = [=](mysql_connection& db) { return list_unpaid_wechat_orders(db, from, to, 1000); };
     auto orders = co_await database_.run(std::move(list));
     for (const auto& order : orders) {
         ++report.checked;

@@ -17,12 +17,12 @@ namespace {
 constexpr int mysql_duplicate_key = 1062;
 const std::string cash_buy_in_kind = "buy_in_cash";
 
-std::vector<share_tier> current_tiers(sql::Connection& db, std::uint64_t merchant_id) {
+std::vector<share_tier> current_tiers(mysql_connection& db, std::uint64_t merchant_id) {
     auto versions = list_tier_versions(db, merchant_id, 1);
     return versions.empty() ? std::vector<share_tier>{} : versions.front().tiers;
 }
 
-partner_detail load_detail(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t partner_id) {
+partner_detail load_detail(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t partner_id) {
     partner_detail d;
     d.partner = *find_partner(db, merchant_id, partner_id);
     d.tier = tier_for_total_buy_in(current_tiers(db, merchant_id), d.partner.total_buy_in_fen);
@@ -39,7 +39,7 @@ std::string buy_in_reference(std::uint64_t merchant_id, const std::string& reque
 
 // A replay of an earlier buy-in: the same payment again (same partner and amount) is answered as
 // before; the same id for something else is refused.
-std::optional<merchant_result<partner_detail>> replay(sql::Connection& db, std::uint64_t merchant_id, const cash_buy_in& payment,
+std::optional<merchant_result<partner_detail>> replay(mysql_connection& db, std::uint64_t merchant_id, const cash_buy_in& payment,
                                                       std::optional<std::uint64_t> partner_id, std::optional<std::uint64_t> user_id) {
     if (payment.request_id.empty()) return std::nullopt;
     auto earlier = find_ledger_transaction(db, cash_buy_in_kind, buy_in_reference(merchant_id, payment.request_id));
@@ -55,7 +55,7 @@ std::optional<merchant_result<partner_detail>> replay(sql::Connection& db, std::
 }
 
 // The stored value and the ledger move together with the buy-in row.
-void write_cash_buy_in(sql::Connection& db, std::uint64_t caller, std::uint64_t merchant_id, const partner_record& partner,
+void write_cash_buy_in(mysql_connection& db, std::uint64_t caller, std::uint64_t merchant_id, const partner_record& partner,
                        const cash_buy_in& payment) {
     const auto now = format_sql_datetime_utc(std::chrono::system_clock::now());
     ledger_posting posting{merchant_id, cash_buy_in_kind, buy_in_reference(merchant_id, payment.request_id), caller,
@@ -71,7 +71,7 @@ merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}};
 
 asio::awaitable<merchant_result<partner_detail>> partner_service::enrol(std::uint64_t caller, std::uint64_t merchant_id,
                                                                         std::uint64_t user_id, cash_buy_in payment) {
-    auto write = [=](sql::Connection& db) -> merchant_result<partner_detail> {
+    auto write = [=](mysql_connection& db) -> merchant_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         if (auto replayed = replay(db, merchant_id, payment, std::nullopt, user_id)) return std::move(*replayed);
         if (!user_exists(db, user_id)) return failure(merchant_failure::user_not_found);
@@ -95,7 +95,7 @@ asio::awaitable<merchant_result<partner_detail>> partner_service::enrol(std::uin
 
 asio::awaitable<merchant_result<partner_detail>> partner_service::top_up(std::uint64_t caller, std::uint64_t merchant_id,
                                                                          std::uint64_t partner_id, cash_buy_in payment) {
-    auto write = [=](sql::Connection& db) -> merchant_result<partner_detail> {
+    auto write = [=](mysql_connection& db) -> merchant_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
         if (!partner) return failure(merchant_failure::partner_not_found);
@@ -109,7 +109,7 @@ asio::awaitable<merchant_result<partner_detail>> partner_service::top_up(std::ui
 
 asio::awaitable<merchant_result<partner_detail>> partner_service::change_status(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                 std::uint64_t partner_id, status_change change) {
-    auto write = [=](sql::Connection& db) -> merchant_result<partner_detail> {
+    auto write = [=](mysql_connection& db) -> merchant_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
         if (!partner) return failure(merchant_failure::partner_not_found);
@@ -124,7 +124,7 @@ asio::awaitable<merchant_result<partner_detail>> partner_service::change_status(
 
 asio::awaitable<merchant_result<partner_detail>> partner_service::partner(std::uint64_t caller, std::uint64_t merchant_id,
                                                                           std::uint64_t partner_id) {
-    auto read = [=](sql::Connection& db) -> merchant_result<partner_detail> {
+    auto read = [=](mysql_connection& db) -> merchant_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         if (!find_partner(db, merchant_id, partner_id)) return failure(merchant_failure::partner_not_found);
         return load_detail(db, merchant_id, partner_id);
@@ -135,7 +135,7 @@ asio::awaitable<merchant_result<partner_detail>> partner_service::partner(std::u
 asio::awaitable<merchant_result<std::vector<partner_list_item>>> partner_service::partners(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                           std::optional<std::string> status,
                                                                                           std::uint64_t before_id, int limit) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<partner_list_item>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<partner_list_item>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         const auto tiers = current_tiers(db, merchant_id);
         std::vector<partner_list_item> out;
@@ -151,7 +151,7 @@ asio::awaitable<merchant_result<std::vector<partner_list_item>>> partner_service
 asio::awaitable<merchant_result<card_pack_record>> partner_service::issue_pack(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                std::uint64_t partner_id, std::uint64_t card_template_id,
                                                                                int quota) {
-    auto write = [=](sql::Connection& db) -> merchant_result<card_pack_record> {
+    auto write = [=](mysql_connection& db) -> merchant_result<card_pack_record> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
         if (!partner) return failure(merchant_failure::partner_not_found);
@@ -168,7 +168,7 @@ asio::awaitable<merchant_result<card_pack_record>> partner_service::issue_pack(s
 
 asio::awaitable<merchant_result<std::vector<lead_record>>> partner_service::leads(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                  lead_filter filter, std::uint64_t before_id, int limit) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<lead_record>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<lead_record>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto scoped = filter;
         scoped.merchant_id = merchant_id;  // never another store's
@@ -182,7 +182,7 @@ asio::awaitable<merchant_result<std::vector<lead_change_record>>> partner_servic
                                                                                                std::uint64_t customer_user_id,
                                                                                                std::uint64_t partner_id,
                                                                                                std::uint64_t before_id, int limit) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<lead_change_record>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<lead_change_record>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         return list_lead_changes(db, merchant_id, customer_user_id, partner_id, before_id, limit);
     };
@@ -192,7 +192,7 @@ asio::awaitable<merchant_result<std::vector<lead_change_record>>> partner_servic
 asio::awaitable<merchant_result<lead_record>> partner_service::reassign(std::uint64_t caller, std::uint64_t merchant_id,
                                                                         std::uint64_t customer_user_id, std::uint64_t partner_id,
                                                                         std::string reason) {
-    auto write = [=](sql::Connection& db) -> merchant_result<lead_record> {
+    auto write = [=](mysql_connection& db) -> merchant_result<lead_record> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
         if (!user_exists(db, customer_user_id)) return failure(merchant_failure::user_not_found);
         auto partner = find_partner(db, merchant_id, partner_id);
@@ -213,7 +213,7 @@ asio::awaitable<merchant_result<lead_record>> partner_service::reassign(std::uin
 }
 
 asio::awaitable<std::vector<partner_list_item>> partner_service::memberships(std::uint64_t user_id) {
-    auto read = [=](sql::Connection& db) {
+    auto read = [=](mysql_connection& db) {
         std::vector<partner_list_item> out;
         for (auto& p : list_memberships(db, user_id)) {
             auto tier = tier_for_total_buy_in(current_tiers(db, p.merchant_id), p.total_buy_in_fen);
@@ -225,13 +225,13 @@ asio::awaitable<std::vector<partner_list_item>> partner_service::memberships(std
 }
 
 asio::awaitable<std::vector<card_pack_record>> partner_service::my_packs(std::uint64_t user_id, std::uint64_t before_id, int limit) {
-    auto read = [=](sql::Connection& db) { return list_card_packs(db, std::nullopt, user_id, before_id, limit); };
+    auto read = [=](mysql_connection& db) { return list_card_packs(db, std::nullopt, user_id, before_id, limit); };
     co_return co_await database_.run(std::move(read));
 }
 
 asio::awaitable<std::vector<lead_record>> partner_service::my_customers(std::uint64_t user_id, std::uint64_t merchant_id,
                                                                         std::uint64_t before_id, int limit) {
-    auto read = [=](sql::Connection& db) { return list_leads(db, lead_filter{merchant_id, 0, user_id, 0}, before_id, limit); };
+    auto read = [=](mysql_connection& db) { return list_leads(db, lead_filter{merchant_id, 0, user_id, 0}, before_id, limit); };
     co_return co_await database_.run(std::move(read));
 }
 

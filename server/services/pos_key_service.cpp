@@ -10,7 +10,7 @@ namespace asio = boost::asio;
 asio::awaitable<merchant_result<created_pos_key>> pos_key_service::create(std::uint64_t caller, std::uint64_t merchant_id, std::string label) {
     // 128 random bits name the key (it is sent in clear in X-Api-Key); 256 make the secret.
     auto write = [this, caller, merchant_id, label = std::move(label), key_id = "pk_" + random_hex(16),
-                  secret = "sk_" + random_hex(32)](sql::Connection& db) -> merchant_result<created_pos_key> {
+                  secret = "sk_" + random_hex(32)](mysql_connection& db) -> merchant_result<created_pos_key> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
         if (count_active_pos_keys_locked(db, merchant_id) >= max_active_pos_keys)
             return merchant_error{merchant_failure::too_many_api_keys, {}};
@@ -21,7 +21,7 @@ asio::awaitable<merchant_result<created_pos_key>> pos_key_service::create(std::u
 }
 
 asio::awaitable<merchant_result<std::vector<pos_key_record>>> pos_key_service::list(std::uint64_t caller, std::uint64_t merchant_id) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<pos_key_record>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<pos_key_record>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
         return list_pos_keys(db, merchant_id);
     };
@@ -29,7 +29,7 @@ asio::awaitable<merchant_result<std::vector<pos_key_record>>> pos_key_service::l
 }
 
 asio::awaitable<merchant_result<pos_key_record>> pos_key_service::revoke(std::uint64_t caller, std::uint64_t merchant_id, std::string key_id) {
-    auto write = [=, key_id = std::move(key_id)](sql::Connection& db) -> merchant_result<pos_key_record> {
+    auto write = [=, key_id = std::move(key_id)](mysql_connection& db) -> merchant_result<pos_key_record> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
         revoke_pos_key(db, merchant_id, key_id, caller);  // no row changed: unknown, or revoked before
         auto key = find_pos_key(db, merchant_id, key_id);

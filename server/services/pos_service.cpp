@@ -24,7 +24,7 @@ merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}};
 // Two reports of one new order (or refund) at once: the loser hits the unique key (or a
 // deadlock) and, run again, finds the winner's row.
 template <class Fn>
-asio::awaitable<std::invoke_result_t<Fn&, sql::Connection&>> retry_on_conflict(mysql_pool& database, Fn fn, logger& log, const char* event) {
+asio::awaitable<std::invoke_result_t<Fn&, mysql_connection&>> retry_on_conflict(mysql_pool& database, Fn fn, logger& log, const char* event) {
     for (int attempt = 1;; ++attempt) {
         bool retry = false;
         try {
@@ -46,17 +46,17 @@ std::string content_digest(const pos_order_input& in) {
 }
 
 // Our user for the POS's customer reference; nullopt when unknown (or a phone shared by several).
-std::optional<std::uint64_t> resolve_customer(sql::Connection& db, const pos_order_input& in, const std::string& appid) {
-    std::unique_ptr<sql::PreparedStatement> select;
+std::optional<std::uint64_t> resolve_customer(mysql_connection& db, const pos_order_input& in, const std::string& appid) {
+    mysql_statement select;
     if (in.user_id) {
-        select.reset(db.prepareStatement("SELECT id FROM users WHERE id = ?"));
+        select = db.prepare("SELECT id FROM users WHERE id = ?");
         select->setUInt64(1, *in.user_id);
     } else if (!in.openid.empty()) {
-        select.reset(db.prepareStatement("SELECT id FROM users WHERE appid = ? AND openid = ?"));
+        select = db.prepare("SELECT id FROM users WHERE appid = ? AND openid = ?");
         select->setString(1, appid);
         select->setString(2, in.openid);
     } else if (!in.phone.empty()) {
-        select.reset(db.prepareStatement("SELECT id FROM users WHERE phone = ? LIMIT 2"));
+        select = db.prepare("SELECT id FROM users WHERE phone = ? LIMIT 2");
         select->setString(1, in.phone);
     } else {
         return std::nullopt;
@@ -91,7 +91,7 @@ asio::awaitable<result<std::uint64_t, pos_auth_failure>> pos_service::authentica
         default: co_return auth_result(pos_auth_failure::malformed_header);
         }
     }
-    auto lookup = [key_id = request.api_key, data_key = data_key_](sql::Connection& db) { return find_active_pos_key_secret(db, key_id, data_key); };
+    auto lookup = [key_id = request.api_key, data_key = data_key_](mysql_connection& db) { return find_active_pos_key_secret(db, key_id, data_key); };
     auto key = co_await database_.run(std::move(lookup));
     if (!key) co_return auth_result(pos_auth_failure::unknown_key);
     if (!pos_signature_matches(request, key->secret)) co_return auth_result(pos_auth_failure::bad_signature);
@@ -105,7 +105,7 @@ asio::awaitable<result<std::uint64_t, pos_auth_failure>> pos_service::authentica
 
 asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std::uint64_t merchant_id, pos_order_input input) {
     const auto digest = content_digest(input);
-    auto record = [=, appid = appid_](sql::Connection& db) -> merchant_result<pos_order_result> {
+    auto record = [=, appid = appid_](mysql_connection& db) -> merchant_result<pos_order_result> {
         // READ COMMITTED: the existence check below locks no gap, so concurrent new orders of one
         // store do not deadlock on their inserts; a true duplicate hits the unique key instead.
         use_read_committed(db);
@@ -124,7 +124,7 @@ asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std
 
 asio::awaitable<merchant_result<pos_refund_result>> pos_service::record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
                                                                                std::string merchant_refund_id, std::int64_t amount_fen) {
-    auto record = [=](sql::Connection& db) -> merchant_result<pos_refund_result> {
+    auto record = [=](mysql_connection& db) -> merchant_result<pos_refund_result> {
         auto order = find_order_by_merchant_order(db, merchant_id, merchant_order_id, false);
         if (!order) return failure(merchant_failure::order_not_found);
         auto applied = apply_order_refund(db, order->id, "pos", merchant_refund_id, amount_fen);

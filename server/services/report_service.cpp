@@ -23,13 +23,13 @@ std::pair<std::string, std::string> china_day_and_month_start(std::chrono::syste
 
 asio::awaitable<std::vector<dividend_record>> report_service::my_dividends(std::uint64_t user_id, std::uint64_t merchant_id, std::string state,
                                                                            std::uint64_t before_id, int limit) {
-    auto read = [=](sql::Connection& db) { return list_dividends(db, user_id, merchant_id, state, before_id, limit); };
+    auto read = [=](mysql_connection& db) { return list_dividends(db, user_id, merchant_id, state, before_id, limit); };
     co_return co_await database_.run(std::move(read));
 }
 
 asio::awaitable<partner_summary> report_service::my_summary(std::uint64_t user_id) {
     const auto [today, month] = china_day_and_month_start(std::chrono::system_clock::now());
-    auto read = [=, today = today, month = month](sql::Connection& db) {
+    auto read = [=, today = today, month = month](mysql_connection& db) {
         return partner_summary{partner_dividend_totals(db, user_id, today, month), stored_value_balances(db, user_id)};
     };
     co_return co_await database_.run(std::move(read));
@@ -37,7 +37,7 @@ asio::awaitable<partner_summary> report_service::my_summary(std::uint64_t user_i
 
 asio::awaitable<merchant_result<std::vector<order_record>>> report_service::orders(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                   std::string status, std::uint64_t before_id, int limit) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<order_record>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<order_record>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         return list_orders(db, merchant_id, status, before_id, limit);
     };
@@ -47,7 +47,7 @@ asio::awaitable<merchant_result<std::vector<order_record>>> report_service::orde
 asio::awaitable<merchant_result<std::vector<partner_dividend_line>>> report_service::dividends_by_partner(std::uint64_t caller,
                                                                                                          std::uint64_t merchant_id,
                                                                                                          std::string from, std::string to) {
-    auto read = [=](sql::Connection& db) -> merchant_result<std::vector<partner_dividend_line>> {
+    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<partner_dividend_line>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         return sharedstore::dividends_by_partner(db, merchant_id, from, to);
     };
@@ -56,7 +56,7 @@ asio::awaitable<merchant_result<std::vector<partner_dividend_line>>> report_serv
 
 asio::awaitable<merchant_result<reconciliation_figures>> report_service::reconciliation(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                        std::string from, std::string to) {
-    auto read = [=](sql::Connection& db) -> merchant_result<reconciliation_figures> {
+    auto read = [=](mysql_connection& db) -> merchant_result<reconciliation_figures> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         return sharedstore::reconciliation(db, merchant_id, from, to);
     };

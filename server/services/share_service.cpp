@@ -41,7 +41,7 @@ bool same_person(std::uint64_t customer, std::uint64_t partner_user, const perso
 //    INSERT races on the primary key: one claim inserts, the others get a duplicate-key error
 //    (after waiting for the winner's commit), re-read the owner share-locked, and answer
 //    owned_by_other. READ COMMITTED keeps gap locks out, so the losers do not deadlock.
-merchant_result<claim_result> claim_in_transaction(sql::Connection& db, std::uint64_t customer, const std::string& code) {
+merchant_result<claim_result> claim_in_transaction(mysql_connection& db, std::uint64_t customer, const std::string& code) {
     use_read_committed(db);
     auto ctx = find_share_context(db, code);
     if (!ctx) return failure(merchant_failure::share_not_found);
@@ -113,7 +113,7 @@ merchant_result<claim_result> claim_in_transaction(sql::Connection& db, std::uin
 }  // namespace
 
 asio::awaitable<merchant_result<created_share>> share_service::create(std::uint64_t partner_user_id, std::uint64_t card_pack_id) {
-    auto write = [=, page = config_.page](sql::Connection& db) -> merchant_result<created_share> {
+    auto write = [=, page = config_.page](mysql_connection& db) -> merchant_result<created_share> {
         auto pack = find_card_pack(db, card_pack_id);
         // Someone else's pack does not exist for this caller (404, not 403: ids are not to be probed).
         if (!pack) return failure(merchant_failure::card_pack_not_found);
@@ -133,7 +133,7 @@ asio::awaitable<merchant_result<created_share>> share_service::create(std::uint6
 
 asio::awaitable<merchant_result<bool>> share_service::revoke(std::uint64_t partner_user_id, std::string code) {
     if (!is_share_code(code)) co_return failure(merchant_failure::share_not_found);
-    auto write = [=](sql::Connection& db) -> merchant_result<bool> {
+    auto write = [=](mysql_connection& db) -> merchant_result<bool> {
         if (!revoke_share(db, code, partner_user_id)) return failure(merchant_failure::share_not_found);
         return true;
     };
@@ -142,7 +142,7 @@ asio::awaitable<merchant_result<bool>> share_service::revoke(std::uint64_t partn
 
 asio::awaitable<merchant_result<share_view>> share_service::view(std::string code) {
     if (!is_share_code(code)) co_return failure(merchant_failure::share_not_found);
-    auto read = [=](sql::Connection& db) -> merchant_result<share_view> {
+    auto read = [=](mysql_connection& db) -> merchant_result<share_view> {
         auto ctx = find_share_context(db, code);
         if (!ctx) return failure(merchant_failure::share_not_found);
         auto state = share_state(*ctx, clock_type::now());
@@ -156,7 +156,7 @@ asio::awaitable<merchant_result<claim_result>> share_service::claim(std::uint64_
     // A deadlock (a lapsed binding claimed through two links at once) rolls one claim back whole;
     // it is simply run again.
     for (int attempt = 1;; ++attempt) {
-        auto work = [=](sql::Connection& db) { return claim_in_transaction(db, customer_user_id, code); };
+        auto work = [=](mysql_connection& db) { return claim_in_transaction(db, customer_user_id, code); };
         bool retry = false;
         try {
             co_return co_await database_.transaction(std::move(work));
@@ -172,7 +172,7 @@ asio::awaitable<result<qr_image, qr_failure>> share_service::qr_code(std::string
     using qr_result = result<qr_image, qr_failure>;
     if (!is_share_code(code)) co_return qr_result(qr_failure::share_not_found);
     // The share must be live; a revoked link's cached image is never served.
-    auto check = [=](sql::Connection& db) {
+    auto check = [=](mysql_connection& db) {
         auto ctx = find_share_context(db, code);
         return ctx && !ctx->share.revoked;
     };

@@ -5,7 +5,7 @@
 namespace sharedstore {
 
 boost::asio::awaitable<std::int64_t> subscription_service::record(std::uint64_t user_id, std::string template_id, int accepted) {
-    auto write = [=](sql::Connection& db) { return add_accepted_subscriptions(db, user_id, template_id, accepted); };
+    auto write = [=](mysql_connection& db) { return add_accepted_subscriptions(db, user_id, template_id, accepted); };
     co_return co_await database_.transaction(std::move(write));
 }
 

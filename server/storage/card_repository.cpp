@@ -10,8 +10,8 @@
 
 namespace sharedstore {
 
-std::uint64_t insert_card_template(sql::Connection& db, std::uint64_t merchant_id, const card_template& card, std::uint64_t created_by) {
-    std::unique_ptr<sql::PreparedStatement> insert(db.prepareStatement(
+std::uint64_t insert_card_template(mysql_connection& db, std::uint64_t merchant_id, const card_template& card, std::uint64_t created_by) {
+    mysql_statement insert(db.prepare(
         "INSERT INTO card_templates (merchant_id, kind, title, benefit, valid_from, valid_until, cover_url, created_by_user_id) "
         "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?)"));
     insert->setUInt64(1, merchant_id);
@@ -23,14 +23,14 @@ std::uint64_t insert_card_template(sql::Connection& db, std::uint64_t merchant_i
     insert->setString(7, card.cover_url);
     insert->setUInt64(8, created_by);
     insert->executeUpdate();
-    std::unique_ptr<sql::PreparedStatement> last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    mysql_statement last(db.prepare("SELECT LAST_INSERT_ID()"));
     std::unique_ptr<sql::ResultSet> rs(last->executeQuery());
     rs->next();
     return rs->getUInt64(1);
 }
 
-std::vector<card_template_record> list_card_templates(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit) {
-    std::unique_ptr<sql::PreparedStatement> select(db.prepareStatement(
+std::vector<card_template_record> list_card_templates(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit) {
+    mysql_statement select(db.prepare(
         "SELECT id, merchant_id, kind, title, benefit, COALESCE(cover_url, ''), "
         "DATE_FORMAT(valid_from, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(valid_until, '%Y-%m-%dT%H:%i:%sZ'), "
         "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ') FROM card_templates "

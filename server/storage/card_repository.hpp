@@ -5,10 +5,8 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -19,8 +17,8 @@ struct card_template_record {
     std::string valid_from, valid_until, created_at;  // RFC 3339, UTC
 };
 
-std::uint64_t insert_card_template(sql::Connection& db, std::uint64_t merchant_id, const card_template& card, std::uint64_t created_by);
+std::uint64_t insert_card_template(mysql_connection& db, std::uint64_t merchant_id, const card_template& card, std::uint64_t created_by);
 // Newest first; `before_id` 0 = from the newest (cursor pagination).
-std::vector<card_template_record> list_card_templates(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit);
+std::vector<card_template_record> list_card_templates(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit);
 
 }  // namespace sharedstore

@@ -13,19 +13,18 @@ namespace sharedstore {
 
 namespace {
 
-using statement = std::unique_ptr<sql::PreparedStatement>;
+using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
 }  // namespace
 
-void use_read_committed(sql::Connection& db) {
-    std::unique_ptr<sql::Statement> set(db.createStatement());
-    set->execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+void use_read_committed(mysql_connection& db) {
+    db.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
 }
 
-std::uint64_t insert_share(sql::Connection& db, const std::string& code, std::uint64_t card_pack_id, std::uint64_t partner_id,
+std::uint64_t insert_share(mysql_connection& db, const std::string& code, std::uint64_t card_pack_id, std::uint64_t partner_id,
                            std::uint64_t merchant_id) {
-    statement insert(db.prepareStatement("INSERT INTO shares (code, card_pack_id, partner_id, merchant_id) VALUES (?, ?, ?, ?)"));
+    statement insert(db.prepare("INSERT INTO shares (code, card_pack_id, partner_id, merchant_id) VALUES (?, ?, ?, ?)"));
     insert->setString(1, code);
     insert->setUInt64(2, card_pack_id);
     insert->setUInt64(3, partner_id);
@@ -34,16 +33,16 @@ std::uint64_t insert_share(sql::Connection& db, const std::string& code, std::ui
     return last_insert_id(db);
 }
 
-int count_active_shares(sql::Connection& db, std::uint64_t card_pack_id) {
-    statement select(db.prepareStatement("SELECT COUNT(*) FROM shares WHERE card_pack_id = ? AND revoked_at IS NULL"));
+int count_active_shares(mysql_connection& db, std::uint64_t card_pack_id) {
+    statement select(db.prepare("SELECT COUNT(*) FROM shares WHERE card_pack_id = ? AND revoked_at IS NULL"));
     select->setUInt64(1, card_pack_id);
     rows rs(select->executeQuery());
     rs->next();
     return static_cast<int>(rs->getInt64(1));
 }
 
-std::optional<share_context> find_share_context(sql::Connection& db, const std::string& code) {
-    statement select(db.prepareStatement(
+std::optional<share_context> find_share_context(mysql_connection& db, const std::string& code) {
+    statement select(db.prepare(
         "SELECT s.id, s.code, s.card_pack_id, s.partner_id, s.merchant_id, s.revoked_at IS NOT NULL, " + sql_rfc3339("s.created_at") +
         ", p.user_id, p.status, m.name, m.allow_existing_customers, m.cards_for_owned_customers, m.protection_days, "
         "t.id, t.kind, t.title, t.benefit, COALESCE(t.cover_url, ''), " +
@@ -76,37 +75,37 @@ std::optional<share_context> find_share_context(sql::Connection& db, const std::
     return c;
 }
 
-bool revoke_share(sql::Connection& db, const std::string& code, std::uint64_t partner_user_id) {
-    statement select(db.prepareStatement(
+bool revoke_share(mysql_connection& db, const std::string& code, std::uint64_t partner_user_id) {
+    statement select(db.prepare(
         "SELECT s.id FROM shares s JOIN partners p ON p.id = s.partner_id WHERE s.code = ? AND p.user_id = ? FOR UPDATE"));
     select->setString(1, code);
     select->setUInt64(2, partner_user_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return false;
-    statement update(db.prepareStatement("UPDATE shares SET revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(6)) WHERE id = ?"));
+    statement update(db.prepare("UPDATE shares SET revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(6)) WHERE id = ?"));
     update->setUInt64(1, rs->getUInt64(1));
     update->executeUpdate();
     return true;
 }
 
-std::pair<int, int> lock_card_pack(sql::Connection& db, std::uint64_t card_pack_id) {
-    statement select(db.prepareStatement("SELECT quota, claimed FROM card_packs WHERE id = ? FOR UPDATE"));
+std::pair<int, int> lock_card_pack(mysql_connection& db, std::uint64_t card_pack_id) {
+    statement select(db.prepare("SELECT quota, claimed FROM card_packs WHERE id = ? FOR UPDATE"));
     select->setUInt64(1, card_pack_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return {0, 0};
     return {static_cast<int>(rs->getUInt(1)), static_cast<int>(rs->getUInt(2))};
 }
 
-person_facts find_person_facts(sql::Connection& db, std::uint64_t user_id) {
-    statement select(db.prepareStatement("SELECT COALESCE(unionid, ''), COALESCE(phone, '') FROM users WHERE id = ?"));
+person_facts find_person_facts(mysql_connection& db, std::uint64_t user_id) {
+    statement select(db.prepare("SELECT COALESCE(unionid, ''), COALESCE(phone, '') FROM users WHERE id = ?"));
     select->setUInt64(1, user_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return {};
     return {rs->getString(1), rs->getString(2)};
 }
 
-purchase_facts find_purchase_facts(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id) {
-    statement select(db.prepareStatement("SELECT " + sql_micros("first_purchase_at") + ", " + sql_micros("last_purchase_at") +
+purchase_facts find_purchase_facts(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id) {
+    statement select(db.prepare("SELECT " + sql_micros("first_purchase_at") + ", " + sql_micros("last_purchase_at") +
                                          " FROM store_customers WHERE merchant_id = ? AND user_id = ?"));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, customer_user_id);
@@ -115,31 +114,31 @@ purchase_facts find_purchase_facts(sql::Connection& db, std::uint64_t merchant_i
     return {from_micros(rs->getInt64(1)), from_micros(rs->getInt64(2))};
 }
 
-bool has_card_claim(sql::Connection& db, std::uint64_t card_pack_id, std::uint64_t customer_user_id) {
-    statement select(db.prepareStatement("SELECT 1 FROM card_claims WHERE card_pack_id = ? AND customer_user_id = ?"));
+bool has_card_claim(mysql_connection& db, std::uint64_t card_pack_id, std::uint64_t customer_user_id) {
+    statement select(db.prepare("SELECT 1 FROM card_claims WHERE card_pack_id = ? AND customer_user_id = ?"));
     select->setUInt64(1, card_pack_id);
     select->setUInt64(2, customer_user_id);
     rows rs(select->executeQuery());
     return rs->next();
 }
 
-void insert_card_claim(sql::Connection& db, std::uint64_t card_pack_id, std::uint64_t share_id, std::uint64_t merchant_id,
+void insert_card_claim(mysql_connection& db, std::uint64_t card_pack_id, std::uint64_t share_id, std::uint64_t merchant_id,
                        std::uint64_t customer_user_id) {
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO card_claims (card_pack_id, share_id, merchant_id, customer_user_id) VALUES (?, ?, ?, ?)"));
     insert->setUInt64(1, card_pack_id);
     insert->setUInt64(2, share_id);
     insert->setUInt64(3, merchant_id);
     insert->setUInt64(4, customer_user_id);
     insert->executeUpdate();
-    statement count(db.prepareStatement("UPDATE card_packs SET claimed = claimed + 1 WHERE id = ?"));
+    statement count(db.prepare("UPDATE card_packs SET claimed = claimed + 1 WHERE id = ?"));
     count->setUInt64(1, card_pack_id);
     count->executeUpdate();
 }
 
-std::optional<lead_owner> find_lead_owner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const char* lock) {
+std::optional<lead_owner> find_lead_owner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const char* lock) {
     const std::string suffix = std::string(lock) == "share" ? " LOCK IN SHARE MODE" : std::string(lock) == "update" ? " FOR UPDATE" : "";
-    statement select(db.prepareStatement("SELECT partner_id, " + sql_micros("bound_at") +
+    statement select(db.prepare("SELECT partner_id, " + sql_micros("bound_at") +
                                          " FROM leads WHERE merchant_id = ? AND customer_user_id = ?" + suffix));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, customer_user_id);
@@ -148,9 +147,9 @@ std::optional<lead_owner> find_lead_owner(sql::Connection& db, std::uint64_t mer
     return lead_owner{rs->getUInt64(1), from_micros(rs->getInt64(2))};
 }
 
-void insert_lead(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
+void insert_lead(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
                  std::optional<std::uint64_t> share_id) {
-    statement insert(db.prepareStatement("INSERT INTO leads (merchant_id, customer_user_id, partner_id, share_id) VALUES (?, ?, ?, ?)"));
+    statement insert(db.prepare("INSERT INTO leads (merchant_id, customer_user_id, partner_id, share_id) VALUES (?, ?, ?, ?)"));
     insert->setUInt64(1, merchant_id);
     insert->setUInt64(2, customer_user_id);
     insert->setUInt64(3, partner_id);
@@ -159,9 +158,9 @@ void insert_lead(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t c
     insert->executeUpdate();
 }
 
-void replace_lead_owner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
+void replace_lead_owner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
                         std::optional<std::uint64_t> share_id) {
-    statement update(db.prepareStatement(
+    statement update(db.prepare(
         "UPDATE leads SET partner_id = ?, share_id = ?, bound_at = CURRENT_TIMESTAMP(6) WHERE merchant_id = ? AND customer_user_id = ?"));
     update->setUInt64(1, partner_id);
     if (share_id) update->setUInt64(2, *share_id);
@@ -171,10 +170,10 @@ void replace_lead_owner(sql::Connection& db, std::uint64_t merchant_id, std::uin
     update->executeUpdate();
 }
 
-void insert_lead_change(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
+void insert_lead_change(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
                         std::optional<std::uint64_t> previous_partner_id, std::uint64_t partner_id, const std::string& reason,
                         std::uint64_t actor_user_id, const std::string& note) {
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO lead_history (merchant_id, customer_user_id, previous_partner_id, partner_id, reason, actor_user_id, note) "
         "VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, ''))"));
     insert->setUInt64(1, merchant_id);
@@ -188,8 +187,8 @@ void insert_lead_change(sql::Connection& db, std::uint64_t merchant_id, std::uin
     insert->executeUpdate();
 }
 
-std::vector<lead_record> list_leads(sql::Connection& db, const lead_filter& f, std::uint64_t before_id, int limit) {
-    statement select(db.prepareStatement(
+std::vector<lead_record> list_leads(mysql_connection& db, const lead_filter& f, std::uint64_t before_id, int limit) {
+    statement select(db.prepare(
         "SELECT l.id, l.merchant_id, l.customer_user_id, l.partner_id, p.user_id, " + sql_rfc3339("l.bound_at") +
         ", COALESCE(u.phone, ''), m.name, COALESCE(" + sql_rfc3339("c.last_purchase_at") +
         ", '') FROM leads l JOIN partners p ON p.id = l.partner_id JOIN users u ON u.id = l.customer_user_id "
@@ -211,9 +210,9 @@ std::vector<lead_record> list_leads(sql::Connection& db, const lead_filter& f, s
     return out;
 }
 
-std::vector<lead_change_record> list_lead_changes(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
+std::vector<lead_change_record> list_lead_changes(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
                                                   std::uint64_t partner_id, std::uint64_t before_id, int limit) {
-    statement select(db.prepareStatement(
+    statement select(db.prepare(
         "SELECT id, customer_user_id, previous_partner_id, partner_id, reason, actor_user_id, COALESCE(note, ''), " +
         sql_rfc3339("created_at") +
         " FROM lead_history WHERE merchant_id = ? AND (? = 0 OR customer_user_id = ?) "

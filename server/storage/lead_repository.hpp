@@ -6,10 +6,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -73,37 +71,37 @@ struct person_facts {
 };
 
 // Applies to the next transaction only; must be the first statement of it.
-void use_read_committed(sql::Connection& db);
+void use_read_committed(mysql_connection& db);
 
-std::uint64_t insert_share(sql::Connection& db, const std::string& code, std::uint64_t card_pack_id, std::uint64_t partner_id,
+std::uint64_t insert_share(mysql_connection& db, const std::string& code, std::uint64_t card_pack_id, std::uint64_t partner_id,
                            std::uint64_t merchant_id);
-int count_active_shares(sql::Connection& db, std::uint64_t card_pack_id);
-std::optional<share_context> find_share_context(sql::Connection& db, const std::string& code);
+int count_active_shares(mysql_connection& db, std::uint64_t card_pack_id);
+std::optional<share_context> find_share_context(mysql_connection& db, const std::string& code);
 // Revokes one of the user's own shares; false when the user has no such share.
-bool revoke_share(sql::Connection& db, const std::string& code, std::uint64_t partner_user_id);
+bool revoke_share(mysql_connection& db, const std::string& code, std::uint64_t partner_user_id);
 
 // FOR UPDATE on the pack row: claims through one pack queue here, which keeps its quota exact.
 // Returns (quota, claimed).
-std::pair<int, int> lock_card_pack(sql::Connection& db, std::uint64_t card_pack_id);
-person_facts find_person_facts(sql::Connection& db, std::uint64_t user_id);
+std::pair<int, int> lock_card_pack(mysql_connection& db, std::uint64_t card_pack_id);
+person_facts find_person_facts(mysql_connection& db, std::uint64_t user_id);
 // The customer's purchases at the store (written by orders): first and last, if any.
 struct purchase_facts {
     std::optional<std::chrono::system_clock::time_point> first, last;
 };
-purchase_facts find_purchase_facts(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id);
-bool has_card_claim(sql::Connection& db, std::uint64_t card_pack_id, std::uint64_t customer_user_id);
-void insert_card_claim(sql::Connection& db, std::uint64_t card_pack_id, std::uint64_t share_id, std::uint64_t merchant_id,
+purchase_facts find_purchase_facts(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id);
+bool has_card_claim(mysql_connection& db, std::uint64_t card_pack_id, std::uint64_t customer_user_id);
+void insert_card_claim(mysql_connection& db, std::uint64_t card_pack_id, std::uint64_t share_id, std::uint64_t merchant_id,
                        std::uint64_t customer_user_id);
 
 // `lock`: "share" (LOCK IN SHARE MODE), "update" (FOR UPDATE) or "" (consistent read).
-std::optional<lead_owner> find_lead_owner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
+std::optional<lead_owner> find_lead_owner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
                                           const char* lock);
 // Inserts the owner row; throws the database's duplicate-key error when someone else got there first.
-void insert_lead(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
+void insert_lead(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
                  std::optional<std::uint64_t> share_id);
-void replace_lead_owner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
+void replace_lead_owner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
                         std::optional<std::uint64_t> share_id);
-void insert_lead_change(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
+void insert_lead_change(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
                         std::optional<std::uint64_t> previous_partner_id, std::uint64_t partner_id, const std::string& reason,
                         std::uint64_t actor_user_id, const std::string& note);
 
@@ -114,8 +112,8 @@ struct lead_filter {
     std::uint64_t partner_user_id = 0;
     std::uint64_t customer_user_id = 0;
 };
-std::vector<lead_record> list_leads(sql::Connection& db, const lead_filter& filter, std::uint64_t before_id, int limit);
-std::vector<lead_change_record> list_lead_changes(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
+std::vector<lead_record> list_leads(mysql_connection& db, const lead_filter& filter, std::uint64_t before_id, int limit);
+std::vector<lead_change_record> list_lead_changes(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
                                                   std::uint64_t partner_id, std::uint64_t before_id, int limit);
 
 }  // namespace sharedstore

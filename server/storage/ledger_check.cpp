@@ -10,8 +10,8 @@ namespace sharedstore {
 
 namespace {
 
-std::vector<std::string> offending_ids(sql::Connection& db, const std::string& query) {
-    std::unique_ptr<sql::PreparedStatement> select(db.prepareStatement(query + " LIMIT 100"));
+std::vector<std::string> offending_ids(mysql_connection& db, const std::string& query) {
+    mysql_statement select(db.prepare(query + " LIMIT 100"));
     std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
     std::vector<std::string> ids;
     while (rs->next()) ids.push_back(rs->getString(1));
@@ -20,7 +20,7 @@ std::vector<std::string> offending_ids(sql::Connection& db, const std::string& q
 
 }  // namespace
 
-std::vector<ledger_check_result> check_ledger(sql::Connection& db) {
+std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
     const std::vector<std::pair<std::string, std::string>> checks{
         // An entry moves a positive amount from one account to another, so a transaction whose
         // entries are all such sums to zero (its debits equal its credits).

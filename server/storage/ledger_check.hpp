@@ -3,10 +3,8 @@
 // failed check names the offending ids. Blocking (one connection).
 #include <string>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -15,6 +13,6 @@ struct ledger_check_result {
     std::vector<std::string> offending;  // ids that break it (at most 100), empty when it holds
 };
 
-std::vector<ledger_check_result> check_ledger(sql::Connection& db);
+std::vector<ledger_check_result> check_ledger(mysql_connection& db);
 
 }  // namespace sharedstore

@@ -15,15 +15,15 @@ namespace sharedstore {
 
 namespace {
 
-using statement = std::unique_ptr<sql::PreparedStatement>;
+using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
 // The account's id, creating it on first use. LAST_INSERT_ID(id) on a duplicate hands back the
 // existing row's id in the same statement.
-std::uint64_t account_id(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account) {
+std::uint64_t account_id(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account) {
     // Read first: an upsert of an existing row takes next-key locks that make concurrent
     // transactions of one store deadlock; a plain read takes none.
-    statement select(db.prepareStatement("SELECT id FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?"));
+    statement select(db.prepare("SELECT id FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?"));
     select->setUInt64(1, merchant_id);
     select->setString(2, std::string(to_string(account.kind)));
     select->setUInt64(3, account.user_id);
@@ -31,7 +31,7 @@ std::uint64_t account_id(sql::Connection& db, std::uint64_t merchant_id, const a
         rows rs(select->executeQuery());
         if (rs->next()) return rs->getUInt64(1);
     }
-    statement upsert(db.prepareStatement(
+    statement upsert(db.prepare(
         "INSERT INTO ledger_accounts (merchant_id, kind, user_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"));
     upsert->setUInt64(1, merchant_id);
     upsert->setString(2, std::string(to_string(account.kind)));
@@ -42,8 +42,8 @@ std::uint64_t account_id(sql::Connection& db, std::uint64_t merchant_id, const a
 
 }  // namespace
 
-std::optional<std::uint64_t> find_ledger_transaction(sql::Connection& db, const std::string& kind, const std::string& reference) {
-    statement select(db.prepareStatement("SELECT id FROM ledger_transactions WHERE kind = ? AND reference = ?"));
+std::optional<std::uint64_t> find_ledger_transaction(mysql_connection& db, const std::string& kind, const std::string& reference) {
+    statement select(db.prepare("SELECT id FROM ledger_transactions WHERE kind = ? AND reference = ?"));
     select->setString(1, kind);
     select->setString(2, reference);
     rows rs(select->executeQuery());
@@ -51,9 +51,9 @@ std::optional<std::uint64_t> find_ledger_transaction(sql::Connection& db, const 
     return rs->getUInt64(1);
 }
 
-std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting& posting) {
+std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting& posting) {
     if (auto problem = check_entries(posting.entries)) throw std::invalid_argument("ledger: " + *problem);
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO ledger_transactions (merchant_id, kind, reference, actor_user_id, created_at) "
         "VALUES (?, ?, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(6)))"));
     insert->setUInt64(1, posting.merchant_id);
@@ -79,13 +79,13 @@ std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting&
         moves[debit] += e.amount_fen;
         moves[credit] -= e.amount_fen;
     }
-    statement move(db.prepareStatement("UPDATE ledger_accounts SET balance_fen = balance_fen + ? WHERE id = ?"));
+    statement move(db.prepare("UPDATE ledger_accounts SET balance_fen = balance_fen + ? WHERE id = ?"));
     for (const auto& [account, amount] : moves) {
         move->setInt64(1, amount);
         move->setUInt64(2, account);
         move->executeUpdate();
     }
-    statement entry(db.prepareStatement(
+    statement entry(db.prepare(
         "INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount_fen) VALUES (?, ?, ?, ?)"));
     for (std::size_t i = 0; i < posting.entries.size(); ++i) {
         entry->setUInt64(1, transaction_id);
@@ -97,8 +97,8 @@ std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting&
     return transaction_id;
 }
 
-std::int64_t account_balance(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock) {
-    statement select(db.prepareStatement(std::string("SELECT balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?") +
+std::int64_t account_balance(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock) {
+    statement select(db.prepare(std::string("SELECT balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?") +
                                          (lock ? " FOR UPDATE" : "")));
     select->setUInt64(1, merchant_id);
     select->setString(2, std::string(to_string(account.kind)));

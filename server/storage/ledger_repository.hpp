@@ -7,10 +7,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -26,15 +24,15 @@ struct ledger_posting {
 };
 
 // The transaction id of an earlier posting with this kind and reference (idempotent replays).
-std::optional<std::uint64_t> find_ledger_transaction(sql::Connection& db, const std::string& kind, const std::string& reference);
+std::optional<std::uint64_t> find_ledger_transaction(mysql_connection& db, const std::string& kind, const std::string& reference);
 
 // Writes the transaction and its entries and moves the accounts' cached balances (creating the
 // accounts on first use). Throws std::invalid_argument for entries check_entries() refuses, and
 // the database's duplicate-key error for a reference already posted.
-std::uint64_t post_ledger_transaction(sql::Connection& db, const ledger_posting& posting);
+std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting& posting);
 
 // An account's balance as people read it (natural_balance); 0 for an account never used.
 // `lock`: FOR UPDATE, so that a spend checked against it cannot race another (never below zero).
-std::int64_t account_balance(sql::Connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock = false);
+std::int64_t account_balance(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock = false);
 
 }  // namespace sharedstore

@@ -10,7 +10,7 @@
 namespace sharedstore {
 
 namespace {
-using statement = std::unique_ptr<sql::PreparedStatement>;
+using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 constexpr const char* rfc3339 = "'%Y-%m-%dT%H:%i:%sZ'";
 }  // namespace
@@ -31,13 +31,13 @@ std::optional<staff_role> parse_staff_role(std::string_view text) {
     return std::nullopt;
 }
 
-std::uint64_t insert_merchant(sql::Connection& db, const std::string& name, const std::string& time_zone, std::uint64_t owner_user_id) {
-    statement insert(db.prepareStatement("INSERT INTO merchants (name, time_zone, owner_user_id) VALUES (?, ?, ?)"));
+std::uint64_t insert_merchant(mysql_connection& db, const std::string& name, const std::string& time_zone, std::uint64_t owner_user_id) {
+    statement insert(db.prepare("INSERT INTO merchants (name, time_zone, owner_user_id) VALUES (?, ?, ?)"));
     insert->setString(1, name);
     insert->setString(2, time_zone);
     insert->setUInt64(3, owner_user_id);
     insert->executeUpdate();
-    statement last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    statement last(db.prepare("SELECT LAST_INSERT_ID()"));
     rows id(last->executeQuery());
     id->next();
     const auto merchant_id = id->getUInt64(1);
@@ -45,8 +45,8 @@ std::uint64_t insert_merchant(sql::Connection& db, const std::string& name, cons
     return merchant_id;
 }
 
-std::optional<merchant_record> find_merchant(sql::Connection& db, std::uint64_t merchant_id) {
-    statement select(db.prepareStatement(std::string("SELECT id, name, owner_user_id, time_zone, allow_existing_customers, "
+std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepare(std::string("SELECT id, name, owner_user_id, time_zone, allow_existing_customers, "
                                                      "cards_for_owned_customers, protection_days, DATE_FORMAT(created_at, ") +
                                          rfc3339 + "), settlement_delay_days FROM merchants WHERE id = ?"));
     select->setUInt64(1, merchant_id);
@@ -59,8 +59,8 @@ std::optional<merchant_record> find_merchant(sql::Connection& db, std::uint64_t 
     return m;
 }
 
-void update_merchant_settings(sql::Connection& db, std::uint64_t merchant_id, const merchant_settings& settings) {
-    statement update(db.prepareStatement(
+void update_merchant_settings(mysql_connection& db, std::uint64_t merchant_id, const merchant_settings& settings) {
+    statement update(db.prepare(
         "UPDATE merchants SET allow_existing_customers = ?, cards_for_owned_customers = ?, protection_days = ?, settlement_delay_days = ? "
         "WHERE id = ?"));
     update->setBoolean(1, settings.allow_existing_customers);
@@ -72,8 +72,8 @@ void update_merchant_settings(sql::Connection& db, std::uint64_t merchant_id, co
     update->executeUpdate();
 }
 
-std::optional<staff_role> find_staff_role(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
-    statement select(db.prepareStatement("SELECT role FROM merchant_staff WHERE merchant_id = ? AND user_id = ?"));
+std::optional<staff_role> find_staff_role(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
+    statement select(db.prepare("SELECT role FROM merchant_staff WHERE merchant_id = ? AND user_id = ?"));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, user_id);
     rows rs(select->executeQuery());
@@ -81,8 +81,8 @@ std::optional<staff_role> find_staff_role(sql::Connection& db, std::uint64_t mer
     return parse_staff_role(std::string(rs->getString(1)));
 }
 
-std::vector<staff_member> list_staff(sql::Connection& db, std::uint64_t merchant_id) {
-    statement select(db.prepareStatement(std::string("SELECT user_id, role, added_by_user_id, DATE_FORMAT(created_at, ") + rfc3339 +
+std::vector<staff_member> list_staff(mysql_connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepare(std::string("SELECT user_id, role, added_by_user_id, DATE_FORMAT(created_at, ") + rfc3339 +
                                          ") FROM merchant_staff WHERE merchant_id = ? ORDER BY created_at, user_id"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
@@ -93,8 +93,8 @@ std::vector<staff_member> list_staff(sql::Connection& db, std::uint64_t merchant
     return out;
 }
 
-void upsert_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, staff_role role, std::uint64_t added_by) {
-    statement upsert(db.prepareStatement(
+void upsert_staff(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, staff_role role, std::uint64_t added_by) {
+    statement upsert(db.prepare(
         "INSERT INTO merchant_staff (merchant_id, user_id, role, added_by_user_id) VALUES (?, ?, ?, ?) "
         "ON DUPLICATE KEY UPDATE role = VALUES(role)"));
     upsert->setUInt64(1, merchant_id);
@@ -104,26 +104,26 @@ void upsert_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t 
     upsert->executeUpdate();
 }
 
-bool delete_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
-    statement del(db.prepareStatement("DELETE FROM merchant_staff WHERE merchant_id = ? AND user_id = ? AND role <> 'owner'"));
+bool delete_staff(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
+    statement del(db.prepare("DELETE FROM merchant_staff WHERE merchant_id = ? AND user_id = ? AND role <> 'owner'"));
     del->setUInt64(1, merchant_id);
     del->setUInt64(2, user_id);
     return del->executeUpdate() > 0;
 }
 
-bool user_exists(sql::Connection& db, std::uint64_t user_id) {
-    statement select(db.prepareStatement("SELECT 1 FROM users WHERE id = ?"));
+bool user_exists(mysql_connection& db, std::uint64_t user_id) {
+    statement select(db.prepare("SELECT 1 FROM users WHERE id = ?"));
     select->setUInt64(1, user_id);
     rows rs(select->executeQuery());
     return rs->next();
 }
 
-int insert_tier_version(sql::Connection& db, std::uint64_t merchant_id, std::int32_t profit_margin_bp,
+int insert_tier_version(mysql_connection& db, std::uint64_t merchant_id, std::int32_t profit_margin_bp,
                         const std::map<std::string, std::int32_t>& category_margins_bp, std::vector<share_tier> tiers,
                         std::uint64_t created_by) {
     {
         // Serialises concurrent changes of one store's tiers.
-        statement lock(db.prepareStatement("SELECT id FROM merchants WHERE id = ? FOR UPDATE"));
+        statement lock(db.prepare("SELECT id FROM merchants WHERE id = ? FOR UPDATE"));
         lock->setUInt64(1, merchant_id);
         rows locked(lock->executeQuery());
     }
@@ -131,27 +131,27 @@ int insert_tier_version(sql::Connection& db, std::uint64_t merchant_id, std::int
     {
         // A locking read: a plain SELECT would read the transaction's snapshot, taken before the
         // lock above was granted, and two concurrent changes would both compute the same version.
-        statement last(db.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM tier_versions WHERE merchant_id = ? FOR UPDATE"));
+        statement last(db.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM tier_versions WHERE merchant_id = ? FOR UPDATE"));
         last->setUInt64(1, merchant_id);
         rows rs(last->executeQuery());
         rs->next();
         // COALESCE(MAX(..)) + 1 is a BIGINT: Connector/C++ 1.1 misreads it through getInt().
         version = static_cast<int>(rs->getInt64(1));
     }
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO tier_versions (merchant_id, version, profit_margin_bp, created_by_user_id) VALUES (?, ?, ?, ?)"));
     insert->setUInt64(1, merchant_id);
     insert->setInt(2, version);
     insert->setInt(3, profit_margin_bp);
     insert->setUInt64(4, created_by);
     insert->executeUpdate();
-    statement last_id(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+    statement last_id(db.prepare("SELECT LAST_INSERT_ID()"));
     rows id_rs(last_id->executeQuery());
     id_rs->next();
     const auto version_id = id_rs->getUInt64(1);
 
     std::sort(tiers.begin(), tiers.end(), [](const share_tier& a, const share_tier& b) { return a.buy_in_fen < b.buy_in_fen; });
-    statement tier(db.prepareStatement(
+    statement tier(db.prepare(
         "INSERT INTO tier_version_tiers (tier_version_id, position, name, buy_in_fen, ratio_bp) VALUES (?, ?, ?, ?, ?)"));
     for (std::size_t i = 0; i < tiers.size(); ++i) {
         tier->setUInt64(1, version_id);
@@ -161,7 +161,7 @@ int insert_tier_version(sql::Connection& db, std::uint64_t merchant_id, std::int
         tier->setInt(5, tiers[i].ratio_bp);
         tier->executeUpdate();
     }
-    statement margin(db.prepareStatement(
+    statement margin(db.prepare(
         "INSERT INTO tier_version_category_margins (tier_version_id, category, profit_margin_bp) VALUES (?, ?, ?)"));
     for (const auto& [category, bp] : category_margins_bp) {
         margin->setUInt64(1, version_id);
@@ -176,7 +176,7 @@ namespace {
 
 // Versions by a query whose columns are (id, version, profit_margin_bp, created_by_user_id,
 // created_at), with their tiers and margins.
-std::vector<tier_version_record> read_tier_versions(sql::Connection& db, sql::PreparedStatement& select) {
+std::vector<tier_version_record> read_tier_versions(mysql_connection& db, sql::PreparedStatement& select) {
     std::vector<tier_version_record> versions;
     {
         rows rs(select.executeQuery());
@@ -191,8 +191,8 @@ std::vector<tier_version_record> read_tier_versions(sql::Connection& db, sql::Pr
         }
     }
     // Read each result set whole before the next statement runs (Connector/C++ invalidates it).
-    statement tiers(db.prepareStatement("SELECT name, buy_in_fen, ratio_bp FROM tier_version_tiers WHERE tier_version_id = ? ORDER BY position"));
-    statement margins(db.prepareStatement("SELECT category, profit_margin_bp FROM tier_version_category_margins WHERE tier_version_id = ?"));
+    statement tiers(db.prepare("SELECT name, buy_in_fen, ratio_bp FROM tier_version_tiers WHERE tier_version_id = ? ORDER BY position"));
+    statement margins(db.prepare("SELECT category, profit_margin_bp FROM tier_version_category_margins WHERE tier_version_id = ?"));
     for (auto& v : versions) {
         tiers->setUInt64(1, v.id);
         {
@@ -213,15 +213,15 @@ const std::string tier_version_columns =
 
 }  // namespace
 
-std::vector<tier_version_record> list_tier_versions(sql::Connection& db, std::uint64_t merchant_id, int limit) {
-    statement select(db.prepareStatement(tier_version_columns + "WHERE merchant_id = ? ORDER BY version DESC LIMIT ?"));
+std::vector<tier_version_record> list_tier_versions(mysql_connection& db, std::uint64_t merchant_id, int limit) {
+    statement select(db.prepare(tier_version_columns + "WHERE merchant_id = ? ORDER BY version DESC LIMIT ?"));
     select->setUInt64(1, merchant_id);
     select->setInt(2, limit);
     return read_tier_versions(db, *select);
 }
 
-std::optional<tier_version_record> find_tier_version_at(sql::Connection& db, std::uint64_t merchant_id, const std::string& at) {
-    statement select(db.prepareStatement(tier_version_columns + "WHERE merchant_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1"));
+std::optional<tier_version_record> find_tier_version_at(mysql_connection& db, std::uint64_t merchant_id, const std::string& at) {
+    statement select(db.prepare(tier_version_columns + "WHERE merchant_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1"));
     select->setUInt64(1, merchant_id);
     select->setString(2, at);
     auto versions = read_tier_versions(db, *select);

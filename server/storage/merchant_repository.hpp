@@ -7,10 +7,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -55,25 +53,25 @@ struct merchant_settings {
 };
 
 // Inserts the store and its owner's staff row; run inside a transaction.
-std::uint64_t insert_merchant(sql::Connection& db, const std::string& name, const std::string& time_zone, std::uint64_t owner_user_id);
-std::optional<merchant_record> find_merchant(sql::Connection& db, std::uint64_t merchant_id);
-void update_merchant_settings(sql::Connection& db, std::uint64_t merchant_id, const merchant_settings& settings);
-std::optional<staff_role> find_staff_role(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
-std::vector<staff_member> list_staff(sql::Connection& db, std::uint64_t merchant_id);
+std::uint64_t insert_merchant(mysql_connection& db, const std::string& name, const std::string& time_zone, std::uint64_t owner_user_id);
+std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t merchant_id);
+void update_merchant_settings(mysql_connection& db, std::uint64_t merchant_id, const merchant_settings& settings);
+std::optional<staff_role> find_staff_role(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
+std::vector<staff_member> list_staff(mysql_connection& db, std::uint64_t merchant_id);
 // Adds a member or changes their role (never the owner's: callers check).
-void upsert_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, staff_role role, std::uint64_t added_by);
-bool delete_staff(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
-bool user_exists(sql::Connection& db, std::uint64_t user_id);
+void upsert_staff(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, staff_role role, std::uint64_t added_by);
+bool delete_staff(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
+bool user_exists(mysql_connection& db, std::uint64_t user_id);
 
 // Writes the next version (1, 2, ...); run inside a transaction (it locks the store's row so two
 // concurrent changes get consecutive versions).
-int insert_tier_version(sql::Connection& db, std::uint64_t merchant_id, std::int32_t profit_margin_bp,
+int insert_tier_version(mysql_connection& db, std::uint64_t merchant_id, std::int32_t profit_margin_bp,
                         const std::map<std::string, std::int32_t>& category_margins_bp, std::vector<share_tier> tiers,
                         std::uint64_t created_by);
 // Newest first, at most `limit`.
-std::vector<tier_version_record> list_tier_versions(sql::Connection& db, std::uint64_t merchant_id, int limit);
+std::vector<tier_version_record> list_tier_versions(mysql_connection& db, std::uint64_t merchant_id, int limit);
 // The version in force at `at` (a DATETIME text in UTC, "2026-11-27 08:00:00.000000"): the newest
 // created at or before it. nullopt when the store had no tiers then.
-std::optional<tier_version_record> find_tier_version_at(sql::Connection& db, std::uint64_t merchant_id, const std::string& at);
+std::optional<tier_version_record> find_tier_version_at(mysql_connection& db, std::uint64_t merchant_id, const std::string& at);
 
 }  // namespace sharedstore

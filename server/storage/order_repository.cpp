@@ -12,7 +12,7 @@ namespace sharedstore {
 
 namespace {
 
-using statement = std::unique_ptr<sql::PreparedStatement>;
+using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
 // Empty text for NULL: the records hold strings.
@@ -78,8 +78,8 @@ dividend_record read_dividend(sql::ResultSet& rs) {
 
 }  // namespace
 
-std::uint64_t insert_order(sql::Connection& db, const new_order& o) {
-    statement insert(db.prepareStatement(
+std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
+    statement insert(db.prepare(
         "INSERT INTO orders (merchant_id, source, kind, out_trade_no, merchant_order_id, pos_content_sha256, customer_user_id, description, "
         "category, amount_fen, pos_profit_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, o.merchant_id);
@@ -99,37 +99,37 @@ std::uint64_t insert_order(sql::Connection& db, const new_order& o) {
     return last_insert_id(db);
 }
 
-void set_order_payment_ids(sql::Connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id) {
-    statement update(db.prepareStatement("UPDATE orders SET out_trade_no = COALESCE(?, out_trade_no), prepay_id = COALESCE(?, prepay_id) WHERE id = ?"));
+void set_order_payment_ids(mysql_connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id) {
+    statement update(db.prepare("UPDATE orders SET out_trade_no = COALESCE(?, out_trade_no), prepay_id = COALESCE(?, prepay_id) WHERE id = ?"));
     set_optional_text(*update, 1, out_trade_no);
     set_optional_text(*update, 2, prepay_id);
     update->setUInt64(3, order_id);
     update->executeUpdate();
 }
 
-std::optional<order_record> find_order(sql::Connection& db, std::uint64_t order_id, bool lock) {
-    statement select(db.prepareStatement(order_columns + "WHERE id = ?" + (lock ? " FOR UPDATE" : "")));
+std::optional<order_record> find_order(mysql_connection& db, std::uint64_t order_id, bool lock) {
+    statement select(db.prepare(order_columns + "WHERE id = ?" + (lock ? " FOR UPDATE" : "")));
     select->setUInt64(1, order_id);
     return first_order(*select);
 }
 
-std::optional<order_record> find_order_by_out_trade_no(sql::Connection& db, const std::string& out_trade_no, bool lock) {
-    statement select(db.prepareStatement(order_columns + "WHERE out_trade_no = ?" + (lock ? " FOR UPDATE" : "")));
+std::optional<order_record> find_order_by_out_trade_no(mysql_connection& db, const std::string& out_trade_no, bool lock) {
+    statement select(db.prepare(order_columns + "WHERE out_trade_no = ?" + (lock ? " FOR UPDATE" : "")));
     select->setString(1, out_trade_no);
     return first_order(*select);
 }
 
-std::optional<order_record> find_order_by_merchant_order(sql::Connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
+std::optional<order_record> find_order_by_merchant_order(mysql_connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
                                                          bool lock) {
-    statement select(db.prepareStatement(order_columns + "WHERE merchant_id = ? AND merchant_order_id = ?" + (lock ? " FOR UPDATE" : "")));
+    statement select(db.prepare(order_columns + "WHERE merchant_id = ? AND merchant_order_id = ?" + (lock ? " FOR UPDATE" : "")));
     select->setUInt64(1, merchant_id);
     select->setString(2, merchant_order_id);
     return first_order(*select);
 }
 
-void mark_order_paid(sql::Connection& db, std::uint64_t order_id, const std::string& paid_at, const std::string& transaction_id,
+void mark_order_paid(mysql_connection& db, std::uint64_t order_id, const std::string& paid_at, const std::string& transaction_id,
                      std::optional<std::int64_t> profit_fen, std::optional<std::uint64_t> tier_version_id, bool dividend_due) {
-    statement update(db.prepareStatement(
+    statement update(db.prepare(
         "UPDATE orders SET status = 'paid', paid_at = ?, transaction_id = ?, profit_fen = ?, tier_version_id = ?, dividend_due = ? WHERE id = ?"));
     update->setString(1, paid_at);
     set_optional_text(*update, 2, transaction_id);
@@ -142,9 +142,9 @@ void mark_order_paid(sql::Connection& db, std::uint64_t order_id, const std::str
     update->executeUpdate();
 }
 
-std::vector<order_record> list_orders(sql::Connection& db, std::uint64_t merchant_id, const std::string& status, std::uint64_t before_id,
+std::vector<order_record> list_orders(mysql_connection& db, std::uint64_t merchant_id, const std::string& status, std::uint64_t before_id,
                                       int limit) {
-    statement select(db.prepareStatement(order_columns + "WHERE merchant_id = ? AND (? = '' OR status = ?) AND (? = 0 OR id < ?) "
+    statement select(db.prepare(order_columns + "WHERE merchant_id = ? AND (? = '' OR status = ?) AND (? = 0 OR id < ?) "
                                                          "ORDER BY id DESC LIMIT ?"));
     select->setUInt64(1, merchant_id);
     select->setString(2, status);
@@ -158,8 +158,8 @@ std::vector<order_record> list_orders(sql::Connection& db, std::uint64_t merchan
     return out;
 }
 
-std::vector<order_record> list_unpaid_wechat_orders(sql::Connection& db, const std::string& from, const std::string& to, int limit) {
-    statement select(db.prepareStatement(order_columns + "WHERE status = 'created' AND source = 'wechat_pay' AND out_trade_no IS NOT NULL "
+std::vector<order_record> list_unpaid_wechat_orders(mysql_connection& db, const std::string& from, const std::string& to, int limit) {
+    statement select(db.prepare(order_columns + "WHERE status = 'created' AND source = 'wechat_pay' AND out_trade_no IS NOT NULL "
                                                          "AND created_at >= ? AND created_at <= ? ORDER BY id LIMIT ?"));
     select->setString(1, from);
     select->setString(2, to);
@@ -170,8 +170,8 @@ std::vector<order_record> list_unpaid_wechat_orders(sql::Connection& db, const s
     return out;
 }
 
-std::optional<refund_record> find_refund(sql::Connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key) {
-    statement select(db.prepareStatement("SELECT id, amount_fen FROM refunds WHERE merchant_id = ? AND source = ? AND refund_key = ?"));
+std::optional<refund_record> find_refund(mysql_connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key) {
+    statement select(db.prepare("SELECT id, amount_fen FROM refunds WHERE merchant_id = ? AND source = ? AND refund_key = ?"));
     select->setUInt64(1, merchant_id);
     select->setString(2, source);
     select->setString(3, refund_key);
@@ -180,9 +180,9 @@ std::optional<refund_record> find_refund(sql::Connection& db, std::uint64_t merc
     return refund_record{rs->getUInt64(1), rs->getInt64(2)};
 }
 
-std::uint64_t insert_refund(sql::Connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,
+std::uint64_t insert_refund(mysql_connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,
                             const std::string& refund_key, std::int64_t amount_fen, const std::string& at) {
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO refunds (order_id, merchant_id, source, refund_key, amount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, order_id);
     insert->setUInt64(2, merchant_id);
@@ -194,15 +194,15 @@ std::uint64_t insert_refund(sql::Connection& db, std::uint64_t order_id, std::ui
     return last_insert_id(db);
 }
 
-void add_order_refunded(sql::Connection& db, std::uint64_t order_id, std::int64_t amount_fen) {
-    statement update(db.prepareStatement("UPDATE orders SET refunded_fen = refunded_fen + ? WHERE id = ?"));
+void add_order_refunded(mysql_connection& db, std::uint64_t order_id, std::int64_t amount_fen) {
+    statement update(db.prepare("UPDATE orders SET refunded_fen = refunded_fen + ? WHERE id = ?"));
     update->setInt64(1, amount_fen);
     update->setUInt64(2, order_id);
     update->executeUpdate();
 }
 
-std::uint64_t insert_dividend(sql::Connection& db, const new_dividend& d) {
-    statement insert(db.prepareStatement(
+std::uint64_t insert_dividend(mysql_connection& db, const new_dividend& d) {
+    statement insert(db.prepare(
         "INSERT INTO dividends (order_id, merchant_id, partner_id, partner_user_id, customer_user_id, tier_version_id, tier_name, ratio_bp, "
         "profit_fen, amount_fen, paid_at, settles_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, d.order_id);
@@ -221,35 +221,35 @@ std::uint64_t insert_dividend(sql::Connection& db, const new_dividend& d) {
     return last_insert_id(db);
 }
 
-std::optional<dividend_record> find_dividend_by_order(sql::Connection& db, std::uint64_t order_id, bool lock) {
+std::optional<dividend_record> find_dividend_by_order(mysql_connection& db, std::uint64_t order_id, bool lock) {
     if (lock) {
-        statement locking(db.prepareStatement("SELECT id FROM dividends WHERE order_id = ? FOR UPDATE"));
+        statement locking(db.prepare("SELECT id FROM dividends WHERE order_id = ? FOR UPDATE"));
         locking->setUInt64(1, order_id);
         rows locked(locking->executeQuery());
     }
-    statement select(db.prepareStatement(dividend_columns + "WHERE d.order_id = ?"));
+    statement select(db.prepare(dividend_columns + "WHERE d.order_id = ?"));
     select->setUInt64(1, order_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
     return read_dividend(*rs);
 }
 
-void insert_reversal(sql::Connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at) {
-    statement insert(db.prepareStatement("INSERT INTO dividend_reversals (dividend_id, refund_id, amount_fen, created_at) VALUES (?, ?, ?, ?)"));
+void insert_reversal(mysql_connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at) {
+    statement insert(db.prepare("INSERT INTO dividend_reversals (dividend_id, refund_id, amount_fen, created_at) VALUES (?, ?, ?, ?)"));
     insert->setUInt64(1, dividend_id);
     insert->setUInt64(2, refund_id);
     insert->setInt64(3, amount_fen);
     insert->setString(4, at);
     insert->executeUpdate();
-    statement update(db.prepareStatement("UPDATE dividends SET reversed_fen = reversed_fen + ? WHERE id = ?"));
+    statement update(db.prepare("UPDATE dividends SET reversed_fen = reversed_fen + ? WHERE id = ?"));
     update->setInt64(1, amount_fen);
     update->setUInt64(2, dividend_id);
     update->executeUpdate();
 }
 
-std::vector<dividend_record> list_dividends(sql::Connection& db, std::uint64_t partner_user_id, std::uint64_t merchant_id,
+std::vector<dividend_record> list_dividends(mysql_connection& db, std::uint64_t partner_user_id, std::uint64_t merchant_id,
                                             const std::string& state, std::uint64_t before_id, int limit) {
-    statement select(db.prepareStatement(dividend_columns +
+    statement select(db.prepare(dividend_columns +
                                          "WHERE d.partner_user_id = ? AND (? = 0 OR d.merchant_id = ?) "
                                          "AND (? = '' OR (? = 'settled') = (d.settles_at <= UTC_TIMESTAMP(6))) AND (? = 0 OR d.id < ?) "
                                          "ORDER BY d.id DESC LIMIT ?"));
@@ -267,8 +267,8 @@ std::vector<dividend_record> list_dividends(sql::Connection& db, std::uint64_t p
     return out;
 }
 
-std::optional<std::uint64_t> lead_owner_at(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const std::string& at) {
-    statement select(db.prepareStatement(
+std::optional<std::uint64_t> lead_owner_at(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const std::string& at) {
+    statement select(db.prepare(
         "SELECT partner_id FROM lead_history WHERE merchant_id = ? AND customer_user_id = ? AND created_at <= ? ORDER BY id DESC LIMIT 1"));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, customer_user_id);
@@ -278,8 +278,8 @@ std::optional<std::uint64_t> lead_owner_at(sql::Connection& db, std::uint64_t me
     return rs->getUInt64(1);
 }
 
-void record_store_purchase(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, const std::string& at) {
-    statement upsert(db.prepareStatement(
+void record_store_purchase(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, const std::string& at) {
+    statement upsert(db.prepare(
         "INSERT INTO store_customers (merchant_id, user_id, first_purchase_at, last_purchase_at) VALUES (?, ?, ?, ?) "
         "ON DUPLICATE KEY UPDATE first_purchase_at = LEAST(first_purchase_at, VALUES(first_purchase_at)), "
         "last_purchase_at = GREATEST(last_purchase_at, VALUES(last_purchase_at))"));
@@ -290,17 +290,17 @@ void record_store_purchase(sql::Connection& db, std::uint64_t merchant_id, std::
     upsert->executeUpdate();
 }
 
-void insert_outbox_event(sql::Connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload) {
-    statement insert(db.prepareStatement("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, ?, ?)"));
+void insert_outbox_event(mysql_connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload) {
+    statement insert(db.prepare("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, ?, ?)"));
     insert->setUInt64(1, user_id);
     insert->setString(2, kind);
     insert->setString(3, payload);
     insert->executeUpdate();
 }
 
-void record_payment_anomaly(sql::Connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
+void record_payment_anomaly(mysql_connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
                             const std::string& kind, const std::string& reference, const std::string& detail) {
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO payment_anomalies (merchant_id, order_id, kind, reference, detail) VALUES (?, ?, ?, ?, ?) "
         "ON DUPLICATE KEY UPDATE id = id"));
     if (merchant_id) insert->setUInt64(1, *merchant_id);

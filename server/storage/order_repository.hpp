@@ -6,10 +6,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -69,46 +67,46 @@ struct new_dividend {
     std::string paid_at, settles_at;  // SQL DATETIME text, UTC
 };
 
-std::uint64_t insert_order(sql::Connection& db, const new_order& order);
-void set_order_payment_ids(sql::Connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id);
+std::uint64_t insert_order(mysql_connection& db, const new_order& order);
+void set_order_payment_ids(mysql_connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id);
 // `lock`: FOR UPDATE (every change of an order's state reads it so, which serialises duplicates).
-std::optional<order_record> find_order(sql::Connection& db, std::uint64_t order_id, bool lock = false);
-std::optional<order_record> find_order_by_out_trade_no(sql::Connection& db, const std::string& out_trade_no, bool lock = false);
-std::optional<order_record> find_order_by_merchant_order(sql::Connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
+std::optional<order_record> find_order(mysql_connection& db, std::uint64_t order_id, bool lock = false);
+std::optional<order_record> find_order_by_out_trade_no(mysql_connection& db, const std::string& out_trade_no, bool lock = false);
+std::optional<order_record> find_order_by_merchant_order(mysql_connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
                                                          bool lock = false);
-void mark_order_paid(sql::Connection& db, std::uint64_t order_id, const std::string& paid_at, const std::string& transaction_id,
+void mark_order_paid(mysql_connection& db, std::uint64_t order_id, const std::string& paid_at, const std::string& transaction_id,
                      std::optional<std::int64_t> profit_fen, std::optional<std::uint64_t> tier_version_id, bool dividend_due);
 // Newest first; status "" for all.
-std::vector<order_record> list_orders(sql::Connection& db, std::uint64_t merchant_id, const std::string& status, std::uint64_t before_id,
+std::vector<order_record> list_orders(mysql_connection& db, std::uint64_t merchant_id, const std::string& status, std::uint64_t before_id,
                                       int limit);
 // Orders of WeChat Pay still unpaid, created between `from` and `to` (SQL DATETIME text).
-std::vector<order_record> list_unpaid_wechat_orders(sql::Connection& db, const std::string& from, const std::string& to, int limit);
+std::vector<order_record> list_unpaid_wechat_orders(mysql_connection& db, const std::string& from, const std::string& to, int limit);
 
 struct refund_record {
     std::uint64_t id = 0;
     std::int64_t amount_fen = 0;
 };
 // The refund with this key, if one was recorded.
-std::optional<refund_record> find_refund(sql::Connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key);
-std::uint64_t insert_refund(sql::Connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,
+std::optional<refund_record> find_refund(mysql_connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key);
+std::uint64_t insert_refund(mysql_connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,
                             const std::string& refund_key, std::int64_t amount_fen, const std::string& at);
-void add_order_refunded(sql::Connection& db, std::uint64_t order_id, std::int64_t amount_fen);
+void add_order_refunded(mysql_connection& db, std::uint64_t order_id, std::int64_t amount_fen);
 
-std::uint64_t insert_dividend(sql::Connection& db, const new_dividend& d);
-std::optional<dividend_record> find_dividend_by_order(sql::Connection& db, std::uint64_t order_id, bool lock = false);
-void insert_reversal(sql::Connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at);
+std::uint64_t insert_dividend(mysql_connection& db, const new_dividend& d);
+std::optional<dividend_record> find_dividend_by_order(mysql_connection& db, std::uint64_t order_id, bool lock = false);
+void insert_reversal(mysql_connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at);
 // Newest first, of one partner's user (every store, or one), optionally pending or settled only.
-std::vector<dividend_record> list_dividends(sql::Connection& db, std::uint64_t partner_user_id, std::uint64_t merchant_id,
+std::vector<dividend_record> list_dividends(mysql_connection& db, std::uint64_t partner_user_id, std::uint64_t merchant_id,
                                             const std::string& state, std::uint64_t before_id, int limit);
 
 // The partner who owned the customer at `at` (the lead history's latest change at or before it).
-std::optional<std::uint64_t> lead_owner_at(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const std::string& at);
+std::optional<std::uint64_t> lead_owner_at(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, const std::string& at);
 // First and last purchase of a customer at a store (what "existing customer" and lead lapses read).
-void record_store_purchase(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, const std::string& at);
+void record_store_purchase(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, const std::string& at);
 
-void insert_outbox_event(sql::Connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload);
+void insert_outbox_event(mysql_connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload);
 // Once per (kind, reference): a redelivered notification does not add a second row.
-void record_payment_anomaly(sql::Connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
+void record_payment_anomaly(mysql_connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
                             const std::string& kind, const std::string& reference, const std::string& detail);
 
 }  // namespace sharedstore

@@ -12,7 +12,7 @@ namespace sharedstore {
 
 namespace {
 
-using statement = std::unique_ptr<sql::PreparedStatement>;
+using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
 // One SELECT list for every partner read, so the reader below matches it.
@@ -43,8 +43,8 @@ card_pack_record read_pack(sql::ResultSet& rs) {
 
 }  // namespace
 
-std::uint64_t insert_partner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t enrolled_by) {
-    statement insert(db.prepareStatement("INSERT INTO partners (merchant_id, user_id, enrolled_by_user_id) VALUES (?, ?, ?)"));
+std::uint64_t insert_partner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t enrolled_by) {
+    statement insert(db.prepare("INSERT INTO partners (merchant_id, user_id, enrolled_by_user_id) VALUES (?, ?, ?)"));
     insert->setUInt64(1, merchant_id);
     insert->setUInt64(2, user_id);
     insert->setUInt64(3, enrolled_by);
@@ -52,13 +52,13 @@ std::uint64_t insert_partner(sql::Connection& db, std::uint64_t merchant_id, std
     return last_insert_id(db);
 }
 
-std::optional<partner_record> find_partner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t partner_id, bool lock) {
+std::optional<partner_record> find_partner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t partner_id, bool lock) {
     if (lock) {
-        statement locking(db.prepareStatement("SELECT id FROM partners WHERE id = ? FOR UPDATE"));
+        statement locking(db.prepare("SELECT id FROM partners WHERE id = ? FOR UPDATE"));
         locking->setUInt64(1, partner_id);
         rows locked(locking->executeQuery());
     }
-    statement select(db.prepareStatement(partner_columns + "WHERE p.id = ? AND p.merchant_id = ?"));
+    statement select(db.prepare(partner_columns + "WHERE p.id = ? AND p.merchant_id = ?"));
     select->setUInt64(1, partner_id);
     select->setUInt64(2, merchant_id);
     rows rs(select->executeQuery());
@@ -66,8 +66,8 @@ std::optional<partner_record> find_partner(sql::Connection& db, std::uint64_t me
     return read_partner(*rs);
 }
 
-std::optional<partner_record> find_partner_by_user(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
-    statement select(db.prepareStatement(partner_columns + "WHERE p.merchant_id = ? AND p.user_id = ?"));
+std::optional<partner_record> find_partner_by_user(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
+    statement select(db.prepare(partner_columns + "WHERE p.merchant_id = ? AND p.user_id = ?"));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, user_id);
     rows rs(select->executeQuery());
@@ -75,16 +75,16 @@ std::optional<partner_record> find_partner_by_user(sql::Connection& db, std::uin
     return read_partner(*rs);
 }
 
-void add_partner_buy_in(sql::Connection& db, std::uint64_t partner_id, std::int64_t amount_fen) {
-    statement update(db.prepareStatement("UPDATE partners SET total_buy_in_fen = total_buy_in_fen + ? WHERE id = ?"));
+void add_partner_buy_in(mysql_connection& db, std::uint64_t partner_id, std::int64_t amount_fen) {
+    statement update(db.prepare("UPDATE partners SET total_buy_in_fen = total_buy_in_fen + ? WHERE id = ?"));
     update->setInt64(1, amount_fen);
     update->setUInt64(2, partner_id);
     update->executeUpdate();
 }
 
-void update_partner_status(sql::Connection& db, std::uint64_t partner_id, const std::string& status, const std::string& inactive_dividends,
+void update_partner_status(mysql_connection& db, std::uint64_t partner_id, const std::string& status, const std::string& inactive_dividends,
                            const std::string& note, std::uint64_t changed_by) {
-    statement update(db.prepareStatement(
+    statement update(db.prepare(
         "UPDATE partners SET status = ?, inactive_dividends = ?, status_note = NULLIF(?, ''), status_changed_by_user_id = ?, "
         "status_changed_at = CURRENT_TIMESTAMP(6) WHERE id = ?"));
     update->setString(1, status);
@@ -95,9 +95,9 @@ void update_partner_status(sql::Connection& db, std::uint64_t partner_id, const 
     update->executeUpdate();
 }
 
-std::vector<partner_record> list_partners(sql::Connection& db, std::uint64_t merchant_id, const std::optional<std::string>& status,
+std::vector<partner_record> list_partners(mysql_connection& db, std::uint64_t merchant_id, const std::optional<std::string>& status,
                                           std::uint64_t before_id, int limit) {
-    statement select(db.prepareStatement(partner_columns +
+    statement select(db.prepare(partner_columns +
                                          "WHERE p.merchant_id = ? AND (? = '' OR p.status = ?) AND (? = 0 OR p.id < ?) "
                                          "ORDER BY p.id DESC LIMIT ?"));
     select->setUInt64(1, merchant_id);
@@ -112,8 +112,8 @@ std::vector<partner_record> list_partners(sql::Connection& db, std::uint64_t mer
     return out;
 }
 
-std::vector<partner_record> list_memberships(sql::Connection& db, std::uint64_t user_id) {
-    statement select(db.prepareStatement(partner_columns + "WHERE p.user_id = ? ORDER BY p.id DESC LIMIT 500"));
+std::vector<partner_record> list_memberships(mysql_connection& db, std::uint64_t user_id) {
+    statement select(db.prepare(partner_columns + "WHERE p.user_id = ? ORDER BY p.id DESC LIMIT 500"));
     select->setUInt64(1, user_id);
     rows rs(select->executeQuery());
     std::vector<partner_record> out;
@@ -121,10 +121,10 @@ std::vector<partner_record> list_memberships(sql::Connection& db, std::uint64_t 
     return out;
 }
 
-std::uint64_t insert_buy_in(sql::Connection& db, std::uint64_t partner_id, std::uint64_t merchant_id, std::int64_t amount_fen,
+std::uint64_t insert_buy_in(mysql_connection& db, std::uint64_t partner_id, std::uint64_t merchant_id, std::int64_t amount_fen,
                             const std::string& method, const std::string& note, std::optional<std::uint64_t> recorded_by,
                             std::uint64_t ledger_transaction_id, const std::string& at) {
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO partner_buy_ins (partner_id, merchant_id, amount_fen, method, note, recorded_by_user_id, ledger_transaction_id, created_at) "
         "VALUES (?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?)"));
     insert->setUInt64(1, partner_id);
@@ -149,16 +149,16 @@ buy_in_record read_buy_in(sql::ResultSet& rs) {
 }
 }  // namespace
 
-std::optional<buy_in_record> find_buy_in_by_ledger_transaction(sql::Connection& db, std::uint64_t ledger_transaction_id) {
-    statement select(db.prepareStatement(buy_in_columns + "WHERE ledger_transaction_id = ?"));
+std::optional<buy_in_record> find_buy_in_by_ledger_transaction(mysql_connection& db, std::uint64_t ledger_transaction_id) {
+    statement select(db.prepare(buy_in_columns + "WHERE ledger_transaction_id = ?"));
     select->setUInt64(1, ledger_transaction_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
     return read_buy_in(*rs);
 }
 
-std::vector<buy_in_record> list_buy_ins(sql::Connection& db, std::uint64_t partner_id, int limit) {
-    statement select(db.prepareStatement(buy_in_columns + "WHERE partner_id = ? ORDER BY id DESC LIMIT ?"));
+std::vector<buy_in_record> list_buy_ins(mysql_connection& db, std::uint64_t partner_id, int limit) {
+    statement select(db.prepare(buy_in_columns + "WHERE partner_id = ? ORDER BY id DESC LIMIT ?"));
     select->setUInt64(1, partner_id);
     select->setInt(2, limit);
     rows rs(select->executeQuery());
@@ -167,9 +167,9 @@ std::vector<buy_in_record> list_buy_ins(sql::Connection& db, std::uint64_t partn
     return out;
 }
 
-std::uint64_t insert_card_pack(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t card_template_id, std::uint64_t partner_id,
+std::uint64_t insert_card_pack(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t card_template_id, std::uint64_t partner_id,
                                int quota, std::uint64_t issued_by) {
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO card_packs (merchant_id, card_template_id, partner_id, quota, issued_by_user_id) VALUES (?, ?, ?, ?, ?)"));
     insert->setUInt64(1, merchant_id);
     insert->setUInt64(2, card_template_id);
@@ -180,17 +180,17 @@ std::uint64_t insert_card_pack(sql::Connection& db, std::uint64_t merchant_id, s
     return last_insert_id(db);
 }
 
-std::optional<card_pack_record> find_card_pack(sql::Connection& db, std::uint64_t pack_id) {
-    statement select(db.prepareStatement(pack_columns + "WHERE k.id = ?"));
+std::optional<card_pack_record> find_card_pack(mysql_connection& db, std::uint64_t pack_id) {
+    statement select(db.prepare(pack_columns + "WHERE k.id = ?"));
     select->setUInt64(1, pack_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
     return read_pack(*rs);
 }
 
-std::vector<card_pack_record> list_card_packs(sql::Connection& db, std::optional<std::uint64_t> partner_id,
+std::vector<card_pack_record> list_card_packs(mysql_connection& db, std::optional<std::uint64_t> partner_id,
                                               std::optional<std::uint64_t> user_id, std::uint64_t before_id, int limit) {
-    statement select(db.prepareStatement(pack_columns +
+    statement select(db.prepare(pack_columns +
                                          "JOIN partners p ON p.id = k.partner_id WHERE (? = 0 OR k.partner_id = ?) AND (? = 0 OR p.user_id = ?) "
                                          "AND (? = 0 OR k.id < ?) ORDER BY k.id DESC LIMIT ?"));
     select->setUInt64(1, partner_id.value_or(0));

@@ -4,10 +4,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -50,31 +48,31 @@ struct card_pack_record {
     std::string merchant_name;
 };
 
-std::uint64_t insert_partner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t enrolled_by);
+std::uint64_t insert_partner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t enrolled_by);
 // `lock`: FOR UPDATE, for changes that read then write the row.
-std::optional<partner_record> find_partner(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t partner_id, bool lock = false);
-std::optional<partner_record> find_partner_by_user(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
-void add_partner_buy_in(sql::Connection& db, std::uint64_t partner_id, std::int64_t amount_fen);
-void update_partner_status(sql::Connection& db, std::uint64_t partner_id, const std::string& status, const std::string& inactive_dividends,
+std::optional<partner_record> find_partner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t partner_id, bool lock = false);
+std::optional<partner_record> find_partner_by_user(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
+void add_partner_buy_in(mysql_connection& db, std::uint64_t partner_id, std::int64_t amount_fen);
+void update_partner_status(mysql_connection& db, std::uint64_t partner_id, const std::string& status, const std::string& inactive_dividends,
                            const std::string& note, std::uint64_t changed_by);
 // The store's partners, newest first, optionally of one status (with phone, stored value, leads).
-std::vector<partner_record> list_partners(sql::Connection& db, std::uint64_t merchant_id, const std::optional<std::string>& status,
+std::vector<partner_record> list_partners(mysql_connection& db, std::uint64_t merchant_id, const std::optional<std::string>& status,
                                           std::uint64_t before_id, int limit);
 // Every store where the user is a partner.
-std::vector<partner_record> list_memberships(sql::Connection& db, std::uint64_t user_id);
+std::vector<partner_record> list_memberships(mysql_connection& db, std::uint64_t user_id);
 
-std::uint64_t insert_buy_in(sql::Connection& db, std::uint64_t partner_id, std::uint64_t merchant_id, std::int64_t amount_fen,
+std::uint64_t insert_buy_in(mysql_connection& db, std::uint64_t partner_id, std::uint64_t merchant_id, std::int64_t amount_fen,
                             const std::string& method, const std::string& note, std::optional<std::uint64_t> recorded_by,
                             std::uint64_t ledger_transaction_id, const std::string& at);
-std::optional<buy_in_record> find_buy_in_by_ledger_transaction(sql::Connection& db, std::uint64_t ledger_transaction_id);
-std::vector<buy_in_record> list_buy_ins(sql::Connection& db, std::uint64_t partner_id, int limit);
+std::optional<buy_in_record> find_buy_in_by_ledger_transaction(mysql_connection& db, std::uint64_t ledger_transaction_id);
+std::vector<buy_in_record> list_buy_ins(mysql_connection& db, std::uint64_t partner_id, int limit);
 
-std::uint64_t insert_card_pack(sql::Connection& db, std::uint64_t merchant_id, std::uint64_t card_template_id, std::uint64_t partner_id,
+std::uint64_t insert_card_pack(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t card_template_id, std::uint64_t partner_id,
                                int quota, std::uint64_t issued_by);
-std::optional<card_pack_record> find_card_pack(sql::Connection& db, std::uint64_t pack_id);
+std::optional<card_pack_record> find_card_pack(mysql_connection& db, std::uint64_t pack_id);
 // A partner's packs at one store (partner_id set), or a user's packs at every store (user_id set);
 // newest first.
-std::vector<card_pack_record> list_card_packs(sql::Connection& db, std::optional<std::uint64_t> partner_id,
+std::vector<card_pack_record> list_card_packs(mysql_connection& db, std::optional<std::uint64_t> partner_id,
                                               std::optional<std::uint64_t> user_id, std::uint64_t before_id, int limit);
 
 }  // namespace sharedstore

@@ -12,7 +12,7 @@
 namespace sharedstore {
 
 namespace {
-using statement = std::unique_ptr<sql::PreparedStatement>;
+using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
 constexpr const char* key_columns =
@@ -26,9 +26,9 @@ pos_key_record read_key(sql::ResultSet& rs) {
 }
 }  // namespace
 
-void insert_pos_key(sql::Connection& db, std::uint64_t merchant_id, const std::string& key_id, const std::string& label,
+void insert_pos_key(mysql_connection& db, std::uint64_t merchant_id, const std::string& key_id, const std::string& label,
                     std::string_view secret, std::string_view data_key, std::uint64_t created_by) {
-    statement insert(db.prepareStatement(
+    statement insert(db.prepare(
         "INSERT INTO pos_api_keys (key_id, merchant_id, label, secret_ciphertext, created_by_user_id) VALUES (?, ?, ?, ?, ?)"));
     insert->setString(1, key_id);
     insert->setUInt64(2, merchant_id);
@@ -38,23 +38,23 @@ void insert_pos_key(sql::Connection& db, std::uint64_t merchant_id, const std::s
     insert->executeUpdate();
 }
 
-int count_active_pos_keys_locked(sql::Connection& db, std::uint64_t merchant_id) {
+int count_active_pos_keys_locked(mysql_connection& db, std::uint64_t merchant_id) {
     {
-        statement lock(db.prepareStatement("SELECT id FROM merchants WHERE id = ? FOR UPDATE"));
+        statement lock(db.prepare("SELECT id FROM merchants WHERE id = ? FOR UPDATE"));
         lock->setUInt64(1, merchant_id);
         rows locked(lock->executeQuery());
     }
     // A locking read: a plain SELECT would read the snapshot taken before the lock was granted,
     // and two concurrent creations could both see 19.
-    statement count(db.prepareStatement("SELECT COUNT(*) FROM pos_api_keys WHERE merchant_id = ? AND revoked_at IS NULL FOR UPDATE"));
+    statement count(db.prepare("SELECT COUNT(*) FROM pos_api_keys WHERE merchant_id = ? AND revoked_at IS NULL FOR UPDATE"));
     count->setUInt64(1, merchant_id);
     rows rs(count->executeQuery());
     rs->next();
     return static_cast<int>(rs->getInt64(1));  // COUNT(*) is a BIGINT
 }
 
-std::optional<pos_key_record> find_pos_key(sql::Connection& db, std::uint64_t merchant_id, const std::string& key_id) {
-    statement select(db.prepareStatement(std::string(key_columns) + "WHERE merchant_id = ? AND key_id = ? FOR UPDATE"));
+std::optional<pos_key_record> find_pos_key(mysql_connection& db, std::uint64_t merchant_id, const std::string& key_id) {
+    statement select(db.prepare(std::string(key_columns) + "WHERE merchant_id = ? AND key_id = ? FOR UPDATE"));
     select->setUInt64(1, merchant_id);
     select->setString(2, key_id);
     rows rs(select->executeQuery());
@@ -62,8 +62,8 @@ std::optional<pos_key_record> find_pos_key(sql::Connection& db, std::uint64_t me
     return read_key(*rs);
 }
 
-std::vector<pos_key_record> list_pos_keys(sql::Connection& db, std::uint64_t merchant_id) {
-    statement select(db.prepareStatement(std::string(key_columns) + "WHERE merchant_id = ? ORDER BY created_at DESC, id DESC"));
+std::vector<pos_key_record> list_pos_keys(mysql_connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepare(std::string(key_columns) + "WHERE merchant_id = ? ORDER BY created_at DESC, id DESC"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
     std::vector<pos_key_record> out;
@@ -71,8 +71,8 @@ std::vector<pos_key_record> list_pos_keys(sql::Connection& db, std::uint64_t mer
     return out;
 }
 
-bool revoke_pos_key(sql::Connection& db, std::uint64_t merchant_id, const std::string& key_id, std::uint64_t revoked_by) {
-    statement update(db.prepareStatement(
+bool revoke_pos_key(mysql_connection& db, std::uint64_t merchant_id, const std::string& key_id, std::uint64_t revoked_by) {
+    statement update(db.prepare(
         "UPDATE pos_api_keys SET revoked_at = CURRENT_TIMESTAMP(6), revoked_by_user_id = ? "
         "WHERE merchant_id = ? AND key_id = ? AND revoked_at IS NULL"));
     update->setUInt64(1, revoked_by);
@@ -81,8 +81,8 @@ bool revoke_pos_key(sql::Connection& db, std::uint64_t merchant_id, const std::s
     return update->executeUpdate() > 0;
 }
 
-std::optional<pos_key_secret> find_active_pos_key_secret(sql::Connection& db, const std::string& key_id, std::string_view data_key) {
-    statement select(db.prepareStatement("SELECT merchant_id, secret_ciphertext FROM pos_api_keys WHERE key_id = ? AND revoked_at IS NULL"));
+std::optional<pos_key_secret> find_active_pos_key_secret(mysql_connection& db, const std::string& key_id, std::string_view data_key) {
+    statement select(db.prepare("SELECT merchant_id, secret_ciphertext FROM pos_api_keys WHERE key_id = ? AND revoked_at IS NULL"));
     select->setString(1, key_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;

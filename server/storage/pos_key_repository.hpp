@@ -7,10 +7,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -29,22 +27,22 @@ struct pos_key_secret {
     std::string secret;
 };
 
-void insert_pos_key(sql::Connection& db, std::uint64_t merchant_id, const std::string& key_id, const std::string& label,
+void insert_pos_key(mysql_connection& db, std::uint64_t merchant_id, const std::string& key_id, const std::string& label,
                     std::string_view secret, std::string_view data_key, std::uint64_t created_by);
 // Locks the store's row, then counts its keys that are not revoked. Run inside a transaction: two
 // concurrent creations are serialised, so the limit holds.
-int count_active_pos_keys_locked(sql::Connection& db, std::uint64_t merchant_id);
+int count_active_pos_keys_locked(mysql_connection& db, std::uint64_t merchant_id);
 // One key of this store (another store's key is not found). A locking read: inside a transaction
 // it sees the latest committed revocation, not the transaction's older snapshot.
-std::optional<pos_key_record> find_pos_key(sql::Connection& db, std::uint64_t merchant_id, const std::string& key_id);
+std::optional<pos_key_record> find_pos_key(mysql_connection& db, std::uint64_t merchant_id, const std::string& key_id);
 // Newest first, revoked ones included.
-std::vector<pos_key_record> list_pos_keys(sql::Connection& db, std::uint64_t merchant_id);
+std::vector<pos_key_record> list_pos_keys(mysql_connection& db, std::uint64_t merchant_id);
 // Sets revoked_at (once: a revoked key keeps its first revocation). False when this store has no
 // such active key.
-bool revoke_pos_key(sql::Connection& db, std::uint64_t merchant_id, const std::string& key_id, std::uint64_t revoked_by);
+bool revoke_pos_key(mysql_connection& db, std::uint64_t merchant_id, const std::string& key_id, std::uint64_t revoked_by);
 // For signed POS callbacks: the store and the plain secret of a key that is not revoked; nullopt
 // for an unknown or revoked key. Throws std::runtime_error when the stored secret does not open
 // (another data key, or an altered row): an operator problem, never a client's.
-std::optional<pos_key_secret> find_active_pos_key_secret(sql::Connection& db, const std::string& key_id, std::string_view data_key);
+std::optional<pos_key_secret> find_active_pos_key_secret(mysql_connection& db, const std::string& key_id, std::string_view data_key);
 
 }  // namespace sharedstore

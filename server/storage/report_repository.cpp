@@ -10,7 +10,7 @@ namespace sharedstore {
 
 namespace {
 
-using statement = std::unique_ptr<sql::PreparedStatement>;
+using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
 // SUM() of BIGINT is DECIMAL: cast back, and 0 for no rows.
@@ -23,10 +23,10 @@ std::int64_t single(sql::PreparedStatement& s) {
 
 }  // namespace
 
-dividend_totals partner_dividend_totals(sql::Connection& db, std::uint64_t partner_user_id, const std::string& today_start,
+dividend_totals partner_dividend_totals(mysql_connection& db, std::uint64_t partner_user_id, const std::string& today_start,
                                         const std::string& month_start) {
     const std::string net = "amount_fen - reversed_fen";
-    statement select(db.prepareStatement("SELECT " + sum("CASE WHEN paid_at >= ? THEN " + net + " END") + ", " +
+    statement select(db.prepare("SELECT " + sum("CASE WHEN paid_at >= ? THEN " + net + " END") + ", " +
                                          sum("CASE WHEN paid_at >= ? THEN " + net + " END") + ", " + sum(net) + ", " +
                                          sum("CASE WHEN settles_at > UTC_TIMESTAMP(6) THEN " + net + " END") + ", " +
                                          sum("CASE WHEN settles_at <= UTC_TIMESTAMP(6) THEN " + net + " END") +
@@ -39,8 +39,8 @@ dividend_totals partner_dividend_totals(sql::Connection& db, std::uint64_t partn
     return {rs->getInt64(1), rs->getInt64(2), rs->getInt64(3), rs->getInt64(4), rs->getInt64(5)};
 }
 
-std::vector<stored_value_line> stored_value_balances(sql::Connection& db, std::uint64_t user_id) {
-    statement select(db.prepareStatement(
+std::vector<stored_value_line> stored_value_balances(mysql_connection& db, std::uint64_t user_id) {
+    statement select(db.prepare(
         "SELECT a.merchant_id, m.name, -a.balance_fen FROM ledger_accounts a JOIN merchants m ON m.id = a.merchant_id "
         "WHERE a.kind = 'stored_value' AND a.user_id = ? ORDER BY a.merchant_id"));
     select->setUInt64(1, user_id);
@@ -50,9 +50,9 @@ std::vector<stored_value_line> stored_value_balances(sql::Connection& db, std::u
     return out;
 }
 
-std::vector<partner_dividend_line> dividends_by_partner(sql::Connection& db, std::uint64_t merchant_id, const std::string& from,
+std::vector<partner_dividend_line> dividends_by_partner(mysql_connection& db, std::uint64_t merchant_id, const std::string& from,
                                                         const std::string& to) {
-    statement select(db.prepareStatement(
+    statement select(db.prepare(
         "SELECT partner_id, partner_user_id, COUNT(*), " + sum("amount_fen") + ", " + sum("reversed_fen") + ", " +
         sum("CASE WHEN settles_at > UTC_TIMESTAMP(6) THEN amount_fen - reversed_fen END") +
         " FROM dividends WHERE merchant_id = ? AND paid_at >= ? AND paid_at < ? GROUP BY partner_id, partner_user_id ORDER BY partner_id LIMIT 1000"));
@@ -65,10 +65,10 @@ std::vector<partner_dividend_line> dividends_by_partner(sql::Connection& db, std
     return out;
 }
 
-reconciliation_figures reconciliation(sql::Connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
+reconciliation_figures reconciliation(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
     reconciliation_figures r;
     {
-        statement s(db.prepareStatement(
+        statement s(db.prepare(
             "SELECT COUNT(*), " + sum("CASE WHEN kind = 'purchase' THEN amount_fen END") + ", " +
             sum("CASE WHEN kind = 'purchase' AND source = 'wechat_pay' THEN amount_fen END") + ", " +
             sum("CASE WHEN kind = 'purchase' AND source = 'stored_value' THEN amount_fen END") + ", " +
@@ -87,7 +87,7 @@ reconciliation_figures reconciliation(sql::Connection& db, std::uint64_t merchan
         r.profit_fen = rs->getInt64(6);
     }
     auto window_sum = [&](const std::string& query) {
-        statement s(db.prepareStatement(query));
+        statement s(db.prepare(query));
         s->setUInt64(1, merchant_id);
         s->setString(2, from);
         s->setString(3, to);
@@ -107,7 +107,7 @@ reconciliation_figures reconciliation(sql::Connection& db, std::uint64_t merchan
     // Net movement of an account kind over the window: credits - debits (credit-normal) or the reverse.
     auto ledger_net = [&](const std::string& kind, bool credit_normal) {
         const std::string sign = credit_normal ? "-" : "";
-        statement s(db.prepareStatement(
+        statement s(db.prepare(
             "SELECT " + sum(sign + "(CASE WHEN e.debit_account_id = a.id THEN e.amount_fen ELSE -e.amount_fen END)") +
             " FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id "
             "JOIN ledger_accounts a ON a.id IN (e.debit_account_id, e.credit_account_id) "

@@ -4,10 +4,8 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -15,7 +13,7 @@ namespace sharedstore {
 struct dividend_totals {
     std::int64_t today = 0, this_month = 0, total = 0, pending = 0, settled = 0;
 };
-dividend_totals partner_dividend_totals(sql::Connection& db, std::uint64_t partner_user_id, const std::string& today_start,
+dividend_totals partner_dividend_totals(mysql_connection& db, std::uint64_t partner_user_id, const std::string& today_start,
                                         const std::string& month_start);
 
 struct stored_value_line {
@@ -23,7 +21,7 @@ struct stored_value_line {
     std::string merchant_name;
     std::int64_t balance_fen = 0;
 };
-std::vector<stored_value_line> stored_value_balances(sql::Connection& db, std::uint64_t user_id);
+std::vector<stored_value_line> stored_value_balances(mysql_connection& db, std::uint64_t user_id);
 
 struct partner_dividend_line {
     std::uint64_t partner_id = 0;
@@ -31,7 +29,7 @@ struct partner_dividend_line {
     std::int64_t orders = 0, dividend_fen = 0, reversed_fen = 0, pending_fen = 0;
 };
 // Per partner of a store, dividends of orders paid in [from, to).
-std::vector<partner_dividend_line> dividends_by_partner(sql::Connection& db, std::uint64_t merchant_id, const std::string& from,
+std::vector<partner_dividend_line> dividends_by_partner(mysql_connection& db, std::uint64_t merchant_id, const std::string& from,
                                                         const std::string& to);
 
 // A store's money over [from, to): each figure from the business tables, and the same movements
@@ -48,6 +46,6 @@ struct reconciliation_figures {
     // Ledger, net movement over the window by account kind (natural sign).
     std::int64_t ledger_sales_fen = 0, ledger_dividend_expense_fen = 0, ledger_stored_value_fen = 0;
 };
-reconciliation_figures reconciliation(sql::Connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
+reconciliation_figures reconciliation(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
 
 }  // namespace sharedstore

@@ -8,8 +8,8 @@
 
 namespace sharedstore {
 
-std::uint64_t last_insert_id(sql::Connection& db) {
-    std::unique_ptr<sql::PreparedStatement> last(db.prepareStatement("SELECT LAST_INSERT_ID()"));
+std::uint64_t last_insert_id(mysql_connection& db) {
+    mysql_statement last(db.prepare("SELECT LAST_INSERT_ID()"));
     std::unique_ptr<sql::ResultSet> rs(last->executeQuery());
     rs->next();
     return rs->getUInt64(1);

@@ -3,15 +3,13 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
 // The AUTO_INCREMENT id the connection's last INSERT produced.
-std::uint64_t last_insert_id(sql::Connection& db);
+std::uint64_t last_insert_id(mysql_connection& db);
 
 // SQL that reads a DATETIME(6) column (UTC: sessions run in UTC) as RFC 3339 text to the second,
 // "2026-11-27T08:00:00Z"; NULL stays NULL.

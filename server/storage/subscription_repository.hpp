@@ -2,14 +2,12 @@
 // WeChat one-time subscriptions users accepted (push_subscriptions). Blocking: call through mysql_pool.
 #include <cstdint>
 #include <string>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
 // Adds `accepted` acceptances of the template (at most 1000 held) and returns what the user holds.
-std::int64_t add_accepted_subscriptions(sql::Connection& db, std::uint64_t user_id, const std::string& template_id, int accepted);
+std::int64_t add_accepted_subscriptions(mysql_connection& db, std::uint64_t user_id, const std::string& template_id, int accepted);
 
 }  // namespace sharedstore

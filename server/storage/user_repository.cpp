@@ -21,10 +21,10 @@ user_record read_user(sql::ResultSet& rs) {
 
 }  // namespace
 
-user_record upsert_user_by_openid(sql::Connection& db, const std::string& appid, const std::string& openid,
+user_record upsert_user_by_openid(mysql_connection& db, const std::string& appid, const std::string& openid,
                                   const std::string& unionid) {
     {
-        std::unique_ptr<sql::PreparedStatement> upsert(db.prepareStatement(
+        mysql_statement upsert(db.prepare(
             "INSERT INTO users (appid, openid, unionid) VALUES (?, ?, NULLIF(?, '')) "
             "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid)"));
         upsert->setString(1, appid);
@@ -32,7 +32,7 @@ user_record upsert_user_by_openid(sql::Connection& db, const std::string& appid,
         upsert->setString(3, unionid);
         upsert->executeUpdate();
     }
-    std::unique_ptr<sql::PreparedStatement> select(db.prepareStatement(std::string(select_columns) + "WHERE appid = ? AND openid = ?"));
+    mysql_statement select(db.prepare(std::string(select_columns) + "WHERE appid = ? AND openid = ?"));
     select->setString(1, appid);
     select->setString(2, openid);
     std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
@@ -40,16 +40,16 @@ user_record upsert_user_by_openid(sql::Connection& db, const std::string& appid,
     return read_user(*rs);
 }
 
-std::optional<user_record> find_user(sql::Connection& db, std::uint64_t id) {
-    std::unique_ptr<sql::PreparedStatement> select(db.prepareStatement(std::string(select_columns) + "WHERE id = ?"));
+std::optional<user_record> find_user(mysql_connection& db, std::uint64_t id) {
+    mysql_statement select(db.prepare(std::string(select_columns) + "WHERE id = ?"));
     select->setUInt64(1, id);
     std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
     return read_user(*rs);
 }
 
-void set_user_phone(sql::Connection& db, std::uint64_t id, const std::string& phone, const std::string& country_code) {
-    std::unique_ptr<sql::PreparedStatement> update(db.prepareStatement(
+void set_user_phone(mysql_connection& db, std::uint64_t id, const std::string& phone, const std::string& country_code) {
+    mysql_statement update(db.prepare(
         "UPDATE users SET phone = ?, phone_country_code = ?, phone_bound_at = CURRENT_TIMESTAMP(6) WHERE id = ?"));
     update->setString(1, phone);
     update->setString(2, country_code);

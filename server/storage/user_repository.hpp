@@ -3,10 +3,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include "common/mysql_connection.hpp"
 
-namespace sql {
-class Connection;
-}
 
 namespace sharedstore {
 
@@ -22,9 +20,9 @@ struct user_record {
 
 // Creates the user on first login, or returns the existing one (openid is unique per appid).
 // A unionid WeChat now reveals is kept; one already known is never replaced by nothing.
-user_record upsert_user_by_openid(sql::Connection& db, const std::string& appid, const std::string& openid,
+user_record upsert_user_by_openid(mysql_connection& db, const std::string& appid, const std::string& openid,
                                   const std::string& unionid);
-std::optional<user_record> find_user(sql::Connection& db, std::uint64_t id);
-void set_user_phone(sql::Connection& db, std::uint64_t id, const std::string& phone, const std::string& country_code);
+std::optional<user_record> find_user(mysql_connection& db, std::uint64_t id);
+void set_user_phone(mysql_connection& db, std::uint64_t id, const std::string& phone, const std::string& country_code);
 
 }  // namespace sharedstore

@@ -21,8 +21,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-long long query_int(sql::Connection& c, const std::string& sql) {
-    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+long long query_int(mysql_connection& c, const std::string& sql) {
+    mysql_statement st(c.prepare(sql));
     std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
     rs->next();
     return rs->getInt64(1);
@@ -43,7 +43,7 @@ protected:
 // Free functions, not capturing lambdas: a coroutine lambda's captures die with the closure,
 // and these coroutines outlive the loop iteration that starts them.
 asio::awaitable<long long> counted_query(mysql_pool& pool, std::atomic<int>& running, std::atomic<int>& peak, int i) {
-    auto work = [&running, &peak, i](sql::Connection& c) {
+    auto work = [&running, &peak, i](mysql_connection& c) {
         int now = ++running;
         int seen = peak.load();
         while (now > seen && !peak.compare_exchange_weak(seen, now)) {
@@ -56,7 +56,7 @@ asio::awaitable<long long> counted_query(mysql_pool& pool, std::atomic<int>& run
 }
 
 asio::awaitable<long long> slow_query(mysql_pool& pool) {
-    co_return co_await pool.run([](sql::Connection& c) { return query_int(c, "SELECT SLEEP(0.3)"); });
+    co_return co_await pool.run([](mysql_connection& c) { return query_int(c, "SELECT SLEEP(0.3)"); });
 }
 
 TEST_F(mysql_pool_test, never_runs_more_queries_at_once_than_its_size) {
@@ -76,15 +76,15 @@ TEST_F(mysql_pool_test, transaction_commits_or_rolls_back_whole) {
     mysql_pool pool(config(2), log.log());
     const std::string table = "scratch_tx_" + random_hex(6);
     io.run([&]() -> asio::awaitable<void> {
-        auto create = [&](sql::Connection& c) {
-            std::unique_ptr<sql::Statement>(c.createStatement())->execute("CREATE TABLE " + table + " (v INT) ENGINE=InnoDB");
+        auto create = [&](mysql_connection& c) {
+            c.execute("CREATE TABLE " + table + " (v INT) ENGINE=InnoDB");
         };
         co_await pool.run(std::move(create));
     }());
 
     EXPECT_THROW(io.run([&]() -> asio::awaitable<void> {
-        auto failing = [&](sql::Connection& c) {
-            std::unique_ptr<sql::PreparedStatement> insert(c.prepareStatement("INSERT INTO " + table + " VALUES (?)"));
+        auto failing = [&](mysql_connection& c) {
+            mysql_statement insert(c.prepare("INSERT INTO " + table + " VALUES (?)"));
             insert->setInt(1, 1);
             insert->executeUpdate();
             throw std::runtime_error("business rule refused");
@@ -94,8 +94,8 @@ TEST_F(mysql_pool_test, transaction_commits_or_rolls_back_whole) {
                  std::runtime_error);
 
     io.run([&]() -> asio::awaitable<void> {
-        auto inserting = [&](sql::Connection& c) {
-            std::unique_ptr<sql::PreparedStatement> insert(c.prepareStatement("INSERT INTO " + table + " VALUES (?)"));
+        auto inserting = [&](mysql_connection& c) {
+            mysql_statement insert(c.prepare("INSERT INTO " + table + " VALUES (?)"));
             insert->setInt(1, 2);
             insert->executeUpdate();
             insert->setInt(1, 3);
@@ -105,13 +105,13 @@ TEST_F(mysql_pool_test, transaction_commits_or_rolls_back_whole) {
     }());
 
     auto rows = io.run([&]() -> asio::awaitable<long long> {
-        auto counting = [&](sql::Connection& c) { return query_int(c, "SELECT COUNT(*) * 10 + COALESCE(SUM(v), 0) FROM " + table); };
+        auto counting = [&](mysql_connection& c) { return query_int(c, "SELECT COUNT(*) * 10 + COALESCE(SUM(v), 0) FROM " + table); };
         co_return co_await pool.run(std::move(counting));
     }());
     EXPECT_EQ(rows, 2 * 10 + 5);  // the rolled-back row 1 is absent, rows 2 and 3 are there
 
     io.run([&]() -> asio::awaitable<void> {
-        auto drop = [&](sql::Connection& c) { std::unique_ptr<sql::Statement>(c.createStatement())->execute("DROP TABLE " + table); };
+        auto drop = [&](mysql_connection& c) { c.execute("DROP TABLE " + table); };
         co_await pool.run(std::move(drop));
     }());
 }
@@ -119,13 +119,13 @@ TEST_F(mysql_pool_test, transaction_commits_or_rolls_back_whole) {
 TEST_F(mysql_pool_test, sql_errors_propagate_as_sql_exceptions) {
     mysql_pool pool(config(1), log.log());
     EXPECT_THROW(io.run([&]() -> asio::awaitable<long long> {
-        auto bad = [](sql::Connection& c) { return query_int(c, "SELECT no_such_column FROM no_such_table"); };
+        auto bad = [](mysql_connection& c) { return query_int(c, "SELECT no_such_column FROM no_such_table"); };
         co_return co_await pool.run(std::move(bad));
     }()),
                  sql::SQLException);
     // The connection stays usable after an ordinary SQL error.
     auto one = io.run([&]() -> asio::awaitable<long long> {
-        co_return co_await pool.run([](sql::Connection& c) { return query_int(c, "SELECT 1"); });
+        co_return co_await pool.run([](mysql_connection& c) { return query_int(c, "SELECT 1"); });
     }());
     EXPECT_EQ(one, 1);
 }
@@ -133,7 +133,7 @@ TEST_F(mysql_pool_test, sql_errors_propagate_as_sql_exceptions) {
 TEST_F(mysql_pool_test, reconnects_after_its_connection_is_killed) {
     mysql_pool pool(config(1), log.log());
     auto connection_id = [&]() -> asio::awaitable<long long> {
-        co_return co_await pool.run([](sql::Connection& c) { return query_int(c, "SELECT CONNECTION_ID()"); });
+        co_return co_await pool.run([](mysql_connection& c) { return query_int(c, "SELECT CONNECTION_ID()"); });
     };
     const auto first_id = io.run(connection_id());
     auto admin = mysql_connect(test_config().mysql);
@@ -161,7 +161,7 @@ TEST_F(mysql_pool_test, unreachable_database_is_dependency_unavailable) {
     c.port = free_tcp_port();  // nothing listens there
     mysql_pool pool(c, log.log());
     EXPECT_THROW(io.run([&]() -> asio::awaitable<long long> {
-        co_return co_await pool.run([](sql::Connection& c) { return query_int(c, "SELECT 1"); });
+        co_return co_await pool.run([](mysql_connection& c) { return query_int(c, "SELECT 1"); });
     }()),
                  dependency_unavailable);
     EXPECT_EQ(pool.stats().rejected, 1u);

@@ -192,33 +192,33 @@ TEST_F(pos_api_keys_test, secrets_are_stored_sealed_and_the_lookup_opens_active_
     const std::string key_id(first.at("api_key").at("id").as_string()), secret(first.at("secret").as_string());
     const std::string second_id(second.at("api_key").at("id").as_string()), second_secret(second.at("secret").as_string());
 
-    auto db = database();
-    const auto stored = stored_ciphertext(*db, key_id);
+    mysql_connection db(database(), 0);
+    const auto stored = stored_ciphertext(db.native(), key_id);
     EXPECT_EQ(stored.find(secret), std::string::npos);
     EXPECT_EQ(stored.find(secret.substr(3, 16)), std::string::npos) << "not even part of it";
-    EXPECT_NE(stored, stored_ciphertext(*db, second_id));
+    EXPECT_NE(stored, stored_ciphertext(db.native(), second_id));
 
     const auto data_key = test_config().security.data_key;
-    auto found = find_active_pos_key_secret(*db, key_id, data_key);
+    auto found = find_active_pos_key_secret(db, key_id, data_key);
     ASSERT_TRUE(found);
     EXPECT_EQ(found->secret, secret);
     EXPECT_EQ(std::to_string(found->merchant_id), store);
-    EXPECT_FALSE(find_active_pos_key_secret(*db, "pk_" + random_hex(16), data_key)) << "unknown key";
+    EXPECT_FALSE(find_active_pos_key_secret(db, "pk_" + random_hex(16), data_key)) << "unknown key";
     auto other_key = data_key;
     other_key[0] ^= 1;
-    EXPECT_THROW(find_active_pos_key_secret(*db, key_id, other_key), std::runtime_error) << "another data key opens nothing";
+    EXPECT_THROW(find_active_pos_key_secret(db, key_id, other_key), std::runtime_error) << "another data key opens nothing";
 
     {
         // A sealed secret moved to another row does not open there: the key id is bound into it.
-        std::unique_ptr<sql::PreparedStatement> swap(db->prepareStatement("UPDATE pos_api_keys SET secret_ciphertext = ? WHERE key_id = ?"));
+        std::unique_ptr<sql::PreparedStatement> swap(db.native().prepareStatement("UPDATE pos_api_keys SET secret_ciphertext = ? WHERE key_id = ?"));
         swap->setString(1, stored);
         swap->setString(2, second_id);
         ASSERT_EQ(swap->executeUpdate(), 1);
-        EXPECT_THROW(find_active_pos_key_secret(*db, second_id, data_key), std::runtime_error);
+        EXPECT_THROW(find_active_pos_key_secret(db, second_id, data_key), std::runtime_error);
     }
 
     ASSERT_EQ(call("DELETE", keys_path(store) + "/" + key_id, owner).status, 200);
-    EXPECT_FALSE(find_active_pos_key_secret(*db, key_id, data_key)) << "a revoked key is not found";
+    EXPECT_FALSE(find_active_pos_key_secret(db, key_id, data_key)) << "a revoked key is not found";
     EXPECT_EQ(server->log().find(secret), std::string::npos);
     EXPECT_EQ(server->log().find(second_secret), std::string::npos);
 }
