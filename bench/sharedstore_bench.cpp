@@ -133,6 +133,11 @@ asio::awaitable<void> read_frames(beast::websocket::stream<beast::tcp_stream>& w
         }
         auto it = state.sent.find(frame.at("order_amount_fen").as_int64());
         if (it != state.sent.end()) state.latencies_ms.push_back(std::chrono::duration<double, std::milli>(arrived - it->second).count());
+        // Shown: acknowledged as the mini-program does, so no subscribe-message fallback is due.
+        const auto ack = json::serialize(json::object{{"type", "ack"}, {"id", id}});
+        auto ack_buffer = asio::buffer(ack);
+        auto [write_error, written] = co_await ws.async_write(ack_buffer, use_tuple);
+        if (write_error) co_return;
     }
 }
 

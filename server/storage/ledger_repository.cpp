@@ -20,17 +20,7 @@ using rows = std::unique_ptr<sql::ResultSet>;
 
 // The account's id, creating it on first use. LAST_INSERT_ID(id) on a duplicate hands back the
 // existing row's id in the same statement.
-std::uint64_t account_id(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account) {
-    // Read first: an upsert of an existing row takes next-key locks that make concurrent
-    // transactions of one store deadlock; a plain read takes none.
-    statement select(db.prepare("SELECT id FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?"));
-    select->setUInt64(1, merchant_id);
-    select->setString(2, std::string(to_string(account.kind)));
-    select->setUInt64(3, account.user_id);
-    {
-        rows rs(select->executeQuery());
-        if (rs->next()) return rs->getUInt64(1);
-    }
+std::uint64_t create_account(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account) {
     statement upsert(db.prepare(
         "INSERT INTO ledger_accounts (merchant_id, kind, user_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"));
     upsert->setUInt64(1, merchant_id);
@@ -38,6 +28,41 @@ std::uint64_t account_id(mysql_connection& db, std::uint64_t merchant_id, const 
     upsert->setUInt64(3, account.user_id);
     upsert->executeUpdate();
     return last_insert_id(db);
+}
+
+// "?, ?, ?" style lists: a posting touches 2 to 4 accounts and has 1 to 3 entries, so these
+// statements come in a handful of shapes, each kept prepared by the connection.
+std::string repeated(const std::string& item, std::size_t count, const std::string& separator) {
+    std::string out;
+    for (std::size_t i = 0; i < count; ++i) out += (i ? separator : "") + item;
+    return out;
+}
+
+// The ids of the posting's accounts, in one read. Read first: an upsert of an existing row takes
+// next-key locks that make concurrent transactions of one store deadlock; a plain read takes
+// none. Accounts used for the first time are created afterwards, one by one.
+std::vector<std::uint64_t> account_ids(mysql_connection& db, std::uint64_t merchant_id, const std::vector<account_ref>& accounts) {
+    statement select(db.prepare("SELECT id, kind, user_id FROM ledger_accounts WHERE merchant_id = ? AND (" +
+                                repeated("(kind = ? AND user_id = ?)", accounts.size(), " OR ") + ")"));
+    select->setUInt64(1, merchant_id);
+    unsigned index = 2;
+    for (const auto& account : accounts) {
+        select->setString(index++, std::string(to_string(account.kind)));
+        select->setUInt64(index++, account.user_id);
+    }
+    std::vector<std::uint64_t> ids(accounts.size(), 0);
+    {
+        rows rs(select->executeQuery());
+        while (rs->next()) {
+            const auto kind = std::string(rs->getString(2));
+            const auto user_id = rs->getUInt64(3);
+            for (std::size_t i = 0; i < accounts.size(); ++i)
+                if (to_string(accounts[i].kind) == kind && accounts[i].user_id == user_id) ids[i] = rs->getUInt64(1);
+        }
+    }
+    for (std::size_t i = 0; i < accounts.size(); ++i)
+        if (ids[i] == 0) ids[i] = create_account(db, merchant_id, accounts[i]);
+    return ids;
 }
 
 }  // namespace
@@ -66,34 +91,48 @@ std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting
     insert->executeUpdate();
     const auto transaction_id = last_insert_id(db);
 
-    // Balances move first, each account once, in ascending id order: every posting locks accounts
-    // in the same global order, so two postings cannot deadlock on each other's accounts; and the
-    // entries' foreign-key checks then find rows this transaction already holds (a shared lock
-    // taken first and upgraded later is the classic InnoDB deadlock).
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> sides;  // (debit, credit) per entry
-    std::map<std::uint64_t, std::int64_t> moves;
-    for (const auto& e : posting.entries) {
-        const auto debit = account_id(db, posting.merchant_id, e.debit);
-        const auto credit = account_id(db, posting.merchant_id, e.credit);
-        sides.emplace_back(debit, credit);
-        moves[debit] += e.amount_fen;
-        moves[credit] -= e.amount_fen;
+    // The distinct accounts, then their ids.
+    std::vector<account_ref> accounts;
+    auto index_of = [&accounts](const account_ref& account) {
+        for (std::size_t i = 0; i < accounts.size(); ++i)
+            if (accounts[i] == account) return i;
+        accounts.push_back(account);
+        return accounts.size() - 1;
+    };
+    std::vector<std::pair<std::size_t, std::size_t>> sides;  // (debit, credit) per entry, as indexes into accounts
+    for (const auto& e : posting.entries) sides.emplace_back(index_of(e.debit), index_of(e.credit));
+    const auto ids = account_ids(db, posting.merchant_id, accounts);
+
+    // Balances move first, each account once, in one statement that InnoDB applies in ascending
+    // id order (a range over the primary key): every posting locks accounts in the same global
+    // order, so two postings cannot deadlock on each other's accounts; and the entries'
+    // foreign-key checks then find rows this transaction already holds (a shared lock taken first
+    // and upgraded later is the classic InnoDB deadlock).
+    std::map<std::uint64_t, std::int64_t> moves;  // ordered by account id
+    for (std::size_t i = 0; i < sides.size(); ++i) {
+        moves[ids[sides[i].first]] += posting.entries[i].amount_fen;
+        moves[ids[sides[i].second]] -= posting.entries[i].amount_fen;
     }
-    statement move(db.prepare("UPDATE ledger_accounts SET balance_fen = balance_fen + ? WHERE id = ?"));
+    statement move(db.prepare("UPDATE ledger_accounts SET balance_fen = balance_fen + CASE id " + repeated("WHEN ? THEN ?", moves.size(), " ") +
+                              " END WHERE id IN (" + repeated("?", moves.size(), ", ") + ")"));
+    unsigned parameter = 1;
     for (const auto& [account, amount] : moves) {
-        move->setInt64(1, amount);
-        move->setUInt64(2, account);
-        move->executeUpdate();
+        move->setUInt64(parameter++, account);
+        move->setInt64(parameter++, amount);
     }
-    statement entry(db.prepare(
-        "INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount_fen) VALUES (?, ?, ?, ?)"));
+    for (const auto& [account, amount] : moves) move->setUInt64(parameter++, account);
+    move->executeUpdate();
+
+    statement entry(db.prepare("INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount_fen) VALUES " +
+                               repeated("(?, ?, ?, ?)", posting.entries.size(), ", ")));
+    parameter = 1;
     for (std::size_t i = 0; i < posting.entries.size(); ++i) {
-        entry->setUInt64(1, transaction_id);
-        entry->setUInt64(2, sides[i].first);
-        entry->setUInt64(3, sides[i].second);
-        entry->setInt64(4, posting.entries[i].amount_fen);
-        entry->executeUpdate();
+        entry->setUInt64(parameter++, transaction_id);
+        entry->setUInt64(parameter++, ids[sides[i].first]);
+        entry->setUInt64(parameter++, ids[sides[i].second]);
+        entry->setInt64(parameter++, posting.entries[i].amount_fen);
     }
+    entry->executeUpdate();
     return transaction_id;
 }
 
