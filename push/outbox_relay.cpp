@@ -1,7 +1,5 @@
 #include "push/outbox_relay.hpp"
 
-#include <algorithm>
-
 #include "common/dependency_error.hpp"
 #include "common/utf8.hpp"
 
@@ -16,6 +14,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 
 namespace sharedstore {
 
