@@ -182,6 +182,14 @@ asio::awaitable<bool> inbox::lost_data() {
     co_return !reply.is_nil();  // OK: the marker was missing
 }
 
+asio::awaitable<void> inbox::wake_relay(std::string self) {
+    static const std::string wake =
+        "local holder = redis.call('GET', KEYS[1]) or ARGV[1] "
+        "redis.call('XADD', 'pokes:' .. holder, 'MAXLEN', '~', '10000', '*', 'relay', '1') return 1";
+    std::vector<std::string> eval{"EVAL", wake, "1", relay_lock_key, std::move(self)};
+    checked(co_await redis_.command(std::move(eval)));
+}
+
 asio::awaitable<bool> inbox::hold_lock(std::string owner, std::chrono::milliseconds ttl) {
     static const std::string take_or_keep =
         "local holder = redis.call('GET', KEYS[1]) "

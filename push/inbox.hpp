@@ -66,6 +66,10 @@ public:
     // once is missing. The relay then appends recent events again (outbox_relay).
     boost::asio::awaitable<bool> lost_data();
 
+    // Tells the instance holding the relay's lock (or `self`, when none does) that new outbox
+    // events are committed: its relay looks now instead of at its next poll.
+    boost::asio::awaitable<void> wake_relay(std::string self);
+
     // The relay's lock: taken or kept by `owner` for `ttl`; false when another instance holds it.
     boost::asio::awaitable<bool> hold_lock(std::string owner, std::chrono::milliseconds ttl);
 

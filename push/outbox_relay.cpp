@@ -224,10 +224,17 @@ asio::awaitable<int> outbox_relay::fallback_once() {
     co_return sent;
 }
 
+void outbox_relay::wake() {
+    woken_ = true;
+    if (pause_) pause_->cancel();
+}
+
 asio::awaitable<void> outbox_relay::run() {
     auto executor = co_await asio::this_coro::executor;
     asio::steady_timer pause(executor);
+    pause_ = &pause;
     while (!stopping_) {
+        woken_ = false;  // what a wake-up asked for is looked at by this pass
         int relayed = 0;
         try {
             if (co_await box_.hold_lock(instance_, lease)) {
@@ -239,11 +246,12 @@ asio::awaitable<void> outbox_relay::run() {
             log_.warn("push_relay_failed", {{"error", e.what()}});
             relayed = 0;
         }
-        if (relayed == relay_batch) continue;  // more are waiting
+        if (relayed == relay_batch || woken_) continue;  // more are waiting, or were committed meanwhile
         pause.expires_after(settings_.relay_interval);
         boost::system::error_code ec;
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+    pause_ = nullptr;
 }
 
 }  // namespace sharedstore

@@ -16,6 +16,7 @@
 #include "wechat/wechat_client.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <atomic>
 
@@ -28,9 +29,12 @@ public:
                  metrics_registry& metrics)
         : database_(database), box_(box), settings_(settings), instance_(std::move(instance)), wechat_(wechat), log_(log), metrics_(metrics) {}
 
-    // Until stop(): hold the lease, relay, run the fallback, sleep relay_interval when idle.
+    // Until stop(): hold the lease, relay, run the fallback, sleep relay_interval when idle or
+    // until woken. run() and wake() must run on one strand.
     boost::asio::awaitable<void> run();
     void stop() { stopping_ = true; }
+    // New events are committed: look now (the poll is the safety net).
+    void wake();
 
     // One pass (tests and the loop): events relayed.
     boost::asio::awaitable<int> relay_once();
@@ -47,6 +51,9 @@ private:
     logger& log_;
     metrics_registry& metrics_;
     std::atomic<bool> stopping_{false};
+    // Both touched only on the strand run() and wake() share.
+    bool woken_ = false;
+    boost::asio::steady_timer* pause_ = nullptr;
 };
 
 // Values cut to WeChat's subscribe-message limits (wechat-protocols.md): `thing` 20 characters,

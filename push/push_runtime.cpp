@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -29,7 +30,8 @@ push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_conf
       instance_(random_hex(8)),
       log_(log),
       inbox_(redis, settings_.inbox_max_events, settings_.inbox_ttl),
-      relay_(database, inbox_, settings_, instance_, wechat, log, metrics) {
+      relay_(database, inbox_, settings_, instance_, wechat, log, metrics),
+      relay_strand_(asio::make_strand(io)) {
     // A user's first connection here is advertised at once: the first reminder may follow right away.
     push_context context{inbox_, hub_, settings_, metrics, log,
                          [this](std::uint64_t user) { asio::co_spawn(io_, advertise(user), asio::detached); }};
@@ -55,7 +57,22 @@ void push_runtime::start() {
     poke_redis_->start();
     asio::co_spawn(io_, keep_presence(), asio::detached);
     asio::co_spawn(io_, listen_for_pokes(), asio::detached);
-    asio::co_spawn(io_, relay_.run(), asio::detached);
+    asio::co_spawn(relay_strand_, relay_.run(), asio::detached);
+}
+
+void push_runtime::outbox_written() {
+    if (stopping_ || signal_pending_.exchange(true)) return;  // the signal on its way covers this commit
+    asio::co_spawn(io_, signal_relay(), asio::detached);
+}
+
+asio::awaitable<void> push_runtime::signal_relay() {
+    // Cleared before sending: a commit from now on sends a signal of its own.
+    signal_pending_ = false;
+    try {
+        co_await inbox_.wake_relay(instance_);
+    } catch (const std::exception&) {
+        // Redis away: the relay's poll finds the events (and Redis is needed to relay them anyway).
+    }
 }
 
 void push_runtime::stop() {
@@ -123,6 +140,7 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
                     last = entry.elements[0].str;
                     const auto& fields = entry.elements[1].elements;
                     for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+                        if (fields[i].str == "relay") asio::post(relay_strand_, [this] { relay_.wake(); });
                         if (fields[i].str != "user") continue;
                         std::uint64_t user = 0;
                         const auto& v = fields[i + 1].str;

@@ -13,6 +13,7 @@
 #include "push/push_settings.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <memory>
 
@@ -29,6 +30,10 @@ public:
     void start();
     // Closes every connection with 1001 (clients reconnect elsewhere) and stops the loops.
     void stop();
+    // Outbox events were committed (an order paid, a refund): the instance holding the relay's
+    // lease relays them now rather than at its next poll. Any thread; cheap to call often: one
+    // signal is in flight at a time and covers every commit made before it left.
+    void outbox_written();
 
 private:
     boost::asio::awaitable<void> advertise(std::uint64_t user);
@@ -36,6 +41,7 @@ private:
     boost::asio::awaitable<void> listen_for_pokes();
     // After Redis came back: presence again, and sessions pull, once a second for 15 s.
     boost::asio::awaitable<void> catch_up();
+    boost::asio::awaitable<void> signal_relay();
 
     boost::asio::io_context& io_;
     push_settings settings_;
@@ -46,6 +52,9 @@ private:
     std::unique_ptr<push_endpoint> endpoint_;
     std::shared_ptr<redis_client> poke_redis_;  // blocking XREAD: a connection of its own
     outbox_relay relay_;
+    // The relay's loop and its wake-ups (from the poke listener) run here, never at once.
+    boost::asio::strand<boost::asio::io_context::executor_type> relay_strand_;
+    std::atomic<bool> signal_pending_{false};
     std::atomic<bool> stopping_{false};
 };
 

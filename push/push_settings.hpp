@@ -16,7 +16,7 @@ struct push_settings {
     int inbox_max_events = 1000;                     // per user, the newest kept for resume
     std::chrono::seconds inbox_ttl{7 * 24 * 3600};   // an inbox untouched this long is dropped
     std::chrono::seconds redis_loss_replay{3600};   // Redis lost its data: events relayed this recently go again
-    std::chrono::milliseconds relay_interval{20};    // the relay looks for new outbox events this often when idle
+    std::chrono::milliseconds relay_interval{200};   // the relay's poll when nothing woke it (commits wake it)
     std::chrono::milliseconds ack_timeout{30000};    // unacknowledged this long: the subscribe-message fallback
     // The fallback's WeChat subscribe message; empty template: no fallback.
     std::string subscribe_template_id;

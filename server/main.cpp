@@ -127,14 +127,27 @@ int serve(const server_config& config) {
     wechat_client wechat_calls(wechat, access_tokens);
     session_store sessions(redis, config.auth.session_ttl);
     rate_limiter limiter(redis);
+    // Real-time reminders: /ws on the same listener, the outbox relay, presence and pokes.
+    session_check check_session = [&sessions](std::string token) -> asio::awaitable<std::optional<std::uint64_t>> {
+        auto session = co_await sessions.find(std::move(token));
+        if (!session) co_return std::nullopt;
+        co_return session->user_id;
+    };
+    // The relay gets connections of its own: reminders must not queue behind a burst of requests.
+    auto relay_mysql = config.mysql;
+    relay_mysql.pool_size = 2;
+    mysql_pool relay_database(relay_mysql, log);
+    push_runtime push(io, *redis, config.redis, relay_database, &wechat_calls, config.push, std::move(check_session), metrics, log);
+    // A committed payment wakes the relay: the partner sees the dividend at once.
+    outbox_signal outbox_written = [&push] { push.outbox_written(); };
     auth_service auth(wechat, wechat_calls, database, sessions, limiter, config.auth, log);
     merchant_service merchants(database);
     partner_service partners(database);
     share_service shares(database, *redis, wechat_calls, share_config{config.share.page, config.share.qr_env_version}, log);
     pos_key_service pos_keys(database, config.security.data_key);
     auto pay = make_wechat_pay(config, wechat_http, log);
-    order_service orders(database, pay.client.get(), log);
-    pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log);
+    order_service orders(database, pay.client.get(), log, outbox_written);
+    pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log, outbox_written);
     report_service reports(database);
     subscription_service subscriptions(database);
 
@@ -149,17 +162,6 @@ int serve(const server_config& config) {
     add_report_routes(routes, reports, sessions);
     add_subscription_routes(routes, subscriptions, sessions);
     request_pipeline pipeline(routes, log, metrics);
-    // Real-time reminders: /ws on the same listener, the outbox relay, presence and pokes.
-    session_check check_session = [&sessions](std::string token) -> asio::awaitable<std::optional<std::uint64_t>> {
-        auto session = co_await sessions.find(std::move(token));
-        if (!session) co_return std::nullopt;
-        co_return session->user_id;
-    };
-    // The relay gets connections of its own: reminders must not queue behind a burst of requests.
-    auto relay_mysql = config.mysql;
-    relay_mysql.pool_size = 2;
-    mysql_pool relay_database(relay_mysql, log);
-    push_runtime push(io, *redis, config.redis, relay_database, &wechat_calls, config.push, std::move(check_session), metrics, log);
     http_server server(io, config.http, pipeline, log, metrics);
     server.set_websocket_endpoint(&push.endpoint());
     try {

@@ -7,12 +7,18 @@
 #include "server/storage/order_repository.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include "common/mysql_connection.hpp"
 
 
 namespace sharedstore {
+
+// Called after a transaction that may have written outbox events has committed: wakes the
+// reminder relay (push_runtime::outbox_written) so partners see a dividend at once. Empty: the
+// relay's poll finds the events.
+using outbox_signal = std::function<void()>;
 
 enum class payment_outcome { applied, already_applied };
 

@@ -53,7 +53,9 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
             auto applied = apply_order_paid(db, id, clock_type::now(), "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
         };
-        co_return co_await database_.transaction(std::move(pay));
+        auto paid = co_await database_.transaction(std::move(pay));
+        signal_outbox();
+        co_return paid;
     }
 
     auto prepare = [=](mysql_connection& db) -> merchant_result<prepared_wechat_order> {
@@ -142,6 +144,7 @@ asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::tr
         return {applied.outcome == payment_outcome::applied ? notification_outcome::applied : notification_outcome::already_applied, ""};
     };
     auto result = co_await database_.transaction(std::move(apply));
+    if (result.outcome == notification_outcome::applied) signal_outbox();
     if (result.outcome == notification_outcome::refused) log_.warn("wechat_payment_refused", {{"out_trade_no", t.out_trade_no}, {"reason", result.message}});
     co_return result;
 }
@@ -166,7 +169,9 @@ asio::awaitable<notification_result> order_service::apply_refund(wechat_pay::ref
         }
         return {notification_outcome::refused, "unknown"};
     };
-    co_return co_await database_.transaction(std::move(apply));
+    auto result = co_await database_.transaction(std::move(apply));
+    if (result.outcome == notification_outcome::applied) signal_outbox();
+    co_return result;
 }
 
 asio::awaitable<reconcile_report> order_service::reconcile(std::chrono::seconds min_age, std::chrono::seconds max_age) {

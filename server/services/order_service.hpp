@@ -43,7 +43,8 @@ struct reconcile_report {
 class order_service {
 public:
     // `pay` null: WeChat Pay is off (pay_with wechat is refused).
-    order_service(mysql_pool& database, wechat_pay::pay_client* pay, logger& log) : database_(database), pay_(pay), log_(log) {}
+    order_service(mysql_pool& database, wechat_pay::pay_client* pay, logger& log, outbox_signal outbox_written = {})
+        : database_(database), pay_(pay), log_(log), outbox_written_(std::move(outbox_written)) {}
 
     boost::asio::awaitable<merchant_result<created_order>> create(std::uint64_t buyer_user_id, order_request request);
     // The buyer's own order (polling after wx.requestPayment).
@@ -59,9 +60,14 @@ private:
     boost::asio::awaitable<notification_result> apply_payment(wechat_pay::transaction_info transaction);
     boost::asio::awaitable<notification_result> apply_refund(wechat_pay::refund_info refund);
 
+    void signal_outbox() const {
+        if (outbox_written_) outbox_written_();
+    }
+
     mysql_pool& database_;
     wechat_pay::pay_client* pay_;
     logger& log_;
+    outbox_signal outbox_written_;
 };
 
 }  // namespace sharedstore

@@ -119,7 +119,9 @@ asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std
         auto applied = apply_order_paid(db, id, input.paid_at, "");
         return pos_order_result{std::move(applied.order), std::move(applied.dividend), false};
     };
-    co_return co_await retry_on_conflict(database_, std::move(record), log_, "pos_order_retried");
+    auto recorded = co_await retry_on_conflict(database_, std::move(record), log_, "pos_order_retried");
+    if (outbox_written_ && recorded && !recorded.value().replayed) outbox_written_();
+    co_return recorded;
 }
 
 asio::awaitable<merchant_result<pos_refund_result>> pos_service::record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
@@ -141,7 +143,9 @@ asio::awaitable<merchant_result<pos_refund_result>> pos_service::record_refund(s
         }
         return failure(merchant_failure::order_not_found);
     };
-    co_return co_await retry_on_conflict(database_, std::move(record), log_, "pos_refund_retried");
+    auto recorded = co_await retry_on_conflict(database_, std::move(record), log_, "pos_refund_retried");
+    if (outbox_written_ && recorded && !recorded.value().replayed) outbox_written_();
+    co_return recorded;
 }
 
 }  // namespace sharedstore

@@ -42,8 +42,9 @@ struct pos_refund_result {
 
 class pos_service {
 public:
-    pos_service(mysql_pool& database, redis_client& redis, std::string data_key, std::string appid, logger& log)
-        : database_(database), redis_(redis), data_key_(std::move(data_key)), appid_(std::move(appid)), log_(log) {}
+    pos_service(mysql_pool& database, redis_client& redis, std::string data_key, std::string appid, logger& log, outbox_signal outbox_written = {})
+        : database_(database), redis_(redis), data_key_(std::move(data_key)), appid_(std::move(appid)), log_(log),
+          outbox_written_(std::move(outbox_written)) {}
 
     // The store the request speaks for, or why it is refused. The nonce is spent only once the
     // signature is good, so a forger cannot burn a real client's nonces.
@@ -59,6 +60,7 @@ private:
     std::string data_key_;
     std::string appid_;
     logger& log_;
+    outbox_signal outbox_written_;
 };
 
 }  // namespace sharedstore
