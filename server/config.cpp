@@ -35,7 +35,6 @@ struct key_spec {
     std::function<std::string(const server_config&)> get;
 };
 
-
 template <class Access>
 key_spec text_key(std::string name, bool required, Access access) {
     key_spec k{std::move(name), key_kind::text, required, 0, 0, {}, {}, {}};

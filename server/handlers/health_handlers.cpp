@@ -2,7 +2,6 @@
 
 #include "server/http/api_error.hpp"
 
-
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>

@@ -1,13 +1,13 @@
 #pragma once
 // Stores and their programme: who may do what (owner, manager, cashier), staff changes, and
 // versioned share tiers. Expected failures are values the handlers map to HTTP.
+#include "common/mysql_connection.hpp"
 #include "common/mysql_pool.hpp"
 #include "common/result.hpp"
 #include "server/storage/card_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include "common/mysql_connection.hpp"
 
 namespace sharedstore {
 

@@ -4,14 +4,13 @@
 // inside one mysql_pool transaction, so the order, its dividend, the ledger entries and the outbox
 // event commit together or not at all. Idempotent: the order row is locked first, and an order
 // already paid (a refund already recorded) is reported, not applied again.
+#include "common/mysql_connection.hpp"
 #include "server/storage/order_repository.hpp"
 
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

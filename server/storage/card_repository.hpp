@@ -1,12 +1,11 @@
 #pragma once
 // Card templates in MariaDB. Blocking: call through mysql_pool.
+#include "common/mysql_connection.hpp"
 #include "server/domain/card_templates.hpp"
 
 #include <cstdint>
 #include <string>
 #include <vector>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

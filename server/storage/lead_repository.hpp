@@ -1,13 +1,13 @@
 #pragma once
 // Share links, claimed cards, lead ownership and its history in MariaDB. Blocking: call through
 // mysql_pool. The claim's locking protocol is in services/share_service.cpp.
+#include "common/mysql_connection.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

@@ -1,10 +1,10 @@
 #pragma once
 // `sharedstore check-ledger`: the invariants of the money tables over the whole database. Each
 // failed check names the offending ids. Blocking (one connection).
-#include <string>
-#include <vector>
 #include "common/mysql_connection.hpp"
 
+#include <string>
+#include <vector>
 
 namespace sharedstore {
 

@@ -1,14 +1,13 @@
 #pragma once
 // The ledger in MariaDB. Blocking: call through mysql_pool, inside the transaction of the event
 // that moves the money, so the event and its entries commit or roll back together.
+#include "common/mysql_connection.hpp"
 #include "server/domain/ledger.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

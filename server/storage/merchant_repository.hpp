@@ -1,5 +1,6 @@
 #pragma once
 // Stores, staff and tier versions in MariaDB. Blocking: call through mysql_pool.
+#include "common/mysql_connection.hpp"
 #include "server/domain/share_tiers.hpp"
 
 #include <cstdint>
@@ -7,8 +8,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

@@ -1,13 +1,13 @@
 #pragma once
 // Orders, refunds, dividends, reversals, the outbox and payment anomalies in MariaDB. Blocking:
 // call through mysql_pool, inside the transaction that applies the event (services/order_payments).
+#include "common/mysql_connection.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

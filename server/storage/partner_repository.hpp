@@ -1,11 +1,11 @@
 #pragma once
 // Partners, their buy-ins and their card packs in MariaDB. Blocking: call through mysql_pool.
+#include "common/mysql_connection.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

@@ -2,13 +2,13 @@
 // POS API keys in MariaDB (schema/0006). Blocking: call through mysql_pool. Secrets come in and go
 // out in plain text here and are stored sealed (server/storage/secret_box.hpp) under the data key
 // the caller passes, with the key id as associated data.
+#include "common/mysql_connection.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

@@ -1,11 +1,11 @@
 #pragma once
 // Aggregates for the partner's summary and the merchant's reports. Blocking: call through
 // mysql_pool. Times are SQL DATETIME text in UTC.
+#include "common/mysql_connection.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

@@ -1,10 +1,10 @@
 #pragma once
 // Small pieces every MariaDB repository uses.
+#include "common/mysql_connection.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 

@@ -1,9 +1,9 @@
 #pragma once
 // WeChat one-time subscriptions users accepted (push_subscriptions). Blocking: call through mysql_pool.
-#include <cstdint>
-#include <string>
 #include "common/mysql_connection.hpp"
 
+#include <cstdint>
+#include <string>
 
 namespace sharedstore {
 

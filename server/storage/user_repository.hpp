@@ -1,10 +1,10 @@
 #pragma once
 // Users in MariaDB. Blocking: call through mysql_pool::run / transaction.
+#include "common/mysql_connection.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "common/mysql_connection.hpp"
-
 
 namespace sharedstore {
 
