@@ -112,6 +112,7 @@ int serve(const server_config& config) {
     // Declared first, destroyed last: every socket and timer below belongs to it.
     asio::io_context io(config.io_threads);
     metrics_registry metrics;
+    describe_process_metrics(metrics);
     mysql_pool database(config.mysql, log);
     auto redis = redis_client::create(io.get_executor(), config.redis, log);
     redis->start();
