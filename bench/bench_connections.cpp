@@ -146,13 +146,15 @@ std::pair<long, long> ephemeral_port_range() {
 }
 
 // Raises the soft open-file limit to the hard one (as root, the hard one too when it is below
-// `needed`); returns the soft limit now in force.
-rlim_t raise_file_limit(rlim_t needed) {
+// `needed`); returns the soft limit now in force. `refused` is set when root was not allowed to
+// raise the hard limit (no CAP_SYS_RESOURCE, as in many containers).
+rlim_t raise_file_limit(rlim_t needed, bool& refused) {
     rlimit limit{};
     getrlimit(RLIMIT_NOFILE, &limit);
     if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed && geteuid() == 0) {
         const rlimit wanted{needed, needed};  // bounded by fs.nr_open
         if (setrlimit(RLIMIT_NOFILE, &wanted) == 0) limit = wanted;
+        else refused = errno == EPERM;
     }
     if (limit.rlim_cur < limit.rlim_max) {
         const rlimit raised{limit.rlim_max, limit.rlim_max};
@@ -517,10 +519,14 @@ int run_connections(const std::vector<std::string>& args) {
         return 2;
     }
     const rlim_t needed = static_cast<rlim_t>(o.count) + 2 * static_cast<rlim_t>(o.login_concurrency) + 64;
-    const rlim_t limit = raise_file_limit(needed);
+    bool refused = false;
+    const rlim_t limit = raise_file_limit(needed, refused);
     if (limit < needed) {
         std::cerr << "sharedstore-bench: " << o.count << " connections need about " << needed << " open files, the limit is " << limit
                   << " (ulimit -Hn): raise the hard limit (as root: ulimit -Hn 1048576) and run again\n";
+        if (refused)
+            std::cerr << "  (root may not raise it here: no CAP_SYS_RESOURCE, as in a container; set it from outside, e.g. "
+                         "docker run --ulimit nofile=1048576:1048576, or LimitNOFILE= for a service)\n";
         return 2;
     }
     std::fprintf(stderr, "[connections] %lld connections as %lld users from %d source address(es), file limit %llu\n", o.count, o.users,
