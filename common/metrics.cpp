@@ -1,7 +1,12 @@
 #include "common/metrics.hpp"
 
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 
 namespace sharedstore {
@@ -133,6 +138,51 @@ std::string metrics_registry::render() const {
         }
     }
     return out;
+}
+
+namespace {
+
+using gauge_values = std::vector<std::pair<metric_labels, double>>;
+
+gauge_values one_value(std::optional<double> value) {
+    if (!value) return {};
+    return {{{}, *value}};
+}
+
+// The second field of /proc/self/statm: resident pages.
+std::optional<double> resident_memory_bytes() {
+    std::FILE* statm = std::fopen("/proc/self/statm", "r");
+    if (!statm) return std::nullopt;
+    long long size = 0, resident = 0;
+    const bool read = std::fscanf(statm, "%lld %lld", &size, &resident) == 2;
+    std::fclose(statm);
+    if (!read) return std::nullopt;
+    return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// Entries of /proc/self/fd, less the one this listing holds open.
+std::optional<double> open_fds() {
+    DIR* fds = opendir("/proc/self/fd");
+    if (!fds) return std::nullopt;
+    long long count = 0;
+    while (const dirent* entry = readdir(fds))
+        if (entry->d_name[0] != '.') ++count;
+    closedir(fds);
+    return static_cast<double>(count - 1);
+}
+
+std::optional<double> max_fds() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return std::nullopt;
+    return static_cast<double>(limit.rlim_cur);
+}
+
+}  // namespace
+
+void describe_process_metrics(metrics_registry& metrics) {
+    metrics.describe_gauge("process_resident_memory_bytes", "Resident memory size in bytes.", [] { return one_value(resident_memory_bytes()); });
+    metrics.describe_gauge("process_open_fds", "Number of open file descriptors.", [] { return one_value(open_fds()); });
+    metrics.describe_gauge("process_max_fds", "Maximum number of open file descriptors.", [] { return one_value(max_fds()); });
 }
 
 }  // namespace sharedstore

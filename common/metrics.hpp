@@ -47,4 +47,9 @@ private:
 
 std::string render_labels(const metric_labels& labels);
 
+// The standard process gauges of Prometheus client libraries, read from /proc at scrape time
+// (Linux): process_resident_memory_bytes, process_open_fds and process_max_fds (the soft
+// open-file limit). A value that cannot be read is left out.
+void describe_process_metrics(metrics_registry& metrics);
+
 }  // namespace sharedstore

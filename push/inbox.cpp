@@ -2,6 +2,7 @@
 
 #include "common/dependency_error.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace sharedstore {
@@ -117,13 +118,26 @@ asio::awaitable<std::uint64_t> inbox::last_id(std::uint64_t user_id) {
 }
 
 asio::awaitable<void> inbox::mark_present(std::vector<std::uint64_t> user_ids, std::string instance, std::chrono::milliseconds ttl) {
+    // A sorted set per user: member = instance, score = when its claim expires. One round trip
+    // per presence_batch users (a Lua script; keys derived inside, like relay_batch's), not two
+    // per user: every refresh covers every connected user, 100k of them on a busy instance.
+    // ARGV: expires_ms, ttl_ms, instance, then the user ids.
+    static const std::string script = R"lua(
+local expires, ttl, instance = ARGV[1], ARGV[2], ARGV[3]
+for i = 4, #ARGV do
+  local key = 'presence:' .. ARGV[i]
+  redis.call('ZADD', key, expires, instance)
+  redis.call('PEXPIRE', key, ttl)
+end
+return 1
+)lua";
     const auto expires = std::to_string(epoch_ms(std::chrono::system_clock::now() + ttl));
-    for (auto user : user_ids) {
-        // A sorted set per user: member = instance, score = when its claim expires.
-        std::vector<std::string> add{"ZADD", presence_key(user), expires, instance};
-        checked(co_await redis_.command(std::move(add)));
-        std::vector<std::string> expire{"PEXPIRE", presence_key(user), std::to_string(ttl.count())};
-        checked(co_await redis_.command(std::move(expire)));
+    for (std::size_t first = 0; first < user_ids.size(); first += presence_batch) {
+        const auto last = std::min(user_ids.size(), first + presence_batch);
+        std::vector<std::string> eval{"EVAL", script, "0", expires, std::to_string(ttl.count()), instance};
+        eval.reserve(eval.size() + (last - first));
+        for (auto i = first; i < last; ++i) eval.push_back(std::to_string(user_ids[i]));
+        checked(co_await redis_.command(std::move(eval)));
     }
 }
 

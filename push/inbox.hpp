@@ -47,7 +47,9 @@ public:
     // The newest event id (0 when empty).
     boost::asio::awaitable<std::uint64_t> last_id(std::uint64_t user_id);
 
-    // Presence: `instance` holds connections of these users for the next `ttl`.
+    // Presence: `instance` holds connections of these users for the next `ttl`. One Redis round
+    // trip per `presence_batch` users.
+    static constexpr std::size_t presence_batch = 1000;
     boost::asio::awaitable<void> mark_present(std::vector<std::uint64_t> user_ids, std::string instance, std::chrono::milliseconds ttl);
     boost::asio::awaitable<std::vector<std::string>> instances_of(std::uint64_t user_id);
     // Tells `instance` to look at the user's inbox.

@@ -67,6 +67,7 @@ asio::awaitable<void> push_endpoint::run(websocket_connection connection, http_r
     std::uint64_t user = 0;
     const auto& text = request.path_params.at("user_id");
     std::from_chars(text.data(), text.data() + text.size(), user);
+    request = {};  // its headers would stay allocated for the connection's whole life
     ctx_.log.info("push_connected", {{"user_id", user}, {"remote", connection.remote()}});
     auto session = std::make_shared<push_session>(std::move(connection), user, ctx_);
     co_await session->run();

@@ -42,6 +42,8 @@
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -106,12 +108,37 @@ wechat_pay_parts make_wechat_pay(const server_config& config, https_client& http
     return parts;
 }
 
+// Every connection is a file. The soft open-file limit (often 1024) is only a default: raise it to
+// the hard limit here, so the server can hold http.max_connections however it was started
+// (scripts/run, a test, a service manager). The hard limit stays the administrator's decision.
+// No select() anywhere (Asio uses epoll, the MariaDB client poll), so descriptors above 1024 are fine.
+void raise_file_limit(const server_config& config, logger& log) {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    const auto before = limit.rlim_cur;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) limit.rlim_cur = before;
+    }
+    // Connections, plus the database pools, Redis, the listener, logs and some margin.
+    const auto wanted = static_cast<rlim_t>(config.http.max_connections) + 3 * static_cast<rlim_t>(config.mysql.pool_size) + 64;
+    const auto in_force = static_cast<std::uint64_t>(limit.rlim_cur);
+    if (limit.rlim_cur < wanted)
+        log.warn("file_limit_low", {{"limit", in_force},
+                                    {"max_connections", config.http.max_connections},
+                                    {"hint", "connections past the limit are refused: raise the hard limit (ulimit -Hn, LimitNOFILE=)"}});
+    else
+        log.info("file_limit", {{"limit", in_force}, {"raised_from", static_cast<std::uint64_t>(before)}});
+}
+
 int serve(const server_config& config) {
     logger log(config.log_min_level);
+    raise_file_limit(config, log);
     mysql_driver_init();
     // Declared first, destroyed last: every socket and timer below belongs to it.
     asio::io_context io(config.io_threads);
     metrics_registry metrics;
+    describe_process_metrics(metrics);
     mysql_pool database(config.mysql, log);
     auto redis = redis_client::create(io.get_executor(), config.redis, log);
     redis->start();

@@ -71,6 +71,15 @@ http::response<http::string_body> to_beast(http_response&& in, unsigned version,
     return out;
 }
 
+// An upgrade the endpoint accepted, handed from serve() to run_websocket() once serve() has
+// returned: its frame (parser, HTTP read buffer, request copies: some 3 KB) is gone by then, which
+// matters when every idle WebSocket keeps its coroutines for hours.
+struct websocket_upgrade {
+    http::request<http::string_body> message;  // for Beast's handshake
+    http_request request;                       // for the endpoint
+    std::string subprotocol;
+};
+
 }  // namespace
 
 // The connection behind websocket_connection, for either stream type.
@@ -101,12 +110,21 @@ struct websocket_impl final : websocket_connection::impl {
         touch();
     }
 
+    // A pending whole-message read makes Beast reserve 1.5 KB in the buffer before anything
+    // arrives; reading a little at a time keeps what an idle connection holds small. (Pings and
+    // pongs are answered and seen (control_callback) while any read is pending.)
     asio::awaitable<std::optional<websocket_message>> read() override {
+        constexpr std::size_t read_step = 256;
         buffer.clear();
-        auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
-        if (ec) co_return std::nullopt;
+        do {
+            auto [ec, n] = co_await ws.async_read_some(buffer, read_step, use_tuple);
+            if (ec) co_return std::nullopt;
+        } while (!ws.is_message_done());
         touch();
-        co_return websocket_message{beast::buffers_to_string(buffer.data()), ws.got_binary()};
+        websocket_message message{beast::buffers_to_string(buffer.data()), ws.got_binary()};
+        buffer.clear();
+        if (buffer.capacity() > read_step) buffer.shrink_to_fit();  // after a large message
+        co_return message;
     }
 
     asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout) override {
@@ -229,10 +247,13 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 beast::ssl_stream<beast::tcp_stream&> secure(stream, *tls);
                 stream.expires_after(config.header_timeout);
                 auto [ec] = co_await secure.async_handshake(asio::ssl::stream_base::server, use_tuple);
-                if (!ec) co_await serve(secure, *handle, remote);
-                else log.debug("tls_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
-            } else {
-                co_await serve(stream, *handle, remote);
+                if (ec) {
+                    log.debug("tls_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
+                } else if (auto upgrade = co_await serve(secure, *handle, remote)) {
+                    co_await run_websocket(secure, std::move(upgrade), remote);
+                }
+            } else if (auto upgrade = co_await serve(stream, *handle, remote)) {
+                co_await run_websocket(stream, std::move(upgrade), remote);
             }
         } catch (const std::exception& e) {
             log.error("session_failed", {{"remote", remote}, {"error", e.what()}});
@@ -255,8 +276,10 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         co_await http::async_write(stream, message, use_tuple);
     }
 
+    // HTTP requests until the connection closes, or a WebSocket upgrade the endpoint accepted,
+    // which is returned for run_websocket.
     template <class Stream>
-    asio::awaitable<void> serve(Stream& stream, connection_handle& handle, const std::string& remote) {
+    asio::awaitable<std::unique_ptr<websocket_upgrade>> serve(Stream& stream, connection_handle& handle, const std::string& remote) {
         beast::flat_buffer buffer;
         bool first = true;
         while (!stopping) {
@@ -271,7 +294,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             handle.idle = false;
             if (header_ec) {
                 co_await answer_unreadable(stream, header_ec, parser, remote);
-                co_return;
+                co_return nullptr;
             }
             if (!parser.is_done()) {
                 auto expect = parser.get()[http::field::expect];
@@ -279,13 +302,13 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                     http::response<http::empty_body> proceed{http::status::continue_, parser.get().version()};
                     beast::get_lowest_layer(stream).expires_after(config.write_timeout);
                     auto [ec, n] = co_await http::async_write(stream, proceed, use_tuple);
-                    if (ec) co_return;
+                    if (ec) co_return nullptr;
                 }
                 beast::get_lowest_layer(stream).expires_after(config.body_timeout);
                 auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, use_tuple);
                 if (body_ec) {
                     co_await answer_unreadable(stream, body_ec, parser, remote);
-                    co_return;
+                    co_return nullptr;
                 }
             }
             beast::get_lowest_layer(stream).expires_never();
@@ -299,25 +322,24 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                     auto refusal = co_await websocket_handler->authorize(upgrade, subprotocol);
                     if (refusal) {
                         co_await write(stream, std::move(*refusal), version, false);
-                        co_return;
+                        co_return nullptr;
                     }
                     handle.idle = false;  // the endpoint, not the HTTP shutdown, closes it
-                    co_await run_websocket(stream, std::move(message), std::move(upgrade), subprotocol, remote);
-                    co_return;
+                    co_return std::make_unique<websocket_upgrade>(websocket_upgrade{std::move(message), std::move(upgrade), std::move(subprotocol)});
                 }
             }
             auto request = to_request(std::move(message), remote);
             auto response = co_await pipeline.handle(request);
             const bool keep_alive = client_keeps_alive && !stopping;
             co_await write(stream, std::move(response), version, keep_alive);
-            if (!keep_alive) co_return;
+            if (!keep_alive) co_return nullptr;
             first = false;
         }
+        co_return nullptr;
     }
 
     template <class Stream>
-    asio::awaitable<void> run_websocket(Stream& stream, http::request<http::string_body> message, http_request request,
-                                        std::string subprotocol, const std::string& remote) {
+    asio::awaitable<void> run_websocket(Stream& stream, std::unique_ptr<websocket_upgrade> upgrade, const std::string& remote) {
         auto connection = std::make_shared<websocket_impl<Stream>>(stream, beast::get_lowest_layer(stream).get_executor(), remote);
         auto& ws = connection->ws;
         // Our own pings and idle checks (the endpoint's); Beast bounds the handshake.
@@ -326,18 +348,21 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         // The endpoint checks the size it accepts (and answers with its own close code); this only
         // stops a client from making us buffer megabytes first.
         ws.read_message_max(64 * 1024);
-        ws.set_option(websocket::stream_base::decorator([subprotocol](websocket::response_type& response) {
+        ws.set_option(websocket::stream_base::decorator([subprotocol = upgrade->subprotocol](websocket::response_type& response) {
             response.set(http::field::server, "sharedstore");
             if (!subprotocol.empty()) response.set(http::field::sec_websocket_protocol, subprotocol);
         }));
         auto* state = connection.get();
         ws.control_callback([state](websocket::frame_type, beast::string_view) { state->touch(); });
-        auto [ec] = co_await ws.async_accept(message, use_tuple);
+        auto [ec] = co_await ws.async_accept(upgrade->message, use_tuple);
         if (ec) {
             log.debug("websocket_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
             co_return;
         }
-        co_await websocket_handler->run(websocket_connection(connection), std::move(request));
+        auto request = std::move(upgrade->request);
+        upgrade.reset();  // the handshake's copy of the request is not needed any more
+        websocket_connection accepted(connection);  // named: docs/coroutines.md
+        co_await websocket_handler->run(std::move(accepted), std::move(request));
     }
 
     // Answers a request that could not be read, when an answer makes sense, then the caller closes.

@@ -2,8 +2,11 @@
 // WeChat Pay notifications write outbox events, the relay moves them to Redis, instances push them
 // to the partner's sockets; resume, acks, the subscribe-message fallback, several instances, and
 // Redis or an instance failing on the way.
+#include "push/inbox.hpp"
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/ws_client.hpp"
+#include "tests/support/capture_log.hpp"
+#include "tests/support/io_thread.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -339,6 +342,33 @@ TEST_F(push_test, reminders_of_orders_paid_while_redis_was_down_arrive_when_it_r
     }
     std::sort(amounts.begin(), amounts.end());
     EXPECT_EQ(amounts, (std::vector<std::int64_t>{1000, 2000, 3000}));
+}
+
+// Presence refreshes cover every connected user: they go to Redis in batches (one round trip per
+// inbox::presence_batch users). Every user of every batch, the last partial one included, is
+// present with the claim's expiry; a user not in the list is not.
+TEST(push_presence, many_users_are_marked_present_in_batches) {
+    redis_server_process redis_process;
+    captured_log log;
+    io_thread io;
+    redis_config settings;
+    settings.port = redis_process.port();
+    auto client = redis_client::create(io.io().get_executor(), settings, log.log());
+    client->start();
+    for (int i = 0; i < 500 && !client->connected(); ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(client->connected());
+    inbox box(*client, 1000, std::chrono::seconds(3600));
+    const auto batch = inbox::presence_batch;
+    std::vector<std::uint64_t> users;
+    for (std::uint64_t user = 1; user <= 2 * batch + 7; ++user) users.push_back(user);
+    io.run(box.mark_present(users, "instance-a", 60s));
+    for (std::uint64_t user : {std::uint64_t{1}, std::uint64_t{batch}, std::uint64_t{batch + 1}, std::uint64_t{2 * batch + 7}})
+        EXPECT_EQ(io.run(box.instances_of(user)), std::vector<std::string>{"instance-a"}) << "user " << user;
+    EXPECT_TRUE(io.run(box.instances_of(2 * batch + 8)).empty());
+    const auto ttl = io.run(client->command({"PTTL", "presence:" + std::to_string(2 * batch + 7)})).integer;
+    EXPECT_GT(ttl, 50000);
+    EXPECT_LE(ttl, 60000);
+    client->stop();
 }
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <string>
+
 using namespace sharedstore;
 
 TEST(metrics, counters_render_with_labels) {
@@ -43,4 +46,18 @@ TEST(metrics, undeclared_metric_is_a_programming_error) {
     metrics_registry m;
     EXPECT_THROW(m.increment("nope", {}), std::logic_error);
     EXPECT_THROW(m.observe("nope", {}, 1), std::logic_error);
+}
+
+TEST(metrics, process_gauges_read_proc) {
+    metrics_registry m;
+    describe_process_metrics(m);
+    const auto text = m.render();
+    auto value = [&](const std::string& name) {
+        const auto at = text.find("\n" + name + " ");
+        return at == std::string::npos ? -1.0 : std::strtod(text.c_str() + at + name.size() + 2, nullptr);
+    };
+    EXPECT_NE(text.find("# TYPE process_resident_memory_bytes gauge"), std::string::npos) << text;
+    EXPECT_GT(value("process_resident_memory_bytes"), 1024 * 1024) << text;
+    EXPECT_GE(value("process_open_fds"), 3) << text;  // stdin, stdout, stderr at least
+    EXPECT_GE(value("process_max_fds"), value("process_open_fds")) << text;
 }
