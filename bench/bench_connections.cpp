@@ -5,6 +5,8 @@
 // the server's resident memory growth per connection (from its /metrics) and every drop.
 #include "bench/bench_connections.hpp"
 
+#include "bench/bench_support.hpp"
+
 #include "common/random_token.hpp"
 #include "wechat/https_client.hpp"
 
@@ -164,33 +166,15 @@ rlim_t raise_file_limit(rlim_t needed, bool& refused) {
     return limit.rlim_cur;
 }
 
-client_request json_post(const std::string& url, const json::object& body) {
-    client_request r;
-    r.method = "POST";
-    r.url = url;
-    r.body = json::serialize(body);
-    r.headers.emplace_back("Content-Type", "application/json");
-    return r;
-}
-
-// A new user, as the e2e mode signs them in: a login code from the simulator, then our login.
-asio::awaitable<std::string> sign_in(https_client& http, const connections_options& o) {
-    auto code_request = json_post(o.sim + "/sim/v1/login-codes", json::object{{"openid", "ob" + random_hex(10)}});
-    auto code_response = co_await http.send(std::move(code_request));
-    if (code_response.status >= 300) throw std::runtime_error("simulator login code: " + std::to_string(code_response.status) + " " + code_response.body);
-    auto login_request = json_post(o.server + "/api/v1/auth/wechat/login", json::object{{"code", json::parse(code_response.body).at("code")}});
-    auto login_response = co_await http.send(std::move(login_request));
-    if (login_response.status >= 300) throw std::runtime_error("login: " + std::to_string(login_response.status) + " " + login_response.body);
-    co_return std::string(json::parse(login_response.body).at("token").as_string());
-}
-
 asio::awaitable<void> sign_in_worker(https_client& http, run_state& s) {
     while (s.next < s.tokens.size() && s.first_error.empty()) {
         const auto index = s.next++;
         for (int attempt = 1;; ++attempt) {
             std::string error;
             try {
-                s.tokens[index] = co_await sign_in(http, s.o);
+                auto sim = s.o.sim, server = s.o.server;
+                const auto user = co_await sign_in(http, std::move(sim), std::move(server));
+                s.tokens[index] = user.token;
                 ++s.signed_in;
                 break;
             } catch (const std::exception& e) {
@@ -480,15 +464,6 @@ asio::awaitable<void> run(run_state& s, json::object& summary) {
                            {"bench_peak_rss_mib", bench_peak_kib / 1024.0}};
 }
 
-// Numbers as people write them (Boost.JSON would print 71.3 as 7.13E1), as the other modes do.
-std::string shown(const json::value& v) {
-    if (v.is_string() || v.is_object()) return json::serialize(v);
-    char text[64];
-    if (v.is_double()) std::snprintf(text, sizeof text, "%.1f", v.as_double());
-    else std::snprintf(text, sizeof text, "%lld", static_cast<long long>(v.to_number<double>()));
-    return text;
-}
-
 }  // namespace
 
 const char* connections_usage() {
@@ -554,15 +529,7 @@ int run_connections(const std::vector<std::string>& args) {
         std::cerr << "hint: the server refuses connections past http.max_connections (SHAREDSTORE_HTTP_MAX_CONNECTIONS) and past its "
                      "open-file limit (process_max_fds)\n";
 
-    std::printf("%-36s %s\n", "mode", "connections (authenticated idle WebSockets held with heartbeats)");
-    std::string line = "{";
-    for (const auto& [key, value] : summary) {
-        if (key != "mode" && key != "drop_reasons") std::printf("%-36s %s\n", std::string(key).c_str(), shown(value).c_str());
-        line += (line.size() > 1 ? "," : "") + json::serialize(json::value(key)) + ":" + shown(value);
-    }
-    for (const auto& [why, n] : summary.at("drop_reasons").as_object())
-        std::printf("%-36s %s\n", ("  dropped: " + std::string(why)).c_str(), shown(n).c_str());
-    std::printf("%s}\n", line.c_str());
+    print_summary("connections (authenticated idle WebSockets held with heartbeats)", summary);
     std::fflush(stdout);
     return summary.at("failed").as_int64() == 0 && summary.at("dropped").as_int64() == 0 ? 0 : 1;
 }

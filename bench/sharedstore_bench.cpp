@@ -5,6 +5,7 @@
 //   connections  N idle authenticated WebSockets: server memory per connection, drops (bench_connections.cpp)
 // One JSON summary line is printed last, after a readable table.
 #include "bench/bench_connections.hpp"
+#include "bench/bench_support.hpp"
 #include "common/clock.hpp"
 #include "common/random_token.hpp"
 #include "common/sha256.hpp"
@@ -77,18 +78,8 @@ struct bench_state {
     int in_flight = 0;
 };
 
-// Requests are built outside co_await expressions (docs/coroutines.md: GCC 12 destroys
-// temporaries inside them twice).
 client_request request(const std::string& method, const std::string& url, const json::value& body, const std::string& token = "") {
-    client_request r;
-    r.method = method;
-    r.url = url;
-    if (!body.is_null()) {
-        r.body = json::serialize(body);
-        r.headers.emplace_back("Content-Type", "application/json");
-    }
-    if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
-    return r;
+    return bench::json_request(method, url, body, token);
 }
 
 class api {
@@ -96,20 +87,13 @@ public:
     api(https_client& http, options o) : http_(http), o_(std::move(o)) {}
     https_client& http() { return http_; }
 
-    asio::awaitable<json::value> call(client_request r) {
-        const auto what = r.method + " " + r.url;
-        auto response = co_await http_.send(std::move(r));
-        if (response.status >= 300) throw std::runtime_error(what + " -> " + std::to_string(response.status) + " " + response.body);
-        co_return response.body.empty() ? json::value(nullptr) : json::parse(response.body);
-    }
+    asio::awaitable<json::value> call(client_request r) { co_return co_await bench::call_json(http_, std::move(r)); }
 
     // A user: a login code from the simulator, then our login.
     asio::awaitable<std::pair<std::string, std::string>> sign_in() {
-        auto code_request = request("POST", o_.sim + "/sim/v1/login-codes", json::object{{"openid", "ob" + random_hex(10)}});
-        auto code = co_await call(std::move(code_request));
-        auto login_request = request("POST", o_.server + "/api/v1/auth/wechat/login", json::object{{"code", code.at("code")}});
-        auto login = co_await call(std::move(login_request));
-        co_return std::pair{std::string(login.at("token").as_string()), std::string(login.at("user").at("id").as_string())};
+        auto sim = o_.sim, server = o_.server;
+        auto user = co_await bench::sign_in(http_, std::move(sim), std::move(server));
+        co_return std::pair{std::move(user.token), std::move(user.id)};
     }
 
     const options& opts() const { return o_; }
@@ -187,12 +171,7 @@ asio::awaitable<void> send_order(api& a, std::string key_id, std::string secret,
     --state.in_flight;
 }
 
-double percentile(std::vector<double>& v, double p) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
-    return v[std::min(index, v.size() - 1)];
-}
+using bench::percentile;
 
 // What the rounds share: a store with a POS key, and partners connected over WebSocket, each
 // owning one customer.
@@ -557,31 +536,7 @@ asio::awaitable<void> http_mode(api& a, bench_state& state, json::object& summar
                            {"lost", 0}, {"duplicates", 0}};
 }
 
-// JSON with numbers as people write them (Boost.JSON would print 71.3 as 7.13E1).
-std::string readable_json(const json::value& v) {
-    char text[64];
-    switch (v.kind()) {
-    case json::kind::double_:
-        std::snprintf(text, sizeof text, "%.1f", v.as_double());
-        return text;
-    case json::kind::int64:
-    case json::kind::uint64:
-        std::snprintf(text, sizeof text, "%lld", static_cast<long long>(v.to_number<double>()));
-        return text;
-    case json::kind::array: {
-        std::string out = "[";
-        for (const auto& item : v.as_array()) out += (out.size() > 1 ? "," : "") + readable_json(item);
-        return out + "]";
-    }
-    case json::kind::object: {
-        std::string out = "{";
-        for (const auto& [k, item] : v.as_object()) out += (out.size() > 1 ? "," : "") + json::serialize(json::value(k)) + ":" + readable_json(item);
-        return out + "}";
-    }
-    default:
-        return json::serialize(v);
-    }
-}
+using bench::readable_json;
 
 void usage() {
     std::cerr << "usage: sharedstore-bench MODE [options]\n"
