@@ -510,16 +510,7 @@ int run_connections(const std::vector<std::string>& args) {
     asio::io_context io(1);
     run_state state(o);
     json::object summary;
-    std::string failure;
-    asio::co_spawn(io, run(state, summary), [&](std::exception_ptr e) {
-        if (!e) return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            failure = ex.what();
-        }
-    });
-    io.run();
+    const auto failure = run_to_end(io, run(state, summary));
     if (!failure.empty()) {
         std::cerr << "sharedstore-bench: " << failure << "\n";
         return 1;

@@ -2,6 +2,7 @@
 
 #include "common/random_token.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -70,6 +71,20 @@ double percentile(std::vector<double>& values, double p) {
     std::sort(values.begin(), values.end());
     const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1) + 0.5);
     return values[std::min(index, values.size() - 1)];
+}
+
+std::string run_to_end(boost::asio::io_context& io, boost::asio::awaitable<void> work) {
+    std::string failure;
+    boost::asio::co_spawn(io, std::move(work), [&failure](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            failure = ex.what();
+        }
+    });
+    io.run();
+    return failure;
 }
 
 void print_summary(const std::string& title, const json::object& summary, const std::vector<std::string>& skip) {

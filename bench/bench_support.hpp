@@ -4,6 +4,7 @@
 #include "wechat/https_client.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -30,6 +31,9 @@ std::string readable_json(const boost::json::value& v);
 
 // The p-th percentile (0..100) of the values, nearest rank; sorts them.
 double percentile(std::vector<double>& values, double p);
+
+// Runs `work` on `io` until everything it started has finished; what it threw, as text ("" when nothing).
+std::string run_to_end(boost::asio::io_context& io, boost::asio::awaitable<void> work);
 
 // "key  value" lines for the keys not listed in `skip`, then the whole summary as one JSON line.
 void print_summary(const std::string& title, const boost::json::object& summary, const std::vector<std::string>& skip = {});

@@ -594,17 +594,8 @@ int main(int argc, char** argv) {
     api a(http, o);
     bench_state state;
     json::object summary;
-    std::string failure;
     auto run = args[0] == "e2e" ? e2e(a, state, summary) : args[0] == "notify" ? notify(a, state, summary) : http_mode(a, state, summary);
-    asio::co_spawn(io, std::move(run), [&](std::exception_ptr e) {
-        if (!e) return;
-        try {
-            std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-            failure = ex.what();
-        }
-    });
-    io.run();
+    const auto failure = bench::run_to_end(io, std::move(run));
     if (!state.first_error.empty()) std::cerr << "first refusal: " << state.first_error.substr(0, 300) << "\n";
     if (!failure.empty()) {
         std::cerr << "sharedstore-bench: " << failure << "\n";
