@@ -57,9 +57,20 @@ protected:
 
     // The partner's phone: connects to one of the instances, reads, reconnects with `resume` from
     // the last id it saw whenever the connection ends, and shows each reminder once.
+    // Connected from construction to destruction (joined then, however the test ends).
     struct phone {
-        std::string token;
-        std::vector<int> ports;
+        phone(std::string session_token, std::vector<int> instance_ports) : token(std::move(session_token)), ports(std::move(instance_ports)) {
+            thread = std::thread([this] { run(); });
+        }
+        ~phone() {
+            stop = true;
+            thread.join();
+        }
+        phone(const phone&) = delete;
+        phone& operator=(const phone&) = delete;
+
+        const std::string token;
+        const std::vector<int> ports;
         std::atomic<bool> stop{false}, drop{false};
         std::mutex mutex;
         std::set<std::string> shown_ids;
@@ -215,17 +226,12 @@ protected:
 TEST_F(fault_drill_test, redis_killed_and_restarted_after_five_seconds) {
     auto d = scene();
     server_process second(instance_environment());
-    phone p;
-    p.token = d.owner_partner.person.token;
-    p.ports = {server->port()};  // stays connected through the outage: sessions live in Redis
-    p.thread = std::thread([&] { p.run(); });
+    phone p(d.owner_partner.person.token, {server->port()});  // stays connected through the outage: sessions live in Redis
     std::set<std::int64_t> accepted;
     timeline chaos({{3s, [] { redis->kill_hard(); }}, {8s, [] { redis->start(); }}});
     auto r = traffic(d.key, d.customer, {server->port(), second.port()}, 10, 15s, accepted, 10'000);
     verify(p, accepted, r, "redis-kill");
     chaos.finish();
-    p.stop = true;
-    p.thread.join();
 }
 
 TEST_F(fault_drill_test, one_of_two_instances_killed_and_restarted) {
@@ -233,10 +239,7 @@ TEST_F(fault_drill_test, one_of_two_instances_killed_and_restarted) {
     const auto env = instance_environment();
     auto doomed = std::make_unique<server_process>(env);
     const int doomed_port = doomed->port();
-    phone p;
-    p.token = d.owner_partner.person.token;
-    p.ports = {doomed_port, server->port()};  // on the doomed instance first, then elsewhere
-    p.thread = std::thread([&] { p.run(); });
+    phone p(d.owner_partner.person.token, {doomed_port, server->port()});  // on the doomed instance first, then elsewhere
     std::set<std::int64_t> accepted;
     timeline chaos({{4s, [&] { doomed->process().send_signal(SIGKILL); }},
                            {8s, [&] {
@@ -248,16 +251,11 @@ TEST_F(fault_drill_test, one_of_two_instances_killed_and_restarted) {
     verify(p, accepted, r, "instance-kill");
     EXPECT_EQ(http_call(doomed_port, "GET", "/healthz").status, 200) << "the restarted instance is not serving";
     chaos.finish();
-    p.stop = true;
-    p.thread.join();
 }
 
 TEST_F(fault_drill_test, mariadb_unreachable_for_ten_seconds) {
     auto d = scene();
-    phone p;
-    p.token = d.owner_partner.person.token;
-    p.ports = {server->port()};
-    p.thread = std::thread([&] { p.run(); });
+    phone p(d.owner_partner.person.token, {server->port()});
     // WeChat Pay orders placed now and paid while MariaDB is away: 5xx, retried by the simulator.
     std::vector<std::string> out_trade_nos;
     std::set<std::int64_t> accepted;
@@ -277,17 +275,12 @@ TEST_F(fault_drill_test, mariadb_unreachable_for_ten_seconds) {
     auto r = traffic(d.key, d.customer, {server->port()}, 10, 20s, accepted, 30'000);
     verify(p, accepted, r, "mariadb-unreachable");
     chaos.finish();
-    p.stop = true;
-    p.thread.join();
 }
 
 TEST_F(fault_drill_test, the_partners_connection_dropped_every_few_seconds) {
     auto d = scene();
     server_process second(instance_environment());
-    phone p;
-    p.token = d.owner_partner.person.token;
-    p.ports = {server->port(), second.port()};
-    p.thread = std::thread([&] { p.run(); });
+    phone p(d.owner_partner.person.token, {server->port(), second.port()});
     std::set<std::int64_t> accepted;
     std::vector<std::pair<std::chrono::milliseconds, std::function<void()>>> drops;
     for (int s = 1; s < 12; s += 2) drops.emplace_back(std::chrono::seconds(s), [&p] { p.drop = true; });
@@ -296,8 +289,6 @@ TEST_F(fault_drill_test, the_partners_connection_dropped_every_few_seconds) {
     chaos.finish();
     verify(p, accepted, r, "connection-drops");
     EXPECT_GE(p.reconnects, 5);
-    p.stop = true;
-    p.thread.join();
 }
 
 }  // namespace
