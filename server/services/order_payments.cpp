@@ -121,7 +121,8 @@ applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, 
                                   std::int64_t amount_fen) {
     auto order = find_order(db, order_id, true);
     if (!order || order->status != "paid") return {refund_outcome::order_not_paid};
-    if (find_refund(db, order->merchant_id, source, refund_key)) return {refund_outcome::already_applied};
+    if (auto earlier = find_refund(db, order->merchant_id, source, refund_key))
+        return {earlier->order_id == order_id && earlier->amount_fen == amount_fen ? refund_outcome::already_applied : refund_outcome::conflict};
     if (amount_fen <= 0 || amount_fen > order->amount_fen - order->refunded_fen) return {refund_outcome::exceeds_order};
 
     // One instant for the refund, its reversal and its ledger transaction: reports by period agree.

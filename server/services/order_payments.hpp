@@ -33,7 +33,9 @@ struct applied_payment {
 applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point paid_at,
                                  const std::string& transaction_id);
 
-enum class refund_outcome { applied, already_applied, exceeds_order, order_not_paid };
+// already_applied: this refund key was recorded for this order and amount (a retry); conflict: the
+// key was recorded for another order or amount.
+enum class refund_outcome { applied, already_applied, conflict, exceeds_order, order_not_paid };
 
 struct applied_refund {
     refund_outcome outcome;

@@ -151,7 +151,9 @@ asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::tr
 
 asio::awaitable<notification_result> order_service::apply_refund(wechat_pay::refund_info f) {
     auto apply = [=](mysql_connection& db) -> notification_result {
-        auto order = find_order_by_out_trade_no(db, f.out_trade_no, false);
+        // Locked from the first read: the refund lookup then sees a copy of this notification
+        // committed by a concurrent delivery (a plain first read would fix an older snapshot).
+        auto order = find_order_by_out_trade_no(db, f.out_trade_no, true);
         if (!order) {
             record_payment_anomaly(db, std::nullopt, std::nullopt, "refund_unknown_order", f.refund_id, "no order " + f.out_trade_no);
             return {notification_outcome::refused, "no order " + f.out_trade_no};
@@ -160,6 +162,10 @@ asio::awaitable<notification_result> order_service::apply_refund(wechat_pay::ref
         switch (applied.outcome) {
         case refund_outcome::applied: return {notification_outcome::applied, ""};
         case refund_outcome::already_applied: return {notification_outcome::already_applied, ""};
+        case refund_outcome::conflict:
+            record_payment_anomaly(db, order->merchant_id, order->id, "refund_conflict", f.refund_id,
+                                   "refund id already recorded for another order or amount");
+            return {notification_outcome::refused, "the refund id was recorded for another order or amount"};
         // Its payment notification has not been applied yet: WeChat Pay will send this again.
         case refund_outcome::order_not_paid: return {notification_outcome::retry_later, "the order is not paid yet"};
         case refund_outcome::exceeds_order:

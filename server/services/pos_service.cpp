@@ -127,18 +127,17 @@ asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std
 asio::awaitable<merchant_result<pos_refund_result>> pos_service::record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
                                                                                std::string merchant_refund_id, std::int64_t amount_fen) {
     auto record = [=](mysql_connection& db) -> merchant_result<pos_refund_result> {
-        auto order = find_order_by_merchant_order(db, merchant_id, merchant_order_id, false);
+        // Locked from the first read: the refund lookup that follows then sees any refund of this
+        // order committed before (a plain first read would fix an older snapshot).
+        auto order = find_order_by_merchant_order(db, merchant_id, merchant_order_id, true);
         if (!order) return failure(merchant_failure::order_not_found);
         auto applied = apply_order_refund(db, order->id, "pos", merchant_refund_id, amount_fen);
         switch (applied.outcome) {
         case refund_outcome::order_not_paid: return failure(merchant_failure::order_not_paid);
         case refund_outcome::exceeds_order: return failure(merchant_failure::refund_exceeds_order);
-        case refund_outcome::already_applied: {
-            // The same refund again is answered as before; the same id for another amount is a conflict.
-            auto earlier = find_refund(db, merchant_id, "pos", merchant_refund_id);
-            if (!earlier || earlier->amount_fen != amount_fen) return failure(merchant_failure::refund_conflict);
-            return pos_refund_result{*find_order(db, order->id), 0, true};
-        }
+        // The same refund again is answered as before; its id for another order or amount is a conflict.
+        case refund_outcome::already_applied: return pos_refund_result{*find_order(db, order->id), 0, true};
+        case refund_outcome::conflict: return failure(merchant_failure::refund_conflict);
         case refund_outcome::applied: return pos_refund_result{*find_order(db, order->id), applied.reversed_fen, false};
         }
         return failure(merchant_failure::order_not_found);

@@ -171,13 +171,13 @@ std::vector<order_record> list_unpaid_wechat_orders(mysql_connection& db, const 
 }
 
 std::optional<refund_record> find_refund(mysql_connection& db, std::uint64_t merchant_id, const std::string& source, const std::string& refund_key) {
-    statement select(db.prepare("SELECT id, amount_fen FROM refunds WHERE merchant_id = ? AND source = ? AND refund_key = ?"));
+    statement select(db.prepare("SELECT id, order_id, amount_fen FROM refunds WHERE merchant_id = ? AND source = ? AND refund_key = ?"));
     select->setUInt64(1, merchant_id);
     select->setString(2, source);
     select->setString(3, refund_key);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
-    return refund_record{rs->getUInt64(1), rs->getInt64(2)};
+    return refund_record{rs->getUInt64(1), rs->getUInt64(2), rs->getInt64(3)};
 }
 
 std::uint64_t insert_refund(mysql_connection& db, std::uint64_t order_id, std::uint64_t merchant_id, const std::string& source,

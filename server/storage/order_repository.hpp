@@ -84,6 +84,7 @@ std::vector<order_record> list_unpaid_wechat_orders(mysql_connection& db, const 
 
 struct refund_record {
     std::uint64_t id = 0;
+    std::uint64_t order_id = 0;
     std::int64_t amount_fen = 0;
 };
 // The refund with this key, if one was recorded.

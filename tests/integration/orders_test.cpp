@@ -312,6 +312,17 @@ TEST_F(orders_test, pos_orders_are_signed_idempotent_and_forgeries_write_nothing
     ASSERT_EQ(stranger.status, 201) << stranger.body;
     EXPECT_TRUE(stranger.json().at("dividend").is_null());
     EXPECT_TRUE(stranger.json().at("order").at("customer_user_id").is_null());
+    // A refund id is one refund: again as it was, a replay; for another amount or order, a conflict.
+    auto refund_again = pos_call(key, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "A-1001"}, {"merchant_refund_id", "R-1"}, {"amount_fen", 5000}});
+    EXPECT_EQ(refund_again.status, 200) << refund_again.body;
+    EXPECT_TRUE(refund_again.json().at("replayed").as_bool());
+    auto other_amount = pos_call(key, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "A-1001"}, {"merchant_refund_id", "R-1"}, {"amount_fen", 4000}});
+    EXPECT_EQ(other_amount.status, 409);
+    EXPECT_EQ(error_code(other_amount), "refund_conflict");
+    auto other_order = pos_call(key, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "A-1003"}, {"merchant_refund_id", "R-1"}, {"amount_fen", 5000}});
+    EXPECT_EQ(other_order.status, 409) << other_order.body;
+    EXPECT_EQ(error_code(other_order), "refund_conflict");
+    EXPECT_EQ(scalar("SELECT refunded_fen FROM orders WHERE merchant_id = ? AND merchant_order_id = 'A-1003'", {sc.s.id}), 0);
     // A revoked key signs nothing.
     ok(call("DELETE", sc.s.path() + "/api-keys/" + key.id, sc.s.owner));
     auto revoked = pos_call(key, "/api/v1/pos/orders", fresh);
