@@ -140,16 +140,19 @@ applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, 
         }
     }
     std::int64_t reversed = 0;
+    std::optional<dividend_record> reversed_dividend;
     if (auto dividend = find_dividend_by_order(db, order_id, true)) {
         reversed = reversal_fen(dividend->amount_fen, order->amount_fen, order->refunded_fen, amount_fen);
         if (reversed > 0) {
             insert_reversal(db, dividend->id, refund_id, reversed, now);
             for (auto& e : reversal_entries(dividend->partner_user_id, reversed)) entries.push_back(e);
-            auto after = *find_dividend_by_order(db, order_id);
-            insert_outbox_event(db, after.partner_user_id, "reversal", dividend_event_payload(after, "reversal", reversed));
+            reversed_dividend = std::move(dividend);
+            reversed_dividend->reversed_fen += reversed;
         }
     }
     post(db, order->merchant_id, "refund", "refund:" + std::to_string(refund_id), std::move(entries), now);
+    if (reversed_dividend)  // after the posting: see insert_outbox_event
+        insert_outbox_event(db, reversed_dividend->partner_user_id, "reversal", dividend_event_payload(*reversed_dividend, "reversal", reversed));
     return {refund_outcome::applied, reversed};
 }
 

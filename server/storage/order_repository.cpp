@@ -291,6 +291,14 @@ void record_store_purchase(mysql_connection& db, std::uint64_t merchant_id, std:
 }
 
 void insert_outbox_event(mysql_connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload) {
+    // A user's events must commit in id order: the relay and the phones take ids below the
+    // newest one seen as already delivered. Ids come at insert, commits later, so two stores
+    // paying the same partner at once could commit 11 before 10 and 10 would never be shown.
+    // The user's row, locked until commit, puts the user's events in line. Callers insert the
+    // event after their ledger posting, so this lock always comes after the account locks.
+    statement lock(db.prepare("SELECT id FROM users WHERE id = ? FOR UPDATE"));
+    lock->setUInt64(1, user_id);
+    { rows locked(lock->executeQuery()); }
     statement insert(db.prepare("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, ?, ?)"));
     insert->setUInt64(1, user_id);
     insert->setString(2, kind);

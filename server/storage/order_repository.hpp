@@ -105,6 +105,8 @@ std::optional<std::uint64_t> lead_owner_at(mysql_connection& db, std::uint64_t m
 // First and last purchase of a customer at a store (what "existing customer" and lead lapses read).
 void record_store_purchase(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, const std::string& at);
 
+// Locks the user's row first (until commit), so each user's events commit in id order: call it
+// after the transaction's ledger posting (locks are taken accounts first, then the user).
 void insert_outbox_event(mysql_connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload);
 // Once per (kind, reference): a redelivered notification does not add a second row.
 void record_payment_anomaly(mysql_connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
