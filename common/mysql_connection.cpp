@@ -60,7 +60,10 @@ std::unique_ptr<sql::PreparedStatement> mysql_connection::prepare_on_server(cons
         if (e.getErrorCode() != too_many_prepared || idle_.empty()) throw;
     }
     // Other connections (ours or others') hold the server's statements: give ours up and retry once.
-    while (!idle_.empty()) close_idle(std::prev(idle_.end()));
+    while (!idle_.empty()) {
+        close_idle(std::prev(idle_.end()));
+        counters_.evicted.fetch_add(1, std::memory_order_relaxed);
+    }
     return std::unique_ptr<sql::PreparedStatement>(native_->prepareStatement(sql));
 }
 
@@ -91,6 +94,9 @@ void mysql_connection::execute(const std::string& sql) {
 
 void mysql_connection::give_back(std::string sql, std::unique_ptr<sql::PreparedStatement> statement) noexcept {
     try {
+        // The next user starts with no parameters bound (client side only, no round trip): a
+        // forgotten setX fails as it would on a fresh statement instead of reusing a stale value.
+        statement->clearParameters();
         idle_.push_front(idle_statement{std::move(sql), std::move(statement)});
         by_sql_.emplace(std::string_view(idle_.front().sql), idle_.begin());
     } catch (...) {
