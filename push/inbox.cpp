@@ -48,18 +48,6 @@ std::string format_event_id(std::uint64_t id) { return std::to_string(id) + "-0"
 
 std::string pokes_key(const std::string& instance) { return "pokes:" + instance; }
 
-asio::awaitable<bool> inbox::append(std::uint64_t user_id, std::uint64_t event_id, std::string frame) {
-    std::vector<std::string> add{"XADD", inbox_key(user_id), "MAXLEN", "~", std::to_string(max_events_), format_event_id(event_id), "frame",
-                                 std::move(frame)};
-    auto reply = co_await redis_.command(std::move(add));
-    // Ids only grow: an id at or below the stream's top was appended before (a relay's retry).
-    const bool duplicate = reply.is_error() && reply.str.find("equal or smaller") != std::string::npos;
-    if (reply.is_error() && !duplicate) throw dependency_unavailable("redis", reply.str);
-    std::vector<std::string> expire{"EXPIRE", inbox_key(user_id), std::to_string(ttl_.count())};
-    checked(co_await redis_.command(std::move(expire)));
-    co_return !duplicate;
-}
-
 asio::awaitable<void> inbox::relay_batch(std::vector<relayed_event> events, std::optional<std::chrono::system_clock::time_point> fallback_due) {
     // KEYS: none (every key is derived here, so the script suits a single Redis, not a cluster).
     // ARGV: max_len, ttl_s, now_ms, due_ms (0: no fallback), then (user, id, frame) triples.
@@ -74,7 +62,8 @@ for i = 5, #ARGV, 3 do
   local added = redis.pcall('XADD', key, 'MAXLEN', '~', max_len, id .. '-0', 'frame', frame)
   if type(added) == 'table' and added.err and not string.find(added.err, 'equal or smaller', 1, true) then return added end
   redis.call('EXPIRE', key, ttl)
-  if due > 0 then redis.call('ZADD', 'push:fallback-due', due, user .. ':' .. id) end
+  -- Scheduled once, when appended: a retry must not push an earlier schedule later.
+  if due > 0 and type(added) ~= 'table' then redis.call('ZADD', 'push:fallback-due', due, user .. ':' .. id) end
   users[user] = true
 end
 for user in pairs(users) do
@@ -149,11 +138,6 @@ asio::awaitable<std::vector<std::string>> inbox::instances_of(std::uint64_t user
     co_return out;
 }
 
-asio::awaitable<void> inbox::poke(std::string instance, std::uint64_t user_id) {
-    std::vector<std::string> add{"XADD", pokes_key(instance), "MAXLEN", "~", "10000", "*", "user", std::to_string(user_id)};
-    checked(co_await redis_.command(std::move(add)));
-}
-
 asio::awaitable<void> inbox::acknowledge(std::uint64_t user_id, std::uint64_t event_id) {
     // Only forward: a late ack of an older reminder does not move the mark back.
     static const std::string raise =
@@ -163,26 +147,28 @@ asio::awaitable<void> inbox::acknowledge(std::uint64_t user_id, std::uint64_t ev
     checked(co_await redis_.command(std::move(eval)));
 }
 
-asio::awaitable<std::uint64_t> inbox::acknowledged(std::uint64_t user_id) {
-    std::vector<std::string> get{"GET", ack_key(user_id)};
-    auto reply = checked(co_await redis_.command(std::move(get)));
-    co_return reply.is_nil() ? 0 : to_id(reply.str);
-}
-
-asio::awaitable<void> inbox::schedule_fallback(std::uint64_t user_id, std::uint64_t event_id, std::chrono::system_clock::time_point due) {
-    std::vector<std::string> add{"ZADD", fallback_key, std::to_string(epoch_ms(due)), std::to_string(user_id) + ":" + std::to_string(event_id)};
-    checked(co_await redis_.command(std::move(add)));
-}
-
-asio::awaitable<std::vector<std::pair<std::uint64_t, std::uint64_t>>> inbox::due_fallbacks(std::chrono::system_clock::time_point now, int limit) {
-    std::vector<std::string> due{"ZRANGEBYSCORE", fallback_key, "-inf", std::to_string(epoch_ms(now)), "LIMIT", "0", std::to_string(limit)};
-    auto reply = checked(co_await redis_.command(std::move(due)));
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
-    for (const auto& e : reply.elements) {
+asio::awaitable<inbox::due_fallback_page> inbox::take_due_fallbacks(std::chrono::system_clock::time_point now, int scan) {
+    // KEYS: the schedule; the acknowledgement keys are derived here (a single Redis, as relay_batch).
+    static const std::string script = R"lua(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local open = {}
+for _, entry in ipairs(due) do
+  local colon = string.find(entry, ':', 1, true)
+  local acked = tonumber(redis.call('GET', 'acked:' .. string.sub(entry, 1, colon - 1)) or '0')
+  if acked >= tonumber(string.sub(entry, colon + 1)) then redis.call('ZREM', KEYS[1], entry) else open[#open + 1] = entry end
+end
+return {#due, open}
+)lua";
+    std::vector<std::string> eval{"EVAL", script, "1", fallback_key, std::to_string(epoch_ms(now)), std::to_string(scan)};
+    auto reply = checked(co_await redis_.command(std::move(eval)));
+    due_fallback_page page;
+    if (reply.elements.size() != 2) co_return page;
+    page.scanned = static_cast<int>(reply.elements[0].integer);
+    for (const auto& e : reply.elements[1].elements) {
         auto colon = e.str.find(':');
-        if (colon != std::string::npos) out.emplace_back(to_id(e.str.substr(0, colon)), to_id(e.str.substr(colon + 1)));
+        if (colon != std::string::npos) page.unacknowledged.emplace_back(to_id(e.str.substr(0, colon)), to_id(e.str.substr(colon + 1)));
     }
-    co_return out;
+    co_return page;
 }
 
 asio::awaitable<void> inbox::drop_fallback(std::uint64_t user_id, std::uint64_t event_id) {

@@ -31,9 +31,6 @@ class inbox {
 public:
     inbox(redis_client& redis, int max_events, std::chrono::seconds ttl) : redis_(redis), max_events_(max_events), ttl_(ttl) {}
 
-    // Appends the event; true when added now, false when it was already there.
-    boost::asio::awaitable<bool> append(std::uint64_t user_id, std::uint64_t event_id, std::string frame);
-
     // The relay's batch in one round trip (a Lua script, atomic): appends each event (in order;
     // one already there is skipped), schedules its fallback check when `fallback_due` is set, and
     // pokes every instance present for each user.
@@ -52,16 +49,19 @@ public:
     static constexpr std::size_t presence_batch = 1000;
     boost::asio::awaitable<void> mark_present(std::vector<std::uint64_t> user_ids, std::string instance, std::chrono::milliseconds ttl);
     boost::asio::awaitable<std::vector<std::string>> instances_of(std::uint64_t user_id);
-    // Tells `instance` to look at the user's inbox.
-    boost::asio::awaitable<void> poke(std::string instance, std::uint64_t user_id);
 
-    // The highest event id the user acknowledged (0: none).
+    // Raises the highest event id the user acknowledged (the fallback skips those at or below it).
     boost::asio::awaitable<void> acknowledge(std::uint64_t user_id, std::uint64_t event_id);
-    boost::asio::awaitable<std::uint64_t> acknowledged(std::uint64_t user_id);
 
-    // Fallback schedule: the check of (user, event) falls due at `due`.
-    boost::asio::awaitable<void> schedule_fallback(std::uint64_t user_id, std::uint64_t event_id, std::chrono::system_clock::time_point due);
-    boost::asio::awaitable<std::vector<std::pair<std::uint64_t, std::uint64_t>>> due_fallbacks(std::chrono::system_clock::time_point now, int limit);
+    // Fallback checks due by `now` (relay_batch schedules them), up to `scan` of them in one
+    // round trip: those already acknowledged are dropped there; the (user, event) pairs still
+    // unacknowledged come back, left scheduled until drop_fallback. `scanned` says how many were
+    // looked at (== scan: more may be due).
+    struct due_fallback_page {
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> unacknowledged;
+        int scanned = 0;
+    };
+    boost::asio::awaitable<due_fallback_page> take_due_fallbacks(std::chrono::system_clock::time_point now, int scan);
     boost::asio::awaitable<void> drop_fallback(std::uint64_t user_id, std::uint64_t event_id);
 
     // True when Redis has lost its data since the last call (or starts empty): a marker key set

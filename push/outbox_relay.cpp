@@ -1,7 +1,6 @@
 #include "push/outbox_relay.hpp"
 
 #include "common/dependency_error.hpp"
-#include "common/utf8.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -104,14 +103,15 @@ asio::awaitable<int> outbox_relay::relay_once() {
             update->setInt(1, window);
             return update->executeUpdate();
         };
-        const auto again = co_await database_.transaction(std::move(replay));
+        const auto again = co_await database_.run(std::move(replay));  // one statement: atomic as it is
         log_.warn("push_redis_lost_data", {{"events_relayed_again", again}, {"window_s", window}});
     }
     auto read = [](mysql_connection& db) { return pending_events(db); };
     auto rows = co_await database_.run(std::move(read));
     if (rows.empty()) co_return 0;
-    // One Redis round trip for the whole batch, all or nothing: either every event is in its
-    // inbox (in id order) or none is, and the batch is tried again.
+    // One Redis round trip for the whole batch, in id order. A failure stops the script at that
+    // event (Lua does not roll back the ones before it); the whole batch is then tried again and
+    // the events already appended are skipped, so nothing is lost or appended twice.
     std::vector<inbox::relayed_event> batch;
     std::vector<std::uint64_t> relayed;
     for (const auto& row : rows) {
@@ -149,16 +149,16 @@ asio::awaitable<void> outbox_relay::send_fallback(std::uint64_t user_id, std::ui
         spend->setUInt64(1, user_id);
         spend->setString(2, template_id);
         c.has_subscription = spend->executeUpdate() == 1;
-        mysql_statement facts(db.prepare(
-            "SELECT u.openid, e.payload FROM users u JOIN outbox_events e ON e.id = ? WHERE u.id = ?"));
-        facts->setUInt64(1, event_id);
-        facts->setUInt64(2, user_id);
-        std::unique_ptr<sql::ResultSet> rs(facts->executeQuery());
-        if (rs->next()) {
-            c.openid = rs->getString(1);
-            c.payload = rs->getString(2);
-        }
         if (c.has_subscription) {
+            mysql_statement facts(db.prepare(
+                "SELECT u.openid, e.payload FROM users u JOIN outbox_events e ON e.id = ? WHERE u.id = ?"));
+            facts->setUInt64(1, event_id);
+            facts->setUInt64(2, user_id);
+            std::unique_ptr<sql::ResultSet> rs(facts->executeQuery());
+            if (rs->next()) {
+                c.openid = rs->getString(1);
+                c.payload = rs->getString(2);
+            }
             mysql_statement mark(db.prepare("UPDATE push_fallbacks SET outcome = 'sent' WHERE outbox_event_id = ?"));
             mark->setUInt64(1, event_id);
             mark->executeUpdate();
@@ -209,19 +209,23 @@ asio::awaitable<void> outbox_relay::send_fallback(std::uint64_t user_id, std::ui
         mark->setUInt64(2, event_id);
         mark->executeUpdate();
     };
-    co_await database_.transaction(std::move(record));
+    co_await database_.run(std::move(record));
 }
 
 asio::awaitable<int> outbox_relay::fallback_once() {
     if (settings_.subscribe_template_id.empty() || !wechat_) co_return 0;
-    auto due = co_await box_.due_fallbacks(std::chrono::system_clock::now(), 50);
+    // Nearly every reminder is acknowledged: those are dropped inside Redis, a page at a time,
+    // and only the few left cost a claim, a message and a drop each.
+    constexpr int scan = 1000;
     int sent = 0;
-    for (auto [user, event] : due) {
-        if (co_await box_.acknowledged(user) < event) {
+    for (;;) {
+        auto page = co_await box_.take_due_fallbacks(std::chrono::system_clock::now(), scan);
+        for (auto [user, event] : page.unacknowledged) {
             co_await send_fallback(user, event);
             ++sent;
+            co_await box_.drop_fallback(user, event);
         }
-        co_await box_.drop_fallback(user, event);
+        if (page.scanned < scan || stopping_) break;
     }
     co_return sent;
 }

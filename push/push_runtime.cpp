@@ -94,7 +94,9 @@ asio::awaitable<void> push_runtime::keep_presence() {
     asio::steady_timer pause(io_);
     while (!stopping_) {
         try {
-            co_await inbox_.mark_present(hub_.users(), instance_, presence_ttl);
+            auto users = hub_.users();
+            auto instance = instance_;
+            co_await inbox_.mark_present(std::move(users), std::move(instance), presence_ttl);
         } catch (const dependency_unavailable&) {
         }
         pause.expires_after(presence_refresh);
@@ -107,7 +109,9 @@ asio::awaitable<void> push_runtime::catch_up() {
     asio::steady_timer pause(io_);
     for (int round = 0; round < 15 && !stopping_; ++round) {
         try {
-            co_await inbox_.mark_present(hub_.users(), instance_, presence_ttl);
+            auto users = hub_.users();
+            auto instance = instance_;
+            co_await inbox_.mark_present(std::move(users), std::move(instance), presence_ttl);
         } catch (const dependency_unavailable&) {
         }
         hub_.poke_all();

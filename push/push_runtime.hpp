@@ -31,8 +31,8 @@ public:
     // Closes every connection with 1001 (clients reconnect elsewhere) and stops the loops.
     void stop();
     // Outbox events were committed (an order paid, a refund): the instance holding the relay's
-    // lease relays them now rather than at its next poll. Any thread; cheap to call often: one
-    // signal is in flight at a time and covers every commit made before it left.
+    // lease relays them now rather than at its next poll. Any thread; cheap to call often: while a
+    // signal waits to be sent, further calls add nothing (it covers every commit made before it).
     void outbox_written();
 
 private:

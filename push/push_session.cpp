@@ -159,7 +159,8 @@ asio::awaitable<void> push_session::pinger(std::shared_ptr<push_session> self) {
         if (closed_) break;
         if (std::chrono::steady_clock::now() - connection_.last_received() > ctx_.settings.idle_timeout) {
             ctx_.metrics.increment("sharedstore_push_idle_closed_total", {});
-            co_await close_now(self, close_code::normal, "no answer to pings");
+            std::string why = "no answer to pings";
+            co_await close_now(self, close_code::normal, std::move(why));
             break;
         }
         co_await connection_.ping();
@@ -169,7 +170,9 @@ asio::awaitable<void> push_session::pinger(std::shared_ptr<push_session> self) {
 
 asio::awaitable<void> push_session::refuse(const char* reason) {
     ctx_.metrics.increment("sharedstore_push_client_frames_refused_total", {{"reason", reason}});
-    co_await close_now(shared_from_this(), close_code::policy_violation, reason);
+    auto self = shared_from_this();
+    std::string why = reason;
+    co_await close_now(std::move(self), close_code::policy_violation, std::move(why));
 }
 
 asio::awaitable<void> push_session::run() {
@@ -181,7 +184,8 @@ asio::awaitable<void> push_session::run() {
         inbox_up = false;
     }
     if (!inbox_up) {
-        co_await connection_.close(close_code::try_again_later, "reminders are unavailable; reconnect shortly");
+        std::string why = "reminders are unavailable; reconnect shortly";
+        co_await connection_.close(close_code::try_again_later, std::move(why));
         co_return;
     }
     if (ctx_.hub.add(user_id_, self) && ctx_.on_first_connection) ctx_.on_first_connection(user_id_);
