@@ -146,13 +146,15 @@ struct websocket_impl final : websocket_connection::impl {
     }
 
     asio::awaitable<void> close(std::uint16_t code, std::string reason) override {
-        watchdog.expires_after(std::chrono::seconds(1));
-        watchdog.async_wait([this](boost::system::error_code ec) {
+        // A timer of its own: the write watchdog may be re-armed or cancelled by a write meanwhile.
+        asio::steady_timer bound(ws.get_executor());
+        bound.expires_after(std::chrono::seconds(1));
+        bound.async_wait([this](boost::system::error_code ec) {
             if (!ec) abort();
         });
         websocket::close_reason why(static_cast<websocket::close_code>(code), reason);  // named: docs/coroutines.md
         co_await ws.async_close(why, use_tuple);  // whatever the outcome, the connection ends here
-        watchdog.cancel();
+        bound.cancel();
         abort();
     }
 
