@@ -54,7 +54,7 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
         };
         auto paid = co_await database_.transaction(std::move(pay));
-        signal_outbox();
+        if (paid && paid.value().dividend) signal_outbox();  // only a dividend writes an outbox event
         co_return paid;
     }
 

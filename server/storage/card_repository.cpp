@@ -1,6 +1,7 @@
 #include "server/storage/card_repository.hpp"
 
 #include "common/clock.hpp"
+#include "server/storage/sql_support.hpp"
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
@@ -23,10 +24,7 @@ std::uint64_t insert_card_template(mysql_connection& db, std::uint64_t merchant_
     insert->setString(7, card.cover_url);
     insert->setUInt64(8, created_by);
     insert->executeUpdate();
-    mysql_statement last(db.prepare("SELECT LAST_INSERT_ID()"));
-    std::unique_ptr<sql::ResultSet> rs(last->executeQuery());
-    rs->next();
-    return rs->getUInt64(1);
+    return last_insert_id(db);
 }
 
 std::vector<card_template_record> list_card_templates(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit) {

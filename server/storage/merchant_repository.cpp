@@ -1,5 +1,7 @@
 #include "server/storage/merchant_repository.hpp"
 
+#include "server/storage/sql_support.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -37,10 +39,7 @@ std::uint64_t insert_merchant(mysql_connection& db, const std::string& name, con
     insert->setString(2, time_zone);
     insert->setUInt64(3, owner_user_id);
     insert->executeUpdate();
-    statement last(db.prepare("SELECT LAST_INSERT_ID()"));
-    rows id(last->executeQuery());
-    id->next();
-    const auto merchant_id = id->getUInt64(1);
+    const auto merchant_id = last_insert_id(db);
     upsert_staff(db, merchant_id, owner_user_id, staff_role::owner, owner_user_id);
     return merchant_id;
 }
@@ -145,10 +144,7 @@ int insert_tier_version(mysql_connection& db, std::uint64_t merchant_id, std::in
     insert->setInt(3, profit_margin_bp);
     insert->setUInt64(4, created_by);
     insert->executeUpdate();
-    statement last_id(db.prepare("SELECT LAST_INSERT_ID()"));
-    rows id_rs(last_id->executeQuery());
-    id_rs->next();
-    const auto version_id = id_rs->getUInt64(1);
+    const auto version_id = last_insert_id(db);
 
     std::sort(tiers.begin(), tiers.end(), [](const share_tier& a, const share_tier& b) { return a.buy_in_fen < b.buy_in_fen; });
     statement tier(db.prepare(
