@@ -80,12 +80,38 @@ struct websocket_upgrade {
     std::string subprotocol;
 };
 
+// RFC 9112 section 6: a request whose framing two parties could read differently is refused and
+// its connection closed, so nothing after it can be taken as a second request (request
+// smuggling). Empty: the framing is unambiguous.
+template <class Fields>
+std::string framing_problem(const http::request_header<Fields>& header) {
+    std::size_t encodings = 0, lengths = 0, hosts = 0;
+    std::string encoding;
+    for (const auto& field : header) {
+        if (field.name() == http::field::transfer_encoding) {
+            ++encodings;
+            encoding = std::string(field.value());
+        } else if (field.name() == http::field::content_length) {
+            ++lengths;
+        } else if (field.name() == http::field::host) {
+            ++hosts;
+        }
+    }
+    if (encodings > 0) {
+        if (header.version() < 11) return "Transfer-Encoding is not allowed in HTTP/1.0";
+        if (encodings > 1 || !beast::iequals(encoding, "chunked")) return "the only Transfer-Encoding accepted is chunked";
+        if (lengths > 0) return "Transfer-Encoding and Content-Length together are refused";
+    }
+    if (header.version() >= 11 && hosts != 1) return hosts == 0 ? "HTTP/1.1 requires a Host header" : "more than one Host header";
+    return {};
+}
+
 }  // namespace
 
 // The connection behind websocket_connection, for either stream type.
 struct websocket_connection::impl {
     virtual ~impl() = default;
-    virtual asio::awaitable<std::optional<websocket_message>> read() = 0;
+    virtual asio::awaitable<std::optional<websocket_message>> read(std::size_t max_bytes) = 0;
     virtual asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout) = 0;
     virtual asio::awaitable<bool> ping() = 0;
     virtual asio::awaitable<void> close(std::uint16_t code, std::string reason) = 0;
@@ -113,12 +139,17 @@ struct websocket_impl final : websocket_connection::impl {
     // A pending whole-message read makes Beast reserve 1.5 KB in the buffer before anything
     // arrives; reading a little at a time keeps what an idle connection holds small. (Pings and
     // pongs are answered and seen (control_callback) while any read is pending.)
-    asio::awaitable<std::optional<websocket_message>> read() override {
+    asio::awaitable<std::optional<websocket_message>> read(std::size_t max_bytes) override {
         constexpr std::size_t read_step = 256;
         buffer.clear();
         do {
             auto [ec, n] = co_await ws.async_read_some(buffer, read_step, use_tuple);
             if (ec) co_return std::nullopt;
+            if (buffer.size() > max_bytes) {
+                buffer.clear();
+                buffer.shrink_to_fit();
+                co_return websocket_message{{}, ws.got_binary(), true};
+            }
         } while (!ws.is_message_done());
         touch();
         websocket_message message{beast::buffers_to_string(buffer.data()), ws.got_binary()};
@@ -171,7 +202,7 @@ struct websocket_impl final : websocket_connection::impl {
 
 }  // namespace
 
-asio::awaitable<std::optional<websocket_message>> websocket_connection::read() { return impl_->read(); }
+asio::awaitable<std::optional<websocket_message>> websocket_connection::read(std::size_t max_bytes) { return impl_->read(max_bytes); }
 asio::awaitable<bool> websocket_connection::write(std::string text, std::chrono::milliseconds timeout) {
     return impl_->write(std::move(text), timeout);
 }
@@ -298,6 +329,10 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 co_await answer_unreadable(stream, header_ec, parser, remote);
                 co_return nullptr;
             }
+            if (auto problem = framing_problem(parser.get()); !problem.empty()) {
+                co_await refuse_and_close(stream, parser, remote, 400, "malformed_request", problem);
+                co_return nullptr;
+            }
             if (!parser.is_done()) {
                 auto expect = parser.get()[http::field::expect];
                 if (beast::iequals(expect, "100-continue")) {
@@ -320,9 +355,13 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             if (websocket_handler && websocket::is_upgrade(message)) {
                 auto upgrade = to_request(http::request<http::string_body>(message), remote);
                 if (websocket_handler->handles(upgrade)) {
+                    const auto started = std::chrono::steady_clock::now();
+                    pipeline.identify(upgrade);
                     std::string subprotocol;
                     auto refusal = co_await websocket_handler->authorize(upgrade, subprotocol);
                     if (refusal) {
+                        upgrade.route = upgrade.path;
+                        pipeline.record(upgrade, *refusal, started);
                         co_await write(stream, std::move(*refusal), version, false);
                         co_return nullptr;
                     }
@@ -378,6 +417,19 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             log.info("connection_timed_out", {{"remote", remote}, {"stage", parser.is_header_done() ? "body" : "header"}});
             co_return;
         }
+        if (ec == http::error::body_limit)
+            co_await refuse_and_close(stream, parser, remote, 413, "body_too_large",
+                                      "request body exceeds " + std::to_string(config.body_limit_bytes) + " bytes");
+        else if (ec == http::error::header_limit)
+            co_await refuse_and_close(stream, parser, remote, 431, "headers_too_large", "request headers are too large");
+        else
+            co_await refuse_and_close(stream, parser, remote, 400, "malformed_request", "the request is not valid HTTP/1.1");
+    }
+
+    // An error answer from the pipeline (request id, log line), then the connection closes.
+    template <class Stream>
+    asio::awaitable<void> refuse_and_close(Stream& stream, http::request_parser<http::string_body>& parser, const std::string& remote,
+                                           int status, std::string code, std::string message) {
         http_request partial;
         partial.remote_address = remote;
         if (parser.is_header_done()) {
@@ -387,14 +439,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             partial.path = partial.target.substr(0, partial.target.find('?'));
             if (auto id = header.find("X-Request-Id"); id != header.end()) partial.headers.emplace_back("x-request-id", std::string(id->value()));
         }
-        http_response response;
-        if (ec == http::error::body_limit)
-            response = pipeline.reject(partial, 413, "body_too_large",
-                                       "request body exceeds " + std::to_string(config.body_limit_bytes) + " bytes");
-        else if (ec == http::error::header_limit)
-            response = pipeline.reject(partial, 431, "headers_too_large", "request headers are too large");
-        else
-            response = pipeline.reject(partial, 400, "malformed_request", "the request is not valid HTTP/1.1");
+        auto response = pipeline.reject(partial, status, code, message);
         co_await write(stream, std::move(response), 11, false);
         co_await linger_close(beast::get_lowest_layer(stream));
     }

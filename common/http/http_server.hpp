@@ -41,6 +41,10 @@ public:
     virtual boost::asio::awaitable<http_response> handle(http_request& request) = 0;
     // A request could not be read whole (too large, malformed): the error to send before closing.
     virtual http_response reject(http_request& partial, int status, std::string_view code, std::string_view message) = 0;
+    // A WebSocket upgrade, which the endpoint answers instead of handle(): give it its request id
+    // first, and log and count the endpoint's refusal (adding X-Request-Id) like any other answer.
+    virtual void identify(http_request&) {}
+    virtual void record(const http_request&, http_response&, std::chrono::steady_clock::time_point /*started*/) {}
 };
 
 class http_server {

@@ -22,6 +22,10 @@ public:
     // A request the server could not read whole (too large, malformed): answered with an error
     // and logged and counted like the others.
     http_response reject(http_request& partial, int status, std::string_view code, std::string_view message) override;
+    void identify(http_request& request) override { assign_request_id(request); }
+    void record(const http_request& request, http_response& response, std::chrono::steady_clock::time_point started) override {
+        finish(request, response, started);
+    }
 
 private:
     void assign_request_id(http_request& request) const;

@@ -125,6 +125,70 @@ TEST_F(server_http_test, garbage_is_400_and_closed) {
     EXPECT_TRUE(connection.closed_by_peer_within(5s));
 }
 
+// Request smuggling (RFC 9112 section 6.1): a framing that a proxy and this server could read
+// differently is a 400 and the end of the connection, so what follows is never taken as a request.
+TEST_F(server_http_test, an_ambiguous_body_framing_is_400_and_nothing_after_it_is_served) {
+    const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string chunk = [&] {
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx", smuggled.size());
+        return std::string(size);
+    }();
+    for (const std::string& encoding : std::vector<std::string>{"chunked, identity", "xchunked", "identity", "chunked", "gzip, chunked"}) {
+        tcp_connection connection(port());
+        connection.send("POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + encoding + "\r\nContent-Length: 4\r\n\r\n" + chunk +
+                        "\r\n" + smuggled + "\r\n0\r\n\r\n");
+        auto reply = connection.read_reply(2s);
+        ASSERT_TRUE(reply) << encoding;
+        EXPECT_EQ(reply->status, 400) << encoding;
+        EXPECT_EQ(error_code(*reply), "malformed_request") << encoding;
+        EXPECT_FALSE(reply->header("x-request-id").empty());
+        EXPECT_TRUE(connection.closed_by_peer_within(3s)) << encoding << ": the connection stayed open for a second request";
+    }
+    // Transfer-Encoding without Content-Length, but not chunked or given twice: refused too.
+    for (const std::string& headers : std::vector<std::string>{"Transfer-Encoding: identity\r\n", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"}) {
+        tcp_connection connection(port());
+        connection.send("POST /healthz HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n0\r\n\r\n" + smuggled);
+        auto reply = connection.read_reply(2s);
+        ASSERT_TRUE(reply) << headers;
+        EXPECT_EQ(reply->status, 400) << headers;
+        EXPECT_TRUE(connection.closed_by_peer_within(3s)) << headers;
+    }
+}
+
+TEST_F(server_http_test, plain_chunked_bodies_still_work) {
+    tcp_connection connection(port());
+    connection.send("POST /api/v1/anything HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                    "2\r\n{}\r\n0\r\n\r\n");
+    auto reply = connection.read_reply(2s);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 404) << "read whole and routed";
+}
+
+TEST_F(server_http_test, http_1_1_needs_exactly_one_host) {
+    for (const std::string& request : std::vector<std::string>{"GET /healthz HTTP/1.1\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"}) {
+        tcp_connection connection(port());
+        connection.send(request);
+        auto reply = connection.read_reply(2s);
+        ASSERT_TRUE(reply) << request;
+        EXPECT_EQ(reply->status, 400) << request;
+        EXPECT_EQ(error_code(*reply), "malformed_request");
+        EXPECT_TRUE(connection.closed_by_peer_within(3s));
+    }
+    tcp_connection old(port());
+    old.send("GET /healthz HTTP/1.0\r\n\r\n");
+    auto reply = old.read_reply(2s);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 200) << "HTTP/1.0 has no Host requirement";
+}
+
+TEST_F(server_http_test, a_body_with_a_key_twice_is_400_naming_the_key) {
+    auto reply = http_call(port(), "POST", "/api/v1/anything", R"({"amount_fen":-100,"amount_fen":100})", {{"Content-Type", "application/json"}});
+    EXPECT_EQ(reply.status, 400);
+    EXPECT_EQ(error_code(reply), "invalid_body");
+    EXPECT_NE(std::string(reply.json().at("error").at("message").as_string()).find("amount_fen"), std::string::npos) << reply.body;
+}
+
 TEST_F(server_http_test, client_silent_mid_header_is_disconnected) {
     tcp_connection connection(port());
     ASSERT_TRUE(connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));  // no blank line: header unfinished
