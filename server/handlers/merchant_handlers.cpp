@@ -136,7 +136,7 @@ void add_merchant_routes(router& routes, merchant_service& merchants, session_st
         card_template_input input;
         input.kind = body.required_string("kind", 1, 16);
         input.title = body.required_string("title", 0, 512);
-        input.benefit = body.required_string("benefit", 0, 2048);
+        input.benefit = body.required_string("benefit", 0, 2048, body_reader::lines::multi);
         input.valid_from = body.required_string("valid_from", 1, 64);
         input.valid_until = body.required_string("valid_until", 1, 64);
         input.cover_url = body.optional_string("cover_url", 0, 2048).value_or("");

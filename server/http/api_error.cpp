@@ -1,6 +1,7 @@
 #include "server/http/api_error.hpp"
 
 #include "common/dependency_error.hpp"
+#include "common/json_duplicates.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -57,6 +58,7 @@ boost::json::value parse_json_body(std::string_view body) {
     boost::system::error_code ec;
     auto value = boost::json::parse(body, ec, {}, options);
     if (ec) throw api_error(400, "malformed_json", "request body is not valid JSON: " + ec.message());
+    if (auto key = first_duplicate_key(body)) throw api_error(400, "invalid_body", "duplicate key " + *key + " in the body");
     return value;
 }
 

@@ -1,6 +1,9 @@
 #include "server/http/body_reader.hpp"
 
+#include "common/utf8.hpp"
 #include "server/http/api_error.hpp"
+
+#include <cstdio>
 
 namespace sharedstore {
 
@@ -14,13 +17,13 @@ const boost::json::value* body_reader::find(std::string_view name) {
     return it == body_.end() || it->value().is_null() ? nullptr : &it->value();
 }
 
-std::string body_reader::required_string(std::string_view name, std::size_t min_length, std::size_t max_length) {
-    auto text = optional_string(name, min_length, max_length);
+std::string body_reader::required_string(std::string_view name, std::size_t min_length, std::size_t max_length, lines kind) {
+    auto text = optional_string(name, min_length, max_length, kind);
     if (!text) throw api_error(400, "missing_field", field(name) + " is required");
     return *text;
 }
 
-std::optional<std::string> body_reader::optional_string(std::string_view name, std::size_t min_length, std::size_t max_length) {
+std::optional<std::string> body_reader::optional_string(std::string_view name, std::size_t min_length, std::size_t max_length, lines kind) {
     const auto* value = find(name);
     if (!value) return std::nullopt;
     if (!value->is_string()) throw api_error(400, "invalid_field", field(name) + " must be a string");
@@ -28,6 +31,11 @@ std::optional<std::string> body_reader::optional_string(std::string_view name, s
     if (text.size() < min_length || text.size() > max_length)
         throw api_error(400, "invalid_field", field(name) + " must be " + std::to_string(min_length) + " to " +
                                                   std::to_string(max_length) + " bytes long");
+    if (auto bad = first_control_character(text, kind == lines::multi)) {
+        char code[16];
+        std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(*bad));
+        throw api_error(400, "invalid_field", field(name) + " contains the control character " + code);
+    }
     return std::string(text);
 }
 

@@ -22,9 +22,13 @@ public:
     // A nested object; field names in errors are prefixed ("tiers[2].").
     body_reader(const boost::json::object& object, std::string prefix);
 
-    std::string required_string(std::string_view name, std::size_t min_length, std::size_t max_length);
+    // Strings are one line of printable text: control characters, line separators and bidi
+    // overrides are refused (common/utf8.hpp); `lines::multi` also lets line feeds through.
+    enum class lines { single, multi };
+    std::string required_string(std::string_view name, std::size_t min_length, std::size_t max_length, lines kind = lines::single);
     // Absent or null: nullopt.
-    std::optional<std::string> optional_string(std::string_view name, std::size_t min_length, std::size_t max_length);
+    std::optional<std::string> optional_string(std::string_view name, std::size_t min_length, std::size_t max_length,
+                                               lines kind = lines::single);
     std::int64_t required_int(std::string_view name, std::int64_t min, std::int64_t max);
     std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t min, std::int64_t max);
     std::optional<bool> optional_bool(std::string_view name);

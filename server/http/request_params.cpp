@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 namespace sharedstore {
 
@@ -43,9 +44,12 @@ list_query read_list_query(const http_request& request, std::initializer_list<st
     list_query query;
     auto params = boost::urls::parse_query(request.query);
     if (!params) throw api_error(400, "invalid_query", "the query string is malformed");
+    std::set<std::string, std::less<>> seen;
     for (auto param : *params) {
         const std::string value = param.value.decode();
         const std::string key = param.key.decode();
+        // ?limit=1&limit=2: which one a proxy or a cache keyed on is anybody's guess.
+        if (!seen.insert(key).second) throw api_error(400, "invalid_query", "repeated query parameter " + key);
         if (key == "limit") {
             int limit = 0;
             auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
@@ -56,10 +60,10 @@ list_query read_list_query(const http_request& request, std::initializer_list<st
             auto id = value.size() > 1 && value[0] == 'c' ? parse_decimal_id(std::string_view(value).substr(1)) : std::nullopt;
             if (!id) throw api_error(400, "invalid_query", "unknown cursor");
             query.before_id = *id;
-        } else if (std::find(filter_names.begin(), filter_names.end(), key) != filter_names.end() && !query.filters.count(key)) {
+        } else if (std::find(filter_names.begin(), filter_names.end(), key) != filter_names.end()) {
             query.filters.emplace(key, value);
         } else {
-            throw api_error(400, "invalid_query", "unknown or repeated query parameter " + key);
+            throw api_error(400, "invalid_query", "unknown query parameter " + key);
         }
     }
     return query;

@@ -84,6 +84,18 @@ TEST_F(merchant_test, the_creator_owns_the_store_and_strangers_are_refused) {
     EXPECT_EQ(http_call(server->port(), "GET", "/api/v1/merchants/" + id).status, 401);
 }
 
+// A name shows in other people's lists, a partner's phone and exported reports: it is one line of
+// text, without control characters or bidi overrides (docs/api.md, "Text fields").
+TEST_F(merchant_test, names_with_control_characters_or_bidi_overrides_are_refused) {
+    auto owner = sign_in();
+    for (const auto& name : {std::string("tea\0shop", 8), std::string("tea\r\nshop"), std::string("\xe2\x80\xae" "pohs aet")}) {
+        auto refused = call("POST", "/api/v1/merchants", owner, json::object{{"name", name}});
+        EXPECT_EQ(refused.status, 400) << refused.body;
+        EXPECT_EQ(code_of(refused), "invalid_field");
+    }
+    EXPECT_EQ(call("POST", "/api/v1/merchants", owner, json::object{{"name", "茶饮 · 二号店"}}).status, 201);
+}
+
 TEST_F(merchant_test, tier_changes_make_versions_and_never_rewrite_old_ones) {
     auto owner = sign_in();
     const auto id = create_store(owner);

@@ -42,6 +42,9 @@ TEST(request_params, anything_unexpected_in_a_list_query_is_a_400) {
     EXPECT_EQ(status_of("cursor=c-1"), 400);
     EXPECT_EQ(status_of("colour=red"), 400);
     EXPECT_EQ(status_of("status=a&status=b", {"status"}), 400) << "a repeated filter is ambiguous";
+    EXPECT_EQ(status_of("limit=1&limit=2"), 400) << "a repeated limit is ambiguous";
+    EXPECT_EQ(status_of("limit=5&limit=5"), 400) << "even with the same value";
+    EXPECT_EQ(status_of("cursor=c1&cursor=c2"), 400);
     auto q = read_list_query(with_query("partner_id=abc&status=gone"), {"partner_id", "status"});
     EXPECT_THROW(q.id_filter("partner_id"), api_error);
     EXPECT_THROW(q.choice_filter("status", {"active"}), api_error);
