@@ -88,14 +88,15 @@ mysql_pool_stats mysql_pool::stats() const {
             statements_.evicted.load(std::memory_order_relaxed)};
 }
 
-asio::awaitable<void> mysql_pool::execute(std::function<void(mysql_connection&)> work, bool in_transaction) {
+asio::awaitable<void> mysql_pool::execute(std::function<void(mysql_connection&)> work, bool in_transaction, bool rerun_on_duplicate) {
     // Named, then moved: docs/coroutines.md explains why no temporary may sit in a co_await.
-    auto initiation = [this, work = std::move(work), in_transaction](auto handler) mutable {
+    auto initiation = [this, work = std::move(work), in_transaction, rerun_on_duplicate](auto handler) mutable {
             auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
             auto handler_executor = asio::get_associated_executor(*shared_handler);
             job j;
             j.work = std::move(work);
             j.in_transaction = in_transaction;
+            j.rerun_on_duplicate = rerun_on_duplicate;
             j.done = [shared_handler, handler_executor](std::exception_ptr error) {
                 // Resume the coroutine on its own executor, not on the database worker.
                 asio::dispatch(handler_executor, [shared_handler, error]() mutable { std::move(*shared_handler)(error); });
@@ -212,7 +213,7 @@ void mysql_pool::run_job(worker_state& state, job& j) {
         if (j.in_transaction) {
             // InnoDB rolls a deadlock's victim back whole; running the transaction again is the
             // documented answer, and every job is a function of the database alone.
-            constexpr int deadlock = 1213, attempts = 3;
+            constexpr int attempts = 3;
             for (int attempt = 1;; ++attempt) {
                 native.setAutoCommit(false);
                 try {
@@ -229,8 +230,9 @@ void mysql_pool::run_job(worker_state& state, job& j) {
                     try {
                         throw;
                     } catch (const sql::SQLException& e) {
-                        if (e.getErrorCode() != deadlock || attempt == attempts) throw;
-                        log_.info("mysql_deadlock_retried", {{"attempt", attempt}});
+                        const bool duplicate = j.rerun_on_duplicate && e.getErrorCode() == duplicate_key_error;
+                        if ((e.getErrorCode() != deadlock_error && !duplicate) || attempt == attempts) throw;
+                        log_.info(duplicate ? "mysql_duplicate_rerun" : "mysql_deadlock_retried", {{"attempt", attempt}});
                     }
                 }
             }

@@ -92,19 +92,27 @@ public:
     }
 
     // Like run(), inside one transaction: committed when fn returns, rolled back when it throws.
+    // A deadlock's victim is run again from the start (up to 3 times in all); with
+    // `rerun_on_duplicate_key`, so is a transaction that hit a unique key: the idempotent writes,
+    // where two copies of one request raced and the loser, run again, finds the winner's row and
+    // answers as a replay.
+    enum class conflicts { rerun_deadlocks, rerun_on_duplicate_key };
+    static constexpr int duplicate_key_error = 1062, deadlock_error = 1213;  // MariaDB's error numbers
     template <class Fn>
-    auto transaction(Fn fn) -> boost::asio::awaitable<std::invoke_result_t<Fn&, mysql_connection&>> {
+    auto transaction(Fn fn, conflicts policy = conflicts::rerun_deadlocks)
+        -> boost::asio::awaitable<std::invoke_result_t<Fn&, mysql_connection&>> {
         using result_t = std::invoke_result_t<Fn&, mysql_connection&>;
+        const bool rerun_duplicates = policy == conflicts::rerun_on_duplicate_key;
         if constexpr (std::is_void_v<result_t>) {
             // Named, then moved: docs/coroutines.md (GCC 12 destroys a temporary in a co_await twice).
             std::function<void(mysql_connection&)> work(std::move(fn));
-            co_await execute(std::move(work), true);
+            co_await execute(std::move(work), true, rerun_duplicates);
         } else {
             auto slot = std::make_shared<std::optional<result_t>>();
             std::function<void(mysql_connection&)> work = [fn = std::move(fn), slot](mysql_connection& c) mutable {
                 slot->emplace(fn(c));
             };
-            co_await execute(std::move(work), true);
+            co_await execute(std::move(work), true, rerun_duplicates);
             co_return std::move(**slot);
         }
     }
@@ -116,11 +124,12 @@ private:
         std::function<void(mysql_connection&)> work;
         std::function<void(std::exception_ptr)> done;
         bool in_transaction = false;
+        bool rerun_on_duplicate = false;
         std::chrono::steady_clock::time_point enqueued;
     };
     struct worker_state;
 
-    boost::asio::awaitable<void> execute(std::function<void(mysql_connection&)> work, bool in_transaction);
+    boost::asio::awaitable<void> execute(std::function<void(mysql_connection&)> work, bool in_transaction, bool rerun_on_duplicate = false);
     void enqueue(job j);
     void worker_loop(worker_state& state);
     void run_job(worker_state& state, job& j);

@@ -14,7 +14,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr int mysql_duplicate_key = 1062;
 const std::string cash_buy_in_kind = "buy_in_cash";
 
 std::vector<share_tier> current_tiers(mysql_connection& db, std::uint64_t merchant_id) {
@@ -83,14 +82,15 @@ asio::awaitable<merchant_result<partner_detail>> partner_service::enrol(std::uin
         try {
             partner_id = insert_partner(db, merchant_id, user_id, caller);
         } catch (const sql::SQLException& e) {
-            // A concurrent enrolment of the same user won the unique key.
-            if (e.getErrorCode() == mysql_duplicate_key) return failure(merchant_failure::already_partner);
+            // A concurrent enrolment of the same user won the unique key. With the same request id
+            // it may be this very payment: run again, the replay check then sees it.
+            if (e.getErrorCode() == mysql_pool::duplicate_key_error && payment.request_id.empty()) return failure(merchant_failure::already_partner);
             throw;
         }
         write_cash_buy_in(db, caller, merchant_id, *find_partner(db, merchant_id, partner_id), payment);
         return load_detail(db, merchant_id, partner_id);
     };
-    co_return co_await database_.transaction(std::move(write));
+    co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
 }
 
 asio::awaitable<merchant_result<partner_detail>> partner_service::top_up(std::uint64_t caller, std::uint64_t merchant_id,
@@ -104,7 +104,7 @@ asio::awaitable<merchant_result<partner_detail>> partner_service::top_up(std::ui
         write_cash_buy_in(db, caller, merchant_id, *partner, payment);
         return load_detail(db, merchant_id, partner_id);
     };
-    co_return co_await database_.transaction(std::move(write));
+    co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
 }
 
 asio::awaitable<merchant_result<partner_detail>> partner_service::change_status(std::uint64_t caller, std::uint64_t merchant_id,

@@ -16,27 +16,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr int mysql_duplicate_key = 1062;
-constexpr int mysql_deadlock = 1213;
-
 merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
-
-// Two reports of one new order (or refund) at once: the loser hits the unique key (or a
-// deadlock) and, run again, finds the winner's row.
-template <class Fn>
-asio::awaitable<std::invoke_result_t<Fn&, mysql_connection&>> retry_on_conflict(mysql_pool& database, Fn fn, logger& log, const char* event) {
-    for (int attempt = 1;; ++attempt) {
-        bool retry = false;
-        try {
-            auto work = fn;
-            co_return co_await database.transaction(std::move(work));
-        } catch (const sql::SQLException& e) {
-            if ((e.getErrorCode() != mysql_duplicate_key && e.getErrorCode() != mysql_deadlock) || attempt >= 3) throw;
-            retry = true;
-        }
-        if (retry) log.info(event, {{"attempt", attempt}});
-    }
-}
 
 // Everything that makes two reports "the same order", in a fixed layout.
 std::string content_digest(const pos_order_input& in) {
@@ -119,7 +99,7 @@ asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std
         auto applied = apply_order_paid(db, id, input.paid_at, "");
         return pos_order_result{std::move(applied.order), std::move(applied.dividend), false};
     };
-    auto recorded = co_await retry_on_conflict(database_, std::move(record), log_, "pos_order_retried");
+    auto recorded = co_await database_.transaction(std::move(record), mysql_pool::conflicts::rerun_on_duplicate_key);
     if (outbox_written_ && recorded && !recorded.value().replayed) outbox_written_();
     co_return recorded;
 }
@@ -142,7 +122,7 @@ asio::awaitable<merchant_result<pos_refund_result>> pos_service::record_refund(s
         }
         return failure(merchant_failure::order_not_found);
     };
-    auto recorded = co_await retry_on_conflict(database_, std::move(record), log_, "pos_refund_retried");
+    auto recorded = co_await database_.transaction(std::move(record), mysql_pool::conflicts::rerun_on_duplicate_key);
     if (outbox_written_ && recorded && !recorded.value().replayed) outbox_written_();
     co_return recorded;
 }

@@ -17,7 +17,6 @@ using clock_type = std::chrono::system_clock;
 
 namespace {
 
-constexpr int mysql_duplicate_key = 1062;
 constexpr int mysql_deadlock = 1213;
 
 merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
@@ -87,7 +86,7 @@ merchant_result<claim_result> claim_in_transaction(mysql_connection& db, std::ui
                 try {
                     insert_lead(db, merchant, customer, ctx->share.partner_id, ctx->share.id);
                 } catch (const sql::SQLException& e) {
-                    if (e.getErrorCode() != mysql_duplicate_key) throw;
+                    if (e.getErrorCode() != mysql_pool::duplicate_key_error) throw;
                     lock = "share";  // the duplicate check already holds a shared lock on the winner's row
                     continue;
                 }
