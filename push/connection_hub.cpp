@@ -42,6 +42,16 @@ void connection_hub::poke(std::uint64_t user_id) {
     for (auto& s : sessions_of(user_id)) s->poke();
 }
 
+int connection_hub::end_session(std::uint64_t user_id, const std::string& session_id) {
+    int ended = 0;
+    for (auto& s : sessions_of(user_id)) {
+        if (s->session_id() != session_id) continue;
+        s->close(close_code::session_ended, "signed out; sign in again");
+        ++ended;
+    }
+    return ended;
+}
+
 void connection_hub::poke_all() {
     for (auto user : users()) poke(user);
 }

@@ -20,6 +20,9 @@ public:
     void poke(std::uint64_t user_id);
     void poke_all();
     void close_all(std::uint16_t code);
+    // The user's sockets opened with this login session close with 4401.
+    // Returns how many there were.
+    int end_session(std::uint64_t user_id, const std::string& session_id);
     std::vector<std::uint64_t> users() const;
     std::size_t connections() const;
 

@@ -47,6 +47,7 @@ std::optional<std::uint64_t> parse_event_id(std::string_view text) {
 std::string format_event_id(std::uint64_t id) { return std::to_string(id) + "-0"; }
 
 std::string pokes_key(const std::string& instance) { return "pokes:" + instance; }
+std::string session_ends_key() { return "push:session-ends"; }
 
 asio::awaitable<void> inbox::relay_batch(std::vector<relayed_event> events, std::optional<std::chrono::system_clock::time_point> fallback_due) {
     // KEYS: none (every key is derived here, so the script suits a single Redis, not a cluster).
@@ -188,6 +189,13 @@ asio::awaitable<void> inbox::wake_relay(std::string self) {
         "redis.call('XADD', 'pokes:' .. holder, 'MAXLEN', '~', '10000', '*', 'relay', '1') return 1";
     std::vector<std::string> eval{"EVAL", wake, "1", relay_lock_key, std::move(self)};
     checked(co_await redis_.command(std::move(eval)));
+}
+
+asio::awaitable<void> inbox::announce_session_end(std::uint64_t user_id, std::string session_id) {
+    // Readers only look at what arrives after they started reading: a short tail is enough.
+    std::vector<std::string> add{"XADD", session_ends_key(), "MAXLEN", "~", "10000", "*", "user", std::to_string(user_id), "session",
+                                 std::move(session_id)};
+    checked(co_await redis_.command(std::move(add)));
 }
 
 asio::awaitable<bool> inbox::hold_lock(std::string owner, std::chrono::milliseconds ttl) {

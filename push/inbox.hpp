@@ -72,6 +72,10 @@ public:
     // events are committed: its relay looks now instead of at its next poll.
     boost::asio::awaitable<void> wake_relay(std::string self);
 
+    // A login session ended (signed out): every instance closes the sockets it opened (4401). The
+    // stream is shared by all instances, read beside each one's pokes.
+    boost::asio::awaitable<void> announce_session_end(std::uint64_t user_id, std::string session_id);
+
     // The relay's lock: taken or kept by `owner` for `ttl`; false when another instance holds it.
     boost::asio::awaitable<bool> hold_lock(std::string owner, std::chrono::milliseconds ttl);
 
@@ -83,5 +87,7 @@ private:
 
 // The per-instance stream of pokes, read with a blocking XREAD on a connection of its own.
 std::string pokes_key(const std::string& instance);
+// The stream of ended login sessions (fields `user`, `session`), read by every instance.
+std::string session_ends_key();
 
 }  // namespace sharedstore

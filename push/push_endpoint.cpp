@@ -4,7 +4,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 namespace sharedstore {
 
@@ -33,43 +35,57 @@ bool push_endpoint::handles(const http_request& request) const { return request.
 
 asio::awaitable<std::optional<http_response>> push_endpoint::authorize(http_request& request, std::string& subprotocol) {
     std::string token;
-    if (auto header = request.header("authorization"); header && header->substr(0, 7) == "Bearer ") {
-        token = trim(header->substr(7));
-    } else if (auto offered = request.header("sec-websocket-protocol")) {
-        // "sharedstore.v1, <token>": the token rides as a subprotocol; we answer with the name.
-        // A lone token is echoed, since a client must get one of its offers back.
+    std::vector<std::string> offers;
+    if (auto offered = request.header("sec-websocket-protocol")) {
         std::string_view list = *offered;
-        std::vector<std::string> items;
         while (!list.empty()) {
             auto comma = list.find(',');
-            items.push_back(trim(list.substr(0, comma)));
+            if (auto item = trim(list.substr(0, comma)); !item.empty()) offers.push_back(std::move(item));
             list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
         }
-        for (const auto& item : items)
-            if (item != protocol_name && !item.empty()) token = item;
-        const bool named = std::find(items.begin(), items.end(), protocol_name) != items.end();
-        subprotocol = named ? std::string(protocol_name) : token;
+    }
+    // A client that offers sharedstore.v1 gets it back however its token came: browsers and `ws`
+    // abort a handshake whose answer names none of their offers.
+    const bool named = std::find(offers.begin(), offers.end(), protocol_name) != offers.end();
+    if (named) subprotocol = std::string(protocol_name);
+    if (auto header = request.header("authorization"); header && header->substr(0, 7) == "Bearer ") {
+        token = trim(header->substr(7));
+    } else {
+        // "sharedstore.v1, <token>": the token rides as a subprotocol. A lone token is echoed,
+        // since a client must get one of its offers back.
+        for (const auto& item : offers)
+            if (item != protocol_name) token = item;
+        if (!named) subprotocol = token;
     }
     if (token.empty()) co_return refusal(401, "unauthenticated", "send the session token as Authorization: Bearer or as a subprotocol", request.request_id);
-    std::optional<std::uint64_t> user;
+    std::optional<session_identity> session;
     try {
         auto copy = token;
-        user = co_await check_(std::move(copy));
+        session = co_await check_(std::move(copy));
     } catch (const dependency_unavailable&) {
         co_return refusal(503, "dependency_unavailable", "sessions cannot be checked now", request.request_id);
     }
-    if (!user) co_return refusal(401, "invalid_session", "the token is unknown, expired or signed out", request.request_id);
-    request.path_params["user_id"] = std::to_string(*user);  // for run()
+    if (!session) co_return refusal(401, "invalid_session", "the token is unknown, expired or signed out", request.request_id);
+    // For run(), which gets the request after the handshake.
+    request.path_params["user_id"] = std::to_string(session->user_id);
+    request.path_params["session_id"] = session->session_id;
+    request.path_params["expires_at_ms"] =
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(session->expires_at.time_since_epoch()).count());
     co_return std::nullopt;
 }
 
 asio::awaitable<void> push_endpoint::run(websocket_connection connection, http_request request) {
     std::uint64_t user = 0;
+    std::int64_t expires_ms = 0;
     const auto& text = request.path_params.at("user_id");
     std::from_chars(text.data(), text.data() + text.size(), user);
+    const auto& expiry = request.path_params.at("expires_at_ms");
+    std::from_chars(expiry.data(), expiry.data() + expiry.size(), expires_ms);
+    auto session_id = std::move(request.path_params.at("session_id"));
     request = {};  // its headers would stay allocated for the connection's whole life
     ctx_.log.info("push_connected", {{"user_id", user}, {"remote", connection.remote()}});
-    auto session = std::make_shared<push_session>(std::move(connection), user, ctx_);
+    const std::chrono::system_clock::time_point expires_at{std::chrono::milliseconds(expires_ms)};
+    auto session = std::make_shared<push_session>(std::move(connection), user, std::move(session_id), expires_at, ctx_);
     co_await session->run();
     ctx_.log.info("push_disconnected", {{"user_id", user}});
 }

@@ -9,8 +9,14 @@
 
 namespace sharedstore {
 
-// The user behind a session token (nullopt: unknown or expired); may throw dependency_unavailable.
-using session_check = std::function<boost::asio::awaitable<std::optional<std::uint64_t>>(std::string token)>;
+// The login session behind a token: its user, its id (what a sign-out names) and when it expires.
+struct session_identity {
+    std::uint64_t user_id = 0;
+    std::string session_id;
+    std::chrono::system_clock::time_point expires_at;
+};
+// nullopt: unknown or expired; may throw dependency_unavailable.
+using session_check = std::function<boost::asio::awaitable<std::optional<session_identity>>(std::string token)>;
 
 class push_endpoint final : public websocket_endpoint {
 public:

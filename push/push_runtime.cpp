@@ -29,6 +29,7 @@ push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_conf
       settings_(std::move(settings)),
       instance_(random_hex(8)),
       log_(log),
+      metrics_(metrics),
       inbox_(redis, settings_.inbox_max_events, settings_.inbox_ttl),
       relay_(database, inbox_, settings_, instance_, wechat, log, metrics),
       relay_strand_(asio::make_strand(io)) {
@@ -43,6 +44,8 @@ push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_conf
     metrics.describe_counter("sharedstore_push_slow_clients_closed_total", "Connections closed because the client did not read (1013).");
     metrics.describe_counter("sharedstore_push_idle_closed_total", "Connections closed after no answer to pings.");
     metrics.describe_counter("sharedstore_push_connections_opened_total", "WebSocket connections accepted.");
+    metrics.describe_counter("sharedstore_push_sessions_ended_total",
+                             "Connections closed (4401) because their login session expired or was signed out, by reason.");
     metrics.describe_counter("sharedstore_push_events_relayed_total", "Outbox events appended to Redis inboxes.");
     metrics.describe_counter("sharedstore_push_fallback_messages_total", "WeChat subscribe messages sent for unacknowledged reminders.");
     metrics.describe_gauge("sharedstore_push_connections", "WebSocket connections open now.", [this] {
@@ -73,6 +76,10 @@ asio::awaitable<void> push_runtime::signal_relay() {
     } catch (const std::exception&) {
         // Redis away: the relay's poll finds the events (and Redis is needed to relay them anyway).
     }
+}
+
+asio::awaitable<void> push_runtime::session_ended(std::uint64_t user_id, std::string session_id) {
+    co_await inbox_.announce_session_end(user_id, std::move(session_id));
 }
 
 void push_runtime::stop() {
@@ -121,13 +128,34 @@ asio::awaitable<void> push_runtime::catch_up() {
     }
 }
 
+void push_runtime::end_sessions(const redis_reply& entries, std::string& last) {
+    for (const auto& entry : entries.elements) {
+        if (entry.elements.size() != 2) continue;
+        last = entry.elements[0].str;
+        std::uint64_t user = 0;
+        std::string session;
+        const auto& fields = entry.elements[1].elements;
+        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+            const auto& v = fields[i + 1].str;
+            if (fields[i].str == "user") std::from_chars(v.data(), v.data() + v.size(), user);
+            if (fields[i].str == "session") session = v;
+        }
+        if (user == 0 || session.empty()) continue;
+        if (hub_.end_session(user, session) > 0) metrics_.increment("sharedstore_push_sessions_ended_total", {{"reason", "signed_out"}});
+    }
+}
+
 asio::awaitable<void> push_runtime::listen_for_pokes() {
     asio::steady_timer pause(io_);
     std::string last = "$";
+    // Ended login sessions, for every instance: only those announced from now on matter (a socket
+    // opened later was checked against the session store).
+    std::string last_end = "$";
     bool lost = false;
     while (!stopping_) {
         try {
-            std::vector<std::string> read{"XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", pokes_key(instance_), last};
+            std::vector<std::string> read{"XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", pokes_key(instance_), session_ends_key(),
+                                          last, last_end};
             auto reply = co_await poke_redis_->command(std::move(read));
             if (reply.is_error()) throw dependency_unavailable("redis", reply.str);
             if (lost) {
@@ -139,6 +167,10 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
             }
             for (const auto& stream : reply.elements) {
                 if (stream.elements.size() != 2) continue;
+                if (stream.elements[0].str == session_ends_key()) {
+                    end_sessions(stream.elements[1], last_end);
+                    continue;
+                }
                 for (const auto& entry : stream.elements[1].elements) {
                     if (entry.elements.size() != 2) continue;
                     last = entry.elements[0].str;

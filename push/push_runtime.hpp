@@ -34,11 +34,16 @@ public:
     // lease relays them now rather than at its next poll. Any thread; cheap to call often: while a
     // signal waits to be sent, further calls add nothing (it covers every commit made before it).
     void outbox_written();
+    // A login session was signed out: its sockets close (4401) on every instance. Throws
+    // dependency_unavailable when Redis is down.
+    boost::asio::awaitable<void> session_ended(std::uint64_t user_id, std::string session_id);
 
 private:
     boost::asio::awaitable<void> advertise(std::uint64_t user);
     boost::asio::awaitable<void> keep_presence();
     boost::asio::awaitable<void> listen_for_pokes();
+    // Entries of the session-ends stream: matching sockets here close; `last` moves past them.
+    void end_sessions(const redis_reply& entries, std::string& last);
     // After Redis came back: presence again, and sessions pull, once a second for 15 s.
     boost::asio::awaitable<void> catch_up();
     boost::asio::awaitable<void> signal_relay();
@@ -47,6 +52,7 @@ private:
     push_settings settings_;
     std::string instance_;
     logger& log_;
+    metrics_registry& metrics_;
     inbox inbox_;
     connection_hub hub_;
     std::unique_ptr<push_endpoint> endpoint_;

@@ -1,6 +1,7 @@
 #include "push/push_session.hpp"
 
 #include "common/dependency_error.hpp"
+#include "common/json_duplicates.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -21,12 +22,16 @@ constexpr int pull_batch = 100;
 constexpr auto forever = asio::steady_timer::time_point::max();
 }  // namespace
 
-push_session::push_session(websocket_connection connection, std::uint64_t user_id, push_context context)
+push_session::push_session(websocket_connection connection, std::uint64_t user_id, std::string session_id,
+                           std::chrono::system_clock::time_point expires_at, push_context context)
     : connection_(std::move(connection)),
       user_id_(user_id),
+      session_id_(std::move(session_id)),
+      session_expires_at_(expires_at),
       ctx_(std::move(context)),
       wake_writer_(connection_.executor()),
       ping_timer_(connection_.executor()),
+      session_timer_(connection_.executor()),
       helpers_stopped_(connection_.executor()) {}
 
 void push_session::poke() {
@@ -53,6 +58,7 @@ asio::awaitable<void> push_session::close_now(std::shared_ptr<push_session> self
     closed_ = true;
     wake_writer_.cancel();
     ping_timer_.cancel();
+    session_timer_.cancel();
     co_await connection_.close(code, std::move(reason));
 }
 
@@ -160,10 +166,25 @@ asio::awaitable<void> push_session::pinger(std::shared_ptr<push_session> self) {
         if (std::chrono::steady_clock::now() - connection_.last_received() > ctx_.settings.idle_timeout) {
             ctx_.metrics.increment("sharedstore_push_idle_closed_total", {});
             std::string why = "no answer to pings";
-            co_await close_now(self, close_code::normal, std::move(why));
+            co_await close_now(self, close_code::ping_timeout, std::move(why));
             break;
         }
         co_await connection_.ping();
+    }
+    helper_done();
+}
+
+asio::awaitable<void> push_session::session_watch(std::shared_ptr<push_session> self) {
+    // A socket lives no longer than the login session that opened it (the system clock says when
+    // that is; the steady clock waits for it).
+    const auto left = session_expires_at_ - std::chrono::system_clock::now();
+    session_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(left));
+    boost::system::error_code ec;
+    co_await session_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec && !closed_) {
+        ctx_.metrics.increment("sharedstore_push_sessions_ended_total", {{"reason", "expired"}});
+        std::string why = "session expired; sign in again";
+        co_await close_now(self, close_code::session_ended, std::move(why));
     }
     helper_done();
 }
@@ -190,19 +211,24 @@ asio::awaitable<void> push_session::run() {
     }
     if (ctx_.hub.add(user_id_, self) && ctx_.on_first_connection) ctx_.on_first_connection(user_id_);
     ctx_.metrics.increment("sharedstore_push_connections_opened_total", {});
-    helpers_ += 2;
+    helpers_ += 3;
     asio::co_spawn(connection_.executor(), writer(self), asio::detached);
     asio::co_spawn(connection_.executor(), pinger(self), asio::detached);
+    asio::co_spawn(connection_.executor(), session_watch(self), asio::detached);
 
     while (!closed_) {
-        auto message = co_await connection_.read();
+        auto message = co_await connection_.read(ctx_.settings.max_frame_bytes);
         if (!message) break;
         if (message->binary) {
             co_await refuse("binary_frame");
             break;
         }
-        if (message->payload.size() > ctx_.settings.max_frame_bytes) {
+        if (message->too_large) {
             co_await refuse("frame_too_large");
+            break;
+        }
+        if (first_duplicate_key(message->payload)) {
+            co_await refuse("duplicate_key");
             break;
         }
         boost::system::error_code ec;
@@ -246,6 +272,7 @@ asio::awaitable<void> push_session::run() {
     connection_.abort();
     wake_writer_.cancel();
     ping_timer_.cancel();
+    session_timer_.cancel();
     // The helpers use the connection, whose stream dies when this returns: wait for them.
     while (helpers_ > 0) {
         helpers_stopped_.expires_at(forever);

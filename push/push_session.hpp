@@ -30,7 +30,10 @@ struct push_context {
 
 class push_session : public std::enable_shared_from_this<push_session> {
 public:
-    push_session(websocket_connection connection, std::uint64_t user_id, push_context context);
+    // `session_id` and `expires_at`: the login session the socket was opened with; the socket
+    // closes with 4401 when it expires or is ended (end_session through the hub).
+    push_session(websocket_connection connection, std::uint64_t user_id, std::string session_id,
+                 std::chrono::system_clock::time_point expires_at, push_context context);
 
     // The whole life of the connection; returns once it is closed and every helper has stopped.
     boost::asio::awaitable<void> run();
@@ -38,10 +41,12 @@ public:
     void poke();
     // From any thread: close with `code` (1001 on shutdown).
     void close(std::uint16_t code, std::string reason);
+    const std::string& session_id() const { return session_id_; }
 
 private:
     boost::asio::awaitable<void> writer(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> pinger(std::shared_ptr<push_session> self);
+    boost::asio::awaitable<void> session_watch(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> pull(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> close_now(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason);
     // close_now as a counted helper, for closes started from outside the session's coroutines.
@@ -54,8 +59,10 @@ private:
 
     websocket_connection connection_;
     std::uint64_t user_id_;
+    std::string session_id_;
+    std::chrono::system_clock::time_point session_expires_at_;
     push_context ctx_;
-    boost::asio::steady_timer wake_writer_, ping_timer_, helpers_stopped_;
+    boost::asio::steady_timer wake_writer_, ping_timer_, session_timer_, helpers_stopped_;
     std::deque<std::string> queue_;
     std::uint64_t last_sent_ = 0;
     std::uint64_t start_id_ = 0;  // the inbox's newest id when the connection opened

@@ -155,10 +155,10 @@ int serve(const server_config& config) {
     session_store sessions(redis, config.auth.session_ttl);
     rate_limiter limiter(redis);
     // Real-time reminders: /ws on the same listener, the outbox relay, presence and pokes.
-    session_check check_session = [&sessions](std::string token) -> asio::awaitable<std::optional<std::uint64_t>> {
+    session_check check_session = [&sessions](std::string token) -> asio::awaitable<std::optional<session_identity>> {
         auto session = co_await sessions.find(std::move(token));
         if (!session) co_return std::nullopt;
-        co_return session->user_id;
+        co_return session_identity{.user_id = session->user_id, .session_id = session->session_id, .expires_at = session->expires_at};
     };
     // The relay gets connections of its own: reminders must not queue behind a burst of requests.
     auto relay_mysql = config.mysql;
@@ -180,7 +180,11 @@ int serve(const server_config& config) {
 
     router routes;
     add_health_routes(routes, {database, redis, metrics});
-    add_auth_routes(routes, auth, sessions);
+    // A sign-out closes the session's WebSockets on every instance.
+    session_end_signal signed_out = [&push](std::uint64_t user, std::string session_id) -> asio::awaitable<void> {
+        co_await push.session_ended(user, std::move(session_id));
+    };
+    add_auth_routes(routes, auth, sessions, std::move(signed_out));
     add_merchant_routes(routes, merchants, sessions);
     add_partner_routes(routes, partners, sessions);
     add_share_routes(routes, shares, sessions, config.share.public_base_url);

@@ -18,6 +18,7 @@ namespace sharedstore {
 struct websocket_message {
     std::string payload;
     bool binary = false;
+    bool too_large = false;  // the message grew past the reader's limit: payload is empty, the rest unread
 };
 
 // Close codes the code base uses (RFC 6455 section 7.4).
@@ -26,6 +27,9 @@ constexpr std::uint16_t normal = 1000;
 constexpr std::uint16_t going_away = 1001;        // server shutting down: reconnect elsewhere
 constexpr std::uint16_t policy_violation = 1008;  // a frame we do not accept
 constexpr std::uint16_t try_again_later = 1013;   // too slow: resume from the last id
+// Application codes (4000-4999 are the application's, RFC 6455 section 7.4.2).
+constexpr std::uint16_t session_ended = 4401;      // signed out, revoked or expired: sign in again
+constexpr std::uint16_t ping_timeout = 4408;       // nothing received for push.idle_timeout_ms: reconnect
 }  // namespace close_code
 
 class websocket_connection {
@@ -33,8 +37,10 @@ public:
     struct impl;
     explicit websocket_connection(std::shared_ptr<impl> state) : impl_(std::move(state)) {}
 
-    // The next whole message; nullopt once the peer closed or the connection failed or was closed.
-    boost::asio::awaitable<std::optional<websocket_message>> read();
+    // The next whole message of at most `max_bytes`; nullopt once the peer closed or the connection
+    // failed or was closed. The size is checked as fragments arrive, so a message split into many
+    // frames is refused at the same size as one frame (`too_large`), before more is buffered.
+    boost::asio::awaitable<std::optional<websocket_message>> read(std::size_t max_bytes);
     // One write at a time (callers keep a queue). False when the connection is gone or the write
     // did not finish within `timeout` (the connection is then dropped).
     boost::asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout);

@@ -64,7 +64,7 @@ asio::awaitable<session_record> authenticate(session_store& sessions, const http
     co_return *session;
 }
 
-void add_auth_routes(router& routes, auth_service& auth, session_store& sessions) {
+void add_auth_routes(router& routes, auth_service& auth, session_store& sessions, session_end_signal signed_out) {
     routes.add("POST", "/api/v1/auth/wechat/login", [&auth](http_request& request) -> asio::awaitable<http_response> {
         body_reader body(request);
         auto code = body.required_string("code", 1, 128);
@@ -78,10 +78,11 @@ void add_auth_routes(router& routes, auth_service& auth, session_store& sessions
                                                         {"user", user_json(ok.user)}});
     });
 
-    routes.add("POST", "/api/v1/auth/logout", [&sessions](http_request& request) -> asio::awaitable<http_response> {
-        co_await authenticate(sessions, request);
+    routes.add("POST", "/api/v1/auth/logout", [&sessions, signed_out = std::move(signed_out)](http_request& request) -> asio::awaitable<http_response> {
+        auto session = co_await authenticate(sessions, request);
         auto token = bearer_token(request);
         co_await sessions.revoke(std::move(token));
+        if (signed_out) co_await signed_out(session.user_id, session.session_id);
         http_response response;
         response.status = 204;
         co_return response;

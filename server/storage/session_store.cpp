@@ -25,7 +25,8 @@ session_store::session_store(std::shared_ptr<redis_client> redis, std::chrono::s
 
 asio::awaitable<std::string> session_store::create(std::uint64_t user_id, std::string openid, std::string wechat_session_key) {
     auto token = random_hex(32);
-    boost::json::object record{{"user_id", user_id}, {"openid", openid}, {"session_key", wechat_session_key}};
+    const auto expires_at = std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() + ttl_).time_since_epoch());
+    boost::json::object record{{"user_id", user_id}, {"openid", openid}, {"session_key", wechat_session_key}, {"expires_at", expires_at.count()}};
     std::vector<std::string> set{"SET", key_for(token), boost::json::serialize(record), "EX", std::to_string(ttl_.count())};
     auto reply = co_await redis_->command(std::move(set));
     if (reply.is_error()) throw dependency_unavailable("redis", "redis: " + reply.str);
@@ -46,6 +47,11 @@ asio::awaitable<std::optional<session_record>> session_store::find(std::string t
     if (auto it = o.find("user_id"); it != o.end() && it->value().is_number()) session.user_id = it->value().to_number<std::uint64_t>();
     if (auto it = o.find("openid"); it != o.end() && it->value().is_string()) session.openid = std::string(it->value().as_string());
     if (session.user_id == 0) co_return std::nullopt;
+    session.session_id = sha256_hex(token);
+    // Records written before expires_at was kept: at the latest a whole TTL from now.
+    session.expires_at = std::chrono::system_clock::now() + ttl_;
+    if (auto it = o.find("expires_at"); it != o.end() && it->value().is_int64())
+        session.expires_at = std::chrono::system_clock::time_point(std::chrono::seconds(it->value().as_int64()));
     co_return session;
 }
 

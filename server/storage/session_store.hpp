@@ -17,6 +17,8 @@ namespace sharedstore {
 struct session_record {
     std::uint64_t user_id = 0;
     std::string openid;
+    std::string session_id;  // names the session (the token's SHA-256), never the token
+    std::chrono::system_clock::time_point expires_at;
 };
 
 class session_store {

@@ -2,6 +2,7 @@
 // WeChat Pay notifications write outbox events, the relay moves them to Redis, instances push them
 // to the partner's sockets; resume, acks, the subscribe-message fallback, several instances, and
 // Redis or an instance failing on the way.
+#include "common/sha256.hpp"
 #include "push/inbox.hpp"
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/ws_client.hpp"
@@ -101,6 +102,88 @@ TEST_F(push_test, an_upgrade_without_a_valid_token_is_refused_before_the_handsha
     ws_client by_protocol(server->port(), {{"Sec-WebSocket-Protocol", "sharedstore.v1, " + who.token}});
     EXPECT_EQ(by_protocol.status(), 101);
     EXPECT_EQ(by_protocol.response_header("sec-websocket-protocol"), "sharedstore.v1");
+}
+
+// wx.connectSocket sends `header` and `protocols` together; browsers and the `ws` library abort a
+// 101 that names none of their offers ("Server sent no subprotocol").
+TEST_F(push_test, a_bearer_token_with_the_subprotocol_offered_gets_the_subprotocol_back) {
+    auto who = sign_in();
+    auto headers = bearer(who.token);
+    headers.emplace_back("Sec-WebSocket-Protocol", "sharedstore.v1");
+    ws_client both(server->port(), headers);
+    EXPECT_EQ(both.status(), 101) << both.body();
+    EXPECT_EQ(both.response_header("sec-websocket-protocol"), "sharedstore.v1");
+    // Offered among others (and no token in the list): still the one we speak.
+    headers.back().second = "chat, sharedstore.v1";
+    ws_client among(server->port(), headers);
+    EXPECT_EQ(among.status(), 101) << among.body();
+    EXPECT_EQ(among.response_header("sec-websocket-protocol"), "sharedstore.v1");
+    // A bearer without any offer: no subprotocol in the answer.
+    ws_client plain(server->port(), bearer(who.token));
+    EXPECT_EQ(plain.status(), 101);
+    EXPECT_EQ(plain.response_header("sec-websocket-protocol"), "");
+}
+
+TEST_F(push_test, an_upgrade_refusal_echoes_the_callers_request_id) {
+    ws_client refused(server->port(), {{"X-Request-Id", "desk-7.ws-1"}});
+    ASSERT_EQ(refused.status(), 401);
+    EXPECT_EQ(refused.response_header("x-request-id"), "desk-7.ws-1");
+    EXPECT_EQ(json::parse(refused.body()).at("error").at("request_id").as_string(), "desk-7.ws-1");
+    ws_client anonymous(server->port(), {});
+    ASSERT_EQ(anonymous.status(), 401);
+    const auto id = anonymous.response_header("x-request-id");
+    EXPECT_FALSE(id.empty());
+    EXPECT_EQ(json::parse(anonymous.body()).at("error").at("request_id").as_string(), id);
+}
+
+// Signing out ends the session's sockets on every instance, and only that session's: the same
+// user signed in elsewhere keeps receiving.
+TEST_F(push_test, signing_out_closes_that_sessions_sockets_on_every_instance_within_a_second) {
+    auto sc = owned_customer();
+    server_process other(instance_environment());
+    auto& partner_person = sc.owner_partner.person;
+    auto here = connect(partner_person);
+    auto there = connect(partner_person, other.port());
+    const auto second_login = sign_in_as(partner_person.openid);
+    auto kept = connect(second_login);
+    std::this_thread::sleep_for(300ms);
+    auto logout = call("POST", "/api/v1/auth/logout", partner_person);
+    ASSERT_EQ(logout.status, 204) << logout.body;
+    for (auto* client : {here.get(), there.get()}) {
+        std::uint16_t code = 0;
+        EXPECT_TRUE(client->closed_within(1500ms, &code));
+        EXPECT_EQ(code, 4401);
+    }
+    pay(sc, 1700);
+    EXPECT_EQ(frame(*kept).at("order_amount_fen").as_int64(), 1700) << "another session of the same user is not ended";
+    // The token is dead for new sockets too.
+    ws_client again(server->port(), bearer(partner_person.token));
+    EXPECT_EQ(again.status(), 401);
+}
+
+// A socket lives no longer than its session: at the session's expiry it closes with 4401.
+TEST_F(push_test, a_socket_closes_when_its_session_expires) {
+    auto who = sign_in();
+    // Make the session expire two seconds from now, as if it had been signed in long ago.
+    io_thread io;
+    captured_log log;
+    redis_config settings;
+    settings.port = redis->port();
+    auto client = redis_client::create(io.io().get_executor(), settings, log.log());
+    client->start();
+    for (int i = 0; i < 500 && !client->connected(); ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(client->connected());
+    const auto key = "session:" + sha256_hex(who.token);
+    auto record = json::parse(io.run(client->command({"GET", key})).str).as_object();
+    const auto soon = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() + 2;
+    record["expires_at"] = soon;
+    io.run(client->command({"SET", key, json::serialize(record), "EX", "3"}));
+    client->stop();
+    auto socket = connect(who);
+    std::uint16_t code = 0;
+    EXPECT_FALSE(socket->read(1000ms).has_value()) << "closed before the session expired";
+    EXPECT_TRUE(socket->closed_within(4s, &code));
+    EXPECT_EQ(code, 4401);
 }
 
 TEST_F(push_test, a_paid_order_reaches_the_partners_open_sockets_at_once) {
@@ -213,18 +296,23 @@ TEST_F(push_test, an_unacknowledged_reminder_sends_exactly_one_subscribe_message
 
 TEST_F(push_test, an_oversized_binary_or_unknown_client_frame_closes_with_policy_violation) {
     auto who = sign_in();
-    for (int variant = 0; variant < 4; ++variant) {
+    for (int variant = 0; variant < 6; ++variant) {
         auto client = connect(who);
         if (variant == 0) client->send_text(std::string(5000, 'x'));
         if (variant == 1) client->send_binary("\x01\x02");
         if (variant == 2) client->send_text(R"({"type":"subscribe_everything"})");
         if (variant == 3) client->send_text("not json");
+        // The limit is on the message, checked as its fragments arrive: six frames of 1 KiB
+        // (each under the limit) are refused like one of 6 KiB.
+        if (variant == 4) client->send_fragmented_text(std::vector<std::string>(6, std::string(1024, 'x')));
+        if (variant == 5) client->send_text(R"({"type":"resume","after":"0-0","after":"9-0"})");
         std::uint16_t code = 0;
         EXPECT_TRUE(client->closed_within(5s, &code)) << variant;
         EXPECT_EQ(code, 1008) << variant;
     }
     auto metrics = http_call(server->port(), "GET", "/metrics");
-    EXPECT_NE(metrics.body.find("sharedstore_push_client_frames_refused_total{reason=\"frame_too_large\"}"), std::string::npos);
+    EXPECT_NE(metrics.body.find("sharedstore_push_client_frames_refused_total{reason=\"frame_too_large\"} 2"), std::string::npos) << metrics.body;
+    EXPECT_NE(metrics.body.find("sharedstore_push_client_frames_refused_total{reason=\"duplicate_key\"}"), std::string::npos);
 }
 
 TEST_F(push_test, a_client_that_never_answers_pings_is_closed_and_a_live_one_stays) {
@@ -235,7 +323,9 @@ TEST_F(push_test, a_client_that_never_answers_pings_is_closed_and_a_live_one_sta
     // `live` reads (and so answers pings) for longer than the idle timeout; `silent` does not.
     const auto until = std::chrono::steady_clock::now() + 4s;
     while (std::chrono::steady_clock::now() < until) EXPECT_FALSE(live->read(200ms).has_value());
-    EXPECT_TRUE(silent.closed_within(1s)) << "a silent client stayed connected past the idle timeout";
+    std::uint16_t code = 0;
+    EXPECT_TRUE(silent.closed_within(1s, &code)) << "a silent client stayed connected past the idle timeout";
+    EXPECT_EQ(code, 4408);
 }
 
 TEST_F(push_test, on_shutdown_every_connection_gets_1001_to_reconnect_elsewhere) {

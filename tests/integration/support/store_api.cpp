@@ -48,8 +48,9 @@ void store_api_test::stop() {
     sim = nullptr;
 }
 
-user store_api_test::sign_in(const std::string& unionid) {
-    const auto openid = "o" + random_hex(10);
+user store_api_test::sign_in(const std::string& unionid) { return sign_in_as("o" + random_hex(10), unionid); }
+
+user store_api_test::sign_in_as(const std::string& openid, const std::string& unionid) {
     auto reply = http_call(server->port(), "POST", "/api/v1/auth/wechat/login", json::serialize(json::object{{"code", sim->login_code(openid, unionid)}}),
                            {{"Content-Type", "application/json"}});
     if (reply.status != 200) throw std::runtime_error("sign-in failed: " + reply.body);

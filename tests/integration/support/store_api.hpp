@@ -34,6 +34,8 @@ protected:
     static void stop();
 
     static user sign_in(const std::string& unionid = "");
+    // A second login of the same WeChat user (another phone): a session of its own.
+    static user sign_in_as(const std::string& openid, const std::string& unionid = "");
     static http_reply call(const std::string& method, const std::string& path, const user& who, const boost::json::value& body = nullptr);
     // The reply's JSON when the status is as expected; throws with the body otherwise.
     static boost::json::value ok(const http_reply& reply, int status = 200);

@@ -89,9 +89,9 @@ bool ws_client::fill(std::size_t bytes, std::chrono::steady_clock::time_point de
     return true;
 }
 
-void ws_client::send_frame(int opcode, const std::string& payload) {
+void ws_client::send_frame(int opcode, const std::string& payload, bool fin) {
     std::string frame;
-    frame.push_back(static_cast<char>(0x80 | opcode));
+    frame.push_back(static_cast<char>((fin ? 0x80 : 0) | opcode));
     const auto n = payload.size();
     if (n < 126) {
         frame.push_back(static_cast<char>(0x80 | n));
@@ -113,6 +113,9 @@ void ws_client::send_frame(int opcode, const std::string& payload) {
 
 void ws_client::send_text(const std::string& text) { send_frame(1, text); }
 void ws_client::send_binary(const std::string& bytes) { send_frame(2, bytes); }
+void ws_client::send_fragmented_text(const std::vector<std::string>& parts) {
+    for (std::size_t i = 0; i < parts.size(); ++i) send_frame(i == 0 ? 1 : 0, parts[i], i + 1 == parts.size());
+}
 
 std::optional<ws_frame> ws_client::read(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

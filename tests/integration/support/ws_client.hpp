@@ -33,6 +33,8 @@ public:
 
     void send_text(const std::string& text);
     void send_binary(const std::string& bytes);
+    // One text message split into frames (FIN=0 on all but the last), as a client may send it.
+    void send_fragmented_text(const std::vector<std::string>& parts);
     // The next whole text or binary message (fragments joined) or close frame within `timeout`
     // (pings are answered on the way); nullopt on timeout; opcode 0 when the connection ended
     // without a close frame.
@@ -43,7 +45,7 @@ public:
     bool closed_within(std::chrono::milliseconds timeout, std::uint16_t* code = nullptr);
 
 private:
-    void send_frame(int opcode, const std::string& payload);
+    void send_frame(int opcode, const std::string& payload, bool fin = true);
     bool fill(std::size_t bytes, std::chrono::steady_clock::time_point deadline);
 
     int fd_ = -1;
