@@ -29,7 +29,7 @@ struct wechat_config {
     std::chrono::milliseconds total_timeout{8000};
 };
 
-// WeChat Pay API v3 (orders issue). Off when mchid is empty: wechat orders are then refused.
+// WeChat Pay API v3. Off when mchid is empty: wechat orders are then refused.
 struct wechat_pay_settings {
     std::string mchid;
     std::string api_base_url = "https://api.mch.weixin.qq.com";

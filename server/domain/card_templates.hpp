@@ -1,5 +1,5 @@
 #pragma once
-// Electronic cards a store hands out through partners (business-rules.md section 1): kind, title,
+// Electronic cards a store hands out through partners (docs/business-rules.md section 1): kind, title,
 // benefit text, validity window, optional cover image. Pure rules, no I/O.
 #include "server/domain/share_tiers.hpp"
 

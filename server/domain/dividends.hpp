@@ -1,5 +1,5 @@
 #pragma once
-// Dividend and refund arithmetic (business-rules.md section 1 and "Guard rails"). Pure, integer
+// Dividend and refund arithmetic (docs/business-rules.md section 1 and "Guard rails"). Pure, integer
 // only: money in fen, ratios and margins in basis points, every division floored on purpose.
 #include "server/domain/share_tiers.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// Who owns a customer at a store when a shared card is claimed (business-rules.md section 2).
+// Who owns a customer at a store when a shared card is claimed (docs/business-rules.md section 2).
 // Pure: the caller gathers the facts (in the claim's transaction) and applies the decision.
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The money ledger's rules (business-rules.md "Guard rails"): every amount that changes hands is
+// The money ledger's rules (docs/business-rules.md, "Guard rails"): every amount that changes hands is
 // an entry moving a positive amount from a credit account to a debit account, so a transaction's
 // entries always sum to zero. Pure: storage writes what this builds.
 #include <cstdint>

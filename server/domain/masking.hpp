@@ -1,5 +1,5 @@
 #pragma once
-// How personal data looks to those not entitled to see it whole (business rules, guard rails).
+// How personal data looks to those not entitled to see it whole (docs/business-rules.md, "Guard rails").
 #include <string>
 
 namespace sharedstore {

@@ -1,6 +1,6 @@
 #pragma once
 // A merchant's share tiers: buy-in (stored value, integer fen) -> dividend ratio (basis points).
-// Pure rules, no I/O (business-rules.md section 1).
+// Pure rules, no I/O (docs/business-rules.md section 1).
 #include <cstdint>
 #include <optional>
 #include <string>

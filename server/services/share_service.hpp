@@ -1,6 +1,6 @@
 #pragma once
 // Share links of card packs, their public view and QR code, and the claim that decides who owns
-// a customer (business-rules.md section 2). The claim's race is settled by the database: see
+// a customer (docs/business-rules.md section 2). The claim's race is settled by the database: see
 // share_service.cpp for the locking protocol.
 #include "common/log.hpp"
 #include "common/mysql_pool.hpp"
