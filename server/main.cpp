@@ -7,12 +7,14 @@
 #include "server/handlers/auth_handlers.hpp"
 #include "server/handlers/health_handlers.hpp"
 #include "server/handlers/merchant_handlers.hpp"
+#include "server/handlers/merchant_refund_handlers.hpp"
 #include "server/handlers/partner_handlers.hpp"
 #include "server/handlers/share_handlers.hpp"
 #include "server/handlers/pos_key_handlers.hpp"
 #include "server/handlers/order_handlers.hpp"
 #include "server/handlers/report_handlers.hpp"
 #include "server/services/merchant_service.hpp"
+#include "server/services/merchant_refund_service.hpp"
 #include "server/services/order_service.hpp"
 #include "server/services/pos_service.hpp"
 #include "server/services/report_service.hpp"
@@ -175,6 +177,7 @@ int serve(const server_config& config) {
     pos_key_service pos_keys(database, config.security.data_key);
     auto pay = make_wechat_pay(config, wechat_http, log);
     order_service orders(database, pay.client.get(), log, outbox_written);
+    merchant_refund_service merchant_refunds(database, orders, pay.client.get(), log);
     pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log, outbox_written);
     report_service reports(database);
     subscription_service subscriptions(database);
@@ -187,6 +190,7 @@ int serve(const server_config& config) {
     add_share_routes(routes, shares, sessions, config.share.public_base_url);
     add_pos_key_routes(routes, pos_keys, sessions);
     add_order_routes(routes, orders, pos, sessions, pay.verifier.get(), log);
+    add_merchant_refund_routes(routes, merchant_refunds, sessions);
     add_report_routes(routes, reports, sessions);
     add_subscription_routes(routes, subscriptions, sessions);
     request_pipeline pipeline(routes, log, metrics);
