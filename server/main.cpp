@@ -7,12 +7,14 @@
 #include "server/handlers/auth_handlers.hpp"
 #include "server/handlers/health_handlers.hpp"
 #include "server/handlers/merchant_handlers.hpp"
+#include "server/handlers/merchant_refund_handlers.hpp"
 #include "server/handlers/partner_handlers.hpp"
 #include "server/handlers/share_handlers.hpp"
 #include "server/handlers/pos_key_handlers.hpp"
 #include "server/handlers/order_handlers.hpp"
 #include "server/handlers/report_handlers.hpp"
 #include "server/services/merchant_service.hpp"
+#include "server/services/merchant_refund_service.hpp"
 #include "server/services/order_service.hpp"
 #include "server/services/pos_service.hpp"
 #include "server/services/report_service.hpp"
@@ -103,6 +105,7 @@ wechat_pay_parts make_wechat_pay(const server_config& config, https_client& http
     parts.verifier = std::make_unique<wechat_pay::signature_verifier>(std::move(keys), pay.apiv3_key);
     wechat_pay::pay_client_config client_config{pay.api_base_url, config.wechat.appid, pay.mchid,
                                                 wechat_pay::certificate_serial(pay.merchant_certificate_file), pay.notify_url};
+    if (!pay.public_key_file.empty()) client_config.wechatpay_serial = pay.public_key_id;
     parts.client = std::make_unique<wechat_pay::pay_client>(http, client_config, wechat_pay::private_key::load_pem_file(pay.merchant_private_key_file),
                                                             *parts.verifier, log);
     return parts;
@@ -174,6 +177,7 @@ int serve(const server_config& config) {
     pos_key_service pos_keys(database, config.security.data_key);
     auto pay = make_wechat_pay(config, wechat_http, log);
     order_service orders(database, pay.client.get(), log, outbox_written);
+    merchant_refund_service merchant_refunds(database, orders, pay.client.get(), log);
     pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log, outbox_written);
     report_service reports(database);
     subscription_service subscriptions(database);
@@ -190,6 +194,7 @@ int serve(const server_config& config) {
     add_share_routes(routes, shares, sessions, config.share.public_base_url);
     add_pos_key_routes(routes, pos_keys, sessions);
     add_order_routes(routes, orders, pos, sessions, pay.verifier.get(), log);
+    add_merchant_refund_routes(routes, merchant_refunds, sessions);
     add_report_routes(routes, reports, sessions);
     add_subscription_routes(routes, subscriptions, sessions);
     request_pipeline pipeline(routes, log, metrics);

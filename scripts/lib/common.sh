@@ -238,5 +238,11 @@ ensure_keys() {
         openssl rsa -in "$who-private.pem" -pubout -out "$who-public.pem" 2>/dev/null
       fi
     done
+    # WeChat Pay public-key mode: a key pair of its own (WeChat's public key is not the platform
+    # certificate's), named by a PUB_KEY_ID_... instead of a certificate serial.
+    if [ ! -s wechatpay-pubkey-private.pem ]; then
+      openssl genrsa -out wechatpay-pubkey-private.pem 2048 2>/dev/null
+      openssl rsa -in wechatpay-pubkey-private.pem -pubout -out wechatpay-pubkey-public.pem 2>/dev/null
+    fi
   )
 }

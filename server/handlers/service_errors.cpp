@@ -30,7 +30,7 @@ api_error to_api_error(const merchant_error& e) {
     case merchant_failure::partner_ended: return api_error(409, "partner_ended", "this partnership has ended");
     case merchant_failure::partner_not_active: return api_error(409, "partner_not_active", "the partner is paused or ended");
     case merchant_failure::request_id_reused:
-        return api_error(409, "request_id_reused", "this request_id was used for a different payment");
+        return api_error(409, "request_id_reused", "this request_id was used for a different payment or refund");
     case merchant_failure::card_template_not_found: return api_error(404, "card_template_not_found", "no such card at this store");
     case merchant_failure::card_expired: return api_error(409, "card_expired", "the card's validity window has ended");
     case merchant_failure::card_pack_not_found: return api_error(404, "card_pack_not_found", "no such card pack of yours");
@@ -57,6 +57,8 @@ api_error to_api_error(const merchant_error& e) {
     case merchant_failure::refund_conflict:
         return api_error(409, "refund_conflict", "this merchant_refund_id was already used for a different refund");
     case merchant_failure::order_not_paid: return api_error(409, "order_not_paid", "the order is not paid");
+    case merchant_failure::refund_not_wechat_pay:
+        return api_error(409, "refund_not_wechat_pay", "only orders paid through WeChat Pay are refunded through it");
     case merchant_failure::api_key_not_found: return api_error(404, "api_key_not_found", "no such API key at this store");
     case merchant_failure::too_many_api_keys:
         return api_error(409, "too_many_api_keys",

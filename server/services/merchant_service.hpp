@@ -48,6 +48,7 @@ enum class merchant_failure {
     refund_exceeds_order,       // more than what is left of the order
     refund_conflict,            // a POS refund id reused with a different amount
     order_not_paid,             // a refund of an order that is not paid
+    refund_not_wechat_pay,      // a store's refund through WeChat Pay of an order paid otherwise
     api_key_not_found,  // no such POS API key at this store
     too_many_api_keys,  // the store has max_active_pos_keys keys not revoked
 };

@@ -6,6 +6,7 @@
 #include "server/domain/card_templates.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/storage/ledger_repository.hpp"
+#include "server/storage/merchant_refund_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
 #include "server/storage/partner_repository.hpp"
 #include "server/storage/user_repository.hpp"
@@ -111,11 +112,18 @@ asio::awaitable<notification_result> order_service::apply_notification(wechat_pa
     }
     auto refund = std::get<wechat_pay::refund_info>(std::move(n.resource));
     if (n.event_type != "REFUND.SUCCESS") {
-        // REFUND.CLOSED failed and REFUND.ABNORMAL is not final: nothing moved.
+        // REFUND.CLOSED failed and REFUND.ABNORMAL is not final: nothing moved. A store's own
+        // request that closed no longer holds its amount back.
         log_.info("wechat_refund_not_applied", {{"event_type", n.event_type}, {"refund_id", refund.refund_id}});
+        if (n.event_type == "REFUND.CLOSED") {
+            auto close = [no = refund.out_refund_no, id = refund.refund_id](mysql_connection& db) {
+                finish_merchant_refund(db, no, "failed", id, "REFUND_CLOSED");
+            };
+            co_await database_.transaction(std::move(close));
+        }
         co_return notification_result{notification_outcome::ignored, "nothing to apply for " + n.event_type};
     }
-    co_return co_await apply_refund(std::move(refund));
+    co_return co_await apply_wechat_refund(std::move(refund));
 }
 
 asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::transaction_info t) {
@@ -149,7 +157,7 @@ asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::tr
     co_return result;
 }
 
-asio::awaitable<notification_result> order_service::apply_refund(wechat_pay::refund_info f) {
+asio::awaitable<notification_result> order_service::apply_wechat_refund(wechat_pay::refund_info f) {
     auto apply = [=](mysql_connection& db) -> notification_result {
         // Locked from the first read: the refund lookup then sees a copy of this notification
         // committed by a concurrent delivery (a plain first read would fix an older snapshot).
@@ -159,6 +167,9 @@ asio::awaitable<notification_result> order_service::apply_refund(wechat_pay::ref
             return {notification_outcome::refused, "no order " + f.out_trade_no};
         }
         auto applied = apply_order_refund(db, order->id, "wechat_pay", f.refund_id, f.refund);
+        const bool recorded = applied.outcome == refund_outcome::applied || applied.outcome == refund_outcome::already_applied;
+        // In the same transaction: the request stops holding its amount back as the refund counts.
+        if (recorded && !f.out_refund_no.empty()) finish_merchant_refund(db, f.out_refund_no, "succeeded", f.refund_id, "");
         switch (applied.outcome) {
         case refund_outcome::applied: return {notification_outcome::applied, ""};
         case refund_outcome::already_applied: return {notification_outcome::already_applied, ""};

@@ -51,6 +51,9 @@ public:
     boost::asio::awaitable<merchant_result<order_record>> my_order(std::uint64_t buyer_user_id, std::uint64_t order_id);
 
     boost::asio::awaitable<notification_result> apply_notification(wechat_pay::notification notification);
+    // A refund WeChat Pay says succeeded (notification, refund answer or query): applied once per
+    // refund_id; a store's own refund request (merchant_refunds) becomes 'succeeded' with it.
+    boost::asio::awaitable<notification_result> apply_wechat_refund(wechat_pay::refund_info refund);
 
     // Orders of WeChat Pay unpaid for longer than `min_age` (and younger than `max_age`): asked
     // about one by one, and applied through the notification's code path when WeChat Pay says paid.
@@ -58,7 +61,6 @@ public:
 
 private:
     boost::asio::awaitable<notification_result> apply_payment(wechat_pay::transaction_info transaction);
-    boost::asio::awaitable<notification_result> apply_refund(wechat_pay::refund_info refund);
 
     void signal_outbox() const {
         if (outbox_written_) outbox_written_();

@@ -145,6 +145,10 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", fixed("/api/v1/partners/me/dividends"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"GET", fixed("/api/v1/partners/me/summary"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"GET", fixed(S + "/orders"), none, {401, 403, 403, 200, 200, 200, 403}},
+        // O is unpaid here: past the role check owner and manager get 409 order_not_paid (a paid
+        // order's 201 is merchant_refunds_test's).
+        {"POST", fixed(S + "/orders/" + O + "/refunds"), fixed(R"({"request_id":"access-check-1","amount_fen":1})"),
+         {401, 403, 403, 403, 409, 409, 403}},
         {"GET", fixed(S + "/dividends" + period), none, {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/reconciliation" + period), none, {401, 403, 403, 403, 200, 200, 403}},
         // Signed by a store's API key or by WeChat Pay, never by a session: a Bearer token is no key.

@@ -36,6 +36,35 @@ pay_error error_of(const client_response& response) {
     return e;
 }
 
+// A refund answer or query answer; nullopt when a documented field is missing or mistyped.
+std::optional<refund_state> decode_refund_state(const std::string& body) {
+    boost::system::error_code ec;
+    auto value = json::parse(body, ec);
+    if (ec || !value.is_object()) return std::nullopt;
+    const auto& o = value.as_object();
+    auto text = [&](std::string_view key) -> const json::string* {
+        auto it = o.find(key);
+        return it != o.end() && it->value().is_string() ? &it->value().as_string() : nullptr;
+    };
+    auto amount = o.find("amount");
+    if (!text("refund_id") || !text("out_refund_no") || !text("out_trade_no") || !text("status") || amount == o.end() ||
+        !amount->value().is_object())
+        return std::nullopt;
+    const auto& a = amount->value().as_object();
+    auto refund = a.find("refund"), total = a.find("total");
+    if (refund == a.end() || !refund->value().is_int64() || total == a.end() || !total->value().is_int64()) return std::nullopt;
+    refund_state r;
+    r.refund_id = *text("refund_id");
+    r.out_refund_no = *text("out_refund_no");
+    r.out_trade_no = *text("out_trade_no");
+    r.status = *text("status");
+    if (auto t = text("transaction_id")) r.transaction_id = *t;
+    if (auto t = text("success_time")) r.success_time = *t;
+    r.refund_fen = refund->value().as_int64();
+    r.total_fen = total->value().as_int64();
+    return r;
+}
+
 }  // namespace
 
 pay_client::pay_client(https_client& http, pay_client_config config, private_key merchant_key, const signature_verifier& answers, logger& log)
@@ -53,6 +82,7 @@ asio::awaitable<pay_result<client_response>> pay_client::send(std::string method
         request.url = config_.base_url + path_and_query;
         request.headers = {{"Authorization", format_authorization(auth)}, {"Accept", "application/json"}};
         if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+        if (!config_.wechatpay_serial.empty()) request.headers.emplace_back("Wechatpay-Serial", config_.wechatpay_serial);
         request.body = body;
         bool retryable = false;
         try {
@@ -123,6 +153,38 @@ asio::awaitable<pay_result<std::optional<transaction_info>>> pay_client::query_b
     if (!ec && answer.is_object()) t = decode_transaction(answer.as_object());
     if (!t) co_return pay_error{200, "bad_answer", "query answer is not a transaction"};
     co_return t;
+}
+
+asio::awaitable<pay_result<refund_state>> pay_client::create_refund(refund_request refund) {
+    json::object body{{"out_trade_no", refund.out_trade_no},
+                      {"out_refund_no", refund.out_refund_no},
+                      {"notify_url", config_.notify_url},
+                      {"amount", json::object{{"refund", refund.refund_fen}, {"total", refund.total_fen}, {"currency", "CNY"}}}};
+    if (!refund.reason.empty()) body["reason"] = refund.reason;
+    std::string method = "POST", path = "/v3/refund/domestic/refunds";
+    auto text = json::serialize(body);
+    auto response = co_await send(std::move(method), std::move(path), std::move(text));
+    if (!response) co_return response.error();
+    if (response.value().status != 200) co_return error_of(response.value());
+    auto state = decode_refund_state(response.value().body);
+    if (!state || state->out_refund_no != refund.out_refund_no) co_return pay_error{200, "bad_answer", "refund answer is not our refund"};
+    co_return *state;
+}
+
+asio::awaitable<pay_result<std::optional<refund_state>>> pay_client::query_refund(std::string out_refund_no) {
+    std::string method = "GET", path = "/v3/refund/domestic/refunds/" + out_refund_no, body;
+    auto response = co_await send(std::move(method), std::move(path), std::move(body));
+    if (!response) co_return response.error();
+    const auto& r = response.value();
+    if (r.status == 404) {
+        auto e = error_of(r);
+        if (e.code == "RESOURCE_NOT_EXISTS") co_return std::optional<refund_state>{};
+        co_return e;
+    }
+    if (r.status != 200) co_return error_of(r);
+    auto state = decode_refund_state(r.body);
+    if (!state || state->out_refund_no != out_refund_no) co_return pay_error{200, "bad_answer", "refund query answer is not our refund"};
+    co_return std::optional<refund_state>(std::move(*state));
 }
 
 js_payment_params pay_client::payment_params(const std::string& prepay_id) const {

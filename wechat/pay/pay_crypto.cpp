@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 
 #include <cctype>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -114,6 +115,19 @@ std::string certificate_serial(const std::string& path) {
     std::string out(hex);
     OPENSSL_free(hex);
     return out;
+}
+
+std::pair<long long, long long> certificate_validity(const std::string& path) {
+    auto pem = read_file(path);
+    auto bio = memory_bio(pem);
+    std::unique_ptr<X509, decltype(&X509_free)> certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+    if (!certificate) throw std::runtime_error(path + ": not a PEM certificate");
+    auto seconds = [&](const ASN1_TIME* t) {
+        std::tm tm{};
+        if (!ASN1_TIME_to_tm(t, &tm)) throw std::runtime_error(path + ": unreadable validity");
+        return static_cast<long long>(timegm(&tm));
+    };
+    return {seconds(X509_get0_notBefore(certificate.get())), seconds(X509_get0_notAfter(certificate.get()))};
 }
 
 std::string base64_encode(std::string_view bytes) {

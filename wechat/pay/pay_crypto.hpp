@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 typedef struct evp_pkey_st EVP_PKEY;
 
@@ -42,6 +43,8 @@ private:
 
 // The serial number of a PEM certificate file, as WeChat writes it (upper-case hex).
 std::string certificate_serial(const std::string& path);
+// A PEM certificate file's notBefore and notAfter, in Unix seconds.
+std::pair<long long, long long> certificate_validity(const std::string& path);
 
 std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);

@@ -17,6 +17,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 namespace asio = boost::asio;
 using namespace sharedstore;
@@ -27,7 +28,9 @@ constexpr const char* usage =
     "usage: wechat-sim --appid ID --app-secret-file FILE [--listen ADDR] [--port N]\n"
     "                  [--tls-cert PEM --tls-key PEM] [--token-lifetime-s N]\n"
     "                  [--mchid ID --merchant-cert PEM --platform-key PEM --platform-cert PEM\n"
-    "                   --apiv3-key-file FILE [--notify-retry-scale X]]\n"
+    "                   --apiv3-key-file FILE [--notify-retry-scale X]\n"
+    "                   [--pay-signing certificate|public-key|both\n"
+    "                    --wechatpay-public-key-private PEM --wechatpay-public-key-id PUB_KEY_ID_...]]\n"
     "Serves WeChat's mini-program APIs and a control API (/sim/v1/...) on one port; HTTPS when a\n"
     "certificate is given. Port 0 picks a free one (logged in the 'listening' line).\n";
 
@@ -75,11 +78,24 @@ int main(int argc, char** argv) {
                 if (!options.count(required)) throw std::runtime_error(std::string("--mchid needs ") + required);
             auto apiv3_key = read_trimmed(options["--apiv3-key-file"]);
             if (apiv3_key.size() != 32) throw std::runtime_error("the API v3 key must be 32 characters");
-            pay = std::make_unique<simulator::pay_simulator>(simulator::pay_config{
-                config.appid, options["--mchid"], wechat_pay::certificate_serial(options["--merchant-cert"]),
-                wechat_pay::public_key::load_pem_file(options["--merchant-cert"]),
-                wechat_pay::private_key::load_pem_file(options["--platform-key"]),
-                wechat_pay::certificate_serial(options["--platform-cert"]), apiv3_key});
+            simulator::pay_config pay_config{config.appid, options["--mchid"], wechat_pay::certificate_serial(options["--merchant-cert"]),
+                                             wechat_pay::public_key::load_pem_file(options["--merchant-cert"]),
+                                             wechat_pay::private_key::load_pem_file(options["--platform-key"]),
+                                             wechat_pay::certificate_serial(options["--platform-cert"]), apiv3_key};
+            pay_config.platform_certificate_pem = read_trimmed(options["--platform-cert"]) + "\n";
+            std::tie(pay_config.certificate_not_before, pay_config.certificate_not_after) =
+                wechat_pay::certificate_validity(options["--platform-cert"]);
+            const auto signing = options.count("--pay-signing") ? options["--pay-signing"] : "certificate";
+            if (signing == "public-key") pay_config.signing = simulator::signing_mode::public_key;
+            else if (signing == "both") pay_config.signing = simulator::signing_mode::both;
+            else if (signing != "certificate") throw std::runtime_error("--pay-signing is certificate, public-key or both");
+            if (pay_config.signing != simulator::signing_mode::certificate) {
+                if (!options.count("--wechatpay-public-key-private") || options["--wechatpay-public-key-id"].rfind("PUB_KEY_ID_", 0) != 0)
+                    throw std::runtime_error("--pay-signing " + signing + " needs --wechatpay-public-key-private and --wechatpay-public-key-id PUB_KEY_ID_...");
+                pay_config.public_key_signer = wechat_pay::private_key::load_pem_file(options["--wechatpay-public-key-private"]);
+                pay_config.public_key_id = options["--wechatpay-public-key-id"];
+            }
+            pay = std::make_unique<simulator::pay_simulator>(std::move(pay_config));
             https_client_config notify_config;
             notify_config.connect_timeout = std::chrono::seconds(3);
             notify_config.request_timeout = std::chrono::seconds(5);  // WeChat waits 5 s for an answer
@@ -100,7 +116,8 @@ int main(int argc, char** argv) {
         http_server server(io, http, handler, log, metrics, tls.get());
         server.start();
         log.info("listening", {{"address", http.listen_address}, {"port", server.bound_port()}, {"tls", tls != nullptr},
-                               {"wechat_pay", pay != nullptr}});
+                               {"wechat_pay", pay != nullptr},
+                               {"pay_signing", options.count("--pay-signing") ? options["--pay-signing"] : "certificate"}});
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) {
             server.begin_shutdown();

@@ -142,6 +142,47 @@ void simulator_handler::add_pay_routes() {
         state_.count_call("pay_query");
         co_return pay_->query_transaction(r, r.path_params.at("out_trade_no"), now());
     });
+    routes_.add("GET", "/v3/pay/transactions/id/{transaction_id}", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        state_.count_call("pay_query_by_id");
+        co_return pay_->query_by_transaction_id(r, r.path_params.at("transaction_id"), now());
+    });
+    routes_.add("POST", "/v3/pay/transactions/out-trade-no/{out_trade_no}/close", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        state_.count_call("pay_close");
+        co_return pay_->close_order(r, r.path_params.at("out_trade_no"), now());
+    });
+    routes_.add("POST", "/v3/refund/domestic/refunds", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        state_.count_call("pay_refund");
+        auto answer = pay_->create_refund(r, now());
+        if (answer.notification) {
+            last_notification_[answer.out_trade_no] = *answer.notification;
+            auto executor = co_await asio::this_coro::executor;
+            asio::co_spawn(executor, deliver(std::move(*answer.notification), answer.out_trade_no), asio::detached);
+        }
+        co_return std::move(answer.response);
+    });
+    routes_.add("GET", "/v3/refund/domestic/refunds/{out_refund_no}", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        state_.count_call("pay_refund_query");
+        co_return pay_->query_refund(r, r.path_params.at("out_refund_no"), now());
+    });
+    routes_.add("GET", "/v3/certificates", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        state_.count_call("pay_certificates");
+        co_return pay_->certificates(r, now());
+    });
+    // How the next refunds are answered: {"answer": "PROCESSING" | "SUCCESS", "notify": bool}.
+    routes_.add("POST", "/sim/v1/pay/refund-behaviour", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
+        if (!pay_) co_return not_configured();
+        auto body = body_object(r);
+        const auto answer = string_of(body, "answer");
+        if (answer != "PROCESSING" && answer != "SUCCESS") co_return control_error(400, "answer is PROCESSING or SUCCESS");
+        auto notify = body.find("notify");
+        pay_->set_refund_behaviour(answer, notify == body.end() || !notify->value().is_bool() || notify->value().as_bool());
+        co_return http_response::json(200, json::object{{"ok", true}});
+    });
     routes_.add("POST", "/sim/v1/pay/transactions/{out_trade_no}/succeed", [this, not_configured](http_request& r) -> asio::awaitable<http_response> {
         if (!pay_) co_return not_configured();
         const auto out_trade_no = r.path_params.at("out_trade_no");
@@ -290,6 +331,8 @@ asio::awaitable<http_response> simulator_handler::handle(http_request& request) 
     if (match.outcome == route_outcome::found) {
         request.path_params = std::move(match.params);
         response = co_await (*match.handler)(request);
+    } else if (pay_ && request.path.rfind("/v3/", 0) == 0) {
+        response = pay_->unknown_path(request, match.outcome == route_outcome::not_found ? 404 : 405, now());
     } else {
         response = http_response::json(match.outcome == route_outcome::not_found ? 404 : 405,
                                        json::object{{"errcode", -1}, {"errmsg", "no such API in the simulator"}});

@@ -22,6 +22,23 @@ std::string test_keys_dir() {
     return dir;
 }
 
+std::string pay_mode() {
+    const char* mode = std::getenv("SHAREDSTORE_TEST_PAY_MODE");
+    const std::string m = mode && *mode ? mode : "certificate";
+    if (m != "certificate" && m != "public_key" && m != "both")
+        throw std::runtime_error("SHAREDSTORE_TEST_PAY_MODE must be certificate, public_key or both, not " + m);
+    return m;
+}
+
+std::vector<std::string> pay_mode_arguments(const std::string& mode) {
+    const auto keys = test_keys_dir();
+    std::vector<std::string> args{"--pay-signing", mode == "public_key" ? "public-key" : mode};
+    if (mode != "certificate")
+        args.insert(args.end(), {"--wechatpay-public-key-private", keys + "/wechatpay-pubkey-private.pem", "--wechatpay-public-key-id",
+                                 test_public_key_id});
+    return args;
+}
+
 int wait_for_listening_port(child_process& process, const std::string& what) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -45,6 +62,11 @@ simulator_process::simulator_process(std::vector<std::string> extra_args) : appi
                                   "--platform-key", keys + "/wechatpay-platform-private.pem",
                                   "--platform-cert", keys + "/wechatpay-platform-cert.pem",
                                   "--apiv3-key-file", keys + "/wechatpay-apiv3-key", "--notify-retry-scale", "0.01"};
+    mode_ = pay_mode();
+    for (std::size_t i = 0; i + 1 < extra_args.size(); ++i)
+        if (extra_args[i] == "--pay-signing") mode_ = extra_args[i + 1] == "public-key" ? "public_key" : extra_args[i + 1];
+    auto mode_args = pay_mode_arguments(pay_mode());
+    args.insert(args.end(), mode_args.begin(), mode_args.end());
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<child_process>(std::move(args), environment_changes{}, make_temp_dir("sim") + "/sim.log");
     port_ = wait_for_listening_port(*process_, "wechat-sim");
@@ -64,6 +86,14 @@ environment_changes simulator_process::server_environment(int server_port) const
                             {"SHAREDSTORE_WECHAT_PAY_API_BASE_URL", base_url()},
                             {"SHAREDSTORE_WECHAT_PAY_MCHID", std::string(test_mchid)},
                             {"SHAREDSTORE_AUTH_LOGIN_LIMIT_PER_IP", std::string("100000")}};
+    // The keys a merchant in that mode holds: in public-key mode no platform certificate at all, so
+    // only the public-key path can verify; during a migration both.
+    const auto keys = test_keys_dir();
+    if (mode_ == "public_key") env.emplace_back("SHAREDSTORE_WECHAT_PAY_PLATFORM_CERTIFICATE_FILE", std::string());
+    if (mode_ != "certificate") {
+        env.emplace_back("SHAREDSTORE_WECHAT_PAY_PUBLIC_KEY_FILE", keys + "/wechatpay-pubkey-public.pem");
+        env.emplace_back("SHAREDSTORE_WECHAT_PAY_PUBLIC_KEY_ID", test_public_key_id);
+    }
     if (server_port != 0) {
         env.emplace_back("SHAREDSTORE_HTTP_PORT", std::to_string(server_port));
         env.emplace_back("SHAREDSTORE_WECHAT_PAY_NOTIFY_URL", "http://127.0.0.1:" + std::to_string(server_port) + "/api/v1/wechat/pay/notify");

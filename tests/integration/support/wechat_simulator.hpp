@@ -14,9 +14,18 @@ namespace sharedstore::test_support {
 
 std::string test_keys_dir();  // SHAREDSTORE_TEST_KEYS_DIR, set by scripts/test
 inline constexpr const char* test_mchid = "1900000001";
+// The id WeChat Pay gives its public key (the key pair is wechatpay-pubkey-*.pem in the keys dir).
+inline const std::string test_public_key_id = "PUB_KEY_ID_0119000000012026112700000000000001";
+
+// How the simulator signs for WeChat Pay in this run: SHAREDSTORE_TEST_PAY_MODE = certificate
+// (default), public_key, or both (a migration); ctest runs the payment suites in each.
+std::string pay_mode();
+// The simulator's arguments for that mode.
+std::vector<std::string> pay_mode_arguments(const std::string& mode);
 
 class simulator_process {
 public:
+    // In pay_mode() unless `extra_args` say otherwise (later arguments win).
     explicit simulator_process(std::vector<std::string> extra_args = {});
     ~simulator_process();
 
@@ -40,6 +49,7 @@ public:
 
 private:
     std::string appid_;
+    std::string mode_;  // the WeChat Pay signing mode it was started in
     int port_ = 0;
     std::unique_ptr<child_process> process_;
     io_thread io_;
