@@ -11,17 +11,46 @@ std::string_view to_string(account_kind kind) {
     case account_kind::stored_value: return "stored_value";
     case account_kind::dividend_expense: return "dividend_expense";
     case account_kind::dividend_payable: return "dividend_payable";
+    case account_kind::alliance_points_issued: return "alliance_points_issued";
+    case account_kind::alliance_points: return "alliance_points";
     }
     return "unknown";
 }
 
-bool is_per_user(account_kind kind) { return kind == account_kind::stored_value || kind == account_kind::dividend_payable; }
+std::string_view to_string(ledger_asset asset) {
+    switch (asset) {
+    case ledger_asset::cny_fen: return "cny_fen";
+    case ledger_asset::points: return "points";
+    case ledger_asset::voucher_fen: return "voucher_fen";
+    }
+    return "unknown";
+}
+
+const std::vector<account_kind>& all_account_kinds() {
+    static const std::vector<account_kind> kinds{account_kind::desk_cash,         account_kind::wechat_pay_clearing,
+                                                 account_kind::pos_receipts,      account_kind::sales,
+                                                 account_kind::stored_value,      account_kind::dividend_expense,
+                                                 account_kind::dividend_payable,  account_kind::alliance_points_issued,
+                                                 account_kind::alliance_points};
+    return kinds;
+}
+
+bool is_per_user(account_kind kind) {
+    return kind == account_kind::stored_value || kind == account_kind::dividend_payable || kind == account_kind::alliance_points;
+}
+
+ledger_asset asset_of(account_kind kind) {
+    return kind == account_kind::alliance_points_issued || kind == account_kind::alliance_points ? ledger_asset::points : ledger_asset::cny_fen;
+}
+
+bool in_platform_book(account_kind kind) { return kind == account_kind::alliance_points_issued || kind == account_kind::alliance_points; }
 
 std::optional<std::string> check_entries(const std::vector<ledger_entry>& entries) {
     if (entries.empty()) return "a ledger transaction needs at least one entry";
     for (const auto& e : entries) {
-        if (e.amount_fen <= 0) return "entry amounts are positive";
+        if (e.amount <= 0) return "entry amounts are positive";
         if (e.debit == e.credit) return "an entry moves money between two different accounts";
+        if (asset_of(e.debit.kind) != asset_of(e.credit.kind)) return "an entry moves one asset: points and vouchers never mix with money";
         for (const auto& side : {e.debit, e.credit})
             if (is_per_user(side.kind) != (side.user_id != 0)) return "per-person accounts name their user; store accounts do not";
     }
@@ -30,7 +59,8 @@ std::optional<std::string> check_entries(const std::vector<ledger_entry>& entrie
 
 std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credits) {
     // Credit-normal: liabilities and revenue.
-    const bool credit_normal = kind == account_kind::stored_value || kind == account_kind::dividend_payable || kind == account_kind::sales;
+    const bool credit_normal = kind == account_kind::stored_value || kind == account_kind::dividend_payable || kind == account_kind::sales ||
+                               kind == account_kind::alliance_points_issued;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
 

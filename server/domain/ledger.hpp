@@ -1,7 +1,8 @@
 #pragma once
-// The money ledger's rules (docs/business-rules.md, "Guard rails"): every amount that changes hands is
-// an entry moving a positive amount from a credit account to a debit account, so a transaction's
-// entries always sum to zero. Pure: storage writes what this builds.
+// The ledger's rules (docs/business-rules.md, "Guard rails"; docs/ledger.md): every amount that
+// changes hands is an entry moving a positive amount of one asset from a credit account to a debit
+// account, so a transaction's entries always sum to zero, asset by asset. Accounts live in a book:
+// their store's, or the platform's. Pure: storage writes what this builds.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,8 +11,18 @@
 
 namespace sharedstore {
 
-// The accounts a store's ledger uses. Per-person accounts carry the user; store accounts do not.
+// What an account holds. Assets never mix: no entry moves one into an account of another, and
+// points and vouchers are never cash (docs/business-rules.md section 3).
+enum class ledger_asset {
+    cny_fen,      // money, in fen
+    points,       // alliance points, in centipoints (100 = one displayed point)
+    voucher_fen,  // vouchers, valued in fen, spendable but never withdrawn
+};
+
+// The accounts of the ledger: each has one asset and lives in one kind of book. Per-person
+// accounts carry the user; the others do not.
 enum class account_kind {
+    // A store's book (money).
     desk_cash,            // asset: buy-ins the front desk took in cash
     wechat_pay_clearing,  // asset: money WeChat Pay holds for the store (paid orders less refunds)
     pos_receipts,         // asset: what the store's own POS took (cash, cards: outside our view)
@@ -19,13 +30,23 @@ enum class account_kind {
     stored_value,         // liability, per partner: prepaid balance the partner may spend at the store
     dividend_expense,     // expense: dividends earned less reversals
     dividend_payable,     // liability, per partner: dividends owed to the partner
+    // The platform's book (points). Kept for the alliance's points pool (business rules section 3):
+    // nothing posts to them yet; the ledger's checks and tests cover them.
+    alliance_points_issued,  // points the platform has issued (credit-normal: the pool's size)
+    alliance_points,         // per person: points a consumer holds
 };
 
 // How an order was paid.
 enum class payment_source { wechat_pay, stored_value, pos };
 
 std::string_view to_string(account_kind kind);
+std::string_view to_string(ledger_asset asset);
+// Every kind, for checks that walk them all.
+const std::vector<account_kind>& all_account_kinds();
 bool is_per_user(account_kind kind);
+ledger_asset asset_of(account_kind kind);
+// In the platform's book; otherwise in the book of the store the transaction happens at.
+bool in_platform_book(account_kind kind);
 
 struct account_ref {
     account_kind kind;
@@ -36,11 +57,11 @@ struct account_ref {
 struct ledger_entry {
     account_ref debit;
     account_ref credit;
-    std::int64_t amount_fen = 0;
+    std::int64_t amount = 0;  // in the accounts' asset's unit (fen, centipoints)
 };
 
 // Why a list of entries cannot be posted, or nullopt when it can: at least one entry, amounts
-// positive, the two sides different accounts, user set exactly on per-person accounts.
+// positive, the two sides different accounts of one asset, user set exactly on per-person accounts.
 std::optional<std::string> check_entries(const std::vector<ledger_entry>& entries);
 
 // A balance as people read it: assets as debits - credits, liabilities as credits - debits.

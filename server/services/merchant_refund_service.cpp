@@ -3,8 +3,6 @@
 #include "common/random_token.hpp"
 #include "server/storage/order_repository.hpp"
 
-#include <cppconn/exception.h>
-
 #include <algorithm>
 #include <cctype>
 
@@ -13,9 +11,6 @@ namespace sharedstore {
 namespace asio = boost::asio;
 
 namespace {
-
-constexpr int mysql_duplicate_key = 1062;
-constexpr int mysql_deadlock = 1213;
 
 merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
 
@@ -65,17 +60,9 @@ asio::awaitable<merchant_result<merchant_refund_outcome>> merchant_refund_servic
     };
     // Duplicates at once for two orders of the store race on the request_id key: run again, the
     // loser finds the winner's row.
-    std::optional<merchant_result<recorded>> outcome;
-    for (int attempt = 1; !outcome; ++attempt) {
-        try {
-            auto work = record;
-            outcome = co_await database_.transaction(std::move(work));
-        } catch (const sql::SQLException& e) {
-            if ((e.getErrorCode() != mysql_duplicate_key && e.getErrorCode() != mysql_deadlock) || attempt >= 3) throw;
-        }
-    }
-    if (!*outcome) co_return outcome->error();
-    auto done = std::move(outcome->value());
+    auto outcome = co_await database_.transaction(std::move(record), mysql_pool::conflicts::rerun_on_duplicate_key);
+    if (!outcome) co_return outcome.error();
+    auto done = std::move(outcome.value());
     if (done.replayed) {
         if (done.refund.status == "processing") co_await follow_up(done.refund, done.out_trade_no, done.total_fen);
     } else {

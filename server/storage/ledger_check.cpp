@@ -1,5 +1,7 @@
 #include "server/storage/ledger_check.hpp"
 
+#include "server/domain/ledger.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -18,6 +20,15 @@ std::vector<std::string> offending_ids(mysql_connection& db, const std::string& 
     return ids;
 }
 
+// (kind, asset, platform) of every account kind, as SQL rows, from the domain's own table.
+std::string account_kind_rows() {
+    std::string rows;
+    for (auto kind : all_account_kinds())
+        rows += std::string(rows.empty() ? "" : " UNION ALL ") + "SELECT '" + std::string(to_string(kind)) + "' AS kind, '" +
+                std::string(to_string(asset_of(kind))) + "' AS asset, " + (in_platform_book(kind) ? "1" : "0") + " AS platform";
+    return rows;
+}
+
 }  // namespace
 
 std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
@@ -26,15 +37,24 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
         // entries are all such sums to zero (its debits equal its credits).
         {"every ledger transaction has entries, each a positive amount between two accounts (so it sums to zero)",
          "SELECT CONCAT('transaction ', t.id) FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id "
-         "GROUP BY t.id HAVING COUNT(e.id) = 0 OR MIN(e.amount_fen) <= 0 OR SUM(e.debit_account_id = e.credit_account_id) > 0"},
+         "GROUP BY t.id HAVING COUNT(e.id) = 0 OR MIN(e.amount) <= 0 OR SUM(e.debit_account_id = e.credit_account_id) > 0"},
         {"every account's balance equals its entries",
-         "SELECT CONCAT('account ', a.id) FROM ledger_accounts a WHERE a.balance_fen <> "
-         "(SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_entries WHERE debit_account_id = a.id) - "
-         "(SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_entries WHERE credit_account_id = a.id)"},
-        {"every entry stays within its transaction's store",
+         "SELECT CONCAT('account ', a.id) FROM ledger_accounts a WHERE a.balance <> "
+         "(SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE debit_account_id = a.id) - "
+         "(SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE credit_account_id = a.id)"},
+        {"every entry stays within its transaction's books (its store's and the platform's)",
          "SELECT CONCAT('entry ', e.id) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id "
          "JOIN ledger_accounts d ON d.id = e.debit_account_id JOIN ledger_accounts c ON c.id = e.credit_account_id "
-         "WHERE d.merchant_id <> t.merchant_id OR c.merchant_id <> t.merchant_id"},
+         "WHERE NOT (d.merchant_id IS NULL OR d.merchant_id <=> t.merchant_id) OR NOT (c.merchant_id IS NULL OR c.merchant_id <=> t.merchant_id)"},
+        {"no entry mixes assets (points and vouchers never become money)",
+         "SELECT CONCAT('entry ', e.id) FROM ledger_entries e JOIN ledger_accounts d ON d.id = e.debit_account_id "
+         "JOIN ledger_accounts c ON c.id = e.credit_account_id WHERE d.asset <> c.asset"},
+        {"every account holds its kind's asset, in its kind's book, and names its book's store",
+         "SELECT CONCAT('account ', a.id) FROM ledger_accounts a JOIN ledger_books b ON b.id = a.book_id "
+         "LEFT JOIN (" + account_kind_rows() + ") k ON k.kind = a.kind "
+         "WHERE k.kind IS NULL OR a.asset <> k.asset OR (b.kind = 'platform') <> (k.platform = 1) OR NOT (a.merchant_id <=> b.merchant_id)"},
+        {"each asset's balances add up to zero over every book",
+         "SELECT CONCAT('asset ', asset) FROM ledger_accounts GROUP BY asset HAVING SUM(balance) <> 0"},
         {"every paid order of an owned customer has exactly one dividend, and no other order has one",
          "SELECT CONCAT('order ', o.id) FROM orders o LEFT JOIN dividends d ON d.order_id = o.id "
          "WHERE (o.status = 'paid' AND o.dividend_due <> (d.id IS NOT NULL)) OR (o.status <> 'paid' AND d.id IS NOT NULL)"},

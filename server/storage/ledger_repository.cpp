@@ -6,6 +6,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <vector>
@@ -18,14 +19,32 @@ namespace {
 using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
-// The account's id, creating it on first use. LAST_INSERT_ID(id) on a duplicate hands back the
-// existing row's id in the same statement.
+// The store of an account: the posting's, or none for the platform's book (SQL NULL).
+std::uint64_t store_of(std::uint64_t posting_merchant_id, const account_ref& account) {
+    return in_platform_book(account.kind) ? 0 : posting_merchant_id;
+}
+
+void set_store(statement& s, unsigned index, std::uint64_t merchant_id) {
+    if (merchant_id == 0) s->setNull(index, 0);
+    else s->setUInt64(index, merchant_id);
+}
+
+// The account's id, creating it (and its store's book) on first use. LAST_INSERT_ID(id) on a
+// duplicate hands back the existing row's id in the same statement.
 std::uint64_t create_account(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account) {
+    if (merchant_id != 0) {
+        // A store's book is made with its first account (the migration made the older ones').
+        statement book(db.prepare("INSERT IGNORE INTO ledger_books (kind, merchant_id) VALUES ('store', ?)"));
+        book->setUInt64(1, merchant_id);
+        book->executeUpdate();
+    }
     statement upsert(db.prepare(
-        "INSERT INTO ledger_accounts (merchant_id, kind, user_id) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"));
-    upsert->setUInt64(1, merchant_id);
-    upsert->setString(2, std::string(to_string(account.kind)));
+        "INSERT INTO ledger_accounts (book_id, merchant_id, kind, asset, user_id) SELECT b.id, b.merchant_id, ?, ?, ? FROM ledger_books b "
+        "WHERE b.merchant_id <=> ? ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(ledger_accounts.id)"));
+    upsert->setString(1, std::string(to_string(account.kind)));
+    upsert->setString(2, std::string(to_string(asset_of(account.kind))));
     upsert->setUInt64(3, account.user_id);
+    set_store(upsert, 4, merchant_id);
     upsert->executeUpdate();
     return last_insert_id(db);
 }
@@ -42,11 +61,17 @@ std::string repeated(const std::string& item, std::size_t count, const std::stri
 // next-key locks that make concurrent transactions of one store deadlock; a plain read takes
 // none. Accounts used for the first time are created afterwards, one by one.
 std::vector<std::uint64_t> account_ids(mysql_connection& db, std::uint64_t merchant_id, const std::vector<account_ref>& accounts) {
-    statement select(db.prepare("SELECT id, kind, user_id FROM ledger_accounts WHERE merchant_id = ? AND (" +
-                                repeated("(kind = ? AND user_id = ?)", accounts.size(), " OR ") + ")"));
-    select->setUInt64(1, merchant_id);
-    unsigned index = 2;
+    // The store's own accounts (the usual posting) in the shape that reads one range of the
+    // index; with platform accounts among them, each account names its book's store (<=>: NULL).
+    const bool store_only = std::none_of(accounts.begin(), accounts.end(), [](const account_ref& a) { return in_platform_book(a.kind); });
+    statement select(store_only ? db.prepare("SELECT id, kind, user_id FROM ledger_accounts WHERE merchant_id = ? AND (" +
+                                             repeated("(kind = ? AND user_id = ?)", accounts.size(), " OR ") + ")")
+                                : db.prepare("SELECT id, kind, user_id FROM ledger_accounts WHERE " +
+                                             repeated("(merchant_id <=> ? AND kind = ? AND user_id = ?)", accounts.size(), " OR ")));
+    unsigned index = 1;
+    if (store_only) select->setUInt64(index++, merchant_id);
     for (const auto& account : accounts) {
+        if (!store_only) set_store(select, index++, store_of(merchant_id, account));
         select->setString(index++, std::string(to_string(account.kind)));
         select->setUInt64(index++, account.user_id);
     }
@@ -56,12 +81,13 @@ std::vector<std::uint64_t> account_ids(mysql_connection& db, std::uint64_t merch
         while (rs->next()) {
             const auto kind = std::string(rs->getString(2));
             const auto user_id = rs->getUInt64(3);
+            // (kind, user) names one account of a posting: a kind lives in one kind of book.
             for (std::size_t i = 0; i < accounts.size(); ++i)
                 if (to_string(accounts[i].kind) == kind && accounts[i].user_id == user_id) ids[i] = rs->getUInt64(1);
         }
     }
     for (std::size_t i = 0; i < accounts.size(); ++i)
-        if (ids[i] == 0) ids[i] = create_account(db, merchant_id, accounts[i]);
+        if (ids[i] == 0) ids[i] = create_account(db, store_of(merchant_id, accounts[i]), accounts[i]);
     return ids;
 }
 
@@ -78,10 +104,14 @@ std::optional<std::uint64_t> find_ledger_transaction(mysql_connection& db, const
 
 std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting& posting) {
     if (auto problem = check_entries(posting.entries)) throw std::invalid_argument("ledger: " + *problem);
+    if (posting.merchant_id == 0)
+        for (const auto& e : posting.entries)
+            if (!in_platform_book(e.debit.kind) || !in_platform_book(e.credit.kind))
+                throw std::invalid_argument("ledger: a posting at the platform alone touches only the platform's book");
     statement insert(db.prepare(
         "INSERT INTO ledger_transactions (merchant_id, kind, reference, actor_user_id, created_at) "
         "VALUES (?, ?, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(6)))"));
-    insert->setUInt64(1, posting.merchant_id);
+    set_store(insert, 1, posting.merchant_id);
     insert->setString(2, posting.kind);
     insert->setString(3, posting.reference);
     if (posting.actor_user_id) insert->setUInt64(4, *posting.actor_user_id);
@@ -110,10 +140,10 @@ std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting
     // and upgraded later is the classic InnoDB deadlock).
     std::map<std::uint64_t, std::int64_t> moves;  // ordered by account id
     for (std::size_t i = 0; i < sides.size(); ++i) {
-        moves[ids[sides[i].first]] += posting.entries[i].amount_fen;
-        moves[ids[sides[i].second]] -= posting.entries[i].amount_fen;
+        moves[ids[sides[i].first]] += posting.entries[i].amount;
+        moves[ids[sides[i].second]] -= posting.entries[i].amount;
     }
-    statement move(db.prepare("UPDATE ledger_accounts SET balance_fen = balance_fen + CASE id " + repeated("WHEN ? THEN ?", moves.size(), " ") +
+    statement move(db.prepare("UPDATE ledger_accounts SET balance = balance + CASE id " + repeated("WHEN ? THEN ?", moves.size(), " ") +
                               " END WHERE id IN (" + repeated("?", moves.size(), ", ") + ")"));
     unsigned parameter = 1;
     for (const auto& [account, amount] : moves) {
@@ -123,23 +153,23 @@ std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting
     for (const auto& [account, amount] : moves) move->setUInt64(parameter++, account);
     move->executeUpdate();
 
-    statement entry(db.prepare("INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount_fen) VALUES " +
+    statement entry(db.prepare("INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount) VALUES " +
                                repeated("(?, ?, ?, ?)", posting.entries.size(), ", ")));
     parameter = 1;
     for (std::size_t i = 0; i < posting.entries.size(); ++i) {
         entry->setUInt64(parameter++, transaction_id);
         entry->setUInt64(parameter++, ids[sides[i].first]);
         entry->setUInt64(parameter++, ids[sides[i].second]);
-        entry->setInt64(parameter++, posting.entries[i].amount_fen);
+        entry->setInt64(parameter++, posting.entries[i].amount);
     }
     entry->executeUpdate();
     return transaction_id;
 }
 
 std::int64_t account_balance(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock) {
-    statement select(db.prepare(std::string("SELECT balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?") +
-                                         (lock ? " FOR UPDATE" : "")));
-    select->setUInt64(1, merchant_id);
+    statement select(db.prepare(std::string("SELECT balance FROM ledger_accounts WHERE merchant_id <=> ? AND kind = ? AND user_id = ?") +
+                                (lock ? " FOR UPDATE" : "")));
+    set_store(select, 1, store_of(merchant_id, account));
     select->setString(2, std::string(to_string(account.kind)));
     select->setUInt64(3, account.user_id);
     rows rs(select->executeQuery());

@@ -12,7 +12,7 @@
 namespace sharedstore {
 
 struct ledger_posting {
-    std::uint64_t merchant_id = 0;
+    std::uint64_t merchant_id = 0;  // the store it happens at (its book); 0: the platform alone
     std::string kind;       // what happened: buy_in_cash, ...
     std::string reference;  // unique per kind: the causing row or request
     std::optional<std::uint64_t> actor_user_id;
@@ -30,7 +30,8 @@ std::optional<std::uint64_t> find_ledger_transaction(mysql_connection& db, const
 // the database's duplicate-key error for a reference already posted.
 std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting& posting);
 
-// An account's balance as people read it (natural_balance); 0 for an account never used.
+// An account's balance as people read it (natural_balance), in its asset's unit; 0 for an account
+// never used. `merchant_id` is ignored for the platform's accounts.
 // `lock`: FOR UPDATE, so that a spend checked against it cannot race another (never below zero).
 std::int64_t account_balance(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock = false);
 

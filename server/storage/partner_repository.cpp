@@ -19,7 +19,7 @@ using rows = std::unique_ptr<sql::ResultSet>;
 const std::string partner_columns =
     "SELECT p.id, p.merchant_id, p.user_id, p.status, p.inactive_dividends, p.total_buy_in_fen, COALESCE(p.status_note, ''), "
     "DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'), m.name, COALESCE(u.phone, ''), "
-    "COALESCE((SELECT -a.balance_fen FROM ledger_accounts a WHERE a.merchant_id = p.merchant_id AND a.kind = 'stored_value' "
+    "COALESCE((SELECT -a.balance FROM ledger_accounts a WHERE a.merchant_id = p.merchant_id AND a.kind = 'stored_value' "
     "AND a.user_id = p.user_id), 0), "
     "(SELECT COUNT(*) FROM leads l WHERE l.partner_id = p.id) "
     "FROM partners p JOIN merchants m ON m.id = p.merchant_id JOIN users u ON u.id = p.user_id ";

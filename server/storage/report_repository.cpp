@@ -41,7 +41,7 @@ dividend_totals partner_dividend_totals(mysql_connection& db, std::uint64_t part
 
 std::vector<stored_value_line> stored_value_balances(mysql_connection& db, std::uint64_t user_id) {
     statement select(db.prepare(
-        "SELECT a.merchant_id, m.name, -a.balance_fen FROM ledger_accounts a JOIN merchants m ON m.id = a.merchant_id "
+        "SELECT a.merchant_id, m.name, -a.balance FROM ledger_accounts a JOIN merchants m ON m.id = a.merchant_id "
         "WHERE a.kind = 'stored_value' AND a.user_id = ? ORDER BY a.merchant_id"));
     select->setUInt64(1, user_id);
     rows rs(select->executeQuery());
@@ -108,7 +108,7 @@ reconciliation_figures reconciliation(mysql_connection& db, std::uint64_t mercha
     auto ledger_net = [&](const std::string& kind, bool credit_normal) {
         const std::string sign = credit_normal ? "-" : "";
         statement s(db.prepare(
-            "SELECT " + sum(sign + "(CASE WHEN e.debit_account_id = a.id THEN e.amount_fen ELSE -e.amount_fen END)") +
+            "SELECT " + sum(sign + "(CASE WHEN e.debit_account_id = a.id THEN e.amount ELSE -e.amount END)") +
             " FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id "
             "JOIN ledger_accounts a ON a.id IN (e.debit_account_id, e.credit_account_id) "
             "WHERE t.merchant_id = ? AND t.created_at >= ? AND t.created_at < ? AND a.kind = ?"));

@@ -62,7 +62,7 @@ TEST_F(concurrent_replays_test, an_enrolment_sent_sixteen_times_at_once_enrols_o
     expect_one_applied_rest_replayed(replies);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM partners WHERE merchant_id = ?", {s.id}), 1);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_transactions WHERE merchant_id = ? AND kind = 'buy_in_cash'", {s.id}), 1);
-    EXPECT_EQ(scalar("SELECT -balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = 'stored_value' AND user_id = ?", {s.id, person.id}),
+    EXPECT_EQ(scalar("SELECT -balance FROM ledger_accounts WHERE merchant_id = ? AND kind = 'stored_value' AND user_id = ?", {s.id, person.id}),
               1000000);
 }
 

@@ -477,7 +477,8 @@ TEST_F(orders_test, check_ledger_names_what_is_broken) {
     for (const auto* statement :
          {"INSERT INTO users (id, appid, openid) VALUES (1, 'wx', 'o1')", "INSERT INTO merchants (id, name, owner_user_id) VALUES (1, 's', 1)",
           // A balance no entry explains, and a paid order of an owned customer without its dividend.
-          "INSERT INTO ledger_accounts (id, merchant_id, kind, user_id, balance_fen) VALUES (7, 1, 'sales', 0, 5)",
+          "INSERT INTO ledger_books (id, kind, merchant_id) VALUES (5, 'store', 1)",
+          "INSERT INTO ledger_accounts (id, book_id, merchant_id, kind, asset, user_id, balance) VALUES (7, 5, 1, 'sales', 'cny_fen', 0, 5)",
           "INSERT INTO orders (id, merchant_id, source, kind, customer_user_id, amount_fen, status, paid_at, profit_fen, dividend_due) "
           "VALUES (9, 1, 'pos', 'purchase', 1, 100, 'paid', NOW(6), 30, TRUE)"})
         std::unique_ptr<sql::Statement>(admin->createStatement())->execute(statement);

@@ -67,12 +67,12 @@ TEST_F(partner_claim_test, a_cash_buy_in_enrols_a_partner_credits_stored_value_a
     // The ledger holds both cash payments: desk cash debited, the partner's stored value credited,
     // and the cached balances equal the entries.
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_transactions WHERE merchant_id = ? AND kind = 'buy_in_cash'", {s.id}), 2);
-    EXPECT_EQ(scalar("SELECT -balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = 'stored_value' AND user_id = ?", {s.id, person.id}),
+    EXPECT_EQ(scalar("SELECT -balance FROM ledger_accounts WHERE merchant_id = ? AND kind = 'stored_value' AND user_id = ?", {s.id, person.id}),
               3000000);
-    EXPECT_EQ(scalar("SELECT balance_fen FROM ledger_accounts WHERE merchant_id = ? AND kind = 'desk_cash'", {s.id}), 3000000);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_accounts a WHERE a.merchant_id = ? AND a.balance_fen <> "
-                     "(SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_entries WHERE debit_account_id = a.id) - "
-                     "(SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_entries WHERE credit_account_id = a.id)",
+    EXPECT_EQ(scalar("SELECT balance FROM ledger_accounts WHERE merchant_id = ? AND kind = 'desk_cash'", {s.id}), 3000000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_accounts a WHERE a.merchant_id = ? AND a.balance <> "
+                     "(SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE debit_account_id = a.id) - "
+                     "(SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE credit_account_id = a.id)",
                      {s.id}),
               0);
 

@@ -16,7 +16,7 @@ TEST(ledger, a_cash_buy_in_moves_the_amount_from_the_partners_stored_value_to_th
     ASSERT_EQ(entries.size(), 1u);
     EXPECT_EQ(entries[0].debit, desk);
     EXPECT_EQ(entries[0].credit, stored(42));
-    EXPECT_EQ(entries[0].amount_fen, 1'000'000);
+    EXPECT_EQ(entries[0].amount, 1'000'000);
     EXPECT_EQ(check_entries(entries), std::nullopt);
 }
 
@@ -28,6 +28,19 @@ TEST(ledger, entries_that_cannot_balance_or_name_no_owner_are_refused) {
     EXPECT_TRUE(check_entries({{desk, stored(0), 5}})) << "a stored-value account belongs to someone";
     EXPECT_TRUE(check_entries({{account_ref{account_kind::desk_cash, 7}, stored(1), 5}})) << "store accounts have no user";
     EXPECT_FALSE(check_entries({{desk, stored(1), 5}, {stored(1), stored(2), 3}}));
+}
+
+TEST(ledger, an_entry_moves_one_asset_and_every_kind_has_one_asset_and_one_kind_of_book) {
+    const account_ref points_of_7{account_kind::alliance_points, 7}, issued{account_kind::alliance_points_issued, 0};
+    EXPECT_FALSE(check_entries({{points_of_7, issued, 100}}));
+    EXPECT_EQ(check_entries({{points_of_7, desk, 100}}), "an entry moves one asset: points and vouchers never mix with money");
+    EXPECT_TRUE(check_entries({{desk, points_of_7, 100}}));
+    for (auto kind : all_account_kinds()) {
+        EXPECT_EQ(in_platform_book(kind), asset_of(kind) == ledger_asset::points) << to_string(kind) << ": today's platform accounts are the points'";
+        EXPECT_NE(to_string(kind), "unknown");
+    }
+    EXPECT_EQ(all_account_kinds().size(), 9u) << "a new kind is added to all_account_kinds (check-ledger walks it)";
+    EXPECT_EQ(natural_balance(account_kind::alliance_points_issued, -2'500), 2'500) << "points issued read as a positive pool";
 }
 
 TEST(ledger, balances_read_naturally_for_assets_and_liabilities) {
@@ -45,8 +58,8 @@ std::map<std::pair<account_kind, std::uint64_t>, std::int64_t> apply(const std::
     std::map<std::pair<account_kind, std::uint64_t>, std::int64_t> balances;
     for (const auto& entries : transactions)
         for (const auto& e : entries) {
-            balances[{e.debit.kind, e.debit.user_id}] += e.amount_fen;
-            balances[{e.credit.kind, e.credit.user_id}] -= e.amount_fen;
+            balances[{e.debit.kind, e.debit.user_id}] += e.amount;
+            balances[{e.credit.kind, e.credit.user_id}] -= e.amount;
         }
     return balances;
 }
