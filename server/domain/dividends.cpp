@@ -26,6 +26,27 @@ std::int64_t order_profit_fen(std::int64_t amount_fen, std::optional<std::int64_
     return floor_bp(amount_fen, margin);
 }
 
+std::optional<dividend_plan> plan_dividend(const paid_order_facts& order) {
+    if (order.kind != order_kind::purchase || !order.customer_user_id || !order.owner || !order.version || !order.profit_fen) return std::nullopt;
+    const auto& partner = *order.owner;
+    const auto tier = tier_for_total_buy_in(order.version->tiers, partner.total_buy_in_fen);
+    const dividend_facts facts{.customer_has_owner = true,
+                               .buyer_is_the_partner = partner.user_id == *order.customer_user_id,
+                               .partner_active = partner.active,
+                               .inactive_keeps_paying = partner.inactive_keeps_paying,
+                               .tier = tier};
+    const auto ratio = dividend_ratio_bp(facts);
+    if (!ratio) return std::nullopt;
+    return dividend_plan{.partner_id = partner.id,
+                         .partner_user_id = partner.user_id,
+                         .tier_version_id = order.version->id,
+                         .tier_name = tier->name,
+                         .ratio_bp = *ratio,
+                         .profit_fen = *order.profit_fen,
+                         .amount_fen = dividend_fen(*order.profit_fen, *ratio),
+                         .settles_at = order.paid_at + order.settlement_delay};
+}
+
 std::int64_t dividend_fen(std::int64_t profit_fen, std::int32_t ratio_bp) { return floor_bp(std::max<std::int64_t>(profit_fen, 0), ratio_bp); }
 
 std::int64_t reversal_fen(std::int64_t dividend, std::int64_t amount, std::int64_t refunded_before, std::int64_t refund) {

@@ -1,6 +1,7 @@
 #pragma once
 // Dividend and refund arithmetic (docs/business-rules.md section 1 and "Guard rails"). Pure, integer
 // only: money in fen, ratios and margins in basis points, every division floored on purpose.
+#include "server/domain/payment_facts.hpp"
 #include "server/domain/share_tiers.hpp"
 
 #include <chrono>
@@ -44,6 +45,22 @@ struct dividend_facts {
 };
 // The ratio to apply, or nullopt when no dividend is due.
 std::optional<std::int32_t> dividend_ratio_bp(const dividend_facts& facts);
+
+// The dividend a paid order earns its customer's owner (docs/business-rules.md section 1): at the
+// owner's tier under the version in force at payment, floor(profit x ratio / 10000), settling
+// after the store's delay. nullopt: none is due (no owner, no version, a partner's own purchase,
+// an inactive partner the store stopped paying, a total below the lowest tier).
+struct dividend_plan {
+    std::uint64_t partner_id = 0;
+    std::uint64_t partner_user_id = 0;
+    std::uint64_t tier_version_id = 0;
+    std::string tier_name;
+    std::int32_t ratio_bp = 0;
+    std::int64_t profit_fen = 0;
+    std::int64_t amount_fen = 0;
+    std::chrono::system_clock::time_point settles_at;
+};
+std::optional<dividend_plan> plan_dividend(const paid_order_facts& order);
 
 enum class dividend_state { pending, settled };
 // Pending until the store's settlement delay (for refunds) has passed since payment.

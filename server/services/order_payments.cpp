@@ -1,7 +1,7 @@
 #include "server/services/order_payments.hpp"
 
 #include "common/clock.hpp"
-#include "server/domain/card_templates.hpp"
+#include "server/domain/card_templates.hpp"  // parse_rfc3339
 #include "server/domain/dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/domain/masking.hpp"
@@ -27,10 +27,15 @@ payment_source source_of(const std::string& text) {
     throw std::invalid_argument("unknown payment source " + text);
 }
 
-void post(mysql_connection& db, std::uint64_t merchant_id, const std::string& kind, const std::string& reference, std::vector<ledger_entry> entries,
-          const std::string& booked_at) {
-    ledger_posting posting{merchant_id, kind, reference, std::nullopt, std::move(entries), booked_at};
-    post_ledger_transaction(db, posting);
+std::uint64_t post(mysql_connection& db, std::uint64_t merchant_id, const std::string& kind, const std::string& reference,
+                   std::vector<ledger_entry> entries, const std::string& booked_at) {
+    const ledger_posting posting{.merchant_id = merchant_id,
+                                 .kind = kind,
+                                 .reference = reference,
+                                 .actor_user_id = std::nullopt,
+                                 .entries = std::move(entries),
+                                 .booked_at = booked_at};
+    return post_ledger_transaction(db, posting);
 }
 
 }  // namespace
@@ -50,8 +55,51 @@ std::string dividend_event_payload(const dividend_record& d, const std::string& 
     return json::serialize(payload);
 }
 
+namespace {
+
+order_kind kind_of(const std::string& text) {
+    if (text == "purchase") return order_kind::purchase;
+    if (text == "buy_in") return order_kind::buy_in;
+    throw std::invalid_argument("unknown order kind " + text);
+}
+
+// What every order has, for paid and refunded alike.
+paid_order_facts order_facts(const order_record& order, std::chrono::seconds settlement_delay, std::chrono::system_clock::time_point paid_at) {
+    return paid_order_facts{.order_id = order.id,
+                            .merchant_id = order.merchant_id,
+                            .kind = kind_of(order.kind),
+                            .source = source_of(order.source),
+                            .amount_fen = order.amount_fen,
+                            .customer_user_id = order.customer_user_id,
+                            .paid_at = paid_at,
+                            .settlement_delay = settlement_delay,
+                            .version = std::nullopt,
+                            .profit_fen = std::nullopt,
+                            .owner = std::nullopt};
+}
+
+// A purchase's facts beside the order: the tier version in force at payment, the profit under its
+// margins, and the customer's owner at that moment.
+void load_purchase_facts(mysql_connection& db, const order_record& order, const std::string& paid, paid_order_facts& facts) {
+    if (auto version = find_tier_version_at(db, order.merchant_id, paid)) {
+        facts.profit_fen =
+            order_profit_fen(order.amount_fen, order.pos_profit_fen, order.category, margin_table{version->profit_margin_bp, version->category_margins_bp});
+        facts.version = tier_version_facts{.id = version->id, .tiers = version->tiers};
+    }
+    if (!order.customer_user_id) return;
+    if (auto owner = lead_owner_at(db, order.merchant_id, *order.customer_user_id, paid))
+        if (auto partner = find_partner(db, order.merchant_id, *owner))
+            facts.owner = partner_facts{.id = partner->id,
+                                        .user_id = partner->user_id,
+                                        .active = partner->status == "active",
+                                        .inactive_keeps_paying = partner->inactive_dividends == "keep_paying",
+                                        .total_buy_in_fen = partner->total_buy_in_fen};
+}
+
+}  // namespace
+
 applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point paid_at,
-                                 const std::string& transaction_id) {
+                                 const std::string& transaction_id, const payment_effects& effects) {
     auto order = find_order(db, order_id, true);
     if (!order) throw std::invalid_argument("apply_order_paid: no order " + std::to_string(order_id));
     if (order->status == "paid") return {payment_outcome::already_applied, *order, find_dividend_by_order(db, order_id)};
@@ -63,97 +111,44 @@ applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, s
     if (order->source != "pos")
         if (auto created = parse_rfc3339(order->created_at); created && *created > paid_at) paid_at = *created;
     const auto paid = format_sql_datetime_utc(paid_at);
-    const auto reference = "order:" + std::to_string(order_id);
-    std::optional<std::int64_t> profit;
-    std::optional<std::uint64_t> version_id;
-    std::optional<new_dividend> dividend;
+    auto facts = order_facts(*order, std::chrono::hours(24) * merchant.settlement_delay_days, paid_at);
+    if (facts.kind == order_kind::purchase) load_purchase_facts(db, *order, paid, facts);
 
-    if (order->kind == "buy_in") {
-        // The buy-in is the partner's own money, kept as stored value: no profit, no dividend.
-        const auto buyer = order->customer_user_id.value();
-        auto partner = find_partner_by_user(db, merchant.id, buyer);
-        const auto partner_id = partner ? partner->id : insert_partner(db, merchant.id, buyer, buyer);
-        find_partner(db, merchant.id, partner_id, true);
-        ledger_posting posting{merchant.id, "order_paid", reference, std::nullopt, wechat_buy_in_entries(buyer, order->amount_fen), paid};
-        const auto transaction = post_ledger_transaction(db, posting);
-        insert_buy_in(db, partner_id, merchant.id, order->amount_fen, "wechat_pay", "order " + std::to_string(order_id), std::nullopt, transaction,
-                      paid);
-        add_partner_buy_in(db, partner_id, order->amount_fen);
-    } else {
-        auto entries = purchase_entries(source_of(order->source), order->customer_user_id.value_or(0), order->amount_fen);
-        const auto version = find_tier_version_at(db, merchant.id, paid);
-        if (version) {
-            profit = order_profit_fen(order->amount_fen, order->pos_profit_fen, order->category,
-                                      margin_table{version->profit_margin_bp, version->category_margins_bp});
-            version_id = version->id;
-        }
-        if (order->customer_user_id) {
-            const auto customer = *order->customer_user_id;
-            record_store_purchase(db, merchant.id, customer, paid);
-            const auto owner = lead_owner_at(db, merchant.id, customer, paid);
-            auto partner = owner ? find_partner(db, merchant.id, *owner) : std::nullopt;
-            if (partner && version) {
-                const auto tier = tier_for_total_buy_in(version->tiers, partner->total_buy_in_fen);
-                dividend_facts facts{true, partner->user_id == customer, partner->status == "active",
-                                     partner->inactive_dividends == "keep_paying", tier};
-                if (auto ratio = dividend_ratio_bp(facts)) {
-                    const auto settles = paid_at + std::chrono::hours(24) * merchant.settlement_delay_days;
-                    dividend = new_dividend{order_id,     merchant.id, partner->id,        partner->user_id, customer, version->id,
-                                            tier->name,  *ratio,      *profit,            dividend_fen(*profit, *ratio),
-                                            paid,         format_sql_datetime_utc(settles)};
-                    for (auto& e : dividend_entries(partner->user_id, dividend->amount_fen)) entries.push_back(e);
-                }
-            }
-        }
-        post(db, merchant.id, "order_paid", reference, std::move(entries), paid);
-    }
-    mark_order_paid(db, order_id, paid, transaction_id, profit, version_id, dividend.has_value());
-    std::optional<dividend_record> written;
-    if (dividend) {
-        insert_dividend(db, *dividend);
-        written = find_dividend_by_order(db, order_id);
-        insert_outbox_event(db, written->partner_user_id, "dividend", dividend_event_payload(*written, "dividend", written->amount_fen));
-    }
-    return {payment_outcome::applied, *find_order(db, order_id), written};
+    effect_output out;
+    for (const auto& effect : effects) effect->paid(db, facts, out);
+    posted_payment posted;
+    posted.ledger_transaction_id = post(db, merchant.id, "order_paid", "order:" + std::to_string(order_id), std::move(out.entries), paid);
+    mark_order_paid(db, order_id, paid, transaction_id, facts.profit_fen, facts.version ? std::optional(facts.version->id) : std::nullopt,
+                    out.dividend_due);
+    for (auto& write : out.after_posting) write(db, posted);
+    return {payment_outcome::applied, *find_order(db, order_id), std::move(posted.dividend)};
 }
 
 applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
-                                  std::int64_t amount_fen) {
+                                  std::int64_t amount_fen, const payment_effects& effects) {
     auto order = find_order(db, order_id, true);
     if (!order || order->status != "paid") return {refund_outcome::order_not_paid};
     if (auto earlier = find_refund(db, order->merchant_id, source, refund_key))
         return {earlier->order_id == order_id && earlier->amount_fen == amount_fen ? refund_outcome::already_applied : refund_outcome::conflict};
     if (amount_fen <= 0 || amount_fen > order->amount_fen - order->refunded_fen) return {refund_outcome::exceeds_order};
 
-    // One instant for the refund, its reversal and its ledger transaction: reports by period agree.
-    const auto now = format_sql_datetime_utc(std::chrono::system_clock::now());
+    // One instant for the refund, its reversals and its ledger transaction: reports by period agree.
+    const auto at = std::chrono::system_clock::now();
+    const auto now = format_sql_datetime_utc(at);
     const auto refund_id = insert_refund(db, order_id, order->merchant_id, source, refund_key, amount_fen, now);
     add_order_refunded(db, order_id, amount_fen);
-    const bool buy_in = order->kind == "buy_in";
-    const auto buyer = order->customer_user_id.value_or(0);
-    auto entries = refund_entries(source_of(order->source), buy_in, buyer, amount_fen);
-    if (buy_in) {
-        // The money went back: so does the stored value, and the total that sets the tier.
-        if (auto partner = find_partner_by_user(db, order->merchant_id, buyer)) {
-            find_partner(db, order->merchant_id, partner->id, true);
-            add_partner_buy_in(db, partner->id, -amount_fen);
-        }
-    }
-    std::int64_t reversed = 0;
-    std::optional<dividend_record> reversed_dividend;
-    if (auto dividend = find_dividend_by_order(db, order_id, true)) {
-        reversed = reversal_fen(dividend->amount_fen, order->amount_fen, order->refunded_fen, amount_fen);
-        if (reversed > 0) {
-            insert_reversal(db, dividend->id, refund_id, reversed, now);
-            for (auto& e : reversal_entries(dividend->partner_user_id, reversed)) entries.push_back(e);
-            reversed_dividend = std::move(dividend);
-            reversed_dividend->reversed_fen += reversed;
-        }
-    }
-    post(db, order->merchant_id, "refund", "refund:" + std::to_string(refund_id), std::move(entries), now);
-    if (reversed_dividend)  // after the posting: see insert_outbox_event
-        insert_outbox_event(db, reversed_dividend->partner_user_id, "reversal", dividend_event_payload(*reversed_dividend, "reversal", reversed));
-    return {refund_outcome::applied, reversed};
+    // A refund's effects read their own rows (the dividend knows when it settles): no delay needed.
+    const refund_facts refund{.order = order_facts(*order, std::chrono::seconds(0), parse_rfc3339(order->paid_at).value_or(at)),
+                              .refund_id = refund_id,
+                              .amount_fen = amount_fen,
+                              .refunded_before_fen = order->refunded_fen,
+                              .at = at};
+    effect_output out;
+    for (const auto& effect : effects) effect->refunded(db, refund, out);
+    posted_payment posted;
+    posted.ledger_transaction_id = post(db, order->merchant_id, "refund", "refund:" + std::to_string(refund_id), std::move(out.entries), now);
+    for (auto& write : out.after_posting) write(db, posted);
+    return {refund_outcome::applied, out.dividend_reversed_fen};
 }
 
 }  // namespace sharedstore

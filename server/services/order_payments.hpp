@@ -5,6 +5,7 @@
 // event commit together or not at all. Idempotent: the order row is locked first, and an order
 // already paid (a refund already recorded) is reported, not applied again.
 #include "common/mysql_connection.hpp"
+#include "server/services/payment_effects/payment_effect.hpp"
 #include "server/storage/order_repository.hpp"
 
 #include <chrono>
@@ -27,11 +28,12 @@ struct applied_payment {
     std::optional<dividend_record> dividend;  // the order's dividend, if it earned one
 };
 
-// Marks the order paid at `paid_at`: profit with the tier version in force then; the dividend of
-// the customer's owner at that time (if they earn); a buy-in credits the partner's stored value
-// (enrolling them if needed); ledger entries; store_customers; an outbox event for the partner.
+// Marks the order paid at `paid_at`: loads its facts once (the tier version in force then, the
+// profit under it, the customer's owner at that time), runs every effect (the sale's money, a
+// buy-in's stored value, the store's customer record, the dividend...), posts their entries as one
+// ledger transaction, then writes what must follow the posting (buy-in rows, outbox events).
 applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point paid_at,
-                                 const std::string& transaction_id);
+                                 const std::string& transaction_id, const payment_effects& effects = default_payment_effects());
 
 // already_applied: this refund key was recorded for this order and amount (a retry); conflict: the
 // key was recorded for another order or amount.
@@ -42,12 +44,13 @@ struct applied_refund {
     std::int64_t reversed_fen = 0;  // taken back from the dividend by this refund
 };
 
-// Records a refund of `amount_fen` once per (store, source, refund_key), reverses the dividend in
-// proportion (reversal_fen), writes the ledger entries and an outbox event for the partner.
+// Records a refund of `amount_fen` once per (store, source, refund_key), then runs every effect's
+// reversal (money back, stored value back, the dividend reversed in proportion...) into one
+// ledger transaction.
 applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
-                                  std::int64_t amount_fen);
+                                  std::int64_t amount_fen, const payment_effects& effects = default_payment_effects());
 
-// The outbox payload of a dividend or a reversal (docs/websocket.md, push issue).
+// The outbox payload of a dividend or a reversal (docs/websocket.md).
 std::string dividend_event_payload(const dividend_record& dividend, const std::string& kind, std::int64_t amount_fen);
 
 }  // namespace sharedstore
