@@ -34,7 +34,9 @@ ALTER TABLE ledger_accounts
   MODIFY COLUMN merchant_id BIGINT UNSIGNED NULL,
   DROP INDEX uq_ledger_accounts,
   ADD UNIQUE KEY uq_ledger_accounts_book (book_id, kind, user_id),
-  ADD KEY ix_ledger_accounts_merchant (merchant_id, kind, user_id),
+  -- Unique as before for a store's accounts (NULLs, the platform's, are kept unique by the book's
+  -- key): a spend's FOR UPDATE then locks the one row, with no gap lock for inserts to wait on.
+  ADD UNIQUE KEY uq_ledger_accounts_merchant (merchant_id, kind, user_id),
   ADD CONSTRAINT fk_ledger_accounts_book FOREIGN KEY (book_id) REFERENCES ledger_books (id);
 
 -- A transaction happens at a store (merchant_id) or at the platform alone (NULL); its entries may

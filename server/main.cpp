@@ -103,9 +103,12 @@ wechat_pay_parts make_wechat_pay(const server_config& config, https_client& http
     if (!pay.public_key_file.empty()) keys.emplace(pay.public_key_id, wechat_pay::public_key::load_pem_file(pay.public_key_file));
     wechat_pay_parts parts;
     parts.verifier = std::make_unique<wechat_pay::signature_verifier>(std::move(keys), pay.apiv3_key);
-    wechat_pay::pay_client_config client_config{pay.api_base_url, config.wechat.appid, pay.mchid,
-                                                wechat_pay::certificate_serial(pay.merchant_certificate_file), pay.notify_url};
-    if (!pay.public_key_file.empty()) client_config.wechatpay_serial = pay.public_key_id;
+    wechat_pay::pay_client_config client_config{.base_url = pay.api_base_url,
+                                                .appid = config.wechat.appid,
+                                                .mchid = pay.mchid,
+                                                .merchant_serial = wechat_pay::certificate_serial(pay.merchant_certificate_file),
+                                                .notify_url = pay.notify_url,
+                                                .wechatpay_serial = pay.public_key_file.empty() ? std::string() : pay.public_key_id};
     parts.client = std::make_unique<wechat_pay::pay_client>(http, client_config, wechat_pay::private_key::load_pem_file(pay.merchant_private_key_file),
                                                             *parts.verifier, log);
     return parts;

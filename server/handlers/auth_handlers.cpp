@@ -1,5 +1,7 @@
 #include "server/handlers/auth_handlers.hpp"
 
+#include "server/handlers/service_errors.hpp"
+
 #include "server/domain/masking.hpp"
 #include "server/http/api_error.hpp"
 #include "server/http/body_reader.hpp"
@@ -29,26 +31,6 @@ json::object user_json(const user_record& user) {
     return out;
 }
 
-api_error to_api_error(const auth_error& e, bool phone_code) {
-    auto with_retry = [&](api_error error) {
-        if (e.retry_after.count() > 0) error.headers.emplace_back("Retry-After", std::to_string(e.retry_after.count()));
-        return error;
-    };
-    switch (e.kind) {
-    case auth_failure::code_invalid:
-        return phone_code ? api_error(400, "phone_code_invalid", "the phone code is invalid, expired or used; ask the user again")
-                          : api_error(401, "wechat_code_invalid", "the login code is invalid, expired or used; call wx.login again");
-    case auth_failure::rate_limited: return with_retry(api_error(429, "rate_limited", "too many logins; retry later"));
-    case auth_failure::wechat_rate_limited:
-        return with_retry(api_error(429, "wechat_rate_limited", "WeChat limits this user's logins; retry in a minute"));
-    case auth_failure::risky_user: return api_error(403, "wechat_risky_user", "WeChat refused this user as risky");
-    case auth_failure::wechat_unavailable:
-        return with_retry(api_error(503, "wechat_unavailable", "WeChat is busy or unreachable; retry shortly"));
-    case auth_failure::wechat_error: break;
-    }
-    return api_error(502, "wechat_error", "WeChat refused the request (errcode " + std::to_string(e.errcode) + ")");
-}
-
 std::string client_address(const http_request& request) {
     // host:port -> host (IPv6 remote addresses are bracket-free "a:b::c:port": cut at the last colon).
     auto colon = request.remote_address.rfind(':');
@@ -71,7 +53,7 @@ void add_auth_routes(router& routes, auth_service& auth, session_store& sessions
         body.finish();
         auto address = client_address(request);  // named: docs/coroutines.md
         auto outcome = co_await auth.login(std::move(code), std::move(address));
-        if (!outcome) throw to_api_error(outcome.error(), false);
+        if (!outcome) throw to_api_error(outcome.error());
         auto& ok = outcome.value();
         co_return http_response::json(200, json::object{{"token", ok.token},
                                                         {"expires_in", ok.expires_in.count()},
@@ -101,7 +83,7 @@ void add_auth_routes(router& routes, auth_service& auth, session_store& sessions
         auto code = body.required_string("code", 1, 128);
         body.finish();
         auto outcome = co_await auth.bind_phone(session.user_id, std::move(code));
-        if (!outcome) throw to_api_error(outcome.error(), true);
+        if (!outcome) throw to_api_error(outcome.error());
         co_return http_response::json(200, json::object{{"user", user_json(outcome.value())}});
     });
 }

@@ -28,19 +28,6 @@ http_response wechat_answer(int status, const std::string& message) {
 
 std::string header_or_empty(const http_request& request, std::string_view name) { return std::string(request.header(name).value_or("")); }
 
-api_error pos_auth_error(pos_auth_failure failure) {
-    switch (failure) {
-    case pos_auth_failure::missing_header:
-        return api_error(401, "missing_signature_header", "X-Api-Key, X-Timestamp, X-Nonce and X-Signature are required");
-    case pos_auth_failure::malformed_header: return api_error(401, "malformed_signature_header", "a signature header is not in the documented form");
-    case pos_auth_failure::stale_timestamp: return api_error(401, "stale_timestamp", "X-Timestamp is more than 300 s from the server's clock");
-    case pos_auth_failure::unknown_key: return api_error(401, "unknown_api_key", "no active API key with that id");
-    case pos_auth_failure::bad_signature: return api_error(401, "invalid_signature", "the signature does not match the request");
-    case pos_auth_failure::nonce_reused: return api_error(401, "nonce_reused", "this nonce was already used");
-    }
-    return api_error(401, "invalid_signature", "the signature does not match the request");
-}
-
 // The POS's ids: 1-64 of [A-Za-z0-9_-].
 std::string pos_id(body_reader& body, std::string_view name) {
     auto value = body.required_string(name, 1, 64);
@@ -55,7 +42,7 @@ asio::awaitable<std::uint64_t> authenticate_pos(pos_service& pos, const http_req
                                       request.method,                       request.path,
                                       request.body};
     auto merchant = co_await pos.authenticate(std::move(signed_request));
-    if (!merchant) throw pos_auth_error(merchant.error());
+    if (!merchant) throw to_api_error(merchant.error());
     co_return merchant.value();
 }
 

@@ -61,12 +61,7 @@ void add_share_routes(router& routes, share_service& shares, session_store& sess
     routes.add("GET", "/api/v1/shares/{code}/qr.png", [&](http_request& request) -> asio::awaitable<http_response> {
         auto code = request.path_params.at("code");
         auto image = co_await shares.qr_code(std::move(code));
-        if (!image) {
-            if (image.error() == qr_failure::share_not_found) throw api_error(404, "share_not_found", "no such share");
-            api_error unavailable(503, "wechat_unavailable", "WeChat did not make the QR code; try again shortly");
-            unavailable.headers.emplace_back("Retry-After", "5");
-            throw unavailable;
-        }
+        if (!image) throw to_api_error(image.error());
         auto response = http_response::text(200, std::move(image.value().png), "image/png");
         // The image of a share never changes; revocation is checked on every fetch, so only a day.
         response.set_header("Cache-Control", "public, max-age=86400");

@@ -5,6 +5,7 @@
 #include "common/mysql_pool.hpp"
 #include "common/result.hpp"
 #include "server/config.hpp"
+#include "server/services/service_error.hpp"
 #include "server/storage/rate_limiter.hpp"
 #include "server/storage/session_store.hpp"
 #include "server/storage/user_repository.hpp"
@@ -14,21 +15,6 @@
 #include <boost/asio/awaitable.hpp>
 
 namespace sharedstore {
-
-enum class auth_failure {
-    code_invalid,         // WeChat: invalid, expired or used code
-    rate_limited,         // our own limit (per address or per openid)
-    wechat_rate_limited,  // WeChat's 45011
-    risky_user,           // WeChat's 40226
-    wechat_unavailable,   // busy or unreachable after retries
-    wechat_error,         // any other errcode (misconfiguration: wrong secret, appid)
-};
-
-struct auth_error {
-    auth_failure kind;
-    int errcode = 0;
-    std::chrono::seconds retry_after{0};
-};
 
 struct login_success {
     std::string token;
@@ -41,12 +27,12 @@ public:
     auth_service(wechat_api& api, wechat_client& client, mysql_pool& database, session_store& sessions, rate_limiter& limiter,
                  const auth_config& config, logger& log);
 
-    boost::asio::awaitable<result<login_success, auth_error>> login(std::string code, std::string client_address);
+    boost::asio::awaitable<service_result<login_success>> login(std::string code, std::string client_address);
     boost::asio::awaitable<std::optional<user_record>> user(std::uint64_t user_id);
-    boost::asio::awaitable<result<user_record, auth_error>> bind_phone(std::uint64_t user_id, std::string code);
+    boost::asio::awaitable<service_result<user_record>> bind_phone(std::uint64_t user_id, std::string code);
 
 private:
-    auth_error from_wechat(const wechat_error& e) const;
+    service_error from_wechat(const wechat_error& e, service_failure code_invalid) const;
 
     wechat_api& api_;
     wechat_client& client_;

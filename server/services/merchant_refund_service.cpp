@@ -12,7 +12,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
 
 // Ours, unique, within WeChat Pay's 1-64 of [0-9A-Za-z_-|*@]: "RF" + 96 random bits.
 std::string new_out_refund_no() {
@@ -30,22 +29,22 @@ struct recorded {
 
 }  // namespace
 
-asio::awaitable<merchant_result<merchant_refund_outcome>> merchant_refund_service::refund(merchant_refund_request in) {
-    if (!pay_) co_return failure(merchant_failure::payments_unavailable);
-    auto record = [in](mysql_connection& db) -> merchant_result<recorded> {
+asio::awaitable<service_result<merchant_refund_outcome>> merchant_refund_service::refund(merchant_refund_request in) {
+    if (!pay_) co_return failure(service_failure::payments_unavailable);
+    auto record = [in](mysql_connection& db) -> service_result<recorded> {
         if (auto denied = check_store_access(db, in.merchant_id, in.caller, {staff_role::owner, staff_role::manager})) return *denied;
         // The order's row lock queues every refund of it, so what is left is read after the others committed.
         auto order = find_order(db, in.order_id, true);
-        if (!order || order->merchant_id != in.merchant_id) return failure(merchant_failure::order_not_found);
+        if (!order || order->merchant_id != in.merchant_id) return failure(service_failure::order_not_found);
         if (auto earlier = find_merchant_refund_by_request(db, in.merchant_id, in.request_id)) {
             if (earlier->order_id != in.order_id || earlier->amount_fen != in.amount_fen || earlier->reason != in.reason)
-                return failure(merchant_failure::request_id_reused);
+                return failure(service_failure::request_id_reused);
             return recorded{*earlier, true, order->out_trade_no, order->amount_fen};
         }
-        if (order->source != "wechat_pay") return failure(merchant_failure::refund_not_wechat_pay);
-        if (order->status != "paid") return failure(merchant_failure::order_not_paid);
+        if (order->source != "wechat_pay") return failure(service_failure::refund_not_wechat_pay);
+        if (order->status != "paid") return failure(service_failure::order_not_paid);
         if (in.amount_fen > order->amount_fen - order->refunded_fen - processing_refund_total(db, order->id))
-            return failure(merchant_failure::refund_exceeds_order);
+            return failure(service_failure::refund_exceeds_order);
         merchant_refund_record r;
         r.merchant_id = in.merchant_id;
         r.order_id = in.order_id;

@@ -31,7 +31,7 @@ public:
     merchant_refund_service(mysql_pool& database, order_service& orders, wechat_pay::pay_client* pay, logger& log)
         : database_(database), orders_(orders), pay_(pay), log_(log) {}
 
-    boost::asio::awaitable<merchant_result<merchant_refund_outcome>> refund(merchant_refund_request request);
+    boost::asio::awaitable<service_result<merchant_refund_outcome>> refund(merchant_refund_request request);
 
 private:
     // Asks WeChat Pay (again: the same out_refund_no refunds once) and applies what it says.

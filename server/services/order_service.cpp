@@ -23,7 +23,6 @@ using clock_type = std::chrono::system_clock;
 
 namespace {
 
-merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
 
 // Ours, unique, within WeChat Pay's 6-32 characters of [0-9A-Za-z_-|*]: "SS" + 96 random bits.
 std::string new_out_trade_no() {
@@ -39,16 +38,16 @@ struct prepared_wechat_order {
 
 }  // namespace
 
-asio::awaitable<merchant_result<created_order>> order_service::create(std::uint64_t buyer, order_request request) {
-    if (request.pay_with == "wechat" && !pay_) co_return failure(merchant_failure::payments_unavailable);
+asio::awaitable<service_result<created_order>> order_service::create(std::uint64_t buyer, order_request request) {
+    if (request.pay_with == "wechat" && !pay_) co_return failure(service_failure::payments_unavailable);
     if (request.pay_with == "stored_value") {
         // Paid at once from the buyer's balance: the account row is locked, so concurrent spends
         // queue and none can take the balance below zero.
-        auto pay = [=](mysql_connection& db) -> merchant_result<created_order> {
-            if (!find_merchant(db, request.merchant_id)) return failure(merchant_failure::merchant_not_found);
+        auto pay = [=](mysql_connection& db) -> service_result<created_order> {
+            if (!find_merchant(db, request.merchant_id)) return failure(service_failure::merchant_not_found);
             const account_ref balance_account{account_kind::stored_value, buyer};
             if (account_balance(db, request.merchant_id, balance_account, true) < request.amount_fen)
-                return failure(merchant_failure::insufficient_stored_value);
+                return failure(service_failure::insufficient_stored_value);
             new_order order{request.merchant_id, "stored_value", "purchase", "", "", "", buyer, request.description, "", request.amount_fen, std::nullopt};
             const auto id = insert_order(db, order);
             auto applied = apply_order_paid(db, id, clock_type::now(), "");
@@ -59,15 +58,15 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
         co_return paid;
     }
 
-    auto prepare = [=](mysql_connection& db) -> merchant_result<prepared_wechat_order> {
-        if (!find_merchant(db, request.merchant_id)) return failure(merchant_failure::merchant_not_found);
+    auto prepare = [=](mysql_connection& db) -> service_result<prepared_wechat_order> {
+        if (!find_merchant(db, request.merchant_id)) return failure(service_failure::merchant_not_found);
         if (request.kind == "buy_in") {
             auto versions = list_tier_versions(db, request.merchant_id, 1);
-            if (versions.empty()) return failure(merchant_failure::no_tiers);
+            if (versions.empty()) return failure(service_failure::no_tiers);
             auto partner = find_partner_by_user(db, request.merchant_id, buyer);
-            if (partner && partner->status == "ended") return failure(merchant_failure::partner_ended);
+            if (partner && partner->status == "ended") return failure(service_failure::partner_ended);
             // A first buy-in reaches the lowest tier; a top-up may be any amount.
-            if (!partner && !tier_for_total_buy_in(versions.front().tiers, request.amount_fen)) return failure(merchant_failure::below_lowest_tier);
+            if (!partner && !tier_for_total_buy_in(versions.front().tiers, request.amount_fen)) return failure(service_failure::below_lowest_tier);
         }
         auto user = find_user(db, buyer);
         prepared_wechat_order prepared{0, new_out_trade_no(), user ? user->openid : ""};
@@ -84,7 +83,7 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
     if (!prepay) {
         // The order stays `created`; reconciliation finds WeChat Pay never had it.
         log_.warn("wechat_prepay_failed", {{"order_id", prepared.value().order_id}, {"status", prepay.error().http_status}, {"code", prepay.error().code}});
-        co_return failure(merchant_failure::wechat_pay_failed);
+        co_return failure(service_failure::wechat_pay_failed);
     }
     const auto order_id = prepared.value().order_id;
     auto save = [order_id, prepay_id = prepay.value()](mysql_connection& db) {
@@ -95,11 +94,11 @@ asio::awaitable<merchant_result<created_order>> order_service::create(std::uint6
     co_return created_order{std::move(order), pay_->payment_params(prepay.value()), std::nullopt};
 }
 
-asio::awaitable<merchant_result<order_record>> order_service::my_order(std::uint64_t buyer, std::uint64_t order_id) {
-    auto read = [=](mysql_connection& db) -> merchant_result<order_record> {
+asio::awaitable<service_result<order_record>> order_service::my_order(std::uint64_t buyer, std::uint64_t order_id) {
+    auto read = [=](mysql_connection& db) -> service_result<order_record> {
         auto order = find_order(db, order_id);
         // Someone else's order does not exist for the caller.
-        if (!order || order->customer_user_id != buyer) return failure(merchant_failure::order_not_found);
+        if (!order || order->customer_user_id != buyer) return failure(service_failure::order_not_found);
         return *order;
     };
     co_return co_await database_.run(std::move(read));

@@ -46,9 +46,9 @@ public:
     order_service(mysql_pool& database, wechat_pay::pay_client* pay, logger& log, outbox_signal outbox_written = {})
         : database_(database), pay_(pay), log_(log), outbox_written_(std::move(outbox_written)) {}
 
-    boost::asio::awaitable<merchant_result<created_order>> create(std::uint64_t buyer_user_id, order_request request);
+    boost::asio::awaitable<service_result<created_order>> create(std::uint64_t buyer_user_id, order_request request);
     // The buyer's own order (polling after wx.requestPayment).
-    boost::asio::awaitable<merchant_result<order_record>> my_order(std::uint64_t buyer_user_id, std::uint64_t order_id);
+    boost::asio::awaitable<service_result<order_record>> my_order(std::uint64_t buyer_user_id, std::uint64_t order_id);
 
     boost::asio::awaitable<notification_result> apply_notification(wechat_pay::notification notification);
     // A refund WeChat Pay says succeeded (notification, refund answer or query): applied once per

@@ -38,7 +38,7 @@ std::string buy_in_reference(std::uint64_t merchant_id, const std::string& reque
 
 // A replay of an earlier buy-in: the same payment again (same partner and amount) is answered as
 // before; the same id for something else is refused.
-std::optional<merchant_result<partner_detail>> replay(mysql_connection& db, std::uint64_t merchant_id, const cash_buy_in& payment,
+std::optional<service_result<partner_detail>> replay(mysql_connection& db, std::uint64_t merchant_id, const cash_buy_in& payment,
                                                       std::optional<std::uint64_t> partner_id, std::optional<std::uint64_t> user_id) {
     if (payment.request_id.empty()) return std::nullopt;
     auto earlier = find_ledger_transaction(db, cash_buy_in_kind, buy_in_reference(merchant_id, payment.request_id));
@@ -47,10 +47,10 @@ std::optional<merchant_result<partner_detail>> replay(mysql_connection& db, std:
     auto partner = buy_in ? find_partner(db, merchant_id, buy_in->partner_id) : std::nullopt;
     if (!buy_in || !partner || buy_in->amount_fen != payment.amount_fen || (partner_id && *partner_id != partner->id) ||
         (user_id && *user_id != partner->user_id))
-        return merchant_result<partner_detail>(merchant_error{merchant_failure::request_id_reused, {}});
+        return service_result<partner_detail>(failure(service_failure::request_id_reused));
     auto detail = load_detail(db, merchant_id, partner->id);
     detail.replayed = true;
-    return merchant_result<partner_detail>(std::move(detail));
+    return service_result<partner_detail>(std::move(detail));
 }
 
 // The stored value and the ledger move together with the buy-in row.
@@ -64,27 +64,26 @@ void write_cash_buy_in(mysql_connection& db, std::uint64_t caller, std::uint64_t
     add_partner_buy_in(db, partner.id, payment.amount_fen);
 }
 
-merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
 
 }  // namespace
 
-asio::awaitable<merchant_result<partner_detail>> partner_service::enrol(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<partner_detail>> partner_service::enrol(std::uint64_t caller, std::uint64_t merchant_id,
                                                                         std::uint64_t user_id, cash_buy_in payment) {
-    auto write = [=](mysql_connection& db) -> merchant_result<partner_detail> {
+    auto write = [=](mysql_connection& db) -> service_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         if (auto replayed = replay(db, merchant_id, payment, std::nullopt, user_id)) return std::move(*replayed);
-        if (!user_exists(db, user_id)) return failure(merchant_failure::user_not_found);
+        if (!user_exists(db, user_id)) return failure(service_failure::user_not_found);
         const auto tiers = current_tiers(db, merchant_id);
-        if (tiers.empty()) return failure(merchant_failure::no_tiers);
-        if (!tier_for_total_buy_in(tiers, payment.amount_fen)) return failure(merchant_failure::below_lowest_tier);
-        if (find_partner_by_user(db, merchant_id, user_id)) return failure(merchant_failure::already_partner);
+        if (tiers.empty()) return failure(service_failure::no_tiers);
+        if (!tier_for_total_buy_in(tiers, payment.amount_fen)) return failure(service_failure::below_lowest_tier);
+        if (find_partner_by_user(db, merchant_id, user_id)) return failure(service_failure::already_partner);
         std::uint64_t partner_id = 0;
         try {
             partner_id = insert_partner(db, merchant_id, user_id, caller);
         } catch (const sql::SQLException& e) {
             // A concurrent enrolment of the same user won the unique key. With the same request id
             // it may be this very payment: run again, the replay check then sees it.
-            if (e.getErrorCode() == mysql_pool::duplicate_key_error && payment.request_id.empty()) return failure(merchant_failure::already_partner);
+            if (e.getErrorCode() == mysql_pool::duplicate_key_error && payment.request_id.empty()) return failure(service_failure::already_partner);
             throw;
         }
         write_cash_buy_in(db, caller, merchant_id, *find_partner(db, merchant_id, partner_id), payment);
@@ -93,28 +92,28 @@ asio::awaitable<merchant_result<partner_detail>> partner_service::enrol(std::uin
     co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
 }
 
-asio::awaitable<merchant_result<partner_detail>> partner_service::top_up(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<partner_detail>> partner_service::top_up(std::uint64_t caller, std::uint64_t merchant_id,
                                                                          std::uint64_t partner_id, cash_buy_in payment) {
-    auto write = [=](mysql_connection& db) -> merchant_result<partner_detail> {
+    auto write = [=](mysql_connection& db) -> service_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
-        if (!partner) return failure(merchant_failure::partner_not_found);
+        if (!partner) return failure(service_failure::partner_not_found);
         if (auto replayed = replay(db, merchant_id, payment, partner_id, std::nullopt)) return std::move(*replayed);
-        if (partner->status == "ended") return failure(merchant_failure::partner_ended);
+        if (partner->status == "ended") return failure(service_failure::partner_ended);
         write_cash_buy_in(db, caller, merchant_id, *partner, payment);
         return load_detail(db, merchant_id, partner_id);
     };
     co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
 }
 
-asio::awaitable<merchant_result<partner_detail>> partner_service::change_status(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<partner_detail>> partner_service::change_status(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                 std::uint64_t partner_id, status_change change) {
-    auto write = [=](mysql_connection& db) -> merchant_result<partner_detail> {
+    auto write = [=](mysql_connection& db) -> service_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
-        if (!partner) return failure(merchant_failure::partner_not_found);
+        if (!partner) return failure(service_failure::partner_not_found);
         // Ending is final: the leads stay (for the dividends the merchant chose), the partnership does not come back.
-        if (partner->status == "ended") return failure(merchant_failure::partner_ended);
+        if (partner->status == "ended") return failure(service_failure::partner_ended);
         update_partner_status(db, partner_id, change.status, change.inactive_dividends.value_or(partner->inactive_dividends), change.note,
                               caller);
         return load_detail(db, merchant_id, partner_id);
@@ -122,20 +121,20 @@ asio::awaitable<merchant_result<partner_detail>> partner_service::change_status(
     co_return co_await database_.transaction(std::move(write));
 }
 
-asio::awaitable<merchant_result<partner_detail>> partner_service::partner(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<partner_detail>> partner_service::partner(std::uint64_t caller, std::uint64_t merchant_id,
                                                                           std::uint64_t partner_id) {
-    auto read = [=](mysql_connection& db) -> merchant_result<partner_detail> {
+    auto read = [=](mysql_connection& db) -> service_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
-        if (!find_partner(db, merchant_id, partner_id)) return failure(merchant_failure::partner_not_found);
+        if (!find_partner(db, merchant_id, partner_id)) return failure(service_failure::partner_not_found);
         return load_detail(db, merchant_id, partner_id);
     };
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<merchant_result<std::vector<partner_list_item>>> partner_service::partners(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<std::vector<partner_list_item>>> partner_service::partners(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                           std::optional<std::string> status,
                                                                                           std::uint64_t before_id, int limit) {
-    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<partner_list_item>> {
+    auto read = [=](mysql_connection& db) -> service_result<std::vector<partner_list_item>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         const auto tiers = current_tiers(db, merchant_id);
         std::vector<partner_list_item> out;
@@ -148,27 +147,27 @@ asio::awaitable<merchant_result<std::vector<partner_list_item>>> partner_service
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<merchant_result<card_pack_record>> partner_service::issue_pack(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<card_pack_record>> partner_service::issue_pack(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                std::uint64_t partner_id, std::uint64_t card_template_id,
                                                                                int quota) {
-    auto write = [=](mysql_connection& db) -> merchant_result<card_pack_record> {
+    auto write = [=](mysql_connection& db) -> service_result<card_pack_record> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
-        if (!partner) return failure(merchant_failure::partner_not_found);
-        if (partner->status != "active") return failure(merchant_failure::partner_not_active);
+        if (!partner) return failure(service_failure::partner_not_found);
+        if (partner->status != "active") return failure(service_failure::partner_not_active);
         auto templates = list_card_templates(db, merchant_id, card_template_id + 1, 1);
-        if (templates.empty() || templates.front().id != card_template_id) return failure(merchant_failure::card_template_not_found);
+        if (templates.empty() || templates.front().id != card_template_id) return failure(service_failure::card_template_not_found);
         const auto valid_until = parse_rfc3339(templates.front().valid_until);
-        if (!valid_until || *valid_until <= std::chrono::system_clock::now()) return failure(merchant_failure::card_expired);
+        if (!valid_until || *valid_until <= std::chrono::system_clock::now()) return failure(service_failure::card_expired);
         const auto pack_id = insert_card_pack(db, merchant_id, card_template_id, partner_id, quota, caller);
         return *find_card_pack(db, pack_id);
     };
     co_return co_await database_.transaction(std::move(write));
 }
 
-asio::awaitable<merchant_result<std::vector<lead_record>>> partner_service::leads(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<std::vector<lead_record>>> partner_service::leads(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                  lead_filter filter, std::uint64_t before_id, int limit) {
-    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<lead_record>> {
+    auto read = [=](mysql_connection& db) -> service_result<std::vector<lead_record>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto scoped = filter;
         scoped.merchant_id = merchant_id;  // never another store's
@@ -178,30 +177,30 @@ asio::awaitable<merchant_result<std::vector<lead_record>>> partner_service::lead
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<merchant_result<std::vector<lead_change_record>>> partner_service::lead_history(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<std::vector<lead_change_record>>> partner_service::lead_history(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                                std::uint64_t customer_user_id,
                                                                                                std::uint64_t partner_id,
                                                                                                std::uint64_t before_id, int limit) {
-    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<lead_change_record>> {
+    auto read = [=](mysql_connection& db) -> service_result<std::vector<lead_change_record>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         return list_lead_changes(db, merchant_id, customer_user_id, partner_id, before_id, limit);
     };
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<merchant_result<lead_record>> partner_service::reassign(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<lead_record>> partner_service::reassign(std::uint64_t caller, std::uint64_t merchant_id,
                                                                         std::uint64_t customer_user_id, std::uint64_t partner_id,
                                                                         std::string reason) {
-    auto write = [=](mysql_connection& db) -> merchant_result<lead_record> {
+    auto write = [=](mysql_connection& db) -> service_result<lead_record> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
-        if (!user_exists(db, customer_user_id)) return failure(merchant_failure::user_not_found);
+        if (!user_exists(db, customer_user_id)) return failure(service_failure::user_not_found);
         auto partner = find_partner(db, merchant_id, partner_id);
-        if (!partner) return failure(merchant_failure::partner_not_found);
-        if (partner->status != "active") return failure(merchant_failure::partner_not_active);
-        if (partner->user_id == customer_user_id) return failure(merchant_failure::self_referral);
+        if (!partner) return failure(service_failure::partner_not_found);
+        if (partner->status != "active") return failure(service_failure::partner_not_active);
+        if (partner->user_id == customer_user_id) return failure(service_failure::self_referral);
         // FOR UPDATE: a claim or another reassignment of this customer waits for us.
         auto current = find_lead_owner(db, merchant_id, customer_user_id, "update");
-        if (current && current->partner_id == partner_id) return failure(merchant_failure::already_owner);
+        if (current && current->partner_id == partner_id) return failure(service_failure::already_owner);
         if (current) replace_lead_owner(db, merchant_id, customer_user_id, partner_id, std::nullopt);
         else insert_lead(db, merchant_id, customer_user_id, partner_id, std::nullopt);
         std::optional<std::uint64_t> previous;

@@ -1,7 +1,7 @@
 #pragma once
 // The partner programme from both sides: staff enrol partners (cash buy-ins credited as stored
 // value through the ledger), pause or end them, issue card packs, read and reassign leads; partners
-// read their memberships, packs and customers. Expected failures are merchant_error values.
+// read their memberships, packs and customers. Expected failures are service_error values.
 #include "common/mysql_pool.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/storage/lead_repository.hpp"
@@ -44,31 +44,31 @@ public:
     explicit partner_service(mysql_pool& database) : database_(database) {}
 
     // Staff (any role) record a first buy-in paid in cash: the user becomes a partner.
-    boost::asio::awaitable<merchant_result<partner_detail>> enrol(std::uint64_t caller, std::uint64_t merchant_id, std::uint64_t user_id,
+    boost::asio::awaitable<service_result<partner_detail>> enrol(std::uint64_t caller, std::uint64_t merchant_id, std::uint64_t user_id,
                                                                   cash_buy_in payment);
     // Staff (any role) record a top-up paid in cash; a higher total reaches a higher tier.
-    boost::asio::awaitable<merchant_result<partner_detail>> top_up(std::uint64_t caller, std::uint64_t merchant_id, std::uint64_t partner_id,
+    boost::asio::awaitable<service_result<partner_detail>> top_up(std::uint64_t caller, std::uint64_t merchant_id, std::uint64_t partner_id,
                                                                    cash_buy_in payment);
     // Owner or manager.
-    boost::asio::awaitable<merchant_result<partner_detail>> change_status(std::uint64_t caller, std::uint64_t merchant_id,
+    boost::asio::awaitable<service_result<partner_detail>> change_status(std::uint64_t caller, std::uint64_t merchant_id,
                                                                           std::uint64_t partner_id, status_change change);
-    boost::asio::awaitable<merchant_result<partner_detail>> partner(std::uint64_t caller, std::uint64_t merchant_id, std::uint64_t partner_id);
-    boost::asio::awaitable<merchant_result<std::vector<partner_list_item>>> partners(std::uint64_t caller, std::uint64_t merchant_id,
+    boost::asio::awaitable<service_result<partner_detail>> partner(std::uint64_t caller, std::uint64_t merchant_id, std::uint64_t partner_id);
+    boost::asio::awaitable<service_result<std::vector<partner_list_item>>> partners(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                     std::optional<std::string> status, std::uint64_t before_id,
                                                                                     int limit);
     // Owner or manager: a pack of one of the store's card templates, for an active partner.
-    boost::asio::awaitable<merchant_result<card_pack_record>> issue_pack(std::uint64_t caller, std::uint64_t merchant_id,
+    boost::asio::awaitable<service_result<card_pack_record>> issue_pack(std::uint64_t caller, std::uint64_t merchant_id,
                                                                          std::uint64_t partner_id, std::uint64_t card_template_id, int quota);
 
     // Owner or manager.
-    boost::asio::awaitable<merchant_result<std::vector<lead_record>>> leads(std::uint64_t caller, std::uint64_t merchant_id, lead_filter filter,
+    boost::asio::awaitable<service_result<std::vector<lead_record>>> leads(std::uint64_t caller, std::uint64_t merchant_id, lead_filter filter,
                                                                            std::uint64_t before_id, int limit);
-    boost::asio::awaitable<merchant_result<std::vector<lead_change_record>>> lead_history(std::uint64_t caller, std::uint64_t merchant_id,
+    boost::asio::awaitable<service_result<std::vector<lead_change_record>>> lead_history(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                          std::uint64_t customer_user_id,
                                                                                          std::uint64_t partner_id, std::uint64_t before_id,
                                                                                          int limit);
     // Owner only: gives the customer to another (active) partner, with the reason in the history.
-    boost::asio::awaitable<merchant_result<lead_record>> reassign(std::uint64_t caller, std::uint64_t merchant_id,
+    boost::asio::awaitable<service_result<lead_record>> reassign(std::uint64_t caller, std::uint64_t merchant_id,
                                                                   std::uint64_t customer_user_id, std::uint64_t partner_id, std::string reason);
 
     // The partner's side (any logged-in user; empty when not a partner anywhere).

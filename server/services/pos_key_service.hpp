@@ -21,10 +21,10 @@ public:
     pos_key_service(mysql_pool& database, std::string data_key) : database_(database), data_key_(std::move(data_key)) {}
 
     // `label` is already checked (1-64 characters). At most max_active_pos_keys active keys.
-    boost::asio::awaitable<merchant_result<created_pos_key>> create(std::uint64_t caller, std::uint64_t merchant_id, std::string label);
-    boost::asio::awaitable<merchant_result<std::vector<pos_key_record>>> list(std::uint64_t caller, std::uint64_t merchant_id);
+    boost::asio::awaitable<service_result<created_pos_key>> create(std::uint64_t caller, std::uint64_t merchant_id, std::string label);
+    boost::asio::awaitable<service_result<std::vector<pos_key_record>>> list(std::uint64_t caller, std::uint64_t merchant_id);
     // Idempotent: revoking a revoked key answers it with its first revocation time.
-    boost::asio::awaitable<merchant_result<pos_key_record>> revoke(std::uint64_t caller, std::uint64_t merchant_id, std::string key_id);
+    boost::asio::awaitable<service_result<pos_key_record>> revoke(std::uint64_t caller, std::uint64_t merchant_id, std::string key_id);
 
 private:
     mysql_pool& database_;

@@ -16,7 +16,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
 
 // Everything that makes two reports "the same order", in a fixed layout.
 std::string content_digest(const pos_order_input& in) {
@@ -50,47 +49,35 @@ std::optional<std::uint64_t> resolve_customer(mysql_connection& db, const pos_or
 
 }  // namespace
 
-std::string_view to_string(pos_auth_failure failure) {
-    switch (failure) {
-    case pos_auth_failure::missing_header: return "missing_header";
-    case pos_auth_failure::malformed_header: return "malformed_header";
-    case pos_auth_failure::stale_timestamp: return "stale_timestamp";
-    case pos_auth_failure::unknown_key: return "unknown_api_key";
-    case pos_auth_failure::bad_signature: return "bad_signature";
-    case pos_auth_failure::nonce_reused: return "nonce_reused";
-    }
-    return "bad_signature";
-}
-
-asio::awaitable<result<std::uint64_t, pos_auth_failure>> pos_service::authenticate(pos_signed_request request) {
-    using auth_result = result<std::uint64_t, pos_auth_failure>;
+asio::awaitable<service_result<std::uint64_t>> pos_service::authenticate(pos_signed_request request) {
+    using auth_result = service_result<std::uint64_t>;
     if (auto problem = check_pos_headers(request, std::chrono::system_clock::now())) {
         switch (*problem) {
-        case pos_signature_problem::missing_header: co_return auth_result(pos_auth_failure::missing_header);
-        case pos_signature_problem::stale_timestamp: co_return auth_result(pos_auth_failure::stale_timestamp);
-        default: co_return auth_result(pos_auth_failure::malformed_header);
+        case pos_signature_problem::missing_header: co_return auth_result(failure(service_failure::signature_header_missing));
+        case pos_signature_problem::stale_timestamp: co_return auth_result(failure(service_failure::stale_timestamp));
+        default: co_return auth_result(failure(service_failure::signature_header_malformed));
         }
     }
     auto lookup = [key_id = request.api_key, data_key = data_key_](mysql_connection& db) { return find_active_pos_key_secret(db, key_id, data_key); };
     auto key = co_await database_.run(std::move(lookup));
-    if (!key) co_return auth_result(pos_auth_failure::unknown_key);
-    if (!pos_signature_matches(request, key->secret)) co_return auth_result(pos_auth_failure::bad_signature);
+    if (!key) co_return auth_result(failure(service_failure::unknown_api_key));
+    if (!pos_signature_matches(request, key->secret)) co_return auth_result(failure(service_failure::invalid_signature));
     // Each nonce once per key, for longer than the timestamp window: a replay within the window is refused.
     std::vector<std::string> claim_nonce{"SET", "pos-nonce:" + request.api_key + ":" + request.nonce, "1", "NX", "EX", "900"};
     auto reply = co_await redis_.command(std::move(claim_nonce));
-    if (reply.is_nil()) co_return auth_result(pos_auth_failure::nonce_reused);
+    if (reply.is_nil()) co_return auth_result(failure(service_failure::nonce_reused));
     if (reply.is_error()) throw dependency_unavailable("redis", reply.str);
     co_return auth_result(key->merchant_id);
 }
 
-asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std::uint64_t merchant_id, pos_order_input input) {
+asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std::uint64_t merchant_id, pos_order_input input) {
     const auto digest = content_digest(input);
-    auto record = [=, appid = appid_](mysql_connection& db) -> merchant_result<pos_order_result> {
+    auto record = [=, appid = appid_](mysql_connection& db) -> service_result<pos_order_result> {
         // READ COMMITTED: the existence check below locks no gap, so concurrent new orders of one
         // store do not deadlock on their inserts; a true duplicate hits the unique key instead.
         use_read_committed(db);
         if (auto existing = find_order_by_merchant_order(db, merchant_id, input.merchant_order_id, true)) {
-            if (existing->pos_content_sha256 != digest) return failure(merchant_failure::order_conflict);
+            if (existing->pos_content_sha256 != digest) return failure(service_failure::order_conflict);
             return pos_order_result{*existing, find_dividend_by_order(db, existing->id), true};
         }
         new_order order{merchant_id, "pos", "purchase", "", input.merchant_order_id, digest, resolve_customer(db, input, appid), "",
@@ -104,23 +91,23 @@ asio::awaitable<merchant_result<pos_order_result>> pos_service::record_order(std
     co_return recorded;
 }
 
-asio::awaitable<merchant_result<pos_refund_result>> pos_service::record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
+asio::awaitable<service_result<pos_refund_result>> pos_service::record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
                                                                                std::string merchant_refund_id, std::int64_t amount_fen) {
-    auto record = [=](mysql_connection& db) -> merchant_result<pos_refund_result> {
+    auto record = [=](mysql_connection& db) -> service_result<pos_refund_result> {
         // Locked from the first read: the refund lookup that follows then sees any refund of this
         // order committed before (a plain first read would fix an older snapshot).
         auto order = find_order_by_merchant_order(db, merchant_id, merchant_order_id, true);
-        if (!order) return failure(merchant_failure::order_not_found);
+        if (!order) return failure(service_failure::order_not_found);
         auto applied = apply_order_refund(db, order->id, "pos", merchant_refund_id, amount_fen);
         switch (applied.outcome) {
-        case refund_outcome::order_not_paid: return failure(merchant_failure::order_not_paid);
-        case refund_outcome::exceeds_order: return failure(merchant_failure::refund_exceeds_order);
+        case refund_outcome::order_not_paid: return failure(service_failure::order_not_paid);
+        case refund_outcome::exceeds_order: return failure(service_failure::refund_exceeds_order);
         // The same refund again is answered as before; its id for another order or amount is a conflict.
         case refund_outcome::already_applied: return pos_refund_result{*find_order(db, order->id), 0, true};
-        case refund_outcome::conflict: return failure(merchant_failure::refund_conflict);
+        case refund_outcome::conflict: return failure(service_failure::refund_conflict);
         case refund_outcome::applied: return pos_refund_result{*find_order(db, order->id), applied.reversed_fen, false};
         }
-        return failure(merchant_failure::order_not_found);
+        return failure(service_failure::order_not_found);
     };
     auto recorded = co_await database_.transaction(std::move(record), mysql_pool::conflicts::rerun_on_duplicate_key);
     if (outbox_written_ && recorded && !recorded.value().replayed) outbox_written_();

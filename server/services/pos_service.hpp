@@ -13,8 +13,6 @@
 
 namespace sharedstore {
 
-enum class pos_auth_failure { missing_header, malformed_header, stale_timestamp, unknown_key, bad_signature, nonce_reused };
-std::string_view to_string(pos_auth_failure failure);
 
 struct pos_order_input {
     std::string merchant_order_id;
@@ -48,10 +46,10 @@ public:
 
     // The store the request speaks for, or why it is refused. The nonce is spent only once the
     // signature is good, so a forger cannot burn a real client's nonces.
-    boost::asio::awaitable<result<std::uint64_t, pos_auth_failure>> authenticate(pos_signed_request request);
+    boost::asio::awaitable<service_result<std::uint64_t>> authenticate(pos_signed_request request);
 
-    boost::asio::awaitable<merchant_result<pos_order_result>> record_order(std::uint64_t merchant_id, pos_order_input input);
-    boost::asio::awaitable<merchant_result<pos_refund_result>> record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
+    boost::asio::awaitable<service_result<pos_order_result>> record_order(std::uint64_t merchant_id, pos_order_input input);
+    boost::asio::awaitable<service_result<pos_refund_result>> record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
                                                                              std::string merchant_refund_id, std::int64_t amount_fen);
 
 private:

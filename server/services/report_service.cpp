@@ -35,28 +35,28 @@ asio::awaitable<partner_summary> report_service::my_summary(std::uint64_t user_i
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<merchant_result<std::vector<order_record>>> report_service::orders(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<std::vector<order_record>>> report_service::orders(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                   std::string status, std::uint64_t before_id, int limit) {
-    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<order_record>> {
+    auto read = [=](mysql_connection& db) -> service_result<std::vector<order_record>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         return list_orders(db, merchant_id, status, before_id, limit);
     };
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<merchant_result<std::vector<partner_dividend_line>>> report_service::dividends_by_partner(std::uint64_t caller,
+asio::awaitable<service_result<std::vector<partner_dividend_line>>> report_service::dividends_by_partner(std::uint64_t caller,
                                                                                                          std::uint64_t merchant_id,
                                                                                                          std::string from, std::string to) {
-    auto read = [=](mysql_connection& db) -> merchant_result<std::vector<partner_dividend_line>> {
+    auto read = [=](mysql_connection& db) -> service_result<std::vector<partner_dividend_line>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         return sharedstore::dividends_by_partner(db, merchant_id, from, to);
     };
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<merchant_result<reconciliation_figures>> report_service::reconciliation(std::uint64_t caller, std::uint64_t merchant_id,
+asio::awaitable<service_result<reconciliation_figures>> report_service::reconciliation(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                        std::string from, std::string to) {
-    auto read = [=](mysql_connection& db) -> merchant_result<reconciliation_figures> {
+    auto read = [=](mysql_connection& db) -> service_result<reconciliation_figures> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         return sharedstore::reconciliation(db, merchant_id, from, to);
     };

@@ -25,12 +25,12 @@ public:
     boost::asio::awaitable<partner_summary> my_summary(std::uint64_t user_id);
 
     // Staff (any role).
-    boost::asio::awaitable<merchant_result<std::vector<order_record>>> orders(std::uint64_t caller, std::uint64_t merchant_id, std::string status,
+    boost::asio::awaitable<service_result<std::vector<order_record>>> orders(std::uint64_t caller, std::uint64_t merchant_id, std::string status,
                                                                              std::uint64_t before_id, int limit);
     // Owner or manager. `from`, `to`: SQL DATETIME text (UTC), to exclusive.
-    boost::asio::awaitable<merchant_result<std::vector<partner_dividend_line>>> dividends_by_partner(std::uint64_t caller, std::uint64_t merchant_id,
+    boost::asio::awaitable<service_result<std::vector<partner_dividend_line>>> dividends_by_partner(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                                     std::string from, std::string to);
-    boost::asio::awaitable<merchant_result<reconciliation_figures>> reconciliation(std::uint64_t caller, std::uint64_t merchant_id,
+    boost::asio::awaitable<service_result<reconciliation_figures>> reconciliation(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                    std::string from, std::string to);
 
 private:

@@ -19,7 +19,6 @@ namespace {
 
 constexpr int mysql_deadlock = 1213;
 
-merchant_error failure(merchant_failure kind) { return merchant_error{kind, {}}; }
 
 std::string share_state(const share_context& c, clock_type::time_point now) {
     if (c.share.revoked || c.partner_status != "active") return "revoked";
@@ -40,10 +39,10 @@ bool same_person(std::uint64_t customer, std::uint64_t partner_user, const perso
 //    INSERT races on the primary key: one claim inserts, the others get a duplicate-key error
 //    (after waiting for the winner's commit), re-read the owner share-locked, and answer
 //    owned_by_other. READ COMMITTED keeps gap locks out, so the losers do not deadlock.
-merchant_result<claim_result> claim_in_transaction(mysql_connection& db, std::uint64_t customer, const std::string& code) {
+service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uint64_t customer, const std::string& code) {
     use_read_committed(db);
     auto ctx = find_share_context(db, code);
-    if (!ctx) return failure(merchant_failure::share_not_found);
+    if (!ctx) return failure(service_failure::share_not_found);
     const auto merchant = ctx->share.merchant_id;
     const auto pack = ctx->share.card_pack_id;
     auto [quota, claimed] = lock_card_pack(db, pack);
@@ -111,18 +110,18 @@ merchant_result<claim_result> claim_in_transaction(mysql_connection& db, std::ui
 
 }  // namespace
 
-asio::awaitable<merchant_result<created_share>> share_service::create(std::uint64_t partner_user_id, std::uint64_t card_pack_id) {
-    auto write = [=, page = config_.page](mysql_connection& db) -> merchant_result<created_share> {
+asio::awaitable<service_result<created_share>> share_service::create(std::uint64_t partner_user_id, std::uint64_t card_pack_id) {
+    auto write = [=, page = config_.page](mysql_connection& db) -> service_result<created_share> {
         auto pack = find_card_pack(db, card_pack_id);
         // Someone else's pack does not exist for this caller (404, not 403: ids are not to be probed).
-        if (!pack) return failure(merchant_failure::card_pack_not_found);
+        if (!pack) return failure(service_failure::card_pack_not_found);
         auto partner = find_partner(db, pack->merchant_id, pack->partner_id, true);
-        if (!partner || partner->user_id != partner_user_id) return failure(merchant_failure::card_pack_not_found);
-        if (partner->status != "active") return failure(merchant_failure::partner_not_active);
-        if (pack->claimed >= pack->quota) return failure(merchant_failure::pack_exhausted);
+        if (!partner || partner->user_id != partner_user_id) return failure(service_failure::card_pack_not_found);
+        if (partner->status != "active") return failure(service_failure::partner_not_active);
+        if (pack->claimed >= pack->quota) return failure(service_failure::pack_exhausted);
         const auto valid_until = parse_rfc3339(pack->valid_until);
-        if (!valid_until || *valid_until <= clock_type::now()) return failure(merchant_failure::card_expired);
-        if (count_active_shares(db, card_pack_id) >= max_active_shares_per_pack) return failure(merchant_failure::too_many_shares);
+        if (!valid_until || *valid_until <= clock_type::now()) return failure(service_failure::card_expired);
+        if (count_active_shares(db, card_pack_id) >= max_active_shares_per_pack) return failure(service_failure::too_many_shares);
         const auto code = random_url_token(share_code_random_bytes);
         insert_share(db, code, card_pack_id, partner->id, pack->merchant_id);
         return created_share{code, share_path(page, code), share_qr_scene(code), card_pack_id};
@@ -130,28 +129,28 @@ asio::awaitable<merchant_result<created_share>> share_service::create(std::uint6
     co_return co_await database_.transaction(std::move(write));
 }
 
-asio::awaitable<merchant_result<bool>> share_service::revoke(std::uint64_t partner_user_id, std::string code) {
-    if (!is_share_code(code)) co_return failure(merchant_failure::share_not_found);
-    auto write = [=](mysql_connection& db) -> merchant_result<bool> {
-        if (!revoke_share(db, code, partner_user_id)) return failure(merchant_failure::share_not_found);
+asio::awaitable<service_result<bool>> share_service::revoke(std::uint64_t partner_user_id, std::string code) {
+    if (!is_share_code(code)) co_return failure(service_failure::share_not_found);
+    auto write = [=](mysql_connection& db) -> service_result<bool> {
+        if (!revoke_share(db, code, partner_user_id)) return failure(service_failure::share_not_found);
         return true;
     };
     co_return co_await database_.transaction(std::move(write));
 }
 
-asio::awaitable<merchant_result<share_view>> share_service::view(std::string code) {
-    if (!is_share_code(code)) co_return failure(merchant_failure::share_not_found);
-    auto read = [=](mysql_connection& db) -> merchant_result<share_view> {
+asio::awaitable<service_result<share_view>> share_service::view(std::string code) {
+    if (!is_share_code(code)) co_return failure(service_failure::share_not_found);
+    auto read = [=](mysql_connection& db) -> service_result<share_view> {
         auto ctx = find_share_context(db, code);
-        if (!ctx) return failure(merchant_failure::share_not_found);
+        if (!ctx) return failure(service_failure::share_not_found);
         auto state = share_state(*ctx, clock_type::now());
         return share_view{std::move(*ctx), std::move(state)};
     };
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<merchant_result<claim_result>> share_service::claim(std::uint64_t customer_user_id, std::string code) {
-    if (!is_share_code(code)) co_return failure(merchant_failure::share_not_found);
+asio::awaitable<service_result<claim_result>> share_service::claim(std::uint64_t customer_user_id, std::string code) {
+    if (!is_share_code(code)) co_return failure(service_failure::share_not_found);
     // A deadlock (a lapsed binding claimed through two links at once) rolls one claim back whole;
     // it is simply run again.
     for (int attempt = 1;; ++attempt) {
@@ -167,15 +166,15 @@ asio::awaitable<merchant_result<claim_result>> share_service::claim(std::uint64_
     }
 }
 
-asio::awaitable<result<qr_image, qr_failure>> share_service::qr_code(std::string code) {
-    using qr_result = result<qr_image, qr_failure>;
-    if (!is_share_code(code)) co_return qr_result(qr_failure::share_not_found);
+asio::awaitable<service_result<qr_image>> share_service::qr_code(std::string code) {
+    using qr_result = service_result<qr_image>;
+    if (!is_share_code(code)) co_return qr_result(failure(service_failure::share_not_found));
     // The share must be live; a revoked link's cached image is never served.
     auto check = [=](mysql_connection& db) {
         auto ctx = find_share_context(db, code);
         return ctx && !ctx->share.revoked;
     };
-    if (!co_await database_.run(std::move(check))) co_return qr_result(qr_failure::share_not_found);
+    if (!co_await database_.run(std::move(check))) co_return qr_result(failure(service_failure::share_not_found));
 
     const std::string cache_key = "qr:share:" + code;
     bool cache_up = true;
@@ -195,7 +194,7 @@ asio::awaitable<result<qr_image, qr_failure>> share_service::qr_code(std::string
     auto image = co_await wechat_.get_wxacode_unlimit(std::move(request));
     if (!image) {
         log_.warn("share_qr_failed", {{"errcode", image.error().errcode}, {"unreachable", image.error().unreachable}});
-        co_return qr_result(qr_failure::wechat_unavailable);
+        co_return qr_result(failure(service_failure::qr_unavailable));
     }
     if (cache_up) {
         try {

@@ -44,7 +44,6 @@ struct qr_image {
     bool from_cache = false;
 };
 
-enum class qr_failure { share_not_found, wechat_unavailable };
 
 class share_service {
 public:
@@ -54,12 +53,12 @@ public:
     const share_config& config() const { return config_; }
 
     // A new link for one of the caller's own packs (partner active, card valid, quota left).
-    boost::asio::awaitable<merchant_result<created_share>> create(std::uint64_t partner_user_id, std::uint64_t card_pack_id);
-    boost::asio::awaitable<merchant_result<bool>> revoke(std::uint64_t partner_user_id, std::string code);
-    boost::asio::awaitable<merchant_result<share_view>> view(std::string code);
-    boost::asio::awaitable<merchant_result<claim_result>> claim(std::uint64_t customer_user_id, std::string code);
+    boost::asio::awaitable<service_result<created_share>> create(std::uint64_t partner_user_id, std::uint64_t card_pack_id);
+    boost::asio::awaitable<service_result<bool>> revoke(std::uint64_t partner_user_id, std::string code);
+    boost::asio::awaitable<service_result<share_view>> view(std::string code);
+    boost::asio::awaitable<service_result<claim_result>> claim(std::uint64_t customer_user_id, std::string code);
     // The share's QR code from getwxacodeunlimit, cached in Redis so one share costs one WeChat call.
-    boost::asio::awaitable<result<qr_image, qr_failure>> qr_code(std::string code);
+    boost::asio::awaitable<service_result<qr_image>> qr_code(std::string code);
 
 private:
     mysql_pool& database_;

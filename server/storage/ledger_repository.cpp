@@ -167,9 +167,11 @@ std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting
 }
 
 std::int64_t account_balance(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock) {
-    statement select(db.prepare(std::string("SELECT balance FROM ledger_accounts WHERE merchant_id <=> ? AND kind = ? AND user_id = ?") +
-                                (lock ? " FOR UPDATE" : "")));
-    set_store(select, 1, store_of(merchant_id, account));
+    // "merchant_id = ?" for a store's account: a unique lookup, which locks only its row.
+    const auto store = store_of(merchant_id, account);
+    statement select(db.prepare(std::string("SELECT balance FROM ledger_accounts WHERE merchant_id ") + (store ? "= ?" : "<=> ?") +
+                                " AND kind = ? AND user_id = ?" + (lock ? " FOR UPDATE" : "")));
+    set_store(select, 1, store);
     select->setString(2, std::string(to_string(account.kind)));
     select->setUInt64(3, account.user_id);
     rows rs(select->executeQuery());

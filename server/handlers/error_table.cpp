@@ -1,0 +1,101 @@
+#include "server/handlers/service_errors.hpp"
+
+#include "server/http/request_params.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <array>
+
+namespace sharedstore {
+
+namespace {
+
+struct error_row {
+    service_failure kind;
+    int status;
+    std::string_view code;
+    std::string_view message;
+    int retry_after_s = 0;  // Retry-After unless the failure names its own
+};
+
+// One row per failure, in the enum's order (a unit test checks both, and docs/errors.md).
+constexpr std::array error_table{
+    error_row{service_failure::merchant_not_found, 404, "merchant_not_found", "no such store"},
+    error_row{service_failure::not_staff, 403, "forbidden", "only this store's staff may do this"},
+    error_row{service_failure::role_too_low, 403, "forbidden", "your role at this store may not do this"},
+    error_row{service_failure::user_not_found, 404, "user_not_found", "no such user"},
+    error_row{service_failure::owner_is_fixed, 409, "owner_is_fixed", "the owner's role cannot be changed or removed"},
+    error_row{service_failure::staff_not_found, 404, "staff_not_found", "that user is not staff of this store"},
+    error_row{service_failure::invalid_tiers, 400, "invalid_tiers", "the tiers are not valid; see details"},
+    error_row{service_failure::invalid_card, 400, "invalid_card", "the card is not valid; see details"},
+    error_row{service_failure::partner_not_found, 404, "partner_not_found", "no such partner at this store"},
+    error_row{service_failure::already_partner, 409, "already_partner", "that user already is a partner of this store"},
+    error_row{service_failure::no_tiers, 409, "no_tiers", "the store has no share tiers yet"},
+    error_row{service_failure::below_lowest_tier, 400, "below_lowest_tier", "a first buy-in must reach the lowest tier's buy-in"},
+    error_row{service_failure::partner_ended, 409, "partner_ended", "this partnership has ended"},
+    error_row{service_failure::partner_not_active, 409, "partner_not_active", "the partner is paused or ended"},
+    error_row{service_failure::request_id_reused, 409, "request_id_reused", "this request_id was used for a different payment or refund"},
+    error_row{service_failure::card_template_not_found, 404, "card_template_not_found", "no such card at this store"},
+    error_row{service_failure::card_expired, 409, "card_expired", "the card's validity window has ended"},
+    error_row{service_failure::card_pack_not_found, 404, "card_pack_not_found", "no such card pack of yours"},
+    error_row{service_failure::pack_exhausted, 409, "pack_exhausted", "every card of this pack has been claimed"},
+    error_row{service_failure::too_many_shares, 409, "too_many_shares", "revoke an old share link of this pack first"},
+    error_row{service_failure::share_not_found, 404, "share_not_found", "no such share"},
+    error_row{service_failure::self_referral, 409, "self_referral", "a partner cannot be their own customer"},
+    error_row{service_failure::already_owner, 409, "already_owner", "the customer already belongs to that partner"},
+    error_row{service_failure::qr_unavailable, 503, "wechat_unavailable", "WeChat did not make the QR code; try again shortly", 5},
+    error_row{service_failure::order_not_found, 404, "order_not_found", "no such order"},
+    error_row{service_failure::payments_unavailable, 503, "payments_unavailable", "WeChat Pay is not configured on this server"},
+    error_row{service_failure::wechat_pay_failed, 502, "wechat_pay_failed", "WeChat Pay did not accept the order; try again", 5},
+    error_row{service_failure::insufficient_stored_value, 409, "insufficient_stored_value", "your stored value at this store is below the amount"},
+    error_row{service_failure::order_conflict, 409, "order_conflict", "this merchant_order_id was already used for a different order"},
+    error_row{service_failure::refund_exceeds_order, 409, "refund_exceeds_order", "the refund is more than what is left of the order"},
+    error_row{service_failure::refund_conflict, 409, "refund_conflict", "this merchant_refund_id was already used for a different refund"},
+    error_row{service_failure::order_not_paid, 409, "order_not_paid", "the order is not paid"},
+    error_row{service_failure::refund_not_wechat_pay, 409, "refund_not_wechat_pay", "only orders paid through WeChat Pay are refunded through it"},
+    error_row{service_failure::api_key_not_found, 404, "api_key_not_found", "no such API key at this store"},
+    error_row{service_failure::too_many_api_keys, 409, "too_many_api_keys", "a store has at most 20 active API keys; revoke one first"},
+    error_row{service_failure::signature_header_missing, 401, "missing_signature_header",
+              "X-Api-Key, X-Timestamp, X-Nonce and X-Signature are required"},
+    error_row{service_failure::signature_header_malformed, 401, "malformed_signature_header", "a signature header is not in the documented form"},
+    error_row{service_failure::stale_timestamp, 401, "stale_timestamp", "X-Timestamp is more than 300 s from the server's clock"},
+    error_row{service_failure::unknown_api_key, 401, "unknown_api_key", "no active API key with that id"},
+    error_row{service_failure::invalid_signature, 401, "invalid_signature", "the signature does not match the request"},
+    error_row{service_failure::nonce_reused, 401, "nonce_reused", "this nonce was already used"},
+    error_row{service_failure::login_code_invalid, 401, "wechat_code_invalid", "the login code is invalid, expired or used; call wx.login again"},
+    error_row{service_failure::phone_code_invalid, 400, "phone_code_invalid", "the phone code is invalid, expired or used; ask the user again"},
+    error_row{service_failure::login_rate_limited, 429, "rate_limited", "too many logins; retry later"},
+    error_row{service_failure::wechat_rate_limited, 429, "wechat_rate_limited", "WeChat limits this user's logins; retry in a minute"},
+    error_row{service_failure::wechat_risky_user, 403, "wechat_risky_user", "WeChat refused this user as risky"},
+    error_row{service_failure::wechat_unavailable, 503, "wechat_unavailable", "WeChat is busy or unreachable; retry shortly"},
+    error_row{service_failure::wechat_error, 502, "wechat_error", "WeChat refused the request"},
+};
+static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
+static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");
+
+const error_row* row_of(service_failure kind) {
+    const auto index = static_cast<std::size_t>(kind);
+    return index < error_table.size() && error_table[index].kind == kind ? &error_table[index] : nullptr;
+}
+
+}  // namespace
+
+std::optional<error_mapping> error_mapping_of(service_failure kind) {
+    const auto* row = row_of(kind);
+    if (!row) return std::nullopt;
+    return error_mapping{row->status, row->code, row->message};
+}
+
+api_error to_api_error(const service_error& e) {
+    const auto* row = row_of(e.kind);
+    if (!row) return api_error(500, "internal_error", "internal error");
+    std::string message(row->message);
+    if (!e.detail.empty()) message += " (" + e.detail + ")";
+    api_error error(row->status, std::string(row->code), std::move(message));
+    if (!e.problems.empty()) error.details = boost::json::object{{"problems", problems_json(e.problems)}};
+    const auto retry_after = e.retry_after.count() > 0 ? e.retry_after.count() : row->retry_after_s;
+    if (retry_after > 0) error.headers.emplace_back("Retry-After", std::to_string(retry_after));
+    return error;
+}
+
+}  // namespace sharedstore

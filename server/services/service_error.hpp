@@ -1,0 +1,90 @@
+#pragma once
+// The services' one vocabulary of expected failures. Every value has exactly one row in the error
+// table (server/handlers/error_table.cpp: HTTP status, stable code, message) and a line in
+// docs/errors.md; a unit test walks all three. A new subsystem adds values here and rows there.
+#include "common/result.hpp"
+#include "server/domain/share_tiers.hpp"  // validation_problem
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace sharedstore {
+
+// Active (not revoked) POS API keys a store may hold at once (pos_key_service).
+inline constexpr int max_active_pos_keys = 20;
+
+enum class service_failure {
+    // Stores, staff and tiers (merchant_service):
+    merchant_not_found,
+    not_staff,       // the caller has no role at this store
+    role_too_low,    // the caller's role may not do this
+    user_not_found,  // the staff member to add does not exist
+    owner_is_fixed,  // the owner's role cannot be changed or removed
+    staff_not_found,
+    invalid_tiers,  // see `problems`
+    invalid_card,   // see `problems`
+    // Partners, packs, shares and leads (partner_service, share_service):
+    partner_not_found,
+    already_partner,
+    no_tiers,            // the store has no share tiers yet
+    below_lowest_tier,   // a first buy-in must reach the lowest tier
+    partner_ended,       // an ended partnership takes no more buy-ins, packs or changes
+    partner_not_active,  // paused or ended: no new packs, shares or leads
+    request_id_reused,   // the same request_id with different content
+    card_template_not_found,
+    card_expired,
+    card_pack_not_found,
+    pack_exhausted,
+    too_many_shares,
+    share_not_found,
+    self_referral,  // a partner cannot own their own user
+    already_owner,  // the customer already belongs to that partner
+    qr_unavailable,  // WeChat did not make a share's QR code
+    // Orders and refunds (order_service, pos_service, merchant_refund_service):
+    order_not_found,
+    payments_unavailable,       // WeChat Pay is not configured on this server
+    wechat_pay_failed,          // WeChat Pay refused or could not be reached; the order stays unpaid
+    insufficient_stored_value,  // the buyer's stored value at the store is below the amount
+    order_conflict,             // a POS order id reused with different content
+    refund_exceeds_order,       // more than what is left of the order
+    refund_conflict,            // a POS refund id reused with a different amount
+    order_not_paid,             // a refund of an order that is not paid
+    refund_not_wechat_pay,      // a store's refund through WeChat Pay of an order paid otherwise
+    // POS API keys and signed callbacks (pos_key_service, pos_service):
+    api_key_not_found,           // no such POS API key at this store
+    too_many_api_keys,           // the store has max_active_pos_keys keys not revoked
+    signature_header_missing,    // X-Api-Key, X-Timestamp, X-Nonce or X-Signature absent
+    signature_header_malformed,  // one of them not in the documented form
+    stale_timestamp,             // X-Timestamp more than 300 s from our clock
+    unknown_api_key,             // no active key with that id
+    invalid_signature,           // the HMAC does not match
+    nonce_reused,                // the nonce was seen within the window
+    // Sign-in and the phone number (auth_service):
+    login_code_invalid,   // WeChat: invalid, expired or used wx.login code
+    phone_code_invalid,   // WeChat: invalid, expired or used phone code
+    login_rate_limited,   // our own limit (per address or per openid); retry_after set
+    wechat_rate_limited,  // WeChat's 45011; retry_after set
+    wechat_risky_user,    // WeChat's 40226
+    wechat_unavailable,   // busy or unreachable after retries; retry_after set
+    wechat_error,         // any other errcode (misconfiguration: wrong secret, appid); `detail` names it
+};
+// The last value, for walking them all.
+inline constexpr service_failure last_service_failure = service_failure::wechat_error;
+
+struct service_error {
+    service_failure kind;
+    std::vector<validation_problem> problems;  // invalid_tiers, invalid_card: every problem at once
+    std::chrono::seconds retry_after{0};       // > 0: Retry-After
+    std::string detail;                        // appended to the message (never secrets)
+};
+
+template <class T>
+using service_result = result<T, service_error>;
+
+inline service_error failure(service_failure kind) { return service_error{kind, {}, {}, {}}; }
+inline service_error failure(service_failure kind, std::vector<validation_problem> problems) {
+    return service_error{kind, std::move(problems), {}, {}};
+}
+
+}  // namespace sharedstore
