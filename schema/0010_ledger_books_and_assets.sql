@@ -20,9 +20,10 @@ CREATE TABLE ledger_books (
 INSERT INTO ledger_books (kind, merchant_id) VALUES ('platform', NULL);
 INSERT INTO ledger_books (kind, merchant_id) SELECT 'store', id FROM merchants ORDER BY id;
 
--- Accounts move into books. merchant_id stays beside book_id (the book's store; NULL in the
--- platform's book) so that a posting finds its store's accounts in one indexed read; check-ledger
--- proves the two agree.
+-- Accounts move into books. merchant_id stays beside book_id (the book's store; 0 in the
+-- platform's book, never NULL: InnoDB locks a unique lookup on a nullable index with gap locks,
+-- which deadlock a stored-value spend with the insert of its store's first sales account) so that
+-- a posting finds its store's accounts in one indexed read; check-ledger proves the two agree.
 ALTER TABLE ledger_accounts
   ADD COLUMN book_id BIGINT UNSIGNED NULL AFTER id,
   ADD COLUMN asset VARCHAR(16) NOT NULL DEFAULT 'cny_fen' AFTER kind,
@@ -31,11 +32,10 @@ UPDATE ledger_accounts a JOIN ledger_books b ON b.merchant_id = a.merchant_id SE
 ALTER TABLE ledger_accounts
   MODIFY COLUMN book_id BIGINT UNSIGNED NOT NULL,
   MODIFY COLUMN asset VARCHAR(16) NOT NULL,
-  MODIFY COLUMN merchant_id BIGINT UNSIGNED NULL,
+  DROP FOREIGN KEY fk_ledger_accounts_merchant,
   DROP INDEX uq_ledger_accounts,
   ADD UNIQUE KEY uq_ledger_accounts_book (book_id, kind, user_id),
-  -- Unique as before for a store's accounts (NULLs, the platform's, are kept unique by the book's
-  -- key): a spend's FOR UPDATE then locks the one row, with no gap lock for inserts to wait on.
+  -- Unique as before: a spend's FOR UPDATE locks the one row, with no gap lock for inserts to wait on.
   ADD UNIQUE KEY uq_ledger_accounts_merchant (merchant_id, kind, user_id),
   ADD CONSTRAINT fk_ledger_accounts_book FOREIGN KEY (book_id) REFERENCES ledger_books (id);
 

@@ -1,5 +1,7 @@
 #include "server/services/merchant_service.hpp"
 
+#include "server/storage/ledger_repository.hpp"
+
 namespace sharedstore {
 
 namespace asio = boost::asio;
@@ -29,6 +31,7 @@ std::optional<service_error> check_store_access(mysql_connection& db, std::uint6
 asio::awaitable<merchant_record> merchant_service::create(std::uint64_t owner_user_id, std::string name, std::string time_zone) {
     auto create = [=](mysql_connection& db) {
         auto id = insert_merchant(db, name, time_zone, owner_user_id);
+        ensure_store_book(db, id);  // its ledger's book, before any posting needs it
         return *find_merchant(db, id);
     };
     co_return co_await database_.transaction(std::move(create));

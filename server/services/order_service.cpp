@@ -11,7 +11,6 @@
 #include "server/storage/partner_repository.hpp"
 #include "server/storage/user_repository.hpp"
 
-#include <cppconn/exception.h>
 
 #include <algorithm>
 #include <cctype>

@@ -6,7 +6,6 @@
 #include "server/domain/ledger.hpp"
 #include "server/storage/ledger_repository.hpp"
 
-#include <cppconn/exception.h>
 
 namespace sharedstore {
 
@@ -77,15 +76,9 @@ asio::awaitable<service_result<partner_detail>> partner_service::enrol(std::uint
         if (tiers.empty()) return failure(service_failure::no_tiers);
         if (!tier_for_total_buy_in(tiers, payment.amount_fen)) return failure(service_failure::below_lowest_tier);
         if (find_partner_by_user(db, merchant_id, user_id)) return failure(service_failure::already_partner);
-        std::uint64_t partner_id = 0;
-        try {
-            partner_id = insert_partner(db, merchant_id, user_id, caller);
-        } catch (const sql::SQLException& e) {
-            // A concurrent enrolment of the same user won the unique key. With the same request id
-            // it may be this very payment: run again, the replay check then sees it.
-            if (e.getErrorCode() == mysql_pool::duplicate_key_error && payment.request_id.empty()) return failure(service_failure::already_partner);
-            throw;
-        }
+        // A concurrent enrolment of the same user may win the unique key: the pool then runs this
+        // again, and the replay check (the same request id) or the partner check above answers.
+        const auto partner_id = insert_partner(db, merchant_id, user_id, caller);
         write_cash_buy_in(db, caller, merchant_id, *find_partner(db, merchant_id, partner_id), payment);
         return load_detail(db, merchant_id, partner_id);
     };

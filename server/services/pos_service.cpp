@@ -4,11 +4,8 @@
 #include "common/sha256.hpp"
 #include "server/storage/lead_repository.hpp"
 #include "server/storage/pos_key_repository.hpp"
+#include "server/storage/user_repository.hpp"
 
-#include <cppconn/connection.h>
-#include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 
 namespace sharedstore {
 
@@ -22,29 +19,6 @@ std::string content_digest(const pos_order_input& in) {
     return sha256_hex(in.merchant_order_id + "\n" + (in.user_id ? std::to_string(*in.user_id) : "") + "\n" + in.openid + "\n" + in.phone +
                       "\n" + std::to_string(in.amount_fen) + "\n" + (in.profit_fen ? std::to_string(*in.profit_fen) : "") + "\n" +
                       in.paid_at_text + "\n" + in.category);
-}
-
-// Our user for the POS's customer reference; nullopt when unknown (or a phone shared by several).
-std::optional<std::uint64_t> resolve_customer(mysql_connection& db, const pos_order_input& in, const std::string& appid) {
-    mysql_statement select;
-    if (in.user_id) {
-        select = db.prepare("SELECT id FROM users WHERE id = ?");
-        select->setUInt64(1, *in.user_id);
-    } else if (!in.openid.empty()) {
-        select = db.prepare("SELECT id FROM users WHERE appid = ? AND openid = ?");
-        select->setString(1, appid);
-        select->setString(2, in.openid);
-    } else if (!in.phone.empty()) {
-        select = db.prepare("SELECT id FROM users WHERE phone = ? LIMIT 2");
-        select->setString(1, in.phone);
-    } else {
-        return std::nullopt;
-    }
-    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
-    if (!rs->next()) return std::nullopt;
-    const auto id = rs->getUInt64(1);
-    if (rs->next()) return std::nullopt;  // ambiguous: no dividend rather than the wrong partner's
-    return id;
 }
 
 }  // namespace
@@ -80,7 +54,7 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
             if (existing->pos_content_sha256 != digest) return failure(service_failure::order_conflict);
             return pos_order_result{*existing, find_dividend_by_order(db, existing->id), true};
         }
-        new_order order{merchant_id, "pos", "purchase", "", input.merchant_order_id, digest, resolve_customer(db, input, appid), "",
+        new_order order{merchant_id, "pos", "purchase", "", input.merchant_order_id, digest, resolve_pos_customer(db, input.user_id, input.openid, input.phone, appid), "",
                         input.category, input.amount_fen, input.profit_fen};
         const auto id = insert_order(db, order);
         auto applied = apply_order_paid(db, id, input.paid_at, "");

@@ -6,7 +6,6 @@
 #include "server/domain/share_links.hpp"
 #include "server/storage/partner_repository.hpp"
 
-#include <cppconn/exception.h>
 
 #include <algorithm>
 
@@ -17,7 +16,6 @@ using clock_type = std::chrono::system_clock;
 
 namespace {
 
-constexpr int mysql_deadlock = 1213;
 
 
 std::string share_state(const share_context& c, clock_type::time_point now) {
@@ -82,10 +80,7 @@ service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uin
             if (owner) {
                 replace_lead_owner(db, merchant, customer, ctx->share.partner_id, ctx->share.id);
             } else {
-                try {
-                    insert_lead(db, merchant, customer, ctx->share.partner_id, ctx->share.id);
-                } catch (const sql::SQLException& e) {
-                    if (e.getErrorCode() != mysql_pool::duplicate_key_error) throw;
+                if (insert_lead(db, merchant, customer, ctx->share.partner_id, ctx->share.id) == insert_outcome::duplicate) {
                     lock = "share";  // the duplicate check already holds a shared lock on the winner's row
                     continue;
                 }
@@ -152,18 +147,9 @@ asio::awaitable<service_result<share_view>> share_service::view(std::string code
 asio::awaitable<service_result<claim_result>> share_service::claim(std::uint64_t customer_user_id, std::string code) {
     if (!is_share_code(code)) co_return failure(service_failure::share_not_found);
     // A deadlock (a lapsed binding claimed through two links at once) rolls one claim back whole;
-    // it is simply run again.
-    for (int attempt = 1;; ++attempt) {
-        auto work = [=](mysql_connection& db) { return claim_in_transaction(db, customer_user_id, code); };
-        bool retry = false;
-        try {
-            co_return co_await database_.transaction(std::move(work));
-        } catch (const sql::SQLException& e) {
-            if (e.getErrorCode() != mysql_deadlock || attempt >= 3) throw;
-            retry = true;
-        }
-        if (retry) log_.warn("claim_deadlock_retried", {{"attempt", attempt}});
-    }
+    // the pool runs it again.
+    auto work = [=](mysql_connection& db) { return claim_in_transaction(db, customer_user_id, code); };
+    co_return co_await database_.transaction(std::move(work));
 }
 
 asio::awaitable<service_result<qr_image>> share_service::qr_code(std::string code) {

@@ -1,8 +1,10 @@
 #include "server/storage/lead_repository.hpp"
 
+#include "common/mysql_pool.hpp"
 #include "server/storage/sql_support.hpp"
 
 #include <cppconn/connection.h>
+#include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
@@ -147,15 +149,21 @@ std::optional<lead_owner> find_lead_owner(mysql_connection& db, std::uint64_t me
     return lead_owner{rs->getUInt64(1), from_micros(rs->getInt64(2))};
 }
 
-void insert_lead(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
-                 std::optional<std::uint64_t> share_id) {
+insert_outcome insert_lead(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
+                           std::optional<std::uint64_t> share_id) {
     statement insert(db.prepare("INSERT INTO leads (merchant_id, customer_user_id, partner_id, share_id) VALUES (?, ?, ?, ?)"));
     insert->setUInt64(1, merchant_id);
     insert->setUInt64(2, customer_user_id);
     insert->setUInt64(3, partner_id);
     if (share_id) insert->setUInt64(4, *share_id);
     else insert->setNull(4, 0);
-    insert->executeUpdate();
+    try {
+        insert->executeUpdate();
+    } catch (const sql::SQLException& e) {
+        if (e.getErrorCode() != mysql_pool::duplicate_key_error) throw;
+        return insert_outcome::duplicate;
+    }
+    return insert_outcome::inserted;
 }
 
 void replace_lead_owner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,

@@ -2,6 +2,7 @@
 // Share links, claimed cards, lead ownership and its history in MariaDB. Blocking: call through
 // mysql_pool. The claim's locking protocol is in services/share_service.cpp.
 #include "common/mysql_connection.hpp"
+#include "server/storage/sql_support.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -97,7 +98,8 @@ void insert_card_claim(mysql_connection& db, std::uint64_t card_pack_id, std::ui
 std::optional<lead_owner> find_lead_owner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id,
                                           const char* lock);
 // Inserts the owner row; throws the database's duplicate-key error when someone else got there first.
-void insert_lead(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
+// duplicate: another claim of the customer inserted first (its row now holds our shared lock).
+insert_outcome insert_lead(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
                  std::optional<std::uint64_t> share_id);
 void replace_lead_owner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t customer_user_id, std::uint64_t partner_id,
                         std::optional<std::uint64_t> share_id);

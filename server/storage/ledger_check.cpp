@@ -45,14 +45,14 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
         {"every entry stays within its transaction's books (its store's and the platform's)",
          "SELECT CONCAT('entry ', e.id) FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id "
          "JOIN ledger_accounts d ON d.id = e.debit_account_id JOIN ledger_accounts c ON c.id = e.credit_account_id "
-         "WHERE NOT (d.merchant_id IS NULL OR d.merchant_id <=> t.merchant_id) OR NOT (c.merchant_id IS NULL OR c.merchant_id <=> t.merchant_id)"},
+         "WHERE NOT (d.merchant_id = 0 OR d.merchant_id <=> t.merchant_id) OR NOT (c.merchant_id = 0 OR c.merchant_id <=> t.merchant_id)"},
         {"no entry mixes assets (points and vouchers never become money)",
          "SELECT CONCAT('entry ', e.id) FROM ledger_entries e JOIN ledger_accounts d ON d.id = e.debit_account_id "
          "JOIN ledger_accounts c ON c.id = e.credit_account_id WHERE d.asset <> c.asset"},
         {"every account holds its kind's asset, in its kind's book, and names its book's store",
          "SELECT CONCAT('account ', a.id) FROM ledger_accounts a JOIN ledger_books b ON b.id = a.book_id "
          "LEFT JOIN (" + account_kind_rows() + ") k ON k.kind = a.kind "
-         "WHERE k.kind IS NULL OR a.asset <> k.asset OR (b.kind = 'platform') <> (k.platform = 1) OR NOT (a.merchant_id <=> b.merchant_id)"},
+         "WHERE k.kind IS NULL OR a.asset <> k.asset OR (b.kind = 'platform') <> (k.platform = 1) OR a.merchant_id <> COALESCE(b.merchant_id, 0)"},
         {"each asset's balances add up to zero over every book",
          "SELECT CONCAT('asset ', asset) FROM ledger_accounts GROUP BY asset HAVING SUM(balance) <> 0"},
         {"every paid order of an owned customer has exactly one dividend, and no other order has one",

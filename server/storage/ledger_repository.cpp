@@ -19,32 +19,43 @@ namespace {
 using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
-// The store of an account: the posting's, or none for the platform's book (SQL NULL).
+// The store of an account: the posting's, or 0 for the platform's book (ledger_accounts keeps 0
+// there; ledger_books and ledger_transactions keep NULL).
 std::uint64_t store_of(std::uint64_t posting_merchant_id, const account_ref& account) {
     return in_platform_book(account.kind) ? 0 : posting_merchant_id;
 }
 
-void set_store(statement& s, unsigned index, std::uint64_t merchant_id) {
+void set_store_or_null(statement& s, unsigned index, std::uint64_t merchant_id) {
     if (merchant_id == 0) s->setNull(index, 0);
     else s->setUInt64(index, merchant_id);
 }
 
-// The account's id, creating it (and its store's book) on first use. LAST_INSERT_ID(id) on a
-// duplicate hands back the existing row's id in the same statement.
-std::uint64_t create_account(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account) {
-    if (merchant_id != 0) {
-        // A store's book is made with its first account (the migration made the older ones').
-        statement book(db.prepare("INSERT IGNORE INTO ledger_books (kind, merchant_id) VALUES ('store', ?)"));
-        book->setUInt64(1, merchant_id);
-        book->executeUpdate();
+// The id of a store's book (0: the platform's), made on first use. Read without a lock first: a
+// locking read or an INSERT IGNORE here would take gap locks on ledger_books that deadlock with
+// other stores' first postings.
+std::uint64_t book_id(mysql_connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepare(merchant_id ? "SELECT id FROM ledger_books WHERE merchant_id = ?"
+                                            : "SELECT id FROM ledger_books WHERE kind = 'platform'"));
+    if (merchant_id) select->setUInt64(1, merchant_id);
+    {
+        rows rs(select->executeQuery());
+        if (rs->next()) return rs->getUInt64(1);
     }
+    if (!merchant_id) throw std::logic_error("ledger: the platform's book is missing (migration 0010 makes it)");
+    return ensure_store_book(db, merchant_id);
+}
+
+// The account's id, creating it on first use. LAST_INSERT_ID(id) on a duplicate hands back the
+// existing row's id in the same statement.
+std::uint64_t create_account(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account) {
+    const auto book = book_id(db, merchant_id);
     statement upsert(db.prepare(
-        "INSERT INTO ledger_accounts (book_id, merchant_id, kind, asset, user_id) SELECT b.id, b.merchant_id, ?, ?, ? FROM ledger_books b "
-        "WHERE b.merchant_id <=> ? ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(ledger_accounts.id)"));
-    upsert->setString(1, std::string(to_string(account.kind)));
-    upsert->setString(2, std::string(to_string(asset_of(account.kind))));
-    upsert->setUInt64(3, account.user_id);
-    set_store(upsert, 4, merchant_id);
+        "INSERT INTO ledger_accounts (book_id, merchant_id, kind, asset, user_id) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"));
+    upsert->setUInt64(1, book);
+    upsert->setUInt64(2, merchant_id);
+    upsert->setString(3, std::string(to_string(account.kind)));
+    upsert->setString(4, std::string(to_string(asset_of(account.kind))));
+    upsert->setUInt64(5, account.user_id);
     upsert->executeUpdate();
     return last_insert_id(db);
 }
@@ -62,16 +73,16 @@ std::string repeated(const std::string& item, std::size_t count, const std::stri
 // none. Accounts used for the first time are created afterwards, one by one.
 std::vector<std::uint64_t> account_ids(mysql_connection& db, std::uint64_t merchant_id, const std::vector<account_ref>& accounts) {
     // The store's own accounts (the usual posting) in the shape that reads one range of the
-    // index; with platform accounts among them, each account names its book's store (<=>: NULL).
+    // index; with platform accounts among them, each account names its book's store (0).
     const bool store_only = std::none_of(accounts.begin(), accounts.end(), [](const account_ref& a) { return in_platform_book(a.kind); });
     statement select(store_only ? db.prepare("SELECT id, kind, user_id FROM ledger_accounts WHERE merchant_id = ? AND (" +
                                              repeated("(kind = ? AND user_id = ?)", accounts.size(), " OR ") + ")")
                                 : db.prepare("SELECT id, kind, user_id FROM ledger_accounts WHERE " +
-                                             repeated("(merchant_id <=> ? AND kind = ? AND user_id = ?)", accounts.size(), " OR ")));
+                                             repeated("(merchant_id = ? AND kind = ? AND user_id = ?)", accounts.size(), " OR ")));
     unsigned index = 1;
     if (store_only) select->setUInt64(index++, merchant_id);
     for (const auto& account : accounts) {
-        if (!store_only) set_store(select, index++, store_of(merchant_id, account));
+        if (!store_only) select->setUInt64(index++, store_of(merchant_id, account));
         select->setString(index++, std::string(to_string(account.kind)));
         select->setUInt64(index++, account.user_id);
     }
@@ -93,6 +104,13 @@ std::vector<std::uint64_t> account_ids(mysql_connection& db, std::uint64_t merch
 
 }  // namespace
 
+std::uint64_t ensure_store_book(mysql_connection& db, std::uint64_t merchant_id) {
+    statement insert(db.prepare("INSERT INTO ledger_books (kind, merchant_id) VALUES ('store', ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"));
+    insert->setUInt64(1, merchant_id);
+    insert->executeUpdate();
+    return last_insert_id(db);
+}
+
 std::optional<std::uint64_t> find_ledger_transaction(mysql_connection& db, const std::string& kind, const std::string& reference) {
     statement select(db.prepare("SELECT id FROM ledger_transactions WHERE kind = ? AND reference = ?"));
     select->setString(1, kind);
@@ -111,7 +129,7 @@ std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting
     statement insert(db.prepare(
         "INSERT INTO ledger_transactions (merchant_id, kind, reference, actor_user_id, created_at) "
         "VALUES (?, ?, ?, ?, COALESCE(?, CURRENT_TIMESTAMP(6)))"));
-    set_store(insert, 1, posting.merchant_id);
+    set_store_or_null(insert, 1, posting.merchant_id);
     insert->setString(2, posting.kind);
     insert->setString(3, posting.reference);
     if (posting.actor_user_id) insert->setUInt64(4, *posting.actor_user_id);
@@ -167,11 +185,10 @@ std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting
 }
 
 std::int64_t account_balance(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock) {
-    // "merchant_id = ?" for a store's account: a unique lookup, which locks only its row.
-    const auto store = store_of(merchant_id, account);
-    statement select(db.prepare(std::string("SELECT balance FROM ledger_accounts WHERE merchant_id ") + (store ? "= ?" : "<=> ?") +
-                                " AND kind = ? AND user_id = ?" + (lock ? " FOR UPDATE" : "")));
-    set_store(select, 1, store);
+    // A unique lookup on NOT NULL columns: FOR UPDATE locks only the row.
+    statement select(db.prepare(std::string("SELECT balance FROM ledger_accounts WHERE merchant_id = ? AND kind = ? AND user_id = ?") +
+                                (lock ? " FOR UPDATE" : "")));
+    select->setUInt64(1, store_of(merchant_id, account));
     select->setString(2, std::string(to_string(account.kind)));
     select->setUInt64(3, account.user_id);
     rows rs(select->executeQuery());

@@ -22,6 +22,10 @@ struct ledger_posting {
     std::string booked_at;
 };
 
+// The store's book, made if missing; its id. Called in the transaction that creates the store, so
+// that postings find it made (a store made otherwise gets it with its first account).
+std::uint64_t ensure_store_book(mysql_connection& db, std::uint64_t merchant_id);
+
 // The transaction id of an earlier posting with this kind and reference (idempotent replays).
 std::optional<std::uint64_t> find_ledger_transaction(mysql_connection& db, const std::string& kind, const std::string& reference);
 

@@ -11,6 +11,10 @@ namespace sharedstore {
 // The AUTO_INCREMENT id the connection's last INSERT produced.
 std::uint64_t last_insert_id(mysql_connection& db);
 
+// An insert that may meet a row already there (a concurrent copy won the unique key): repositories
+// answer this instead of letting the driver's error reach a service.
+enum class insert_outcome { inserted, duplicate };
+
 // SQL that reads a DATETIME(6) column (UTC: sessions run in UTC) as RFC 3339 text to the second,
 // "2026-11-27T08:00:00Z"; NULL stays NULL.
 std::string sql_rfc3339(const std::string& column);

@@ -57,4 +57,27 @@ void set_user_phone(mysql_connection& db, std::uint64_t id, const std::string& p
     update->executeUpdate();
 }
 
+std::optional<std::uint64_t> resolve_pos_customer(mysql_connection& db, std::optional<std::uint64_t> user_id, const std::string& openid,
+                                                  const std::string& phone, const std::string& appid) {
+    mysql_statement select;
+    if (user_id) {
+        select = db.prepare("SELECT id FROM users WHERE id = ?");
+        select->setUInt64(1, *user_id);
+    } else if (!openid.empty()) {
+        select = db.prepare("SELECT id FROM users WHERE appid = ? AND openid = ?");
+        select->setString(1, appid);
+        select->setString(2, openid);
+    } else if (!phone.empty()) {
+        select = db.prepare("SELECT id FROM users WHERE phone = ? LIMIT 2");
+        select->setString(1, phone);
+    } else {
+        return std::nullopt;
+    }
+    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    const auto id = rs->getUInt64(1);
+    if (rs->next()) return std::nullopt;
+    return id;
+}
+
 }  // namespace sharedstore

@@ -25,4 +25,10 @@ user_record upsert_user_by_openid(mysql_connection& db, const std::string& appid
 std::optional<user_record> find_user(mysql_connection& db, std::uint64_t id);
 void set_user_phone(mysql_connection& db, std::uint64_t id, const std::string& phone, const std::string& country_code);
 
+// The user a POS means by its customer reference: our id, an openid in our mini-program (`appid`)
+// or a phone number, the first given. nullopt when unknown, or when a phone is shared by several
+// users: no dividend rather than the wrong partner's.
+std::optional<std::uint64_t> resolve_pos_customer(mysql_connection& db, std::optional<std::uint64_t> user_id, const std::string& openid,
+                                                  const std::string& phone, const std::string& appid);
+
 }  // namespace sharedstore

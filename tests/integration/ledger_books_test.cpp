@@ -84,7 +84,7 @@ TEST_F(ledger_books_test, a_store_transaction_can_award_points_in_the_platforms_
     EXPECT_EQ(account_balance(*db, 10, {account_kind::alliance_points, 2}), 2'560);
     EXPECT_EQ(account_balance(*db, 0, {account_kind::alliance_points, 2}), 2'560) << "the platform's accounts belong to no store";
     EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM ledger_accounts a JOIN ledger_books b ON b.id = a.book_id "
-                          "WHERE b.kind = 'platform' AND a.asset = 'points' AND a.merchant_id IS NULL"),
+                          "WHERE b.kind = 'platform' AND a.asset = 'points' AND a.merchant_id = 0"),
               2);
     EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM ledger_accounts a JOIN ledger_books b ON b.id = a.book_id "
                           "WHERE b.merchant_id = 10 AND a.asset = 'cny_fen'"),
@@ -131,7 +131,7 @@ TEST_F(ledger_books_test, check_ledger_names_an_entry_that_mixes_assets_and_an_a
     // Written past the repository: points that became money, and a store account in the platform's book.
     execute(db->native(), "UPDATE ledger_accounts SET asset = 'points' WHERE kind = 'sales'");
     execute(db->native(), "INSERT INTO ledger_accounts (id, book_id, merchant_id, kind, asset, user_id) "
-                          "SELECT 99, id, NULL, 'desk_cash', 'cny_fen', 0 FROM ledger_books WHERE kind = 'platform'");
+                          "SELECT 99, id, 0, 'desk_cash', 'cny_fen', 0 FROM ledger_books WHERE kind = 'platform'");
     const auto problems = broken(*db);
     EXPECT_NE(problems.find("no entry mixes assets"), std::string::npos) << problems;
     EXPECT_NE(problems.find("account 99"), std::string::npos) << problems;

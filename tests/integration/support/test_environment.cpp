@@ -53,6 +53,17 @@ server_process::server_process(environment_changes extra) {
     process_ = std::make_unique<child_process>(
         std::vector<std::string>{SHAREDSTORE_BINARY, "serve", "--config", test_config_path()}, std::move(extra), log_path);
     port_ = wait_for_listening_port(*process_, "server");
+    // As a load balancer would: traffic once /readyz says MariaDB and Redis answer (the server
+    // listens before its Redis connection is up). Best effort: some tests start it with a
+    // dependency down on purpose.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+        try {
+            if (http_call(port_, "GET", "/readyz").status == 200) break;
+        } catch (const std::exception&) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
 }
 
 redis_server_process::redis_server_process(int port) : port_(port), dir_(make_temp_dir("redis")) { start(); }
