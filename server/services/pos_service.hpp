@@ -1,11 +1,11 @@
 #pragma once
 // The store's front-desk system (POS) reporting orders and refunds: signed with the store's API
-// key (domain/pos_signature.hpp), each nonce accepted once (Redis), idempotent on the POS's own
+// key (services/pos_signature.hpp), each nonce accepted once (Redis), idempotent on the POS's own
 // ids, and applied through order_payments like any other payment.
 #include "common/log.hpp"
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
-#include "server/domain/pos_signature.hpp"
+#include "server/services/pos_signature.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/services/order_payments.hpp"
 

@@ -1,5 +1,5 @@
 #include "common/sha256.hpp"
-#include "server/domain/pos_signature.hpp"
+#include "server/services/pos_signature.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "server/domain/pos_signature.hpp"
+#include "server/services/pos_signature.hpp"
 
 #include "common/sha256.hpp"
 
