@@ -344,6 +344,58 @@ TEST_F(push_test, reminders_of_orders_paid_while_redis_was_down_arrive_when_it_r
     EXPECT_EQ(amounts, (std::vector<std::int64_t>{1000, 2000, 3000}));
 }
 
+// The inbox keeps the newest push.inbox_max_events and may lose more with Redis: a partner away
+// longer resumes from an id older than anything it holds. The gap comes from the outbox in MariaDB,
+// in order, once each, then the inbox; the same when the inbox is gone altogether.
+TEST_F(push_test, a_resume_from_before_the_inbox_gets_the_missed_reminders_from_the_outbox) {
+    auto sc = owned_customer();
+    std::string last;
+    {
+        auto client = connect(sc.owner_partner.person);
+        std::this_thread::sleep_for(300ms);
+        pay(sc, 1000);
+        last = id_of(frame(*client));
+    }
+    std::vector<std::int64_t> missed;
+    for (std::int64_t amount = 1001; amount <= 1012; ++amount) {
+        pay(sc, amount);
+        missed.push_back(amount);
+    }
+    for (int i = 0; i < 200 && scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = ? AND relayed_at IS NULL", {sc.owner_partner.person.id}) > 0; ++i)
+        std::this_thread::sleep_for(20ms);
+    captured_log log;
+    io_thread io;
+    redis_config settings;
+    settings.port = redis->port();
+    auto redis_connection = redis_client::create(io.io().get_executor(), settings, log.log());
+    redis_connection->start();
+    for (int i = 0; i < 500 && !redis_connection->connected(); ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(redis_connection->connected());
+    const auto key = "inbox:" + sc.owner_partner.person.id;
+    auto resume_and_read = [&](const char* what) {
+        auto client = connect(sc.owner_partner.person);
+        resume(*client, last);
+        std::vector<std::int64_t> amounts;
+        std::uint64_t previous = 0;
+        for (std::size_t i = 0; i < missed.size(); ++i) {
+            auto f = frame(*client);
+            amounts.push_back(f.at("order_amount_fen").as_int64());
+            EXPECT_GT(std::stoull(id_of(f)), previous) << what << ": out of order";
+            previous = std::stoull(id_of(f));
+        }
+        EXPECT_EQ(amounts, missed) << what;
+        EXPECT_FALSE(client->read(500ms).has_value()) << what << ": a reminder came twice";
+    };
+    // Trimmed to the newest 4: the resume's id and the 8 after it are gone from Redis.
+    std::vector<std::string> trim{"XTRIM", key, "MAXLEN", "4"};
+    ASSERT_EQ(io.run(redis_connection->command(std::move(trim))).integer, 9);
+    resume_and_read("inbox trimmed");
+    std::vector<std::string> drop{"DEL", key};
+    ASSERT_EQ(io.run(redis_connection->command(std::move(drop))).integer, 1);
+    resume_and_read("inbox gone");
+    redis_connection->stop();
+}
+
 // Presence refreshes cover every connected user: they go to Redis in batches (one round trip per
 // inbox::presence_batch users). Every user of every batch, the last partial one included, is
 // present with the claim's expiry; a user not in the list is not.

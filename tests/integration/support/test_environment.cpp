@@ -55,7 +55,9 @@ server_process::server_process(environment_changes extra) {
     port_ = wait_for_listening_port(*process_, "server");
 }
 
-redis_server_process::redis_server_process(int port) : port_(port), dir_(make_temp_dir("redis")) { start(); }
+redis_server_process::redis_server_process(int port, bool append_only) : port_(port), append_only_(append_only), dir_(make_temp_dir("redis")) {
+    start();
+}
 
 redis_server_process::~redis_server_process() {
     resume();
@@ -86,7 +88,8 @@ void redis_server_process::start() {
     std::string binary = configured && *configured ? configured : "/usr/bin/redis-server";
     process_ = std::make_unique<child_process>(
         std::vector<std::string>{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
-                                 "--save", "", "--appendonly", "no"},
+                                 "--save", "", "--appendonly", append_only_ ? "yes" : "no", "--appendfsync", "everysec",
+                                 "--aof-load-truncated", "yes"},
         environment_changes{}, dir_ + "/redis.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -102,6 +105,37 @@ void redis_server_process::stop() {
     process_->send_signal(SIGTERM);
     process_->wait_exit(std::chrono::seconds(10));
     process_.reset();
+}
+
+void redis_server_process::wipe_data() {
+    for (const auto& entry : std::filesystem::directory_iterator(dir_))
+        if (entry.path().filename() != "redis.log") std::filesystem::remove_all(entry.path());
+}
+
+std::string redis_server_process::aof_file() const {
+    // Redis 7: appendonlydir/ holds a base file and numbered increments; the highest is written.
+    std::string newest;
+    int newest_number = -1;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ + "/appendonlydir")) {
+        const auto name = entry.path().filename().string();
+        const auto suffix = name.rfind(".incr.aof");
+        if (suffix == std::string::npos) continue;
+        const auto dot = name.rfind('.', suffix - 1);
+        const int number = std::stoi(name.substr(dot + 1, suffix - dot - 1));
+        if (number > newest_number) {
+            newest_number = number;
+            newest = entry.path().string();
+        }
+    }
+    if (newest.empty()) throw std::runtime_error("no append-only file in " + dir_);
+    return newest;
+}
+
+std::uintmax_t redis_server_process::aof_size() const { return std::filesystem::file_size(aof_file()); }
+
+void redis_server_process::truncate_aof(std::uintmax_t size) {
+    const auto file = aof_file();
+    if (std::filesystem::file_size(file) > size) std::filesystem::resize_file(file, size);
 }
 
 void redis_server_process::kill_hard() {

@@ -34,7 +34,8 @@ private:
 // A Redis server of the test's own, so that stopping it cannot disturb other tests.
 class redis_server_process {
 public:
-    explicit redis_server_process(int port = free_tcp_port());
+    // Without persistence by default; `append_only`: AOF with fsync every second, as production.
+    explicit redis_server_process(int port = free_tcp_port(), bool append_only = false);
     ~redis_server_process();
     void start();
     void stop();          // SIGTERM, waits for the exit
@@ -43,9 +44,17 @@ public:
     bool accepts_connections();
     void pause();   // SIGSTOP: the server hangs without closing connections
     void resume();  // SIGCONT
+    // While stopped: forget everything (the next start is an empty Redis).
+    void wipe_data();
+    // The append-only file Redis is writing (the newest increment), its size, and cutting it
+    // back to `size` while stopped: what a host crash with appendfsync everysec may leave.
+    std::string aof_file() const;
+    std::uintmax_t aof_size() const;
+    void truncate_aof(std::uintmax_t size);
 
 private:
     int port_;
+    bool append_only_;
     std::string dir_;
     std::unique_ptr<child_process> process_;
 };
