@@ -107,6 +107,53 @@ void redis_server_process::stop() {
     process_.reset();
 }
 
+mariadb_server_process::mariadb_server_process() : port_(free_tcp_port()), dir_(make_temp_dir("mariadb")) {
+    child_process install({"/usr/bin/mariadb-install-db", "--no-defaults", "--user=root", "--datadir=" + dir_ + "/data",
+                           "--auth-root-authentication-method=normal", "--skip-test-db"},
+                          {}, dir_ + "/install.log");
+    if (install.wait_exit(std::chrono::seconds(60)) != 0) throw std::runtime_error("mariadb-install-db failed:\n" + install.output());
+    // --no-defaults first, or /etc/mysql is read.
+    process_ = std::make_unique<child_process>(
+        std::vector<std::string>{"/usr/sbin/mariadbd", "--no-defaults", "--user=root", "--datadir=" + dir_ + "/data", "--socket=" + dir_ + "/mariadb.sock",
+                                 "--port=" + std::to_string(port_), "--bind-address=127.0.0.1", "--skip-name-resolve",
+                                 "--pid-file=" + dir_ + "/mariadb.pid", "--log-error=" + dir_ + "/mariadb.err", "--character-set-server=utf8mb4",
+                                 "--collation-server=utf8mb4_bin", "--innodb-buffer-pool-size=64M", "--max-connections=200"},
+        environment_changes{}, dir_ + "/mariadbd.out");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+        child_process ping({"/usr/bin/mariadb-admin", "--no-defaults", "--socket=" + dir_ + "/mariadb.sock", "-uroot", "ping"}, {},
+                           dir_ + "/ping.log");
+        if (ping.wait_exit(std::chrono::seconds(5)) == 0) break;
+        if (!process_->running() || std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error("mariadbd did not start on port " + std::to_string(port_));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const auto mysql = test_config().mysql;
+    std::string password;
+    for (char c : mysql.password) password += c == '\'' ? std::string("''") : std::string(1, c);
+    admin("CREATE DATABASE `" + mysql.database + "`; CREATE USER '" + mysql.user + "'@'127.0.0.1' IDENTIFIED BY '" + password + "'; GRANT ALL ON *.* TO '" + mysql.user +
+          "'@'127.0.0.1'");
+}
+
+mariadb_server_process::~mariadb_server_process() {
+    resume();
+    process_.reset();
+    std::filesystem::remove_all(dir_);
+}
+
+void mariadb_server_process::admin(const std::string& sql) {
+    child_process client({"/usr/bin/mariadb", "--no-defaults", "--socket=" + dir_ + "/mariadb.sock", "-uroot", "-e", sql}, {}, dir_ + "/admin.log");
+    if (client.wait_exit(std::chrono::seconds(30)) != 0) throw std::runtime_error("mariadb admin statement failed:\n" + client.output());
+}
+
+void mariadb_server_process::pause() {
+    if (process_) process_->send_signal(SIGSTOP);
+}
+
+void mariadb_server_process::resume() {
+    if (process_) process_->send_signal(SIGCONT);
+}
+
 void redis_server_process::wipe_data() {
     for (const auto& entry : std::filesystem::directory_iterator(dir_))
         if (entry.path().filename() != "redis.log") std::filesystem::remove_all(entry.path());

@@ -59,4 +59,22 @@ private:
     std::unique_ptr<child_process> process_;
 };
 
+// A MariaDB server of the test's own (for drills that stop it: the shared one serves every other
+// test meanwhile), with the server's user of test_config() (same name and password) allowed from
+// 127.0.0.1. Empty at start; SIGKILLed with its data folder when destroyed.
+class mariadb_server_process {
+public:
+    mariadb_server_process();
+    ~mariadb_server_process();
+    int port() const { return port_; }
+    void pause();   // SIGSTOP: connections stay open, nothing answers
+    void resume();  // SIGCONT
+
+private:
+    void admin(const std::string& sql);
+    int port_;
+    std::string dir_;
+    std::unique_ptr<child_process> process_;
+};
+
 }  // namespace sharedstore::test_support
