@@ -31,7 +31,8 @@ mysql_probe::~mysql_probe() {
 }
 
 asio::awaitable<std::string> mysql_probe::check(std::chrono::milliseconds patience) {
-    auto answer = co_await within(patience, ping());
+    auto pinging = ping();  // named, then moved: docs/coroutines.md
+    auto answer = co_await within(patience, std::move(pinging));
     co_return answer ? *answer : std::string("slow");
 }
 

@@ -41,7 +41,8 @@ void add_health_routes(router& routes, health_dependencies deps) {
         using namespace boost::asio::experimental::awaitable_operators;
         auto mysql_check = deps.database.check_ready(readiness_patience);
         auto redis_check = within(readiness_patience, check_redis(deps.redis));
-        auto [mysql, redis_answer] = co_await (std::move(mysql_check) && std::move(redis_check));
+        auto both = std::move(mysql_check) && std::move(redis_check);  // named, then awaited: docs/coroutines.md
+        auto [mysql, redis_answer] = co_await std::move(both);
         const std::string redis = redis_answer ? *redis_answer : std::string("slow");
         boost::json::object checks{{"mysql", mysql}, {"redis", redis}};
         if (mysql == "ok" && redis == "ok")

@@ -245,7 +245,8 @@ TEST_F(mysql_pool_test, the_circuit_opens_after_timeouts_in_a_row_and_a_probe_cl
     auto probe = asio::co_spawn(io.io(), sleeping_query(pool, "0"), asio::use_future);
     EXPECT_EQ(refusal_of(probe), "answered");
     EXPECT_FALSE(pool.stats().circuit_open);
-    EXPECT_EQ(pool.stats().busy, 3) << "closed by a hung query's late answer, not by the probe";
+    // The three hung queries still run (the probe's worker may not have counted itself free yet).
+    EXPECT_GE(pool.stats().busy, 3) << "closed by a hung query's late answer, not by the probe";
     EXPECT_NE(log.text().find("mysql_circuit_closed"), std::string::npos);
 }
 
