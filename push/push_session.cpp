@@ -99,7 +99,9 @@ asio::awaitable<void> push_session::pull(std::shared_ptr<push_session> self) {
             bool read = true;
             try {
                 events = co_await ctx_.history->read(user_id_, last_sent_, history_before_, count);
-            } catch (const dependency_unavailable&) {
+            } catch (const std::exception& e) {
+                // MariaDB away (or a bug): nothing may escape a detached pull.
+                ctx_.log.warn("push_history_unavailable", {{"user_id", user_id_}, {"error", e.what()}});
                 read = false;
             }
             if (!read) {
@@ -151,7 +153,8 @@ asio::awaitable<bool> push_session::find_history(std::uint64_t after) {
         history_before_ = before;
         in_history_ = true;
         co_return true;
-    } catch (const dependency_unavailable&) {
+    } catch (const std::exception& e) {
+        ctx_.log.warn("push_history_unavailable", {{"user_id", user_id_}, {"error", e.what()}});
         co_return false;
     }
 }
