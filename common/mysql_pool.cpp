@@ -1,10 +1,13 @@
 #include "common/mysql_pool.hpp"
 
 #include "common/dependency_error.hpp"
+#include "common/mysql_probe.hpp"
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cppconn/connection.h>
@@ -12,11 +15,35 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include <algorithm>
+
 namespace sharedstore {
 
 namespace asio = boost::asio;
 
 void mysql_driver_init() { sql::mysql::get_mysql_driver_instance(); }
+
+struct mysql_pool::waiter : std::enable_shared_from_this<waiter> {
+    explicit waiter(asio::any_io_executor executor) : timer(asio::make_strand(executor)) {}
+    // The first of the worker and the deadline wins; false when the caller was answered already.
+    bool finish(std::exception_ptr error) {
+        std::function<void(std::exception_ptr)> taken;
+        {
+            std::lock_guard lock(mutex);
+            if (!resume) return false;
+            taken.swap(resume);
+        }
+        taken(error);
+        // The deadline is moot: cancelled on its strand, the only place the timer is touched.
+        asio::post(timer.get_executor(), [self = shared_from_this()] { self->timer.cancel(); });
+        return true;
+    }
+
+    std::mutex mutex;  // taken before the pool's mutex_, never after
+    std::function<void(std::exception_ptr)> resume;  // empty once answered
+    asio::steady_timer timer;
+    std::chrono::steady_clock::time_point enqueued;
+};
 
 struct mysql_pool::worker_state {
     std::thread thread;
@@ -57,6 +84,7 @@ mysql_pool::mysql_pool(mysql_config config, logger& log) : config_(std::move(con
         workers_.push_back(std::move(state));
         raw->thread = std::thread([this, raw] { worker_loop(*raw); });
     }
+    probe_ = std::make_unique<mysql_probe>(config_, config_.probe_timeout, log_);
 }
 
 mysql_pool::~mysql_pool() { stop(); }
@@ -70,7 +98,7 @@ void mysql_pool::stop() {
         abandoned.swap(queue_);
     }
     wake_.notify_all();
-    for (auto& j : abandoned) j.done(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: pool stopped")));
+    for (auto& j : abandoned) j.caller->finish(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: pool stopped")));
     for (auto& w : workers_)
         if (w->thread.joinable()) w->thread.join();
 }
@@ -85,40 +113,141 @@ mysql_pool_stats mysql_pool::stats() const {
             rejected_,
             statements_.prepared.load(std::memory_order_relaxed),
             statements_.reused.load(std::memory_order_relaxed),
-            statements_.evicted.load(std::memory_order_relaxed)};
+            statements_.evicted.load(std::memory_order_relaxed),
+            timed_out_,
+            circuit_open_};
+}
+
+asio::awaitable<std::string> mysql_pool::check_ready(std::chrono::milliseconds patience) {
+    auto answer = co_await probe_->check(patience);
+    co_return answer;
 }
 
 asio::awaitable<void> mysql_pool::execute(std::function<void(mysql_connection&)> work, bool in_transaction, bool rerun_on_duplicate) {
     // Named, then moved: docs/coroutines.md explains why no temporary may sit in a co_await.
     auto initiation = [this, work = std::move(work), in_transaction, rerun_on_duplicate](auto handler) mutable {
-            auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
-            auto handler_executor = asio::get_associated_executor(*shared_handler);
-            job j;
-            j.work = std::move(work);
-            j.in_transaction = in_transaction;
-            j.rerun_on_duplicate = rerun_on_duplicate;
-            j.done = [shared_handler, handler_executor](std::exception_ptr error) {
-                // Resume the coroutine on its own executor, not on the database worker.
-                asio::dispatch(handler_executor, [shared_handler, error]() mutable { std::move(*shared_handler)(error); });
-            };
-            enqueue(std::move(j));
+        auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
+        auto handler_executor = asio::get_associated_executor(*shared_handler);
+        auto caller = std::make_shared<waiter>(handler_executor);
+        caller->resume = [shared_handler, handler_executor](std::exception_ptr error) {
+            // Resume the coroutine on its own executor, not on the database worker.
+            asio::post(handler_executor, [shared_handler, error]() mutable { std::move(*shared_handler)(error); });
         };
+        job j;
+        j.work = std::move(work);
+        j.in_transaction = in_transaction;
+        j.rerun_on_duplicate = rerun_on_duplicate;
+        j.caller = std::move(caller);
+        enqueue(std::move(j));
+    };
     co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(std::move(initiation),
                                                                                             asio::use_awaitable);
 }
 
+namespace {
+std::exception_ptr unavailable(const char* why) { return std::make_exception_ptr(dependency_unavailable("mysql", std::string("mysql: ") + why)); }
+}  // namespace
+
 void mysql_pool::enqueue(job j) {
-    j.enqueued = std::chrono::steady_clock::now();
+    const auto now = std::chrono::steady_clock::now();
+    j.enqueued = now;
+    auto caller = j.caller;
+    caller->enqueued = now;
+    // Armed before a worker can see the job: until then nothing else touches the timer.
+    caller->timer.expires_at(now + std::min(config_.queue_timeout, config_.job_timeout));
+    caller->timer.async_wait([this, weak = std::weak_ptr<waiter>(caller)](boost::system::error_code ec) {
+        if (auto c = weak.lock(); c && !ec) on_deadline(c);
+    });
+    std::exception_ptr refusal;
     {
         std::lock_guard lock(mutex_);
-        if (!stopping_ && static_cast<int>(queue_.size()) < config_.queue_limit) {
+        if (stopping_) {
+            refusal = unavailable("pool stopped");
+        } else if (circuit_open_ && (now < open_until_ || probing_)) {
+            ++rejected_;
+            refusal = unavailable("circuit open after repeated timeouts");
+        } else if (static_cast<int>(queue_.size()) >= config_.queue_limit) {
+            ++rejected_;
+            refusal = unavailable("too many queued queries");
+        } else {
+            if (circuit_open_) probing_ = true;  // this job is the probe
             queue_.push_back(std::move(j));
             wake_.notify_one();
+        }
+    }
+    if (refusal) caller->finish(refusal);
+}
+
+void mysql_pool::on_deadline(const std::shared_ptr<waiter>& caller) {
+    // On the waiter's strand. The waiter's lock is held throughout, so that stop() (which answers
+    // every waiter before the pool goes) cannot finish while this still uses the pool.
+    std::function<void(std::exception_ptr)> resume;
+    std::exception_ptr error;
+    std::deque<job> refused;
+    {
+        std::lock_guard caller_lock(caller->mutex);
+        if (!caller->resume) return;
+        bool was_queued = false;
+        {
+            std::lock_guard lock(mutex_);
+            auto it = std::find_if(queue_.begin(), queue_.end(), [&](const job& j) { return j.caller == caller; });
+            if (it != queue_.end()) {
+                queue_.erase(it);
+                was_queued = true;
+                ++rejected_;
+            }
+        }
+        const auto budget_end = caller->enqueued + config_.job_timeout;
+        if (!was_queued && std::chrono::steady_clock::now() < budget_end) {
+            // Running, within job_timeout: wait for the rest of it.
+            caller->timer.expires_at(budget_end);
+            caller->timer.async_wait([this, weak = std::weak_ptr<waiter>(caller)](boost::system::error_code ec) {
+                if (auto c = weak.lock(); c && !ec) on_deadline(c);
+            });
             return;
         }
-        ++rejected_;
+        resume.swap(caller->resume);
+        // Still running: the worker finishes (or meets read_timeout) alone and its result is dropped.
+        error = unavailable(was_queued ? "waited too long for a connection" : "no answer within job_timeout");
+        {
+            std::lock_guard lock(mutex_);
+            ++timed_out_;
+        }
+        refused = record(outcome::timeout);
     }
-    j.done(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: too many queued queries")));
+    resume(error);
+    for (auto& j : refused) j.caller->finish(unavailable("circuit open after repeated timeouts"));
+}
+
+std::deque<mysql_pool::job> mysql_pool::record(outcome result) {
+    std::deque<job> refused;
+    std::lock_guard lock(mutex_);
+    if (result == outcome::success) {
+        failures_in_a_row_ = 0;
+        if (circuit_open_) {
+            circuit_open_ = probing_ = false;
+            log_.info("mysql_circuit_closed", {});
+        }
+        return refused;
+    }
+    ++failures_in_a_row_;
+    const auto now = std::chrono::steady_clock::now();
+    if (circuit_open_) {
+        // The probe (or a job from before the circuit opened) failed: open a while longer.
+        open_until_ = now + config_.circuit_open;
+        probing_ = false;
+        return refused;
+    }
+    if (failures_in_a_row_ < config_.circuit_failures) return refused;
+    circuit_open_ = true;
+    open_until_ = now + config_.circuit_open;
+    // What waits would only time out in turn: refused now, as new jobs are while open.
+    refused.swap(queue_);
+    rejected_ += refused.size();
+    log_.warn("mysql_circuit_open", {{"failures_in_a_row", failures_in_a_row_},
+                                     {"open_ms", static_cast<std::int64_t>(config_.circuit_open.count())},
+                                     {"queued_refused", refused.size()}});
+    return refused;
 }
 
 void mysql_pool::worker_loop(worker_state& state) {
@@ -166,15 +295,20 @@ std::unique_ptr<sql::Connection> mysql_connect(const mysql_config& config_) {
 
 void mysql_pool::run_job(worker_state& state, job& j) {
     const auto now = std::chrono::steady_clock::now();
-    auto refuse = [&](const std::string& why) {
+    auto answer = [&](std::exception_ptr error, outcome result) {
+        auto refused = record(result);
+        j.caller->finish(error);
+        for (auto& other : refused) other.caller->finish(unavailable("circuit open after repeated timeouts"));
+    };
+    auto refuse = [&](const std::string& why, outcome result) {
         {
             std::lock_guard lock(mutex_);
             ++rejected_;
         }
-        j.done(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: " + why)));
+        answer(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: " + why)), result);
     };
     if (now - j.enqueued > config_.queue_timeout) {
-        refuse("waited too long for a connection");
+        refuse("waited too long for a connection", outcome::timeout);  // its deadline is on its way
         return;
     }
     auto drop_connection = [&] {
@@ -201,7 +335,7 @@ void mysql_pool::run_job(worker_state& state, job& j) {
             ++reconnects_;
         } catch (const sql::SQLException& e) {
             log_.warn("mysql_connect_failed", {{"error_code", e.getErrorCode()}, {"error", e.what()}});
-            refuse("cannot connect");
+            refuse("cannot connect", outcome::connection_failure);
             return;
         }
     }
@@ -209,6 +343,7 @@ void mysql_pool::run_job(worker_state& state, job& j) {
     mysql_connection& connection = *state.connection;
     sql::Connection& native = connection.native();
     std::exception_ptr error;
+    auto result = outcome::success;  // an SQL error is the job's, not the server's
     try {
         if (j.in_transaction) {
             // InnoDB rolls a deadlock's victim back whole; running the transaction again is the
@@ -244,6 +379,7 @@ void mysql_pool::run_job(worker_state& state, job& j) {
             log_.warn("mysql_connection_lost", {{"error_code", e.getErrorCode()}, {"error", e.what()}});
             drop_connection();
             error = std::make_exception_ptr(dependency_unavailable("mysql", "mysql: connection lost"));
+            result = outcome::connection_failure;
         } else {
             error = std::current_exception();
         }
@@ -251,7 +387,7 @@ void mysql_pool::run_job(worker_state& state, job& j) {
         error = std::current_exception();
     }
     state.last_used = std::chrono::steady_clock::now();
-    j.done(error);
+    answer(error, result);
 }
 
 }  // namespace sharedstore

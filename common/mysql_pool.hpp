@@ -5,6 +5,13 @@
 // statements (common/mysql_connection.hpp). Connections open lazily, are pinged after
 // idling, and are reopened after a connection-level error; such errors and a saturated queue throw
 // dependency_unavailable("mysql"). Other SQL errors propagate as sql::SQLException.
+//
+// A hung server must cost a caller a bounded wait, not a worker's whole read timeout: a job still
+// queued after queue_timeout fails then (not when a worker frees up), and a caller stops waiting
+// for a job after job_timeout even while it runs (the worker finishes or times out on its own and
+// the result is dropped, so fn must own what it uses: capture by value). After circuit_failures
+// such timeouts or lost connections in a row the circuit opens: every job fails at once for
+// circuit_open, then one job is let through to probe, and its success closes the circuit.
 #include "common/log.hpp"
 #include "common/mysql_connection.hpp"
 
@@ -29,6 +36,8 @@ class Connection;
 
 namespace sharedstore {
 
+class mysql_probe;
+
 struct mysql_config {
     std::string host = "127.0.0.1";
     int port = 3306;
@@ -42,6 +51,10 @@ struct mysql_config {
     std::chrono::milliseconds read_timeout{10000};
     std::chrono::milliseconds write_timeout{10000};
     int statement_cache_size = 256;  // prepared statements kept per connection; 0: none
+    std::chrono::milliseconds job_timeout{5000};   // a caller's longest wait for one job, queued or running
+    int circuit_failures = 5;                      // timeouts or lost connections in a row that open the circuit
+    std::chrono::milliseconds circuit_open{2000};  // open this long, then one job probes
+    std::chrono::milliseconds probe_timeout{1000}; // readiness's own connection: connect and read timeouts
 };
 
 struct mysql_pool_stats {
@@ -54,6 +67,8 @@ struct mysql_pool_stats {
     std::uint64_t statements_prepared = 0;  // sent to the server to prepare
     std::uint64_t statements_reused = 0;    // served prepared from a connection's cache
     std::uint64_t statements_evicted = 0;   // closed to keep a cache within its size
+    std::uint64_t timed_out = 0;            // callers that stopped waiting: queue_timeout or job_timeout
+    bool circuit_open = false;
 };
 
 // Must be called once in main() before any thread starts: Connector/C++'s driver singleton is
@@ -118,19 +133,31 @@ public:
     }
 
     mysql_pool_stats stats() const;
+    const mysql_config& config() const { return config_; }
+
+    // Readiness: MariaDB answers on a connection of its own within `patience` ("ok"), or
+    // "slow", or "unavailable" (mysql_probe).
+    boost::asio::awaitable<std::string> check_ready(std::chrono::milliseconds patience);
+
+    // One caller's wait for a job, shared by the worker and the caller's deadline timer.
+    struct waiter;
 
 private:
     struct job {
         std::function<void(mysql_connection&)> work;
-        std::function<void(std::exception_ptr)> done;
+        std::shared_ptr<waiter> caller;
         bool in_transaction = false;
         bool rerun_on_duplicate = false;
         std::chrono::steady_clock::time_point enqueued;
     };
     struct worker_state;
+    enum class outcome { success, timeout, connection_failure };
 
     boost::asio::awaitable<void> execute(std::function<void(mysql_connection&)> work, bool in_transaction, bool rerun_on_duplicate = false);
     void enqueue(job j);
+    void on_deadline(const std::shared_ptr<waiter>& caller);
+    // Counts toward opening (or closing) the circuit; returns the jobs to refuse if it opened.
+    std::deque<job> record(outcome result);
     void worker_loop(worker_state& state);
     void run_job(worker_state& state, job& j);
 
@@ -144,8 +171,15 @@ private:
     int open_ = 0;
     std::uint64_t reconnects_ = 0;
     std::uint64_t rejected_ = 0;
+    std::uint64_t timed_out_ = 0;
+    // The circuit, under mutex_.
+    int failures_in_a_row_ = 0;
+    bool circuit_open_ = false;
+    bool probing_ = false;
+    std::chrono::steady_clock::time_point open_until_{};
     mysql_statement_counters statements_;
     std::vector<std::unique_ptr<worker_state>> workers_;
+    std::unique_ptr<mysql_probe> probe_;
 };
 
 }  // namespace sharedstore

@@ -16,6 +16,7 @@ std::string presence_key(std::uint64_t user) { return "presence:" + std::to_stri
 std::string ack_key(std::uint64_t user) { return "acked:" + std::to_string(user); }
 const std::string fallback_key = "push:fallback-due";
 const std::string relay_lock_key = "push:relay-lock";
+const std::string relay_mark_key = "push:relay-mark";
 
 std::int64_t epoch_ms(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -49,14 +50,21 @@ std::string format_event_id(std::uint64_t id) { return std::to_string(id) + "-0"
 std::string pokes_key(const std::string& instance) { return "pokes:" + instance; }
 std::string session_ends_key() { return "push:session-ends"; }
 
-asio::awaitable<void> inbox::relay_batch(std::vector<relayed_event> events, std::optional<std::chrono::system_clock::time_point> fallback_due) {
+asio::awaitable<inbox::relay_outcome> inbox::relay_batch(std::vector<relayed_event> events, std::int64_t expected_mark_us, std::int64_t now_us) {
     // KEYS: none (every key is derived here, so the script suits a single Redis, not a cluster).
-    // ARGV: max_len, ttl_s, now_ms, due_ms (0: no fallback), then (user, id, frame) triples.
+    // ARGV: max_len, ttl_s, now_ms, expected_mark_us, now_us, then (user, id, frame, due_ms) quadruples.
+    // Stamps are microseconds since the epoch: below 2^53, exact in Lua's doubles.
     static const std::string script = R"lua(
-local max_len, ttl, now, due = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local max_len, ttl, now, expected, stamp = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local mark = tonumber(redis.call('GET', 'push:relay-mark') or '0')
+-- MariaDB says events were relayed after the last batch Redis remembers: Redis lost its tail.
+-- Nothing is appended before the relay has put that tail back in the outbox (per-user order).
+if mark < expected then return {0, mark} end
+if #ARGV < 6 then return {1, mark} end
+if stamp <= mark then stamp = mark + 1 end
 local users = {}
-for i = 5, #ARGV, 3 do
-  local user, id, frame = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+for i = 6, #ARGV, 4 do
+  local user, id, frame, due = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local key = 'inbox:' .. user
   -- An id at or below the stream's top was appended before (a relay's retry): skip it. Any other
   -- error stops the batch here, so a later event never passes an earlier one.
@@ -67,23 +75,42 @@ for i = 5, #ARGV, 3 do
   if due > 0 and type(added) ~= 'table' then redis.call('ZADD', 'push:fallback-due', due, user .. ':' .. id) end
   users[user] = true
 end
+redis.call('SET', 'push:relay-mark', string.format('%.0f', stamp))
 for user in pairs(users) do
   for _, instance in ipairs(redis.call('ZRANGEBYSCORE', 'presence:' .. user, now, '+inf')) do
     redis.call('XADD', 'pokes:' .. instance, 'MAXLEN', '~', '10000', '*', 'user', user)
   end
 end
-return 1
+return {1, stamp}
 )lua";
     std::vector<std::string> eval{"EVAL", script, "0", std::to_string(max_events_), std::to_string(ttl_.count()),
-                                  std::to_string(epoch_ms(std::chrono::system_clock::now())),
-                                  fallback_due ? std::to_string(epoch_ms(*fallback_due)) : std::string("0")};
-    eval.reserve(eval.size() + events.size() * 3);
+                                  std::to_string(epoch_ms(std::chrono::system_clock::now())), std::to_string(expected_mark_us),
+                                  std::to_string(now_us)};
+    eval.reserve(eval.size() + events.size() * 4);
     for (auto& e : events) {
         eval.push_back(std::to_string(e.user_id));
         eval.push_back(std::to_string(e.event_id));
         eval.push_back(std::move(e.frame));
+        eval.push_back(std::to_string(e.fallback_due_ms));
     }
+    auto reply = checked(co_await redis_.command(std::move(eval)));
+    if (reply.elements.size() != 2) throw dependency_unavailable("redis", "unexpected answer from the relay script");
+    co_return relay_outcome{reply.elements[0].integer == 0, reply.elements[1].integer};
+}
+
+asio::awaitable<void> inbox::raise_relay_mark(std::int64_t mark_us) {
+    static const std::string raise =
+        "local c = tonumber(redis.call('GET', KEYS[1]) or '0') "
+        "if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1]) end return 1";
+    std::vector<std::string> eval{"EVAL", raise, "1", relay_mark_key, std::to_string(mark_us)};
     checked(co_await redis_.command(std::move(eval)));
+}
+
+asio::awaitable<std::uint64_t> inbox::first_id(std::uint64_t user_id) {
+    std::vector<std::string> first{"XRANGE", inbox_key(user_id), "-", "+", "COUNT", "1"};
+    auto reply = checked(co_await redis_.command(std::move(first)));
+    if (reply.elements.empty() || reply.elements[0].elements.empty()) co_return 0;
+    co_return parse_event_id(reply.elements[0].elements[0].str).value_or(0);
 }
 
 asio::awaitable<std::vector<inbox_event>> inbox::read_after(std::uint64_t user_id, std::uint64_t after_id, int count) {
@@ -175,12 +202,6 @@ return {#due, open}
 asio::awaitable<void> inbox::drop_fallback(std::uint64_t user_id, std::uint64_t event_id) {
     std::vector<std::string> remove{"ZREM", fallback_key, std::to_string(user_id) + ":" + std::to_string(event_id)};
     checked(co_await redis_.command(std::move(remove)));
-}
-
-asio::awaitable<bool> inbox::lost_data() {
-    std::vector<std::string> mark{"SET", "push:epoch", std::to_string(epoch_ms(std::chrono::system_clock::now())), "NX"};
-    auto reply = checked(co_await redis_.command(std::move(mark)));
-    co_return !reply.is_nil();  // OK: the marker was missing
 }
 
 asio::awaitable<void> inbox::wake_relay(std::string self) {

@@ -32,13 +32,32 @@ public:
     inbox(redis_client& redis, int max_events, std::chrono::seconds ttl) : redis_(redis), max_events_(max_events), ttl_(ttl) {}
 
     // The relay's batch in one round trip (a Lua script, atomic): appends each event (in order;
-    // one already there is skipped), schedules its fallback check when `fallback_due` is set, and
-    // pokes every instance present for each user.
+    // one already there is skipped), schedules its fallback check at `fallback_due_ms` (0: none),
+    // and pokes every instance present for each user.
+    //
+    // Redis may come back from a crash, a restart or a failover without its last writes (AOF
+    // everysec, no persistence, a replica behind). The script keeps a relay mark in Redis, the
+    // stamp of the last batch it appended, written by the same atomic call as the appends: it
+    // survives exactly as far as they do. MariaDB records that stamp as the events' relayed_at.
+    // A call whose `expected_mark_us` (MariaDB's newest relayed_at) is above Redis's mark appends
+    // nothing and says the tail is lost (an empty batch only checks).
     struct relayed_event {
         std::uint64_t user_id = 0, event_id = 0;
         std::string frame;
+        std::int64_t fallback_due_ms = 0;
     };
-    boost::asio::awaitable<void> relay_batch(std::vector<relayed_event> events, std::optional<std::chrono::system_clock::time_point> fallback_due);
+    struct relay_outcome {
+        bool tail_lost = false;
+        // Appended: the stamp to record as relayed_at (microseconds since the epoch, above every
+        // earlier one). Tail lost: Redis's mark (0: Redis has none, it lost everything).
+        std::int64_t mark_us = 0;
+    };
+    boost::asio::awaitable<relay_outcome> relay_batch(std::vector<relayed_event> events, std::int64_t expected_mark_us, std::int64_t now_us);
+    // After a lost tail was put back in the outbox: Redis's mark rises to `mark_us`, so that the
+    // events still marked relayed at or below it no longer count as lost.
+    boost::asio::awaitable<void> raise_relay_mark(std::int64_t mark_us);
+    // The oldest event id the inbox holds (0 when empty or missing).
+    boost::asio::awaitable<std::uint64_t> first_id(std::uint64_t user_id);
     // Events after `after_id`, oldest first.
     boost::asio::awaitable<std::vector<inbox_event>> read_after(std::uint64_t user_id, std::uint64_t after_id, int count);
     // The newest event id (0 when empty).
@@ -63,10 +82,6 @@ public:
     };
     boost::asio::awaitable<due_fallback_page> take_due_fallbacks(std::chrono::system_clock::time_point now, int scan);
     boost::asio::awaitable<void> drop_fallback(std::uint64_t user_id, std::uint64_t event_id);
-
-    // True when Redis has lost its data since the last call (or starts empty): a marker key set
-    // once is missing. The relay then appends recent events again (outbox_relay).
-    boost::asio::awaitable<bool> lost_data();
 
     // Tells the instance holding the relay's lock (or `self`, when none does) that new outbox
     // events are committed: its relay looks now instead of at its next poll.

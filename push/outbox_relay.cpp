@@ -1,6 +1,7 @@
 #include "push/outbox_relay.hpp"
 
 #include "common/dependency_error.hpp"
+#include "push/outbox_history.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -30,38 +31,50 @@ constexpr auto fallback_check_interval = std::chrono::milliseconds(250);
 struct outbox_row {
     std::uint64_t id = 0, user_id = 0;
     std::string kind, payload;
+    std::int64_t created_us = 0;
 };
 
-std::vector<outbox_row> pending_events(mysql_connection& db) {
-    mysql_statement select(
-        db.prepare("SELECT id, user_id, kind, payload FROM outbox_events WHERE relayed_at IS NULL ORDER BY id LIMIT ?"));
+struct pending_read {
+    std::vector<outbox_row> rows;
+    std::int64_t relayed_mark_us = 0;  // the newest relayed_at: what Redis must remember
+};
+
+// Times in microseconds since the epoch, exact both ways (the session's time zone is UTC).
+constexpr const char* epoch_origin = "TIMESTAMP'1970-01-01 00:00:00'";
+
+pending_read pending_events(mysql_connection& db) {
+    pending_read out;
+    {
+        mysql_statement mark(db.prepare(std::string("SELECT COALESCE(TIMESTAMPDIFF(MICROSECOND, ") + epoch_origin +
+                                        ", MAX(relayed_at)), 0) FROM outbox_events"));
+        std::unique_ptr<sql::ResultSet> rs(mark->executeQuery());
+        if (rs->next()) out.relayed_mark_us = rs->getInt64(1);
+    }
+    mysql_statement select(db.prepare(std::string("SELECT id, user_id, kind, payload, TIMESTAMPDIFF(MICROSECOND, ") + epoch_origin +
+                                      ", created_at) FROM outbox_events WHERE relayed_at IS NULL ORDER BY id LIMIT ?"));
     select->setInt(1, relay_batch);
     std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
-    std::vector<outbox_row> out;
-    while (rs->next()) out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4)});
+    while (rs->next()) out.rows.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4), rs->getInt64(5)});
     return out;
 }
 
-void mark_relayed(mysql_connection& db, const std::vector<std::uint64_t>& ids) {
+void mark_relayed(mysql_connection& db, const std::vector<std::uint64_t>& ids, std::int64_t stamp_us) {
     // The IN list is padded to a power of two with the last id: a handful of statement shapes
     // (1, 2, 4 ... 256 ids) that the connection keeps prepared, instead of one per batch size.
     std::size_t slots = 1;
     while (slots < ids.size()) slots *= 2;
     std::string question_marks;
     for (std::size_t i = 0; i < slots; ++i) question_marks += i ? ", ?" : "?";
-    mysql_statement update(db.prepare("UPDATE outbox_events SET relayed_at = CURRENT_TIMESTAMP(6) WHERE id IN (" + question_marks + ")"));
-    for (std::size_t i = 0; i < slots; ++i) update->setUInt64(static_cast<unsigned>(i + 1), ids[std::min(i, ids.size() - 1)]);
+    // relayed_at is the batch's stamp in Redis's relay mark (inbox::relay_batch), not the clock.
+    mysql_statement update(db.prepare(std::string("UPDATE outbox_events SET relayed_at = ") + epoch_origin +
+                                      " + INTERVAL ? MICROSECOND WHERE id IN (" + question_marks + ")"));
+    update->setInt64(1, stamp_us);
+    for (std::size_t i = 0; i < slots; ++i) update->setUInt64(static_cast<unsigned>(i + 2), ids[std::min(i, ids.size() - 1)]);
     update->executeUpdate();
 }
 
-// The client's frame: the event as the orders code wrote it, plus its id.
-std::string frame_of(const outbox_row& row) {
-    boost::system::error_code ec;
-    auto value = json::parse(row.payload, ec);
-    json::object frame = !ec && value.is_object() ? std::move(value.as_object()) : json::object{{"type", row.kind}};
-    frame["id"] = format_event_id(row.id);
-    if (!frame.contains("type")) frame["type"] = row.kind;
-    return json::serialize(frame);
+std::int64_t epoch_us(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -92,40 +105,66 @@ std::string subscribe_amount(std::int64_t fen) {
 }
 
 asio::awaitable<int> outbox_relay::relay_once() {
-    if (co_await box_.lost_data()) {
-        // A Redis restarted without its data (or a first start): reminders relayed recently may
-        // be gone from the inboxes before every phone read them. Append them again: ids only
-        // grow, so sessions skip what they already sent and phones de-duplicate the rest.
-        const auto window = static_cast<int>(settings_.redis_loss_replay.count());
-        auto replay = [window](mysql_connection& db) {
-            mysql_statement update(db.prepare(
-                "UPDATE outbox_events SET relayed_at = NULL WHERE relayed_at >= UTC_TIMESTAMP(6) - INTERVAL ? SECOND"));
-            update->setInt(1, window);
-            return update->executeUpdate();
-        };
-        const auto again = co_await database_.run(std::move(replay));  // one statement: atomic as it is
-        log_.warn("push_redis_lost_data", {{"events_relayed_again", again}, {"window_s", window}});
+    // Twice at most: a pass that finds Redis's tail lost puts it back in the outbox, then relays.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        auto read = [](mysql_connection& db) { return pending_events(db); };
+        auto pending = co_await database_.run(std::move(read));
+        const auto now = std::chrono::system_clock::now();
+        const bool fallbacks = !settings_.subscribe_template_id.empty() && wechat_;
+        const auto ack_us = std::chrono::duration_cast<std::chrono::microseconds>(settings_.ack_timeout).count();
+        const auto due_ms = std::chrono::duration_cast<std::chrono::milliseconds>((now + settings_.ack_timeout).time_since_epoch()).count();
+        // One Redis round trip for the whole batch, in id order (an empty one only checks Redis's
+        // mark). A failure stops the script at that event (Lua does not roll back the ones before
+        // it); the whole batch is then tried again and the events already appended are skipped,
+        // so nothing is lost or appended twice.
+        std::vector<inbox::relayed_event> batch;
+        std::vector<std::uint64_t> relayed;
+        for (const auto& row : pending.rows) {
+            // A lost tail's events go again with their fallback (it was lost with them), unless
+            // it fell due before Redis lost them: then it was checked (sent, claimed or acked).
+            const bool schedule = fallbacks && row.created_us + ack_us > lost_at_us_;
+            batch.push_back({row.user_id, row.id, outbox_frame(row.id, row.kind, row.payload), schedule ? due_ms : 0});
+            relayed.push_back(row.id);
+        }
+        const auto outcome = co_await box_.relay_batch(std::move(batch), pending.relayed_mark_us, epoch_us(now));
+        if (outcome.tail_lost) {
+            co_await put_back_lost_tail(outcome.mark_us, pending.relayed_mark_us);
+            continue;
+        }
+        if (relayed.empty()) co_return 0;
+        // One statement: atomic without a transaction around it (which would add three round trips).
+        const auto stamp = outcome.mark_us;
+        auto mark = [relayed, stamp](mysql_connection& db) { mark_relayed(db, relayed, stamp); };
+        co_await database_.run(std::move(mark));
+        metrics_.increment("sharedstore_push_events_relayed_total", {}, relayed.size());
+        co_return static_cast<int>(relayed.size());
     }
-    auto read = [](mysql_connection& db) { return pending_events(db); };
-    auto rows = co_await database_.run(std::move(read));
-    if (rows.empty()) co_return 0;
-    // One Redis round trip for the whole batch, in id order. A failure stops the script at that
-    // event (Lua does not roll back the ones before it); the whole batch is then tried again and
-    // the events already appended are skipped, so nothing is lost or appended twice.
-    std::vector<inbox::relayed_event> batch;
-    std::vector<std::uint64_t> relayed;
-    for (const auto& row : rows) {
-        batch.push_back({row.user_id, row.id, frame_of(row)});
-        relayed.push_back(row.id);
-    }
-    std::optional<std::chrono::system_clock::time_point> due;
-    if (!settings_.subscribe_template_id.empty() && wechat_) due = std::chrono::system_clock::now() + settings_.ack_timeout;
-    co_await box_.relay_batch(std::move(batch), due);
-    // One statement: atomic without a transaction around it (which would add three round trips).
-    auto mark = [relayed](mysql_connection& db) { mark_relayed(db, relayed); };
-    co_await database_.run(std::move(mark));
-    metrics_.increment("sharedstore_push_events_relayed_total", {}, relayed.size());
-    co_return static_cast<int>(relayed.size());
+    co_return 0;
+}
+
+asio::awaitable<void> outbox_relay::put_back_lost_tail(std::int64_t redis_mark_us, std::int64_t mariadb_mark_us) {
+    // Every batch Redis kept is at or below its mark (the mark rides in the same atomic call):
+    // the events marked relayed after it are the lost tail. Bounded by redis_loss_replay (a
+    // Redis that lost everything has no mark). Ids only grow, so appending again what survived
+    // is refused by Redis, sessions skip what they sent, and phones de-duplicate the rest.
+    const auto now_us = epoch_us(std::chrono::system_clock::now());
+    const auto floor_us = now_us - std::chrono::duration_cast<std::chrono::microseconds>(settings_.redis_loss_replay).count();
+    const auto cutoff = std::max(redis_mark_us, floor_us);
+    auto reset = [cutoff](mysql_connection& db) {
+        mysql_statement update(db.prepare(std::string("UPDATE outbox_events SET relayed_at = NULL WHERE relayed_at > ") + epoch_origin +
+                                          " + INTERVAL ? MICROSECOND"));
+        update->setInt64(1, cutoff);
+        return update->executeUpdate();
+    };
+    const auto again = co_await database_.run(std::move(reset));  // one statement: atomic as it is
+    // Only after the events are back in the outbox: a crash in between finds the tail lost again.
+    co_await box_.raise_relay_mark(cutoff);
+    lost_at_us_ = std::max(lost_at_us_, mariadb_mark_us);
+    metrics_.increment("sharedstore_push_redis_tail_lost_total", {});
+    log_.warn("push_redis_tail_lost", {{"events_relayed_again", again},
+                                       {"redis_mark_us", redis_mark_us},
+                                       {"mariadb_mark_us", mariadb_mark_us},
+                                       {"lost_ms", (mariadb_mark_us - std::max(redis_mark_us, floor_us)) / 1000}});
 }
 
 asio::awaitable<void> outbox_relay::send_fallback(std::uint64_t user_id, std::uint64_t event_id) {

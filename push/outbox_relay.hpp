@@ -3,7 +3,9 @@
 // MariaDB to the users' Redis inboxes, in id order, then tells the instances that hold those
 // users' connections. One instance relays at a time (a Redis lock with a short lease); an event is
 // marked relayed only after Redis took it, and appending it again is harmless, so a crash means
-// at-least-once, never lost. While Redis is down the events wait in the outbox.
+// at-least-once, never lost. While Redis is down the events wait in the outbox; a Redis that comes
+// back without its last writes is found at the next pass (inbox::relay_batch's relay mark) and the
+// lost events go back to the outbox.
 //
 // The same lease holder runs the fallback: a reminder no connection acknowledged within
 // `ack_timeout` goes out once as a WeChat subscribe message, if the user has an accepted
@@ -42,6 +44,8 @@ public:
 
 private:
     boost::asio::awaitable<void> send_fallback(std::uint64_t user_id, std::uint64_t event_id);
+    // Redis lost the batches after `redis_mark_us` (inbox::relay_batch): they go back to the outbox.
+    boost::asio::awaitable<void> put_back_lost_tail(std::int64_t redis_mark_us, std::int64_t mariadb_mark_us);
 
     mysql_pool& database_;
     inbox& box_;
@@ -54,6 +58,9 @@ private:
     // Both touched only on the strand run() and wake() share.
     bool woken_ = false;
     boost::asio::steady_timer* pause_ = nullptr;
+    // The newest relay Redis lost (microseconds since the epoch): a fallback that fell due
+    // before it was checked then, and is not scheduled again with the replayed events.
+    std::int64_t lost_at_us_ = 0;
 };
 
 // Values cut to WeChat's subscribe-message limits (wechat-protocols.md): `thing` 20 characters,

@@ -31,11 +31,13 @@ push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_conf
       log_(log),
       metrics_(metrics),
       inbox_(redis, settings_.inbox_max_events, settings_.inbox_ttl),
+      history_(database),
       relay_(database, inbox_, settings_, instance_, wechat, log, metrics),
       relay_strand_(asio::make_strand(io)) {
     // A user's first connection here is advertised at once: the first reminder may follow right away.
     push_context context{inbox_, hub_, settings_, metrics, log,
                          [this](std::uint64_t user) { asio::co_spawn(io_, advertise(user), asio::detached); }};
+    context.history = &history_;
     endpoint_ = std::make_unique<push_endpoint>(context, std::move(check));
     redis_settings.command_timeout = std::chrono::milliseconds(5000);  // XREAD blocks up to 1 s
     poke_redis_ = redis_client::create(io.get_executor(), redis_settings, log);
@@ -47,6 +49,8 @@ push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_conf
     metrics.describe_counter("sharedstore_push_sessions_ended_total",
                              "Connections closed (4401) because their login session expired or was signed out, by reason.");
     metrics.describe_counter("sharedstore_push_events_relayed_total", "Outbox events appended to Redis inboxes.");
+    metrics.describe_counter("sharedstore_push_history_events_total", "Reminders a resume read from the outbox in MariaDB (the inbox no longer held them).");
+    metrics.describe_counter("sharedstore_push_redis_tail_lost_total", "Times the relay found Redis without its last relayed batches and put them back in the outbox.");
     metrics.describe_counter("sharedstore_push_fallback_messages_total", "WeChat subscribe messages sent for unacknowledged reminders.");
     metrics.describe_gauge("sharedstore_push_connections", "WebSocket connections open now.", [this] {
         return std::vector<std::pair<metric_labels, double>>{{{}, static_cast<double>(hub_.connections())}};

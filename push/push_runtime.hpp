@@ -8,6 +8,7 @@
 #include "common/redis_client.hpp"
 #include "push/connection_hub.hpp"
 #include "push/inbox.hpp"
+#include "push/outbox_history.hpp"
 #include "push/outbox_relay.hpp"
 #include "push/push_endpoint.hpp"
 #include "push/push_settings.hpp"
@@ -54,6 +55,7 @@ private:
     logger& log_;
     metrics_registry& metrics_;
     inbox inbox_;
+    outbox_history history_;
     connection_hub hub_;
     std::unique_ptr<push_endpoint> endpoint_;
     std::shared_ptr<redis_client> poke_redis_;  // blocking XREAD: a connection of its own

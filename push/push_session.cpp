@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <limits>
 
 namespace sharedstore {
 
@@ -100,11 +101,33 @@ asio::awaitable<void> push_session::pull(std::shared_ptr<push_session> self) {
         }
         const int count = static_cast<int>(std::min<std::size_t>(room, pull_batch));
         std::vector<inbox_event> events;
-        try {
-            events = co_await ctx_.box.read_after(user_id_, last_sent_, count);
-        } catch (const dependency_unavailable&) {
-            // Redis is down: the poke listener pokes everyone again once it is back.
-            break;
+        if (in_history_) {
+            bool read = true;
+            try {
+                events = co_await ctx_.history->read(user_id_, last_sent_, history_before_, count);
+            } catch (const std::exception& e) {
+                // MariaDB away (or a bug): nothing may escape a detached pull.
+                ctx_.log.warn("push_history_unavailable", {{"user_id", user_id_}, {"error", e.what()}});
+                read = false;
+            }
+            if (!read) {
+                // Skipping the gap would lose reminders silently: the client resumes later.
+                std::string why = "reminders are unavailable; reconnect shortly";
+                co_await close_now(self, close_code::try_again_later, std::move(why));
+                break;
+            }
+            ctx_.metrics.increment("sharedstore_push_history_events_total", {}, events.size());
+            if (static_cast<int>(events.size()) < count) {
+                in_history_ = false;  // the gap is filled: the inbox from here
+                pull_again_ = true;
+            }
+        } else {
+            try {
+                events = co_await ctx_.box.read_after(user_id_, last_sent_, count);
+            } catch (const dependency_unavailable&) {
+                // Redis is down: the poke listener pokes everyone again once it is back.
+                break;
+            }
         }
         for (auto& e : events) {
             if (e.id <= last_sent_) continue;  // ids only grow on the wire
@@ -121,6 +144,25 @@ asio::awaitable<void> push_session::start_live(std::shared_ptr<push_session> sel
     live_ = true;
     last_sent_ = after;
     co_await pull(self);
+}
+
+asio::awaitable<bool> push_session::find_history(std::uint64_t after) {
+    try {
+        const auto first = co_await ctx_.box.first_id(user_id_);
+        // The inbox holds `after` or the event right after it: nothing in between to fetch.
+        if (first != 0 && first <= after + 1) co_return true;
+        // Bounded like the inbox itself: at most inbox_max_events from the outbox, the newest of the gap.
+        const auto before = first == 0 ? std::numeric_limits<std::uint64_t>::max() : first;
+        const auto start = co_await ctx_.history->start_of_newest(user_id_, after, before, ctx_.settings.inbox_max_events);
+        if (start != after) ctx_.log.info("push_history_truncated", {{"user_id", user_id_}, {"after", after}, {"from", start}});
+        last_sent_ = start;
+        history_before_ = before;
+        in_history_ = true;
+        co_return true;
+    } catch (const std::exception& e) {
+        ctx_.log.warn("push_history_unavailable", {{"user_id", user_id_}, {"error", e.what()}});
+        co_return false;
+    }
 }
 
 asio::awaitable<void> push_session::writer(std::shared_ptr<push_session> self) {
@@ -261,7 +303,21 @@ asio::awaitable<void> push_session::run() {
                 co_await refuse("bad_resume");
                 break;
             }
-            co_await start_live(self, *after);
+            if (!live_ && *after > 0 && ctx_.history) {
+                // Before anything goes live: a poke meanwhile must not send newer events first.
+                live_ = pulling_ = true;
+                const bool found = co_await find_history(*after);
+                pulling_ = false;
+                if (!found) {
+                    std::string why = "reminders are unavailable; reconnect shortly";
+                    co_await close_now(self, close_code::try_again_later, std::move(why));
+                    break;
+                }
+                if (!in_history_) last_sent_ = *after;
+                co_await pull(self);
+            } else {
+                co_await start_live(self, *after);
+            }
         } else {
             co_await refuse("unknown_type");
             break;

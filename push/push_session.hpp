@@ -10,6 +10,7 @@
 #include "common/metrics.hpp"
 #include "push/connection_hub.hpp"
 #include "push/inbox.hpp"
+#include "push/outbox_history.hpp"
 #include "push/push_settings.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +27,7 @@ struct push_context {
     metrics_registry& metrics;
     logger& log;
     std::function<void(std::uint64_t user_id)> on_first_connection;  // advertise presence
+    outbox_history* history = nullptr;  // null: a resume gets only what the inbox holds
 };
 
 class push_session : public std::enable_shared_from_this<push_session> {
@@ -52,6 +54,9 @@ private:
     // close_now as a counted helper, for closes started from outside the session's coroutines.
     boost::asio::awaitable<void> tracked_close(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason);
     boost::asio::awaitable<void> start_live(std::shared_ptr<push_session> self, std::uint64_t after);
+    // A resume from before the inbox's oldest event: the gap is read from the outbox first.
+    // False when that cannot be known now (Redis or MariaDB away).
+    boost::asio::awaitable<bool> find_history(std::uint64_t after);
     // A frame the protocol does not allow: counted, then the connection is closed with 1008.
     boost::asio::awaitable<void> refuse(const char* reason);
     void enqueue(std::string frame);
@@ -67,6 +72,8 @@ private:
     std::uint64_t last_sent_ = 0;
     std::uint64_t start_id_ = 0;  // the inbox's newest id when the connection opened
     bool live_ = false;           // resumed, or the resume window passed: inbox events flow
+    bool in_history_ = false;     // pulls read the outbox (ids below history_before_) before the inbox
+    std::uint64_t history_before_ = 0;
     bool pulling_ = false, pull_again_ = false;
     bool pull_when_drained_ = false;  // the queue was full: the writer pulls again as it drains
     bool closed_ = false;

@@ -94,6 +94,10 @@ const std::vector<key_spec>& key_table() {
         k.push_back(ms_key("mysql.connect_timeout_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.connect_timeout; }));
         k.push_back(ms_key("mysql.read_timeout_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.read_timeout; }));
         k.push_back(ms_key("mysql.write_timeout_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.write_timeout; }));
+        k.push_back(ms_key("mysql.job_timeout_ms", 1, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.job_timeout; }));
+        k.push_back(integer_key("mysql.circuit_failures", false, 1, 1'000'000, [](server_config& c) -> int& { return c.mysql.circuit_failures; }));
+        k.push_back(ms_key("mysql.circuit_open_ms", 1, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.circuit_open; }));
+        k.push_back(ms_key("mysql.probe_timeout_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.mysql.probe_timeout; }));
         k.push_back(text_key("redis.host", true, [](server_config& c) -> std::string& { return c.redis.host; }));
         k.push_back(integer_key("redis.port", true, 1, 65535, [](server_config& c) -> int& { return c.redis.port; }));
         k.push_back(text_key("redis.password", false, [](server_config& c) -> std::string& { return c.redis.password; }));

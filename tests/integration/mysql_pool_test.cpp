@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 using namespace sharedstore;
 using namespace sharedstore::test_support;
@@ -186,6 +187,67 @@ TEST_F(mysql_pool_test, full_queue_refuses_at_once) {
     // One runs, one waits, the others find the queue full.
     EXPECT_GE(refused, 2);
     EXPECT_GE(done, 1);
+}
+
+asio::awaitable<long long> sleeping_query(mysql_pool& pool, std::string seconds) {
+    auto work = [seconds](mysql_connection& c) { return query_int(c, "SELECT SLEEP(" + seconds + ")"); };
+    co_return co_await pool.run(std::move(work));
+}
+
+std::string refusal_of(std::future<long long>& result) {
+    try {
+        result.get();
+    } catch (const dependency_unavailable& e) {
+        return e.what();
+    }
+    return "answered";
+}
+
+// A job still queued when queue_timeout passes fails then, while the worker is still busy with
+// the job before it (not when the worker frees up); a running job's caller stops waiting at
+// job_timeout while the query goes on.
+TEST_F(mysql_pool_test, a_job_fails_at_its_deadline_not_when_a_worker_frees_up) {
+    auto c = config(1);
+    c.queue_timeout = std::chrono::milliseconds(300);
+    c.job_timeout = std::chrono::milliseconds(600);
+    c.circuit_failures = 100;
+    mysql_pool pool(c, log.log());
+    auto running = asio::co_spawn(io.io(), sleeping_query(pool, "3"), asio::use_future);
+    for (int i = 0; i < 200 && pool.stats().busy == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto queued = asio::co_spawn(io.io(), sleeping_query(pool, "0"), asio::use_future);
+    EXPECT_NE(refusal_of(queued).find("waited too long"), std::string::npos);
+    EXPECT_EQ(pool.stats().busy, 1) << "the queued job failed only when the worker was free again";
+    EXPECT_NE(refusal_of(running).find("no answer within job_timeout"), std::string::npos);
+    EXPECT_EQ(pool.stats().busy, 1) << "the running job's caller waited for the query to end";
+    EXPECT_EQ(pool.stats().timed_out, 2u);
+}
+
+// Timeouts in a row open the circuit: jobs then fail at once without queueing; after
+// circuit_open one job probes, and its success closes the circuit (here on the one worker the
+// hung queries left free, while they still run).
+TEST_F(mysql_pool_test, the_circuit_opens_after_timeouts_in_a_row_and_a_probe_closes_it) {
+    auto c = config(4);
+    c.queue_timeout = c.job_timeout = std::chrono::milliseconds(200);
+    c.circuit_failures = 3;
+    c.circuit_open = std::chrono::milliseconds(1000);
+    mysql_pool pool(c, log.log());
+    std::vector<std::future<long long>> hung;
+    for (int i = 0; i < 3; ++i) hung.push_back(asio::co_spawn(io.io(), sleeping_query(pool, "4"), asio::use_future));
+    for (auto& h : hung) EXPECT_NE(refusal_of(h).find("no answer within job_timeout"), std::string::npos);
+    EXPECT_TRUE(pool.stats().circuit_open);
+    EXPECT_NE(log.text().find("mysql_circuit_open"), std::string::npos);
+    // Open: refused without queueing, though a worker is free.
+    auto refused = asio::co_spawn(io.io(), sleeping_query(pool, "0"), asio::use_future);
+    EXPECT_NE(refusal_of(refused).find("circuit open"), std::string::npos);
+    EXPECT_EQ(pool.stats().queued, 0);
+    // Past circuit_open, the next job is the probe: it runs, and the circuit closes.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    auto probe = asio::co_spawn(io.io(), sleeping_query(pool, "0"), asio::use_future);
+    EXPECT_EQ(refusal_of(probe), "answered");
+    EXPECT_FALSE(pool.stats().circuit_open);
+    // The three hung queries still run (the probe's worker may not have counted itself free yet).
+    EXPECT_GE(pool.stats().busy, 3) << "closed by a hung query's late answer, not by the probe";
+    EXPECT_NE(log.text().find("mysql_circuit_closed"), std::string::npos);
 }
 
 }  // namespace

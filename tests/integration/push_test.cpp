@@ -29,6 +29,24 @@ environment_changes fast_push() {
             {"SHAREDSTORE_PUSH_ACK_TIMEOUT_MS", std::string("700")}};
 }
 
+// A Redis connection of the test's own, to look at or break what the servers keep there.
+struct redis_link {
+    explicit redis_link(int port) {
+        redis_config settings;
+        settings.port = port;
+        client = redis_client::create(io.io().get_executor(), settings, log.log());
+        client->start();
+        for (int i = 0; i < 500 && !client->connected(); ++i) std::this_thread::sleep_for(10ms);
+        if (!client->connected()) throw std::runtime_error("no Redis connection");
+    }
+    ~redis_link() { client->stop(); }
+    redis_reply command(std::vector<std::string> argv) { return io.run(client->command(std::move(argv))); }
+
+    captured_log log;
+    io_thread io;
+    std::shared_ptr<redis_client> client;
+};
+
 // Every server of this suite shares a Redis and a database of the suite's own: instances that
 // share Redis form one cluster (one relay, one fallback sender), which must not include other
 // tests' servers and simulators.
@@ -432,6 +450,95 @@ TEST_F(push_test, reminders_of_orders_paid_while_redis_was_down_arrive_when_it_r
     }
     std::sort(amounts.begin(), amounts.end());
     EXPECT_EQ(amounts, (std::vector<std::int64_t>{1000, 2000, 3000}));
+}
+
+// The inbox keeps the newest push.inbox_max_events and may lose more with Redis: a partner away
+// longer resumes from an id older than anything it holds. The gap comes from the outbox in MariaDB,
+// in order, once each, then the inbox; the same when the inbox is gone altogether.
+TEST_F(push_test, a_resume_from_before_the_inbox_gets_the_missed_reminders_from_the_outbox) {
+    auto sc = owned_customer();
+    std::string last;
+    {
+        auto client = connect(sc.owner_partner.person);
+        std::this_thread::sleep_for(300ms);
+        pay(sc, 1000);
+        last = id_of(frame(*client));
+    }
+    std::vector<std::int64_t> missed;
+    for (std::int64_t amount = 1001; amount <= 1012; ++amount) {
+        pay(sc, amount);
+        missed.push_back(amount);
+    }
+    for (int i = 0; i < 200 && scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = ? AND relayed_at IS NULL", {sc.owner_partner.person.id}) > 0; ++i)
+        std::this_thread::sleep_for(20ms);
+    redis_link redis_connection(redis->port());
+    const auto key = "inbox:" + sc.owner_partner.person.id;
+    auto resume_and_read = [&](const char* what) {
+        auto client = connect(sc.owner_partner.person);
+        resume(*client, last);
+        std::vector<std::int64_t> amounts;
+        std::uint64_t previous = 0;
+        for (std::size_t i = 0; i < missed.size(); ++i) {
+            auto f = frame(*client);
+            amounts.push_back(f.at("order_amount_fen").as_int64());
+            EXPECT_GT(std::stoull(id_of(f)), previous) << what << ": out of order";
+            previous = std::stoull(id_of(f));
+        }
+        EXPECT_EQ(amounts, missed) << what;
+        EXPECT_FALSE(client->read(500ms).has_value()) << what << ": a reminder came twice";
+    };
+    // Trimmed to the newest 4: the resume's id and the 8 after it are gone from Redis.
+    ASSERT_EQ(redis_connection.command({"XTRIM", key, "MAXLEN", "4"}).integer, 9);
+    resume_and_read("inbox trimmed");
+    ASSERT_EQ(redis_connection.command({"DEL", key}).integer, 1);
+    resume_and_read("inbox gone");
+}
+
+// Redis coming back without its last second (a crash with AOF everysec, a replica behind) loses
+// the appends, the fallback schedule and the relay mark of that second together: emulated here by
+// undoing the last batch's writes. The relay finds the tail lost, relays it again, and the
+// unacknowledged reminder still gets its one subscribe message.
+TEST_F(push_test, a_reminder_whose_append_redis_lost_still_gets_its_subscribe_message) {
+    auto sc = owned_customer();
+    const std::string template_id = "dividend-reminder-dev";
+    auto accepted = sim->send("POST", "/sim/v1/subscriptions",
+                              json::serialize(json::object{{"touser", sc.owner_partner.person.openid}, {"template_id", template_id}, {"count", 2}}));
+    ASSERT_EQ(accepted.status, 200) << accepted.body;
+    ok(call("POST", "/api/v1/me/subscriptions", sc.owner_partner.person, json::object{{"template_id", template_id}, {"accepted", 2}}));
+    auto messages = [&] {
+        auto reply = sim->send("GET", "/sim/v1/subscribe-messages?touser=" + sc.owner_partner.person.openid);
+        return json::parse(reply.body).at("messages").as_array();
+    };
+    redis_link link(redis->port());
+    std::string first;
+    {
+        auto client = connect(sc.owner_partner.person);
+        std::this_thread::sleep_for(300ms);
+        pay(sc, 900);
+        first = id_of(frame(*client));
+        client->send_text(json::serialize(json::object{{"type", "ack"}, {"id", first}}));
+        std::this_thread::sleep_for(300ms);
+    }
+    const auto mark_before = link.command({"GET", "push:relay-mark"}).str;  // Redis as it will come back
+    pay(sc, 12800);
+    const auto user = sc.owner_partner.person.id;
+    const auto event = std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {user}));
+    for (int i = 0; i < 100 && scalar("SELECT COUNT(*) FROM outbox_events WHERE id = ? AND relayed_at IS NOT NULL", {event}) == 0; ++i)
+        std::this_thread::sleep_for(10ms);
+    // Within the ack timeout (700 ms), before the fallback falls due: the batch never happened.
+    ASSERT_EQ(link.command({"XDEL", "inbox:" + user, event + "-0"}).integer, 1);
+    ASSERT_FALSE(link.command({"XSETID", "inbox:" + user, first}).is_error());  // the stream's top, as before the append
+    ASSERT_EQ(link.command({"ZREM", "push:fallback-due", user + ":" + event}).integer, 1);
+    link.command({"SET", "push:relay-mark", mark_before.empty() ? std::string("0") : mark_before});
+    for (int i = 0; i < 100 && messages().empty(); ++i) std::this_thread::sleep_for(100ms);
+    std::this_thread::sleep_for(1500ms);
+    auto sent = messages();
+    ASSERT_EQ(sent.size(), 1u) << "the lost reminder's fallback was lost with it (or the acknowledged one was sent)";
+    EXPECT_NE(json::serialize(sent.at(0)).find("¥7.68"), std::string::npos) << json::serialize(sent.at(0));
+    // And the phone coming back gets it from the inbox again.
+    auto client = connect(sc.owner_partner.person);
+    resume(*client, first);
+    EXPECT_EQ(frame(*client).at("order_amount_fen").as_int64(), 12800);
 }
 
 // Presence refreshes cover every connected user: they go to Redis in batches (one round trip per

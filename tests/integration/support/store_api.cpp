@@ -17,11 +17,24 @@ simulator_process* store_api_test::sim = nullptr;
 server_process* store_api_test::server = nullptr;
 std::string store_api_test::scratch_database;
 
-std::string store_api_test::create_scratch_database(const std::string& tag) {
+int store_api_test::database_port = 0;
+
+namespace {
+mysql_config suite_mysql(int port) {
+    auto config = test_config().mysql;
+    if (port) config.port = port;
+    return config;
+}
+}  // namespace
+
+std::string store_api_test::create_scratch_database(const std::string& tag, int port) {
+    database_port = port;
     scratch_database = "scratch_" + tag + "_" + random_hex(6);
-    auto admin = mysql_connect(test_config().mysql);
+    auto admin = mysql_connect(suite_mysql(database_port));
     std::unique_ptr<sql::Statement>(admin->createStatement())->execute("CREATE DATABASE `" + scratch_database + "`");
-    child_process migrate({SHAREDSTORE_BINARY, "migrate", "--config", test_config_path()}, {{"SHAREDSTORE_MYSQL_DATABASE", scratch_database}},
+    child_process migrate({SHAREDSTORE_BINARY, "migrate", "--config", test_config_path()},
+                          {{"SHAREDSTORE_MYSQL_DATABASE", scratch_database},
+                           {"SHAREDSTORE_MYSQL_PORT", std::to_string(suite_mysql(database_port).port)}},
                           make_temp_dir("migrate") + "/out.log");
     if (migrate.wait_exit(std::chrono::seconds(60)) != 0) throw std::runtime_error("migrate failed: " + migrate.output());
     return scratch_database;
@@ -29,9 +42,10 @@ std::string store_api_test::create_scratch_database(const std::string& tag) {
 
 void store_api_test::drop_scratch_database() {
     if (scratch_database.empty()) return;
-    auto admin = mysql_connect(test_config().mysql);
+    auto admin = mysql_connect(suite_mysql(database_port));
     std::unique_ptr<sql::Statement>(admin->createStatement())->execute("DROP DATABASE IF EXISTS `" + scratch_database + "`");
     scratch_database.clear();
+    database_port = 0;
 }
 
 void store_api_test::start(bool with_notifications, environment_changes extra) {
@@ -143,7 +157,7 @@ http_reply store_api_test::pos_order(const pos_key& key, const user& customer, s
 }
 
 std::unique_ptr<sql::Connection> store_api_test::database() {
-    auto config = test_config().mysql;
+    auto config = suite_mysql(database_port);
     if (!scratch_database.empty()) config.database = scratch_database;
     return mysql_connect(config);
 }

@@ -75,7 +75,8 @@ protected:
 
     // A database of the suite's own, migrated (for suites whose servers must not share state with
     // other tests'); database() and the helpers below then use it.
-    static std::string create_scratch_database(const std::string& tag);
+    // `port`: on a MariaDB of the suite's own (mariadb_server_process) instead of the shared one.
+    static std::string create_scratch_database(const std::string& tag, int port = 0);
     static void drop_scratch_database();
 
     static std::unique_ptr<sql::Connection> database();
@@ -85,6 +86,7 @@ protected:
     static simulator_process* sim;
     static server_process* server;
     static std::string scratch_database;  // empty: the shared test database
+    static int database_port;             // 0: the shared MariaDB
 };
 
 }  // namespace sharedstore::test_support

@@ -66,7 +66,9 @@ server_process::server_process(environment_changes extra) {
     }
 }
 
-redis_server_process::redis_server_process(int port) : port_(port), dir_(make_temp_dir("redis")) { start(); }
+redis_server_process::redis_server_process(int port, bool append_only) : port_(port), append_only_(append_only), dir_(make_temp_dir("redis")) {
+    start();
+}
 
 redis_server_process::~redis_server_process() {
     resume();
@@ -97,7 +99,8 @@ void redis_server_process::start() {
     std::string binary = configured && *configured ? configured : "/usr/bin/redis-server";
     process_ = std::make_unique<child_process>(
         std::vector<std::string>{binary, "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir", dir_,
-                                 "--save", "", "--appendonly", "no"},
+                                 "--save", "", "--appendonly", append_only_ ? "yes" : "no", "--appendfsync", "everysec",
+                                 "--aof-load-truncated", "yes"},
         environment_changes{}, dir_ + "/redis.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -113,6 +116,84 @@ void redis_server_process::stop() {
     process_->send_signal(SIGTERM);
     process_->wait_exit(std::chrono::seconds(10));
     process_.reset();
+}
+
+mariadb_server_process::mariadb_server_process() : port_(free_tcp_port()), dir_(make_temp_dir("mariadb")) {
+    child_process install({"/usr/bin/mariadb-install-db", "--no-defaults", "--user=root", "--datadir=" + dir_ + "/data",
+                           "--auth-root-authentication-method=normal", "--skip-test-db"},
+                          {}, dir_ + "/install.log");
+    if (install.wait_exit(std::chrono::seconds(60)) != 0) throw std::runtime_error("mariadb-install-db failed:\n" + install.output());
+    // --no-defaults first, or /etc/mysql is read.
+    process_ = std::make_unique<child_process>(
+        std::vector<std::string>{"/usr/sbin/mariadbd", "--no-defaults", "--user=root", "--datadir=" + dir_ + "/data", "--socket=" + dir_ + "/mariadb.sock",
+                                 "--port=" + std::to_string(port_), "--bind-address=127.0.0.1", "--skip-name-resolve",
+                                 "--pid-file=" + dir_ + "/mariadb.pid", "--log-error=" + dir_ + "/mariadb.err", "--character-set-server=utf8mb4",
+                                 "--collation-server=utf8mb4_bin", "--innodb-buffer-pool-size=64M", "--max-connections=200"},
+        environment_changes{}, dir_ + "/mariadbd.out");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+        child_process ping({"/usr/bin/mariadb-admin", "--no-defaults", "--socket=" + dir_ + "/mariadb.sock", "-uroot", "ping"}, {},
+                           dir_ + "/ping.log");
+        if (ping.wait_exit(std::chrono::seconds(5)) == 0) break;
+        if (!process_->running() || std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error("mariadbd did not start on port " + std::to_string(port_));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const auto mysql = test_config().mysql;
+    std::string password;
+    for (char c : mysql.password) password += c == '\'' ? std::string("''") : std::string(1, c);
+    admin("CREATE DATABASE `" + mysql.database + "`; CREATE USER '" + mysql.user + "'@'127.0.0.1' IDENTIFIED BY '" + password + "'; GRANT ALL ON *.* TO '" + mysql.user +
+          "'@'127.0.0.1'");
+}
+
+mariadb_server_process::~mariadb_server_process() {
+    resume();
+    process_.reset();
+    std::filesystem::remove_all(dir_);
+}
+
+void mariadb_server_process::admin(const std::string& sql) {
+    child_process client({"/usr/bin/mariadb", "--no-defaults", "--socket=" + dir_ + "/mariadb.sock", "-uroot", "-e", sql}, {}, dir_ + "/admin.log");
+    if (client.wait_exit(std::chrono::seconds(30)) != 0) throw std::runtime_error("mariadb admin statement failed:\n" + client.output());
+}
+
+void mariadb_server_process::pause() {
+    if (process_) process_->send_signal(SIGSTOP);
+}
+
+void mariadb_server_process::resume() {
+    if (process_) process_->send_signal(SIGCONT);
+}
+
+void redis_server_process::wipe_data() {
+    for (const auto& entry : std::filesystem::directory_iterator(dir_))
+        if (entry.path().filename() != "redis.log") std::filesystem::remove_all(entry.path());
+}
+
+std::string redis_server_process::aof_file() const {
+    // Redis 7: appendonlydir/ holds a base file and numbered increments; the highest is written.
+    std::string newest;
+    int newest_number = -1;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_ + "/appendonlydir")) {
+        const auto name = entry.path().filename().string();
+        const auto suffix = name.rfind(".incr.aof");
+        if (suffix == std::string::npos) continue;
+        const auto dot = name.rfind('.', suffix - 1);
+        const int number = std::stoi(name.substr(dot + 1, suffix - dot - 1));
+        if (number > newest_number) {
+            newest_number = number;
+            newest = entry.path().string();
+        }
+    }
+    if (newest.empty()) throw std::runtime_error("no append-only file in " + dir_);
+    return newest;
+}
+
+std::uintmax_t redis_server_process::aof_size() const { return std::filesystem::file_size(aof_file()); }
+
+void redis_server_process::truncate_aof(std::uintmax_t size) {
+    const auto file = aof_file();
+    if (std::filesystem::file_size(file) > size) std::filesystem::resize_file(file, size);
 }
 
 void redis_server_process::kill_hard() {
