@@ -1,6 +1,7 @@
 #include "push/inbox.hpp"
 
 #include "common/dependency_error.hpp"
+#include "common/redis_lease.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -220,13 +221,7 @@ asio::awaitable<void> inbox::announce_session_end(std::uint64_t user_id, std::st
 }
 
 asio::awaitable<bool> inbox::hold_lock(std::string owner, std::chrono::milliseconds ttl) {
-    static const std::string take_or_keep =
-        "local holder = redis.call('GET', KEYS[1]) "
-        "if holder == false then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end "
-        "if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0";
-    std::vector<std::string> eval{"EVAL", take_or_keep, "1", relay_lock_key, std::move(owner), std::to_string(ttl.count())};
-    auto reply = checked(co_await redis_.command(std::move(eval)));
-    co_return reply.integer == 1;
+    co_return co_await hold_redis_lease(redis_, relay_lock_key, std::move(owner), ttl);
 }
 
 }  // namespace sharedstore

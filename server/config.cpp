@@ -137,6 +137,12 @@ const std::vector<key_spec>& key_table() {
         k.push_back(ms_key("push.write_timeout_ms", 100, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.write_timeout; }));
         k.push_back(ms_key("push.resume_window_ms", 0, 60000, [](server_config& c) -> std::chrono::milliseconds& { return c.push.resume_window; }));
         k.push_back(integer_key("push.inbox_max_events", false, 10, 1'000'000, [](server_config& c) -> int& { return c.push.inbox_max_events; }));
+        k.push_back(integer_key("jobs.reconcile_payments_every_s", false, 0, 24 * 3600, [](server_config& c) -> int& { return c.jobs.reconcile_payments_every_s; }));
+        k.push_back(integer_key("jobs.prune_outbox_every_s", false, 0, 7 * 24 * 3600, [](server_config& c) -> int& { return c.jobs.prune_outbox_every_s; }));
+        // At least a day: a phone's resume and a Redis that lost its tail read relayed events back.
+        k.push_back(integer_key("jobs.prune_outbox_retention_s", false, 24 * 3600, 10 * 365 * 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.prune_outbox_retention_s; }));
+        k.push_back(integer_key("jobs.prune_outbox_batch", false, 10, 100000, [](server_config& c) -> int& { return c.jobs.prune_outbox_batch; }));
         key_spec replay{"push.redis_loss_replay_s", key_kind::integer, false, 0, 7 * 24 * 3600, {}, {}, {}};
         replay.set_integer = [](server_config& c, long long v) { c.push.redis_loss_replay = std::chrono::seconds(v); };
         replay.get = [](const server_config& c) { return std::to_string(c.push.redis_loss_replay.count()); };

@@ -62,6 +62,15 @@ struct security_config {
     std::string data_key;       // 32 bytes: seals secrets the server must read back (POS API keys); never logged
 };
 
+// Batch jobs (server/jobs/, docs/configuration.md "jobs"): `*_every_s` 0 runs a job only on
+// demand (`sharedstore run-job NAME`); otherwise `serve` runs it that often, one instance at a time.
+struct jobs_settings {
+    int reconcile_payments_every_s = 0;
+    int prune_outbox_every_s = 0;
+    int prune_outbox_retention_s = 30 * 24 * 3600;  // relayed reminders kept this long
+    int prune_outbox_batch = 1000;                  // rows per transaction
+};
+
 struct server_config {
     http_config http;
     int io_threads = 2;
@@ -74,6 +83,7 @@ struct server_config {
     share_settings share;
     push_settings push;
     security_config security;
+    jobs_settings jobs;
     log_level log_min_level = log_level::info;
 };
 

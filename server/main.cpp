@@ -33,6 +33,10 @@
 #include "server/http/request_pipeline.hpp"
 #include "common/http/router.hpp"
 #include "server/storage/migrations.hpp"
+#include "server/jobs/job_runner.hpp"
+#include "server/jobs/job_set.hpp"
+
+#include <boost/json/serialize.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -65,10 +69,14 @@ constexpr const char* usage =
     "  sharedstore serve --config FILE       run the HTTP server\n"
     "  sharedstore migrate --config FILE     apply pending schema migrations\n"
     "  sharedstore config-get --config FILE KEY   print one resolved config value (for scripts)\n"
+    "  sharedstore jobs --config FILE        list the batch jobs and their schedules\n"
+    "  sharedstore run-job --config FILE NAME [--max-age-s N]\n"
+    "                                        run one job once, print its figures as JSON; exits 1 if it\n"
+    "                                        found something wrong (reconcile-payments: a query failed)\n"
     "  sharedstore reconcile-payments --config FILE [--max-age-s N]\n"
-    "                                        ask WeChat Pay about orders unpaid longer than\n"
-    "                                        wechat_pay.reconcile_after_s (and younger than N, default 172800)\n"
-    "                                        and apply what it says; exits 1 if a query failed\n"
+    "                                        the same as run-job reconcile-payments: ask WeChat Pay about\n"
+    "                                        orders unpaid longer than wechat_pay.reconcile_after_s (and\n"
+    "                                        younger than N, default 172800) and apply what it says\n"
     "  sharedstore check-ledger --config FILE   verify the money invariants; exits 1 naming offending ids\n"
     "Environment variables SHAREDSTORE_<SECTION>_<KEY> override the file (docs/configuration.md).\n";
 
@@ -213,6 +221,14 @@ int serve(const server_config& config) {
     }
     log.info("listening", {{"address", config.http.listen_address}, {"port", server.bound_port()}, {"io_threads", config.io_threads}});
 
+    // Jobs with a schedule (jobs.*_every_s) run here, one instance at a time under a lease.
+    job_runner jobs_runner(metrics, log);
+    auto jobs = make_jobs({.database = database, .orders = orders, .config = config});
+    job_scheduler scheduler(io, *redis, push.instance(), jobs_runner, log);
+    for (auto& j : jobs)
+        if (j->name() != "reconcile-payments" || pay.client) scheduler.add(*j, job_interval(config, j->name()));
+    scheduler.start();
+
     asio::signal_set signals(io, SIGINT, SIGTERM);
     bool stopping = false;
     std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int signal_number) {
@@ -225,6 +241,7 @@ int serve(const server_config& config) {
         stopping = true;
         log.info("shutdown_started", {{"signal", signal_number}, {"grace_ms", config.shutdown_grace.count()}});
         server.begin_shutdown();
+        scheduler.stop();
         push.stop();  // WebSocket clients get 1001 and reconnect to another instance
         asio::co_spawn(io, drain_then_stop(io, server, redis, config.shutdown_grace, log), asio::detached);
         signals.async_wait(on_signal);  // a second signal forces the stop
@@ -241,9 +258,10 @@ int serve(const server_config& config) {
     return 0;
 }
 
-int reconcile_payments(const server_config& config, std::chrono::seconds max_age) {
+// One job, once, outside `serve` (from cron, a timer, or a person): its own io_context and pool.
+int run_job_command(const server_config& config, const std::string& name, std::chrono::seconds max_age) {
     logger log(config.log_min_level);
-    if (config.wechat_pay.mchid.empty()) {
+    if (name == "reconcile-payments" && config.wechat_pay.mchid.empty()) {
         std::fprintf(stderr, "sharedstore: WeChat Pay is not configured (wechat_pay.mchid): nothing to reconcile\n");
         return 2;
     }
@@ -253,17 +271,36 @@ int reconcile_payments(const server_config& config, std::chrono::seconds max_age
     https_client http(io.get_executor(), https_client_config{config.wechat.ca_file, true, config.wechat.connect_timeout, config.wechat.request_timeout});
     auto pay = make_wechat_pay(config, http, log);
     order_service orders(database, pay.client.get(), log);
-    reconcile_report report;
-    auto run = [&]() -> asio::awaitable<void> {
-        report = co_await orders.reconcile(std::chrono::seconds(config.wechat_pay.reconcile_after_s), max_age);
-    };
+    auto jobs = make_jobs({.database = database, .orders = orders, .config = config, .reconcile_max_age = max_age});
+    job* chosen = nullptr;
+    for (auto& j : jobs)
+        if (j->name() == name) chosen = j.get();
+    if (!chosen) {
+        std::fprintf(stderr, "sharedstore: no job %s (sharedstore jobs lists them)\n", name.c_str());
+        database.stop();
+        return 2;
+    }
+    metrics_registry metrics;
+    job_runner runner(metrics, log);
+    job_report report;
+    auto run = [&]() -> asio::awaitable<void> { report = co_await runner.run(*chosen, std::chrono::system_clock::now()); };
     asio::co_spawn(io, run(), asio::detached);
     io.run();
     database.stop();
-    log.info("reconcile_done", {{"checked", report.checked}, {"applied", report.applied}, {"still_unpaid", report.still_unpaid}, {"failed", report.failed}});
-    std::printf("{\"checked\":%d,\"applied\":%d,\"still_unpaid\":%d,\"failed\":%d}\n", report.checked, report.applied, report.still_unpaid,
-                report.failed);
-    return report.failed > 0 ? 1 : 0;
+    std::printf("%s\n", boost::json::serialize(report.figures).c_str());
+    return report.ok ? 0 : 1;
+}
+
+int list_jobs_command(const server_config& config) {
+    logger log(log_level::error);
+    mysql_pool database(config.mysql, log);  // connects lazily: listing touches no database
+    order_service orders(database, nullptr, log);
+    for (const auto& j : make_jobs({.database = database, .orders = orders, .config = config}))
+        std::printf("%-20s every %-8s %s\n", std::string(j->name()).c_str(),
+                    job_interval(config, j->name()).count() ? (std::to_string(job_interval(config, j->name()).count()) + "s").c_str() : "-",
+                    std::string(j->summary()).c_str());
+    database.stop();
+    return 0;
 }
 
 int check_ledger_command(const server_config& config) {
@@ -330,19 +367,22 @@ int main(int argc, char** argv) {
     }
     try {
         const server_config config =
-            load_config_file(config_path, process_environment(), command == "serve" || command == "reconcile-payments");
+            load_config_file(config_path, process_environment(), command == "serve" || command == "reconcile-payments" || command == "run-job");
         if (command == "serve" && rest.empty()) return serve(config);
         if (command == "check-ledger" && rest.empty()) return check_ledger_command(config);
-        if (command == "reconcile-payments" && (rest.empty() || (rest.size() == 2 && rest[0] == "--max-age-s"))) {
+        if (command == "jobs" && rest.empty()) return list_jobs_command(config);
+        // reconcile-payments [--max-age-s N] is the older spelling of run-job reconcile-payments.
+        if (command == "reconcile-payments") rest.insert(rest.begin(), "reconcile-payments");
+        if ((command == "run-job" || command == "reconcile-payments") && (rest.size() == 1 || (rest.size() == 3 && rest[1] == "--max-age-s"))) {
             long long max_age = 2 * 24 * 3600;
-            if (!rest.empty()) {
-                auto [end, ec] = std::from_chars(rest[1].data(), rest[1].data() + rest[1].size(), max_age);
-                if (ec != std::errc() || end != rest[1].data() + rest[1].size() || max_age < 60) {
+            if (rest.size() == 3) {
+                auto [end, ec] = std::from_chars(rest[2].data(), rest[2].data() + rest[2].size(), max_age);
+                if (ec != std::errc() || end != rest[2].data() + rest[2].size() || max_age < 60) {
                     std::fprintf(stderr, "sharedstore: --max-age-s is a number of seconds, at least 60\n");
                     return 2;
                 }
             }
-            return reconcile_payments(config, std::chrono::seconds(max_age));
+            return run_job_command(config, rest[0], std::chrono::seconds(max_age));
         }
         if (command == "migrate" && rest.empty()) return migrate(config);
         if (command == "config-get" && rest.size() == 1) {

@@ -1,0 +1,28 @@
+#include "server/jobs/job_set.hpp"
+
+#include "server/jobs/prune_outbox_job.hpp"
+#include "server/jobs/reconcile_payments_job.hpp"
+
+namespace sharedstore {
+
+namespace {
+// A run deletes at most this many batches; a backlog larger than that goes over several runs.
+constexpr int prune_max_batches = 100;
+}  // namespace
+
+std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
+    const auto& c = deps.config;
+    std::vector<std::unique_ptr<job>> jobs;
+    jobs.push_back(make_reconcile_payments_job(deps.orders, std::chrono::seconds(c.wechat_pay.reconcile_after_s), deps.reconcile_max_age));
+    jobs.push_back(make_prune_outbox_job(deps.database, std::chrono::seconds(c.jobs.prune_outbox_retention_s), c.jobs.prune_outbox_batch,
+                                         prune_max_batches));
+    return jobs;
+}
+
+std::chrono::seconds job_interval(const server_config& config, std::string_view job_name) {
+    if (job_name == "reconcile-payments") return std::chrono::seconds(config.jobs.reconcile_payments_every_s);
+    if (job_name == "prune-outbox") return std::chrono::seconds(config.jobs.prune_outbox_every_s);
+    return std::chrono::seconds(0);
+}
+
+}  // namespace sharedstore
