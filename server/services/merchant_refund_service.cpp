@@ -1,6 +1,7 @@
 #include "server/services/merchant_refund_service.hpp"
 
 #include "common/random_token.hpp"
+#include "server/services/pay_numbers.hpp"
 #include "server/storage/order_repository.hpp"
 
 #include <algorithm>
@@ -12,13 +13,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-
-// Ours, unique, within WeChat Pay's 1-64 of [0-9A-Za-z_-|*@]: "RF" + 96 random bits.
-std::string new_out_refund_no() {
-    auto hex = random_hex(12);
-    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return "RF" + hex;
-}
 
 struct recorded {
     merchant_refund_record refund;
@@ -50,7 +44,7 @@ asio::awaitable<service_result<merchant_refund_outcome>> merchant_refund_service
         r.order_id = in.order_id;
         r.requested_by_user_id = in.caller;
         r.request_id = in.request_id;
-        r.out_refund_no = new_out_refund_no();
+        r.out_refund_no = new_pay_number("RF");
         r.reason = in.reason;
         r.amount_fen = in.amount_fen;
         r.status = "processing";

@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "common/dependency_error.hpp"
 #include "common/random_token.hpp"
+#include "server/services/pay_numbers.hpp"
 #include "server/domain/card_templates.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/storage/ledger_repository.hpp"
@@ -22,13 +23,6 @@ using clock_type = std::chrono::system_clock;
 
 namespace {
 
-
-// Ours, unique, within WeChat Pay's 6-32 characters of [0-9A-Za-z_-|*]: "SS" + 96 random bits.
-std::string new_out_trade_no() {
-    auto hex = random_hex(12);
-    std::transform(hex.begin(), hex.end(), hex.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return "SS" + hex;
-}
 
 struct prepared_wechat_order {
     std::uint64_t order_id = 0;
@@ -68,7 +62,7 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             if (!partner && !tier_for_total_buy_in(versions.front().tiers, request.amount_fen)) return failure(service_failure::below_lowest_tier);
         }
         auto user = find_user(db, buyer);
-        prepared_wechat_order prepared{0, new_out_trade_no(), user ? user->openid : ""};
+        prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : ""};
         new_order order{request.merchant_id, "wechat_pay", request.kind, prepared.out_trade_no, "", "", buyer, request.description, "",
                         request.amount_fen, std::nullopt};
         prepared.order_id = insert_order(db, order);

@@ -105,6 +105,17 @@ protected:
         if (client->status() != 101) throw std::runtime_error("upgrade refused: " + client->body());
         return client;
     }
+    static constexpr const char* reminder_template = "dividend-reminder-dev";
+    static void accept_two_subscriptions(const user& partner_person) {
+        auto accepted = sim->send("POST", "/sim/v1/subscriptions",
+                                  json::serialize(json::object{{"touser", partner_person.openid}, {"template_id", reminder_template}, {"count", 2}}));
+        if (accepted.status != 200) throw std::runtime_error("subscription refused: " + accepted.body);
+        ok(call("POST", "/api/v1/me/subscriptions", partner_person, json::object{{"template_id", reminder_template}, {"accepted", 2}}));
+    }
+    static json::array subscribe_messages_to(const user& partner_person) {
+        auto reply = sim->send("GET", "/sim/v1/subscribe-messages?touser=" + partner_person.openid);
+        return json::parse(reply.body).at("messages").as_array();
+    }
     static void resume(ws_client& client, const std::string& after) { client.send_text(json::serialize(json::object{{"type", "resume"}, {"after", after}})); }
 };
 
@@ -281,16 +292,9 @@ TEST_F(push_test, reminders_paid_while_an_instance_was_killed_arrive_after_it_re
 
 TEST_F(push_test, an_unacknowledged_reminder_sends_exactly_one_subscribe_message) {
     auto sc = owned_customer();
-    const std::string template_id = "dividend-reminder-dev";
     // The partner accepted two one-time subscriptions, in WeChat and reported to us.
-    auto accepted = sim->send("POST", "/sim/v1/subscriptions",
-                              json::serialize(json::object{{"touser", sc.owner_partner.person.openid}, {"template_id", template_id}, {"count", 2}}));
-    ASSERT_EQ(accepted.status, 200) << accepted.body;
-    ok(call("POST", "/api/v1/me/subscriptions", sc.owner_partner.person, json::object{{"template_id", template_id}, {"accepted", 2}}));
-    auto messages = [&] {
-        auto reply = sim->send("GET", "/sim/v1/subscribe-messages?touser=" + sc.owner_partner.person.openid);
-        return json::parse(reply.body).at("messages").as_array();
-    };
+    accept_two_subscriptions(sc.owner_partner.person);
+    auto messages = [&] { return subscribe_messages_to(sc.owner_partner.person); };
     // Acknowledged in time: no message.
     {
         auto client = connect(sc.owner_partner.person);
@@ -309,7 +313,7 @@ TEST_F(push_test, an_unacknowledged_reminder_sends_exactly_one_subscribe_message
     ASSERT_EQ(sent.size(), 1u);
     const auto text = json::serialize(sent.at(0));
     EXPECT_NE(text.find("¥7.68"), std::string::npos) << text;
-    EXPECT_NE(text.find(template_id), std::string::npos) << text;
+    EXPECT_NE(text.find(reminder_template), std::string::npos) << text;
 }
 
 TEST_F(push_test, an_oversized_binary_or_unknown_client_frame_closes_with_policy_violation) {
@@ -500,15 +504,9 @@ TEST_F(push_test, a_resume_from_before_the_inbox_gets_the_missed_reminders_from_
 // unacknowledged reminder still gets its one subscribe message.
 TEST_F(push_test, a_reminder_whose_append_redis_lost_still_gets_its_subscribe_message) {
     auto sc = owned_customer();
-    const std::string template_id = "dividend-reminder-dev";
-    auto accepted = sim->send("POST", "/sim/v1/subscriptions",
-                              json::serialize(json::object{{"touser", sc.owner_partner.person.openid}, {"template_id", template_id}, {"count", 2}}));
-    ASSERT_EQ(accepted.status, 200) << accepted.body;
-    ok(call("POST", "/api/v1/me/subscriptions", sc.owner_partner.person, json::object{{"template_id", template_id}, {"accepted", 2}}));
-    auto messages = [&] {
-        auto reply = sim->send("GET", "/sim/v1/subscribe-messages?touser=" + sc.owner_partner.person.openid);
-        return json::parse(reply.body).at("messages").as_array();
-    };
+    // The partner accepted two one-time subscriptions, in WeChat and reported to us.
+    accept_two_subscriptions(sc.owner_partner.person);
+    auto messages = [&] { return subscribe_messages_to(sc.owner_partner.person); };
     redis_link link(redis->port());
     std::string first;
     {
