@@ -65,7 +65,6 @@ private:
 
 // Values cut to WeChat's subscribe-message limits (wechat-protocols.md): `thing` 20 characters,
 // `amount` a currency sign and at most 10 digits, `time` "YYYY-MM-DD HH:MM".
-std::string subscribe_thing(std::string_view text);
-std::string subscribe_amount(std::int64_t fen);
+
 
 }  // namespace sharedstore

@@ -8,15 +8,12 @@
 #include "server/storage/ledger_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
 #include "server/storage/partner_repository.hpp"
+#include "push/outbox_events.hpp"
 
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <stdexcept>
 
 namespace sharedstore {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -41,18 +38,18 @@ std::uint64_t post(mysql_connection& db, std::uint64_t merchant_id, const std::s
 }  // namespace
 
 std::string dividend_event_payload(const dividend_record& d, const std::string& kind, std::int64_t amount_fen) {
-    json::object payload{{"type", kind},
-                         {"dividend_id", std::to_string(d.id)},
-                         {"order_id", std::to_string(d.order_id)},
-                         {"merchant", json::object{{"id", std::to_string(d.merchant_id)}, {"name", d.merchant_name}}},
-                         // The partner sees the customer as the store shows them: phone masked, or nothing.
-                         {"customer", d.customer_phone.empty() ? std::string("微信用户") : mask_phone(d.customer_phone)},
-                         {"order_amount_fen", d.order_amount_fen},
-                         {"dividend_fen", d.amount_fen},
-                         {"state", d.settled ? "settled" : "pending"},
-                         {"paid_at", d.paid_at}};
-    if (kind == "reversal") payload["reversed_fen"] = amount_fen;
-    return json::serialize(payload);
+    const dividend_event event{.dividend_id = d.id,
+                               .order_id = d.order_id,
+                               .merchant_id = d.merchant_id,
+                               .merchant_name = d.merchant_name,
+                               // The partner sees the customer as the store shows them: phone masked, or nothing.
+                               .customer = d.customer_phone.empty() ? std::string("微信用户") : mask_phone(d.customer_phone),
+                               .order_amount_fen = d.order_amount_fen,
+                               .dividend_fen = d.amount_fen,
+                               .reversed_fen = kind == "reversal" ? std::optional(amount_fen) : std::nullopt,
+                               .state = d.settled ? "settled" : "pending",
+                               .paid_at = d.paid_at};
+    return to_payload(event);
 }
 
 namespace {

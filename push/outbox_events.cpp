@@ -1,0 +1,137 @@
+#include "push/outbox_events.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <charconv>
+
+namespace sharedstore {
+
+namespace json = boost::json;
+
+namespace {
+
+template <class... Ts>
+struct overloaded : Ts... {
+    using Ts::operator()...;
+};
+template <class... Ts>
+overloaded(Ts...) -> overloaded<Ts...>;
+
+json::object payload_of(const dividend_event& e) {
+    json::object out{{"type", e.kind()},
+                     {"dividend_id", std::to_string(e.dividend_id)},
+                     {"order_id", std::to_string(e.order_id)},
+                     {"merchant", json::object{{"id", std::to_string(e.merchant_id)}, {"name", e.merchant_name}}},
+                     {"customer", e.customer},
+                     {"order_amount_fen", e.order_amount_fen},
+                     {"dividend_fen", e.dividend_fen},
+                     {"state", e.state},
+                     {"paid_at", e.paid_at}};
+    if (e.reversed_fen) out["reversed_fen"] = *e.reversed_fen;
+    return out;
+}
+
+std::optional<std::uint64_t> id_in(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (!v || !v->is_string()) return std::nullopt;
+    std::uint64_t id = 0;
+    const auto& s = v->as_string();
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+    if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+    return id;
+}
+
+std::optional<std::int64_t> fen_in(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_int64() ? std::optional(v->as_int64()) : std::nullopt;
+}
+
+std::string text_in(const json::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::optional<dividend_event> dividend_from(const json::object& o, bool reversal) {
+    dividend_event e;
+    auto dividend = id_in(o, "dividend_id"), order = id_in(o, "order_id");
+    auto amount = fen_in(o, "order_amount_fen"), fen = fen_in(o, "dividend_fen");
+    const auto* merchant = o.if_contains("merchant");
+    if (!dividend || !order || !amount || !fen || !merchant || !merchant->is_object()) return std::nullopt;
+    e.dividend_id = *dividend;
+    e.order_id = *order;
+    e.merchant_id = id_in(merchant->as_object(), "id").value_or(0);
+    e.merchant_name = text_in(merchant->as_object(), "name");
+    e.customer = text_in(o, "customer");
+    e.order_amount_fen = *amount;
+    e.dividend_fen = *fen;
+    if (reversal) {
+        e.reversed_fen = fen_in(o, "reversed_fen");
+        if (!e.reversed_fen) return std::nullopt;
+    }
+    e.state = text_in(o, "state");
+    e.paid_at = text_in(o, "paid_at");
+    return e;
+}
+
+}  // namespace
+
+std::string_view kind_of(const outbox_event& event) {
+    return std::visit([](const auto& e) { return e.kind(); }, event);
+}
+
+std::string to_payload(const outbox_event& event) {
+    return std::visit(overloaded{[](const dividend_event& e) { return json::serialize(payload_of(e)); }}, event);
+}
+
+std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::string_view payload) {
+    boost::system::error_code ec;
+    auto value = json::parse(payload, ec);
+    if (ec || !value.is_object()) return std::nullopt;
+    if (kind == "dividend" || kind == "reversal") {
+        if (auto e = dividend_from(value.as_object(), kind == "reversal")) return outbox_event{std::move(*e)};
+    }
+    return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings) {
+    return std::visit(overloaded{[&](const dividend_event& e) {
+                          auto paid_at = e.paid_at;  // 2026-11-27T08:00:00Z -> "2026-11-27 08:00"
+                          if (paid_at.size() >= 16) paid_at = paid_at.substr(0, 10) + " " + paid_at.substr(11, 5);
+                          const bool reversal = e.reversed_fen.has_value();
+                          return std::vector<std::pair<std::string, std::string>>{
+                              {settings.field_amount, subscribe_amount(reversal ? *e.reversed_fen : e.dividend_fen)},
+                              {settings.field_merchant, subscribe_thing(e.merchant_name)},
+                              {settings.field_time, paid_at},
+                              {settings.field_customer, subscribe_thing((reversal ? "退款冲回 " : "") + e.customer)}};
+                      }},
+                      event);
+}
+
+std::string subscribe_thing(std::string_view text) {
+    // thing: at most 20 characters (code points), no newlines.
+    std::string out;
+    std::size_t characters = 0;
+    for (std::size_t i = 0; i < text.size() && characters < 20;) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+        if (i + length > text.size()) break;
+        if (text[i] != '\n' && text[i] != '\r') {
+            out.append(text.substr(i, length));
+            ++characters;
+        }
+        i += length;
+    }
+    return out;
+}
+
+std::string subscribe_amount(std::int64_t fen) {
+    // "¥7.68": a sign and at most 10 digits; bigger amounts do not fit WeChat's field.
+    if (fen < 0) fen = 0;
+    if (fen > 9'999'999'999LL) fen = 9'999'999'999LL;
+    const auto cents = fen % 100;
+    return "¥" + std::to_string(fen / 100) + "." + (cents < 10 ? "0" : "") + std::to_string(cents);
+}
+
+}  // namespace sharedstore

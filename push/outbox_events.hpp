@@ -1,0 +1,49 @@
+#pragma once
+// The outbox's events, one struct per kind (docs/websocket.md, "Frames"): the server writes them in
+// the payment's transaction (to_payload), the relay turns them into frames, and a reminder nobody
+// acknowledged is rendered as the kind's WeChat subscribe message. A new kind is a struct, its
+// JSON both ways and its renderer here, and one alternative in outbox_event.
+#include "push/push_settings.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace sharedstore {
+
+// A dividend earned ("dividend") or taken back by a refund ("reversal", with reversed_fen).
+struct dividend_event {
+    std::uint64_t dividend_id = 0;
+    std::uint64_t order_id = 0;
+    std::uint64_t merchant_id = 0;
+    std::string merchant_name;
+    std::string customer;  // as the store shows them to the partner: a masked phone or 微信用户
+    std::int64_t order_amount_fen = 0;
+    std::int64_t dividend_fen = 0;
+    std::optional<std::int64_t> reversed_fen;  // set: a reversal
+    std::string state;                         // pending | settled
+    std::string paid_at;                       // RFC 3339, UTC
+
+    std::string_view kind() const { return reversed_fen ? "reversal" : "dividend"; }
+};
+
+using outbox_event = std::variant<dividend_event>;
+
+std::string_view kind_of(const outbox_event& event);
+// The payload stored in outbox_events.payload (the frame less its id).
+std::string to_payload(const outbox_event& event);
+// nullopt: a kind this server does not know, or a payload that is not that kind's.
+std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::string_view payload);
+
+// The subscribe message's data fields (name -> value) for the event, named by push.field_*.
+std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings);
+
+// WeChat's field formats: thing (at most 20 characters, one line) and amount (¥7.68).
+std::string subscribe_thing(std::string_view text);
+std::string subscribe_amount(std::int64_t fen);
+
+}  // namespace sharedstore

@@ -1,0 +1,95 @@
+#include "push/outbox_store.hpp"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace sharedstore {
+
+namespace {
+constexpr const char* epoch_origin = "TIMESTAMP'1970-01-01 00:00:00'";
+}  // namespace
+
+pending_read pending_events(mysql_connection& db, int limit) {
+    // One round trip for both (a pass runs for nearly every order): the row with id 0 carries the
+    // newest relayed_at, the others are the pending events. Event ids start at 1.
+    mysql_statement select(db.prepare(std::string("SELECT 0, 0, '', '', COALESCE(TIMESTAMPDIFF(MICROSECOND, ") + epoch_origin +
+                                      ", MAX(relayed_at)), 0) FROM outbox_events UNION ALL (SELECT id, user_id, kind, payload, "
+                                      "TIMESTAMPDIFF(MICROSECOND, " + epoch_origin +
+                                      ", created_at) FROM outbox_events WHERE relayed_at IS NULL ORDER BY id LIMIT ?)"));
+    select->setInt(1, limit);
+    pending_read out;
+    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+    while (rs->next()) {
+        if (rs->getUInt64(1) == 0) {
+            out.relayed_mark_us = rs->getInt64(5);
+            continue;
+        }
+        out.rows.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4), rs->getInt64(5)});
+    }
+    // Relayed in id order: a UNION promises no order of its own.
+    std::sort(out.rows.begin(), out.rows.end(), [](const outbox_row& a, const outbox_row& b) { return a.id < b.id; });
+    return out;
+}
+
+void mark_relayed(mysql_connection& db, const std::vector<std::uint64_t>& ids, std::int64_t stamp_us) {
+    // The IN list is padded to a power of two with the last id: a handful of statement shapes
+    // (1, 2, 4 ... 256 ids) that the connection keeps prepared, instead of one per batch size.
+    std::size_t slots = 1;
+    while (slots < ids.size()) slots *= 2;
+    std::string question_marks;
+    for (std::size_t i = 0; i < slots; ++i) question_marks += i ? ", ?" : "?";
+    mysql_statement update(db.prepare(std::string("UPDATE outbox_events SET relayed_at = ") + epoch_origin +
+                                      " + INTERVAL ? MICROSECOND WHERE id IN (" + question_marks + ")"));
+    update->setInt64(1, stamp_us);
+    for (std::size_t i = 0; i < slots; ++i) update->setUInt64(static_cast<unsigned>(i + 2), ids[std::min(i, ids.size() - 1)]);
+    update->executeUpdate();
+}
+
+int unmark_relayed_after(mysql_connection& db, std::int64_t cutoff_us) {
+    mysql_statement update(
+        db.prepare(std::string("UPDATE outbox_events SET relayed_at = NULL WHERE relayed_at > ") + epoch_origin + " + INTERVAL ? MICROSECOND"));
+    update->setInt64(1, cutoff_us);
+    return update->executeUpdate();
+}
+
+fallback_claim claim_fallback(mysql_connection& db, std::uint64_t user_id, std::uint64_t event_id, const std::string& template_id) {
+    fallback_claim c;
+    mysql_statement insert(db.prepare(
+        "INSERT INTO push_fallbacks (outbox_event_id, user_id, outcome) VALUES (?, ?, 'no_subscription') ON DUPLICATE KEY UPDATE user_id = user_id"));
+    insert->setUInt64(1, event_id);
+    insert->setUInt64(2, user_id);
+    c.claimed = insert->executeUpdate() == 1;
+    if (!c.claimed) return c;
+    mysql_statement spend(db.prepare("UPDATE push_subscriptions SET remaining = remaining - 1 WHERE user_id = ? AND template_id = ? AND remaining > 0"));
+    spend->setUInt64(1, user_id);
+    spend->setString(2, template_id);
+    c.has_subscription = spend->executeUpdate() == 1;
+    if (!c.has_subscription) return c;
+    {
+        mysql_statement facts(db.prepare("SELECT u.openid, e.kind, e.payload FROM users u JOIN outbox_events e ON e.id = ? WHERE u.id = ?"));
+        facts->setUInt64(1, event_id);
+        facts->setUInt64(2, user_id);
+        std::unique_ptr<sql::ResultSet> rs(facts->executeQuery());
+        if (rs->next()) {
+            c.openid = rs->getString(1);
+            c.kind = rs->getString(2);
+            c.payload = rs->getString(3);
+        }
+    }
+    mysql_statement mark(db.prepare("UPDATE push_fallbacks SET outcome = 'sent' WHERE outbox_event_id = ?"));
+    mark->setUInt64(1, event_id);
+    mark->executeUpdate();
+    return c;
+}
+
+void record_fallback_failure(mysql_connection& db, std::uint64_t event_id, const std::string& detail) {
+    mysql_statement mark(db.prepare("UPDATE push_fallbacks SET outcome = 'failed', detail = ? WHERE outbox_event_id = ?"));
+    mark->setString(1, detail);
+    mark->setUInt64(2, event_id);
+    mark->executeUpdate();
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,73 @@
+// The outbox's typed events: the payload the server stores reads back as the same event, a kind
+// or payload this server does not know is refused, and each kind renders its subscribe message.
+#include "push/outbox_events.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+using namespace sharedstore;
+
+namespace {
+
+dividend_event sample() {
+    return dividend_event{.dividend_id = 311,
+                          .order_id = 877,
+                          .merchant_id = 12,
+                          .merchant_name = "茶饮小店",
+                          .customer = "138****5678",
+                          .order_amount_fen = 12800,
+                          .dividend_fen = 768,
+                          .reversed_fen = std::nullopt,
+                          .state = "pending",
+                          .paid_at = "2026-11-27T08:00:00Z"};
+}
+
+TEST(outbox_events, a_dividend_and_a_reversal_read_back_as_they_were_written) {
+    auto reversal = sample();
+    reversal.reversed_fen = 192;
+    for (const auto& original : {sample(), reversal}) {
+        const auto payload = to_payload(outbox_event{original});
+        auto read = parse_outbox_event(original.kind(), payload);
+        ASSERT_TRUE(read) << payload;
+        const auto& back = std::get<dividend_event>(*read);
+        EXPECT_EQ(back.dividend_id, original.dividend_id);
+        EXPECT_EQ(back.merchant_name, original.merchant_name);
+        EXPECT_EQ(back.reversed_fen, original.reversed_fen);
+        EXPECT_EQ(back.paid_at, original.paid_at);
+        // The documented frame fields (docs/websocket.md): ids as strings, amounts in fen.
+        auto json = boost::json::parse(payload).as_object();
+        EXPECT_EQ(json.at("type").as_string(), original.kind());
+        EXPECT_EQ(json.at("dividend_id").as_string(), "311");
+        EXPECT_EQ(json.at("merchant").at("id").as_string(), "12");
+        EXPECT_EQ(json.at("dividend_fen").as_int64(), 768);
+        EXPECT_EQ(json.contains("reversed_fen"), original.reversed_fen.has_value());
+    }
+}
+
+TEST(outbox_events, an_unknown_kind_or_a_payload_missing_its_fields_is_refused) {
+    const auto payload = to_payload(outbox_event{sample()});
+    EXPECT_FALSE(parse_outbox_event("voucher", payload));
+    EXPECT_FALSE(parse_outbox_event("reversal", payload)) << "a reversal names what it took back";
+    EXPECT_FALSE(parse_outbox_event("dividend", R"({"type":"dividend","order_id":"1"})"));
+    EXPECT_FALSE(parse_outbox_event("dividend", "not json"));
+}
+
+TEST(outbox_events, each_kind_renders_its_subscribe_message_in_wechats_field_formats) {
+    push_settings settings;
+    auto fields = subscribe_fields(outbox_event{sample()}, settings);
+    std::map<std::string, std::string> by_name(fields.begin(), fields.end());
+    EXPECT_EQ(by_name.at(settings.field_amount), "¥7.68");
+    EXPECT_EQ(by_name.at(settings.field_merchant), "茶饮小店");
+    EXPECT_EQ(by_name.at(settings.field_time), "2026-11-27 08:00");
+    EXPECT_EQ(by_name.at(settings.field_customer), "138****5678");
+    auto reversal = sample();
+    reversal.reversed_fen = 192;
+    auto back = subscribe_fields(outbox_event{reversal}, settings);
+    std::map<std::string, std::string> reversed(back.begin(), back.end());
+    EXPECT_EQ(reversed.at(settings.field_amount), "¥1.92");
+    EXPECT_EQ(reversed.at(settings.field_customer), "退款冲回 138****5678");
+    EXPECT_EQ(subscribe_thing(std::string(30, 'x')).size(), 20u);
+    EXPECT_EQ(subscribe_amount(5), "¥0.05");
+}
+
+}  // namespace
