@@ -17,6 +17,9 @@
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <thread>
+
 using namespace sharedstore;
 using namespace sharedstore::test_support;
 
@@ -121,6 +124,92 @@ TEST_F(payment_effects_test, the_default_effects_book_a_purchase_without_an_owne
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_entries"), 1);
     EXPECT_EQ(scalar("SELECT dividend_due FROM orders WHERE id = 5"), 0);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events"), 0);
+    EXPECT_EQ(broken(), "");
+}
+
+// The owner's dividend through every path a payment takes, table-driven: a customer owned by a
+// partner at the 20 % tier buys 128 yuan at a 30 % margin (profit 38.40, dividend 7.68).
+class owned_purchase_test : public payment_effects_test {
+protected:
+    void SetUp() override {
+        payment_effects_test::SetUp();
+        for (const char* statement :
+             {"INSERT INTO users (id, appid, openid) VALUES (3, 'wx', 'partner')",
+              "INSERT INTO tier_versions (id, merchant_id, version, profit_margin_bp, created_by_user_id, created_at) "
+              "VALUES (1, 10, 1, 3000, 1, UTC_TIMESTAMP(6) - INTERVAL 1 DAY)",
+              "INSERT INTO tier_version_tiers (tier_version_id, position, name, buy_in_fen, ratio_bp) VALUES (1, 0, '银卡', 1000000, 2000)",
+              "INSERT INTO partners (id, merchant_id, user_id, total_buy_in_fen, enrolled_by_user_id) VALUES (4, 10, 3, 1000000, 1)",
+              "INSERT INTO lead_history (merchant_id, customer_user_id, partner_id, reason, actor_user_id, created_at) "
+              "VALUES (10, 2, 4, 'claimed', 2, UTC_TIMESTAMP(6) - INTERVAL 1 HOUR)"})
+            execute(db_->native(), statement);
+    }
+};
+
+TEST_F(owned_purchase_test, paid_then_refunded_in_parts_reverses_exactly_the_dividend) {
+    struct refund_case {
+        const char* name;
+        std::vector<std::int64_t> refunds;
+        std::vector<std::int64_t> reversals;  // floor(768 x refunded so far / 12800), less what went before
+    };
+    const std::vector<refund_case> cases{
+        {"paid, never refunded", {}, {}},
+        {"refunded whole", {12800}, {768}},
+        {"refunded in two parts", {2800, 10000}, {168, 600}},
+        {"refunded a fen at a time first", {1, 1, 12798}, {0, 0, 768}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name);
+        // Each case on an order of its own, its reminders counted alone.
+        execute(db_->native(), "DELETE FROM outbox_events");
+        execute(db_->native(), "INSERT INTO orders (id, merchant_id, source, kind, customer_user_id, amount_fen, status, merchant_order_id) "
+                               "SELECT MAX(id) + 1, 10, 'pos', 'purchase', 2, 12800, 'created', CONCAT('A-', MAX(id) + 1) FROM orders");
+        const auto order = static_cast<std::uint64_t>(scalar("SELECT MAX(id) FROM orders"));
+        auto paid = apply_order_paid(*db_, order, std::chrono::system_clock::now(), "");
+        ASSERT_EQ(paid.outcome, payment_outcome::applied);
+        ASSERT_TRUE(paid.dividend);
+        EXPECT_EQ(paid.dividend->amount_fen, 768);
+        EXPECT_EQ(paid.order.profit_fen, 3840);
+        EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = 3 AND kind = 'dividend'"), 1);
+        std::int64_t reversed = 0;
+        for (std::size_t i = 0; i < c.refunds.size(); ++i) {
+            auto refund = apply_order_refund(*db_, order, "pos", "R-" + std::to_string(order) + "-" + std::to_string(i), c.refunds[i]);
+            EXPECT_EQ(refund.outcome, refund_outcome::applied);
+            EXPECT_EQ(refund.reversed_fen, c.reversals[i]) << "refund " << i;
+            reversed += refund.reversed_fen;
+        }
+        EXPECT_EQ(scalar("SELECT reversed_fen FROM dividends WHERE order_id = " + std::to_string(order)), reversed);
+        EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = 3 AND kind = 'reversal'"),
+                  std::count_if(c.reversals.begin(), c.reversals.end(), [](std::int64_t r) { return r > 0; }))
+            << "a reminder for every reversal that took something back";
+    }
+    EXPECT_EQ(broken(), "");
+}
+
+TEST_F(owned_purchase_test, a_refund_of_an_order_not_yet_paid_changes_nothing) {
+    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-early", 100).outcome, refund_outcome::order_not_paid);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM refunds"), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_transactions"), 0);
+}
+
+// Two notifications of one payment at once, on two connections: the order row's lock makes one
+// apply it and the other see it paid.
+TEST_F(owned_purchase_test, paid_twice_at_once_pays_one_dividend) {
+    auto config = test_config().mysql;
+    config.database = database_;
+    std::vector<payment_outcome> outcomes(2);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 2; ++i)
+        threads.emplace_back([&, i] {
+            mysql_connection db(mysql_connect(config), 16, nullptr);
+            db.native().setAutoCommit(false);
+            outcomes[i] = apply_order_paid(db, 5, std::chrono::system_clock::now(), "").outcome;
+            db.native().commit();
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), payment_outcome::applied), 1);
+    EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), payment_outcome::already_applied), 1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM dividends WHERE order_id = 5"), 1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_transactions WHERE reference = 'order:5'"), 1);
     EXPECT_EQ(broken(), "");
 }
 
