@@ -5,6 +5,7 @@
 #include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/http_client.hpp"
 #include "tests/integration/support/test_environment.hpp"
+#include "tests/support/eventually.hpp"
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
@@ -100,7 +101,7 @@ TEST_F(jobs_test, serve_runs_a_scheduled_job_and_reports_it_in_metrics) {
     env.emplace_back("SHAREDSTORE_JOBS_PRUNE_OUTBOX_EVERY_S", std::string("1"));
     env.emplace_back("SHAREDSTORE_JOBS_PRUNE_OUTBOX_RETENTION_S", std::string("86400"));
     server_process server(env);
-    for (int i = 0; i < 100 && scalar("SELECT COUNT(*) FROM outbox_events") > 5; ++i) std::this_thread::sleep_for(100ms);
+    eventually([&] { return scalar("SELECT COUNT(*) FROM outbox_events") <= 5; }, 10s);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events"), 5);
     std::string metrics;
     for (int i = 0; i < 50; ++i) {

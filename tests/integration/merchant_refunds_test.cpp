@@ -3,6 +3,7 @@
 // once whichever tells us first (the refund API's answer, the notification, a query), reversing
 // the dividend in proportion like every refund, with the ledger's invariants intact.
 #include "tests/integration/support/store_api.hpp"
+#include "tests/support/eventually.hpp"
 
 #include <algorithm>
 #include <latch>
@@ -54,7 +55,7 @@ protected:
     }
     static long long wait_for(const std::string& query, const std::vector<std::string>& params, long long expected) {
         long long n = -1;
-        for (int i = 0; i < 200 && (n = scalar(query, params)) != expected; ++i) std::this_thread::sleep_for(50ms);
+        eventually([&] { return (n = scalar(query, params)) == expected; }, 10s, 50ms);
         return n;
     }
     static std::string status_of(const paid_order& p, const user& who, const std::string& request_id, std::int64_t amount) {

@@ -4,6 +4,7 @@
 #include "common/random_token.hpp"
 #include "tests/integration/support/test_environment.hpp"
 #include "tests/support/capture_log.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/io_thread.hpp"
 
 #include <cppconn/connection.h>
@@ -213,7 +214,7 @@ TEST_F(mysql_pool_test, a_job_fails_at_its_deadline_not_when_a_worker_frees_up) 
     c.circuit_failures = 100;
     mysql_pool pool(c, log.log());
     auto running = asio::co_spawn(io.io(), sleeping_query(pool, "3"), asio::use_future);
-    for (int i = 0; i < 200 && pool.stats().busy == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    eventually([&] { return pool.stats().busy != 0; }, std::chrono::seconds(1), std::chrono::milliseconds(5));
     auto queued = asio::co_spawn(io.io(), sleeping_query(pool, "0"), asio::use_future);
     EXPECT_NE(refusal_of(queued).find("waited too long"), std::string::npos);
     EXPECT_EQ(pool.stats().busy, 1) << "the queued job failed only when the worker was free again";

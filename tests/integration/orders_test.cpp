@@ -5,6 +5,7 @@
 #include "common/sha256.hpp"
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/tcp_proxy.hpp"
+#include "tests/support/eventually.hpp"
 #include "wechat/pay/pay_crypto.hpp"
 
 #include <cppconn/connection.h>
@@ -62,7 +63,7 @@ protected:
     }
     static long long wait_for_count(const std::string& query, const std::vector<std::string>& params, long long expected) {
         long long n = -1;
-        for (int i = 0; i < 200 && (n = scalar(query, params)) != expected; ++i) std::this_thread::sleep_for(50ms);
+        eventually([&] { return (n = scalar(query, params)) == expected; }, 10s, 50ms);
         return n;
     }
 

@@ -7,6 +7,7 @@
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/ws_client.hpp"
 #include "tests/support/capture_log.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/io_thread.hpp"
 
 #include <algorithm>
@@ -36,7 +37,7 @@ struct redis_link {
         settings.port = port;
         client = redis_client::create(io.io().get_executor(), settings, log.log());
         client->start();
-        for (int i = 0; i < 500 && !client->connected(); ++i) std::this_thread::sleep_for(10ms);
+        eventually([&] { return client->connected(); }, 5s, 10ms);
         if (!client->connected()) throw std::runtime_error("no Redis connection");
     }
     ~redis_link() { client->stop(); }
@@ -200,7 +201,7 @@ TEST_F(push_test, a_socket_closes_when_its_session_expires) {
     settings.port = redis->port();
     auto client = redis_client::create(io.io().get_executor(), settings, log.log());
     client->start();
-    for (int i = 0; i < 500 && !client->connected(); ++i) std::this_thread::sleep_for(10ms);
+    eventually([&] { return client->connected(); }, 5s, 10ms);
     ASSERT_TRUE(client->connected());
     const auto key = "session:" + sha256_hex(who.token);
     auto record = json::parse(io.run(client->command({"GET", key})).str).as_object();
@@ -307,7 +308,7 @@ TEST_F(push_test, an_unacknowledged_reminder_sends_exactly_one_subscribe_message
     }
     // Nobody connected: one message after the ack timeout, and never a second one.
     pay(sc, 12800);
-    for (int i = 0; i < 100 && messages().empty(); ++i) std::this_thread::sleep_for(100ms);
+    eventually([&] { return !messages().empty(); }, 10s, 100ms);
     std::this_thread::sleep_for(1500ms);
     auto sent = messages();
     ASSERT_EQ(sent.size(), 1u);
@@ -528,7 +529,7 @@ TEST_F(push_test, a_reminder_whose_append_redis_lost_still_gets_its_subscribe_me
     ASSERT_FALSE(link.command({"XSETID", "inbox:" + user, first}).is_error());  // the stream's top, as before the append
     ASSERT_EQ(link.command({"ZREM", "push:fallback-due", user + ":" + event}).integer, 1);
     link.command({"SET", "push:relay-mark", mark_before.empty() ? std::string("0") : mark_before});
-    for (int i = 0; i < 100 && messages().empty(); ++i) std::this_thread::sleep_for(100ms);
+    eventually([&] { return !messages().empty(); }, 10s, 100ms);
     std::this_thread::sleep_for(1500ms);
     auto sent = messages();
     ASSERT_EQ(sent.size(), 1u) << "the lost reminder's fallback was lost with it (or the acknowledged one was sent)";
@@ -550,7 +551,7 @@ TEST(push_presence, many_users_are_marked_present_in_batches) {
     settings.port = redis_process.port();
     auto client = redis_client::create(io.io().get_executor(), settings, log.log());
     client->start();
-    for (int i = 0; i < 500 && !client->connected(); ++i) std::this_thread::sleep_for(10ms);
+    eventually([&] { return client->connected(); }, 5s, 10ms);
     ASSERT_TRUE(client->connected());
     inbox box(*client, 1000, std::chrono::seconds(3600));
     const auto batch = inbox::presence_batch;
