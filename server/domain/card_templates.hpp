@@ -1,7 +1,7 @@
 #pragma once
 // Electronic cards a store hands out through partners (docs/business-rules.md section 1): kind, title,
 // benefit text, validity window, optional cover image. Pure rules, no I/O.
-#include "server/domain/share_tiers.hpp"
+#include "server/domain/validation_problem.hpp"
 
 #include <chrono>
 #include <variant>
@@ -34,8 +34,5 @@ struct card_template {
 // 1..200 characters, a window with from < until lasting at most 3 years, an https cover URL of
 // at most 512 bytes.
 std::variant<card_template, std::vector<validation_problem>> validate_card_template(const card_template_input& input);
-
-// RFC 3339 with a zone ("2026-11-24T10:00:00+08:00", "...Z", fractions allowed); nullopt otherwise.
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
 
 }  // namespace sharedstore

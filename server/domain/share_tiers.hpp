@@ -1,6 +1,8 @@
 #pragma once
 // A merchant's share tiers: buy-in (stored value, integer fen) -> dividend ratio (basis points).
 // Pure rules, no I/O (docs/business-rules.md section 1).
+#include "server/domain/validation_problem.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,12 +16,6 @@ struct share_tier {
     std::int32_t ratio_bp = 0;
 };
 
-// One reason a tier set or setting is refused; `field` points into the request ("tiers[2].ratio_bp").
-struct validation_problem {
-    std::string field;
-    std::string code;  // stable: ratio_out_of_range, buy_in_not_positive, duplicate_buy_in, ratio_decreases, ...
-    std::string message;
-};
 
 constexpr std::int32_t max_ratio_bp = 10'000;  // 100 %
 constexpr std::size_t max_tiers = 20;

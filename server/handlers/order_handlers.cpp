@@ -2,6 +2,7 @@
 
 #include "common/dependency_error.hpp"
 #include "server/domain/card_templates.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/handlers/auth_handlers.hpp"
 #include "server/handlers/order_json.hpp"
 #include "server/handlers/service_errors.hpp"

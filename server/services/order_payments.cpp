@@ -1,10 +1,10 @@
 #include "server/services/order_payments.hpp"
 
 #include "common/clock.hpp"
-#include "server/domain/card_templates.hpp"  // parse_rfc3339
 #include "server/domain/dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/domain/masking.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/storage/ledger_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
 #include "server/storage/partner_repository.hpp"

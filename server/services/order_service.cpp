@@ -5,6 +5,7 @@
 #include "common/random_token.hpp"
 #include "server/services/pay_numbers.hpp"
 #include "server/domain/card_templates.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/storage/ledger_repository.hpp"
 #include "server/storage/merchant_refund_repository.hpp"

@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "common/random_token.hpp"
 #include "server/domain/card_templates.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/storage/ledger_repository.hpp"
 

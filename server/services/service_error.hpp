@@ -3,7 +3,7 @@
 // table (server/handlers/error_table.cpp: HTTP status, stable code, message) and a line in
 // docs/errors.md; a unit test walks all three. A new subsystem adds values here and rows there.
 #include "common/result.hpp"
-#include "server/domain/share_tiers.hpp"  // validation_problem
+#include "server/domain/validation_problem.hpp"
 
 #include <chrono>
 #include <string>

@@ -3,6 +3,7 @@
 #include "common/dependency_error.hpp"
 #include "common/random_token.hpp"
 #include "server/domain/card_templates.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/domain/share_links.hpp"
 #include "server/storage/partner_repository.hpp"
 

@@ -1,4 +1,5 @@
 #include "server/domain/card_templates.hpp"
+#include "server/domain/rfc3339.hpp"
 
 #include <gtest/gtest.h>
 
