@@ -73,10 +73,10 @@ asio::awaitable<http_response> handle_bind_phone(const api_services& s, http_req
 }
 
 constexpr route table[] = {
-    {"POST", "/api/v1/auth/wechat/login", access::none,         handle_login},
-    {"POST", "/api/v1/auth/logout",       access::user_session, handle_logout},
-    {"GET",  "/api/v1/me",                access::user_session, handle_get_me},
-    {"POST", "/api/v1/me/phone",          access::user_session, handle_bind_phone},
+    {"POST", "/api/v1/auth/wechat/login", route_access::none,         handle_login},
+    {"POST", "/api/v1/auth/logout",       route_access::user_session, handle_logout},
+    {"GET",  "/api/v1/me",                route_access::user_session, handle_get_me},
+    {"POST", "/api/v1/me/phone",          route_access::user_session, handle_bind_phone},
 };
 
 }  // namespace

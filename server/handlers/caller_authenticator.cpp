@@ -27,12 +27,12 @@ wechat_pay::signed_headers wechat_pay_headers(const http_request& request) {
             header_or_empty(request, "wechatpay-timestamp"), header_or_empty(request, "wechatpay-nonce")};
 }
 
-asio::awaitable<authentication> caller_authenticator::authenticate(access required, const http_request& request) const {
+asio::awaitable<authentication> caller_authenticator::authenticate(route_access required, const http_request& request) const {
     switch (required) {
-    case access::none: co_return caller{};
-    case access::user_session: co_return co_await user_session(request);
-    case access::pos_signature: co_return co_await pos_signature(request);
-    case access::wechat_pay_signature: co_return wechat_pay_signature(request);
+    case route_access::none: co_return caller{};
+    case route_access::user_session: co_return co_await user_session(request);
+    case route_access::pos_signature: co_return co_await pos_signature(request);
+    case route_access::wechat_pay_signature: co_return wechat_pay_signature(request);
     }
     co_return error_response(500, "internal_error", "internal error", request.request_id);
 }

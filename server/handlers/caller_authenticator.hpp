@@ -19,7 +19,7 @@ public:
     caller_authenticator(session_store& sessions, pos_service& pos, const wechat_pay::signature_verifier* pay_verifier, logger& log)
         : sessions_(sessions), pos_(pos), pay_verifier_(pay_verifier), log_(log) {}
 
-    boost::asio::awaitable<authentication> authenticate(access required, const http_request& request) const override;
+    boost::asio::awaitable<authentication> authenticate(route_access required, const http_request& request) const override;
 
 private:
     boost::asio::awaitable<authentication> user_session(const http_request& request) const;

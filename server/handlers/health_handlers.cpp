@@ -61,9 +61,9 @@ boost::asio::awaitable<http_response> handle_metrics(const api_services& s, http
 }
 
 constexpr route table[] = {
-    {"GET", "/healthz", access::none, handle_healthz},
-    {"GET", "/readyz",  access::none, handle_readyz},
-    {"GET", "/metrics", access::none, handle_metrics},
+    {"GET", "/healthz", route_access::none, handle_healthz},
+    {"GET", "/readyz",  route_access::none, handle_readyz},
+    {"GET", "/metrics", route_access::none, handle_metrics},
 };
 
 }  // namespace

@@ -137,11 +137,11 @@ asio::awaitable<http_response> handle_pos_refund(const api_services& s, http_req
 }
 
 constexpr route table[] = {
-    {"POST", "/api/v1/orders",                access::user_session,         handle_create_order},
-    {"GET",  "/api/v1/me/orders/{order_id}",  access::user_session,         handle_my_order},
-    {"POST", "/api/v1/wechat/pay/notify",     access::wechat_pay_signature, handle_wechat_pay_notification},
-    {"POST", "/api/v1/pos/orders",            access::pos_signature,        handle_pos_order},
-    {"POST", "/api/v1/pos/refunds",           access::pos_signature,        handle_pos_refund},
+    {"POST", "/api/v1/orders",                route_access::user_session,         handle_create_order},
+    {"GET",  "/api/v1/me/orders/{order_id}",  route_access::user_session,         handle_my_order},
+    {"POST", "/api/v1/wechat/pay/notify",     route_access::wechat_pay_signature, handle_wechat_pay_notification},
+    {"POST", "/api/v1/pos/orders",            route_access::pos_signature,        handle_pos_order},
+    {"POST", "/api/v1/pos/refunds",           route_access::pos_signature,        handle_pos_refund},
 };
 
 }  // namespace

@@ -222,18 +222,18 @@ asio::awaitable<http_response> handle_my_customers(const api_services& s, http_r
 }
 
 constexpr route table[] = {
-    {"POST",  "/api/v1/merchants/{merchant_id}/partners",                         access::user_session, handle_enrol_partner},
-    {"GET",   "/api/v1/merchants/{merchant_id}/partners",                         access::user_session, handle_list_partners},
-    {"GET",   "/api/v1/merchants/{merchant_id}/partners/{partner_id}",            access::user_session, handle_get_partner},
-    {"PATCH", "/api/v1/merchants/{merchant_id}/partners/{partner_id}",            access::user_session, handle_change_partner_status},
-    {"POST",  "/api/v1/merchants/{merchant_id}/partners/{partner_id}/buy-ins",    access::user_session, handle_record_buy_in},
-    {"POST",  "/api/v1/merchants/{merchant_id}/partners/{partner_id}/card-packs", access::user_session, handle_issue_card_pack},
-    {"GET",   "/api/v1/merchants/{merchant_id}/leads",                            access::user_session, handle_list_leads},
-    {"PUT",   "/api/v1/merchants/{merchant_id}/leads/{customer_user_id}",         access::user_session, handle_reassign_lead},
-    {"GET",   "/api/v1/merchants/{merchant_id}/lead-history",                     access::user_session, handle_lead_history},
-    {"GET",   "/api/v1/partners/me",                                              access::user_session, handle_my_memberships},
-    {"GET",   "/api/v1/partners/me/cards",                                        access::user_session, handle_my_card_packs},
-    {"GET",   "/api/v1/partners/me/customers",                                    access::user_session, handle_my_customers},
+    {"POST",  "/api/v1/merchants/{merchant_id}/partners",                         route_access::user_session, handle_enrol_partner},
+    {"GET",   "/api/v1/merchants/{merchant_id}/partners",                         route_access::user_session, handle_list_partners},
+    {"GET",   "/api/v1/merchants/{merchant_id}/partners/{partner_id}",            route_access::user_session, handle_get_partner},
+    {"PATCH", "/api/v1/merchants/{merchant_id}/partners/{partner_id}",            route_access::user_session, handle_change_partner_status},
+    {"POST",  "/api/v1/merchants/{merchant_id}/partners/{partner_id}/buy-ins",    route_access::user_session, handle_record_buy_in},
+    {"POST",  "/api/v1/merchants/{merchant_id}/partners/{partner_id}/card-packs", route_access::user_session, handle_issue_card_pack},
+    {"GET",   "/api/v1/merchants/{merchant_id}/leads",                            route_access::user_session, handle_list_leads},
+    {"PUT",   "/api/v1/merchants/{merchant_id}/leads/{customer_user_id}",         route_access::user_session, handle_reassign_lead},
+    {"GET",   "/api/v1/merchants/{merchant_id}/lead-history",                     route_access::user_session, handle_lead_history},
+    {"GET",   "/api/v1/partners/me",                                              route_access::user_session, handle_my_memberships},
+    {"GET",   "/api/v1/partners/me/cards",                                        route_access::user_session, handle_my_card_packs},
+    {"GET",   "/api/v1/partners/me/customers",                                    route_access::user_session, handle_my_customers},
 };
 
 }  // namespace

@@ -121,15 +121,15 @@ asio::awaitable<http_response> handle_record_subscription(const api_services& s,
 }
 
 constexpr route subscription_table[] = {
-    {"POST", "/api/v1/me/subscriptions", access::user_session, handle_record_subscription},
+    {"POST", "/api/v1/me/subscriptions", route_access::user_session, handle_record_subscription},
 };
 
 constexpr route table[] = {
-    {"GET", "/api/v1/partners/me/dividends",                  access::user_session, handle_my_dividends},
-    {"GET", "/api/v1/partners/me/summary",                    access::user_session, handle_my_summary},
-    {"GET", "/api/v1/merchants/{merchant_id}/orders",         access::user_session, handle_list_orders},
-    {"GET", "/api/v1/merchants/{merchant_id}/dividends",      access::user_session, handle_dividends_by_partner},
-    {"GET", "/api/v1/merchants/{merchant_id}/reconciliation", access::user_session, handle_reconciliation},
+    {"GET", "/api/v1/partners/me/dividends",                  route_access::user_session, handle_my_dividends},
+    {"GET", "/api/v1/partners/me/summary",                    route_access::user_session, handle_my_summary},
+    {"GET", "/api/v1/merchants/{merchant_id}/orders",         route_access::user_session, handle_list_orders},
+    {"GET", "/api/v1/merchants/{merchant_id}/dividends",      route_access::user_session, handle_dividends_by_partner},
+    {"GET", "/api/v1/merchants/{merchant_id}/reconciliation", route_access::user_session, handle_reconciliation},
 };
 
 }  // namespace

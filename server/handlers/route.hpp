@@ -17,7 +17,7 @@ using route_function = boost::asio::awaitable<http_response> (*)(const api_servi
 struct route {
     std::string_view method;
     std::string_view pattern;
-    access required;
+    route_access required;
     route_function handler;
 };
 

@@ -73,11 +73,11 @@ asio::awaitable<http_response> handle_claim_share(const api_services& s, http_re
 
 // Share links are public by design: the code is the secret (docs/access-control.md).
 constexpr route table[] = {
-    {"POST",   "/api/v1/partners/me/cards/{card_id}/shares", access::user_session, handle_create_share},
-    {"DELETE", "/api/v1/partners/me/shares/{code}",          access::user_session, handle_revoke_share},
-    {"GET",    "/api/v1/shares/{code}",                      access::none,         handle_view_share},
-    {"GET",    "/api/v1/shares/{code}/qr.png",               access::none,         handle_share_qr_code},
-    {"POST",   "/api/v1/shares/{code}/claim",                access::user_session, handle_claim_share},
+    {"POST",   "/api/v1/partners/me/cards/{card_id}/shares", route_access::user_session, handle_create_share},
+    {"DELETE", "/api/v1/partners/me/shares/{code}",          route_access::user_session, handle_revoke_share},
+    {"GET",    "/api/v1/shares/{code}",                      route_access::none,         handle_view_share},
+    {"GET",    "/api/v1/shares/{code}/qr.png",               route_access::none,         handle_share_qr_code},
+    {"POST",   "/api/v1/shares/{code}/claim",                route_access::user_session, handle_claim_share},
 };
 
 }  // namespace

@@ -2,19 +2,19 @@
 
 namespace sharedstore {
 
-std::string_view to_string(access kind) {
+std::string_view to_string(route_access kind) {
     switch (kind) {
-    case access::none: return "none";
-    case access::user_session: return "user_session";
-    case access::pos_signature: return "pos_signature";
-    case access::wechat_pay_signature: return "wechat_pay_signature";
+    case route_access::none: return "none";
+    case route_access::user_session: return "user_session";
+    case route_access::pos_signature: return "pos_signature";
+    case route_access::wechat_pay_signature: return "wechat_pay_signature";
     }
     return "unknown";
 }
 
-route_handler guarded(access required, const authenticator& auth, guarded_handler handler) {
+route_handler guarded(route_access required, const authenticator& auth, guarded_handler handler) {
     return [required, &auth, handler = std::move(handler)](http_request& request) -> boost::asio::awaitable<http_response> {
-        if (required == access::none) {
+        if (required == route_access::none) {
             const caller anonymous;  // named: docs/coroutines.md
             co_return co_await handler(request, anonymous);
         }

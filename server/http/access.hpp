@@ -14,7 +14,7 @@
 
 namespace sharedstore {
 
-enum class access {
+enum class route_access {
     none,                  // public: anyone, no proof
     user_session,          // Authorization: Bearer TOKEN from POST /api/v1/auth/wechat/login
     pos_signature,         // a store's POS: X-Api-Key and its HMAC (docs/pos-callbacks.md)
@@ -23,7 +23,7 @@ enum class access {
 };
 
 // "none", "user_session", "pos_signature", "wechat_pay_signature": the words of docs/access-control.md.
-std::string_view to_string(access kind);
+std::string_view to_string(route_access kind);
 
 // Who is calling, as far as the route's access established it; the rest stays zero or empty.
 struct caller {
@@ -40,13 +40,13 @@ public:
     virtual ~authenticator() = default;
     // Refusals are values; a dependency that cannot answer (Redis, MariaDB) throws, and the
     // pipeline maps it as it maps a handler's.
-    virtual boost::asio::awaitable<authentication> authenticate(access required, const http_request& request) const = 0;
+    virtual boost::asio::awaitable<authentication> authenticate(route_access required, const http_request& request) const = 0;
 };
 
 using guarded_handler = std::function<boost::asio::awaitable<http_response>(http_request&, const caller&)>;
 
 // A router handler that authenticates as `required` says, then runs `handler` with the caller.
 // `auth` must outlive the router.
-route_handler guarded(access required, const authenticator& auth, guarded_handler handler);
+route_handler guarded(route_access required, const authenticator& auth, guarded_handler handler);
 
 }  // namespace sharedstore
