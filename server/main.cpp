@@ -4,20 +4,17 @@
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
 #include "server/config.hpp"
-#include "server/handlers/auth_handlers.hpp"
+#include "server/handlers/api_routes.hpp"
+#include "server/handlers/caller_authenticator.hpp"
 #include "server/handlers/health_handlers.hpp"
-#include "server/handlers/merchant_handlers.hpp"
-#include "server/handlers/merchant_refund_handlers.hpp"
-#include "server/handlers/partner_handlers.hpp"
-#include "server/handlers/share_handlers.hpp"
-#include "server/handlers/pos_key_handlers.hpp"
-#include "server/handlers/order_handlers.hpp"
-#include "server/handlers/report_handlers.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/services/merchant_refund_service.hpp"
 #include "server/services/order_service.hpp"
 #include "server/services/pos_service.hpp"
 #include "server/services/report_service.hpp"
+#include "server/services/share_service.hpp"
+#include "server/services/subscription_service.hpp"
+#include "server/services/partner_service.hpp"
 #include "server/storage/ledger_check.hpp"
 #include "push/push_runtime.hpp"
 #include "wechat/pay/pay_client.hpp"
@@ -193,21 +190,31 @@ int serve(const server_config& config) {
     report_service reports(database);
     subscription_service subscriptions(database);
 
-    router routes;
-    add_health_routes(routes, {database, redis, metrics});
     // A sign-out closes the session's WebSockets on every instance.
     session_end_signal signed_out = [&push](std::uint64_t user, std::string session_id) -> asio::awaitable<void> {
         co_await push.session_ended(user, std::move(session_id));
     };
-    add_auth_routes(routes, auth, sessions, std::move(signed_out));
-    add_merchant_routes(routes, merchants, sessions);
-    add_partner_routes(routes, partners, sessions);
-    add_share_routes(routes, shares, sessions, config.share.public_base_url);
-    add_pos_key_routes(routes, pos_keys, sessions);
-    add_order_routes(routes, orders, pos, sessions, pay.verifier.get(), log);
-    add_merchant_refund_routes(routes, merchant_refunds, sessions);
-    add_report_routes(routes, reports, sessions);
-    add_subscription_routes(routes, subscriptions, sessions);
+    const api_services services{.database = database,
+                                .redis = redis,
+                                .metrics = metrics,
+                                .auth = auth,
+                                .sessions = sessions,
+                                .signed_out = std::move(signed_out),
+                                .merchants = merchants,
+                                .partners = partners,
+                                .shares = shares,
+                                .public_base_url = config.share.public_base_url,
+                                .pos_keys = pos_keys,
+                                .orders = orders,
+                                .pos = pos,
+                                .pay_verifier = pay.verifier.get(),
+                                .merchant_refunds = merchant_refunds,
+                                .reports = reports,
+                                .subscriptions = subscriptions,
+                                .log = log};
+    const caller_authenticator callers(sessions, pos, pay.verifier.get(), log);
+    router routes;
+    add_api_routes(routes, services, callers);
     request_pipeline pipeline(routes, log, metrics);
     http_server server(io, config.http, pipeline, log, metrics);
     server.set_websocket_endpoint(&push.endpoint());

@@ -1,6 +1,7 @@
 #include "server/handlers/health_handlers.hpp"
 
 #include "common/within.hpp"
+#include "server/handlers/api_services.hpp"
 #include "server/http/api_error.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -28,40 +29,46 @@ boost::asio::awaitable<std::string> check_redis(std::shared_ptr<redis_client> re
     }
 }
 
+boost::asio::awaitable<http_response> handle_healthz(const api_services&, http_request&, const caller&) {
+    co_return http_response::json(200, boost::json::object{{"status", "alive"}});
+}
+
+boost::asio::awaitable<http_response> handle_readyz(const api_services& s, http_request& request, const caller&) {
+    // MariaDB on readiness's own connection (never queued behind the pool's workers); Redis
+    // meanwhile, each within the patience.
+    using namespace boost::asio::experimental::awaitable_operators;
+    auto mysql_check = s.database.check_ready(readiness_patience);
+    auto redis_check = within(readiness_patience, check_redis(s.redis));
+    auto both = std::move(mysql_check) && std::move(redis_check);  // named, then awaited: docs/coroutines.md
+    auto [mysql, redis_answer] = co_await std::move(both);
+    const std::string redis = redis_answer ? *redis_answer : std::string("slow");
+    boost::json::object checks{{"mysql", mysql}, {"redis", redis}};
+    if (mysql == "ok" && redis == "ok")
+        co_return http_response::json(200, boost::json::object{{"status", "ready"}, {"checks", std::move(checks)}});
+    // "mysql slow", "redis unavailable", "mysql slow, redis unavailable"
+    std::string failed;
+    if (mysql != "ok") failed = "mysql " + mysql;
+    if (redis != "ok") failed += (failed.empty() ? "redis " : ", redis ") + redis;
+    auto body = error_body("not_ready", failed, request.request_id);
+    body["checks"] = std::move(checks);
+    auto response = http_response::json(503, body);
+    response.set_header("Retry-After", "1");
+    co_return response;
+}
+
+boost::asio::awaitable<http_response> handle_metrics(const api_services& s, http_request&, const caller&) {
+    co_return http_response::text(200, s.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+constexpr route table[] = {
+    {"GET", "/healthz", route_access::none, handle_healthz},
+    {"GET", "/readyz",  route_access::none, handle_readyz},
+    {"GET", "/metrics", route_access::none, handle_metrics},
+};
+
 }  // namespace
 
-void add_health_routes(router& routes, health_dependencies deps) {
-    routes.add("GET", "/healthz", [](http_request&) -> boost::asio::awaitable<http_response> {
-        co_return http_response::json(200, boost::json::object{{"status", "alive"}});
-    });
-
-    routes.add("GET", "/readyz", [deps](http_request& request) -> boost::asio::awaitable<http_response> {
-        // MariaDB on readiness's own connection (never queued behind the pool's workers); Redis
-        // meanwhile, each within the patience.
-        using namespace boost::asio::experimental::awaitable_operators;
-        auto mysql_check = deps.database.check_ready(readiness_patience);
-        auto redis_check = within(readiness_patience, check_redis(deps.redis));
-        auto both = std::move(mysql_check) && std::move(redis_check);  // named, then awaited: docs/coroutines.md
-        auto [mysql, redis_answer] = co_await std::move(both);
-        const std::string redis = redis_answer ? *redis_answer : std::string("slow");
-        boost::json::object checks{{"mysql", mysql}, {"redis", redis}};
-        if (mysql == "ok" && redis == "ok")
-            co_return http_response::json(200, boost::json::object{{"status", "ready"}, {"checks", std::move(checks)}});
-        // "mysql slow", "redis unavailable", "mysql slow, redis unavailable"
-        std::string failed;
-        if (mysql != "ok") failed = "mysql " + mysql;
-        if (redis != "ok") failed += (failed.empty() ? "redis " : ", redis ") + redis;
-        auto body = error_body("not_ready", failed, request.request_id);
-        body["checks"] = std::move(checks);
-        auto response = http_response::json(503, body);
-        response.set_header("Retry-After", "1");
-        co_return response;
-    });
-
-    routes.add("GET", "/metrics", [deps](http_request&) -> boost::asio::awaitable<http_response> {
-        co_return http_response::text(200, deps.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
-    });
-}
+std::span<const route> health_routes() { return table; }
 
 void describe_dependency_metrics(metrics_registry& metrics, mysql_pool& database, std::shared_ptr<redis_client> redis) {
     metrics.describe_gauge("sharedstore_mysql_pool_connections", "MariaDB pool: size, open and busy connections.", [&database] {

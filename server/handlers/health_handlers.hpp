@@ -3,19 +3,14 @@
 #include "common/metrics.hpp"
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
-#include "common/http/router.hpp"
+#include "server/handlers/route.hpp"
 
 #include <memory>
+#include <span>
 
 namespace sharedstore {
 
-struct health_dependencies {
-    mysql_pool& database;
-    std::shared_ptr<redis_client> redis;
-    metrics_registry& metrics;
-};
-
-void add_health_routes(router& routes, health_dependencies deps);
+std::span<const route> health_routes();
 
 // Gauges for the MariaDB pool and the Redis connection.
 void describe_dependency_metrics(metrics_registry& metrics, mysql_pool& database, std::shared_ptr<redis_client> redis);

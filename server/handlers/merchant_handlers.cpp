@@ -1,10 +1,11 @@
 #include "server/handlers/merchant_handlers.hpp"
 
-#include "server/handlers/auth_handlers.hpp"
+#include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
 #include "server/http/api_error.hpp"
 #include "server/http/body_reader.hpp"
 #include "server/http/request_params.hpp"
+#include "server/services/merchant_service.hpp"
 
 namespace sharedstore {
 
@@ -89,106 +90,109 @@ json::object card_template_json(const card_template_record& c) {
     return out;
 }
 
+asio::awaitable<http_response> handle_create_merchant(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    auto name = body.required_string("name", 1, 64);
+    body.finish();
+    // Calendar figures use the store's zone; China's stores all use Asia/Shanghai for now.
+    std::string zone = "Asia/Shanghai";  // named: docs/coroutines.md
+    auto merchant = co_await s.merchants.create(who.user_id, std::move(name), std::move(zone));
+    co_return http_response::json(201, json::object{{"merchant", merchant_json(merchant)}, {"role", "owner"}});
+}
+
+asio::awaitable<http_response> handle_get_merchant(const api_services& s, http_request& request, const caller& who) {
+    auto view = co_await s.merchants.view(who.user_id, id_param(request, "merchant_id", "merchant"));
+    auto& v = unwrap(view);
+    co_return http_response::json(200, json::object{{"merchant", merchant_json(v.merchant)}, {"role", to_string(v.caller_role)}});
+}
+
+asio::awaitable<http_response> handle_change_settings(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    settings_change change;
+    change.allow_existing_customers = body.optional_bool("allow_existing_customers");
+    change.cards_for_owned_customers = body.optional_bool("cards_for_owned_customers");
+    // Days a dividend stays pending (refundable) before it is settled; 0 settles at once.
+    if (auto delay = body.optional_int("settlement_delay_days", 0, 90)) change.settlement_delay_days = static_cast<int>(*delay);
+    // null clears the protection period; a number sets it (days without a purchase before a lead lapses).
+    auto days = body.optional_int("protection_days", 1, 3650);  // an explicit null reads as absent here
+    const auto& object = require_json_object(request);
+    const auto given = object.find("protection_days");
+    change.clear_protection = given != object.end() && given->value().is_null();
+    if (days) change.protection_days = static_cast<int>(*days);
+    body.finish();
+    auto view = co_await s.merchants.change_settings(who.user_id, id_param(request, "merchant_id", "merchant"), change);
+    auto& v = unwrap(view);
+    co_return http_response::json(200, json::object{{"merchant", merchant_json(v.merchant)}, {"role", to_string(v.caller_role)}});
+}
+
+asio::awaitable<http_response> handle_create_card_template(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    card_template_input input;
+    input.kind = body.required_string("kind", 1, 16);
+    input.title = body.required_string("title", 0, 512);
+    input.benefit = body.required_string("benefit", 0, 2048, body_reader::lines::multi);
+    input.valid_from = body.required_string("valid_from", 1, 64);
+    input.valid_until = body.required_string("valid_until", 1, 64);
+    input.cover_url = body.optional_string("cover_url", 0, 2048).value_or("");
+    body.finish();
+    auto created = co_await s.merchants.create_card_template(who.user_id, id_param(request, "merchant_id", "merchant"), std::move(input));
+    co_return http_response::json(201, json::object{{"card_template", card_template_json(unwrap(created))}});
+}
+
+asio::awaitable<http_response> handle_list_card_templates(const api_services& s, http_request& request, const caller& who) {
+    const auto page = read_list_query(request);
+    // One more than asked tells whether a next page exists.
+    auto listed = co_await s.merchants.card_templates(who.user_id, id_param(request, "merchant_id", "merchant"), page.before_id, page.limit + 1);
+    co_return http_response::json(200, page_json(unwrap(listed), page.limit, card_template_json));
+}
+
+asio::awaitable<http_response> handle_list_staff(const api_services& s, http_request& request, const caller& who) {
+    auto staff = co_await s.merchants.staff(who.user_id, id_param(request, "merchant_id", "merchant"));
+    co_return http_response::json(200, staff_json(unwrap(staff)));
+}
+
+asio::awaitable<http_response> handle_set_staff(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    auto role = parse_staff_role(body.required_string("role", 1, 16));
+    body.finish();
+    if (!role) throw api_error(400, "invalid_field", "role must be manager or cashier");
+    auto staff = co_await s.merchants.set_staff(who.user_id, id_param(request, "merchant_id", "merchant"),
+                                              id_param(request, "user_id", "user"), *role);
+    co_return http_response::json(200, staff_json(unwrap(staff)));
+}
+
+asio::awaitable<http_response> handle_remove_staff(const api_services& s, http_request& request, const caller& who) {
+    auto staff = co_await s.merchants.remove_staff(who.user_id, id_param(request, "merchant_id", "merchant"),
+                                                 id_param(request, "user_id", "user"));
+    co_return http_response::json(200, staff_json(unwrap(staff)));
+}
+
+asio::awaitable<http_response> handle_change_tiers(const api_services& s, http_request& request, const caller& who) {
+    auto change = read_tier_change(request);
+    auto versions = co_await s.merchants.change_tiers(who.user_id, id_param(request, "merchant_id", "merchant"), std::move(change));
+    co_return http_response::json(200, tiers_json(unwrap(versions)));
+}
+
+asio::awaitable<http_response> handle_tier_history(const api_services& s, http_request& request, const caller& who) {
+    auto versions = co_await s.merchants.tier_history(who.user_id, id_param(request, "merchant_id", "merchant"));
+    co_return http_response::json(200, tiers_json(unwrap(versions)));
+}
+
+constexpr route table[] = {
+    {"POST",   "/api/v1/merchants",                               route_access::user_session, handle_create_merchant},
+    {"GET",    "/api/v1/merchants/{merchant_id}",                 route_access::user_session, handle_get_merchant},
+    {"PATCH",  "/api/v1/merchants/{merchant_id}/settings",        route_access::user_session, handle_change_settings},
+    {"POST",   "/api/v1/merchants/{merchant_id}/card-templates",  route_access::user_session, handle_create_card_template},
+    {"GET",    "/api/v1/merchants/{merchant_id}/card-templates",  route_access::user_session, handle_list_card_templates},
+    {"GET",    "/api/v1/merchants/{merchant_id}/staff",           route_access::user_session, handle_list_staff},
+    {"PUT",    "/api/v1/merchants/{merchant_id}/staff/{user_id}", route_access::user_session, handle_set_staff},
+    {"DELETE", "/api/v1/merchants/{merchant_id}/staff/{user_id}", route_access::user_session, handle_remove_staff},
+    {"PUT",    "/api/v1/merchants/{merchant_id}/tiers",           route_access::user_session, handle_change_tiers},
+    {"GET",    "/api/v1/merchants/{merchant_id}/tiers",           route_access::user_session, handle_tier_history},
+};
+
 }  // namespace
 
-void add_merchant_routes(router& routes, merchant_service& merchants, session_store& sessions) {
-    routes.add("POST", "/api/v1/merchants", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        auto name = body.required_string("name", 1, 64);
-        body.finish();
-        // Calendar figures use the store's zone; China's stores all use Asia/Shanghai for now.
-        std::string zone = "Asia/Shanghai";  // named: docs/coroutines.md
-        auto merchant = co_await merchants.create(caller.user_id, std::move(name), std::move(zone));
-        co_return http_response::json(201, json::object{{"merchant", merchant_json(merchant)}, {"role", "owner"}});
-    });
-
-    routes.add("GET", "/api/v1/merchants/{merchant_id}", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        auto view = co_await merchants.view(caller.user_id, id_param(request, "merchant_id", "merchant"));
-        auto& v = unwrap(view);
-        co_return http_response::json(200, json::object{{"merchant", merchant_json(v.merchant)}, {"role", to_string(v.caller_role)}});
-    });
-
-    routes.add("PATCH", "/api/v1/merchants/{merchant_id}/settings", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        settings_change change;
-        change.allow_existing_customers = body.optional_bool("allow_existing_customers");
-        change.cards_for_owned_customers = body.optional_bool("cards_for_owned_customers");
-        // Days a dividend stays pending (refundable) before it is settled; 0 settles at once.
-        if (auto delay = body.optional_int("settlement_delay_days", 0, 90)) change.settlement_delay_days = static_cast<int>(*delay);
-        // null clears the protection period; a number sets it (days without a purchase before a lead lapses).
-        auto days = body.optional_int("protection_days", 1, 3650);  // an explicit null reads as absent here
-        const auto& object = require_json_object(request);
-        const auto given = object.find("protection_days");
-        change.clear_protection = given != object.end() && given->value().is_null();
-        if (days) change.protection_days = static_cast<int>(*days);
-        body.finish();
-        auto view = co_await merchants.change_settings(caller.user_id, id_param(request, "merchant_id", "merchant"), change);
-        auto& v = unwrap(view);
-        co_return http_response::json(200, json::object{{"merchant", merchant_json(v.merchant)}, {"role", to_string(v.caller_role)}});
-    });
-
-    routes.add("POST", "/api/v1/merchants/{merchant_id}/card-templates", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        card_template_input input;
-        input.kind = body.required_string("kind", 1, 16);
-        input.title = body.required_string("title", 0, 512);
-        input.benefit = body.required_string("benefit", 0, 2048, body_reader::lines::multi);
-        input.valid_from = body.required_string("valid_from", 1, 64);
-        input.valid_until = body.required_string("valid_until", 1, 64);
-        input.cover_url = body.optional_string("cover_url", 0, 2048).value_or("");
-        body.finish();
-        auto created = co_await merchants.create_card_template(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(input));
-        co_return http_response::json(201, json::object{{"card_template", card_template_json(unwrap(created))}});
-    });
-
-    routes.add("GET", "/api/v1/merchants/{merchant_id}/card-templates", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        const auto page = read_list_query(request);
-        // One more than asked tells whether a next page exists.
-        auto listed = co_await merchants.card_templates(caller.user_id, id_param(request, "merchant_id", "merchant"), page.before_id, page.limit + 1);
-        co_return http_response::json(200, page_json(unwrap(listed), page.limit, card_template_json));
-    });
-
-    routes.add("GET", "/api/v1/merchants/{merchant_id}/staff", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        auto staff = co_await merchants.staff(caller.user_id, id_param(request, "merchant_id", "merchant"));
-        co_return http_response::json(200, staff_json(unwrap(staff)));
-    });
-
-    routes.add("PUT", "/api/v1/merchants/{merchant_id}/staff/{user_id}", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        auto role = parse_staff_role(body.required_string("role", 1, 16));
-        body.finish();
-        if (!role) throw api_error(400, "invalid_field", "role must be manager or cashier");
-        auto staff = co_await merchants.set_staff(caller.user_id, id_param(request, "merchant_id", "merchant"),
-                                                  id_param(request, "user_id", "user"), *role);
-        co_return http_response::json(200, staff_json(unwrap(staff)));
-    });
-
-    routes.add("DELETE", "/api/v1/merchants/{merchant_id}/staff/{user_id}", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        auto staff = co_await merchants.remove_staff(caller.user_id, id_param(request, "merchant_id", "merchant"),
-                                                     id_param(request, "user_id", "user"));
-        co_return http_response::json(200, staff_json(unwrap(staff)));
-    });
-
-    routes.add("PUT", "/api/v1/merchants/{merchant_id}/tiers", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        auto change = read_tier_change(request);
-        auto versions = co_await merchants.change_tiers(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(change));
-        co_return http_response::json(200, tiers_json(unwrap(versions)));
-    });
-
-    routes.add("GET", "/api/v1/merchants/{merchant_id}/tiers", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        auto versions = co_await merchants.tier_history(caller.user_id, id_param(request, "merchant_id", "merchant"));
-        co_return http_response::json(200, tiers_json(unwrap(versions)));
-    });
-}
+std::span<const route> merchant_routes() { return table; }
 
 }  // namespace sharedstore

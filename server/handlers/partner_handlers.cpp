@@ -1,10 +1,11 @@
 #include "server/handlers/partner_handlers.hpp"
 
 #include "server/domain/masking.hpp"
-#include "server/handlers/auth_handlers.hpp"
+#include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
 #include "server/http/body_reader.hpp"
 #include "server/http/request_params.hpp"
+#include "server/services/partner_service.hpp"
 
 #include <cctype>
 
@@ -110,132 +111,133 @@ cash_buy_in read_cash_buy_in(body_reader& body) {
     return payment;
 }
 
+asio::awaitable<http_response> handle_enrol_partner(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    const auto user_id = body_id(body, "user_id");
+    auto payment = read_cash_buy_in(body);
+    body.finish();
+    auto enrolled = co_await s.partners.enrol(who.user_id, id_param(request, "merchant_id", "merchant"), user_id, std::move(payment));
+    auto& d = unwrap(enrolled);
+    co_return http_response::json(d.replayed ? 200 : 201, json::object{{"partner", detail_json(d)}, {"replayed", d.replayed}});
+}
+
+asio::awaitable<http_response> handle_list_partners(const api_services& s, http_request& request, const caller& who) {
+    const auto query = read_list_query(request, {"status"});
+    auto status = query.choice_filter("status", {"active", "paused", "ended"});
+    auto listed = co_await s.partners.partners(who.user_id, id_param(request, "merchant_id", "merchant"), std::move(status),
+                                             query.before_id, query.limit + 1);
+    co_return http_response::json(200, page_json(unwrap(listed), query.limit, [](const partner_list_item& i) { return partner_json(i.partner, i.tier); },
+                                                 [](const partner_list_item& i) { return i.partner.id; }));
+}
+
+asio::awaitable<http_response> handle_get_partner(const api_services& s, http_request& request, const caller& who) {
+    auto found = co_await s.partners.partner(who.user_id, id_param(request, "merchant_id", "merchant"),
+                                           id_param(request, "partner_id", "partner"));
+    co_return http_response::json(200, json::object{{"partner", detail_json(unwrap(found))}});
+}
+
+asio::awaitable<http_response> handle_change_partner_status(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    status_change change;
+    change.status = body.required_string("status", 1, 16);
+    change.inactive_dividends = body.optional_string("inactive_dividends", 1, 16);
+    change.note = body.optional_string("note", 0, 200).value_or("");
+    body.finish();
+    if (change.status != "active" && change.status != "paused" && change.status != "ended")
+        throw api_error(400, "invalid_field", "status is active, paused or ended");
+    if (change.inactive_dividends && *change.inactive_dividends != "keep_paying" && *change.inactive_dividends != "stop")
+        throw api_error(400, "invalid_field", "inactive_dividends is keep_paying or stop");
+    auto changed = co_await s.partners.change_status(who.user_id, id_param(request, "merchant_id", "merchant"),
+                                                   id_param(request, "partner_id", "partner"), std::move(change));
+    co_return http_response::json(200, json::object{{"partner", detail_json(unwrap(changed))}});
+}
+
+asio::awaitable<http_response> handle_record_buy_in(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    auto payment = read_cash_buy_in(body);
+    body.finish();
+    auto topped = co_await s.partners.top_up(who.user_id, id_param(request, "merchant_id", "merchant"),
+                                           id_param(request, "partner_id", "partner"), std::move(payment));
+    auto& d = unwrap(topped);
+    co_return http_response::json(d.replayed ? 200 : 201, json::object{{"partner", detail_json(d)}, {"replayed", d.replayed}});
+}
+
+asio::awaitable<http_response> handle_issue_card_pack(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    const auto template_id = body_id(body, "card_template_id");
+    const auto quota = static_cast<int>(body.optional_int("quota", 1, max_pack_quota).value_or(default_pack_quota));
+    body.finish();
+    auto issued = co_await s.partners.issue_pack(who.user_id, id_param(request, "merchant_id", "merchant"),
+                                               id_param(request, "partner_id", "partner"), template_id, quota);
+    co_return http_response::json(201, json::object{{"card_pack", pack_json(unwrap(issued))}});
+}
+
+asio::awaitable<http_response> handle_list_leads(const api_services& s, http_request& request, const caller& who) {
+    const auto query = read_list_query(request, {"partner_id", "customer_user_id"});
+    lead_filter filter;
+    filter.partner_id = query.id_filter("partner_id").value_or(0);
+    filter.customer_user_id = query.id_filter("customer_user_id").value_or(0);
+    auto listed = co_await s.partners.leads(who.user_id, id_param(request, "merchant_id", "merchant"), filter, query.before_id,
+                                          query.limit + 1);
+    co_return http_response::json(200, page_json(unwrap(listed), query.limit, lead_json));
+}
+
+asio::awaitable<http_response> handle_reassign_lead(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    const auto partner_id = body_id(body, "partner_id");
+    auto reason = body.required_string("reason", 1, 200);
+    body.finish();
+    auto moved = co_await s.partners.reassign(who.user_id, id_param(request, "merchant_id", "merchant"),
+                                            id_param(request, "customer_user_id", "user"), partner_id, std::move(reason));
+    co_return http_response::json(200, json::object{{"lead", lead_json(unwrap(moved))}});
+}
+
+asio::awaitable<http_response> handle_lead_history(const api_services& s, http_request& request, const caller& who) {
+    const auto query = read_list_query(request, {"partner_id", "customer_user_id"});
+    auto listed = co_await s.partners.lead_history(who.user_id, id_param(request, "merchant_id", "merchant"),
+                                                 query.id_filter("customer_user_id").value_or(0), query.id_filter("partner_id").value_or(0),
+                                                 query.before_id, query.limit + 1);
+    co_return http_response::json(200,
+                                  page_json(unwrap(listed), query.limit, change_json));
+}
+
+asio::awaitable<http_response> handle_my_memberships(const api_services& s, http_request&, const caller& who) {
+    auto memberships = co_await s.partners.memberships(who.user_id);
+    json::array items;
+    for (const auto& m : memberships) items.push_back(partner_json(m.partner, m.tier));
+    co_return http_response::json(200, json::object{{"memberships", std::move(items)}});
+}
+
+asio::awaitable<http_response> handle_my_card_packs(const api_services& s, http_request& request, const caller& who) {
+    const auto query = read_list_query(request);
+    auto packs = co_await s.partners.my_packs(who.user_id, query.before_id, query.limit + 1);
+    co_return http_response::json(200, page_json(packs, query.limit, pack_json));
+}
+
+asio::awaitable<http_response> handle_my_customers(const api_services& s, http_request& request, const caller& who) {
+    const auto query = read_list_query(request, {"merchant_id"});
+    auto leads = co_await s.partners.my_customers(who.user_id, query.id_filter("merchant_id").value_or(0), query.before_id,
+                                                query.limit + 1);
+    co_return http_response::json(200, page_json(leads, query.limit, lead_json));
+}
+
+constexpr route table[] = {
+    {"POST",  "/api/v1/merchants/{merchant_id}/partners",                         route_access::user_session, handle_enrol_partner},
+    {"GET",   "/api/v1/merchants/{merchant_id}/partners",                         route_access::user_session, handle_list_partners},
+    {"GET",   "/api/v1/merchants/{merchant_id}/partners/{partner_id}",            route_access::user_session, handle_get_partner},
+    {"PATCH", "/api/v1/merchants/{merchant_id}/partners/{partner_id}",            route_access::user_session, handle_change_partner_status},
+    {"POST",  "/api/v1/merchants/{merchant_id}/partners/{partner_id}/buy-ins",    route_access::user_session, handle_record_buy_in},
+    {"POST",  "/api/v1/merchants/{merchant_id}/partners/{partner_id}/card-packs", route_access::user_session, handle_issue_card_pack},
+    {"GET",   "/api/v1/merchants/{merchant_id}/leads",                            route_access::user_session, handle_list_leads},
+    {"PUT",   "/api/v1/merchants/{merchant_id}/leads/{customer_user_id}",         route_access::user_session, handle_reassign_lead},
+    {"GET",   "/api/v1/merchants/{merchant_id}/lead-history",                     route_access::user_session, handle_lead_history},
+    {"GET",   "/api/v1/partners/me",                                              route_access::user_session, handle_my_memberships},
+    {"GET",   "/api/v1/partners/me/cards",                                        route_access::user_session, handle_my_card_packs},
+    {"GET",   "/api/v1/partners/me/customers",                                    route_access::user_session, handle_my_customers},
+};
+
 }  // namespace
 
-void add_partner_routes(router& routes, partner_service& partners, session_store& sessions) {
-    const std::string S = "/api/v1/merchants/{merchant_id}";
-
-    routes.add("POST", S + "/partners", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        const auto user_id = body_id(body, "user_id");
-        auto payment = read_cash_buy_in(body);
-        body.finish();
-        auto enrolled = co_await partners.enrol(caller.user_id, id_param(request, "merchant_id", "merchant"), user_id, std::move(payment));
-        auto& d = unwrap(enrolled);
-        co_return http_response::json(d.replayed ? 200 : 201, json::object{{"partner", detail_json(d)}, {"replayed", d.replayed}});
-    });
-
-    routes.add("GET", S + "/partners", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        const auto query = read_list_query(request, {"status"});
-        auto status = query.choice_filter("status", {"active", "paused", "ended"});
-        auto listed = co_await partners.partners(caller.user_id, id_param(request, "merchant_id", "merchant"), std::move(status),
-                                                 query.before_id, query.limit + 1);
-        co_return http_response::json(200, page_json(unwrap(listed), query.limit, [](const partner_list_item& i) { return partner_json(i.partner, i.tier); },
-                                                     [](const partner_list_item& i) { return i.partner.id; }));
-    });
-
-    routes.add("GET", S + "/partners/{partner_id}", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        auto found = co_await partners.partner(caller.user_id, id_param(request, "merchant_id", "merchant"),
-                                               id_param(request, "partner_id", "partner"));
-        co_return http_response::json(200, json::object{{"partner", detail_json(unwrap(found))}});
-    });
-
-    routes.add("PATCH", S + "/partners/{partner_id}", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        status_change change;
-        change.status = body.required_string("status", 1, 16);
-        change.inactive_dividends = body.optional_string("inactive_dividends", 1, 16);
-        change.note = body.optional_string("note", 0, 200).value_or("");
-        body.finish();
-        if (change.status != "active" && change.status != "paused" && change.status != "ended")
-            throw api_error(400, "invalid_field", "status is active, paused or ended");
-        if (change.inactive_dividends && *change.inactive_dividends != "keep_paying" && *change.inactive_dividends != "stop")
-            throw api_error(400, "invalid_field", "inactive_dividends is keep_paying or stop");
-        auto changed = co_await partners.change_status(caller.user_id, id_param(request, "merchant_id", "merchant"),
-                                                       id_param(request, "partner_id", "partner"), std::move(change));
-        co_return http_response::json(200, json::object{{"partner", detail_json(unwrap(changed))}});
-    });
-
-    routes.add("POST", S + "/partners/{partner_id}/buy-ins", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        auto payment = read_cash_buy_in(body);
-        body.finish();
-        auto topped = co_await partners.top_up(caller.user_id, id_param(request, "merchant_id", "merchant"),
-                                               id_param(request, "partner_id", "partner"), std::move(payment));
-        auto& d = unwrap(topped);
-        co_return http_response::json(d.replayed ? 200 : 201, json::object{{"partner", detail_json(d)}, {"replayed", d.replayed}});
-    });
-
-    routes.add("POST", S + "/partners/{partner_id}/card-packs", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        const auto template_id = body_id(body, "card_template_id");
-        const auto quota = static_cast<int>(body.optional_int("quota", 1, max_pack_quota).value_or(default_pack_quota));
-        body.finish();
-        auto issued = co_await partners.issue_pack(caller.user_id, id_param(request, "merchant_id", "merchant"),
-                                                   id_param(request, "partner_id", "partner"), template_id, quota);
-        co_return http_response::json(201, json::object{{"card_pack", pack_json(unwrap(issued))}});
-    });
-
-    routes.add("GET", S + "/leads", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        const auto query = read_list_query(request, {"partner_id", "customer_user_id"});
-        lead_filter filter;
-        filter.partner_id = query.id_filter("partner_id").value_or(0);
-        filter.customer_user_id = query.id_filter("customer_user_id").value_or(0);
-        auto listed = co_await partners.leads(caller.user_id, id_param(request, "merchant_id", "merchant"), filter, query.before_id,
-                                              query.limit + 1);
-        co_return http_response::json(200, page_json(unwrap(listed), query.limit, lead_json));
-    });
-
-    routes.add("PUT", S + "/leads/{customer_user_id}", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        body_reader body(request);
-        const auto partner_id = body_id(body, "partner_id");
-        auto reason = body.required_string("reason", 1, 200);
-        body.finish();
-        auto moved = co_await partners.reassign(caller.user_id, id_param(request, "merchant_id", "merchant"),
-                                                id_param(request, "customer_user_id", "user"), partner_id, std::move(reason));
-        co_return http_response::json(200, json::object{{"lead", lead_json(unwrap(moved))}});
-    });
-
-    routes.add("GET", S + "/lead-history", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        const auto query = read_list_query(request, {"partner_id", "customer_user_id"});
-        auto listed = co_await partners.lead_history(caller.user_id, id_param(request, "merchant_id", "merchant"),
-                                                     query.id_filter("customer_user_id").value_or(0), query.id_filter("partner_id").value_or(0),
-                                                     query.before_id, query.limit + 1);
-        co_return http_response::json(200,
-                                      page_json(unwrap(listed), query.limit, change_json));
-    });
-
-    routes.add("GET", "/api/v1/partners/me", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        auto memberships = co_await partners.memberships(caller.user_id);
-        json::array items;
-        for (const auto& m : memberships) items.push_back(partner_json(m.partner, m.tier));
-        co_return http_response::json(200, json::object{{"memberships", std::move(items)}});
-    });
-
-    routes.add("GET", "/api/v1/partners/me/cards", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        const auto query = read_list_query(request);
-        auto packs = co_await partners.my_packs(caller.user_id, query.before_id, query.limit + 1);
-        co_return http_response::json(200, page_json(packs, query.limit, pack_json));
-    });
-
-    routes.add("GET", "/api/v1/partners/me/customers", [&](http_request& request) -> asio::awaitable<http_response> {
-        auto caller = co_await authenticate(sessions, request);
-        const auto query = read_list_query(request, {"merchant_id"});
-        auto leads = co_await partners.my_customers(caller.user_id, query.id_filter("merchant_id").value_or(0), query.before_id,
-                                                    query.limit + 1);
-        co_return http_response::json(200, page_json(leads, query.limit, lead_json));
-    });
-}
+std::span<const route> partner_routes() { return table; }
 
 }  // namespace sharedstore

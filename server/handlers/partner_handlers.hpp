@@ -1,12 +1,12 @@
 #pragma once
 // Partners from the store's side (/api/v1/merchants/{id}/partners, leads, lead-history) and from
 // the partner's own (/api/v1/partners/me, cards, customers).
-#include "common/http/router.hpp"
-#include "server/services/partner_service.hpp"
-#include "server/storage/session_store.hpp"
+#include "server/handlers/route.hpp"
+
+#include <span>
 
 namespace sharedstore {
 
-void add_partner_routes(router& routes, partner_service& partners, session_store& sessions);
+std::span<const route> partner_routes();
 
 }  // namespace sharedstore

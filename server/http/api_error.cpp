@@ -18,15 +18,19 @@ http_response error_response(int status, std::string_view code, std::string_view
     return http_response::json(status, error_body(code, message, request_id));
 }
 
+http_response error_response(const api_error& e, std::string_view request_id) {
+    auto body = error_body(e.code(), e.message(), request_id);
+    if (!e.details.is_null()) body["error"].as_object()["details"] = e.details;
+    auto response = http_response::json(e.status(), body);
+    for (const auto& [name, value] : e.headers) response.set_header(name, value);
+    return response;
+}
+
 http_response response_for_exception(std::exception_ptr error, const http_request& request, logger& log) {
     try {
         std::rethrow_exception(error);
     } catch (const api_error& e) {
-        auto body = error_body(e.code(), e.message(), request.request_id);
-        if (!e.details.is_null()) body["error"].as_object()["details"] = e.details;
-        auto response = http_response::json(e.status(), body);
-        for (const auto& [name, value] : e.headers) response.set_header(name, value);
-        return response;
+        return error_response(e, request.request_id);
     } catch (const dependency_unavailable& e) {
         log.warn("dependency_unavailable", {{"request_id", request.request_id}, {"dependency", e.dependency()}, {"error", e.what()}});
         auto response = error_response(503, "dependency_unavailable", e.dependency() + " is unavailable, retry later", request.request_id);

@@ -40,6 +40,10 @@ boost::json::object error_body(std::string_view code, std::string_view message, 
 // error_body() as a response with that status.
 http_response error_response(int status, std::string_view code, std::string_view message, std::string_view request_id);
 
+// An api_error as the response the request boundary would make of it (details, headers), for
+// code that returns a refusal rather than throwing it.
+http_response error_response(const api_error& error, std::string_view request_id);
+
 // The request boundary: maps an exception to a response and logs what operators need (the
 // internal detail goes to the log, never to the client).
 http_response response_for_exception(std::exception_ptr error, const http_request& request, logger& log);

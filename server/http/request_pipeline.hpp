@@ -1,6 +1,7 @@
 #pragma once
 // What happens to every request between the socket and a handler: request id, routing (404/405),
-// the exception boundary, the access log line and the request metrics.
+// the exception boundary, the access log line and the request metrics. The declared access of a
+// route is checked inside the boundary by its gate (server/http/access.hpp), before its handler.
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/http/http_server.hpp"

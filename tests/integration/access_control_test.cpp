@@ -1,5 +1,7 @@
-// Walks docs/access-control.md: every endpoint x role against the running server.
+// Walks docs/access-control.md: every endpoint x role against the running server; and reads that
+// table beside the server's own route table (api_routes()), so neither can drift from the other.
 #include "common/random_token.hpp"
+#include "server/handlers/api_routes.hpp"
 #include "tests/integration/support/http_client.hpp"
 #include "tests/integration/support/test_environment.hpp"
 #include "tests/integration/support/wechat_simulator.hpp"
@@ -9,7 +11,12 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <fstream>
 #include <functional>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
 
 using namespace sharedstore;
 using namespace sharedstore::test_support;
@@ -24,6 +31,85 @@ struct caller {
     std::string token;
     std::string user_id;
 };
+
+// A row of docs/access-control.md's table: "METHOD /path" with every {name} as {}, and its cells.
+struct doc_row {
+    std::string endpoint;
+    std::string access;
+    std::vector<std::string> statuses;  // anonymous, customer, ..., other staff
+};
+
+// {merchant_id} and {S} are the same segment: names differ between code and prose.
+std::string normalized(std::string method, std::string_view pattern) {
+    return method + " " + std::regex_replace(std::string(pattern), std::regex(R"(\{[^}]*\})"), "{}");
+}
+
+std::vector<doc_row> documented_rows() {
+    std::ifstream file(std::string(SHAREDSTORE_SOURCE_DIR) + "/docs/access-control.md");
+    if (!file) throw std::runtime_error("cannot read docs/access-control.md");
+    std::vector<doc_row> rows;
+    std::string line;
+    // | `GET /api/v1/merchants/{S}/dividends?from&to` (a note) | user_session | 401 | ...
+    const std::regex row_pattern(R"(^\| `([A-Z]+) ([^`?]+)[^`]*`[^|]*\|(.*)\|\s*$)");
+    while (std::getline(file, line)) {
+        std::smatch m;
+        if (!std::regex_match(line, m, row_pattern)) continue;
+        doc_row row{normalized(m[1], m[2].str()), "", {}};
+        std::stringstream cells(m[3].str());
+        std::string cell;
+        while (std::getline(cells, cell, '|')) {
+            const auto first = cell.find_first_not_of(' '), last = cell.find_last_not_of(' ');
+            cell = first == std::string::npos ? "" : cell.substr(first, last - first + 1);
+            if (row.access.empty()) row.access = cell;
+            else row.statuses.push_back(cell);
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+// The WebSocket endpoint is the server's, not a route; push_test walks its row.
+const std::set<std::string> endpoints_beside_the_routes{"GET /ws"};
+
+TEST(access_control_doc, every_registered_route_has_a_row_with_the_access_it_declares) {
+    std::map<std::string, doc_row> documented;
+    for (auto& row : documented_rows()) {
+        EXPECT_EQ(row.statuses.size(), static_cast<std::size_t>(role_count)) << row.endpoint;
+        EXPECT_TRUE(documented.emplace(row.endpoint, row).second) << "documented twice: " << row.endpoint;
+    }
+    const auto routes = api_routes();
+    ASSERT_FALSE(routes.empty());
+    std::set<std::string> registered;
+    for (const auto& r : routes) {
+        const auto endpoint = normalized(std::string(r.method), r.pattern);
+        EXPECT_TRUE(registered.insert(endpoint).second) << "registered twice: " << endpoint;
+        auto row = documented.find(endpoint);
+        if (row == documented.end()) {
+            ADD_FAILURE() << r.method << " " << r.pattern << " is registered but has no row in docs/access-control.md";
+            continue;
+        }
+        EXPECT_EQ(row->second.access, to_string(r.required)) << endpoint;
+    }
+    for (const auto& [endpoint, row] : documented)
+        EXPECT_TRUE(registered.count(endpoint) || endpoints_beside_the_routes.count(endpoint))
+            << endpoint << " is documented but no route is registered for it";
+}
+
+TEST(access_control_doc, each_row_answers_an_anonymous_caller_as_its_access_says) {
+    for (const auto& row : documented_rows()) {
+        ASSERT_FALSE(row.statuses.empty()) << row.endpoint;
+        if (row.access == "none") {
+            EXPECT_NE(row.statuses[anonymous], "401") << row.endpoint << ": a public route refuses nobody for lack of proof";
+        } else if (row.access == "user_session") {
+            EXPECT_EQ(row.statuses[anonymous], "401") << row.endpoint;
+        } else if (row.access == "pos_signature" || row.access == "wechat_pay_signature") {
+            // A session is no signature: every role without one is refused.
+            for (const auto& status : row.statuses) EXPECT_EQ(status, "401") << row.endpoint;
+        } else {
+            ADD_FAILURE() << row.endpoint << ": unknown access " << row.access;
+        }
+    }
+}
 
 class access_control_test : public ::testing::Test {
 protected:
@@ -48,6 +134,46 @@ protected:
     simulator_process sim;
     server_process server{sim.server_environment()};
 };
+
+// Every registered route, called without the proof its access declares, is refused before its
+// handler runs, in the shape and with the code that access has always answered.
+TEST_F(access_control_test, every_route_refuses_a_caller_without_the_proof_its_access_declares) {
+    const auto someone = sign_in();
+    for (const auto& r : api_routes()) {
+        const std::string method(r.method);
+        const auto path = std::regex_replace(std::string(r.pattern), std::regex(R"(\{[^}]*\})"), "1");
+        const auto where = method + " " + path;
+        auto anonymous_reply = http_call(server.port(), method, path);
+        switch (r.required) {
+        case route_access::none:
+            EXPECT_NE(anonymous_reply.status, 401) << where << ": " << anonymous_reply.body;
+            break;
+        case route_access::user_session: {
+            EXPECT_EQ(anonymous_reply.status, 401) << where;
+            EXPECT_EQ(std::string(anonymous_reply.json().at("error").at("code").as_string()), "unauthenticated") << where;
+            auto wrong_scheme = http_call(server.port(), method, path, "", {{"Authorization", "Basic " + someone.token}});
+            EXPECT_EQ(wrong_scheme.status, 401) << where;
+            EXPECT_EQ(std::string(wrong_scheme.json().at("error").at("code").as_string()), "unauthenticated") << where;
+            auto forged = http_call(server.port(), method, path, "", {{"Authorization", "Bearer " + random_hex(32)}});
+            EXPECT_EQ(forged.status, 401) << where;
+            EXPECT_EQ(std::string(forged.json().at("error").at("code").as_string()), "invalid_session") << where;
+            break;
+        }
+        case route_access::pos_signature: {
+            EXPECT_EQ(anonymous_reply.status, 401) << where;
+            EXPECT_EQ(std::string(anonymous_reply.json().at("error").at("code").as_string()), "missing_signature_header") << where;
+            auto with_session = http_call(server.port(), method, path, "", {{"Authorization", "Bearer " + someone.token}});
+            EXPECT_EQ(with_session.status, 401) << where;
+            break;
+        }
+        case route_access::wechat_pay_signature:
+            // WeChat Pay's own shape, never our {"error":...}.
+            EXPECT_EQ(anonymous_reply.status, 401) << where;
+            EXPECT_EQ(std::string(anonymous_reply.json().at("code").as_string()), "FAIL") << where << ": " << anonymous_reply.body;
+            break;
+        }
+    }
+}
 
 TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented_table) {
     std::array<caller, role_count> who;

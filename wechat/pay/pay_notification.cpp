@@ -103,6 +103,10 @@ std::optional<open_failure> signature_verifier::verify(const signed_headers& h, 
 result<notification, open_failure> signature_verifier::open_notification(const signed_headers& headers, std::string_view raw_body,
                                                                          std::chrono::system_clock::time_point now) const {
     if (auto failure = verify(headers, raw_body, now)) return *failure;
+    return decrypt_notification(raw_body);
+}
+
+result<notification, open_failure> signature_verifier::decrypt_notification(std::string_view raw_body) const {
     auto body = parse_object(raw_body);
     if (!body) return open_failure::malformed;
     notification n;

@@ -72,6 +72,9 @@ public:
     // verify(), then decrypt and decode the notification.
     result<notification, open_failure> open_notification(const signed_headers& headers, std::string_view raw_body,
                                                          std::chrono::system_clock::time_point now) const;
+    // The second half of open_notification(), for a body verify() already accepted (the server
+    // checks the signature before its handler runs; the RSA check is not repeated).
+    result<notification, open_failure> decrypt_notification(std::string_view raw_body) const;
 
 private:
     std::map<std::string, public_key> keys_;

@@ -1,0 +1,58 @@
+#pragma once
+// What the handlers reach, built once by `serve`: services by reference, and the few settings
+// a handler reads. Forward declarations only: each handler file includes what it uses.
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sharedstore {
+
+class auth_service;
+class logger;
+class merchant_refund_service;
+class merchant_service;
+class metrics_registry;
+class mysql_pool;
+class order_service;
+class partner_service;
+class pos_key_service;
+class pos_service;
+class redis_client;
+class report_service;
+class session_store;
+class share_service;
+class subscription_service;
+namespace wechat_pay {
+class signature_verifier;
+}
+
+// Called after a sign-out removed the session (its WebSockets close); may throw dependency_unavailable.
+using session_end_signal = std::function<boost::asio::awaitable<void>(std::uint64_t user_id, std::string session_id)>;
+
+struct api_services {
+    // Health: readiness's own MariaDB check, Redis, and what /metrics renders.
+    mysql_pool& database;
+    std::shared_ptr<redis_client> redis;
+    metrics_registry& metrics;
+
+    auth_service& auth;
+    session_store& sessions;
+    session_end_signal signed_out;  // may be empty
+    merchant_service& merchants;
+    partner_service& partners;
+    share_service& shares;
+    std::string public_base_url;  // prefixes a share's qr_url (empty: the path alone)
+    pos_key_service& pos_keys;
+    order_service& orders;
+    pos_service& pos;
+    const wechat_pay::signature_verifier* pay_verifier;  // null: WeChat Pay is off
+    merchant_refund_service& merchant_refunds;
+    report_service& reports;
+    subscription_service& subscriptions;
+    logger& log;
+};
+
+}  // namespace sharedstore
