@@ -16,6 +16,7 @@
 #include <mysql_driver.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace sharedstore {
 
@@ -348,7 +349,9 @@ void mysql_pool::run_job(worker_state& state, job& j) {
         if (j.in_transaction) {
             // InnoDB rolls a deadlock's victim back whole; running the transaction again is the
             // documented answer, and every job is a function of the database alone.
-            constexpr int attempts = 3;
+            // Four runs at most; before a deadlock's rerun, a short pause that grows and differs
+            // between workers, so two victims of one cycle do not meet again at once.
+            constexpr int attempts = 4;
             for (int attempt = 1;; ++attempt) {
                 native.setAutoCommit(false);
                 try {
@@ -368,6 +371,10 @@ void mysql_pool::run_job(worker_state& state, job& j) {
                         const bool duplicate = j.rerun_on_duplicate && e.getErrorCode() == duplicate_key_error;
                         if ((e.getErrorCode() != deadlock_error && !duplicate) || attempt == attempts) throw;
                         log_.info(duplicate ? "mysql_duplicate_rerun" : "mysql_deadlock_retried", {{"attempt", attempt}});
+                        if (!duplicate) {
+                            const auto spread = std::chrono::steady_clock::now().time_since_epoch().count() % 5;
+                            std::this_thread::sleep_for(std::chrono::milliseconds((2 + spread) * attempt));
+                        }
                     }
                 }
             }

@@ -107,10 +107,10 @@ public:
     }
 
     // Like run(), inside one transaction: committed when fn returns, rolled back when it throws.
-    // A deadlock's victim is run again from the start (up to 3 times in all); with
-    // `rerun_on_duplicate_key`, so is a transaction that hit a unique key: the idempotent writes,
-    // where two copies of one request raced and the loser, run again, finds the winner's row and
-    // answers as a replay.
+    // A deadlock's victim is run again from the start (up to 4 runs in all, after a short,
+    // staggered pause); with `rerun_on_duplicate_key`, so is a transaction that hit a unique key:
+    // the idempotent writes, where two copies of one request raced and the loser, run again, finds
+    // the winner's row and answers as a replay.
     enum class conflicts { rerun_deadlocks, rerun_on_duplicate_key };
     static constexpr int duplicate_key_error = 1062, deadlock_error = 1213;  // MariaDB's error numbers
     template <class Fn>
