@@ -1,6 +1,7 @@
 #include "server/services/report_service.hpp"
 
 #include "common/clock.hpp"
+#include "server/domain/calendar.hpp"
 
 namespace sharedstore {
 
@@ -8,16 +9,8 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Midnight today and the first of this month in UTC+8, as UTC DATETIME text. China keeps no
-// daylight saving time, so a fixed offset is exact.
-std::pair<std::string, std::string> china_day_and_month_start(std::chrono::system_clock::time_point now) {
-    using namespace std::chrono;
-    const auto offset = hours(8);
-    const auto local_day = floor<days>(now + offset);
-    const year_month_day ymd{local_day};
-    const auto month_first = sys_days{ymd.year() / ymd.month() / 1};
-    return {format_sql_datetime_utc(local_day - offset), format_sql_datetime_utc(month_first - offset)};
-}
+// A partner's summary spans their stores; every store keeps this zone (docs/api.md states it).
+constexpr std::string_view summary_zone = "Asia/Shanghai";
 
 }  // namespace
 
@@ -28,8 +21,8 @@ asio::awaitable<std::vector<dividend_record>> report_service::my_dividends(std::
 }
 
 asio::awaitable<partner_summary> report_service::my_summary(std::uint64_t user_id) {
-    const auto [today, month] = china_day_and_month_start(std::chrono::system_clock::now());
-    auto read = [=, today = today, month = month](mysql_connection& db) {
+    const auto starts = day_and_month_start(std::chrono::system_clock::now(), *utc_offset_of(summary_zone));
+    auto read = [=, today = format_sql_datetime_utc(starts.day), month = format_sql_datetime_utc(starts.month)](mysql_connection& db) {
         return partner_summary{partner_dividend_totals(db, user_id, today, month), stored_value_balances(db, user_id)};
     };
     co_return co_await database_.run(std::move(read));

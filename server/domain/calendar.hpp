@@ -1,0 +1,20 @@
+#pragma once
+// Calendar figures ("today", "this month") in a store's time zone (API conventions: the zone is
+// stated in the response). Pure: `now` is a parameter.
+#include <chrono>
+#include <optional>
+#include <string_view>
+
+namespace sharedstore {
+
+// The zones stores may have, as fixed offsets from UTC. Today only Asia/Shanghai (+08:00: China
+// keeps no daylight saving time, so a fixed offset is exact); nullopt for any other name.
+std::optional<std::chrono::minutes> utc_offset_of(std::string_view zone);
+
+struct calendar_starts {
+    std::chrono::system_clock::time_point day;    // local midnight today, as a UTC instant
+    std::chrono::system_clock::time_point month;  // local midnight on the first of this month
+};
+calendar_starts day_and_month_start(std::chrono::system_clock::time_point now, std::chrono::minutes utc_offset);
+
+}  // namespace sharedstore

@@ -1,0 +1,31 @@
+#include "server/domain/calendar.hpp"
+#include "server/domain/rfc3339.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace sharedstore;
+
+namespace {
+
+std::chrono::system_clock::time_point at(const char* text) { return *parse_rfc3339(text); }
+
+TEST(calendar, today_and_this_month_start_at_local_midnight_in_the_stores_zone) {
+    const auto shanghai = *utc_offset_of("Asia/Shanghai");
+    // 2026-12-01 01:30 in Shanghai is still 2026-11-30 in UTC: the local day and month rule.
+    auto early = day_and_month_start(at("2026-11-30T17:30:00Z"), shanghai);
+    EXPECT_EQ(early.day, at("2026-12-01T00:00:00+08:00"));
+    EXPECT_EQ(early.month, at("2026-12-01T00:00:00+08:00"));
+    auto late = day_and_month_start(at("2026-11-30T15:59:59Z"), shanghai);
+    EXPECT_EQ(late.day, at("2026-11-30T00:00:00+08:00"));
+    EXPECT_EQ(late.month, at("2026-11-01T00:00:00+08:00"));
+    auto leap = day_and_month_start(at("2028-02-29T12:00:00+08:00"), shanghai);
+    EXPECT_EQ(leap.month, at("2028-02-01T00:00:00+08:00"));
+}
+
+TEST(calendar, only_known_zones_have_an_offset) {
+    EXPECT_EQ(utc_offset_of("Asia/Shanghai"), std::chrono::minutes(480));
+    EXPECT_FALSE(utc_offset_of("Europe/Paris")) << "a zone with daylight saving needs a zone database, not an offset";
+    EXPECT_FALSE(utc_offset_of(""));
+}
+
+}  // namespace
