@@ -28,9 +28,9 @@ json::object partner_json(const partner_record& p, const std::optional<share_tie
                         {"merchant", json::object{{"id", std::to_string(p.merchant_id)}, {"name", p.merchant_name}}},
                         {"user_id", std::to_string(p.user_id)},
                         {"phone", optional_text(p.phone.empty() ? "" : mask_phone(p.phone))},
-                        {"status", p.status},
+                        {"status", to_string(p.status)},
                         {"status_note", optional_text(p.status_note)},
-                        {"inactive_dividends", p.inactive_dividends},
+                        {"inactive_dividends", to_string(p.when_inactive)},
                         {"tier", tier_json(tier)},
                         {"total_buy_in_fen", p.total_buy_in_fen},
                         {"stored_value_fen", p.stored_value_fen},
@@ -139,14 +139,16 @@ asio::awaitable<http_response> handle_get_partner(const api_services& s, http_re
 asio::awaitable<http_response> handle_change_partner_status(const api_services& s, http_request& request, const caller& who) {
     body_reader body(request);
     status_change change;
-    change.status = body.required_string("status", 1, 16);
-    change.inactive_dividends = body.optional_string("inactive_dividends", 1, 16);
+    const auto status = parse_partner_status(body.required_string("status", 1, 16));
+    const auto when_inactive = body.optional_string("inactive_dividends", 1, 16);
     change.note = body.optional_string("note", 0, 200).value_or("");
     body.finish();
-    if (change.status != "active" && change.status != "paused" && change.status != "ended")
-        throw api_error(400, "invalid_field", "status is active, paused or ended");
-    if (change.inactive_dividends && *change.inactive_dividends != "keep_paying" && *change.inactive_dividends != "stop")
-        throw api_error(400, "invalid_field", "inactive_dividends is keep_paying or stop");
+    if (!status) throw api_error(400, "invalid_field", "status is active, paused or ended");
+    change.status = *status;
+    if (when_inactive) {
+        change.when_inactive = parse_inactive_dividends(*when_inactive);
+        if (!change.when_inactive) throw api_error(400, "invalid_field", "inactive_dividends is keep_paying or stop");
+    }
     auto changed = co_await s.partners.change_status(who.user_id, id_param(request, "merchant_id", "merchant"),
                                                    id_param(request, "partner_id", "partner"), std::move(change));
     co_return http_response::json(200, json::object{{"partner", detail_json(unwrap(changed))}});

@@ -88,8 +88,8 @@ void load_purchase_facts(mysql_connection& db, const order_record& order, const 
         if (auto partner = find_partner(db, order.merchant_id, *owner))
             facts.owner = partner_facts{.id = partner->id,
                                         .user_id = partner->user_id,
-                                        .active = partner->status == "active",
-                                        .inactive_keeps_paying = partner->inactive_dividends == "keep_paying",
+                                        .active = partner->status == partner_status::active,
+                                        .inactive_keeps_paying = partner->when_inactive == inactive_dividends::keep_paying,
                                         .total_buy_in_fen = partner->total_buy_in_fen};
 }
 

@@ -58,7 +58,7 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             auto versions = list_tier_versions(db, request.merchant_id, 1);
             if (versions.empty()) return failure(service_failure::no_tiers);
             auto partner = find_partner_by_user(db, request.merchant_id, buyer);
-            if (partner && partner->status == "ended") return failure(service_failure::partner_ended);
+            if (partner && partner->status == partner_status::ended) return failure(service_failure::partner_ended);
             // A first buy-in reaches the lowest tier; a top-up may be any amount.
             if (!partner && !tier_for_total_buy_in(versions.front().tiers, request.amount_fen)) return failure(service_failure::below_lowest_tier);
         }

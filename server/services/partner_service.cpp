@@ -93,7 +93,7 @@ asio::awaitable<service_result<partner_detail>> partner_service::top_up(std::uin
         auto partner = find_partner(db, merchant_id, partner_id, true);
         if (!partner) return failure(service_failure::partner_not_found);
         if (auto replayed = replay(db, merchant_id, payment, partner_id, std::nullopt)) return std::move(*replayed);
-        if (partner->status == "ended") return failure(service_failure::partner_ended);
+        if (partner->status == partner_status::ended) return failure(service_failure::partner_ended);
         write_cash_buy_in(db, caller, merchant_id, *partner, payment);
         return load_detail(db, merchant_id, partner_id);
     };
@@ -107,8 +107,8 @@ asio::awaitable<service_result<partner_detail>> partner_service::change_status(s
         auto partner = find_partner(db, merchant_id, partner_id, true);
         if (!partner) return failure(service_failure::partner_not_found);
         // Ending is final: the leads stay (for the dividends the merchant chose), the partnership does not come back.
-        if (partner->status == "ended") return failure(service_failure::partner_ended);
-        update_partner_status(db, partner_id, change.status, change.inactive_dividends.value_or(partner->inactive_dividends), change.note,
+        if (partner->status == partner_status::ended) return failure(service_failure::partner_ended);
+        update_partner_status(db, partner_id, change.status, change.when_inactive.value_or(partner->when_inactive), change.note,
                               caller);
         return load_detail(db, merchant_id, partner_id);
     };
@@ -148,7 +148,7 @@ asio::awaitable<service_result<card_pack_record>> partner_service::issue_pack(st
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
         if (!partner) return failure(service_failure::partner_not_found);
-        if (partner->status != "active") return failure(service_failure::partner_not_active);
+        if (partner->status != partner_status::active) return failure(service_failure::partner_not_active);
         auto templates = list_card_templates(db, merchant_id, card_template_id + 1, 1);
         if (templates.empty() || templates.front().id != card_template_id) return failure(service_failure::card_template_not_found);
         const auto valid_until = parse_rfc3339(templates.front().valid_until);
@@ -190,7 +190,7 @@ asio::awaitable<service_result<lead_record>> partner_service::reassign(std::uint
         if (!user_exists(db, customer_user_id)) return failure(service_failure::user_not_found);
         auto partner = find_partner(db, merchant_id, partner_id);
         if (!partner) return failure(service_failure::partner_not_found);
-        if (partner->status != "active") return failure(service_failure::partner_not_active);
+        if (partner->status != partner_status::active) return failure(service_failure::partner_not_active);
         if (partner->user_id == customer_user_id) return failure(service_failure::self_referral);
         // FOR UPDATE: a claim or another reassignment of this customer waits for us.
         auto current = find_lead_owner(db, merchant_id, customer_user_id, "update");

@@ -34,8 +34,8 @@ struct cash_buy_in {
 };
 
 struct status_change {
-    std::string status;                             // active | paused | ended
-    std::optional<std::string> inactive_dividends;  // keep_paying | stop; absent keeps the current
+    partner_status status = partner_status::active;
+    std::optional<inactive_dividends> when_inactive;  // absent keeps the current choice
     std::string note;
 };
 

@@ -20,7 +20,7 @@ namespace {
 
 
 std::string share_state(const share_context& c, clock_type::time_point now) {
-    if (c.share.revoked || c.partner_status != "active") return "revoked";
+    if (c.share.revoked || c.partner_state != partner_status::active) return "revoked";
     if (now < c.valid_from_time) return "not_started";
     if (now >= c.valid_until_time) return "expired";
     if (c.claimed >= c.quota) return "exhausted";
@@ -51,7 +51,7 @@ service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uin
     claim_facts f;
     f.now = clock_type::now();
     f.share_revoked = ctx->share.revoked;
-    f.partner_active = ctx->partner_status == "active";
+    f.partner_active = ctx->partner_state == partner_status::active;
     f.valid_from = ctx->valid_from_time;
     f.valid_until = ctx->valid_until_time;
     f.pack_quota = quota;
@@ -113,7 +113,7 @@ asio::awaitable<service_result<created_share>> share_service::create(std::uint64
         if (!pack) return failure(service_failure::card_pack_not_found);
         auto partner = find_partner(db, pack->merchant_id, pack->partner_id, true);
         if (!partner || partner->user_id != partner_user_id) return failure(service_failure::card_pack_not_found);
-        if (partner->status != "active") return failure(service_failure::partner_not_active);
+        if (partner->status != partner_status::active) return failure(service_failure::partner_not_active);
         if (pack->claimed >= pack->quota) return failure(service_failure::pack_exhausted);
         const auto valid_until = parse_rfc3339(pack->valid_until);
         if (!valid_until || *valid_until <= clock_type::now()) return failure(service_failure::card_expired);

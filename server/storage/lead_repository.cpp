@@ -58,7 +58,7 @@ std::optional<share_context> find_share_context(mysql_connection& db, const std:
     share_context c;
     c.share = {rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getUInt64(4), rs->getUInt64(5), rs->getBoolean(6), rs->getString(7)};
     c.partner_user_id = rs->getUInt64(8);
-    c.partner_status = rs->getString(9);
+    c.partner_state = parse_partner_status(std::string(rs->getString(9))).value_or(partner_status::ended);  // an ENUM column: always known
     c.merchant_name = rs->getString(10);
     c.allow_existing_customers = rs->getBoolean(11);
     c.cards_for_owned_customers = rs->getBoolean(12);

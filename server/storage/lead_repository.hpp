@@ -2,6 +2,7 @@
 // Share links, claimed cards, lead ownership and its history in MariaDB. Blocking: call through
 // mysql_pool. The claim's locking protocol is in services/share_service.cpp.
 #include "common/mysql_connection.hpp"
+#include "server/domain/partner_status.hpp"
 #include "server/storage/sql_support.hpp"
 
 #include <chrono>
@@ -26,7 +27,7 @@ struct share_record {
 struct share_context {
     share_record share;
     std::uint64_t partner_user_id = 0;
-    std::string partner_status;
+    partner_status partner_state = partner_status::active;
     std::string merchant_name;
     bool allow_existing_customers = false;
     bool cards_for_owned_customers = false;

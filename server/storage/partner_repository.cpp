@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace sharedstore {
 
@@ -25,8 +26,22 @@ const std::string partner_columns =
     "FROM partners p JOIN merchants m ON m.id = p.merchant_id JOIN users u ON u.id = p.user_id ";
 
 partner_record read_partner(sql::ResultSet& rs) {
-    return {rs.getUInt64(1), rs.getUInt64(2),  rs.getUInt64(3),  rs.getString(4), rs.getString(5), rs.getInt64(6),
-            rs.getString(7), rs.getString(8),  rs.getString(9),  rs.getString(10), rs.getInt64(11), rs.getInt64(12)};
+    // The columns are ENUMs of exactly these values: anything else is a schema this code does not know.
+    const auto status = parse_partner_status(std::string(rs.getString(4)));
+    const auto when_inactive = parse_inactive_dividends(std::string(rs.getString(5)));
+    if (!status || !when_inactive) throw std::logic_error("partners: unknown status or inactive_dividends value");
+    return partner_record{.id = rs.getUInt64(1),
+                          .merchant_id = rs.getUInt64(2),
+                          .user_id = rs.getUInt64(3),
+                          .status = *status,
+                          .when_inactive = *when_inactive,
+                          .total_buy_in_fen = rs.getInt64(6),
+                          .status_note = rs.getString(7),
+                          .created_at = rs.getString(8),
+                          .merchant_name = rs.getString(9),
+                          .phone = rs.getString(10),
+                          .stored_value_fen = rs.getInt64(11),
+                          .lead_count = rs.getInt64(12)};
 }
 
 const std::string pack_columns =
@@ -82,13 +97,13 @@ void add_partner_buy_in(mysql_connection& db, std::uint64_t partner_id, std::int
     update->executeUpdate();
 }
 
-void update_partner_status(mysql_connection& db, std::uint64_t partner_id, const std::string& status, const std::string& inactive_dividends,
+void update_partner_status(mysql_connection& db, std::uint64_t partner_id, partner_status status, inactive_dividends when_inactive,
                            const std::string& note, std::uint64_t changed_by) {
     statement update(db.prepare(
         "UPDATE partners SET status = ?, inactive_dividends = ?, status_note = NULLIF(?, ''), status_changed_by_user_id = ?, "
         "status_changed_at = CURRENT_TIMESTAMP(6) WHERE id = ?"));
-    update->setString(1, status);
-    update->setString(2, inactive_dividends);
+    update->setString(1, std::string(to_string(status)));
+    update->setString(2, std::string(to_string(when_inactive)));
     update->setString(3, note);
     update->setUInt64(4, changed_by);
     update->setUInt64(5, partner_id);

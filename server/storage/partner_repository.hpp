@@ -1,6 +1,7 @@
 #pragma once
 // Partners, their buy-ins and their card packs in MariaDB. Blocking: call through mysql_pool.
 #include "common/mysql_connection.hpp"
+#include "server/domain/partner_status.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -13,8 +14,8 @@ struct partner_record {
     std::uint64_t id = 0;
     std::uint64_t merchant_id = 0;
     std::uint64_t user_id = 0;
-    std::string status;              // active | paused | ended
-    std::string inactive_dividends;  // keep_paying | stop
+    partner_status status = partner_status::active;
+    inactive_dividends when_inactive = inactive_dividends::keep_paying;
     std::int64_t total_buy_in_fen = 0;
     std::string status_note;
     std::string created_at;
@@ -53,7 +54,7 @@ std::uint64_t insert_partner(mysql_connection& db, std::uint64_t merchant_id, st
 std::optional<partner_record> find_partner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t partner_id, bool lock = false);
 std::optional<partner_record> find_partner_by_user(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
 void add_partner_buy_in(mysql_connection& db, std::uint64_t partner_id, std::int64_t amount_fen);
-void update_partner_status(mysql_connection& db, std::uint64_t partner_id, const std::string& status, const std::string& inactive_dividends,
+void update_partner_status(mysql_connection& db, std::uint64_t partner_id, partner_status status, inactive_dividends when_inactive,
                            const std::string& note, std::uint64_t changed_by);
 // The store's partners, newest first, optionally of one status (with phone, stored value, leads).
 std::vector<partner_record> list_partners(mysql_connection& db, std::uint64_t merchant_id, const std::optional<std::string>& status,
