@@ -2,6 +2,7 @@
 // What a paid or refunded order is, loaded once by the service and handed to every payment effect
 // (docs/ledger.md, "Payment effects"). Pure data: effects decide from it alone what they produce.
 #include "server/domain/ledger.hpp"
+#include "server/domain/order_vocabulary.hpp"
 #include "server/domain/share_tiers.hpp"
 
 #include <chrono>
@@ -11,8 +12,6 @@
 #include <vector>
 
 namespace sharedstore {
-
-enum class order_kind { purchase, buy_in };
 
 // A partner as an effect sees them at the time of payment.
 struct partner_facts {

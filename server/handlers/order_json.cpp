@@ -13,15 +13,15 @@ json::value text_or_null(const std::string& text) { return text.empty() ? json::
 json::object order_json(const order_record& o) {
     json::object out{{"id", std::to_string(o.id)},
                      {"merchant_id", std::to_string(o.merchant_id)},
-                     {"source", o.source},
-                     {"kind", o.kind},
+                     {"source", to_string(o.source)},
+                     {"kind", to_string(o.kind)},
                      {"out_trade_no", text_or_null(o.out_trade_no)},
                      {"merchant_order_id", text_or_null(o.merchant_order_id)},
                      {"customer_user_id", o.customer_user_id ? json::value(std::to_string(*o.customer_user_id)) : json::value(nullptr)},
                      {"description", o.description},
                      {"category", text_or_null(o.category)},
                      {"amount_fen", o.amount_fen},
-                     {"status", o.status},
+                     {"status", to_string(o.status)},
                      {"paid_at", text_or_null(o.paid_at)},
                      {"refunded_fen", o.refunded_fen},
                      {"created_at", o.created_at}};

@@ -35,8 +35,8 @@ asio::awaitable<service_result<merchant_refund_outcome>> merchant_refund_service
                 return failure(service_failure::request_id_reused);
             return recorded{*earlier, true, order->out_trade_no, order->amount_fen};
         }
-        if (order->source != "wechat_pay") return failure(service_failure::refund_not_wechat_pay);
-        if (order->status != "paid") return failure(service_failure::order_not_paid);
+        if (order->source != payment_source::wechat_pay) return failure(service_failure::refund_not_wechat_pay);
+        if (order->status != order_status::paid) return failure(service_failure::order_not_paid);
         if (in.amount_fen > order->amount_fen - order->refunded_fen - processing_refund_total(db, order->id))
             return failure(service_failure::refund_exceeds_order);
         merchant_refund_record r;

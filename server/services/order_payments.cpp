@@ -17,12 +17,6 @@ namespace sharedstore {
 
 namespace {
 
-payment_source source_of(const std::string& text) {
-    if (text == "wechat_pay") return payment_source::wechat_pay;
-    if (text == "stored_value") return payment_source::stored_value;
-    if (text == "pos") return payment_source::pos;
-    throw std::invalid_argument("unknown payment source " + text);
-}
 
 std::uint64_t post(mysql_connection& db, std::uint64_t merchant_id, const std::string& kind, const std::string& reference,
                    std::vector<ledger_entry> entries, const std::string& booked_at) {
@@ -54,18 +48,13 @@ std::string dividend_event_payload(const dividend_record& d, const std::string& 
 
 namespace {
 
-order_kind kind_of(const std::string& text) {
-    if (text == "purchase") return order_kind::purchase;
-    if (text == "buy_in") return order_kind::buy_in;
-    throw std::invalid_argument("unknown order kind " + text);
-}
 
 // What every order has, for paid and refunded alike.
 paid_order_facts order_facts(const order_record& order, std::chrono::seconds settlement_delay, std::chrono::system_clock::time_point paid_at) {
     return paid_order_facts{.order_id = order.id,
                             .merchant_id = order.merchant_id,
-                            .kind = kind_of(order.kind),
-                            .source = source_of(order.source),
+                            .kind = order.kind,
+                            .source = order.source,
                             .amount_fen = order.amount_fen,
                             .customer_user_id = order.customer_user_id,
                             .paid_at = paid_at,
@@ -99,13 +88,13 @@ applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, s
                                  const std::string& transaction_id, const payment_effects& effects) {
     auto order = find_order(db, order_id, true);
     if (!order) throw std::invalid_argument("apply_order_paid: no order " + std::to_string(order_id));
-    if (order->status == "paid") return {payment_outcome::already_applied, *order, find_dividend_by_order(db, order_id)};
+    if (order->status == order_status::paid) return {payment_outcome::already_applied, *order, find_dividend_by_order(db, order_id)};
 
     const auto merchant = *find_merchant(db, order->merchant_id);
     // WeChat Pay's success_time has whole seconds: an order paid in the second it was placed
     // would seem paid before it existed (and before the tiers it was placed under). Our own
     // orders are never paid before they were created; a POS may report an earlier payment.
-    if (order->source != "pos")
+    if (order->source != payment_source::pos)
         if (auto created = parse_rfc3339(order->created_at); created && *created > paid_at) paid_at = *created;
     const auto paid = format_sql_datetime_utc(paid_at);
     auto facts = order_facts(*order, std::chrono::hours(24) * merchant.settlement_delay_days, paid_at);
@@ -124,7 +113,7 @@ applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, s
 applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
                                   std::int64_t amount_fen, const payment_effects& effects) {
     auto order = find_order(db, order_id, true);
-    if (!order || order->status != "paid") return {refund_outcome::order_not_paid};
+    if (!order || order->status != order_status::paid) return {refund_outcome::order_not_paid};
     if (auto earlier = find_refund(db, order->merchant_id, source, refund_key))
         return {earlier->order_id == order_id && earlier->amount_fen == amount_fen ? refund_outcome::already_applied : refund_outcome::conflict};
     if (amount_fen <= 0 || amount_fen > order->amount_fen - order->refunded_fen) return {refund_outcome::exceeds_order};

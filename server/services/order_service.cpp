@@ -42,7 +42,17 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             const account_ref balance_account{account_kind::stored_value, buyer};
             if (account_balance(db, request.merchant_id, balance_account, true) < request.amount_fen)
                 return failure(service_failure::insufficient_stored_value);
-            new_order order{request.merchant_id, "stored_value", "purchase", "", "", "", buyer, request.description, "", request.amount_fen, std::nullopt};
+            const new_order order{.merchant_id = request.merchant_id,
+                                  .source = payment_source::stored_value,
+                                  .kind = order_kind::purchase,
+                                  .out_trade_no = "",
+                                  .merchant_order_id = "",
+                                  .pos_content_sha256 = "",
+                                  .customer_user_id = buyer,
+                                  .description = request.description,
+                                  .category = "",
+                                  .amount_fen = request.amount_fen,
+                                  .pos_profit_fen = std::nullopt};
             const auto id = insert_order(db, order);
             auto applied = apply_order_paid(db, id, clock_type::now(), "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
@@ -54,7 +64,7 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
 
     auto prepare = [=](mysql_connection& db) -> service_result<prepared_wechat_order> {
         if (!find_merchant(db, request.merchant_id)) return failure(service_failure::merchant_not_found);
-        if (request.kind == "buy_in") {
+        if (request.kind == order_kind::buy_in) {
             auto versions = list_tier_versions(db, request.merchant_id, 1);
             if (versions.empty()) return failure(service_failure::no_tiers);
             auto partner = find_partner_by_user(db, request.merchant_id, buyer);
@@ -64,8 +74,17 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
         }
         auto user = find_user(db, buyer);
         prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : ""};
-        new_order order{request.merchant_id, "wechat_pay", request.kind, prepared.out_trade_no, "", "", buyer, request.description, "",
-                        request.amount_fen, std::nullopt};
+        const new_order order{.merchant_id = request.merchant_id,
+                              .source = payment_source::wechat_pay,
+                              .kind = request.kind,
+                              .out_trade_no = prepared.out_trade_no,
+                              .merchant_order_id = "",
+                              .pos_content_sha256 = "",
+                              .customer_user_id = buyer,
+                              .description = request.description,
+                              .category = "",
+                              .amount_fen = request.amount_fen,
+                              .pos_profit_fen = std::nullopt};
         prepared.order_id = insert_order(db, order);
         return prepared;
     };

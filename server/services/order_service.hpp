@@ -16,7 +16,7 @@ struct order_request {
     std::uint64_t merchant_id = 0;
     std::int64_t amount_fen = 0;
     std::string description;
-    std::string kind;      // purchase | buy_in
+    order_kind kind = order_kind::purchase;
     std::string pay_with;  // wechat | stored_value
 };
 

@@ -34,8 +34,9 @@ order_record read_order(sql::ResultSet& rs) {
     order_record o;
     o.id = rs.getUInt64(1);
     o.merchant_id = rs.getUInt64(2);
-    o.source = rs.getString(3);
-    o.kind = rs.getString(4);
+    // ENUM columns of exactly these values.
+    o.source = parse_payment_source(std::string(rs.getString(3))).value_or(payment_source::pos);
+    o.kind = parse_order_kind(std::string(rs.getString(4))).value_or(order_kind::purchase);
     o.out_trade_no = rs.getString(5);
     o.merchant_order_id = rs.getString(6);
     o.pos_content_sha256 = rs.getString(7);
@@ -44,7 +45,7 @@ order_record read_order(sql::ResultSet& rs) {
     o.category = rs.getString(10);
     o.amount_fen = rs.getInt64(11);
     if (!rs.isNull(12)) o.pos_profit_fen = rs.getInt64(12);
-    o.status = rs.getString(13);
+    o.status = parse_order_status(std::string(rs.getString(13))).value_or(order_status::created);
     o.prepay_id = rs.getString(14);
     o.transaction_id = rs.getString(15);
     o.paid_at = rs.getString(16);
@@ -83,8 +84,8 @@ std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
         "INSERT INTO orders (merchant_id, source, kind, out_trade_no, merchant_order_id, pos_content_sha256, customer_user_id, description, "
         "category, amount_fen, pos_profit_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, o.merchant_id);
-    insert->setString(2, o.source);
-    insert->setString(3, o.kind);
+    insert->setString(2, std::string(to_string(o.source)));
+    insert->setString(3, std::string(to_string(o.kind)));
     set_optional_text(*insert, 4, o.out_trade_no);
     set_optional_text(*insert, 5, o.merchant_order_id);
     set_optional_text(*insert, 6, o.pos_content_sha256);

@@ -2,6 +2,7 @@
 // Orders, refunds, dividends, reversals, the outbox and payment anomalies in MariaDB. Blocking:
 // call through mysql_pool, inside the transaction that applies the event (services/order_payments).
 #include "common/mysql_connection.hpp"
+#include "server/domain/order_vocabulary.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -14,14 +15,14 @@ namespace sharedstore {
 struct order_record {
     std::uint64_t id = 0;
     std::uint64_t merchant_id = 0;
-    std::string source;  // wechat_pay | stored_value | pos
-    std::string kind;    // purchase | buy_in
+    payment_source source = payment_source::pos;
+    order_kind kind = order_kind::purchase;
     std::string out_trade_no, merchant_order_id, pos_content_sha256;
     std::optional<std::uint64_t> customer_user_id;
     std::string description, category;
     std::int64_t amount_fen = 0;
     std::optional<std::int64_t> pos_profit_fen;
-    std::string status;  // created | paid | closed
+    order_status status = order_status::created;
     std::string prepay_id, transaction_id;
     std::string paid_at;  // RFC 3339, empty until paid
     std::optional<std::int64_t> profit_fen;
@@ -32,7 +33,8 @@ struct order_record {
 
 struct new_order {
     std::uint64_t merchant_id = 0;
-    std::string source, kind;
+    payment_source source = payment_source::pos;
+    order_kind kind = order_kind::purchase;
     std::string out_trade_no, merchant_order_id, pos_content_sha256;  // empty: NULL
     std::optional<std::uint64_t> customer_user_id;
     std::string description, category;

@@ -120,7 +120,7 @@ TEST_F(payment_effects_test, the_default_effects_book_a_purchase_without_an_owne
     auto paid = apply_order_paid(*db_, 5, std::chrono::system_clock::now(), "");
     EXPECT_EQ(paid.outcome, payment_outcome::applied);
     EXPECT_FALSE(paid.dividend);
-    EXPECT_EQ(paid.order.status, "paid");
+    EXPECT_EQ(paid.order.status, order_status::paid);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_entries"), 1);
     EXPECT_EQ(scalar("SELECT dividend_due FROM orders WHERE id = 5"), 0);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events"), 0);

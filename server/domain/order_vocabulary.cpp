@@ -1,0 +1,45 @@
+#include "server/domain/order_vocabulary.hpp"
+
+namespace sharedstore {
+
+std::string_view to_string(order_kind kind) { return kind == order_kind::buy_in ? "buy_in" : "purchase"; }
+
+std::string_view to_string(order_status status) {
+    switch (status) {
+    case order_status::created: return "created";
+    case order_status::paid: return "paid";
+    case order_status::closed: return "closed";
+    }
+    return "created";
+}
+
+std::string_view to_string(payment_source source) {
+    switch (source) {
+    case payment_source::wechat_pay: return "wechat_pay";
+    case payment_source::stored_value: return "stored_value";
+    case payment_source::pos: return "pos";
+    }
+    return "pos";
+}
+
+std::optional<order_kind> parse_order_kind(std::string_view text) {
+    if (text == "purchase") return order_kind::purchase;
+    if (text == "buy_in") return order_kind::buy_in;
+    return std::nullopt;
+}
+
+std::optional<order_status> parse_order_status(std::string_view text) {
+    if (text == "created") return order_status::created;
+    if (text == "paid") return order_status::paid;
+    if (text == "closed") return order_status::closed;
+    return std::nullopt;
+}
+
+std::optional<payment_source> parse_payment_source(std::string_view text) {
+    if (text == "wechat_pay") return payment_source::wechat_pay;
+    if (text == "stored_value") return payment_source::stored_value;
+    if (text == "pos") return payment_source::pos;
+    return std::nullopt;
+}
+
+}  // namespace sharedstore

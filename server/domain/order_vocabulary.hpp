@@ -1,0 +1,21 @@
+#pragma once
+// What an order is and where it stands, as enums: parsed and formatted only at the SQL and JSON
+// edges. How it was paid is payment_source (server/domain/ledger.hpp: it picks the money account).
+#include "server/domain/ledger.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace sharedstore {
+
+enum class order_kind { purchase, buy_in };
+enum class order_status { created, paid, closed };
+
+std::string_view to_string(order_kind kind);
+std::string_view to_string(order_status status);
+std::string_view to_string(payment_source source);
+std::optional<order_kind> parse_order_kind(std::string_view text);
+std::optional<order_status> parse_order_status(std::string_view text);
+std::optional<payment_source> parse_payment_source(std::string_view text);
+
+}  // namespace sharedstore
