@@ -25,6 +25,21 @@ using clock_type = std::chrono::system_clock;
 namespace {
 
 
+// An order the mini-program's user places (no POS fields; stored value buys purchases only).
+new_order buyer_order(const order_request& request, std::uint64_t buyer, payment_source source, const std::string& out_trade_no) {
+    return new_order{.merchant_id = request.merchant_id,
+                     .source = source,
+                     .kind = request.kind,
+                     .out_trade_no = out_trade_no,
+                     .merchant_order_id = "",
+                     .pos_content_sha256 = "",
+                     .customer_user_id = buyer,
+                     .description = request.description,
+                     .category = "",
+                     .amount_fen = request.amount_fen,
+                     .pos_profit_fen = std::nullopt};
+}
+
 struct prepared_wechat_order {
     std::uint64_t order_id = 0;
     std::string out_trade_no, openid;
@@ -42,18 +57,7 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             const account_ref balance_account{account_kind::stored_value, buyer};
             if (account_balance(db, request.merchant_id, balance_account, true) < request.amount_fen)
                 return failure(service_failure::insufficient_stored_value);
-            const new_order order{.merchant_id = request.merchant_id,
-                                  .source = payment_source::stored_value,
-                                  .kind = order_kind::purchase,
-                                  .out_trade_no = "",
-                                  .merchant_order_id = "",
-                                  .pos_content_sha256 = "",
-                                  .customer_user_id = buyer,
-                                  .description = request.description,
-                                  .category = "",
-                                  .amount_fen = request.amount_fen,
-                                  .pos_profit_fen = std::nullopt};
-            const auto id = insert_order(db, order);
+            const auto id = insert_order(db, buyer_order(request, buyer, payment_source::stored_value, ""));
             auto applied = apply_order_paid(db, id, clock_type::now(), "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
         };
@@ -74,18 +78,7 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
         }
         auto user = find_user(db, buyer);
         prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : ""};
-        const new_order order{.merchant_id = request.merchant_id,
-                              .source = payment_source::wechat_pay,
-                              .kind = request.kind,
-                              .out_trade_no = prepared.out_trade_no,
-                              .merchant_order_id = "",
-                              .pos_content_sha256 = "",
-                              .customer_user_id = buyer,
-                              .description = request.description,
-                              .category = "",
-                              .amount_fen = request.amount_fen,
-                              .pos_profit_fen = std::nullopt};
-        prepared.order_id = insert_order(db, order);
+        prepared.order_id = insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no));
         return prepared;
     };
     auto prepared = co_await database_.transaction(std::move(prepare));
