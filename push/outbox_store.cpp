@@ -57,6 +57,14 @@ int unmark_relayed_after(mysql_connection& db, std::int64_t cutoff_us) {
 
 fallback_claim claim_fallback(mysql_connection& db, std::uint64_t user_id, std::uint64_t event_id, const std::string& template_id) {
     fallback_claim c;
+    {
+        // A reminder pruned meanwhile (prune-outbox) has nothing left to say: not claimed, and the
+        // caller drops its schedule entry instead of failing on the foreign key forever.
+        mysql_statement exists(db.prepare("SELECT 1 FROM outbox_events WHERE id = ?"));
+        exists->setUInt64(1, event_id);
+        std::unique_ptr<sql::ResultSet> rs(exists->executeQuery());
+        if (!rs->next()) return c;
+    }
     mysql_statement insert(db.prepare(
         "INSERT INTO push_fallbacks (outbox_event_id, user_id, outcome) VALUES (?, ?, 'no_subscription') ON DUPLICATE KEY UPDATE user_id = user_id"));
     insert->setUInt64(1, event_id);

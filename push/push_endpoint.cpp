@@ -71,6 +71,7 @@ asio::awaitable<std::optional<http_response>> push_endpoint::authorize(http_requ
     request.path_params["session_id"] = session->session_id;
     request.path_params["expires_at_ms"] =
         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(session->expires_at.time_since_epoch()).count());
+    request.path_params["token"] = token;  // run() checks the session once more, then forgets it
     co_return std::nullopt;
 }
 
@@ -82,10 +83,23 @@ asio::awaitable<void> push_endpoint::run(websocket_connection connection, http_r
     const auto& expiry = request.path_params.at("expires_at_ms");
     std::from_chars(expiry.data(), expiry.data() + expiry.size(), expires_ms);
     auto session_id = std::move(request.path_params.at("session_id"));
+    // A sign-out announced between authorize() and the socket joining the hub found no socket to
+    // close: once it is in the hub, the session is checked again (Redis down: it stands, and
+    // expires on time).
+    session_recheck still_signed_in = [check = check_, token = std::move(request.path_params.at("token"))]() -> asio::awaitable<bool> {
+        try {
+            auto copy = token;
+            auto session = co_await check(std::move(copy));
+            co_return session.has_value();
+        } catch (const dependency_unavailable&) {
+            co_return true;
+        }
+    };
     request = {};  // its headers would stay allocated for the connection's whole life
     ctx_.log.info("push_connected", {{"user_id", user}, {"remote", connection.remote()}});
     const std::chrono::system_clock::time_point expires_at{std::chrono::milliseconds(expires_ms)};
-    auto session = std::make_shared<push_session>(std::move(connection), user, std::move(session_id), expires_at, ctx_);
+    auto session =
+        std::make_shared<push_session>(std::move(connection), user, std::move(session_id), expires_at, std::move(still_signed_in), ctx_);
     co_await session->run();
     ctx_.log.info("push_disconnected", {{"user_id", user}});
 }

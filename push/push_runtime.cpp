@@ -132,6 +132,14 @@ asio::awaitable<void> push_runtime::catch_up() {
     }
 }
 
+asio::awaitable<std::string> push_runtime::newest_id(std::string key) {
+    std::vector<std::string> newest{"XREVRANGE", std::move(key), "+", "-", "COUNT", "1"};
+    auto reply = co_await poke_redis_->command(std::move(newest));
+    if (reply.is_error()) throw dependency_unavailable("redis", reply.str);
+    if (!reply.elements.empty() && !reply.elements[0].elements.empty()) co_return reply.elements[0].elements[0].str;
+    co_return std::string("0-0");
+}
+
 void push_runtime::end_sessions(const redis_reply& entries, std::string& last) {
     for (const auto& entry : entries.elements) {
         if (entry.elements.size() != 2) continue;
@@ -151,13 +159,16 @@ void push_runtime::end_sessions(const redis_reply& entries, std::string& last) {
 
 asio::awaitable<void> push_runtime::listen_for_pokes() {
     asio::steady_timer pause(io_);
-    std::string last = "$";
-    // Ended login sessions, for every instance: only those announced from now on matter (a socket
-    // opened later was checked against the session store).
-    std::string last_end = "$";
+    // Both streams are read from ids fixed before the first read: "$" means "after the newest entry
+    // when this call runs", so an entry added between two calls would never be read.
+    // Ended login sessions matter only from now on (a socket opened later was checked against the
+    // session store).
+    std::string last, last_end;
     bool lost = false;
     while (!stopping_) {
         try {
+            if (last.empty()) last = co_await newest_id(pokes_key(instance_));
+            if (last_end.empty()) last_end = co_await newest_id(session_ends_key());
             std::vector<std::string> read{"XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", pokes_key(instance_), session_ends_key(),
                                           last, last_end};
             auto reply = co_await poke_redis_->command(std::move(read));

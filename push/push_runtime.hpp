@@ -43,6 +43,8 @@ private:
     boost::asio::awaitable<void> advertise(std::uint64_t user);
     boost::asio::awaitable<void> keep_presence();
     boost::asio::awaitable<void> listen_for_pokes();
+    // The id of a stream's newest entry ("0-0" when empty): where reading starts.
+    boost::asio::awaitable<std::string> newest_id(std::string key);
     // Entries of the session-ends stream: matching sockets here close; `last` moves past them.
     void end_sessions(const redis_reply& entries, std::string& last);
     // After Redis came back: presence again, and sessions pull, once a second for 15 s.

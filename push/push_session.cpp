@@ -24,11 +24,12 @@ constexpr auto forever = asio::steady_timer::time_point::max();
 }  // namespace
 
 push_session::push_session(websocket_connection connection, std::uint64_t user_id, std::string session_id,
-                           std::chrono::system_clock::time_point expires_at, push_context context)
+                           std::chrono::system_clock::time_point expires_at, session_recheck still_signed_in, push_context context)
     : connection_(std::move(connection)),
       user_id_(user_id),
       session_id_(std::move(session_id)),
       session_expires_at_(expires_at),
+      still_signed_in_(std::move(still_signed_in)),
       ctx_(std::move(context)),
       wake_writer_(connection_.executor()),
       ping_timer_(connection_.executor()),
@@ -252,11 +253,22 @@ asio::awaitable<void> push_session::run() {
         co_return;
     }
     if (ctx_.hub.add(user_id_, self) && ctx_.on_first_connection) ctx_.on_first_connection(user_id_);
-    ctx_.metrics.increment("sharedstore_push_connections_opened_total", {});
-    helpers_ += 3;
-    asio::co_spawn(connection_.executor(), writer(self), asio::detached);
-    asio::co_spawn(connection_.executor(), pinger(self), asio::detached);
-    asio::co_spawn(connection_.executor(), session_watch(self), asio::detached);
+    if (still_signed_in_) {
+        const bool alive = co_await still_signed_in_();
+        still_signed_in_ = nullptr;  // the token goes with it
+        if (!alive) {
+            ctx_.metrics.increment("sharedstore_push_sessions_ended_total", {{"reason", "signed_out"}});
+            std::string why = "signed out; sign in again";
+            co_await close_now(self, close_code::session_ended, std::move(why));  // the hub may be closing it too
+        }
+    }
+    if (!closed_) {
+        ctx_.metrics.increment("sharedstore_push_connections_opened_total", {});
+        helpers_ += 3;
+        asio::co_spawn(connection_.executor(), writer(self), asio::detached);
+        asio::co_spawn(connection_.executor(), pinger(self), asio::detached);
+        asio::co_spawn(connection_.executor(), session_watch(self), asio::detached);
+    }
 
     while (!closed_) {
         auto message = co_await connection_.read(ctx_.settings.max_frame_bytes);

@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <deque>
+#include <functional>
 #include <memory>
 
 namespace sharedstore {
@@ -30,12 +31,15 @@ struct push_context {
     outbox_history* history = nullptr;  // null: a resume gets only what the inbox holds
 };
 
+// Whether the login session that opened the socket still stands (once, when the socket joins the hub).
+using session_recheck = std::function<boost::asio::awaitable<bool>()>;
+
 class push_session : public std::enable_shared_from_this<push_session> {
 public:
     // `session_id` and `expires_at`: the login session the socket was opened with; the socket
     // closes with 4401 when it expires or is ended (end_session through the hub).
     push_session(websocket_connection connection, std::uint64_t user_id, std::string session_id,
-                 std::chrono::system_clock::time_point expires_at, push_context context);
+                 std::chrono::system_clock::time_point expires_at, session_recheck still_signed_in, push_context context);
 
     // The whole life of the connection; returns once it is closed and every helper has stopped.
     boost::asio::awaitable<void> run();
@@ -66,6 +70,7 @@ private:
     std::uint64_t user_id_;
     std::string session_id_;
     std::chrono::system_clock::time_point session_expires_at_;
+    session_recheck still_signed_in_;
     push_context ctx_;
     boost::asio::steady_timer wake_writer_, ping_timer_, session_timer_, helpers_stopped_;
     std::deque<std::string> queue_;

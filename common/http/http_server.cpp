@@ -330,7 +330,8 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
                 co_return nullptr;
             }
             if (auto problem = framing_problem(parser.get()); !problem.empty()) {
-                co_await refuse_and_close(stream, parser, remote, 400, "malformed_request", problem);
+                std::string code = "malformed_request";  // named: docs/coroutines.md
+                co_await refuse_and_close(stream, parser, remote, 400, std::move(code), std::move(problem));
                 co_return nullptr;
             }
             if (!parser.is_done()) {
@@ -417,13 +418,19 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             log.info("connection_timed_out", {{"remote", remote}, {"stage", parser.is_header_done() ? "body" : "header"}});
             co_return;
         }
-        if (ec == http::error::body_limit)
-            co_await refuse_and_close(stream, parser, remote, 413, "body_too_large",
-                                      "request body exceeds " + std::to_string(config.body_limit_bytes) + " bytes");
-        else if (ec == http::error::header_limit)
-            co_await refuse_and_close(stream, parser, remote, 431, "headers_too_large", "request headers are too large");
-        else
-            co_await refuse_and_close(stream, parser, remote, 400, "malformed_request", "the request is not valid HTTP/1.1");
+        // Named, then moved: docs/coroutines.md (no temporary inside a co_await).
+        int status = 400;
+        std::string code = "malformed_request", message = "the request is not valid HTTP/1.1";
+        if (ec == http::error::body_limit) {
+            status = 413;
+            code = "body_too_large";
+            message = "request body exceeds " + std::to_string(config.body_limit_bytes) + " bytes";
+        } else if (ec == http::error::header_limit) {
+            status = 431;
+            code = "headers_too_large";
+            message = "request headers are too large";
+        }
+        co_await refuse_and_close(stream, parser, remote, status, std::move(code), std::move(message));
     }
 
     // An error answer from the pipeline (request id, log line), then the connection closes.

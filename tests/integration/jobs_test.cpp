@@ -2,6 +2,7 @@
 // database, and the same job on its schedule inside `serve`, with its metrics.
 #include "common/mysql_pool.hpp"
 #include "common/random_token.hpp"
+#include "push/outbox_store.hpp"
 #include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/http_client.hpp"
 #include "tests/integration/support/test_environment.hpp"
@@ -86,6 +87,17 @@ TEST_F(jobs_test, prune_outbox_deletes_relayed_reminders_past_the_retention_in_b
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events"), 5) << "recent and unrelayed events stay";
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE id IN (26, 27, 28, 29, 30)"), 5);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM push_fallbacks"), 0) << "the fallback went with its event";
+    // A fallback still scheduled in Redis for a pruned reminder is not claimed (nor fails on the
+    // foreign key, which would stall every later fallback): the relay drops its entry.
+    {
+        auto config = test_config().mysql;
+        config.database = database_;
+        mysql_connection db(mysql_connect(config), 4, nullptr);
+        fallback_claim claim;
+        EXPECT_NO_THROW(claim = claim_fallback(db, 1, 7, "dividend-reminder-dev"));
+        EXPECT_FALSE(claim.claimed);
+        EXPECT_EQ(scalar("SELECT COUNT(*) FROM push_fallbacks"), 0);
+    }
     // Run again: nothing left to do.
     auto [again, second] = run({"run-job", "--config", test_config_path(), "prune-outbox"}, {{"SHAREDSTORE_JOBS_PRUNE_OUTBOX_RETENTION_S", std::string("86400")}});
     EXPECT_EQ(again, 0);
