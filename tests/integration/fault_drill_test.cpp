@@ -24,35 +24,22 @@ namespace json = boost::json;
 
 namespace {
 
-class fault_drill_test : public store_api_test {
+class fault_drill_test : public isolated_cluster_test {
 protected:
+    // Instances of one cluster: their own Redis (AOF everysec, as in production) and database,
+    // MariaDB reached through a proxy the drills can cut.
     static void SetUpTestSuite() {
-        redis = new redis_server_process(free_tcp_port(), true);  // AOF everysec, as in production
-        create_scratch_database("drill");
         database_link = new tcp_proxy(test_config().mysql.port);
-        start(true, isolated());
+        start_cluster("drill",
+                      {{"SHAREDSTORE_MYSQL_PORT", std::to_string(database_link->port())},
+                       {"SHAREDSTORE_MYSQL_CONNECT_TIMEOUT_MS", std::string("1000")},
+                       {"SHAREDSTORE_PUSH_RESUME_WINDOW_MS", std::string("200")},
+                       {"SHAREDSTORE_PUSH_RELAY_INTERVAL_MS", std::string("20")}},
+                      true, true);
     }
     static void TearDownTestSuite() {
-        stop();
+        stop_cluster();
         delete database_link;
-        delete redis;
-        drop_scratch_database();
-    }
-    // Instances of one cluster: their own Redis and database, MariaDB reached through a proxy the
-    // drills can cut.
-    static environment_changes isolated() {
-        return {{"SHAREDSTORE_REDIS_PORT", std::to_string(redis->port())},
-                {"SHAREDSTORE_MYSQL_DATABASE", scratch_database},
-                {"SHAREDSTORE_MYSQL_PORT", std::to_string(database_link->port())},
-                {"SHAREDSTORE_MYSQL_CONNECT_TIMEOUT_MS", std::string("1000")},
-                {"SHAREDSTORE_PUSH_RESUME_WINDOW_MS", std::string("200")},
-                {"SHAREDSTORE_PUSH_RELAY_INTERVAL_MS", std::string("20")}};
-    }
-    static environment_changes instance_environment() {
-        auto env = sim->server_environment();
-        auto mine = isolated();
-        env.insert(env.end(), mine.begin(), mine.end());
-        return env;
     }
 
     // The partner's phone: connects to one of the instances, reads, reconnects with `resume` from
@@ -224,7 +211,6 @@ protected:
         return d;
     }
 
-    static inline redis_server_process* redis = nullptr;
     static inline tcp_proxy* database_link = nullptr;
 };
 

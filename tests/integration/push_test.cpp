@@ -51,33 +51,14 @@ struct redis_link {
 // Every server of this suite shares a Redis and a database of the suite's own: instances that
 // share Redis form one cluster (one relay, one fallback sender), which must not include other
 // tests' servers and simulators.
-class push_test : public store_api_test {
+class push_test : public isolated_cluster_test {
 protected:
     static void SetUpTestSuite() {
-        redis = new redis_server_process();
-        create_scratch_database("push");
-        start(true, isolated());
+        auto settings = fast_push();
+        settings.emplace_back("SHAREDSTORE_PUSH_SUBSCRIBE_TEMPLATE_ID", std::string("dividend-reminder-dev"));
+        start_cluster("push", std::move(settings));
     }
-    static void TearDownTestSuite() {
-        stop();
-        delete redis;
-        drop_scratch_database();
-    }
-    static environment_changes isolated() {
-        auto env = fast_push();
-        env.emplace_back("SHAREDSTORE_REDIS_PORT", std::to_string(redis->port()));
-        env.emplace_back("SHAREDSTORE_MYSQL_DATABASE", scratch_database);
-        env.emplace_back("SHAREDSTORE_PUSH_SUBSCRIBE_TEMPLATE_ID", std::string("dividend-reminder-dev"));
-        return env;
-    }
-    // Another instance of the same cluster.
-    static environment_changes instance_environment(int port = 0) {
-        auto env = sim->server_environment(port);
-        auto mine = isolated();
-        env.insert(env.end(), mine.begin(), mine.end());
-        return env;
-    }
-    static inline redis_server_process* redis = nullptr;
+    static void TearDownTestSuite() { stop_cluster(); }
 
     // A store, its POS key, a partner and a customer the partner owns.
     struct scene {

@@ -17,25 +17,14 @@ namespace json = boost::json;
 
 namespace {
 
-class relay_wake_test : public store_api_test {
+class relay_wake_test : public isolated_cluster_test {
 protected:
     static void SetUpTestSuite() {
-        redis = new redis_server_process();
-        create_scratch_database("wake");
-        start(false, isolated());
+        start_cluster("wake",
+                      {{"SHAREDSTORE_PUSH_RELAY_INTERVAL_MS", std::string("60000")}, {"SHAREDSTORE_PUSH_RESUME_WINDOW_MS", std::string("200")}},
+                      false);
     }
-    static void TearDownTestSuite() {
-        stop();
-        delete redis;
-        drop_scratch_database();
-    }
-    static environment_changes isolated() {
-        return {{"SHAREDSTORE_PUSH_RELAY_INTERVAL_MS", std::string("60000")},
-                {"SHAREDSTORE_PUSH_RESUME_WINDOW_MS", std::string("200")},
-                {"SHAREDSTORE_REDIS_PORT", std::to_string(redis->port())},
-                {"SHAREDSTORE_MYSQL_DATABASE", scratch_database}};
-    }
-    static inline redis_server_process* redis = nullptr;
+    static void TearDownTestSuite() { stop_cluster(); }
 };
 
 TEST_F(relay_wake_test, reminders_arrive_long_before_the_relays_poll_on_either_instance) {
@@ -44,10 +33,7 @@ TEST_F(relay_wake_test, reminders_arrive_long_before_the_relays_poll_on_either_i
     const auto owner = enrol(s);
     const auto customer = sign_in();
     ASSERT_EQ(claim(customer, owner.share_code), "claimed");
-    auto env = sim->server_environment(0);
-    const auto mine = isolated();
-    env.insert(env.end(), mine.begin(), mine.end());
-    server_process other(env);
+    server_process other(instance_environment());
 
     ws_client here(server->port(), bearer(owner.person.token)), there(other.port(), bearer(owner.person.token));
     ASSERT_EQ(here.status(), 101);

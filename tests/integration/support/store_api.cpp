@@ -177,4 +177,32 @@ void store_api_test::execute(const std::string& statement, const std::vector<std
     update->executeUpdate();
 }
 
+void isolated_cluster_test::start_cluster(const std::string& tag, environment_changes settings, bool with_notifications, bool redis_aof) {
+    redis = new redis_server_process(free_tcp_port(), redis_aof);
+    create_scratch_database(tag);
+    settings_ = std::move(settings);
+    start(with_notifications, cluster_environment());
+}
+
+void isolated_cluster_test::stop_cluster() {
+    stop();
+    delete redis;
+    redis = nullptr;
+    drop_scratch_database();
+}
+
+environment_changes isolated_cluster_test::cluster_environment() {
+    auto env = settings_;
+    env.emplace_back("SHAREDSTORE_REDIS_PORT", std::to_string(redis->port()));
+    env.emplace_back("SHAREDSTORE_MYSQL_DATABASE", scratch_database);
+    return env;
+}
+
+environment_changes isolated_cluster_test::instance_environment(int port) {
+    auto env = sim->server_environment(port);
+    auto mine = cluster_environment();
+    env.insert(env.end(), mine.begin(), mine.end());
+    return env;
+}
+
 }  // namespace sharedstore::test_support

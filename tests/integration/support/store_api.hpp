@@ -89,4 +89,23 @@ protected:
     static int database_port;             // 0: the shared MariaDB
 };
 
+// A cluster of the suite's own: a Redis and a scratch database that no other suite's servers share.
+// Instances that share Redis form one cluster (one relay, one fallback sender, one set of jobs),
+// which must not mix with other tests' servers and simulators.
+class isolated_cluster_test : public store_api_test {
+protected:
+    // `settings`: what every instance of this suite gets besides its own Redis and database.
+    static void start_cluster(const std::string& tag, environment_changes settings, bool with_notifications = true, bool redis_aof = false);
+    static void stop_cluster();
+    // The environment of every instance of the cluster (the suite's server has it already).
+    static environment_changes cluster_environment();
+    // A further instance of the cluster, listening on `port` (0: any).
+    static environment_changes instance_environment(int port = 0);
+
+    static inline redis_server_process* redis = nullptr;
+
+private:
+    static inline environment_changes settings_;
+};
+
 }  // namespace sharedstore::test_support
