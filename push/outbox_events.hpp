@@ -42,7 +42,8 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
 // The subscribe message's data fields (name -> value) for the event, named by push.field_*.
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings);
 
-// WeChat's field formats: thing (at most 20 characters, one line) and amount (¥7.68).
+// WeChat's subscribe-message field formats: thing (at most 20 characters, one line), amount (a
+// currency sign and at most 10 digits: ¥7.68), time "YYYY-MM-DD HH:MM".
 std::string subscribe_thing(std::string_view text);
 std::string subscribe_amount(std::int64_t fen);
 

@@ -63,8 +63,4 @@ private:
     std::int64_t lost_at_us_ = 0;
 };
 
-// Values cut to WeChat's subscribe-message limits (wechat-protocols.md): `thing` 20 characters,
-// `amount` a currency sign and at most 10 digits, `time` "YYYY-MM-DD HH:MM".
-
-
 }  // namespace sharedstore

@@ -1,5 +1,5 @@
 #pragma once
-// What a share carries into WeChat: only a short unguessable code (wechat-protocols.md, sharing);
+// What a share carries into WeChat: only a short unguessable code (docs/api.md, "Card packs and share links");
 // the card and the partner stay on the server. Pure.
 #include <optional>
 #include <string>

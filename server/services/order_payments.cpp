@@ -3,12 +3,10 @@
 #include "common/clock.hpp"
 #include "server/domain/dividends.hpp"
 #include "server/domain/ledger.hpp"
-#include "server/domain/masking.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/storage/ledger_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
 #include "server/storage/partner_repository.hpp"
-#include "push/outbox_events.hpp"
 
 
 #include <stdexcept>
@@ -31,20 +29,6 @@ std::uint64_t post(mysql_connection& db, std::uint64_t merchant_id, const std::s
 
 }  // namespace
 
-std::string dividend_event_payload(const dividend_record& d, const std::string& kind, std::int64_t amount_fen) {
-    const dividend_event event{.dividend_id = d.id,
-                               .order_id = d.order_id,
-                               .merchant_id = d.merchant_id,
-                               .merchant_name = d.merchant_name,
-                               // The partner sees the customer as the store shows them: phone masked, or nothing.
-                               .customer = d.customer_phone.empty() ? std::string("微信用户") : mask_phone(d.customer_phone),
-                               .order_amount_fen = d.order_amount_fen,
-                               .dividend_fen = d.amount_fen,
-                               .reversed_fen = kind == "reversal" ? std::optional(amount_fen) : std::nullopt,
-                               .state = d.settled ? "settled" : "pending",
-                               .paid_at = d.paid_at};
-    return to_payload(event);
-}
 
 namespace {
 

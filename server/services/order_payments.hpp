@@ -50,7 +50,4 @@ struct applied_refund {
 applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
                                   std::int64_t amount_fen, const payment_effects& effects = default_payment_effects());
 
-// The outbox payload of a dividend or a reversal (docs/websocket.md).
-std::string dividend_event_payload(const dividend_record& dividend, const std::string& kind, std::int64_t amount_fen);
-
 }  // namespace sharedstore

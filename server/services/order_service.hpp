@@ -26,7 +26,7 @@ struct created_order {
     std::optional<dividend_record> dividend;                // paid at once (stored value) and earning one
 };
 
-// What the notify endpoint answers (wechat-protocols.md): applied or already applied -> 204;
+// What the notify endpoint answers (docs/api.md, "WeChat Pay notifications"): applied or already applied -> 204;
 // refused -> 4xx (a genuine notification that does not match our order: logged as an anomaly);
 // retry_later -> 5xx, WeChat Pay sends it again.
 enum class notification_outcome { applied, already_applied, ignored, refused, retry_later };

@@ -10,6 +10,7 @@
 #include <cppconn/statement.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace sharedstore {
 
@@ -58,7 +59,9 @@ std::optional<share_context> find_share_context(mysql_connection& db, const std:
     share_context c;
     c.share = {rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getUInt64(4), rs->getUInt64(5), rs->getBoolean(6), rs->getString(7)};
     c.partner_user_id = rs->getUInt64(8);
-    c.partner_state = parse_partner_status(std::string(rs->getString(9))).value_or(partner_status::ended);  // an ENUM column: always known
+    const auto state = parse_partner_status(std::string(rs->getString(9)));
+    if (!state) throw std::logic_error("partners: unknown status value");  // an ENUM column of exactly these values
+    c.partner_state = *state;
     c.merchant_name = rs->getString(10);
     c.allow_existing_customers = rs->getBoolean(11);
     c.cards_for_owned_customers = rs->getBoolean(12);

@@ -7,6 +7,7 @@
 #include <cppconn/resultset.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace sharedstore {
 
@@ -34,9 +35,14 @@ order_record read_order(sql::ResultSet& rs) {
     order_record o;
     o.id = rs.getUInt64(1);
     o.merchant_id = rs.getUInt64(2);
-    // ENUM columns of exactly these values.
-    o.source = parse_payment_source(std::string(rs.getString(3))).value_or(payment_source::pos);
-    o.kind = parse_order_kind(std::string(rs.getString(4))).value_or(order_kind::purchase);
+    // ENUM columns of exactly these values: anything else is a schema this code does not know,
+    // never a default to price money by.
+    const auto source = parse_payment_source(std::string(rs.getString(3)));
+    const auto kind = parse_order_kind(std::string(rs.getString(4)));
+    const auto status = parse_order_status(std::string(rs.getString(13)));
+    if (!source || !kind || !status) throw std::logic_error("orders: unknown source, kind or status value");
+    o.source = *source;
+    o.kind = *kind;
     o.out_trade_no = rs.getString(5);
     o.merchant_order_id = rs.getString(6);
     o.pos_content_sha256 = rs.getString(7);
@@ -45,7 +51,7 @@ order_record read_order(sql::ResultSet& rs) {
     o.category = rs.getString(10);
     o.amount_fen = rs.getInt64(11);
     if (!rs.isNull(12)) o.pos_profit_fen = rs.getInt64(12);
-    o.status = parse_order_status(std::string(rs.getString(13))).value_or(order_status::created);
+    o.status = *status;
     o.prepay_id = rs.getString(14);
     o.transaction_id = rs.getString(15);
     o.paid_at = rs.getString(16);

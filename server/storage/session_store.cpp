@@ -14,7 +14,8 @@ namespace sharedstore {
 namespace asio = boost::asio;
 
 namespace {
-std::string key_for(std::string_view token) { return "session:" + sha256_hex(token); }
+// The session's id is the token's SHA-256; Redis keys it by that id.
+std::string key_of(const std::string& session_id) { return "session:" + session_id; }
 }  // namespace
 
 bool well_formed_session_token(std::string_view token) {
@@ -27,7 +28,7 @@ asio::awaitable<std::string> session_store::create(std::uint64_t user_id, std::s
     auto token = random_hex(32);
     const auto expires_at = std::chrono::duration_cast<std::chrono::seconds>((std::chrono::system_clock::now() + ttl_).time_since_epoch());
     boost::json::object record{{"user_id", user_id}, {"openid", openid}, {"session_key", wechat_session_key}, {"expires_at", expires_at.count()}};
-    std::vector<std::string> set{"SET", key_for(token), boost::json::serialize(record), "EX", std::to_string(ttl_.count())};
+    std::vector<std::string> set{"SET", key_of(sha256_hex(token)), boost::json::serialize(record), "EX", std::to_string(ttl_.count())};
     auto reply = co_await redis_->command(std::move(set));
     if (reply.is_error()) throw dependency_unavailable("redis", "redis: " + reply.str);
     co_return token;
@@ -35,7 +36,8 @@ asio::awaitable<std::string> session_store::create(std::uint64_t user_id, std::s
 
 asio::awaitable<std::optional<session_record>> session_store::find(std::string token) {
     if (!well_formed_session_token(token)) co_return std::nullopt;
-    std::vector<std::string> get{"GET", key_for(token)};
+    auto session_id = sha256_hex(token);
+    std::vector<std::string> get{"GET", key_of(session_id)};
     auto reply = co_await redis_->command(std::move(get));
     if (reply.is_error()) throw dependency_unavailable("redis", "redis: " + reply.str);
     if (reply.type != redis_reply::kind::string) co_return std::nullopt;
@@ -47,7 +49,7 @@ asio::awaitable<std::optional<session_record>> session_store::find(std::string t
     if (auto it = o.find("user_id"); it != o.end() && it->value().is_number()) session.user_id = it->value().to_number<std::uint64_t>();
     if (auto it = o.find("openid"); it != o.end() && it->value().is_string()) session.openid = std::string(it->value().as_string());
     if (session.user_id == 0) co_return std::nullopt;
-    session.session_id = sha256_hex(token);
+    session.session_id = std::move(session_id);
     // Records written before expires_at was kept: at the latest a whole TTL from now.
     session.expires_at = std::chrono::system_clock::now() + ttl_;
     if (auto it = o.find("expires_at"); it != o.end() && it->value().is_int64())
@@ -57,7 +59,7 @@ asio::awaitable<std::optional<session_record>> session_store::find(std::string t
 
 asio::awaitable<void> session_store::revoke(std::string token) {
     if (!well_formed_session_token(token)) co_return;
-    std::vector<std::string> del{"DEL", key_for(token)};
+    std::vector<std::string> del{"DEL", key_of(sha256_hex(token))};
     co_await redis_->command(std::move(del));
 }
 

@@ -98,6 +98,13 @@ protected:
         auto reply = sim->send("GET", "/sim/v1/subscribe-messages?touser=" + partner_person.openid);
         return json::parse(reply.body).at("messages").as_array();
     }
+    // The partner sees one reminder (1000 fen) live, then goes away: the id to resume after.
+    static std::string first_reminder_then_away(const scene& sc) {
+        auto client = connect(sc.owner_partner.person);
+        std::this_thread::sleep_for(300ms);
+        pay(sc, 1000);
+        return id_of(frame(*client));
+    }
     static void resume(ws_client& client, const std::string& after) { client.send_text(json::serialize(json::object{{"type", "resume"}, {"after", after}})); }
 };
 
@@ -216,13 +223,7 @@ TEST_F(push_test, a_paid_order_reaches_the_partners_open_sockets_at_once) {
 
 TEST_F(push_test, a_partner_who_was_away_gets_every_missed_reminder_once_in_order_on_resume) {
     auto sc = owned_customer();
-    std::string last;
-    {
-        auto client = connect(sc.owner_partner.person);
-        std::this_thread::sleep_for(300ms);
-        pay(sc, 1000);
-        last = id_of(frame(*client));
-    }
+    const auto last = first_reminder_then_away(sc);
     for (std::int64_t amount : {2000, 3000, 4000}) pay(sc, amount);
     std::this_thread::sleep_for(300ms);  // relayed while nobody listens
     auto client = connect(sc.owner_partner.person);
@@ -443,13 +444,7 @@ TEST_F(push_test, reminders_of_orders_paid_while_redis_was_down_arrive_when_it_r
 // in order, once each, then the inbox; the same when the inbox is gone altogether.
 TEST_F(push_test, a_resume_from_before_the_inbox_gets_the_missed_reminders_from_the_outbox) {
     auto sc = owned_customer();
-    std::string last;
-    {
-        auto client = connect(sc.owner_partner.person);
-        std::this_thread::sleep_for(300ms);
-        pay(sc, 1000);
-        last = id_of(frame(*client));
-    }
+    const auto last = first_reminder_then_away(sc);
     std::vector<std::int64_t> missed;
     for (std::int64_t amount = 1001; amount <= 1012; ++amount) {
         pay(sc, amount);

@@ -10,7 +10,7 @@ using namespace sharedstore;
 
 namespace {
 
-// WeChat's scene alphabet (wechat-protocols.md, sharing).
+// WeChat's scene alphabet (docs/api.md, "Card packs and share links").
 bool in_scene_alphabet(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$&'()*+,/:;=?@-._~").find(c) != std::string_view::npos;
 }

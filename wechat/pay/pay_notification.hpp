@@ -1,5 +1,5 @@
 #pragma once
-// WeChat Pay API v3 notifications and signed answers, opened the way wechat-protocols.md says:
+// WeChat Pay API v3 notifications and signed answers, opened as WeChat Pay documents them (docs/simulator.md lists what the simulator speaks):
 // the key picked by Wechatpay-Serial (a platform certificate serial or a PUB_KEY_ID_... public key
 // id: during a switch WeChat signs with either), the RSA-SHA256 signature checked over the raw
 // body bytes, the timestamp within 300 s, then the resource decrypted with the API v3 key and

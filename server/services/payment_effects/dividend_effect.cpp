@@ -4,12 +4,32 @@
 #include "server/services/payment_effects/payment_effect.hpp"
 
 #include "common/clock.hpp"
+#include "push/outbox_events.hpp"
 #include "server/domain/dividends.hpp"
-#include "server/services/order_payments.hpp"
+#include "server/domain/masking.hpp"
 
 namespace sharedstore {
 
 namespace {
+
+// The partner's reminder of a dividend, or of `reversed` fen of it taken back (docs/websocket.md).
+dividend_event event_of(const dividend_record& d, std::optional<std::int64_t> reversed) {
+    return dividend_event{.dividend_id = d.id,
+                          .order_id = d.order_id,
+                          .merchant_id = d.merchant_id,
+                          .merchant_name = d.merchant_name,
+                          // The partner sees the customer as the store shows them: phone masked, or nothing.
+                          .customer = d.customer_phone.empty() ? std::string("微信用户") : mask_phone(d.customer_phone),
+                          .order_amount_fen = d.order_amount_fen,
+                          .dividend_fen = d.amount_fen,
+                          .reversed_fen = reversed,
+                          .state = d.settled ? "settled" : "pending",
+                          .paid_at = d.paid_at};
+}
+
+void announce(mysql_connection& db, std::uint64_t partner_user_id, const dividend_event& event) {
+    insert_outbox_event(db, partner_user_id, std::string(event.kind()), to_payload(event));
+}
 
 class dividend_effect final : public payment_effect {
 public:
@@ -36,8 +56,7 @@ public:
         out.after_posting.push_back([row](mysql_connection& db, posted_payment& posted) {
             insert_dividend(db, row);
             posted.dividend = find_dividend_by_order(db, row.order_id);
-            insert_outbox_event(db, posted.dividend->partner_user_id, "dividend",
-                                dividend_event_payload(*posted.dividend, "dividend", posted.dividend->amount_fen));
+            announce(db, posted.dividend->partner_user_id, event_of(*posted.dividend, std::nullopt));
         });
     }
 
@@ -51,7 +70,7 @@ public:
         out.dividend_reversed_fen = reversed;
         dividend->reversed_fen += reversed;
         out.after_posting.push_back([dividend = std::move(*dividend), reversed](mysql_connection& db, posted_payment&) {
-            insert_outbox_event(db, dividend.partner_user_id, "reversal", dividend_event_payload(dividend, "reversal", reversed));
+            announce(db, dividend.partner_user_id, event_of(dividend, reversed));
         });
     }
 };
