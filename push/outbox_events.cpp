@@ -33,6 +33,17 @@ json::object payload_of(const dividend_event& e) {
     return out;
 }
 
+json::object payload_of(const payout_event& e) {
+    json::object out{{"type", e.kind()},
+                     {"payout_id", std::to_string(e.payout_id)},
+                     {"merchant", json::object{{"id", std::to_string(e.merchant_id)}, {"name", e.merchant_name}}},
+                     {"amount_fen", e.amount_fen},
+                     {"state", e.state},
+                     {"at", e.at}};
+    if (!e.reason.empty()) out["reason"] = e.reason;
+    return out;
+}
+
 std::optional<std::uint64_t> id_in(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     if (!v || !v->is_string()) return std::nullopt;
@@ -75,6 +86,29 @@ std::optional<dividend_event> dividend_from(const json::object& o, bool reversal
     return e;
 }
 
+std::optional<payout_event> payout_from(const json::object& o) {
+    payout_event e;
+    auto id = id_in(o, "payout_id");
+    auto amount = fen_in(o, "amount_fen");
+    const auto* merchant = o.if_contains("merchant");
+    if (!id || !amount || !merchant || !merchant->is_object()) return std::nullopt;
+    e.payout_id = *id;
+    e.merchant_id = id_in(merchant->as_object(), "id").value_or(0);
+    e.merchant_name = text_in(merchant->as_object(), "name");
+    e.amount_fen = *amount;
+    e.state = text_in(o, "state");
+    e.reason = text_in(o, "reason");
+    e.at = text_in(o, "at");
+    if (e.state.empty()) return std::nullopt;
+    return e;
+}
+
+// "2026-11-27T08:00:00Z" -> "2026-11-27 08:00", WeChat's time field.
+std::string subscribe_time(std::string at) {
+    if (at.size() >= 16) at = at.substr(0, 10) + " " + at.substr(11, 5);
+    return at;
+}
+
 }  // namespace
 
 std::string_view kind_of(const outbox_event& event) {
@@ -82,7 +116,7 @@ std::string_view kind_of(const outbox_event& event) {
 }
 
 std::string to_payload(const outbox_event& event) {
-    return std::visit(overloaded{[](const dividend_event& e) { return json::serialize(payload_of(e)); }}, event);
+    return std::visit([](const auto& e) { return json::serialize(payload_of(e)); }, event);
 }
 
 std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::string_view payload) {
@@ -92,20 +126,31 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
     if (kind == "dividend" || kind == "reversal") {
         if (auto e = dividend_from(value.as_object(), kind == "reversal")) return outbox_event{std::move(*e)};
     }
+    if (kind == "payout") {
+        if (auto e = payout_from(value.as_object())) return outbox_event{std::move(*e)};
+    }
     return std::nullopt;
 }
 
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings) {
     return std::visit(overloaded{[&](const dividend_event& e) {
-                          auto paid_at = e.paid_at;  // 2026-11-27T08:00:00Z -> "2026-11-27 08:00"
-                          if (paid_at.size() >= 16) paid_at = paid_at.substr(0, 10) + " " + paid_at.substr(11, 5);
-                          const bool reversal = e.reversed_fen.has_value();
+                                     const auto paid_at = subscribe_time(e.paid_at);
+                                     const bool reversal = e.reversed_fen.has_value();
                           return std::vector<std::pair<std::string, std::string>>{
                               {settings.field_amount, subscribe_amount(reversal ? *e.reversed_fen : e.dividend_fen)},
                               {settings.field_merchant, subscribe_thing(e.merchant_name)},
                               {settings.field_time, paid_at},
                               {settings.field_customer, subscribe_thing((reversal ? "退款冲回 " : "") + e.customer)}};
-                      }},
+                      },
+                                 // The same template: the last field says what happened to the withdrawal.
+                                 [&](const payout_event& e) {
+                                     const bool paid = e.state == "succeeded";
+                                     return std::vector<std::pair<std::string, std::string>>{
+                                         {settings.field_amount, subscribe_amount(e.amount_fen)},
+                                         {settings.field_merchant, subscribe_thing(e.merchant_name)},
+                                         {settings.field_time, subscribe_time(e.at)},
+                                         {settings.field_customer, subscribe_thing(paid ? "提现已到微信零钱" : "提现未成功 金额已退回")}};
+                                 }},
                       event);
 }
 

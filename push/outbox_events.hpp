@@ -31,7 +31,21 @@ struct dividend_event {
     std::string_view kind() const { return reversed_fen ? "reversal" : "dividend"; }
 };
 
-using outbox_event = std::variant<dividend_event>;
+// A withdrawal that reached its end ("payout"): paid to the partner's WeChat balance, or not (the
+// amount is back in their withdrawable balance).
+struct payout_event {
+    std::uint64_t payout_id = 0;
+    std::uint64_t merchant_id = 0;
+    std::string merchant_name;
+    std::int64_t amount_fen = 0;
+    std::string state;   // succeeded | failed | cancelled | rejected
+    std::string reason;  // why it failed or was rejected; empty otherwise
+    std::string at;      // RFC 3339, UTC: when it ended
+
+    std::string_view kind() const { return "payout"; }
+};
+
+using outbox_event = std::variant<dividend_event, payout_event>;
 
 std::string_view kind_of(const outbox_event& event);
 // The payload stored in outbox_events.payload (the frame less its id).

@@ -130,6 +130,16 @@ const std::vector<key_spec>& key_table() {
         k.push_back(path_key("wechat_pay.apiv3_key_file", false, [](server_config& c) -> std::string& { return c.wechat_pay.apiv3_key_file; }));
         k.push_back(text_key("wechat_pay.notify_url", false, [](server_config& c) -> std::string& { return c.wechat_pay.notify_url; }));
         k.push_back(integer_key("wechat_pay.reconcile_after_s", false, 10, 7 * 24 * 3600, [](server_config& c) -> int& { return c.wechat_pay.reconcile_after_s; }));
+        k.push_back(text_key("payouts.transfer_scene_id", false, [](server_config& c) -> std::string& { return c.payouts.transfer_scene_id; }));
+        k.push_back(text_key("payouts.notify_url", false, [](server_config& c) -> std::string& { return c.payouts.notify_url; }));
+        k.push_back(text_key("payouts.transfer_remark", false, [](server_config& c) -> std::string& { return c.payouts.transfer_remark; }));
+        k.push_back(text_key("payouts.user_recv_perception", false, [](server_config& c) -> std::string& { return c.payouts.user_recv_perception; }));
+        k.push_back(text_key("payouts.report_position", false, [](server_config& c) -> std::string& { return c.payouts.report_position; }));
+        k.push_back(text_key("payouts.report_description", false, [](server_config& c) -> std::string& { return c.payouts.report_description; }));
+        k.push_back(integer_key("payouts.recheck_after_s", false, 1, 24 * 3600, [](server_config& c) -> int& { return c.payouts.recheck_after_s; }));
+        k.push_back(integer_key("payouts.confirm_check_every_s", false, 1, 24 * 3600, [](server_config& c) -> int& { return c.payouts.confirm_check_every_s; }));
+        k.push_back(integer_key("payouts.unconfirmed_lifetime_s", false, 10, 7 * 24 * 3600,
+                                [](server_config& c) -> int& { return c.payouts.unconfirmed_lifetime_s; }));
         k.push_back(ms_key("push.ping_interval_ms", 1000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.ping_interval; }));
         k.push_back(ms_key("push.idle_timeout_ms", 2000, hour_ms, [](server_config& c) -> std::chrono::milliseconds& { return c.push.idle_timeout; }));
         k.push_back(integer_key("push.max_frame_bytes", false, 256, 65536, [](server_config& c) -> std::size_t& { return c.push.max_frame_bytes; }));
@@ -142,6 +152,8 @@ const std::vector<key_spec>& key_table() {
         // At least a day: a phone's resume and a Redis that lost its tail read relayed events back.
         k.push_back(integer_key("jobs.prune_outbox_retention_s", false, 24 * 3600, 10 * 365 * 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.prune_outbox_retention_s; }));
+        k.push_back(integer_key("jobs.settle_dividends_every_s", false, 0, 24 * 3600, [](server_config& c) -> int& { return c.jobs.settle_dividends_every_s; }));
+        k.push_back(integer_key("jobs.check_payouts_every_s", false, 0, 24 * 3600, [](server_config& c) -> int& { return c.jobs.check_payouts_every_s; }));
         k.push_back(integer_key("jobs.prune_outbox_batch", false, 10, 100000, [](server_config& c) -> int& { return c.jobs.prune_outbox_batch; }));
         key_spec replay{"push.redis_loss_replay_s", key_kind::integer, false, 0, 7 * 24 * 3600, {}, {}, {}};
         replay.set_integer = [](server_config& c, long long v) { c.push.redis_loss_replay = std::chrono::seconds(v); };

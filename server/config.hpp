@@ -44,6 +44,20 @@ struct wechat_pay_settings {
     int reconcile_after_s = 300;             // reconcile-payments queries orders unpaid this long
 };
 
+// Payouts to partners through WeChat Pay's merchant transfer (docs/payouts.md). Off unless
+// wechat_pay is on and transfer_scene_id is set.
+struct payouts_settings {
+    std::string transfer_scene_id;         // granted in the merchant platform; partner dividends fit 1005 (佣金报酬)
+    std::string notify_url;                // our /api/v1/wechat/pay/transfer-notify as WeChat Pay reaches it
+    std::string transfer_remark = "分红提现";  // shown to the partner (<= 32 characters)
+    std::string user_recv_perception = "劳务报酬";  // one of the scene's documented values
+    std::string report_position = "兼职导购";       // scene 1005 report info 岗位类型
+    std::string report_description = "门店分红";    // scene 1005 report info 报酬说明
+    int recheck_after_s = 60;             // a bill in an unclear or moving state is asked about again after this
+    int confirm_check_every_s = 600;      // an unconfirmed bill is asked about this often
+    int unconfirmed_lifetime_s = 24 * 3600;  // then the server cancels it
+};
+
 struct auth_config {
     std::chrono::seconds session_ttl{7 * 24 * 3600};
     int login_limit_per_ip = 30;      // logins a minute from one address
@@ -69,6 +83,8 @@ struct jobs_settings {
     int prune_outbox_every_s = 0;
     int prune_outbox_retention_s = 30 * 24 * 3600;  // relayed reminders kept this long
     int prune_outbox_batch = 1000;                  // rows per transaction
+    int settle_dividends_every_s = 0;
+    int check_payouts_every_s = 0;
 };
 
 struct server_config {
@@ -80,6 +96,7 @@ struct server_config {
     wechat_config wechat;
     auth_config auth;
     wechat_pay_settings wechat_pay;
+    payouts_settings payouts;
     share_settings share;
     push_settings push;
     security_config security;

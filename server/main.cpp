@@ -15,6 +15,7 @@
 #include "server/services/share_service.hpp"
 #include "server/services/subscription_service.hpp"
 #include "server/services/partner_service.hpp"
+#include "server/services/payout_service.hpp"
 #include "server/storage/ledger_check.hpp"
 #include "push/push_runtime.hpp"
 #include "wechat/pay/pay_client.hpp"
@@ -96,7 +97,17 @@ asio::awaitable<void> drain_then_stop(asio::io_context& io, http_server& server,
 struct wechat_pay_parts {
     std::unique_ptr<wechat_pay::signature_verifier> verifier;
     std::unique_ptr<wechat_pay::pay_client> client;
+    std::unique_ptr<transfer_gateway> transfers;  // merchant transfers: payouts.transfer_scene_id set
 };
+
+payout_options payout_options_of(const server_config& config) {
+    const auto& p = config.payouts;
+    return payout_options{.data_key = config.security.data_key,
+                          .transfer_remark = p.transfer_remark,
+                          .recheck_after = std::chrono::seconds(p.recheck_after_s),
+                          .confirm_check_every = std::chrono::seconds(p.confirm_check_every_s),
+                          .unconfirmed_lifetime = std::chrono::seconds(p.unconfirmed_lifetime_s)};
+}
 
 wechat_pay_parts make_wechat_pay(const server_config& config, https_client& http, logger& log) {
     const auto& pay = config.wechat_pay;
@@ -189,6 +200,8 @@ int serve(const server_config& config) {
     pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log, outbox_written);
     report_service reports(database);
     subscription_service subscriptions(database);
+    const system_wall_clock clock;
+    payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
 
     // A sign-out closes the session's WebSockets on every instance.
     session_end_signal signed_out = [&push](std::uint64_t user, std::string session_id) -> asio::awaitable<void> {
@@ -211,6 +224,7 @@ int serve(const server_config& config) {
                                 .merchant_refunds = merchant_refunds,
                                 .reports = reports,
                                 .subscriptions = subscriptions,
+                                .payouts = payouts,
                                 .log = log};
     const caller_authenticator callers(sessions, pos, pay.verifier.get(), log);
     router routes;
@@ -230,10 +244,10 @@ int serve(const server_config& config) {
 
     // Jobs with a schedule (jobs.*_every_s) run here, one instance at a time under a lease.
     job_runner jobs_runner(metrics, log);
-    auto jobs = make_jobs({.database = database, .orders = orders, .config = config});
+    auto jobs = make_jobs({.database = database, .orders = orders, .payouts = payouts, .config = config});
     job_scheduler scheduler(io, *redis, push.instance(), jobs_runner, log);
     for (auto& j : jobs)
-        if (j->name() != "reconcile-payments" || pay.client) scheduler.add(*j, job_interval(config, j->name()));
+        if ((j->name() != "reconcile-payments" || pay.client) && (j->name() != "check-payouts" || pay.transfers)) scheduler.add(*j, job_interval(config, j->name()));
     scheduler.start();
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -268,6 +282,10 @@ int serve(const server_config& config) {
 // One job, once, outside `serve` (from cron, a timer, or a person): its own io_context and pool.
 int run_job_command(const server_config& config, const std::string& name, std::chrono::seconds max_age) {
     logger log(config.log_min_level);
+    if (name == "check-payouts" && (config.wechat_pay.mchid.empty() || config.payouts.transfer_scene_id.empty())) {
+        std::fprintf(stderr, "sharedstore: WeChat Pay transfers are not configured (payouts.transfer_scene_id): nothing to check\n");
+        return 2;
+    }
     if (name == "reconcile-payments" && config.wechat_pay.mchid.empty()) {
         std::fprintf(stderr, "sharedstore: WeChat Pay is not configured (wechat_pay.mchid): nothing to reconcile\n");
         return 2;
@@ -278,7 +296,9 @@ int run_job_command(const server_config& config, const std::string& name, std::c
     https_client http(io.get_executor(), https_client_config{config.wechat.ca_file, true, config.wechat.connect_timeout, config.wechat.request_timeout});
     auto pay = make_wechat_pay(config, http, log);
     order_service orders(database, pay.client.get(), log);
-    auto jobs = make_jobs({.database = database, .orders = orders, .config = config, .reconcile_max_age = max_age});
+    const system_wall_clock clock;
+    payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
+    auto jobs = make_jobs({.database = database, .orders = orders, .payouts = payouts, .config = config, .reconcile_max_age = max_age});
     job* chosen = nullptr;
     for (auto& j : jobs)
         if (j->name() == name) chosen = j.get();
@@ -302,7 +322,9 @@ int list_jobs_command(const server_config& config) {
     logger log(log_level::error);
     mysql_pool database(config.mysql, log);  // connects lazily: listing touches no database
     order_service orders(database, nullptr, log);
-    for (const auto& j : make_jobs({.database = database, .orders = orders, .config = config}))
+    const system_wall_clock clock;
+    payout_service payouts(database, nullptr, clock, log, payout_options_of(config));
+    for (const auto& j : make_jobs({.database = database, .orders = orders, .payouts = payouts, .config = config}))
         std::printf("%-20s every %-8s %s\n", std::string(j->name()).c_str(),
                     job_interval(config, j->name()).count() ? (std::to_string(job_interval(config, j->name()).count()) + "s").c_str() : "-",
                     std::string(j->summary()).c_str());

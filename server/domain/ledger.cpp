@@ -11,6 +11,9 @@ std::string_view to_string(account_kind kind) {
     case account_kind::stored_value: return "stored_value";
     case account_kind::dividend_expense: return "dividend_expense";
     case account_kind::dividend_payable: return "dividend_payable";
+    case account_kind::dividend_withdrawable: return "dividend_withdrawable";
+    case account_kind::payout_in_flight: return "payout_in_flight";
+    case account_kind::clawback_receivable: return "clawback_receivable";
     case account_kind::alliance_points_issued: return "alliance_points_issued";
     case account_kind::alliance_points: return "alliance_points";
     }
@@ -30,13 +33,22 @@ const std::vector<account_kind>& all_account_kinds() {
     static const std::vector<account_kind> kinds{account_kind::desk_cash,         account_kind::wechat_pay_clearing,
                                                  account_kind::pos_receipts,      account_kind::sales,
                                                  account_kind::stored_value,      account_kind::dividend_expense,
-                                                 account_kind::dividend_payable,  account_kind::alliance_points_issued,
-                                                 account_kind::alliance_points};
+                                                 account_kind::dividend_payable,  account_kind::dividend_withdrawable,
+                                                 account_kind::payout_in_flight,  account_kind::clawback_receivable,
+                                                 account_kind::alliance_points_issued, account_kind::alliance_points};
     return kinds;
 }
 
 bool is_per_user(account_kind kind) {
-    return kind == account_kind::stored_value || kind == account_kind::dividend_payable || kind == account_kind::alliance_points;
+    switch (kind) {
+    case account_kind::stored_value:
+    case account_kind::dividend_payable:
+    case account_kind::dividend_withdrawable:
+    case account_kind::payout_in_flight:
+    case account_kind::clawback_receivable:
+    case account_kind::alliance_points: return true;
+    default: return false;
+    }
 }
 
 ledger_asset asset_of(account_kind kind) {
@@ -59,7 +71,8 @@ std::optional<std::string> check_entries(const std::vector<ledger_entry>& entrie
 
 std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credits) {
     // Credit-normal: liabilities and revenue.
-    const bool credit_normal = kind == account_kind::stored_value || kind == account_kind::dividend_payable || kind == account_kind::sales ||
+    const bool credit_normal = kind == account_kind::stored_value || kind == account_kind::dividend_payable ||
+                               kind == account_kind::dividend_withdrawable || kind == account_kind::payout_in_flight || kind == account_kind::sales ||
                                kind == account_kind::alliance_points_issued;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
@@ -102,6 +115,47 @@ std::vector<ledger_entry> refund_entries(payment_source source, bool buy_in, std
 std::vector<ledger_entry> reversal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
     if (amount_fen == 0) return {};
     return {{{account_kind::dividend_payable, partner_user_id}, {account_kind::dividend_expense, 0}, amount_fen}};
+}
+
+namespace {
+
+void add(std::vector<ledger_entry>& entries, account_ref debit, account_ref credit, std::int64_t amount_fen) {
+    if (amount_fen > 0) entries.push_back({debit, credit, amount_fen});
+}
+
+}  // namespace
+
+std::vector<ledger_entry> settlement_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen) {
+    std::vector<ledger_entry> entries;
+    add(entries, {account_kind::dividend_payable, partner_user_id}, {account_kind::dividend_withdrawable, partner_user_id}, to_withdrawable_fen);
+    add(entries, {account_kind::dividend_payable, partner_user_id}, {account_kind::clawback_receivable, partner_user_id}, to_debt_fen);
+    return entries;
+}
+
+std::vector<ledger_entry> settled_reversal_entries(std::uint64_t partner_user_id, std::int64_t from_withdrawable_fen, std::int64_t to_debt_fen) {
+    std::vector<ledger_entry> entries;
+    add(entries, {account_kind::dividend_withdrawable, partner_user_id}, {account_kind::dividend_expense, 0}, from_withdrawable_fen);
+    add(entries, {account_kind::clawback_receivable, partner_user_id}, {account_kind::dividend_expense, 0}, to_debt_fen);
+    return entries;
+}
+
+std::vector<ledger_entry> withdrawal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
+    std::vector<ledger_entry> entries;
+    add(entries, {account_kind::dividend_withdrawable, partner_user_id}, {account_kind::payout_in_flight, partner_user_id}, amount_fen);
+    return entries;
+}
+
+std::vector<ledger_entry> payout_success_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
+    std::vector<ledger_entry> entries;
+    add(entries, {account_kind::payout_in_flight, partner_user_id}, {account_kind::wechat_pay_clearing, 0}, amount_fen);
+    return entries;
+}
+
+std::vector<ledger_entry> payout_return_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen) {
+    std::vector<ledger_entry> entries;
+    add(entries, {account_kind::payout_in_flight, partner_user_id}, {account_kind::dividend_withdrawable, partner_user_id}, to_withdrawable_fen);
+    add(entries, {account_kind::payout_in_flight, partner_user_id}, {account_kind::clawback_receivable, partner_user_id}, to_debt_fen);
+    return entries;
 }
 
 }  // namespace sharedstore

@@ -29,7 +29,10 @@ enum class account_kind {
     sales,                // revenue: paid purchases less refunds
     stored_value,         // liability, per partner: prepaid balance the partner may spend at the store
     dividend_expense,     // expense: dividends earned less reversals
-    dividend_payable,     // liability, per partner: dividends owed to the partner
+    dividend_payable,     // liability, per partner: dividends owed to the partner, still pending (refunds may reverse them)
+    dividend_withdrawable,  // liability, per partner: settled dividends the partner may withdraw (docs/payouts.md)
+    payout_in_flight,       // liability, per partner: withdrawals asked of WeChat Pay, not yet final
+    clawback_receivable,    // asset, per partner: reversals of dividends already withdrawn, netted from the next ones
     // The platform's book (points). Kept for the alliance's points pool (business rules section 3):
     // nothing posts to them yet; the ledger's checks and tests cover them.
     alliance_points_issued,  // points the platform has issued (credit-normal: the pool's size)
@@ -80,5 +83,17 @@ std::vector<ledger_entry> dividend_entries(std::uint64_t partner_user_id, std::i
 // stored value back); a reversal undoes that much of the dividend (empty for 0 fen).
 std::vector<ledger_entry> refund_entries(payment_source source, bool buy_in, std::uint64_t buyer_user_id, std::int64_t amount_fen);
 std::vector<ledger_entry> reversal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+
+// Payouts (docs/payouts.md). Each is empty for 0 fen parts.
+// Settlement: pending dividends become withdrawable, `to_debt` of them paying the partner's clawback debt first.
+std::vector<ledger_entry> settlement_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen);
+// A reversal of a settled dividend: taken from the withdrawable balance, the rest a clawback debt.
+std::vector<ledger_entry> settled_reversal_entries(std::uint64_t partner_user_id, std::int64_t from_withdrawable_fen, std::int64_t to_debt_fen);
+// A withdrawal asked: the amount leaves the withdrawable balance for the in-flight one.
+std::vector<ledger_entry> withdrawal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+// WeChat Pay paid the partner: the store's money at WeChat Pay goes.
+std::vector<ledger_entry> payout_success_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+// The transfer failed, was cancelled or refused: the amount returns, `to_debt` of it paying the debt first.
+std::vector<ledger_entry> payout_return_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen);
 
 }  // namespace sharedstore

@@ -6,6 +6,7 @@
 #include "server/handlers/merchant_refund_handlers.hpp"
 #include "server/handlers/order_handlers.hpp"
 #include "server/handlers/partner_handlers.hpp"
+#include "server/handlers/payout_handlers.hpp"
 #include "server/handlers/pos_key_handlers.hpp"
 #include "server/handlers/report_handlers.hpp"
 #include "server/handlers/share_handlers.hpp"
@@ -17,7 +18,7 @@ namespace sharedstore {
 std::vector<route> api_routes() {
     std::vector<route> all;
     for (auto area : {health_routes(), auth_routes(), merchant_routes(), partner_routes(), share_routes(), pos_key_routes(), order_routes(),
-                      merchant_refund_routes(), report_routes(), subscription_routes()})
+                      merchant_refund_routes(), report_routes(), subscription_routes(), payout_routes()})
         all.insert(all.end(), area.begin(), area.end());
     return all;
 }

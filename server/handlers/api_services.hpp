@@ -18,6 +18,7 @@ class metrics_registry;
 class mysql_pool;
 class order_service;
 class partner_service;
+class payout_service;
 class pos_key_service;
 class pos_service;
 class redis_client;
@@ -52,6 +53,7 @@ struct api_services {
     merchant_refund_service& merchant_refunds;
     report_service& reports;
     subscription_service& subscriptions;
+    payout_service& payouts;
     logger& log;
 };
 

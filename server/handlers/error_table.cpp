@@ -69,6 +69,13 @@ constexpr std::array error_table{
     error_row{service_failure::wechat_risky_user, 403, "wechat_risky_user", "WeChat refused this user as risky"},
     error_row{service_failure::wechat_unavailable, 503, "wechat_unavailable", "WeChat is busy or unreachable; retry shortly"},
     error_row{service_failure::wechat_error, 502, "wechat_error", "WeChat refused the request"},
+    error_row{service_failure::payouts_unavailable, 503, "payouts_unavailable", "WeChat Pay transfers are not available now; try again later", 30},
+    error_row{service_failure::withdrawal_refused, 409, "withdrawal_refused", "the withdrawal breaks a limit; see details"},
+    error_row{service_failure::payout_not_found, 404, "payout_not_found", "no such payout"},
+    error_row{service_failure::payout_not_cancellable, 409, "payout_not_cancellable", "the payout was already confirmed or has ended"},
+    error_row{service_failure::payout_not_awaiting_approval, 409, "payout_not_awaiting_approval", "the payout does not wait for approval"},
+    error_row{service_failure::invalid_real_name, 400, "invalid_real_name", "a real name is 2 to 40 letters, without digits or control characters"},
+    error_row{service_failure::invalid_payout_limits, 400, "invalid_payout_limits", "the payout limits are not valid; see details"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

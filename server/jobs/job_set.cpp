@@ -1,13 +1,18 @@
 #include "server/jobs/job_set.hpp"
 
+#include "server/jobs/check_payouts_job.hpp"
 #include "server/jobs/prune_outbox_job.hpp"
 #include "server/jobs/reconcile_payments_job.hpp"
+#include "server/jobs/settle_dividends_job.hpp"
 
 namespace sharedstore {
 
 namespace {
 // A run deletes at most this many batches; a backlog larger than that goes over several runs.
 constexpr int prune_max_batches = 100;
+// Partners settled, and payouts asked about, per run; the rest wait for the next one.
+constexpr int settle_max_partners = 1000;
+constexpr int check_max_payouts = 200;
 }  // namespace
 
 std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
@@ -16,12 +21,16 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     jobs.push_back(make_reconcile_payments_job(deps.orders, std::chrono::seconds(c.wechat_pay.reconcile_after_s), deps.reconcile_max_age));
     jobs.push_back(make_prune_outbox_job(deps.database, std::chrono::seconds(c.jobs.prune_outbox_retention_s), c.jobs.prune_outbox_batch,
                                          prune_max_batches));
+    jobs.push_back(make_settle_dividends_job(deps.payouts, settle_max_partners));
+    jobs.push_back(make_check_payouts_job(deps.payouts, check_max_payouts));
     return jobs;
 }
 
 std::chrono::seconds job_interval(const server_config& config, std::string_view job_name) {
     if (job_name == "reconcile-payments") return std::chrono::seconds(config.jobs.reconcile_payments_every_s);
     if (job_name == "prune-outbox") return std::chrono::seconds(config.jobs.prune_outbox_every_s);
+    if (job_name == "settle-dividends") return std::chrono::seconds(config.jobs.settle_dividends_every_s);
+    if (job_name == "check-payouts") return std::chrono::seconds(config.jobs.check_payouts_every_s);
     return std::chrono::seconds(0);
 }
 

@@ -5,6 +5,7 @@
 #include "server/config.hpp"
 #include "server/jobs/job.hpp"
 #include "server/services/order_service.hpp"
+#include "server/services/payout_service.hpp"
 
 #include <memory>
 #include <vector>
@@ -14,6 +15,7 @@ namespace sharedstore {
 struct job_dependencies {
     mysql_pool& database;
     order_service& orders;
+    payout_service& payouts;
     const server_config& config;
     std::chrono::seconds reconcile_max_age{2 * 24 * 3600};  // reconcile-payments looks no further back
 };

@@ -68,9 +68,17 @@ enum class service_failure {
     wechat_risky_user,    // WeChat's 40226
     wechat_unavailable,   // busy or unreachable after retries; retry_after set
     wechat_error,         // any other errcode (misconfiguration: wrong secret, appid); `detail` names it
+    // Payouts (payout_service):
+    payouts_unavailable,           // WeChat Pay's merchant transfer is not configured, or cannot say now
+    withdrawal_refused,            // see `problems`: every limit the withdrawal breaks
+    payout_not_found,
+    payout_not_cancellable,        // already confirmed, paying, or ended
+    payout_not_awaiting_approval,  // approve or reject of a payout that does not wait for it
+    invalid_real_name,
+    invalid_payout_limits,  // see `problems`
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::wechat_error;
+inline constexpr service_failure last_service_failure = service_failure::invalid_payout_limits;
 
 struct service_error {
     service_failure kind;

@@ -76,6 +76,39 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
         {"a fully refunded order's dividend is fully reversed",
          "SELECT CONCAT('dividend ', d.id) FROM dividends d JOIN orders o ON o.id = d.order_id "
          "WHERE o.refunded_fen = o.amount_fen AND d.reversed_fen <> d.amount_fen"},
+        // Payouts (docs/payouts.md).
+        {"each partner's dividend_payable equals what their unsettled dividends have left",
+         "SELECT CONCAT('partner user ', x.merchant_id, '/', x.user_id) FROM ("
+         "SELECT merchant_id, user_id, -balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'dividend_payable' "
+         "UNION ALL SELECT merchant_id, partner_user_id, 0, SUM(IF(settled_at IS NULL, amount_fen - reversed_fen, 0)) FROM dividends "
+         "GROUP BY merchant_id, partner_user_id) x GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
+        {"no payable, withdrawable or in-flight balance is below zero, and no debt",
+         "SELECT CONCAT('account ', id) FROM ledger_accounts WHERE (kind IN ('dividend_payable', 'dividend_withdrawable', 'payout_in_flight') "
+         "AND balance > 0) OR (kind = 'clawback_receivable' AND balance < 0)"},
+        {"each partner's payout_in_flight equals their unfinished payouts",
+         "SELECT CONCAT('partner user ', x.merchant_id, '/', x.user_id) FROM ("
+         "SELECT merchant_id, user_id, -balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'payout_in_flight' "
+         "UNION ALL SELECT merchant_id, partner_user_id, 0, SUM(IF(state IN ('awaiting_approval', 'creating', 'wait_user_confirm', "
+         "'transferring', 'cancelling'), amount_fen, 0)) FROM payouts GROUP BY merchant_id, partner_user_id) x "
+         "GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
+        {"every payout has its request posting, and a final one exactly one end posting that fits its state",
+         "SELECT CONCAT('payout ', p.id) FROM payouts p "
+         "LEFT JOIN ledger_transactions r ON r.kind = 'payout_request' AND r.reference = CAST(p.id AS CHAR) "
+         "LEFT JOIN ledger_transactions s ON s.kind = 'payout_success' AND s.reference = CAST(p.id AS CHAR) "
+         "LEFT JOIN ledger_transactions b ON b.kind = 'payout_return' AND b.reference = CAST(p.id AS CHAR) "
+         "WHERE r.id IS NULL OR (p.state = 'succeeded') <> (s.id IS NOT NULL) "
+         "OR (p.state IN ('failed', 'cancelled', 'rejected')) <> (b.id IS NOT NULL)"},
+        {"every payout's postings move its amount",
+         "SELECT CONCAT('payout ', p.id) FROM payouts p JOIN ledger_transactions t ON t.kind IN ('payout_request', 'payout_success', "
+         "'payout_return') AND t.reference = CAST(p.id AS CHAR) JOIN ledger_entries e ON e.transaction_id = t.id "
+         "GROUP BY p.id, t.id HAVING SUM(e.amount) <> MIN(p.amount_fen)"},
+        {"every settlement posts what it settled",
+         "SELECT CONCAT('settlement ', s.id) FROM dividend_settlements s LEFT JOIN ledger_transactions t ON t.kind = 'dividend_settlement' "
+         "AND t.reference = CAST(s.id AS CHAR) LEFT JOIN ledger_entries e ON e.transaction_id = t.id "
+         "GROUP BY s.id HAVING COALESCE(SUM(e.amount), 0) <> MIN(s.amount_fen)"},
+        {"a reversal after settlement splits exactly into withdrawable and debt",
+         "SELECT CONCAT('reversal ', id) FROM dividend_reversals WHERE from_withdrawable_fen < 0 OR to_debt_fen < 0 "
+         "OR from_withdrawable_fen + to_debt_fen NOT IN (0, amount_fen)"},
     };
     std::vector<ledger_check_result> results;
     for (const auto& [name, query] : checks) results.push_back({name, offending_ids(db, query)});

@@ -72,7 +72,7 @@ const std::string dividend_columns =
     "SELECT d.id, d.order_id, d.merchant_id, m.name, d.partner_id, d.partner_user_id, d.customer_user_id, COALESCE(u.phone, ''), "
     "d.tier_name, d.ratio_bp, o.amount_fen, d.profit_fen, d.amount_fen, d.reversed_fen, " +
     rfc3339("d.paid_at") + ", " + rfc3339("d.settles_at") + ", " + rfc3339("d.created_at") +
-    ", d.settles_at <= UTC_TIMESTAMP(6) "
+    ", d.settled_at IS NOT NULL "
     "FROM dividends d JOIN orders o ON o.id = d.order_id JOIN merchants m ON m.id = d.merchant_id "
     "JOIN users u ON u.id = d.customer_user_id ";
 
@@ -241,12 +241,16 @@ std::optional<dividend_record> find_dividend_by_order(mysql_connection& db, std:
     return read_dividend(*rs);
 }
 
-void insert_reversal(mysql_connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at) {
-    statement insert(db.prepare("INSERT INTO dividend_reversals (dividend_id, refund_id, amount_fen, created_at) VALUES (?, ?, ?, ?)"));
+void insert_reversal(mysql_connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at,
+                     std::int64_t from_withdrawable_fen, std::int64_t to_debt_fen) {
+    statement insert(db.prepare(
+        "INSERT INTO dividend_reversals (dividend_id, refund_id, amount_fen, created_at, from_withdrawable_fen, to_debt_fen) VALUES (?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, dividend_id);
     insert->setUInt64(2, refund_id);
     insert->setInt64(3, amount_fen);
     insert->setString(4, at);
+    insert->setInt64(5, from_withdrawable_fen);
+    insert->setInt64(6, to_debt_fen);
     insert->executeUpdate();
     statement update(db.prepare("UPDATE dividends SET reversed_fen = reversed_fen + ? WHERE id = ?"));
     update->setInt64(1, amount_fen);
@@ -258,7 +262,7 @@ std::vector<dividend_record> list_dividends(mysql_connection& db, std::uint64_t 
                                             const std::string& state, std::uint64_t before_id, int limit) {
     statement select(db.prepare(dividend_columns +
                                          "WHERE d.partner_user_id = ? AND (? = 0 OR d.merchant_id = ?) "
-                                         "AND (? = '' OR (? = 'settled') = (d.settles_at <= UTC_TIMESTAMP(6))) AND (? = 0 OR d.id < ?) "
+                                         "AND (? = '' OR (? = 'settled') = (d.settled_at IS NOT NULL)) AND (? = 0 OR d.id < ?) "
                                          "ORDER BY d.id DESC LIMIT ?"));
     select->setUInt64(1, partner_user_id);
     select->setUInt64(2, merchant_id);

@@ -58,7 +58,7 @@ struct dividend_record {
     std::int64_t amount_fen = 0;
     std::int64_t reversed_fen = 0;
     std::string paid_at, settles_at, created_at;  // RFC 3339
-    bool settled = false;  // settles_at has passed (computed by the database clock)
+    bool settled = false;  // settle-dividends moved it to the withdrawable balance (docs/payouts.md)
 };
 
 struct new_dividend {
@@ -97,7 +97,10 @@ void add_order_refunded(mysql_connection& db, std::uint64_t order_id, std::int64
 
 std::uint64_t insert_dividend(mysql_connection& db, const new_dividend& d);
 std::optional<dividend_record> find_dividend_by_order(mysql_connection& db, std::uint64_t order_id, bool lock = false);
-void insert_reversal(mysql_connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at);
+// A reversal of a settled dividend says how much came out of the withdrawable balance and how
+// much became a clawback debt (docs/payouts.md); a pending one leaves both 0.
+void insert_reversal(mysql_connection& db, std::uint64_t dividend_id, std::uint64_t refund_id, std::int64_t amount_fen, const std::string& at,
+                     std::int64_t from_withdrawable_fen = 0, std::int64_t to_debt_fen = 0);
 // Newest first, of one partner's user (every store, or one), optionally pending or settled only.
 std::vector<dividend_record> list_dividends(mysql_connection& db, std::uint64_t partner_user_id, std::uint64_t merchant_id,
                                             const std::string& state, std::uint64_t before_id, int limit);

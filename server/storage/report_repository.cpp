@@ -28,8 +28,8 @@ dividend_totals partner_dividend_totals(mysql_connection& db, std::uint64_t part
     const std::string net = "amount_fen - reversed_fen";
     statement select(db.prepare("SELECT " + sum("CASE WHEN paid_at >= ? THEN " + net + " END") + ", " +
                                          sum("CASE WHEN paid_at >= ? THEN " + net + " END") + ", " + sum(net) + ", " +
-                                         sum("CASE WHEN settles_at > UTC_TIMESTAMP(6) THEN " + net + " END") + ", " +
-                                         sum("CASE WHEN settles_at <= UTC_TIMESTAMP(6) THEN " + net + " END") +
+                                         sum("CASE WHEN settled_at IS NULL THEN " + net + " END") + ", " +
+                                         sum("CASE WHEN settled_at IS NOT NULL THEN " + net + " END") +
                                          " FROM dividends WHERE partner_user_id = ?"));
     select->setString(1, today_start);
     select->setString(2, month_start);
@@ -54,7 +54,7 @@ std::vector<partner_dividend_line> dividends_by_partner(mysql_connection& db, st
                                                         const std::string& to) {
     statement select(db.prepare(
         "SELECT partner_id, partner_user_id, COUNT(*), " + sum("amount_fen") + ", " + sum("reversed_fen") + ", " +
-        sum("CASE WHEN settles_at > UTC_TIMESTAMP(6) THEN amount_fen - reversed_fen END") +
+        sum("CASE WHEN settled_at IS NULL THEN amount_fen - reversed_fen END") +
         " FROM dividends WHERE merchant_id = ? AND paid_at >= ? AND paid_at < ? GROUP BY partner_id, partner_user_id ORDER BY partner_id LIMIT 1000"));
     select->setUInt64(1, merchant_id);
     select->setString(2, from);

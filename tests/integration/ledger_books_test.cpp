@@ -154,7 +154,15 @@ TEST_F(ledger_books_test, the_migration_moves_a_populated_per_store_ledger_into_
                  "INSERT INTO ledger_transactions (id, merchant_id, kind, reference) VALUES "
                  "(1, 10, 'buy_in_cash', '10:a'), (2, 10, 'order_paid', 'order:1'), (3, 11, 'order_paid', 'order:2')",
                  "INSERT INTO ledger_entries (transaction_id, debit_account_id, credit_account_id, amount_fen) VALUES "
-                 "(1, 1, 2, 1000000), (2, 2, 3, 10000), (3, 4, 5, 20000), (3, 6, 7, 1000)"})
+                 "(1, 1, 2, 1000000), (2, 2, 3, 10000), (3, 4, 5, 20000), (3, 6, 7, 1000)",
+                 // The business rows behind order 2's dividend, which the later payout migration
+                 // leaves pending (unsettled) and check-ledger matches against dividend_payable.
+                 "INSERT INTO partners (id, merchant_id, user_id, total_buy_in_fen, enrolled_by_user_id) VALUES (1, 11, 3, 0, 1)",
+                 "INSERT INTO orders (id, merchant_id, source, kind, merchant_order_id, customer_user_id, amount_fen, status, paid_at, "
+                 "profit_fen, dividend_due) VALUES (2, 11, 'pos', 'purchase', 'B-2', 2, 20000, 'paid', UTC_TIMESTAMP(6), 5000, 1)",
+                 "INSERT INTO dividends (order_id, merchant_id, partner_id, partner_user_id, customer_user_id, tier_version_id, tier_name, "
+                 "ratio_bp, profit_fen, amount_fen, paid_at, settles_at) VALUES (2, 11, 1, 3, 2, 1, 'silver', 2000, 5000, 1000, "
+                 "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))"})
             execute(*native, statement);
     }
     migrate();
@@ -167,6 +175,7 @@ TEST_F(ledger_books_test, the_migration_moves_a_populated_per_store_ledger_into_
     EXPECT_EQ(account_balance(*db, 10, {account_kind::stored_value, 2}), 990000);
     EXPECT_EQ(account_balance(*db, 11, {account_kind::dividend_payable, 3}), 1000);
     EXPECT_EQ(scalar(*db, "SELECT SUM(amount) FROM ledger_entries"), 1031000);
+    EXPECT_EQ(scalar(*db, "SELECT COUNT(*) FROM dividends WHERE settled_at IS NULL AND settlement_id IS NULL"), 1) << "pending after the migration";
     EXPECT_EQ(broken(*db), "");
     // New postings go on in the migrated books, including the store that had none.
     ledger_posting more{.merchant_id = 12,

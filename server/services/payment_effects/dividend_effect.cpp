@@ -7,6 +7,8 @@
 #include "push/outbox_events.hpp"
 #include "server/domain/dividends.hpp"
 #include "server/domain/masking.hpp"
+#include "server/domain/payouts.hpp"
+#include "server/storage/ledger_repository.hpp"
 
 namespace sharedstore {
 
@@ -65,8 +67,19 @@ public:
         if (!dividend) return;
         const auto reversed = reversal_fen(dividend->amount_fen, refund.order.amount_fen, refund.refunded_before_fen, refund.amount_fen);
         if (reversed == 0) return;
-        insert_reversal(db, dividend->id, refund.refund_id, reversed, format_sql_datetime_utc(refund.at));
-        for (auto& e : reversal_entries(dividend->partner_user_id, reversed)) out.entries.push_back(e);
+        if (dividend->settled) {
+            // Already withdrawable: taken back from that balance, and what the partner withdrew
+            // meanwhile becomes a debt netted from their next money at the store (docs/payouts.md).
+            const account_ref withdrawable{account_kind::dividend_withdrawable, dividend->partner_user_id};
+            const auto split = split_settled_reversal(reversed, account_balance(db, dividend->merchant_id, withdrawable, true));
+            insert_reversal(db, dividend->id, refund.refund_id, reversed, format_sql_datetime_utc(refund.at), split.from_withdrawable_fen,
+                            split.to_debt_fen);
+            for (auto& e : settled_reversal_entries(dividend->partner_user_id, split.from_withdrawable_fen, split.to_debt_fen))
+                out.entries.push_back(e);
+        } else {
+            insert_reversal(db, dividend->id, refund.refund_id, reversed, format_sql_datetime_utc(refund.at));
+            for (auto& e : reversal_entries(dividend->partner_user_id, reversed)) out.entries.push_back(e);
+        }
         out.dividend_reversed_fen = reversed;
         dividend->reversed_fen += reversed;
         out.after_posting.push_back([dividend = std::move(*dividend), reversed](mysql_connection& db, posted_payment&) {
