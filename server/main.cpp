@@ -16,6 +16,7 @@
 #include "server/services/subscription_service.hpp"
 #include "server/services/partner_service.hpp"
 #include "server/services/payout_service.hpp"
+#include "server/services/wechat_transfer_gateway.hpp"
 #include "server/storage/ledger_check.hpp"
 #include "push/push_runtime.hpp"
 #include "wechat/pay/pay_client.hpp"
@@ -97,7 +98,9 @@ asio::awaitable<void> drain_then_stop(asio::io_context& io, http_server& server,
 struct wechat_pay_parts {
     std::unique_ptr<wechat_pay::signature_verifier> verifier;
     std::unique_ptr<wechat_pay::pay_client> client;
-    std::unique_ptr<transfer_gateway> transfers;  // merchant transfers: payouts.transfer_scene_id set
+    // Merchant transfers (payouts): when payouts.transfer_scene_id is set.
+    std::unique_ptr<wechat_pay::transfer_client> transfer_client;
+    std::unique_ptr<transfer_gateway> transfers;
 };
 
 payout_options payout_options_of(const server_config& config) {
@@ -127,6 +130,28 @@ wechat_pay_parts make_wechat_pay(const server_config& config, https_client& http
                                                 .wechatpay_serial = pay.public_key_file.empty() ? std::string() : pay.public_key_id};
     parts.client = std::make_unique<wechat_pay::pay_client>(http, client_config, wechat_pay::private_key::load_pem_file(pay.merchant_private_key_file),
                                                             *parts.verifier, log);
+    const auto& payouts = config.payouts;
+    if (!payouts.transfer_scene_id.empty()) {
+        // The payee's real name is sealed for WeChat Pay's own key: its public key where we hold
+        // one (WeChat's recommendation), else the platform certificate.
+        std::optional<wechat_pay::sensitive_field_key> sealing;
+        if (!pay.public_key_file.empty())
+            sealing = wechat_pay::sensitive_field_key{wechat_pay::public_key::load_pem_file(pay.public_key_file), pay.public_key_id};
+        else if (!pay.platform_certificate_file.empty())
+            sealing = wechat_pay::sensitive_field_key{wechat_pay::public_key::load_pem_file(pay.platform_certificate_file),
+                                                      wechat_pay::certificate_serial(pay.platform_certificate_file)};
+        wechat_pay::transfer_client_config transfer_config{.base_url = pay.api_base_url,
+                                                           .appid = config.wechat.appid,
+                                                           .mchid = pay.mchid,
+                                                           .merchant_serial = client_config.merchant_serial,
+                                                           .notify_url = payouts.notify_url,
+                                                           .wechatpay_serial = client_config.wechatpay_serial};
+        parts.transfer_client = std::make_unique<wechat_pay::transfer_client>(
+            http, transfer_config, wechat_pay::private_key::load_pem_file(pay.merchant_private_key_file), *parts.verifier, std::move(sealing), log);
+        parts.transfers = std::make_unique<wechat_transfer_gateway>(
+            *parts.transfer_client,
+            transfer_scene{payouts.transfer_scene_id, payouts.user_recv_perception, payouts.report_position, payouts.report_description});
+    }
     return parts;
 }
 

@@ -1,11 +1,15 @@
 #include "server/handlers/payout_handlers.hpp"
 
 #include "common/clock.hpp"
+#include "common/dependency_error.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
+#include "server/handlers/wechat_pay_answer.hpp"
 #include "server/http/body_reader.hpp"
 #include "server/http/request_params.hpp"
 #include "server/services/payout_service.hpp"
+#include "server/services/wechat_transfer_gateway.hpp"
+#include "wechat/pay/pay_notification.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -133,9 +137,8 @@ asio::awaitable<http_response> handle_store_payouts(const api_services& s, http_
                                                  [](const payout_record& p) { return p.id; }));
 }
 
+// No body, like the other actions named by their path (cancel, claim).
 asio::awaitable<http_response> handle_approve_payout(const api_services& s, http_request& request, const caller& who) {
-    body_reader body(request);
-    body.finish();
     auto approved = co_await s.payouts.approve(who.user_id, id_param(request, "merchant_id", "merchant"), id_param(request, "payout_id", "payout"));
     co_return http_response::json(200, json::object{{"payout", payout_json(s, unwrap(approved))}});
 }
@@ -196,6 +199,33 @@ asio::awaitable<http_response> handle_change_payout_limits(const api_services& s
     co_return http_response::json(200, json::object{{"limits", limits_json(unwrap(changed))}});
 }
 
+// MCHTRANSFER.BILL.FINISHED. The pipeline checked the signature and its timestamp; the resource
+// must decrypt too. Answered in WeChat Pay's {"code":"FAIL"} form; a failure makes it retry.
+asio::awaitable<http_response> handle_transfer_notification(const api_services& s, http_request& request, const caller&) {
+    auto opened = s.pay_verifier->decrypt_transfer_notification(request.body);
+    if (!opened) {
+        s.log.warn("wechat_transfer_notification_rejected", {{"request_id", request.request_id}, {"reason", to_string(opened.error())}});
+        co_return wechat_pay_answer(400, std::string(to_string(opened.error())));
+    }
+    std::string error;
+    bill_applied applied = bill_applied::unchanged;
+    try {
+        auto bill = bill_of(opened.value().bill);
+        applied = co_await s.payouts.apply_notification(std::move(bill));
+    } catch (const dependency_unavailable&) {
+        error = "the database cannot take it now";
+    } catch (const std::exception& e) {
+        s.log.error("wechat_transfer_notification_failed", {{"request_id", request.request_id}, {"error", e.what()}});
+        error = "internal error";
+    }
+    if (!error.empty()) co_return wechat_pay_answer(503, error);
+    if (applied == bill_applied::unknown_bill)
+        // Not ours (another system on the same merchant account, or a bill older than our data):
+        // accepted, so WeChat Pay stops, and logged for the operator.
+        s.log.warn("wechat_transfer_notification_unknown_bill", {{"request_id", request.request_id}, {"out_bill_no", opened.value().bill.out_bill_no}});
+    co_return wechat_pay_answer(204, "");
+}
+
 constexpr route table[] = {
     {"POST", "/api/v1/me/withdrawals",                                        route_access::user_session, handle_withdraw},
     {"GET",  "/api/v1/me/withdrawals",                                        route_access::user_session, handle_my_withdrawals},
@@ -210,6 +240,7 @@ constexpr route table[] = {
     {"GET",  "/api/v1/merchants/{merchant_id}/payout-reconciliation",         route_access::user_session, handle_payout_reconciliation},
     {"GET",  "/api/v1/merchants/{merchant_id}/payout-limits",                 route_access::user_session, handle_payout_limits},
     {"PUT",  "/api/v1/merchants/{merchant_id}/payout-limits",                 route_access::user_session, handle_change_payout_limits},
+    {"POST", "/api/v1/wechat/pay/transfer-notify",                            route_access::wechat_pay_signature, handle_transfer_notification},
 };
 
 }  // namespace

@@ -105,10 +105,6 @@ payout_change change_from_bill(const transfer_bill& bill, payout_state state) {
 
 }  // namespace
 
-bool transfer_refusal_is_temporary(const std::string& code) {
-    return code == "NOT_ENOUGH" || code == "FREQUENCY_LIMITED" || code == "SYSTEM_ERROR" || code == "QUOTA_EXCEED";
-}
-
 std::vector<validation_problem> payout_limit_problems(const payout_limits& l) {
     std::vector<validation_problem> problems;
     if (l.min_fen < wechat_transfer_min_fen)
@@ -231,12 +227,25 @@ asio::awaitable<void> payout_service::submit(const payout_record& p) {
     }
     case transfer_outcome::refused: {
         log_.warn("payout_transfer_refused", {{"payout_id", p.id}, {"code", answer.code}, {"status", answer.http_status}});
-        if (transfer_refusal_is_temporary(answer.code)) {
+        if (answer.retry_same_bill) {
             const std::optional<wall_time> at = clock_.now() + options_.recheck_after;
             co_await schedule_check(p.id, at);
             co_return;
         }
-        // A definite no for this bill: nothing was made, the money goes back.
+        // The number may already hold a bill (a lost answer to an earlier try): ask before failing.
+        auto no = p.out_bill_no;
+        auto known = co_await gateway_->query(std::move(no));
+        if (known.outcome == transfer_outcome::answered) {
+            auto applied = co_await apply_bill(p.out_bill_no, known.bill);
+            (void)applied;
+            co_return;
+        }
+        if (known.outcome != transfer_outcome::not_found) {
+            const std::optional<wall_time> at = clock_.now() + options_.recheck_after;
+            co_await schedule_check(p.id, at);
+            co_return;
+        }
+        // A definite no, and no bill: the money goes back.
         transfer_bill refused{.out_bill_no = p.out_bill_no, .state = "", .fail_reason = answer.code};
         auto fail = [this, id = p.id, refused](mysql_connection& db) {
             auto locked = find_payout(db, id, true);

@@ -36,6 +36,9 @@ struct transfer_answer {
     transfer_bill bill;
     std::string code;  // WeChat Pay's error code, or what went wrong
     int http_status = 0;
+    // refused: nothing is wrong with the bill (WeChat Pay's balance is short, its rate limit):
+    // the same bill may simply be sent again later.
+    bool retry_same_bill = false;
 };
 
 // What the mini-program passes to wx.requestMerchantTransfer besides the package.
@@ -51,9 +54,5 @@ public:
     virtual boost::asio::awaitable<transfer_answer> cancel(std::string out_bill_no) = 0;
     virtual transfer_confirm_ids confirm_ids() const = 0;
 };
-
-// Codes WeChat Pay answers that a later try of the same bill may overcome (its balance, its rate
-// limit, its own trouble): the payout stays `creating` and check-payouts tries again.
-bool transfer_refusal_is_temporary(const std::string& code);
 
 }  // namespace sharedstore

@@ -236,6 +236,13 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
     const std::string period = "?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z";
     auto new_partner_body = [&] { return json::serialize(json::object{{"user_id", sign_in().user_id}, {"amount_fen", 100000}}); };
     const auto reassign_body = json::serialize(json::object{{"partner_id", P}, {"reason", "by hand"}});
+    int withdrawals = 0;
+    auto withdrawal_body = [&] {
+        return json::serialize(json::object{{"merchant_id", store}, {"amount_fen", 100}, {"request_id", "access-w-" + std::to_string(++withdrawals)}});
+    };
+    const std::string W = "999999999";
+    const std::string limits_body =
+        R"({"payout_min_fen":10,"payout_max_fen":100000,"payout_daily_max_fen":500000,"payout_max_pending":3,"payout_approval_above_fen":null})";
     const std::vector<row> table{
         {"GET", fixed("/api/v1/me"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed("/api/v1/merchants"), fixed(R"({"name":"another"})"), {401, 201, 201, 201, 201, 201, 201}},
@@ -285,6 +292,21 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"POST", fixed(S + "/api-keys"), fixed(R"({"label":"till"})"), {401, 403, 403, 403, 403, 201, 403}},
         {"GET", fixed(S + "/api-keys"), none, {401, 403, 403, 403, 403, 200, 403}},
         {"DELETE", [&] { return S + "/api-keys/" + revocable_key(); }, none, {401, 403, 403, 403, 403, 200, 403}},
+        // Payouts: the partner has nothing withdrawable yet (409), and W is nobody's payout.
+        {"POST", fixed("/api/v1/me/withdrawals"), [&] { return withdrawal_body(); }, {401, 404, 409, 404, 404, 404, 404}},
+        {"GET", fixed("/api/v1/me/withdrawals"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed("/api/v1/me/withdrawals/" + W), none, {401, 404, 404, 404, 404, 404, 404}},
+        {"POST", fixed("/api/v1/me/withdrawals/" + W + "/cancel"), none, {401, 404, 404, 404, 404, 404, 404}},
+        {"GET", fixed("/api/v1/me/payout-balances"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"PUT", fixed("/api/v1/me/real-name"), fixed(R"({"real_name":"张三"})"), {401, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed(S + "/payouts"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"POST", fixed(S + "/payouts/" + W + "/approve"), none, {401, 403, 403, 403, 404, 404, 403}},
+        {"POST", fixed(S + "/payouts/" + W + "/reject"), fixed(R"({"reason":"no"})"), {401, 403, 403, 403, 404, 404, 403}},
+        {"GET", fixed(S + "/payout-balances"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/payout-reconciliation"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/payout-limits"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"PUT", fixed(S + "/payout-limits"), fixed(limits_body), {401, 403, 403, 403, 403, 200, 403}},
+        {"POST", fixed("/api/v1/wechat/pay/transfer-notify"), fixed(R"({"id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
     };
     int cells = 0;
     for (const auto& r : table) {
