@@ -97,6 +97,7 @@ environment_changes simulator_process::server_environment(int server_port) const
     if (server_port != 0) {
         env.emplace_back("SHAREDSTORE_HTTP_PORT", std::to_string(server_port));
         env.emplace_back("SHAREDSTORE_WECHAT_PAY_NOTIFY_URL", "http://127.0.0.1:" + std::to_string(server_port) + "/api/v1/wechat/pay/notify");
+        env.emplace_back("SHAREDSTORE_PAYOUTS_NOTIFY_URL", "http://127.0.0.1:" + std::to_string(server_port) + "/api/v1/wechat/pay/transfer-notify");
     }
     return env;
 }
