@@ -2,9 +2,6 @@
 
 #include "common/random_token.hpp"
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -17,23 +14,6 @@ namespace {
 
 std::string unix_seconds() {
     return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-}
-
-signed_headers answer_headers(const client_response& response) {
-    auto get = [&](std::string_view name) { return std::string(response.header(name).value_or("")); };
-    return {get("wechatpay-serial"), get("wechatpay-signature"), get("wechatpay-timestamp"), get("wechatpay-nonce")};
-}
-
-pay_error error_of(const client_response& response) {
-    pay_error e{response.status, "HTTP_" + std::to_string(response.status), ""};
-    boost::system::error_code ec;
-    auto value = json::parse(response.body, ec);
-    if (!ec && value.is_object()) {
-        const auto& o = value.as_object();
-        if (auto c = o.find("code"); c != o.end() && c->value().is_string()) e.code = std::string(c->value().as_string());
-        if (auto m = o.find("message"); m != o.end() && m->value().is_string()) e.message = std::string(m->value().as_string());
-    }
-    return e;
 }
 
 // A refund answer or query answer; nullopt when a documented field is missing or mistyped.
@@ -68,52 +48,15 @@ std::optional<refund_state> decode_refund_state(const std::string& body) {
 }  // namespace
 
 pay_client::pay_client(https_client& http, pay_client_config config, private_key merchant_key, const signature_verifier& answers, logger& log)
-    : http_(http), config_(std::move(config)), merchant_key_(std::move(merchant_key)), answers_(answers), log_(log) {}
-
-asio::awaitable<pay_result<client_response>> pay_client::send(std::string method, std::string path_and_query, std::string body) {
-    auto backoff = config_.retry_backoff;
-    pay_error last{0, "unreachable", "no attempt"};
-    for (int attempt = 1; attempt <= config_.max_attempts; ++attempt) {
-        // A fresh nonce and timestamp per attempt: WeChat Pay refuses a replayed signature.
-        authorization auth{config_.mchid, random_hex(16), "", unix_seconds(), config_.merchant_serial};
-        auth.signature = merchant_key_.sign(request_message(method, path_and_query, auth.timestamp, auth.nonce_str, body));
-        client_request request;
-        request.method = method;
-        request.url = config_.base_url + path_and_query;
-        request.headers = {{"Authorization", format_authorization(auth)}, {"Accept", "application/json"}};
-        if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-        if (!config_.wechatpay_serial.empty()) request.headers.emplace_back("Wechatpay-Serial", config_.wechatpay_serial);
-        request.body = body;
-        bool retryable = false;
-        try {
-            auto response = co_await http_.send(std::move(request));
-            // An answer we cannot authenticate is not an answer (it could come from anyone on the path).
-            if (auto failure = answers_.verify(answer_headers(response), response.body, std::chrono::system_clock::now())) {
-                last = pay_error{response.status, "bad_answer_signature", std::string(to_string(*failure))};
-                retryable = response.status >= 500;
-            } else if (response.status >= 500) {
-                last = error_of(response);
-                retryable = true;
-            } else {
-                co_return response;
-            }
-        } catch (const transport_error& e) {
-            last = pay_error{0, "unreachable", e.what()};
-            retryable = true;
-        }
-        log_.warn("wechat_pay_call_failed", {{"path", path_and_query.substr(0, path_and_query.find('?'))},
-                                             {"attempt", attempt},
-                                             {"status", last.http_status},
-                                             {"code", last.code},
-                                             {"will_retry", retryable && attempt < config_.max_attempts}});
-        if (!retryable || attempt == config_.max_attempts) break;
-        auto executor = co_await asio::this_coro::executor;
-        asio::steady_timer pause(executor, backoff);
-        co_await pause.async_wait(asio::use_awaitable);
-        backoff *= 2;
-    }
-    co_return last;
-}
+    : config_(std::move(config)),
+      transport_(http,
+                 v3_transport_config{.base_url = config_.base_url,
+                                     .mchid = config_.mchid,
+                                     .merchant_serial = config_.merchant_serial,
+                                     .wechatpay_serial = config_.wechatpay_serial,
+                                     .max_attempts = config_.max_attempts,
+                                     .retry_backoff = config_.retry_backoff},
+                 std::move(merchant_key), answers, log) {}
 
 asio::awaitable<pay_result<std::string>> pay_client::jsapi_prepay(jsapi_order order) {
     json::object body{{"appid", config_.appid},
@@ -126,7 +69,7 @@ asio::awaitable<pay_result<std::string>> pay_client::jsapi_prepay(jsapi_order or
     if (!order.attach.empty()) body["attach"] = order.attach;
     std::string method = "POST", path = "/v3/pay/transactions/jsapi";
     auto text = json::serialize(body);
-    auto response = co_await send(std::move(method), std::move(path), std::move(text));
+    auto response = co_await transport_.send(std::move(method), std::move(path), std::move(text));
     if (!response) co_return response.error();
     if (response.value().status != 200) co_return error_of(response.value());
     boost::system::error_code ec;
@@ -138,7 +81,7 @@ asio::awaitable<pay_result<std::string>> pay_client::jsapi_prepay(jsapi_order or
 
 asio::awaitable<pay_result<std::optional<transaction_info>>> pay_client::query_by_out_trade_no(std::string out_trade_no) {
     std::string method = "GET", path = "/v3/pay/transactions/out-trade-no/" + out_trade_no + "?mchid=" + config_.mchid, body;
-    auto response = co_await send(std::move(method), std::move(path), std::move(body));
+    auto response = co_await transport_.send(std::move(method), std::move(path), std::move(body));
     if (!response) co_return response.error();
     const auto& r = response.value();
     if (r.status == 404) {
@@ -163,7 +106,7 @@ asio::awaitable<pay_result<refund_state>> pay_client::create_refund(refund_reque
     if (!refund.reason.empty()) body["reason"] = refund.reason;
     std::string method = "POST", path = "/v3/refund/domestic/refunds";
     auto text = json::serialize(body);
-    auto response = co_await send(std::move(method), std::move(path), std::move(text));
+    auto response = co_await transport_.send(std::move(method), std::move(path), std::move(text));
     if (!response) co_return response.error();
     if (response.value().status != 200) co_return error_of(response.value());
     auto state = decode_refund_state(response.value().body);
@@ -173,7 +116,7 @@ asio::awaitable<pay_result<refund_state>> pay_client::create_refund(refund_reque
 
 asio::awaitable<pay_result<std::optional<refund_state>>> pay_client::query_refund(std::string out_refund_no) {
     std::string method = "GET", path = "/v3/refund/domestic/refunds/" + out_refund_no, body;
-    auto response = co_await send(std::move(method), std::move(path), std::move(body));
+    auto response = co_await transport_.send(std::move(method), std::move(path), std::move(body));
     if (!response) co_return response.error();
     const auto& r = response.value();
     if (r.status == 404) {
@@ -189,7 +132,7 @@ asio::awaitable<pay_result<std::optional<refund_state>>> pay_client::query_refun
 
 js_payment_params pay_client::payment_params(const std::string& prepay_id) const {
     js_payment_params p{unix_seconds(), random_hex(16), "prepay_id=" + prepay_id, "RSA", ""};
-    p.pay_sign = merchant_key_.sign(js_payment_message(config_.appid, p.time_stamp, p.nonce_str, p.package));
+    p.pay_sign = transport_.sign(js_payment_message(config_.appid, p.time_stamp, p.nonce_str, p.package));
     return p;
 }
 

@@ -1,11 +1,12 @@
 #pragma once
 // The merchant's side of WeChat Pay API v3: JSAPI prepay, the order query (reconciliation), and
 // the wx.requestPayment parameters. Requests are signed with the merchant key
-// (WECHATPAY2-SHA256-RSA2048); answers are accepted only with a valid WeChat Pay signature.
+// (WECHATPAY2-SHA256-RSA2048); answers are accepted only with a valid WeChat Pay signature
+// (v3_transport). Merchant transfers to partners are transfer_client.hpp.
 #include "common/log.hpp"
-#include "common/result.hpp"
 #include "wechat/https_client.hpp"
 #include "wechat/pay/pay_notification.hpp"
+#include "wechat/pay/v3_transport.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -27,15 +28,6 @@ struct pay_client_config {
     int max_attempts = 3;         // transport failures and 5xx only; a 4xx is an answer
     std::chrono::milliseconds retry_backoff{200};
 };
-
-struct pay_error {
-    int http_status = 0;  // 0 when WeChat Pay could not be reached or its answer was not trustworthy
-    std::string code;     // WeChat Pay's code (PARAM_ERROR, ORDERPAID, SIGN_ERROR...) or ours (unreachable, bad_answer_signature)
-    std::string message;
-};
-
-template <class T>
-using pay_result = result<T, pay_error>;
 
 struct jsapi_order {
     std::string out_trade_no;  // 6-32 of [0-9A-Za-z_-|*]
@@ -78,13 +70,8 @@ public:
     const pay_client_config& config() const { return config_; }
 
 private:
-    boost::asio::awaitable<pay_result<client_response>> send(std::string method, std::string path_and_query, std::string body);
-
-    https_client& http_;
     pay_client_config config_;
-    private_key merchant_key_;
-    const signature_verifier& answers_;
-    logger& log_;
+    v3_transport transport_;
 };
 
 }  // namespace sharedstore::wechat_pay

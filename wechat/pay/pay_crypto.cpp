@@ -1,8 +1,10 @@
 #include "wechat/pay/pay_crypto.hpp"
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include <cctype>
@@ -66,7 +68,48 @@ std::string private_key::sign(std::string_view message) const {
     return base64_encode(signature);
 }
 
+std::optional<std::string> private_key::decrypt_oaep(std::string_view ciphertext_base64) const {
+    auto sealed = base64_decode(ciphertext_base64);
+    if (!sealed || sealed->empty()) return std::nullopt;
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key_.get(), nullptr), EVP_PKEY_CTX_free);
+    size_t length = 0;
+    auto in = reinterpret_cast<const unsigned char*>(sealed->data());
+    if (!ctx || EVP_PKEY_decrypt_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), EVP_sha1()) != 1 || EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha1()) != 1 ||
+        EVP_PKEY_decrypt(ctx.get(), nullptr, &length, in, sealed->size()) != 1) {
+        ERR_clear_error();  // a stale error would be read by the next TLS call on this thread
+        return std::nullopt;
+    }
+    std::string out(length, '\0');
+    if (EVP_PKEY_decrypt(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &length, in, sealed->size()) != 1) {
+        ERR_clear_error();
+        return std::nullopt;
+    }
+    out.resize(length);
+    return out;
+}
+
 public_key::public_key(EVP_PKEY* key) : key_(own(key)) {}
+
+std::optional<std::string> public_key::encrypt_oaep(std::string_view plaintext) const {
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new(key_.get(), nullptr), EVP_PKEY_CTX_free);
+    size_t length = 0;
+    auto in = reinterpret_cast<const unsigned char*>(plaintext.data());
+    // SHA-1 for both OAEP and MGF1, as WeChat Pay's own SDKs encrypt (RSA/ECB/OAEPWithSHA-1AndMGF1Padding).
+    if (!ctx || EVP_PKEY_encrypt_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
+        EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), EVP_sha1()) != 1 || EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha1()) != 1 ||
+        EVP_PKEY_encrypt(ctx.get(), nullptr, &length, in, plaintext.size()) != 1) {
+        ERR_clear_error();
+        return std::nullopt;
+    }
+    std::string out(length, '\0');
+    if (EVP_PKEY_encrypt(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &length, in, plaintext.size()) != 1) {
+        ERR_clear_error();  // too long for the key
+        return std::nullopt;
+    }
+    out.resize(length);
+    return base64_encode(out);
+}
 
 public_key public_key::from_pem(std::string_view pem) {
     EVP_PKEY* key = nullptr;

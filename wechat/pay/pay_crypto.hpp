@@ -4,7 +4,9 @@
 // - RSA-SHA256 (PKCS#1 v1.5) signatures, base64, over WeChat's newline-terminated messages;
 // - the WECHATPAY2-SHA256-RSA2048 Authorization header;
 // - AEAD_AES_256_GCM with the 32-byte API v3 key (ciphertext base64, the 16-byte tag at its end);
-// - certificate serial numbers (upper-case hex), which pick the key on each side.
+// - certificate serial numbers (upper-case hex), which pick the key on each side;
+// - RSA-OAEP (SHA-1, MGF1 with SHA-1, no label), base64: sensitive request fields (a payee's real
+//   name) encrypted with WeChat Pay's platform certificate or public key, as WeChat Pay's SDKs do.
 // Failures of verification and decryption are values (false / nullopt); a key file that
 // cannot be loaded throws, at start-up.
 #include <memory>
@@ -23,6 +25,8 @@ public:
     static private_key from_pem(std::string_view pem);
     // RSA-SHA256 PKCS#1 v1.5 over `message`, base64-encoded.
     std::string sign(std::string_view message) const;
+    // Opens what public_key::encrypt_oaep sealed; nullopt when it does not open with this key.
+    std::optional<std::string> decrypt_oaep(std::string_view ciphertext_base64) const;
 
 private:
     explicit private_key(EVP_PKEY* key);
@@ -35,6 +39,9 @@ public:
     static public_key load_pem_file(const std::string& path);
     static public_key from_pem(std::string_view pem);
     bool verify(std::string_view message, std::string_view signature_base64) const;
+    // RSA-OAEP with SHA-1, base64. nullopt when `plaintext` is too long for the key (214 bytes for
+    // RSA-2048); each call gives another ciphertext (OAEP is randomised).
+    std::optional<std::string> encrypt_oaep(std::string_view plaintext) const;
 
 private:
     explicit public_key(EVP_PKEY* key);
