@@ -1,5 +1,7 @@
 #include "wechat/pay/pay_notification.hpp"
 
+#include "wechat/pay/json_fields.hpp"
+
 #include <boost/json/parse.hpp>
 
 #include <charconv>
@@ -7,31 +9,11 @@
 namespace sharedstore::wechat_pay {
 
 namespace json = boost::json;
+using json_fields::object_at;
+using json_fields::take_int;
+using json_fields::take_string;
 
 namespace {
-
-const json::object* object_at(const json::object& o, std::string_view key) {
-    auto it = o.find(key);
-    return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
-}
-
-// A string field; `required` ones missing make the whole decode fail.
-bool take_string(const json::object& o, std::string_view key, std::string& out, bool required = true) {
-    auto it = o.find(key);
-    if (it == o.end() || it->value().is_null()) return !required;
-    if (!it->value().is_string()) return false;
-    out = std::string(it->value().as_string());
-    return !required || !out.empty();
-}
-
-bool take_int(const json::object& o, std::string_view key, std::int64_t& out, bool required = true) {
-    auto it = o.find(key);
-    if (it == o.end()) return !required;
-    if (!it->value().is_int64() && !it->value().is_uint64()) return false;
-    if (it->value().is_uint64() && it->value().as_uint64() > static_cast<std::uint64_t>(INT64_MAX)) return false;
-    out = it->value().is_int64() ? it->value().as_int64() : static_cast<std::int64_t>(it->value().as_uint64());
-    return out >= 0;
-}
 
 std::optional<json::object> parse_object(std::string_view text) {
     boost::system::error_code ec;
@@ -106,13 +88,13 @@ result<notification, open_failure> signature_verifier::open_notification(const s
     return decrypt_notification(raw_body);
 }
 
-result<notification, open_failure> signature_verifier::decrypt_notification(std::string_view raw_body) const {
+result<signature_verifier::opened_resource, open_failure> signature_verifier::open_resource(std::string_view raw_body) const {
     auto body = parse_object(raw_body);
     if (!body) return open_failure::malformed;
-    notification n;
+    opened_resource opened;
     const auto* resource = object_at(*body, "resource");
     std::string algorithm, ciphertext, associated_data, nonce, original_type;
-    if (!resource || !take_string(*body, "id", n.id) || !take_string(*body, "event_type", n.event_type) ||
+    if (!resource || !take_string(*body, "id", opened.id) || !take_string(*body, "event_type", opened.event_type) ||
         !take_string(*resource, "algorithm", algorithm) || !take_string(*resource, "ciphertext", ciphertext) ||
         !take_string(*resource, "nonce", nonce) || !take_string(*resource, "associated_data", associated_data, false) ||
         !take_string(*resource, "original_type", original_type, false) || algorithm != "AEAD_AES_256_GCM")
@@ -121,18 +103,46 @@ result<notification, open_failure> signature_verifier::decrypt_notification(std:
     if (!plaintext) return open_failure::undecryptable;
     auto decrypted = parse_object(*plaintext);
     if (!decrypted) return open_failure::malformed;
+    opened.plaintext = std::move(*decrypted);
+    return opened;
+}
+
+result<notification, open_failure> signature_verifier::decrypt_notification(std::string_view raw_body) const {
+    auto opened = open_resource(raw_body);
+    if (!opened) return opened.error();
+    auto& o = opened.value();
+    notification n;
+    n.id = std::move(o.id);
+    n.event_type = std::move(o.event_type);
     if (n.event_type == "TRANSACTION.SUCCESS") {
-        auto t = decode_transaction(*decrypted);
+        auto t = decode_transaction(o.plaintext);
         if (!t) return open_failure::malformed;
         n.resource = std::move(*t);
     } else if (n.event_type == "REFUND.SUCCESS" || n.event_type == "REFUND.CLOSED" || n.event_type == "REFUND.ABNORMAL") {
-        auto f = decode_refund(*decrypted);
+        auto f = decode_refund(o.plaintext);
         if (!f) return open_failure::malformed;
         n.resource = std::move(*f);
     } else {
         return open_failure::malformed;
     }
     return n;
+}
+
+result<transfer_notification, open_failure> signature_verifier::open_transfer_notification(const signed_headers& headers,
+                                                                                           std::string_view raw_body,
+                                                                                           std::chrono::system_clock::time_point now) const {
+    if (auto failure = verify(headers, raw_body, now)) return *failure;
+    return decrypt_transfer_notification(raw_body);
+}
+
+result<transfer_notification, open_failure> signature_verifier::decrypt_transfer_notification(std::string_view raw_body) const {
+    auto opened = open_resource(raw_body);
+    if (!opened) return opened.error();
+    auto& o = opened.value();
+    if (o.event_type != "MCHTRANSFER.BILL.FINISHED") return open_failure::malformed;
+    auto bill = decode_transfer_bill(o.plaintext);
+    if (!bill) return open_failure::malformed;
+    return transfer_notification{std::move(o.id), std::move(o.event_type), std::move(*bill)};
 }
 
 }  // namespace sharedstore::wechat_pay

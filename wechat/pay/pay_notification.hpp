@@ -3,9 +3,11 @@
 // the key picked by Wechatpay-Serial (a platform certificate serial or a PUB_KEY_ID_... public key
 // id: during a switch WeChat signs with either), the RSA-SHA256 signature checked over the raw
 // body bytes, the timestamp within 300 s, then the resource decrypted with the API v3 key and
-// decoded as a payment or a refund. Every failure is a value; nothing here does I/O.
+// decoded as a payment, a refund or a merchant transfer bill. Every failure is a value; nothing
+// here does I/O.
 #include "common/result.hpp"
 #include "wechat/pay/pay_crypto.hpp"
+#include "wechat/pay/transfer_bill.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -56,6 +58,15 @@ struct notification {
     std::variant<transaction_info, refund_info> resource;
 };
 
+// MCHTRANSFER.BILL.FINISHED (resource original_type mch_payment): a merchant transfer bill reached
+// SUCCESS, FAIL or CANCELLED. It may come several times, also at once; compare it with the bill
+// as stored (amount, openid) before applying it.
+struct transfer_notification {
+    std::string id;  // WeChat's notification id
+    std::string event_type;
+    transfer_bill bill;
+};
+
 // Decoders of the decrypted JSON (also used for query answers). nullopt when a required field is
 // missing or of the wrong type.
 std::optional<transaction_info> decode_transaction(const boost::json::object& resource);
@@ -75,8 +86,20 @@ public:
     // The second half of open_notification(), for a body verify() already accepted (the server
     // checks the signature before its handler runs; the RSA check is not repeated).
     result<notification, open_failure> decrypt_notification(std::string_view raw_body) const;
+    // The same for merchant transfer notifications, which go to a notify_url of their own:
+    // malformed for any other event (and decrypt_notification calls a transfer one malformed).
+    result<transfer_notification, open_failure> open_transfer_notification(const signed_headers& headers, std::string_view raw_body,
+                                                                           std::chrono::system_clock::time_point now) const;
+    result<transfer_notification, open_failure> decrypt_transfer_notification(std::string_view raw_body) const;
 
 private:
+    struct opened_resource {
+        std::string id, event_type;
+        boost::json::object plaintext;
+    };
+    // The notification's envelope read and its resource decrypted and parsed.
+    result<opened_resource, open_failure> open_resource(std::string_view raw_body) const;
+
     std::map<std::string, public_key> keys_;
     std::string apiv3_key_;
 };
