@@ -114,7 +114,9 @@ TEST_F(simulator_state_test, subscribe_messages_need_quota_and_respect_value_lim
 }
 
 TEST_F(simulator_state_test, faults_are_taken_in_order_then_gone) {
-    state.add_faults("jscode2session", fault{45011, 0ms}, 2);
+    fault rate_limited;
+    rate_limited.errcode = 45011;
+    state.add_faults("jscode2session", rate_limited, 2);
     EXPECT_EQ(state.take_fault("jscode2session")->errcode, 45011);
     EXPECT_EQ(state.take_fault("jscode2session")->errcode, 45011);
     EXPECT_FALSE(state.take_fault("jscode2session"));

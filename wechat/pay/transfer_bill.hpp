@@ -2,7 +2,7 @@
 // WeChat Pay's merchant transfer (商家转账, user-confirmation mode) as values, without I/O: the
 // bill states, the request a merchant sends (checked before it leaves), the answers and the
 // notification resource decoded, and what an error answer means to the caller. The client that
-// sends these is transfer_client.hpp; how a server uses it, docs/payouts-wechat.md.
+// sends these is transfer_client.hpp; how a server uses it, docs/wechat-transfers.md.
 #include <boost/json/object.hpp>
 
 #include <cstdint>

@@ -8,7 +8,7 @@
 //   with the SAME out_bill_no and identical fields.
 // Requests are signed and answers verified as pay_client's (v3_transport); the payee's real name
 // is encrypted with WeChat Pay's public key or platform certificate (RSA-OAEP) and the request
-// names that key in Wechatpay-Serial. docs/payouts-wechat.md says how a server uses this.
+// names that key in Wechatpay-Serial. docs/wechat-transfers.md says how a server uses this.
 #include "common/log.hpp"
 #include "wechat/https_client.hpp"
 #include "wechat/pay/pay_crypto.hpp"

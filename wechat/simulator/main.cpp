@@ -6,6 +6,7 @@
 #include "wechat/pay/pay_crypto.hpp"
 #include "wechat/simulator/pay_simulator.hpp"
 #include "wechat/simulator/simulator_handler.hpp"
+#include "wechat/simulator/transfer_simulator.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -28,11 +29,13 @@ constexpr const char* usage =
     "usage: wechat-sim --appid ID --app-secret-file FILE [--listen ADDR] [--port N]\n"
     "                  [--tls-cert PEM --tls-key PEM] [--token-lifetime-s N]\n"
     "                  [--mchid ID --merchant-cert PEM --platform-key PEM --platform-cert PEM\n"
-    "                   --apiv3-key-file FILE [--notify-retry-scale X]\n"
+    "                   --apiv3-key-file FILE [--time-scale X] [--transfer-max-fen N]\n"
     "                   [--pay-signing certificate|public-key|both\n"
     "                    --wechatpay-public-key-private PEM --wechatpay-public-key-id PUB_KEY_ID_...]]\n"
     "Serves WeChat's mini-program APIs and a control API (/sim/v1/...) on one port; HTTPS when a\n"
-    "certificate is given. Port 0 picks a free one (logged in the 'listening' line).\n";
+    "certificate is given. Port 0 picks a free one (logged in the 'listening' line).\n"
+    "--time-scale X multiplies WeChat Pay's clocks: the notification retry schedule and the 24 h\n"
+    "close of unconfirmed transfer bills (--notify-retry-scale is its older name).\n";
 
 std::string read_trimmed(const std::string& path) {
     std::ifstream in(path);
@@ -72,7 +75,11 @@ int main(int argc, char** argv) {
         // WeChat Pay, when its keys are given. Notifications go to the merchant's notify_url,
         // over plain HTTP on loopback or HTTPS verified against the system's trust store.
         std::unique_ptr<simulator::pay_simulator> pay;
+        std::unique_ptr<simulator::transfer_simulator> transfers;
         std::unique_ptr<https_client> notifier;
+        const auto scale_option = options.count("--time-scale") ? options["--time-scale"] : options["--notify-retry-scale"];
+        const double time_scale = scale_option.empty() ? 1.0 : std::stod(scale_option);
+        if (!(time_scale > 0)) throw std::runtime_error("--time-scale must be positive");
         if (options.count("--mchid")) {
             for (const char* required : {"--merchant-cert", "--platform-key", "--platform-cert", "--apiv3-key-file"})
                 if (!options.count(required)) throw std::runtime_error(std::string("--mchid needs ") + required);
@@ -96,13 +103,16 @@ int main(int argc, char** argv) {
                 pay_config.public_key_id = options["--wechatpay-public-key-id"];
             }
             pay = std::make_unique<simulator::pay_simulator>(std::move(pay_config));
+            simulator::transfer_settings transfer_settings;
+            transfer_settings.confirm_window = std::chrono::milliseconds(static_cast<long long>(24.0 * 3600 * 1000 * time_scale));
+            if (options.count("--transfer-max-fen")) transfer_settings.max_fen = std::stoll(options["--transfer-max-fen"]);
+            transfers = std::make_unique<simulator::transfer_simulator>(*pay, transfer_settings);
             https_client_config notify_config;
             notify_config.connect_timeout = std::chrono::seconds(3);
             notify_config.request_timeout = std::chrono::seconds(5);  // WeChat waits 5 s for an answer
             notifier = std::make_unique<https_client>(io.get_executor(), notify_config);
         }
-        const double retry_scale = options.count("--notify-retry-scale") ? std::stod(options["--notify-retry-scale"]) : 1.0;
-        simulator::simulator_handler handler(state, log, pay.get(), notifier.get(), retry_scale);
+        simulator::simulator_handler handler(state, log, pay.get(), notifier.get(), time_scale, transfers.get());
         metrics_registry metrics;
         std::unique_ptr<asio::ssl::context> tls;
         if (options.count("--tls-cert")) {
@@ -117,6 +127,7 @@ int main(int argc, char** argv) {
         server.start();
         log.info("listening", {{"address", http.listen_address}, {"port", server.bound_port()}, {"tls", tls != nullptr},
                                {"wechat_pay", pay != nullptr},
+                               {"time_scale", time_scale},
                                {"pay_signing", options.count("--pay-signing") ? options["--pay-signing"] : "certificate"}});
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) {

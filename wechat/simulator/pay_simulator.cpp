@@ -93,6 +93,13 @@ pay_simulator::signer pay_simulator::notification_signer() {
     return coin_() % 2 == 0 ? public_key : certificate;  // WeChat: a growing share of callbacks, at random
 }
 
+const wechat_pay::private_key* pay_simulator::sensitive_field_key(std::string_view wechatpay_serial) const {
+    if (config_.signing != signing_mode::public_key && same_serial(wechatpay_serial, config_.platform_serial)) return &config_.platform_key;
+    if (config_.signing != signing_mode::certificate && config_.public_key_signer && wechatpay_serial == config_.public_key_id)
+        return &*config_.public_key_signer;
+    return nullptr;
+}
+
 std::vector<std::pair<std::string, std::string>> pay_simulator::signature_headers(const signer& s, const std::string& body,
                                                                                  pay_time_point now, bool corrupt) const {
     const auto timestamp = std::to_string(unix_seconds(now));

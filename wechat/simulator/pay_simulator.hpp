@@ -60,6 +60,7 @@ struct pay_notification {
     std::string url;
     std::string body;  // the JSON WeChat posts; headers are signed per delivery (sign_delivery)
     std::string event_type;
+    std::string subject_field = "out_trade_no";  // what the delivery log names it by (out_bill_no for transfers)
 };
 
 // An API answer, and the notification it sets off (a refund's), if any.
@@ -105,6 +106,24 @@ public:
 
     const pay_transaction* find(const std::string& out_trade_no) const;
 
+    // What the other v3 simulators (merchant transfers) share with this one.
+    // Every v3 request must pass: User-Agent and Accept present (400), then the merchant's
+    // signature (401, answered unsigned). nullopt when admitted.
+    std::optional<http_response> admit(const http_request& request, pay_time_point now) const;
+    http_response signed_json(int status, const boost::json::object& body, pay_time_point now, const http_request& request) const;
+    http_response error(int status, const std::string& code, const std::string& message, pay_time_point now,
+                        const http_request& request) const;
+    // PARAM_ERROR with WeChat's `detail` {field, value, issue, location}.
+    http_response param_error(const std::string& field, const std::string& issue, pay_time_point now, const http_request& request,
+                              const std::string& location = "body") const;
+    // A notification as WeChat posts it, the resource sealed with the API v3 key.
+    pay_notification notification(const std::string& url, const std::string& event_type, const std::string& summary,
+                                  const std::string& original_type, const boost::json::object& resource, pay_time_point now) const;
+    // The private key behind what a merchant names in Wechatpay-Serial to encrypt a sensitive
+    // field: the platform certificate's serial, or the public key id, as the signing mode holds
+    // them. nullptr for anything else.
+    const wechat_pay::private_key* sensitive_field_key(std::string_view wechatpay_serial) const;
+
 private:
     struct signer {
         const wechat_pay::private_key* key;
@@ -115,23 +134,12 @@ private:
     std::vector<std::pair<std::string, std::string>> signature_headers(const signer& s, const std::string& body, pay_time_point now,
                                                                        bool corrupt) const;
 
-    // What every v3 request must pass: User-Agent and Accept present (400), then the merchant's
-    // signature (401, answered unsigned). nullopt when admitted.
-    std::optional<http_response> admit(const http_request& request, pay_time_point now) const;
     // The merchant's signature on a request: empty when valid, else why not.
     std::string check_request_signature(const http_request& request, pay_time_point now) const;
     // `?mchid=` of a query: a 400 unless it is ours.
     std::optional<http_response> check_mchid_query(const http_request& request, pay_time_point now) const;
-    http_response signed_json(int status, const boost::json::object& body, pay_time_point now, const http_request& request) const;
-    http_response error(int status, const std::string& code, const std::string& message, pay_time_point now,
-                        const http_request& request) const;
-    // PARAM_ERROR with WeChat's `detail` {field, value, issue, location}.
-    http_response param_error(const std::string& field, const std::string& issue, pay_time_point now, const http_request& request,
-                              const std::string& location = "body") const;
     boost::json::object transaction_json(const pay_transaction& t) const;
     boost::json::object refund_json(const pay_refund& r, const std::string& status) const;
-    pay_notification notification(const std::string& url, const std::string& event_type, const std::string& summary,
-                                   const std::string& original_type, const boost::json::object& resource, pay_time_point now) const;
     pay_notification refund_notification(const pay_refund& r, pay_time_point now) const;
     // Records a successful refund of `amount` of `t` under `out_refund_no`.
     pay_refund& record_refund(pay_transaction& t, const std::string& out_refund_no, std::int64_t amount, const std::string& notify_url,

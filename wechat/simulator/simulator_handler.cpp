@@ -61,17 +61,18 @@ auto now() { return std::chrono::system_clock::now(); }
 }  // namespace
 
 simulator_handler::simulator_handler(simulator_state& state, logger& log, pay_simulator* pay, https_client* notifier,
-                                     double retry_scale)
-    : state_(state), log_(log), pay_(pay), notifier_(notifier), retry_scale_(retry_scale) {
+                                     double retry_scale, transfer_simulator* transfers)
+    : state_(state), log_(log), pay_(pay), transfers_(transfers), notifier_(notifier), retry_scale_(retry_scale) {
     add_wechat_routes();
     add_control_routes();
     add_pay_routes();
+    add_transfer_routes();
 }
 
 // WeChat's retry schedule for notifications that were not answered 2xx (about 24 hours).
 static constexpr int retry_schedule_seconds[] = {15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600};
 
-asio::awaitable<void> simulator_handler::deliver(pay_notification notification, std::string out_trade_no) {
+asio::awaitable<void> simulator_handler::deliver(pay_notification notification, std::string subject) {
     const int attempts = 1 + static_cast<int>(std::size(retry_schedule_seconds));
     for (int attempt = 0; attempt < attempts; ++attempt) {
         if (attempt > 0) {
@@ -81,13 +82,13 @@ asio::awaitable<void> simulator_handler::deliver(pay_notification notification, 
             asio::steady_timer timer(executor, pause);
             co_await timer.async_wait(asio::use_awaitable);
         }
-        const int status = co_await deliver_once(notification, out_trade_no, attempt + 1);
+        const int status = co_await deliver_once(notification, subject, attempt + 1);
         if (status == 200 || status == 204) co_return;  // WeChat: the status decides, whatever the body says
     }
     log_.warn("pay_notification_abandoned", {{"event_type", notification.event_type}});
 }
 
-asio::awaitable<int> simulator_handler::deliver_once(const pay_notification& notification, const std::string& out_trade_no, int attempt) {
+asio::awaitable<int> simulator_handler::deliver_once(const pay_notification& notification, const std::string& subject, int attempt) {
     const bool corrupt = corrupt_next_signatures_ > 0;
     if (corrupt) --corrupt_next_signatures_;
     client_request request;
@@ -105,7 +106,7 @@ asio::awaitable<int> simulator_handler::deliver_once(const pay_notification& not
     } catch (const std::exception& e) {
         answer = e.what();
     }
-    deliveries_.push_back(json::object{{"out_trade_no", out_trade_no}, {"event_type", notification.event_type},
+    deliveries_.push_back(json::object{{notification.subject_field, subject}, {"event_type", notification.event_type},
                                        {"attempt", attempt}, {"bad_signature", corrupt}, {"status", status}, {"answer", answer}});
     log_.info("pay_notification_delivery", {{"event_type", notification.event_type}, {"attempt", attempt}, {"status", status}});
     co_return status;
@@ -122,10 +123,19 @@ struct simulator_handler::redelivery {
 };
 
 asio::awaitable<void> simulator_handler::redeliver_once(std::shared_ptr<redelivery> state, pay_notification notification,
-                                                       std::string out_trade_no) {
-    const int status = co_await deliver_once(notification, out_trade_no, 1);
+                                                       std::string subject) {
+    const int status = co_await deliver_once(notification, subject, 1);
     state->statuses.push_back(status);
     if (--state->remaining == 0) state->done.cancel();
+}
+
+asio::awaitable<http_response> simulator_handler::redeliver(pay_notification notification, std::string subject, int copies) {
+    auto executor = co_await asio::this_coro::executor;
+    auto state = std::make_shared<redelivery>(executor, copies);
+    for (int i = 0; i < copies; ++i) asio::co_spawn(executor, redeliver_once(state, notification, subject), asio::detached);
+    boost::system::error_code ec;
+    co_await state->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_return http_response::json(200, json::object{{"statuses", state->statuses}});
 }
 
 void simulator_handler::add_pay_routes() {
@@ -213,12 +223,8 @@ void simulator_handler::add_pay_routes() {
         if (last == last_notification_.end()) co_return control_error(409, "no notification of that order yet");
         const int copies = static_cast<int>(int_of(body_object(r), "copies", 1));
         if (copies < 1 || copies > 100) co_return control_error(400, "copies is 1 to 100");
-        auto executor = co_await asio::this_coro::executor;
-        auto state = std::make_shared<redelivery>(executor, copies);
-        for (int i = 0; i < copies; ++i) asio::co_spawn(executor, redeliver_once(state, last->second, out_trade_no), asio::detached);
-        boost::system::error_code ec;
-        co_await state->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        co_return http_response::json(200, json::object{{"statuses", state->statuses}});
+        auto notification = last->second;
+        co_return co_await redeliver(std::move(notification), out_trade_no, copies);
     });
     routes_.add("GET", "/sim/v1/pay/deliveries", [this](http_request&) -> asio::awaitable<http_response> {
         co_return http_response::json(200, json::object{{"deliveries", deliveries_}});
@@ -306,9 +312,24 @@ void simulator_handler::add_control_routes() {
         const auto endpoint = string_of(body, "endpoint");
         static const std::set<std::string> endpoints{"jscode2session", "stable_token", "getuserphonenumber", "getwxacodeunlimit",
                                                      "subscribe_send"};
-        if (!endpoints.count(endpoint)) co_return control_error(400, "endpoint must be one of jscode2session, stable_token, "
-                                                                    "getuserphonenumber, getwxacodeunlimit, subscribe_send");
-        fault f{static_cast<int>(int_of(body, "errcode", 0)), std::chrono::milliseconds(int_of(body, "latency_ms", 0))};
+        static const std::set<std::string> pay_endpoints{"transfer_create", "transfer_query", "transfer_cancel"};
+        if (!endpoints.count(endpoint) && !pay_endpoints.count(endpoint))
+            co_return control_error(400, "endpoint must be one of jscode2session, stable_token, getuserphonenumber, getwxacodeunlimit, "
+                                         "subscribe_send, transfer_create, transfer_query, transfer_cancel");
+        fault f;
+        f.errcode = static_cast<int>(int_of(body, "errcode", 0));
+        f.latency = std::chrono::milliseconds(int_of(body, "latency_ms", 0));
+        if (pay_endpoints.count(endpoint)) {
+            // WeChat Pay's shape: {code, status}; the usual codes bring their status.
+            static const std::map<std::string, int> statuses{{"NOT_ENOUGH", 403}, {"FREQUENCY_LIMITED", 429}, {"SYSTEM_ERROR", 500},
+                                                             {"PARAM_ERROR", 400}, {"INVALID_REQUEST", 400}, {"NO_AUTH", 403}};
+            f.code = string_of(body, "code");
+            f.status = static_cast<int>(int_of(body, "status", statuses.count(f.code) ? statuses.at(f.code) : 0));
+            if (!f.code.empty() && (f.status < 400 || f.status > 599)) co_return control_error(400, "status is 400 to 599 for that code");
+            auto after = body.find("after_create");
+            f.after_create = after != body.end() && after->value().is_bool() && after->value().as_bool();
+            if (f.after_create && endpoint != "transfer_create") co_return control_error(400, "after_create is for transfer_create");
+        }
         state_.add_faults(endpoint, f, static_cast<int>(int_of(body, "count", 1)));
         co_return http_response::json(200, json::object{{"ok", true}});
     });

@@ -27,6 +27,12 @@ struct simulator_config {
 struct fault {
     int errcode = 0;                       // 0: no errcode, only latency
     std::chrono::milliseconds latency{0};  // before answering
+    // WeChat Pay endpoints (transfer_*) answer in its shape instead: `status` + `code` (empty: no
+    // error, only latency). `after_create`: the bill is made first, then the fault applies to the
+    // answer (the caller sees a timeout or a 5xx although the bill exists).
+    int status = 0;
+    std::string code;
+    bool after_create = false;
 };
 
 struct delivered_message {
