@@ -162,7 +162,8 @@ TEST_F(payouts_test, every_broken_limit_is_named) {
     ASSERT_EQ(refused.status, 409) << refused.body;
     EXPECT_EQ(error_code(refused), "withdrawal_refused");
     std::vector<std::string> codes;
-    for (const auto& p : refused.json().at("error").at("details").at("problems").as_array()) codes.emplace_back(p.at("code").as_string());
+    const auto refusal = refused.json();  // named: the loop reads into it
+    for (const auto& p : refusal.at("error").at("details").at("problems").as_array()) codes.emplace_back(p.at("code").as_string());
     EXPECT_EQ(codes, (std::vector<std::string>{"above_maximum", "daily_maximum", "insufficient_balance"}));
     EXPECT_EQ(error_code(withdraw(x, 50, "wd-" + random_hex(6))), "withdrawal_refused");
     ASSERT_EQ(withdraw(x, 3000, "wd-" + random_hex(6)).status, 201);

@@ -71,3 +71,40 @@ TEST(outbox_events, each_kind_renders_its_subscribe_message_in_wechats_field_for
 }
 
 }  // namespace
+
+namespace {
+
+TEST(outbox_events, a_payout_reads_back_and_renders_what_happened_to_the_withdrawal) {
+    const payout_event paid{.payout_id = 42,
+                            .merchant_id = 12,
+                            .merchant_name = "茶饮小店",
+                            .amount_fen = 5000,
+                            .state = "succeeded",
+                            .reason = "",
+                            .at = "2026-12-02T01:30:00Z"};
+    const auto payload = to_payload(outbox_event{paid});
+    auto json = boost::json::parse(payload).as_object();
+    EXPECT_EQ(json.at("type").as_string(), "payout");
+    EXPECT_EQ(json.at("payout_id").as_string(), "42");
+    EXPECT_FALSE(json.contains("reason")) << "no reason for a paid one";
+    auto read = parse_outbox_event("payout", payload);
+    ASSERT_TRUE(read);
+    const auto& back = std::get<payout_event>(*read);
+    EXPECT_EQ(back.amount_fen, 5000);
+    EXPECT_EQ(back.state, "succeeded");
+    EXPECT_EQ(back.at, paid.at);
+    EXPECT_FALSE(parse_outbox_event("payout", R"({"type":"payout","payout_id":"42"})")) << "an amount is required";
+
+    const push_settings settings;
+    auto fields = subscribe_fields(outbox_event{paid}, settings);
+    ASSERT_EQ(fields.size(), 4u);
+    EXPECT_EQ(fields[0].second, "¥50.00");
+    EXPECT_EQ(fields[2].second, "2026-12-02 01:30");
+    EXPECT_EQ(fields[3].second, "提现已到微信零钱");
+    auto failed = paid;
+    failed.state = "failed";
+    failed.reason = "OVERDUE_CLOSE";
+    EXPECT_EQ(subscribe_fields(outbox_event{failed}, settings)[3].second, "提现未成功 金额已退回");
+}
+
+}  // namespace
