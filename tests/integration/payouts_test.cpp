@@ -204,6 +204,23 @@ TEST_F(payouts_test, declined_then_cancelled_and_expired_bills_give_the_money_ba
     EXPECT_EQ(code, 0) << output;
 }
 
+TEST_F(payouts_test, a_bill_left_unconfirmed_past_its_lifetime_is_cancelled_by_the_server_and_the_money_returns) {
+    auto x = with_withdrawable(100000);
+    auto p = withdraw(x, 2000, "wd-" + random_hex(6)).json().at("payout").as_object();
+    const auto id = std::string(p.at("id").as_string());
+    // A day has passed since WeChat Pay made the bill, and WeChat Pay has not closed it yet.
+    execute("UPDATE payouts SET bill_created_at = UTC_TIMESTAMP(6) - INTERVAL 25 HOUR, next_check_at = UTC_TIMESTAMP(6) WHERE id = ?", {id});
+    run_job("check-payouts");
+    wait_state(x, id, "cancelled");
+    EXPECT_EQ(withdrawable(x), 6000);
+    auto bills = json::parse(sim->send("GET", "/sim/v1/transfers").body).at("bills").as_array();
+    auto bill = std::find_if(bills.begin(), bills.end(), [&](const json::value& b) { return b.at("out_bill_no").as_string() == p.at("out_bill_no").as_string(); });
+    ASSERT_NE(bill, bills.end());
+    EXPECT_EQ(bill->at("state").as_string(), "CANCELLED") << "cancelled at WeChat Pay before the money came back";
+    auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+}
+
 TEST_F(payouts_test, a_5xx_after_the_bill_was_made_is_queried_and_makes_exactly_one_bill) {
     auto x = with_withdrawable(100000);
     // Every attempt of the create call (the client retries 5xx with the same body) is answered 500
