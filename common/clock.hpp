@@ -18,6 +18,12 @@ public:
     wall_time now() const override { return std::chrono::system_clock::now(); }
 };
 
+// The system's clock, for services built without a clock of their own (it holds no state).
+inline const wall_clock& system_clock_instance() {
+    static const system_wall_clock clock;
+    return clock;
+}
+
 // RFC 3339 in UTC with milliseconds, e.g. 2026-11-24T13:35:56.123Z.
 std::string format_rfc3339_utc(std::chrono::system_clock::time_point when);
 

@@ -95,7 +95,7 @@ applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, s
 }
 
 applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
-                                  std::int64_t amount_fen, const payment_effects& effects) {
+                                  std::int64_t amount_fen, std::chrono::system_clock::time_point at, const payment_effects& effects) {
     auto order = find_order(db, order_id, true);
     if (!order || order->status != order_status::paid) return {refund_outcome::order_not_paid};
     if (auto earlier = find_refund(db, order->merchant_id, source, refund_key))
@@ -103,7 +103,6 @@ applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, 
     if (amount_fen <= 0 || amount_fen > order->amount_fen - order->refunded_fen) return {refund_outcome::exceeds_order};
 
     // One instant for the refund, its reversals and its ledger transaction: reports by period agree.
-    const auto at = std::chrono::system_clock::now();
     const auto now = format_sql_datetime_utc(at);
     const auto refund_id = insert_refund(db, order_id, order->merchant_id, source, refund_key, amount_fen, now);
     add_order_refunded(db, order_id, amount_fen);

@@ -47,7 +47,9 @@ struct applied_refund {
 // Records a refund of `amount_fen` once per (store, source, refund_key), then runs every effect's
 // reversal (money back, stored value back, the dividend reversed in proportion...) into one
 // ledger transaction.
+// `at`: when the refund happened (the refund row, its reversals and its ledger transaction share it).
 applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, const std::string& source, const std::string& refund_key,
-                                  std::int64_t amount_fen, const payment_effects& effects = default_payment_effects());
+                                  std::int64_t amount_fen, std::chrono::system_clock::time_point at,
+                                  const payment_effects& effects = default_payment_effects());
 
 }  // namespace sharedstore

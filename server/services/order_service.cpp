@@ -20,7 +20,6 @@
 namespace sharedstore {
 
 namespace asio = boost::asio;
-using clock_type = std::chrono::system_clock;
 
 namespace {
 
@@ -52,13 +51,14 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
     if (request.pay_with == "stored_value") {
         // Paid at once from the buyer's balance: the account row is locked, so concurrent spends
         // queue and none can take the balance below zero.
+        const auto now = clock_.now();
         auto pay = [=](mysql_connection& db) -> service_result<created_order> {
             if (!find_merchant(db, request.merchant_id)) return failure(service_failure::merchant_not_found);
             const account_ref balance_account{account_kind::stored_value, buyer};
             if (account_balance(db, request.merchant_id, balance_account, true) < request.amount_fen)
                 return failure(service_failure::insufficient_stored_value);
             const auto id = insert_order(db, buyer_order(request, buyer, payment_source::stored_value, ""));
-            auto applied = apply_order_paid(db, id, clock_type::now(), "");
+            auto applied = apply_order_paid(db, id, now, "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
         };
         auto paid = co_await database_.transaction(std::move(pay));
@@ -163,6 +163,7 @@ asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::tr
 }
 
 asio::awaitable<notification_result> order_service::apply_wechat_refund(wechat_pay::refund_info f) {
+    const auto now = clock_.now();
     auto apply = [=](mysql_connection& db) -> notification_result {
         // Locked from the first read: the refund lookup then sees a copy of this notification
         // committed by a concurrent delivery (a plain first read would fix an older snapshot).
@@ -171,7 +172,7 @@ asio::awaitable<notification_result> order_service::apply_wechat_refund(wechat_p
             record_payment_anomaly(db, std::nullopt, std::nullopt, "refund_unknown_order", f.refund_id, "no order " + f.out_trade_no);
             return {notification_outcome::refused, "no order " + f.out_trade_no};
         }
-        auto applied = apply_order_refund(db, order->id, "wechat_pay", f.refund_id, f.refund);
+        auto applied = apply_order_refund(db, order->id, "wechat_pay", f.refund_id, f.refund, now);
         const bool recorded = applied.outcome == refund_outcome::applied || applied.outcome == refund_outcome::already_applied;
         // In the same transaction: the request stops holding its amount back as the refund counts.
         if (recorded && !f.out_refund_no.empty()) finish_merchant_refund(db, f.out_refund_no, "succeeded", f.refund_id, "");
@@ -199,7 +200,7 @@ asio::awaitable<notification_result> order_service::apply_wechat_refund(wechat_p
 asio::awaitable<reconcile_report> order_service::reconcile(std::chrono::seconds min_age, std::chrono::seconds max_age) {
     reconcile_report report;
     if (!pay_) co_return report;
-    const auto now = clock_type::now();
+    const auto now = clock_.now();
     const auto from = format_sql_datetime_utc(now - max_age), to = format_sql_datetime_utc(now - min_age);
     auto list = [=](mysql_connection& db) { return list_unpaid_wechat_orders(db, from, to, 1000); };
     auto orders = co_await database_.run(std::move(list));

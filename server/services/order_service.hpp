@@ -2,6 +2,7 @@
 // Orders in the mini-program (WeChat Pay JSAPI or the buyer's stored value), WeChat Pay
 // notifications, and the reconciliation that asks WeChat Pay about orders whose notification
 // never came. Every path that makes an order paid goes through order_payments.
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/mysql_pool.hpp"
 #include "server/services/merchant_service.hpp"
@@ -43,8 +44,9 @@ struct reconcile_report {
 class order_service {
 public:
     // `pay` null: WeChat Pay is off (pay_with wechat is refused).
-    order_service(mysql_pool& database, wechat_pay::pay_client* pay, logger& log, outbox_signal outbox_written = {})
-        : database_(database), pay_(pay), log_(log), outbox_written_(std::move(outbox_written)) {}
+    order_service(mysql_pool& database, wechat_pay::pay_client* pay, logger& log, outbox_signal outbox_written = {},
+                  const wall_clock& clock = system_clock_instance())
+        : database_(database), pay_(pay), log_(log), outbox_written_(std::move(outbox_written)), clock_(clock) {}
 
     boost::asio::awaitable<service_result<created_order>> create(std::uint64_t buyer_user_id, order_request request);
     // The buyer's own order (polling after wx.requestPayment).
@@ -70,6 +72,7 @@ private:
     wechat_pay::pay_client* pay_;
     logger& log_;
     outbox_signal outbox_written_;
+    const wall_clock& clock_;
 };
 
 }  // namespace sharedstore

@@ -55,8 +55,8 @@ std::optional<service_result<partner_detail>> replay(mysql_connection& db, std::
 
 // The stored value and the ledger move together with the buy-in row.
 void write_cash_buy_in(mysql_connection& db, std::uint64_t caller, std::uint64_t merchant_id, const partner_record& partner,
-                       const cash_buy_in& payment) {
-    const auto now = format_sql_datetime_utc(std::chrono::system_clock::now());
+                       const cash_buy_in& payment, wall_time at) {
+    const auto now = format_sql_datetime_utc(at);
     ledger_posting posting{merchant_id, cash_buy_in_kind, buy_in_reference(merchant_id, payment.request_id), caller,
                            cash_buy_in_entries(partner.user_id, payment.amount_fen), now};
     const auto transaction_id = post_ledger_transaction(db, posting);
@@ -69,6 +69,7 @@ void write_cash_buy_in(mysql_connection& db, std::uint64_t caller, std::uint64_t
 
 asio::awaitable<service_result<partner_detail>> partner_service::enrol(std::uint64_t caller, std::uint64_t merchant_id,
                                                                         std::uint64_t user_id, cash_buy_in payment) {
+    const auto now = clock_.now();
     auto write = [=](mysql_connection& db) -> service_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         if (auto replayed = replay(db, merchant_id, payment, std::nullopt, user_id)) return std::move(*replayed);
@@ -80,7 +81,7 @@ asio::awaitable<service_result<partner_detail>> partner_service::enrol(std::uint
         // A concurrent enrolment of the same user may win the unique key: the pool then runs this
         // again, and the replay check (the same request id) or the partner check above answers.
         const auto partner_id = insert_partner(db, merchant_id, user_id, caller);
-        write_cash_buy_in(db, caller, merchant_id, *find_partner(db, merchant_id, partner_id), payment);
+        write_cash_buy_in(db, caller, merchant_id, *find_partner(db, merchant_id, partner_id), payment, now);
         return load_detail(db, merchant_id, partner_id);
     };
     co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
@@ -88,13 +89,14 @@ asio::awaitable<service_result<partner_detail>> partner_service::enrol(std::uint
 
 asio::awaitable<service_result<partner_detail>> partner_service::top_up(std::uint64_t caller, std::uint64_t merchant_id,
                                                                          std::uint64_t partner_id, cash_buy_in payment) {
+    const auto now = clock_.now();
     auto write = [=](mysql_connection& db) -> service_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
         if (!partner) return failure(service_failure::partner_not_found);
         if (auto replayed = replay(db, merchant_id, payment, partner_id, std::nullopt)) return std::move(*replayed);
         if (partner->status == partner_status::ended) return failure(service_failure::partner_ended);
-        write_cash_buy_in(db, caller, merchant_id, *partner, payment);
+        write_cash_buy_in(db, caller, merchant_id, *partner, payment, now);
         return load_detail(db, merchant_id, partner_id);
     };
     co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
@@ -144,6 +146,7 @@ asio::awaitable<service_result<std::vector<partner_list_item>>> partner_service:
 asio::awaitable<service_result<card_pack_record>> partner_service::issue_pack(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                std::uint64_t partner_id, std::uint64_t card_template_id,
                                                                                int quota) {
+    const auto now = clock_.now();
     auto write = [=](mysql_connection& db) -> service_result<card_pack_record> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
@@ -152,7 +155,7 @@ asio::awaitable<service_result<card_pack_record>> partner_service::issue_pack(st
         auto templates = list_card_templates(db, merchant_id, card_template_id + 1, 1);
         if (templates.empty() || templates.front().id != card_template_id) return failure(service_failure::card_template_not_found);
         const auto valid_until = parse_rfc3339(templates.front().valid_until);
-        if (!valid_until || *valid_until <= std::chrono::system_clock::now()) return failure(service_failure::card_expired);
+        if (!valid_until || *valid_until <= now) return failure(service_failure::card_expired);
         const auto pack_id = insert_card_pack(db, merchant_id, card_template_id, partner_id, quota, caller);
         return *find_card_pack(db, pack_id);
     };

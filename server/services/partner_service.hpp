@@ -2,6 +2,7 @@
 // The partner programme from both sides: staff enrol partners (cash buy-ins credited as stored
 // value through the ledger), pause or end them, issue card packs, read and reassign leads; partners
 // read their memberships, packs and customers. Expected failures are service_error values.
+#include "common/clock.hpp"
 #include "common/mysql_pool.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/storage/lead_repository.hpp"
@@ -41,7 +42,7 @@ struct status_change {
 
 class partner_service {
 public:
-    explicit partner_service(mysql_pool& database) : database_(database) {}
+    explicit partner_service(mysql_pool& database, const wall_clock& clock = system_clock_instance()) : database_(database), clock_(clock) {}
 
     // Staff (any role) record a first buy-in paid in cash: the user becomes a partner.
     boost::asio::awaitable<service_result<partner_detail>> enrol(std::uint64_t caller, std::uint64_t merchant_id, std::uint64_t user_id,
@@ -79,6 +80,7 @@ public:
 
 private:
     mysql_pool& database_;
+    const wall_clock& clock_;
 };
 
 }  // namespace sharedstore

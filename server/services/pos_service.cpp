@@ -25,7 +25,7 @@ std::string content_digest(const pos_order_input& in) {
 
 asio::awaitable<service_result<std::uint64_t>> pos_service::authenticate(pos_signed_request request) {
     using auth_result = service_result<std::uint64_t>;
-    if (auto problem = check_pos_headers(request, std::chrono::system_clock::now())) {
+    if (auto problem = check_pos_headers(request, clock_.now())) {
         switch (*problem) {
         case pos_signature_problem::missing_header: co_return auth_result(failure(service_failure::signature_header_missing));
         case pos_signature_problem::stale_timestamp: co_return auth_result(failure(service_failure::stale_timestamp));
@@ -76,12 +76,13 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
 
 asio::awaitable<service_result<pos_refund_result>> pos_service::record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
                                                                                std::string merchant_refund_id, std::int64_t amount_fen) {
+    const auto now = clock_.now();
     auto record = [=](mysql_connection& db) -> service_result<pos_refund_result> {
         // Locked from the first read: the refund lookup that follows then sees any refund of this
         // order committed before (a plain first read would fix an older snapshot).
         auto order = find_order_by_merchant_order(db, merchant_id, merchant_order_id, true);
         if (!order) return failure(service_failure::order_not_found);
-        auto applied = apply_order_refund(db, order->id, "pos", merchant_refund_id, amount_fen);
+        auto applied = apply_order_refund(db, order->id, "pos", merchant_refund_id, amount_fen, now);
         switch (applied.outcome) {
         case refund_outcome::order_not_paid: return failure(service_failure::order_not_paid);
         case refund_outcome::exceeds_order: return failure(service_failure::refund_exceeds_order);

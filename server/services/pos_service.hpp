@@ -2,6 +2,7 @@
 // The store's front-desk system (POS) reporting orders and refunds: signed with the store's API
 // key (services/pos_signature.hpp), each nonce accepted once (Redis), idempotent on the POS's own
 // ids, and applied through order_payments like any other payment.
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
@@ -40,9 +41,10 @@ struct pos_refund_result {
 
 class pos_service {
 public:
-    pos_service(mysql_pool& database, redis_client& redis, std::string data_key, std::string appid, logger& log, outbox_signal outbox_written = {})
+    pos_service(mysql_pool& database, redis_client& redis, std::string data_key, std::string appid, logger& log, outbox_signal outbox_written = {},
+                const wall_clock& clock = system_clock_instance())
         : database_(database), redis_(redis), data_key_(std::move(data_key)), appid_(std::move(appid)), log_(log),
-          outbox_written_(std::move(outbox_written)) {}
+          outbox_written_(std::move(outbox_written)), clock_(clock) {}
 
     // The store the request speaks for, or why it is refused. The nonce is spent only once the
     // signature is good, so a forger cannot burn a real client's nonces.
@@ -59,6 +61,7 @@ private:
     std::string appid_;
     logger& log_;
     outbox_signal outbox_written_;
+    const wall_clock& clock_;
 };
 
 }  // namespace sharedstore

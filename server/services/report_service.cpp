@@ -21,7 +21,7 @@ asio::awaitable<std::vector<dividend_record>> report_service::my_dividends(std::
 }
 
 asio::awaitable<partner_summary> report_service::my_summary(std::uint64_t user_id) {
-    const auto starts = day_and_month_start(std::chrono::system_clock::now(), *utc_offset_of(summary_zone));
+    const auto starts = day_and_month_start(clock_.now(), *utc_offset_of(summary_zone));
     auto read = [=, today = format_sql_datetime_utc(starts.day), month = format_sql_datetime_utc(starts.month)](mysql_connection& db) {
         return partner_summary{partner_dividend_totals(db, user_id, today, month), stored_value_balances(db, user_id)};
     };

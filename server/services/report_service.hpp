@@ -1,6 +1,7 @@
 #pragma once
 // What partners and merchants read about money: a partner's dividends and summary, a store's
 // orders, dividends per partner and its reconciliation over a period.
+#include "common/clock.hpp"
 #include "common/mysql_pool.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/storage/order_repository.hpp"
@@ -17,7 +18,7 @@ struct partner_summary {
 
 class report_service {
 public:
-    explicit report_service(mysql_pool& database) : database_(database) {}
+    explicit report_service(mysql_pool& database, const wall_clock& clock = system_clock_instance()) : database_(database), clock_(clock) {}
 
     boost::asio::awaitable<std::vector<dividend_record>> my_dividends(std::uint64_t user_id, std::uint64_t merchant_id, std::string state,
                                                                       std::uint64_t before_id, int limit);
@@ -35,6 +36,7 @@ public:
 
 private:
     mysql_pool& database_;
+    const wall_clock& clock_;
 };
 
 }  // namespace sharedstore

@@ -38,7 +38,7 @@ bool same_person(std::uint64_t customer, std::uint64_t partner_user, const perso
 //    INSERT races on the primary key: one claim inserts, the others get a duplicate-key error
 //    (after waiting for the winner's commit), re-read the owner share-locked, and answer
 //    owned_by_other. READ COMMITTED keeps gap locks out, so the losers do not deadlock.
-service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uint64_t customer, const std::string& code) {
+service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uint64_t customer, const std::string& code, wall_time now) {
     use_read_committed(db);
     auto ctx = find_share_context(db, code);
     if (!ctx) return failure(service_failure::share_not_found);
@@ -49,7 +49,7 @@ service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uin
     ctx->claimed = claimed;
 
     claim_facts f;
-    f.now = clock_type::now();
+    f.now = now;
     f.share_revoked = ctx->share.revoked;
     f.partner_active = ctx->partner_state == partner_status::active;
     f.valid_from = ctx->valid_from_time;
@@ -107,6 +107,7 @@ service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uin
 }  // namespace
 
 asio::awaitable<service_result<created_share>> share_service::create(std::uint64_t partner_user_id, std::uint64_t card_pack_id) {
+    const auto now = clock_.now();
     auto write = [=, page = config_.page](mysql_connection& db) -> service_result<created_share> {
         auto pack = find_card_pack(db, card_pack_id);
         // Someone else's pack does not exist for this caller (404, not 403: ids are not to be probed).
@@ -116,7 +117,7 @@ asio::awaitable<service_result<created_share>> share_service::create(std::uint64
         if (partner->status != partner_status::active) return failure(service_failure::partner_not_active);
         if (pack->claimed >= pack->quota) return failure(service_failure::pack_exhausted);
         const auto valid_until = parse_rfc3339(pack->valid_until);
-        if (!valid_until || *valid_until <= clock_type::now()) return failure(service_failure::card_expired);
+        if (!valid_until || *valid_until <= now) return failure(service_failure::card_expired);
         if (count_active_shares(db, card_pack_id) >= max_active_shares_per_pack) return failure(service_failure::too_many_shares);
         const auto code = random_url_token(share_code_random_bytes);
         insert_share(db, code, card_pack_id, partner->id, pack->merchant_id);
@@ -136,10 +137,11 @@ asio::awaitable<service_result<bool>> share_service::revoke(std::uint64_t partne
 
 asio::awaitable<service_result<share_view>> share_service::view(std::string code) {
     if (!is_share_code(code)) co_return failure(service_failure::share_not_found);
+    const auto now = clock_.now();
     auto read = [=](mysql_connection& db) -> service_result<share_view> {
         auto ctx = find_share_context(db, code);
         if (!ctx) return failure(service_failure::share_not_found);
-        auto state = share_state(*ctx, clock_type::now());
+        auto state = share_state(*ctx, now);
         return share_view{std::move(*ctx), std::move(state)};
     };
     co_return co_await database_.run(std::move(read));
@@ -149,7 +151,8 @@ asio::awaitable<service_result<claim_result>> share_service::claim(std::uint64_t
     if (!is_share_code(code)) co_return failure(service_failure::share_not_found);
     // A deadlock (a lapsed binding claimed through two links at once) rolls one claim back whole;
     // the pool runs it again.
-    auto work = [=](mysql_connection& db) { return claim_in_transaction(db, customer_user_id, code); };
+    const auto now = clock_.now();
+    auto work = [=](mysql_connection& db) { return claim_in_transaction(db, customer_user_id, code, now); };
     co_return co_await database_.transaction(std::move(work));
 }
 

@@ -2,6 +2,7 @@
 // Share links of card packs, their public view and QR code, and the claim that decides who owns
 // a customer (docs/business-rules.md section 2). The claim's race is settled by the database: see
 // share_service.cpp for the locking protocol.
+#include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
@@ -47,8 +48,9 @@ struct qr_image {
 
 class share_service {
 public:
-    share_service(mysql_pool& database, redis_client& redis, wechat_client& wechat, share_config config, logger& log)
-        : database_(database), redis_(redis), wechat_(wechat), config_(std::move(config)), log_(log) {}
+    share_service(mysql_pool& database, redis_client& redis, wechat_client& wechat, share_config config, logger& log,
+                  const wall_clock& clock = system_clock_instance())
+        : database_(database), redis_(redis), wechat_(wechat), config_(std::move(config)), log_(log), clock_(clock) {}
 
     const share_config& config() const { return config_; }
 
@@ -66,6 +68,7 @@ private:
     wechat_client& wechat_;
     share_config config_;
     logger& log_;
+    const wall_clock& clock_;
 };
 
 }  // namespace sharedstore

@@ -107,9 +107,9 @@ TEST_F(payment_effects_test, an_effect_registered_by_a_test_joins_the_payments_o
     EXPECT_EQ(probe->paid_calls, 1);
 
     // Refunded in two parts: every effect's reversal runs once a part, in one transaction each.
-    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-1", 2800, effects).outcome, refund_outcome::applied);
-    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-2", 10000, effects).outcome, refund_outcome::applied);
-    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-2", 10000, effects).outcome, refund_outcome::already_applied);
+    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-1", 2800, std::chrono::system_clock::now(), effects).outcome, refund_outcome::applied);
+    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-2", 10000, std::chrono::system_clock::now(), effects).outcome, refund_outcome::applied);
+    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-2", 10000, std::chrono::system_clock::now(), effects).outcome, refund_outcome::already_applied);
     EXPECT_EQ(probe->refunded_calls, 2);
     EXPECT_EQ(account_balance(*db_, 10, {account_kind::alliance_points, 2}), 0);
     EXPECT_EQ(account_balance(*db_, 10, {account_kind::sales, 0}), 0);
@@ -172,7 +172,7 @@ TEST_F(owned_purchase_test, paid_then_refunded_in_parts_reverses_exactly_the_div
         EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = 3 AND kind = 'dividend'"), 1);
         std::int64_t reversed = 0;
         for (std::size_t i = 0; i < c.refunds.size(); ++i) {
-            auto refund = apply_order_refund(*db_, order, "pos", "R-" + std::to_string(order) + "-" + std::to_string(i), c.refunds[i]);
+            auto refund = apply_order_refund(*db_, order, "pos", "R-" + std::to_string(order) + "-" + std::to_string(i), c.refunds[i], std::chrono::system_clock::now());
             EXPECT_EQ(refund.outcome, refund_outcome::applied);
             EXPECT_EQ(refund.reversed_fen, c.reversals[i]) << "refund " << i;
             reversed += refund.reversed_fen;
@@ -186,7 +186,7 @@ TEST_F(owned_purchase_test, paid_then_refunded_in_parts_reverses_exactly_the_div
 }
 
 TEST_F(owned_purchase_test, a_refund_of_an_order_not_yet_paid_changes_nothing) {
-    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-early", 100).outcome, refund_outcome::order_not_paid);
+    EXPECT_EQ(apply_order_refund(*db_, 5, "pos", "R-early", 100, std::chrono::system_clock::now()).outcome, refund_outcome::order_not_paid);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM refunds"), 0);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_transactions"), 0);
 }

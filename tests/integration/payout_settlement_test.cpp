@@ -98,7 +98,7 @@ protected:
     }
     std::int64_t refund(std::uint64_t order, const std::string& key, std::int64_t amount) {
         db_->native().setAutoCommit(false);
-        auto refunded = apply_order_refund(*db_, order, "pos", key, amount);
+        auto refunded = apply_order_refund(*db_, order, "pos", key, amount, clock_.at);
         db_->native().commit();
         db_->native().setAutoCommit(true);
         EXPECT_EQ(refunded.outcome, refund_outcome::applied);
