@@ -64,9 +64,12 @@ std::optional<std::int32_t> dividend_ratio_bp(const dividend_facts& f) {
     return f.tier->ratio_bp;
 }
 
-dividend_state dividend_state_at(std::chrono::system_clock::time_point paid_at, std::chrono::seconds settlement_delay,
-                                 std::chrono::system_clock::time_point now) {
-    return now >= paid_at + settlement_delay ? dividend_state::settled : dividend_state::pending;
+std::string_view to_string(dividend_state state) { return state == dividend_state::settled ? "settled" : "pending"; }
+
+std::optional<dividend_state> parse_dividend_state(std::string_view text) {
+    if (text == "pending") return dividend_state::pending;
+    if (text == "settled") return dividend_state::settled;
+    return std::nullopt;
 }
 
 }  // namespace sharedstore

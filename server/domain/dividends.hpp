@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sharedstore {
 
@@ -62,9 +63,10 @@ struct dividend_plan {
 };
 std::optional<dividend_plan> plan_dividend(const paid_order_facts& order);
 
+// Pending until settle-dividends moved it to the partner's withdrawable balance, after the
+// store's settlement delay (docs/payouts.md; payouts.hpp says when it is due).
 enum class dividend_state { pending, settled };
-// Pending until the store's settlement delay (for refunds) has passed since payment.
-dividend_state dividend_state_at(std::chrono::system_clock::time_point paid_at, std::chrono::seconds settlement_delay,
-                                 std::chrono::system_clock::time_point now);
+std::string_view to_string(dividend_state state);
+std::optional<dividend_state> parse_dividend_state(std::string_view text);
 
 }  // namespace sharedstore

@@ -1,5 +1,7 @@
 #include "server/domain/rfc3339.hpp"
 
+#include <cstdio>
+
 #include <cctype>
 
 namespace sharedstore {
@@ -70,6 +72,19 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     const long long seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
     return std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::seconds(seconds) + std::chrono::nanoseconds(nanos)));
+}
+
+std::string format_rfc3339_seconds(std::chrono::system_clock::time_point when) {
+    // std::chrono's civil calendar (C++20): exact for any instant, no time zone database needed.
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(when);
+    const auto days = std::chrono::floor<std::chrono::days>(seconds);
+    const std::chrono::year_month_day date{days};
+    const std::chrono::hh_mm_ss clock{seconds - days};
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                  static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                  static_cast<int>(clock.seconds().count()));
+    return text;
 }
 
 }  // namespace sharedstore

@@ -1,5 +1,7 @@
 #include "server/handlers/order_json.hpp"
 
+#include "server/domain/rfc3339.hpp"
+
 #include "server/domain/masking.hpp"
 
 namespace sharedstore {
@@ -42,9 +44,9 @@ json::object dividend_json(const dividend_record& d) {
                         {"dividend_fen", d.amount_fen},
                         {"reversed_fen", d.reversed_fen},
                         {"net_fen", d.amount_fen - d.reversed_fen},
-                        {"state", d.settled ? "settled" : "pending"},
-                        {"paid_at", d.paid_at},
-                        {"settles_at", d.settles_at}};
+                        {"state", to_string(d.state)},
+                        {"paid_at", format_rfc3339_seconds(d.paid_at)},
+                        {"settles_at", format_rfc3339_seconds(d.settles_at)}};
 }
 
 }  // namespace sharedstore

@@ -71,16 +71,35 @@ std::optional<order_record> first_order(sql::PreparedStatement& select) {
 const std::string dividend_columns =
     "SELECT d.id, d.order_id, d.merchant_id, m.name, d.partner_id, d.partner_user_id, d.customer_user_id, COALESCE(u.phone, ''), "
     "d.tier_name, d.ratio_bp, o.amount_fen, d.profit_fen, d.amount_fen, d.reversed_fen, " +
-    rfc3339("d.paid_at") + ", " + rfc3339("d.settles_at") + ", " + rfc3339("d.created_at") +
-    ", d.settled_at IS NOT NULL "
+    sql_micros("d.paid_at") + ", " + sql_micros("d.settles_at") + ", " + sql_micros("d.created_at") + ", " + sql_micros("d.settled_at") + " "
     "FROM dividends d JOIN orders o ON o.id = d.order_id JOIN merchants m ON m.id = d.merchant_id "
     "JOIN users u ON u.id = d.customer_user_id ";
 
 dividend_record read_dividend(sql::ResultSet& rs) {
-    return {rs.getUInt64(1),  rs.getUInt64(2),  rs.getUInt64(3),  rs.getString(4),  rs.getUInt64(5),
-            rs.getUInt64(6),  rs.getUInt64(7),  rs.getString(8),  rs.getString(9),  static_cast<std::int32_t>(rs.getUInt(10)),
-            rs.getInt64(11),  rs.getInt64(12),  rs.getInt64(13),  rs.getInt64(14), rs.getString(15),
-            rs.getString(16), rs.getString(17), rs.getBoolean(18)};
+    dividend_record d{.id = rs.getUInt64(1),
+                      .order_id = rs.getUInt64(2),
+                      .merchant_id = rs.getUInt64(3),
+                      .merchant_name = rs.getString(4),
+                      .partner_id = rs.getUInt64(5),
+                      .partner_user_id = rs.getUInt64(6),
+                      .customer_user_id = rs.getUInt64(7),
+                      .customer_phone = rs.getString(8),
+                      .tier_name = rs.getString(9),
+                      .ratio_bp = static_cast<std::int32_t>(rs.getUInt(10)),
+                      .order_amount_fen = rs.getInt64(11),
+                      .profit_fen = rs.getInt64(12),
+                      .amount_fen = rs.getInt64(13),
+                      .reversed_fen = rs.getInt64(14),
+                      .paid_at = from_micros(rs.getInt64(15)),
+                      .settles_at = from_micros(rs.getInt64(16)),
+                      .created_at = from_micros(rs.getInt64(17)),
+                      .settled_at = std::nullopt,
+                      .state = dividend_state::pending};
+    if (!rs.isNull(18)) {
+        d.settled_at = from_micros(rs.getInt64(18));
+        d.state = dividend_state::settled;
+    }
+    return d;
 }
 
 }  // namespace

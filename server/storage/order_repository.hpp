@@ -2,6 +2,7 @@
 // Orders, refunds, dividends, reversals, the outbox and payment anomalies in MariaDB. Blocking:
 // call through mysql_pool, inside the transaction that applies the event (services/order_payments).
 #include "common/mysql_connection.hpp"
+#include "server/domain/dividends.hpp"
 #include "server/domain/order_vocabulary.hpp"
 
 #include <chrono>
@@ -57,8 +58,9 @@ struct dividend_record {
     std::int64_t profit_fen = 0;
     std::int64_t amount_fen = 0;
     std::int64_t reversed_fen = 0;
-    std::string paid_at, settles_at, created_at;  // RFC 3339
-    bool settled = false;  // settle-dividends moved it to the withdrawable balance (docs/payouts.md)
+    std::chrono::system_clock::time_point paid_at, settles_at, created_at;
+    std::optional<std::chrono::system_clock::time_point> settled_at;  // when settle-dividends moved it (docs/payouts.md)
+    dividend_state state = dividend_state::pending;
 };
 
 struct new_dividend {

@@ -29,3 +29,10 @@ TEST(calendar, only_known_zones_have_an_offset) {
 }
 
 }  // namespace
+
+TEST(rfc3339, a_stored_time_is_written_in_utc_to_the_second) {
+    EXPECT_EQ(format_rfc3339_seconds(at("2026-11-27T16:00:00.999+08:00")), "2026-11-27T08:00:00Z");
+    EXPECT_EQ(format_rfc3339_seconds(at("2024-02-29T23:59:59Z")), "2024-02-29T23:59:59Z");
+    EXPECT_EQ(format_rfc3339_seconds(at("1970-01-01T00:00:00Z")), "1970-01-01T00:00:00Z");
+    EXPECT_EQ(*parse_rfc3339(format_rfc3339_seconds(at("2031-07-04T05:06:07Z"))), at("2031-07-04T05:06:07Z"));
+}

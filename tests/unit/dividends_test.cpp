@@ -43,11 +43,12 @@ TEST(dividends, who_earns) {
     EXPECT_EQ(dividend_ratio_bp({true, false, true, true, std::nullopt}), std::nullopt) << "below the lowest tier";
 }
 
-TEST(dividends, pending_until_the_settlement_delay_has_passed) {
-    const auto paid = std::chrono::system_clock::now();
-    const std::chrono::seconds week{7 * 24 * 3600};
-    EXPECT_EQ(dividend_state_at(paid, week, paid + week - std::chrono::seconds(1)), dividend_state::pending);
-    EXPECT_EQ(dividend_state_at(paid, week, paid + week), dividend_state::settled);
+// When a dividend is due to settle is payouts_test's (dividend_settles); its two states read and
+// write as the API's words.
+TEST(dividends, a_dividends_state_reads_and_writes_as_its_word) {
+    for (auto s : {dividend_state::pending, dividend_state::settled}) EXPECT_EQ(parse_dividend_state(to_string(s)), s);
+    EXPECT_EQ(to_string(dividend_state::settled), "settled");
+    EXPECT_FALSE(parse_dividend_state("withdrawable"));
 }
 
 TEST(dividends, refunds_outside_the_order_are_refused) {

@@ -8,6 +8,7 @@
 #include "server/domain/dividends.hpp"
 #include "server/domain/masking.hpp"
 #include "server/domain/payouts.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/storage/ledger_repository.hpp"
 
 namespace sharedstore {
@@ -25,8 +26,8 @@ dividend_event event_of(const dividend_record& d, std::optional<std::int64_t> re
                           .order_amount_fen = d.order_amount_fen,
                           .dividend_fen = d.amount_fen,
                           .reversed_fen = reversed,
-                          .state = d.settled ? "settled" : "pending",
-                          .paid_at = d.paid_at};
+                          .state = std::string(to_string(d.state)),
+                          .paid_at = format_rfc3339_seconds(d.paid_at)};
 }
 
 void announce(mysql_connection& db, std::uint64_t partner_user_id, const dividend_event& event) {
@@ -67,7 +68,7 @@ public:
         if (!dividend) return;
         const auto reversed = reversal_fen(dividend->amount_fen, refund.order.amount_fen, refund.refunded_before_fen, refund.amount_fen);
         if (reversed == 0) return;
-        if (dividend->settled) {
+        if (dividend->state == dividend_state::settled) {
             // Already withdrawable: taken back from that balance, and what the partner withdrew
             // meanwhile becomes a debt netted from their next money at the store (docs/payouts.md).
             const account_ref withdrawable{account_kind::dividend_withdrawable, dividend->partner_user_id};
