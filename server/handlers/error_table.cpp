@@ -69,6 +69,14 @@ constexpr std::array error_table{
     error_row{service_failure::wechat_risky_user, 403, "wechat_risky_user", "WeChat refused this user as risky"},
     error_row{service_failure::wechat_unavailable, 503, "wechat_unavailable", "WeChat is busy or unreachable; retry shortly"},
     error_row{service_failure::wechat_error, 502, "wechat_error", "WeChat refused the request"},
+    error_row{service_failure::console_ticket_not_found, 404, "console_ticket_not_found",
+              "no such login ticket, or it expired or was used; scan a new QR code"},
+    error_row{service_failure::console_ticket_taken, 409, "console_ticket_taken", "another staff member confirmed this login ticket"},
+    error_row{service_failure::console_not_staff, 403, "console_not_staff", "only the staff of a store may sign in to the merchant console"},
+    error_row{service_failure::console_ticket_other_browser, 403, "console_ticket_other_browser",
+              "this login ticket was made by another browser"},
+    error_row{service_failure::csrf_token_invalid, 403, "csrf_token_invalid",
+              "a console write needs the session's CSRF token in X-CSRF-Token (GET /api/v1/console/me)"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

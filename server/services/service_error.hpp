@@ -68,9 +68,15 @@ enum class service_failure {
     wechat_risky_user,    // WeChat's 40226
     wechat_unavailable,   // busy or unreachable after retries; retry_after set
     wechat_error,         // any other errcode (misconfiguration: wrong secret, appid); `detail` names it
+    // The merchant console's login and sessions (console_auth_service, the console gate):
+    console_ticket_not_found,      // unknown, expired or used login ticket
+    console_ticket_taken,          // another staff member confirmed this ticket
+    console_not_staff,             // the user is staff of no store
+    console_ticket_other_browser,  // the waiting page is not the browser that made the ticket
+    csrf_token_invalid,            // a console write without the session's X-CSRF-Token
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::wechat_error;
+inline constexpr service_failure last_service_failure = service_failure::csrf_token_invalid;
 
 struct service_error {
     service_failure kind;
