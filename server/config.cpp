@@ -20,7 +20,7 @@ namespace json = boost::json;
 
 namespace {
 
-enum class key_kind { text, path, integer, milliseconds, level };
+enum class key_kind { text, path, integer, milliseconds, level, boolean };
 
 // One configuration key: where it lives in server_config, its type, its range, and whether a
 // file must give it. The table below is the single list of keys (the docs mirror it).
@@ -30,7 +30,7 @@ struct key_spec {
     bool required;
     long long min = 0;
     long long max = 0;
-    std::function<void(server_config&, long long)> set_integer;
+    std::function<void(server_config&, long long)> set_integer;  // booleans too: 0 or 1
     std::function<void(server_config&, std::string)> set_text;
     std::function<std::string(const server_config&)> get;
 };
@@ -55,6 +55,14 @@ key_spec integer_key(std::string name, bool required, long long min, long long m
     key_spec k{std::move(name), key_kind::integer, required, min, max, {}, {}, {}};
     k.set_integer = [access](server_config& c, long long v) { access(c) = static_cast<std::remove_reference_t<decltype(access(c))>>(v); };
     k.get = [access](const server_config& c) { return std::to_string(access(const_cast<server_config&>(c))); };
+    return k;
+}
+
+template <class Access>
+key_spec boolean_key(std::string name, Access access) {
+    key_spec k{std::move(name), key_kind::boolean, false, 0, 1, {}, {}, {}};
+    k.set_integer = [access](server_config& c, long long v) { access(c) = v != 0; };
+    k.get = [access](const server_config& c) { return std::string(access(const_cast<server_config&>(c)) ? "true" : "false"); };
     return k;
 }
 
@@ -171,6 +179,16 @@ const std::vector<key_spec>& key_table() {
         k.push_back(text_key("share.page", false, [](server_config& c) -> std::string& { return c.share.page; }));
         k.push_back(text_key("share.qr_env_version", false, [](server_config& c) -> std::string& { return c.share.qr_env_version; }));
         k.push_back(text_key("share.public_base_url", false, [](server_config& c) -> std::string& { return c.share.public_base_url; }));
+        k.push_back(text_key("server.environment", false, [](server_config& c) -> std::string& { return c.environment; }));
+        k.push_back(path_key("console.static_dir", false, [](server_config& c) -> std::string& { return c.console.static_dir; }));
+        k.push_back(integer_key("console.session_idle_s", false, 1, 7 * 24 * 3600, [](server_config& c) -> int& { return c.console.session_idle_s; }));
+        k.push_back(integer_key("console.session_absolute_s", false, 1, 30 * 24 * 3600,
+                                [](server_config& c) -> int& { return c.console.session_absolute_s; }));
+        k.push_back(boolean_key("console.cookie_secure", [](server_config& c) -> bool& { return c.console.cookie_secure; }));
+        k.push_back(integer_key("console.ticket_ttl_s", false, 5, 600, [](server_config& c) -> int& { return c.console.ticket_ttl_s; }));
+        // Below the 60 s a proxy usually gives a response (nginx's proxy_read_timeout).
+        k.push_back(integer_key("console.long_poll_s", false, 1, 55, [](server_config& c) -> int& { return c.console.long_poll_s; }));
+        k.push_back(text_key("console.login_page", false, [](server_config& c) -> std::string& { return c.console.login_page; }));
         k.push_back(path_key("security.data_key_file", true, [](server_config& c) -> std::string& { return c.security.data_key_file; }));
         key_spec level{"log.level", key_kind::level, false, 0, 0, {}, {}, {}};
         level.set_text = [](server_config& c, std::string v) { parse_log_level(v, c.log_min_level); };
@@ -198,6 +216,7 @@ std::string expectation(const key_spec& key) {
     case key_kind::text: return "a string";
     case key_kind::path: return "a file path (string)";
     case key_kind::level: return "one of \"debug\", \"info\", \"warn\", \"error\"";
+    case key_kind::boolean: return "true or false";
     case key_kind::integer:
         return "an integer from " + std::to_string(key.min) + " to " + std::to_string(key.max);
     case key_kind::milliseconds:
@@ -232,6 +251,10 @@ void apply_json(server_config& config, const key_spec& key, const json::value& v
         key.set_text(config, std::string(value.as_string()));
         return;
     }
+    case key_kind::boolean:
+        if (!value.is_bool()) fail(key, expectation(key), got, source);
+        key.set_integer(config, value.as_bool() ? 1 : 0);
+        return;
     case key_kind::integer:
     case key_kind::milliseconds:
         if (value.is_int64()) apply_integer(config, key, value.as_int64(), got, source);
@@ -253,6 +276,10 @@ void apply_text(server_config& config, const key_spec& key, const std::string& t
         key.set_text(config, text);
         return;
     }
+    case key_kind::boolean:
+        if (text != "true" && text != "false") fail(key, expectation(key), "\"" + text + "\"", source);
+        key.set_integer(config, text == "true" ? 1 : 0);
+        return;
     case key_kind::integer:
     case key_kind::milliseconds: {
         long long value = 0;
@@ -345,6 +372,11 @@ server_config parse_config(const std::string& json_text, const environment_looku
         throw config_error("config key share.page: a page path without a leading '/' or a query, got " + share.page);
     if (!share.public_base_url.empty() && share.public_base_url.back() == '/')
         throw config_error("config key share.public_base_url: no trailing '/', got " + share.public_base_url);
+    if (config.environment != "development" && config.environment != "production")
+        throw config_error("config key server.environment: expected development or production, got " + config.environment);
+    const auto& login_page = config.console.login_page;
+    if (login_page.empty() || login_page.front() == '/' || login_page.find('?') != std::string::npos)
+        throw config_error("config key console.login_page: a page path without a leading '/' or a query, got " + login_page);
     return config;
 }
 

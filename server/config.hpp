@@ -87,9 +87,23 @@ struct jobs_settings {
     int check_payouts_every_s = 0;
 };
 
+// The merchant console: its files and its login (docs/console-login.md).
+struct console_settings {
+    std::string static_dir;               // the built console (index.html, assets/); empty: /console/ is not served
+    int session_idle_s = 30 * 60;         // a console session unused this long ends
+    int session_absolute_s = 12 * 3600;   // and ends this long after its login whatever its use
+    bool cookie_secure = true;            // cookies carry Secure (the console is reached over https)
+    int ticket_ttl_s = 120;               // a login ticket (its QR code) lives this long
+    int long_poll_s = 25;                 // GET .../tickets/{ticket} holds at most this long
+    std::string login_page = "pages/console-login/index";  // mini-program page the QR code opens
+};
+
 struct server_config {
     http_config http;
     int io_threads = 2;
+    // "development" (conf/dev.json: development helpers such as console-confirm work) or
+    // "production" (the default: they refuse).
+    std::string environment = "production";
     std::chrono::milliseconds shutdown_grace{10000};
     mysql_config mysql;
     redis_config redis;
@@ -101,6 +115,7 @@ struct server_config {
     push_settings push;
     security_config security;
     jobs_settings jobs;
+    console_settings console;
     log_level log_min_level = log_level::info;
 };
 

@@ -7,6 +7,7 @@
 #include "server/handlers/api_routes.hpp"
 #include "server/handlers/caller_authenticator.hpp"
 #include "server/handlers/health_handlers.hpp"
+#include "server/handlers/service_errors.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/services/merchant_refund_service.hpp"
 #include "server/services/order_service.hpp"
@@ -21,6 +22,7 @@
 #include "push/push_runtime.hpp"
 #include "wechat/pay/pay_client.hpp"
 #include "server/services/auth_service.hpp"
+#include "server/services/console_auth_service.hpp"
 #include "server/services/pos_key_service.hpp"
 #include "server/storage/rate_limiter.hpp"
 #include "server/storage/session_store.hpp"
@@ -48,6 +50,7 @@
 #include <cppconn/exception.h>
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstdio>
@@ -77,6 +80,9 @@ constexpr const char* usage =
     "                                        orders unpaid longer than wechat_pay.reconcile_after_s (and\n"
     "                                        younger than N, default 172800) and apply what it says\n"
     "  sharedstore check-ledger --config FILE   verify the money invariants; exits 1 naming offending ids\n"
+    "  sharedstore console-confirm --config FILE --ticket T --user-id N\n"
+    "                                        development only: confirm a console login ticket as staff user N,\n"
+    "                                        as their mini-program would (the ticket is in the server's log)\n"
     "Environment variables SHAREDSTORE_<SECTION>_<KEY> override the file (docs/configuration.md).\n";
 
 // Waits for in-flight requests to finish, at most the grace period, then stops the io_context.
@@ -155,6 +161,20 @@ wechat_pay_parts make_wechat_pay(const server_config& config, https_client& http
     return parts;
 }
 
+console_login_settings console_login_settings_of(const server_config& config) {
+    return console_login_settings{.ticket_ttl = std::chrono::seconds(config.console.ticket_ttl_s),
+                                  .long_poll = std::chrono::seconds(config.console.long_poll_s),
+                                  .login_page = config.console.login_page,
+                                  .qr_env_version = config.share.qr_env_version,
+                                  .tickets_per_ip_minute = config.auth.login_limit_per_ip,
+                                  .log_tickets = config.environment == "development"};
+}
+
+console_session_limits console_limits_of(const server_config& config) {
+    return console_session_limits{.idle = std::chrono::seconds(config.console.session_idle_s),
+                                  .absolute = std::chrono::seconds(config.console.session_absolute_s)};
+}
+
 // Every connection is a file. The soft open-file limit (often 1024) is only a default: raise it to
 // the hard limit here, so the server can hold http.max_connections however it was started
 // (scripts/run, a test, a service manager). The hard limit stays the administrator's decision.
@@ -227,6 +247,17 @@ int serve(const server_config& config) {
     subscription_service subscriptions(database);
     const system_wall_clock clock;
     payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
+    // The merchant console: tickets and sessions in Redis, waiting login pages woken through it.
+    console_session_store console_sessions(redis, console_limits_of(config));
+    console_ticket_store console_tickets(redis);
+    console_ticket_wakeups console_wakeups(io, config.redis, log);
+    console_auth_service console(database, console_tickets, console_sessions, &console_wakeups, &wechat_calls, limiter,
+                                 console_login_settings_of(config), log);
+    metrics.describe_gauge("sharedstore_console_waiting_pages", "Console login pages waiting on their ticket here (long-polls).", [&console_wakeups] {
+        return std::vector<std::pair<metric_labels, double>>{{{}, static_cast<double>(console_wakeups.waiting())}};
+    });
+    if (struct stat dir {}; !config.console.static_dir.empty() && (::stat(config.console.static_dir.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode)))
+        log.warn("console_not_built", {{"static_dir", config.console.static_dir}, {"hint", "/console/ answers 404 until the console is built there"}});
 
     // A sign-out closes the session's WebSockets on every instance.
     session_end_signal signed_out = [&push](std::uint64_t user, std::string session_id) -> asio::awaitable<void> {
@@ -250,8 +281,11 @@ int serve(const server_config& config) {
                                 .reports = reports,
                                 .subscriptions = subscriptions,
                                 .payouts = payouts,
-                                .log = log};
-    const caller_authenticator callers(sessions, pos, pay.verifier.get(), log);
+                                .log = log,
+                                .console = console,
+                                .console_cookies_secure = config.console.cookie_secure,
+                                .console_static_dir = config.console.static_dir};
+    const caller_authenticator callers(sessions, console_sessions, console_cookies{.secure = config.console.cookie_secure}, pos, pay.verifier.get(), log);
     router routes;
     add_api_routes(routes, services, callers);
     request_pipeline pipeline(routes, log, metrics);
@@ -260,6 +294,7 @@ int serve(const server_config& config) {
     try {
         server.start();
         push.start();
+        console_wakeups.start();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "sharedstore: cannot listen on %s:%d: %s\n", config.http.listen_address.c_str(), config.http.port, e.what());
         redis->stop();
@@ -289,6 +324,7 @@ int serve(const server_config& config) {
         server.begin_shutdown();
         scheduler.stop();
         push.stop();  // WebSocket clients get 1001 and reconnect to another instance
+        console_wakeups.stop();  // waiting login pages answer "pending" and ask again elsewhere
         asio::co_spawn(io, drain_then_stop(io, server, redis, config.shutdown_grace, log), asio::detached);
         signals.async_wait(on_signal);  // a second signal forces the stop
     };
@@ -382,6 +418,66 @@ int check_ledger_command(const server_config& config) {
     return failed ? 1 : 0;
 }
 
+// The development stand-in for a staff member's phone: confirms a login ticket as that user would
+// (the same checks: staff of a store, a live ticket). Refused outside development.
+int console_confirm_command(const server_config& config, const std::vector<std::string>& args) {
+    std::string ticket;
+    std::uint64_t user_id = 0;
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+        if (args[i] == "--ticket") ticket = args[i + 1];
+        else if (args[i] == "--user-id") std::from_chars(args[i + 1].data(), args[i + 1].data() + args[i + 1].size(), user_id);
+        else ticket.clear(), user_id = 0, i = args.size();
+    }
+    if (args.size() != 4 || ticket.empty() || user_id == 0) {
+        std::fprintf(stderr, "sharedstore: console-confirm needs --ticket T --user-id N\n");
+        return 2;
+    }
+    if (config.environment != "development") {
+        std::fprintf(stderr,
+                     "sharedstore: console-confirm is a development helper and this config has server.environment = %s; "
+                     "in production a staff member confirms the login by scanning the QR code with the mini-program\n",
+                     config.environment.c_str());
+        return 2;
+    }
+    logger log(config.log_min_level);
+    mysql_driver_init();
+    asio::io_context io(1);
+    mysql_pool database(config.mysql, log);
+    auto redis = redis_client::create(io.get_executor(), config.redis, log);
+    redis->start();
+    console_session_store sessions(redis, console_limits_of(config));
+    console_ticket_store tickets(redis);
+    rate_limiter limiter(redis);
+    console_auth_service console(database, tickets, sessions, nullptr, nullptr, limiter, console_login_settings_of(config), log);
+    int status = 1;
+    auto run = [&]() -> asio::awaitable<void> {
+        try {
+            // The client connects in the background: give it a moment rather than fail at once.
+            for (int i = 0; i < 100 && !redis->connected(); ++i) {
+                asio::steady_timer pause(io, std::chrono::milliseconds(20));
+                co_await pause.async_wait(asio::use_awaitable);
+            }
+            auto confirmed = co_await console.confirm(user_id, ticket);
+            if (confirmed) {
+                std::printf("confirmed: the waiting console page signs in as user %llu (staff of %zu store(s))\n",
+                            static_cast<unsigned long long>(user_id), confirmed.value().size());
+                status = 0;
+            } else {
+                const auto row = error_mapping_of(confirmed.error().kind);
+                std::fprintf(stderr, "sharedstore: not confirmed: %s (%s)\n", row ? std::string(row->code).c_str() : "error",
+                             row ? std::string(row->message).c_str() : "");
+            }
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "sharedstore: %s\n", e.what());
+        }
+        redis->stop();
+    };
+    asio::co_spawn(io, run(), asio::detached);
+    io.run();
+    database.stop();
+    return status;
+}
+
 int migrate(const server_config& config) {
     logger log(config.log_min_level);
     mysql_driver_init();
@@ -439,6 +535,7 @@ int main(int argc, char** argv) {
             return run_job_command(config, rest[0], std::chrono::seconds(max_age));
         }
         if (command == "migrate" && rest.empty()) return migrate(config);
+        if (command == "console-confirm") return console_confirm_command(config, rest);
         if (command == "config-get" && rest.size() == 1) {
             auto value = config_value_text(config, rest[0]);
             if (!value) {

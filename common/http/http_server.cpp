@@ -59,14 +59,25 @@ http_request to_request(http::request<http::string_body>&& in, const std::string
     return out;
 }
 
-http::response<http::string_body> to_beast(http_response&& in, unsigned version, bool keep_alive) {
+// `head`: the answer to a HEAD request: the headers a GET would get, Content-Length included,
+// and no body (RFC 9110 section 9.3.2).
+http::response<http::string_body> to_beast(http_response&& in, unsigned version, bool keep_alive, bool head = false) {
     http::response<http::string_body> out{static_cast<http::status>(in.status), version};
     out.set(http::field::server, "sharedstore");
     out.set(http::field::content_type, in.content_type);
     out.set(http::field::cache_control, "no-store");
-    for (auto& [name, value] : in.headers) out.set(name, value);
-    out.body() = std::move(in.body);
+    for (auto& [name, value] : in.headers) {
+        // Set-Cookie is the one header that may come several times (RFC 6265 section 3).
+        if (beast::iequals(name, "set-cookie")) out.insert(name, value);
+        else out.set(name, value);
+    }
     out.keep_alive(keep_alive);
+    if (head) {
+        // 1xx, 204 and 304 carry no Content-Length at all (RFC 9110 section 8.6).
+        if (in.status >= 200 && in.status != 204 && in.status != 304) out.content_length(in.body.size());
+        return out;
+    }
+    out.body() = std::move(in.body);
     out.prepare_payload();
     return out;
 }
@@ -303,8 +314,8 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     }
 
     template <class Stream>
-    asio::awaitable<void> write(Stream& stream, http_response&& response, unsigned version, bool keep_alive) {
-        auto message = to_beast(std::move(response), version, keep_alive);
+    asio::awaitable<void> write(Stream& stream, http_response&& response, unsigned version, bool keep_alive, bool head = false) {
+        auto message = to_beast(std::move(response), version, keep_alive, head);
         beast::get_lowest_layer(stream).expires_after(config.write_timeout);
         co_await http::async_write(stream, message, use_tuple);
     }
@@ -353,6 +364,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             auto message = parser.release();
             const unsigned version = message.version();
             const bool client_keeps_alive = message.keep_alive();
+            const bool head = message.method() == http::verb::head;
             if (websocket_handler && websocket::is_upgrade(message)) {
                 auto upgrade = to_request(http::request<http::string_body>(message), remote);
                 if (websocket_handler->handles(upgrade)) {
@@ -373,7 +385,7 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
             auto request = to_request(std::move(message), remote);
             auto response = co_await pipeline.handle(request);
             const bool keep_alive = client_keeps_alive && !stopping;
-            co_await write(stream, std::move(response), version, keep_alive);
+            co_await write(stream, std::move(response), version, keep_alive, head);
             if (!keep_alive) co_return nullptr;
             first = false;
         }

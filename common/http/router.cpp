@@ -52,8 +52,12 @@ void router::add(std::string method, std::string pattern, route_handler handler)
     auto parts = split_path(pattern);
     if (parts.empty()) throw std::invalid_argument("route pattern must start with '/': " + pattern);
     route r{std::move(method), pattern, {}, std::move(handler)};
-    for (auto part : parts) {
-        if (part.size() >= 2 && part.front() == '{' && part.back() == '}')
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const auto part = parts[i];
+        if (part.size() > 5 && part.front() == '{' && part.ends_with("...}")) {
+            if (i + 1 != parts.size()) throw std::invalid_argument("a {name...} segment must be the last: " + pattern);
+            r.segments.push_back({true, std::string(part.substr(1, part.size() - 5)), true});
+        } else if (part.size() >= 2 && part.front() == '{' && part.back() == '}')
             r.segments.push_back({true, std::string(part.substr(1, part.size() - 2))});
         else if (part.find_first_of("{}") != std::string_view::npos)
             throw std::invalid_argument("malformed route pattern: " + pattern);
@@ -64,7 +68,7 @@ void router::add(std::string method, std::string pattern, route_handler handler)
         if (existing.method != r.method || existing.segments.size() != r.segments.size()) continue;
         bool same = std::equal(existing.segments.begin(), existing.segments.end(), r.segments.begin(),
                                [](const segment& a, const segment& b) {
-                                   return a.is_param == b.is_param && (a.is_param || a.text == b.text);
+                                   return a.is_param == b.is_param && a.is_tail == b.is_tail && (a.is_param || a.text == b.text);
                                });
         if (same) throw std::invalid_argument("duplicate route: " + r.method + " " + pattern);
     }
@@ -77,21 +81,29 @@ route_match router::match(std::string_view method, std::string_view path) const 
     if (parts.empty()) return result;
     std::vector<std::string> allowed;
     // Literal segments beat parameters: of the routes that match, take the one whose first
-    // differing segment is literal ("/me" before "/{id}").
+    // differing segment is literal ("/me" before "/{id}"). A route of the path's own length beats
+    // a {rest...} route; of two of those, the longer prefix wins.
     const route* best = nullptr;
     std::map<std::string, std::string> best_params;
-    auto more_specific = [](const route& a, const route& b) {
+    auto is_tail_route = [](const route& r) { return r.segments.back().is_tail; };
+    auto more_specific = [&](const route& a, const route& b) {
+        if (is_tail_route(a) != is_tail_route(b)) return !is_tail_route(a);
+        if (a.segments.size() != b.segments.size()) return a.segments.size() > b.segments.size();
         for (std::size_t i = 0; i < a.segments.size(); ++i)
             if (a.segments[i].is_param != b.segments[i].is_param) return !a.segments[i].is_param;
         return false;
     };
     for (const auto& r : routes_) {
-        if (r.segments.size() != parts.size()) continue;
+        const bool tail = is_tail_route(r);
+        if (tail ? parts.size() < r.segments.size() : r.segments.size() != parts.size()) continue;
         std::map<std::string, std::string> params;
         bool ok = true;
-        for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+        for (std::size_t i = 0; i < r.segments.size() && ok; ++i) {
             const auto& seg = r.segments[i];
-            if (seg.is_param) {
+            if (seg.is_tail) {
+                // Views into `path`: the rest runs from this part to the end, slashes included.
+                params[seg.text] = std::string(parts[i].data(), path.data() + path.size() - parts[i].data());
+            } else if (seg.is_param) {
                 std::string decoded;
                 ok = !parts[i].empty() && percent_decode(parts[i], decoded);
                 if (ok) params[seg.text] = std::move(decoded);

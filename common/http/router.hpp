@@ -1,5 +1,6 @@
 #pragma once
-// Method + path routing with `{name}` segments, e.g. "/api/v1/merchants/{id}/tiers".
+// Method + path routing with `{name}` segments, e.g. "/api/v1/merchants/{id}/tiers", and a last
+// `{name...}` segment that takes the rest of the path, e.g. "/console/{path...}" (static files).
 // Tells an unknown path (404) from a known path with another method (405 + Allow).
 #include "common/http/message.hpp"
 
@@ -21,6 +22,8 @@ struct route_match {
     route_outcome outcome = route_outcome::not_found;
     const route_handler* handler = nullptr;  // when found
     std::string pattern;                     // when found or method_not_allowed
+    // `{name}`: the segment percent-decoded. `{name...}`: the rest of the path as received, not
+    // decoded (its reader decides what '/', %2F and ".." mean there).
     std::map<std::string, std::string> params;
     std::string allow;  // when method_not_allowed: "GET, POST"
 };
@@ -35,6 +38,7 @@ private:
     struct segment {
         bool is_param;
         std::string text;  // literal text, or the parameter's name
+        bool is_tail = false;  // `{name...}`: the rest of the path, one or more segments
     };
     struct route {
         std::string method;

@@ -11,6 +11,7 @@
 namespace sharedstore {
 
 class auth_service;
+class console_auth_service;
 class logger;
 class merchant_refund_service;
 class merchant_service;
@@ -55,6 +56,12 @@ struct api_services {
     subscription_service& subscriptions;
     payout_service& payouts;
     logger& log;
+
+    // The merchant console: its login and sessions, its cookies (Secure or not), and the folder
+    // its files are served from (empty: not served).
+    console_auth_service& console;
+    bool console_cookies_secure = true;
+    std::string console_static_dir;
 };
 
 }  // namespace sharedstore

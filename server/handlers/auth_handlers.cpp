@@ -8,6 +8,7 @@
 #include "server/domain/masking.hpp"
 #include "server/http/api_error.hpp"
 #include "server/http/body_reader.hpp"
+#include "server/http/request_params.hpp"
 
 namespace sharedstore {
 
@@ -23,12 +24,6 @@ json::object user_json(const user_record& user) {
                      {"created_at", user.created_at}};
     out["phone"] = user.phone.empty() ? json::value(nullptr) : json::value(mask_phone(user.phone));
     return out;
-}
-
-std::string client_address(const http_request& request) {
-    // host:port -> host (IPv6 remote addresses are bracket-free "a:b::c:port": cut at the last colon).
-    auto colon = request.remote_address.rfind(':');
-    return colon == std::string::npos ? request.remote_address : request.remote_address.substr(0, colon);
 }
 
 asio::awaitable<http_response> handle_login(const api_services& s, http_request& request, const caller&) {

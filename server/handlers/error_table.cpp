@@ -76,6 +76,14 @@ constexpr std::array error_table{
     error_row{service_failure::payout_not_awaiting_approval, 409, "payout_not_awaiting_approval", "the payout does not wait for approval"},
     error_row{service_failure::invalid_real_name, 400, "invalid_real_name", "a real name is 2 to 40 letters, without digits or control characters"},
     error_row{service_failure::invalid_payout_limits, 400, "invalid_payout_limits", "the payout limits are not valid; see details"},
+    error_row{service_failure::console_ticket_not_found, 404, "console_ticket_not_found",
+              "no such login ticket, or it expired or was used; scan a new QR code"},
+    error_row{service_failure::console_ticket_taken, 409, "console_ticket_taken", "another staff member confirmed this login ticket"},
+    error_row{service_failure::console_not_staff, 403, "console_not_staff", "only the staff of a store may sign in to the merchant console"},
+    error_row{service_failure::console_ticket_other_browser, 403, "console_ticket_other_browser",
+              "this login ticket was made by another browser"},
+    error_row{service_failure::csrf_token_invalid, 403, "csrf_token_invalid",
+              "a console write needs the session's CSRF token in X-CSRF-Token (GET /api/v1/console/me)"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

@@ -179,16 +179,16 @@ asio::awaitable<http_response> handle_tier_history(const api_services& s, http_r
 }
 
 constexpr route table[] = {
-    {"POST",   "/api/v1/merchants",                               route_access::user_session, handle_create_merchant},
-    {"GET",    "/api/v1/merchants/{merchant_id}",                 route_access::user_session, handle_get_merchant},
-    {"PATCH",  "/api/v1/merchants/{merchant_id}/settings",        route_access::user_session, handle_change_settings},
-    {"POST",   "/api/v1/merchants/{merchant_id}/card-templates",  route_access::user_session, handle_create_card_template},
-    {"GET",    "/api/v1/merchants/{merchant_id}/card-templates",  route_access::user_session, handle_list_card_templates},
-    {"GET",    "/api/v1/merchants/{merchant_id}/staff",           route_access::user_session, handle_list_staff},
-    {"PUT",    "/api/v1/merchants/{merchant_id}/staff/{user_id}", route_access::user_session, handle_set_staff},
-    {"DELETE", "/api/v1/merchants/{merchant_id}/staff/{user_id}", route_access::user_session, handle_remove_staff},
-    {"PUT",    "/api/v1/merchants/{merchant_id}/tiers",           route_access::user_session, handle_change_tiers},
-    {"GET",    "/api/v1/merchants/{merchant_id}/tiers",           route_access::user_session, handle_tier_history},
+    {"POST",   "/api/v1/merchants",                               route_access::staff, handle_create_merchant},
+    {"GET",    "/api/v1/merchants/{merchant_id}",                 route_access::staff, handle_get_merchant},
+    {"PATCH",  "/api/v1/merchants/{merchant_id}/settings",        route_access::staff, handle_change_settings},
+    {"POST",   "/api/v1/merchants/{merchant_id}/card-templates",  route_access::staff, handle_create_card_template},
+    {"GET",    "/api/v1/merchants/{merchant_id}/card-templates",  route_access::staff, handle_list_card_templates},
+    {"GET",    "/api/v1/merchants/{merchant_id}/staff",           route_access::staff, handle_list_staff},
+    {"PUT",    "/api/v1/merchants/{merchant_id}/staff/{user_id}", route_access::staff, handle_set_staff},
+    {"DELETE", "/api/v1/merchants/{merchant_id}/staff/{user_id}", route_access::staff, handle_remove_staff},
+    {"PUT",    "/api/v1/merchants/{merchant_id}/tiers",           route_access::staff, handle_change_tiers},
+    {"GET",    "/api/v1/merchants/{merchant_id}/tiers",           route_access::staff, handle_tier_history},
 };
 
 }  // namespace

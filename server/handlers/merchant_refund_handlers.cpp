@@ -52,7 +52,7 @@ asio::awaitable<http_response> handle_refund_order(const api_services& s, http_r
 }
 
 constexpr route table[] = {
-    {"POST", "/api/v1/merchants/{merchant_id}/orders/{order_id}/refunds", route_access::user_session, handle_refund_order},
+    {"POST", "/api/v1/merchants/{merchant_id}/orders/{order_id}/refunds", route_access::staff, handle_refund_order},
 };
 
 }  // namespace

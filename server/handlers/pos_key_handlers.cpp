@@ -55,9 +55,9 @@ asio::awaitable<http_response> handle_revoke_api_key(const api_services& s, http
 }
 
 constexpr route table[] = {
-    {"POST",   "/api/v1/merchants/{merchant_id}/api-keys",          route_access::user_session, handle_create_api_key},
-    {"GET",    "/api/v1/merchants/{merchant_id}/api-keys",          route_access::user_session, handle_list_api_keys},
-    {"DELETE", "/api/v1/merchants/{merchant_id}/api-keys/{key_id}", route_access::user_session, handle_revoke_api_key},
+    {"POST",   "/api/v1/merchants/{merchant_id}/api-keys",          route_access::staff, handle_create_api_key},
+    {"GET",    "/api/v1/merchants/{merchant_id}/api-keys",          route_access::staff, handle_list_api_keys},
+    {"DELETE", "/api/v1/merchants/{merchant_id}/api-keys/{key_id}", route_access::staff, handle_revoke_api_key},
 };
 
 }  // namespace

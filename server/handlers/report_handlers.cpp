@@ -128,9 +128,9 @@ constexpr route subscription_table[] = {
 constexpr route table[] = {
     {"GET", "/api/v1/partners/me/dividends",                  route_access::user_session, handle_my_dividends},
     {"GET", "/api/v1/partners/me/summary",                    route_access::user_session, handle_my_summary},
-    {"GET", "/api/v1/merchants/{merchant_id}/orders",         route_access::user_session, handle_list_orders},
-    {"GET", "/api/v1/merchants/{merchant_id}/dividends",      route_access::user_session, handle_dividends_by_partner},
-    {"GET", "/api/v1/merchants/{merchant_id}/reconciliation", route_access::user_session, handle_reconciliation},
+    {"GET", "/api/v1/merchants/{merchant_id}/orders",         route_access::staff,        handle_list_orders},
+    {"GET", "/api/v1/merchants/{merchant_id}/dividends",      route_access::staff,        handle_dividends_by_partner},
+    {"GET", "/api/v1/merchants/{merchant_id}/reconciliation", route_access::staff,        handle_reconciliation},
 };
 
 }  // namespace

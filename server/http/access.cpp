@@ -8,6 +8,8 @@ std::string_view to_string(route_access kind) {
     case route_access::user_session: return "user_session";
     case route_access::pos_signature: return "pos_signature";
     case route_access::wechat_pay_signature: return "wechat_pay_signature";
+    case route_access::console_session: return "console_session";
+    case route_access::staff: return "staff";
     }
     return "unknown";
 }

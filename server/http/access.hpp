@@ -19,17 +19,19 @@ enum class route_access {
     user_session,          // Authorization: Bearer TOKEN from POST /api/v1/auth/wechat/login
     pos_signature,         // a store's POS: X-Api-Key and its HMAC (docs/pos-callbacks.md)
     wechat_pay_signature,  // WeChat Pay: Wechatpay-* headers, RSA over the body; answers {"code":"FAIL"}
-    // console_session will join here for the platform's operators.
+    console_session,       // the merchant console's cookie (docs/console-login.md); X-CSRF-Token on writes
+    staff,                 // user_session or console_session: the routes staff reach from both apps
 };
 
-// "none", "user_session", "pos_signature", "wechat_pay_signature": the words of docs/access-control.md.
+// "none", "user_session", ..., "staff": the words of docs/access-control.md.
 std::string_view to_string(route_access kind);
 
 // Who is calling, as far as the route's access established it; the rest stays zero or empty.
 struct caller {
-    std::uint64_t user_id = 0;      // user_session: the signed-in user
-    std::string session_id;         // user_session: which of their sessions
+    std::uint64_t user_id = 0;      // user_session, console_session: the signed-in user
+    std::string session_id;         // user_session, console_session: which of their sessions
     std::uint64_t merchant_id = 0;  // pos_signature: the store whose API key signed
+    bool console = false;           // the session is a console session (a cookie), not a Bearer token
 };
 
 // The caller, or the refusal to send instead of running the handler (a 401 in the route's shape).

@@ -13,6 +13,12 @@ namespace sharedstore {
 
 namespace json = boost::json;
 
+std::string client_address(const http_request& request) {
+    // host:port -> host (IPv6 remote addresses are bracket-free "a:b::c:port": cut at the last colon).
+    auto colon = request.remote_address.rfind(':');
+    return colon == std::string::npos ? request.remote_address : request.remote_address.substr(0, colon);
+}
+
 std::optional<std::uint64_t> parse_decimal_id(std::string_view text) {
     std::uint64_t id = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);

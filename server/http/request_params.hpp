@@ -18,6 +18,9 @@
 
 namespace sharedstore {
 
+// The caller's address without its port (what per-address rate limits count).
+std::string client_address(const http_request& request);
+
 // "123" -> 123; nullopt for anything but a positive decimal without sign or spaces.
 std::optional<std::uint64_t> parse_decimal_id(std::string_view text);
 

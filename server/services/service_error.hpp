@@ -76,9 +76,15 @@ enum class service_failure {
     payout_not_awaiting_approval,  // approve or reject of a payout that does not wait for it
     invalid_real_name,
     invalid_payout_limits,  // see `problems`
+    // The merchant console's login and sessions (console_auth_service, the console gate):
+    console_ticket_not_found,      // unknown, expired or used login ticket
+    console_ticket_taken,          // another staff member confirmed this ticket
+    console_not_staff,             // the user is staff of no store
+    console_ticket_other_browser,  // the waiting page is not the browser that made the ticket
+    csrf_token_invalid,            // a console write without the session's X-CSRF-Token
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::invalid_payout_limits;
+inline constexpr service_failure last_service_failure = service_failure::csrf_token_invalid;
 
 struct service_error {
     service_failure kind;

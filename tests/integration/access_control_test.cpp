@@ -2,6 +2,8 @@
 // table beside the server's own route table (api_routes()), so neither can drift from the other.
 #include "common/random_token.hpp"
 #include "server/handlers/api_routes.hpp"
+#include "server/handlers/caller_authenticator.hpp"
+#include "tests/integration/support/console_api.hpp"
 #include "tests/integration/support/http_client.hpp"
 #include "tests/integration/support/test_environment.hpp"
 #include "tests/integration/support/wechat_simulator.hpp"
@@ -10,6 +12,7 @@
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <functional>
@@ -100,7 +103,7 @@ TEST(access_control_doc, each_row_answers_an_anonymous_caller_as_its_access_says
         ASSERT_FALSE(row.statuses.empty()) << row.endpoint;
         if (row.access == "none") {
             EXPECT_NE(row.statuses[anonymous], "401") << row.endpoint << ": a public route refuses nobody for lack of proof";
-        } else if (row.access == "user_session") {
+        } else if (row.access == "user_session" || row.access == "console_session" || row.access == "staff") {
             EXPECT_EQ(row.statuses[anonymous], "401") << row.endpoint;
         } else if (row.access == "pos_signature" || row.access == "wechat_pay_signature") {
             // A session is no signature: every role without one is refused.
@@ -157,6 +160,29 @@ TEST_F(access_control_test, every_route_refuses_a_caller_without_the_proof_its_a
             auto forged = http_call(server.port(), method, path, "", {{"Authorization", "Bearer " + random_hex(32)}});
             EXPECT_EQ(forged.status, 401) << where;
             EXPECT_EQ(std::string(forged.json().at("error").at("code").as_string()), "invalid_session") << where;
+            break;
+        }
+        case route_access::console_session: {
+            EXPECT_EQ(anonymous_reply.status, 401) << where;
+            EXPECT_EQ(std::string(anonymous_reply.json().at("error").at("code").as_string()), "unauthenticated") << where;
+            // A mini-program session is no console session.
+            auto with_bearer = http_call(server.port(), method, path, "", {{"Authorization", "Bearer " + someone.token}});
+            EXPECT_EQ(with_bearer.status, 401) << where;
+            auto forged = http_call(server.port(), method, path, "", {{"Cookie", "sharedstore_console=" + random_hex(32)}});
+            EXPECT_EQ(forged.status, 401) << where;
+            EXPECT_EQ(std::string(forged.json().at("error").at("code").as_string()), "invalid_session") << where;
+            break;
+        }
+        case route_access::staff: {
+            EXPECT_EQ(anonymous_reply.status, 401) << where;
+            EXPECT_EQ(std::string(anonymous_reply.json().at("error").at("code").as_string()), "unauthenticated") << where;
+            auto wrong_scheme = http_call(server.port(), method, path, "", {{"Authorization", "Basic " + someone.token}});
+            EXPECT_EQ(std::string(wrong_scheme.json().at("error").at("code").as_string()), "unauthenticated") << where;
+            auto forged_token = http_call(server.port(), method, path, "", {{"Authorization", "Bearer " + random_hex(32)}});
+            EXPECT_EQ(std::string(forged_token.json().at("error").at("code").as_string()), "invalid_session") << where;
+            auto forged_cookie = http_call(server.port(), method, path, "", {{"Cookie", "sharedstore_console=" + random_hex(32)}});
+            EXPECT_EQ(forged_cookie.status, 401) << where;
+            EXPECT_EQ(std::string(forged_cookie.json().at("error").at("code").as_string()), "invalid_session") << where;
             break;
         }
         case route_access::pos_signature: {
@@ -308,6 +334,59 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"PUT", fixed(S + "/payout-limits"), fixed(limits_body), {401, 403, 403, 403, 403, 200, 403}},
         {"POST", fixed("/api/v1/wechat/pay/transfer-notify"), fixed(R"({"id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
     };
+    // Console sessions (docs/access-control.md, "Console sessions"), made before the walk below
+    // (where customers and partners create stores of their own): customers and partners are staff
+    // nowhere yet, so they get none.
+    const std::array staff_roles{cashier, manager, owner, other_staff};
+    std::array<console_session, role_count> console;
+    for (int r : staff_roles) console[r] = console_login(server.port(), who[r].token);
+    for (int r : {customer, partner}) {
+        auto ticket = create_console_ticket(server.port());
+        auto refused = confirm_console_ticket(server.port(), ticket.id, who[r].token);
+        EXPECT_EQ(refused.status, 403) << role_names[r];
+        EXPECT_EQ(std::string(refused.json().at("error").at("code").as_string()), "console_not_staff") << role_names[r];
+    }
+    // The console's own rows, each role calling as it can: anonymous with nothing, customers and
+    // partners with their Bearer token, staff with their console session.
+    auto as_role = [&](int role_index, const std::string& method, const std::string& path, const std::string& extra_cookie = "") {
+        std::vector<std::pair<std::string, std::string>> headers;
+        std::string cookies = extra_cookie;
+        if (role_index == customer || role_index == partner) headers.emplace_back("Authorization", "Bearer " + who[role_index].token);
+        if (std::find(staff_roles.begin(), staff_roles.end(), role_index) != staff_roles.end()) {
+            cookies += (cookies.empty() ? "" : "; ") + console[role_index].cookie;
+            headers.emplace_back("X-CSRF-Token", console[role_index].csrf_token);
+        }
+        if (!cookies.empty()) headers.emplace_back("Cookie", cookies);
+        return http_call(server.port(), method, path, "", headers);
+    };
+    for (int role_index = anonymous; role_index < role_count; ++role_index) {
+        const auto name = role_names[role_index];
+        auto ticket = as_role(role_index, "POST", "/api/v1/console/tickets");
+        ASSERT_EQ(ticket.status, 201) << name << ": " << ticket.body;
+        const auto ticket_id = std::string(ticket.json().at("ticket_id").as_string());
+        const auto browser = cookie_pair(set_cookie_named(ticket, "sharedstore_ticket"));
+        // Confirmed by a staff member's phone, so the long-poll answers at once.
+        ASSERT_EQ(confirm_console_ticket(server.port(), ticket_id, who[owner].token).status, 200);
+        EXPECT_EQ(as_role(role_index, "GET", "/api/v1/console/tickets/" + ticket_id, browser).status, 200) << name;
+        const std::array<int, role_count> confirm{401, 403, 403, 200, 200, 200, 200};
+        auto another = create_console_ticket(server.port());
+        const auto confirm_path = "/api/v1/console/tickets/" + another.id + "/confirm";
+        auto confirmed = role_index == anonymous ? http_call(server.port(), "POST", confirm_path)
+                                                 : confirm_console_ticket(server.port(), another.id, who[role_index].token);
+        EXPECT_EQ(confirmed.status, confirm[role_index]) << "confirm as " << name << ": " << confirmed.body;
+        const std::array<int, role_count> me{401, 401, 401, 200, 200, 200, 200};
+        EXPECT_EQ(as_role(role_index, "GET", "/api/v1/console/me").status, me[role_index]) << name;
+    }
+    for (int role_index = anonymous; role_index < role_count; ++role_index) {
+        const std::array<int, role_count> logout{401, 401, 401, 204, 204, 204, 204};
+        EXPECT_EQ(as_role(role_index, "POST", "/api/v1/console/logout").status, logout[role_index]) << role_names[role_index];
+        if (logout[role_index] == 204) console[role_index] = console_login(server.port(), who[role_index].token);
+        const std::array<int, role_count> revoke_all{401, 200, 200, 200, 200, 200, 200};
+        EXPECT_EQ(as_role(role_index, "POST", "/api/v1/console/sessions/revoke-all").status, revoke_all[role_index]) << role_names[role_index];
+    }
+    // Logout and revoke-all ended them: the walk below needs them again.
+    for (int r : staff_roles) console[r] = console_login(server.port(), who[r].token);
+
     int cells = 0;
     for (const auto& r : table) {
         for (int role_index = anonymous; role_index < role_count; ++role_index) {
@@ -321,6 +400,36 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         }
     }
     EXPECT_EQ(cells, static_cast<int>(table.size()) * role_count);
+
+    // A `staff` route takes a console session where it takes a Bearer token, with the same answer
+    // for every role, since the role checks are the services' and see the same user; a write
+    // without the session's CSRF token is refused before anything else.
+    const auto routes = api_routes();
+    auto declared_access = [&](const std::string& method, const std::string& path) {
+        const auto bare = path.substr(0, path.find('?'));
+        for (const auto& r : routes)
+            if (r.method == method && std::regex_match(bare, std::regex(std::regex_replace(std::string(r.pattern), std::regex(R"(\{[^}]*\})"), "[^/]+"))))
+                return r.required;
+        throw std::runtime_error("no route for " + method + " " + path);
+    };
+    int staff_rows = 0;
+    for (const auto& r : table) {
+        if (declared_access(r.method, r.path()) != route_access::staff) continue;
+        ++staff_rows;
+        for (int role_index : staff_roles) {
+            const auto path = r.path();
+            const auto body = r.body();
+            if (is_write_method(r.method)) {
+                auto without = console_call(server.port(), r.method, path, console[role_index], body, false);
+                EXPECT_EQ(without.status, 403) << r.method << " " << path << " as " << role_names[role_index] << " without the CSRF token";
+                EXPECT_EQ(std::string(without.json().at("error").at("code").as_string()), "csrf_token_invalid") << r.method << " " << path;
+            }
+            auto reply = console_call(server.port(), r.method, path, console[role_index], body);
+            EXPECT_EQ(reply.status, r.expected[role_index])
+                << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
+        }
+    }
+    EXPECT_EQ(staff_rows, 33) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

@@ -55,7 +55,8 @@ TEST_F(access_gate_test, a_public_route_asks_nothing_and_runs_with_an_empty_call
 }
 
 TEST_F(access_gate_test, the_declared_access_is_what_the_authenticator_is_asked_for) {
-    for (auto required : {route_access::user_session, route_access::pos_signature, route_access::wechat_pay_signature}) {
+    for (auto required : {route_access::user_session, route_access::pos_signature, route_access::wechat_pay_signature,
+                          route_access::console_session, route_access::staff}) {
         auth.asked.clear();
         call(required);
         ASSERT_EQ(auth.asked.size(), 1u);
@@ -85,6 +86,8 @@ TEST(access_names, are_the_words_of_the_access_control_document) {
     EXPECT_EQ(to_string(route_access::user_session), "user_session");
     EXPECT_EQ(to_string(route_access::pos_signature), "pos_signature");
     EXPECT_EQ(to_string(route_access::wechat_pay_signature), "wechat_pay_signature");
+    EXPECT_EQ(to_string(route_access::console_session), "console_session");
+    EXPECT_EQ(to_string(route_access::staff), "staff");
 }
 
 }  // namespace

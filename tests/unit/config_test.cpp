@@ -193,3 +193,41 @@ TEST(config, share_settings_wechat_would_refuse_are_refused_at_start) {
     EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_SHARE_PAGE", "pages/share/index?x=1"}}).find("share.page"), std::string::npos);
     EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_SHARE_PUBLIC_BASE_URL", "https://a.example/"}}).find("share.public_base_url"), std::string::npos);
 }
+
+TEST(config, console_settings_have_defaults_and_take_overrides) {
+    auto c = parse_config(minimal, fake_env({}));
+    EXPECT_EQ(c.environment, "production") << "development helpers are off unless a config says otherwise";
+    EXPECT_TRUE(c.console.static_dir.empty());
+    EXPECT_TRUE(c.console.cookie_secure);
+    EXPECT_EQ(c.console.session_idle_s, 1800);
+    EXPECT_EQ(c.console.session_absolute_s, 43200);
+    EXPECT_EQ(c.console.ticket_ttl_s, 120);
+    EXPECT_EQ(c.console.long_poll_s, 25);
+    auto o = parse_config(minimal, fake_env({{"SHAREDSTORE_CONSOLE_COOKIE_SECURE", "false"},
+                                             {"SHAREDSTORE_CONSOLE_SESSION_IDLE_S", "2"},
+                                             {"SHAREDSTORE_SERVER_ENVIRONMENT", "development"}}));
+    EXPECT_FALSE(o.console.cookie_secure);
+    EXPECT_EQ(o.console.session_idle_s, 2);
+    EXPECT_EQ(o.environment, "development");
+    EXPECT_EQ(config_value_text(o, "console.cookie_secure"), "false");
+    auto dev = load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/dev.json", fake_env({}), false);
+    EXPECT_EQ(dev.environment, "development");
+    EXPECT_FALSE(dev.console.cookie_secure) << "dev serves plain http on loopback";
+    EXPECT_EQ(dev.console.static_dir, SHAREDSTORE_SOURCE_DIR "/conf/../console/dist");
+    auto production = load_config_file(SHAREDSTORE_SOURCE_DIR "/conf/production.example.json", fake_env({}), false);
+    EXPECT_EQ(production.environment, "production");
+    EXPECT_TRUE(production.console.cookie_secure);
+}
+
+TEST(config, console_values_that_cannot_work_are_refused) {
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_CONSOLE_COOKIE_SECURE", "yes"}}).find("console.cookie_secure: expected true or false"),
+              std::string::npos);
+    const std::string not_bool = R"({"http": {"port": 8080}, "console": {"cookie_secure": 1},
+      "mysql": {"host": "h", "port": 1, "user": "u", "password": "p", "database": "d"}, "redis": {"host": "h", "port": 1},
+      "wechat": {"appid": "wx1", "app_secret_file": "s"}, "security": {"data_key_file": "k"}})";
+    EXPECT_NE(error_of(not_bool).find("console.cookie_secure"), std::string::npos);
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_SERVER_ENVIRONMENT", "staging"}}).find("server.environment"), std::string::npos);
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_CONSOLE_LOGIN_PAGE", "/pages/x"}}).find("console.login_page"), std::string::npos);
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_CONSOLE_LONG_POLL_S", "120"}}).find("console.long_poll_s"), std::string::npos);
+    EXPECT_NE(error_of(minimal, {{"SHAREDSTORE_CONSOLE_TICKET_TTL_S", "1"}}).find("console.ticket_ttl_s"), std::string::npos);
+}

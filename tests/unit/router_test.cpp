@@ -81,6 +81,38 @@ TEST_F(router_test, refuses_duplicate_and_malformed_patterns) {
     EXPECT_THROW(routes.add("GET", "/a{b}", tagged(5, calls)), std::invalid_argument);
 }
 
+TEST_F(router_test, a_tail_parameter_takes_the_rest_of_the_path_as_received) {
+    routes.add("GET", "/console/{path...}", tagged(1, calls));
+    auto deep = routes.match("GET", "/console/assets/a%2Fb/../c.js");
+    ASSERT_EQ(deep.outcome, route_outcome::found);
+    EXPECT_EQ(deep.params.at("path"), "assets/a%2Fb/../c.js") << "not decoded: its reader decides";
+    EXPECT_EQ(deep.pattern, "/console/{path...}");
+    auto root = routes.match("GET", "/console/");
+    ASSERT_EQ(root.outcome, route_outcome::found);
+    EXPECT_EQ(root.params.at("path"), "");
+    EXPECT_EQ(routes.match("GET", "/console").outcome, route_outcome::not_found) << "at least one segment";
+    EXPECT_EQ(routes.match("GET", "/consoles/x").outcome, route_outcome::not_found);
+    auto post = routes.match("POST", "/console/x");
+    EXPECT_EQ(post.outcome, route_outcome::method_not_allowed);
+    EXPECT_EQ(post.allow, "GET");
+}
+
+TEST_F(router_test, a_route_of_the_paths_length_beats_a_tail_and_a_longer_prefix_a_shorter_one) {
+    routes.add("GET", "/console/{path...}", tagged(1, calls));
+    routes.add("GET", "/console/assets/{path...}", tagged(2, calls));
+    routes.add("GET", "/console/{page}", tagged(3, calls));
+    EXPECT_EQ(routes.match("GET", "/console/dashboard").pattern, "/console/{page}");
+    EXPECT_EQ(routes.match("GET", "/console/assets/x.js").pattern, "/console/assets/{path...}");
+    EXPECT_EQ(routes.match("GET", "/console/stores/1").pattern, "/console/{path...}");
+}
+
+TEST_F(router_test, a_tail_must_be_last_and_is_a_route_of_its_own) {
+    EXPECT_THROW(routes.add("GET", "/a/{rest...}/b", tagged(1, calls)), std::invalid_argument);
+    routes.add("GET", "/a/{rest...}", tagged(2, calls));
+    EXPECT_NO_THROW(routes.add("GET", "/a/{one}", tagged(3, calls)));
+    EXPECT_THROW(routes.add("GET", "/a/{other...}", tagged(4, calls)), std::invalid_argument);
+}
+
 TEST(percent_decode, decodes_and_rejects) {
     std::string out;
     EXPECT_TRUE(percent_decode("a%2Fb%2fc+d", out));

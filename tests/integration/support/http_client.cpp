@@ -22,6 +22,13 @@ std::string http_reply::header(const std::string& lower_case_name) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
+std::vector<std::string> http_reply::headers_named(const std::string& lower_case_name) const {
+    std::vector<std::string> out;
+    for (const auto& [name, value] : header_lines)
+        if (name == lower_case_name) out.push_back(value);
+    return out;
+}
+
 tcp_connection::tcp_connection(int port, const std::string& host) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error("socket failed");
@@ -66,7 +73,7 @@ ssize_t read_some(int fd, std::string& into, std::chrono::steady_clock::time_poi
 
 }  // namespace
 
-std::optional<http_reply> tcp_connection::read_reply(std::chrono::milliseconds timeout) {
+std::optional<http_reply> tcp_connection::read_reply(std::chrono::milliseconds timeout, bool head_request) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         auto header_end = buffer_.find("\r\n\r\n");
@@ -89,10 +96,11 @@ std::optional<http_reply> tcp_connection::read_reply(std::chrono::milliseconds t
                     std::string value = line.substr(colon + 1);
                     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
                     reply.headers[name] = value;
+                    reply.header_lines.emplace_back(name, value);
                 }
                 pos = next + 2;
             }
-            const size_t length = reply.headers.count("content-length") ? std::stoul(reply.headers["content-length"]) : 0;
+            const size_t length = !head_request && reply.headers.count("content-length") ? std::stoul(reply.headers["content-length"]) : 0;
             const size_t body_start = header_end + 4;
             while (buffer_.size() < body_start + length) {
                 if (read_some(fd_, buffer_, deadline) <= 0) return std::nullopt;
@@ -128,10 +136,10 @@ std::string build_request(const std::string& method, const std::string& path, co
 }
 
 http_reply http_call(int port, const std::string& method, const std::string& path, const std::string& body,
-                     const std::vector<std::pair<std::string, std::string>>& headers) {
+                     const std::vector<std::pair<std::string, std::string>>& headers, std::chrono::milliseconds timeout) {
     tcp_connection connection(port);
     if (!connection.send(build_request(method, path, body, headers))) throw std::runtime_error("send failed");
-    auto reply = connection.read_reply();
+    auto reply = connection.read_reply(timeout, method == "HEAD");
     if (!reply) throw std::runtime_error("no reply to " + method + " " + path);
     return *reply;
 }
