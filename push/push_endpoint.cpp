@@ -31,7 +31,7 @@ std::string trim(std::string_view s) {
 
 }  // namespace
 
-bool push_endpoint::handles(const http_request& request) const { return request.path == "/ws"; }
+bool push_endpoint::handles(const http_request& request) const { return request.path == path; }
 
 asio::awaitable<std::optional<http_response>> push_endpoint::authorize(http_request& request, std::string& subprotocol) {
     std::string token;

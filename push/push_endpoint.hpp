@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <string_view>
 
 namespace sharedstore {
 
@@ -20,6 +21,9 @@ using session_check = std::function<boost::asio::awaitable<std::optional<session
 
 class push_endpoint final : public websocket_endpoint {
 public:
+    // The one path it answers (also listed by `sharedstore routes`).
+    static constexpr std::string_view path = "/ws";
+
     push_endpoint(push_context context, session_check check) : ctx_(std::move(context)), check_(std::move(check)) {}
 
     bool handles(const http_request& request) const override;

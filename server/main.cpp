@@ -1,4 +1,4 @@
-// sharedstore: the server binary. Subcommands: serve, migrate, config-get.
+// sharedstore: the server binary. Subcommands: serve, migrate, config-get, jobs, run-job, check-ledger, routes.
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/mysql_pool.hpp"
@@ -8,6 +8,7 @@
 #include "server/handlers/caller_authenticator.hpp"
 #include "server/handlers/health_handlers.hpp"
 #include "server/handlers/service_errors.hpp"
+#include "server/handlers/route_listing.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/services/merchant_refund_service.hpp"
 #include "server/services/order_service.hpp"
@@ -83,6 +84,7 @@ constexpr const char* usage =
     "  sharedstore console-confirm --config FILE --ticket T --user-id N\n"
     "                                        development only: confirm a console login ticket as staff user N,\n"
     "                                        as their mini-program would (the ticket is in the server's log)\n"
+    "  sharedstore routes                    print the route table, one JSON object a line (no config needed)\n"
     "Environment variables SHAREDSTORE_<SECTION>_<KEY> override the file (docs/configuration.md).\n";
 
 // Waits for in-flight requests to finish, at most the grace period, then stops the io_context.
@@ -505,6 +507,11 @@ int main(int argc, char** argv) {
         return args.empty() ? 2 : 0;
     }
     const std::string command = args[0];
+    // The table is code, not configuration: tests read it without a config file or servers.
+    if (command == "routes" && args.size() == 1) {
+        std::fputs(route_listing(api_routes()).c_str(), stdout);
+        return 0;
+    }
     std::string config_path;
     std::vector<std::string> rest;
     for (std::size_t i = 1; i < args.size(); ++i) {

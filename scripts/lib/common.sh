@@ -39,6 +39,68 @@ ensure_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
+# The merchant console (console/, built with npm) and its tests. Node.js and npm are checked by
+# command, not by package: a machine may carry a newer Node.js whose npm is bundled (no Debian
+# `npm` package), and Debian's npm would then try to replace that Node.js. Chromium and a CJK font
+# are for the browser tests (tests/browser/), which drive /usr/bin/chromium headless.
+CONSOLE_DIR=$ROOT/console
+BROWSER_PACKAGES=(chromium fonts-wqy-microhei)
+
+ensure_node() {
+  local missing=()
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_update_once
+    say "installing Debian packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+  # Vite 8 and its tools need Node.js 20.19+ (or 22.12+); Debian 12's own nodejs is 18.
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) || (a === 20 && b >= 19) ? 0 : 1)' \
+    || die "Node.js $(node --version) is too old for the console: it needs 20.19 or later (22.12 or later on the 22 line)"
+}
+
+ensure_browser() {
+  local missing=() p
+  for p in "${BROWSER_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  apt_update_once
+  say "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
+# npm ci in console/, skipped while node_modules was made from this very lock by this Node.js.
+ensure_console_deps() {
+  ensure_node
+  local stamp=$CONSOLE_DIR/node_modules/.sharedstore-installed want
+  want="$(sha256sum "$CONSOLE_DIR/package-lock.json" | cut -d' ' -f1) node-$(node --version)"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
+  say "npm ci in console/"
+  (cd "$CONSOLE_DIR" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  echo "$want" > "$stamp"
+}
+
+# Type check and build console/dist, unless nothing it is made of changed since the last build.
+build_console() {
+  ensure_console_deps
+  if [ -f "$CONSOLE_DIR/dist/index.html" ] && [ -z "$(find "$CONSOLE_DIR/src" "$CONSOLE_DIR/index.html" "$CONSOLE_DIR/vite.config.ts" \
+      "$CONSOLE_DIR/tsconfig.json" "$CONSOLE_DIR/package-lock.json" "$ROOT/docs/openapi.yaml" -type f \
+      -newer "$CONSOLE_DIR/dist/index.html" ! -name schema.d.ts | head -1)" ]; then
+    return
+  fi
+  say "building the console (console/dist)"
+  local log
+  log=$(mktemp)
+  if ! (cd "$CONSOLE_DIR" && npm run --silent build) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    die "the console's build failed (cd console && npm run build)"
+  fi
+  rm -f "$log"
+}
+
 # libmysqlcppconn-dev (Connector/C++ 1.1.12) depends on libboost-dev 1.74, which apt refuses next
 # to libboost1.81-dev. Its headers only need boost/shared_ptr.hpp and scoped_ptr.hpp, which 1.81
 # has, so we unpack the package into the build tree (never into /usr) and link the runtime

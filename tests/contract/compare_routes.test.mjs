@@ -1,0 +1,91 @@
+// The comparison itself, on tables and specs made wrong on purpose: a check that cannot fail
+// would let the route table and docs/openapi.yaml drift apart unnoticed.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+
+import { compareErrorCodes, compareRoutesWithSpec, expectedSecurity, parseRouteLines } from './compare_routes.mjs'
+
+const routes = parseRouteLines(
+  [
+    '{"method":"GET","pattern":"/healthz","access":"none"}',
+    '{"method":"POST","pattern":"/api/v1/merchants","access":"user_session"}',
+    '{"method":"POST","pattern":"/api/v1/pos/orders","access":"pos_signature"}',
+    '{"method":"GET","pattern":"/ws","access":"user_session","endpoint":"websocket"}',
+  ].join('\n'),
+)
+
+function spec() {
+  return {
+    paths: {
+      '/healthz': { get: { security: [] } },
+      '/api/v1/merchants': { post: { security: [{ userSession: [] }] } },
+      '/api/v1/pos/orders': { post: { security: [{ posSignature: [] }] } },
+      '/ws': { get: { security: [{ userSession: [] }], 'x-websocket': true } },
+    },
+  }
+}
+
+test('a table and a spec that agree have no problem', () => {
+  assert.deepEqual(compareRoutesWithSpec(routes, spec()), [])
+})
+
+test('a route without an operation is named', () => {
+  const added = [...routes, { method: 'DELETE', pattern: '/api/v1/merchants/{merchant_id}', access: 'user_session' }]
+  assert.deepEqual(compareRoutesWithSpec(added, spec()), [
+    'DELETE /api/v1/merchants/{merchant_id} (user_session) is a route but docs/openapi.yaml has no operation for it',
+  ])
+})
+
+test('an operation without a route is named', () => {
+  const s = spec()
+  s.paths['/api/v1/merchants'].get = { security: [{ userSession: [] }] }
+  assert.deepEqual(compareRoutesWithSpec(routes, s), ['GET /api/v1/merchants is in docs/openapi.yaml but the server has no such route'])
+})
+
+test('a path template that differs is both a missing operation and an extra one', () => {
+  const s = spec()
+  s.paths['/api/v1/pos/order'] = s.paths['/api/v1/pos/orders']
+  delete s.paths['/api/v1/pos/orders']
+  assert.equal(compareRoutesWithSpec(routes, s).length, 2)
+})
+
+test('security must be what the access declares, and declared on each operation', () => {
+  const s = spec()
+  s.paths['/api/v1/pos/orders'].post.security = [{ userSession: [] }]
+  delete s.paths['/healthz'].get.security
+  const problems = compareRoutesWithSpec(routes, s)
+  assert.equal(problems.length, 2)
+  assert.match(problems[0], /GET \/healthz: the route's access is none, so the operation's security must be \[\], not absent/)
+  assert.match(problems[1], /POST \/api\/v1\/pos\/orders: the route's access is pos_signature/)
+  assert.match(compareRoutesWithSpec(routes, { ...spec(), security: [{ userSession: [] }] })[0], /top-level `security`/)
+})
+
+test('an access the map does not know is named, not passed', () => {
+  const odd = [...routes, { method: 'GET', pattern: '/api/v1/operators', access: 'operator_session' }]
+  const s = spec()
+  s.paths['/api/v1/operators'] = { get: { security: [{ operatorSession: [] }] } }
+  assert.match(compareRoutesWithSpec(odd, s)[0], /access operator_session has no security scheme/)
+})
+
+test('console writes need the CSRF scheme beside the session, reads do not', () => {
+  assert.equal(expectedSecurity('console_session', 'get'), '[{"consoleSession":[]}]')
+  assert.equal(expectedSecurity('console_session', 'post'), '[{"consoleSession":[],"consoleCsrf":[]}]')
+  assert.equal(expectedSecurity('none', 'post'), '[]')
+})
+
+test('the WebSocket endpoint, and only it, is marked x-websocket', () => {
+  const s = spec()
+  delete s.paths['/ws'].get['x-websocket']
+  s.paths['/healthz'].get['x-websocket'] = true
+  assert.equal(compareRoutesWithSpec(routes, s).length, 2)
+})
+
+test('error codes are compared with docs/errors.md both ways', () => {
+  const doc = '| status | code | when |\n| --- | --- | --- |\n| 404 | `not_found` | no endpoint |\n| 409 | `no_tiers` | x |\n'
+  const s = { components: { schemas: { ErrorCode: { enum: ['not_found', 'rate_limited'] } } } }
+  assert.deepEqual(compareErrorCodes(doc, s), [
+    "error code no_tiers is in docs/errors.md but not in the spec's ErrorCode",
+    "error code rate_limited is in the spec's ErrorCode but not in docs/errors.md",
+  ])
+  assert.match(compareErrorCodes('no table here', s)[0], /lists no error code/)
+})

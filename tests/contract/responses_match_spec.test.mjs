@@ -1,0 +1,230 @@
+// ctest contract.responses_match_spec: real answers of the server, one scenario through every
+// route family (sign in, a store, tiers, cards, partners, shares and claims, leads, POS keys and
+// callbacks, orders paid by stored value and by WeChat Pay, refunds, reports, sign out), each
+// validated against docs/openapi.yaml (spec_validator.mjs). Run by scripts/test, which starts
+// MariaDB and Redis; the test starts its own server and WeChat simulator.
+//   node --test responses_match_spec.test.mjs  (SHAREDSTORE_BINARY, WECHAT_SIM_BINARY set by ctest)
+import assert from 'node:assert/strict'
+import { createHmac, randomBytes } from 'node:crypto'
+import { after, before, test } from 'node:test'
+
+import { startStack } from './stack.mjs'
+import { loadSpec, specValidator } from './spec_validator.mjs'
+
+const spec = loadSpec()
+const validator = specValidator(spec)
+const failures = []
+let stack
+
+before(async () => {
+  stack = await startStack({ sharedstore: process.env.SHAREDSTORE_BINARY, wechatSim: process.env.WECHAT_SIM_BINARY })
+})
+
+after(async () => {
+  await stack?.stop()
+})
+
+async function call(method, url, { token, body, headers = {}, raw } = {}) {
+  const sent = { ...headers }
+  if (token) sent.Authorization = `Bearer ${token}`
+  let payload = raw
+  if (body !== undefined) {
+    payload = JSON.stringify(body)
+    sent['Content-Type'] = 'application/json'
+  }
+  const response = await fetch(stack.api + url, { method, headers: sent, body: payload })
+  const text = await response.text()
+  let json
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: response.status, contentType: response.headers.get('content-type'), text, json }
+}
+
+// One call of the operation METHOD pattern: its answer is validated, and `expect` is its status.
+async function op(method, pattern, params, options = {}) {
+  let url = pattern.replace(/\{([a-z_]+)\}/g, (_, name) => encodeURIComponent(params[name]))
+  if (options.query) url += '?' + new URLSearchParams(options.query)
+  const answer = await call(method.toUpperCase(), url, options)
+  failures.push(...validator.check(method, pattern, answer))
+  if (options.expect && answer.status !== options.expect)
+    failures.push(`${method.toUpperCase()} ${url}: expected ${options.expect}, got ${answer.status} ${answer.text.slice(0, 200)}`)
+  return answer
+}
+
+async function login(openid) {
+  const { code } = await stack.sim('/sim/v1/login-codes', { openid })
+  const answer = await op('post', '/api/v1/auth/wechat/login', {}, { body: { code }, expect: 200 })
+  return { token: answer.json.token, id: answer.json.user.id, openid }
+}
+
+test('every answer of a scenario through every route family matches docs/openapi.yaml', async () => {
+  const run = randomBytes(3).toString('hex')
+  const owner = await login('oOwner' + run)
+  const partner = await login('oPartner' + run)
+  const partner2 = await login('oPartnerB' + run)
+  const customer = await login('oCust' + run)
+  const cashier = await login('oCash' + run)
+
+  await op('get', '/healthz', {}, { expect: 200 })
+  await op('get', '/readyz', {}, { expect: 200 })
+  await op('get', '/metrics', {}, { expect: 200 })
+  await op('post', '/api/v1/merchants', {}, { token: owner.token, raw: '{', headers: { 'Content-Type': 'application/json' }, expect: 400 })
+  await op('get', '/api/v1/me', {}, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/me', {}, { expect: 401 })
+  const { code: phoneCode } = await stack.sim('/sim/v1/phone-codes', { openid: customer.openid, phone: '13812345678' })
+  await op('post', '/api/v1/me/phone', {}, { token: customer.token, body: { code: phoneCode }, expect: 200 })
+  await op('post', '/api/v1/me/phone', {}, { token: customer.token, body: { code: phoneCode }, expect: 400 })
+  await op('post', '/api/v1/me/subscriptions', {}, { token: partner.token, body: { template_id: 'tpl-1', accepted: 2 }, expect: 200 })
+
+  const m = (await op('post', '/api/v1/merchants', {}, { token: owner.token, body: { name: '茶饮小店' }, expect: 201 })).json.merchant
+  const M = { merchant_id: m.id }
+  await op('get', '/api/v1/merchants/{merchant_id}', M, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}', M, { token: customer.token, expect: 403 })
+  await op('get', '/api/v1/merchants/{merchant_id}', { merchant_id: '999999999' }, { token: owner.token, expect: 404 })
+  await op('patch', '/api/v1/merchants/{merchant_id}/settings', M, { token: owner.token, body: { settlement_delay_days: 0, protection_days: 30 }, expect: 200 })
+  await op('patch', '/api/v1/merchants/{merchant_id}/settings', M, { token: owner.token, body: { protection_days: null, bogus: 1 }, expect: 400 })
+  await op('put', '/api/v1/merchants/{merchant_id}/staff/{user_id}', { ...M, user_id: cashier.id }, { token: owner.token, body: { role: 'cashier' }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/staff', M, { token: owner.token, expect: 200 })
+  await op('put', '/api/v1/merchants/{merchant_id}/tiers', M, {
+    token: owner.token,
+    body: { tiers: [{ name: 'a', buy_in_fen: 100, ratio_bp: 600 }, { name: 'b', buy_in_fen: 200, ratio_bp: 500 }], profit_margin_bp: 3000 },
+    expect: 400,
+  })
+  await op('get', '/api/v1/merchants/{merchant_id}/tiers', M, { token: owner.token, expect: 200 })
+  await op('put', '/api/v1/merchants/{merchant_id}/tiers', M, {
+    token: owner.token,
+    body: { tiers: [{ name: '银卡', buy_in_fen: 10000, ratio_bp: 500 }, { name: '金卡', buy_in_fen: 50000, ratio_bp: 1000 }], profit_margin_bp: 3000, category_margins: { drinks: 6000 } },
+    expect: 200,
+  })
+  await op('get', '/api/v1/merchants/{merchant_id}/tiers', M, { token: cashier.token, expect: 200 })
+  const now = Date.now()
+  const iso = (t) => new Date(t).toISOString()
+  await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {
+    token: owner.token,
+    body: { kind: 'vip', title: '', benefit: 'x', valid_from: iso(now), valid_until: iso(now - 1000) },
+    expect: 400,
+  })
+  const tpl = (
+    await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {
+      token: owner.token,
+      body: { kind: 'vip', title: '会员卡', benefit: '九折\n每周三双倍积分', valid_from: iso(now - 3600e3), valid_until: iso(now + 30 * 86400e3), cover_url: 'https://example.org/c.png' },
+      expect: 201,
+    })
+  ).json.card_template
+  await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {
+    token: owner.token,
+    body: { kind: 'gift', title: '礼品卡', benefit: 'gift', valid_from: iso(now - 3600e3), valid_until: iso(now + 30 * 86400e3) },
+    expect: 201,
+  })
+  const page = await op('get', '/api/v1/merchants/{merchant_id}/card-templates', M, { token: cashier.token, query: { limit: 1 }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/card-templates', M, { token: cashier.token, query: { cursor: page.json.next_cursor }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/card-templates', M, { token: cashier.token, query: { limit: 0 }, expect: 400 })
+
+  const p1 = (await op('post', '/api/v1/merchants/{merchant_id}/partners', M, { token: cashier.token, body: { user_id: partner.id, amount_fen: 10000, request_id: 'req-' + run + '-1' }, expect: 201 })).json.partner
+  await op('post', '/api/v1/merchants/{merchant_id}/partners', M, { token: cashier.token, body: { user_id: partner.id, amount_fen: 10000, request_id: 'req-' + run + '-1' }, expect: 200 })
+  await op('post', '/api/v1/merchants/{merchant_id}/partners', M, { token: cashier.token, body: { user_id: partner.id, amount_fen: 10000 }, expect: 409 })
+  await op('post', '/api/v1/merchants/{merchant_id}/partners', M, { token: cashier.token, body: { user_id: customer.id, amount_fen: 100 }, expect: 400 })
+  const p2 = (await op('post', '/api/v1/merchants/{merchant_id}/partners', M, { token: owner.token, body: { user_id: partner2.id, amount_fen: 60000, note: 'cash' }, expect: 201 })).json.partner
+  const P1 = { ...M, partner_id: p1.id }
+  await op('post', '/api/v1/merchants/{merchant_id}/partners/{partner_id}/buy-ins', P1, { token: cashier.token, body: { amount_fen: 5000, note: '续费' }, expect: 201 })
+  await op('get', '/api/v1/merchants/{merchant_id}/partners', M, { token: cashier.token, query: { status: 'active' }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/partners/{partner_id}', P1, { token: cashier.token, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/partners/{partner_id}', { ...M, partner_id: '99999999' }, { token: cashier.token, expect: 404 })
+  const pack = (await op('post', '/api/v1/merchants/{merchant_id}/partners/{partner_id}/card-packs', P1, { token: owner.token, body: { card_template_id: tpl.id, quota: 5 }, expect: 201 })).json.card_pack
+  await op('get', '/api/v1/partners/me', {}, { token: partner.token, expect: 200 })
+  await op('get', '/api/v1/partners/me/cards', {}, { token: partner.token, expect: 200 })
+  const share = (await op('post', '/api/v1/partners/me/cards/{card_id}/shares', { card_id: pack.id }, { token: partner.token, expect: 201 })).json
+  await op('post', '/api/v1/partners/me/cards/{card_id}/shares', { card_id: pack.id }, { token: customer.token, expect: 404 })
+  const S = { code: share.share_code }
+  await op('get', '/api/v1/shares/{code}', S, { expect: 200 })
+  await op('get', '/api/v1/shares/{code}/qr.png', S, { expect: 200 })
+  await op('get', '/api/v1/shares/{code}', { code: 'AAAAAAAAAAAAAAAA' }, { expect: 404 })
+  await op('post', '/api/v1/shares/{code}/claim', S, { token: customer.token, expect: 200 })
+  await op('post', '/api/v1/shares/{code}/claim', S, { token: partner.token, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/leads', M, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/leads', M, { token: cashier.token, expect: 403 })
+  await op('get', '/api/v1/partners/me/customers', {}, { token: partner.token, query: { merchant_id: m.id }, expect: 200 })
+
+  const key = (await op('post', '/api/v1/merchants/{merchant_id}/api-keys', M, { token: owner.token, body: { label: '前台' }, expect: 201 })).json
+  await op('get', '/api/v1/merchants/{merchant_id}/api-keys', M, { token: owner.token, expect: 200 })
+
+  // A POS callback signed with the key's secret (docs/pos-callbacks.md).
+  function pos(path, body, expect, headers = {}) {
+    const text = JSON.stringify(body)
+    const timestamp = String(Math.floor(Date.now() / 1000))
+    const nonce = 'n' + randomBytes(12).toString('hex')
+    const signature = createHmac('sha256', key.secret).update(`${timestamp}\n${nonce}\nPOST\n${path}\n${text}`).digest('hex')
+    const signed = { 'Content-Type': 'application/json', 'X-Api-Key': key.api_key.id, 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Signature': signature }
+    return op('post', path, {}, { raw: text, headers: { ...signed, ...headers }, expect })
+  }
+  // Paid now, after the claim: the customer's owner earns a dividend.
+  const order1 = { merchant_order_id: 'A-' + run, user_id: customer.id, amount_fen: 12800, profit_fen: 3000, paid_at: iso(Date.now()), category: 'drinks' }
+  const recorded = await pos('/api/v1/pos/orders', order1, 201)
+  assert.notEqual(recorded.json?.dividend, null, 'the POS order earned a dividend')
+  await pos('/api/v1/pos/orders', order1, 200)
+  await pos('/api/v1/pos/orders', { ...order1, amount_fen: 20000 }, 409)
+  await pos('/api/v1/pos/orders', { merchant_order_id: 'B-' + run, amount_fen: 500, paid_at: iso(Date.now()) }, 201)
+  await pos('/api/v1/pos/orders', order1, 401, { 'X-Signature': '0'.repeat(64) })
+  await pos('/api/v1/pos/orders', { ...order1, bogus: 1 }, 400)
+  const refunded = await pos('/api/v1/pos/refunds', { merchant_order_id: 'A-' + run, merchant_refund_id: 'R-1', amount_fen: 5000 }, 201)
+  assert.ok(refunded.json?.reversed_fen > 0, 'the refund took back part of the dividend')
+  await pos('/api/v1/pos/refunds', { merchant_order_id: 'A-' + run, merchant_refund_id: 'R-1', amount_fen: 5000 }, 200)
+  await pos('/api/v1/pos/refunds', { merchant_order_id: 'A-' + run, merchant_refund_id: 'R-1', amount_fen: 4000 }, 409)
+  await pos('/api/v1/pos/refunds', { merchant_order_id: 'Z-' + run, merchant_refund_id: 'R-2', amount_fen: 5000 }, 404)
+
+  await op('post', '/api/v1/orders', {}, { token: partner.token, body: { merchant_id: m.id, amount_fen: 1000, description: '奶茶', pay_with: 'stored_value' }, expect: 201 })
+  await op('post', '/api/v1/orders', {}, { token: customer.token, body: { merchant_id: m.id, amount_fen: 1000, description: '奶茶', pay_with: 'stored_value' }, expect: 409 })
+  const wx = (await op('post', '/api/v1/orders', {}, { token: customer.token, body: { merchant_id: m.id, amount_fen: 2000, description: '套餐', pay_with: 'wechat' }, expect: 201 })).json.order
+  await stack.sim(`/sim/v1/pay/transactions/${wx.out_trade_no}/succeed`, {})
+  let mine
+  for (let i = 0; i < 50; i++) {
+    mine = await op('get', '/api/v1/me/orders/{order_id}', { order_id: wx.id }, { token: customer.token, expect: 200 })
+    if (mine.json.order.status === 'paid') break
+    await new Promise((res) => setTimeout(res, 100))
+  }
+  if (mine.json.order.status !== 'paid') failures.push('wechat order not paid')
+  await op('get', '/api/v1/me/orders/{order_id}', { order_id: wx.id }, { token: partner.token, expect: 404 })
+  const O = { ...M, order_id: wx.id }
+  await op('post', '/api/v1/merchants/{merchant_id}/orders/{order_id}/refunds', O, { token: owner.token, body: { request_id: 'rf-' + run + '-1', amount_fen: 500, reason: '少送一杯' }, expect: 201 })
+  await op('post', '/api/v1/merchants/{merchant_id}/orders/{order_id}/refunds', O, { token: owner.token, body: { request_id: 'rf-' + run + '-1', amount_fen: 500, reason: '少送一杯' }, expect: 200 })
+  await op('post', '/api/v1/merchants/{merchant_id}/orders/{order_id}/refunds', O, { token: owner.token, body: { request_id: 'rf-' + run + '-2', amount_fen: 50000 }, expect: 409 })
+
+  await op('get', '/api/v1/partners/me/dividends', {}, { token: partner.token, expect: 200 })
+  await op('get', '/api/v1/partners/me/dividends', {}, { token: partner.token, query: { state: 'settled', merchant_id: m.id }, expect: 200 })
+  await op('get', '/api/v1/partners/me/summary', {}, { token: partner.token, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/orders', M, { token: cashier.token, query: { status: 'paid' }, expect: 200 })
+  const period = { from: iso(now - 86400e3), to: iso(now + 86400e3) }
+  await op('get', '/api/v1/merchants/{merchant_id}/dividends', M, { token: owner.token, query: period, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/dividends', M, { token: owner.token, expect: 400 })
+  await op('get', '/api/v1/merchants/{merchant_id}/reconciliation', M, { token: owner.token, query: period, expect: 200 })
+
+  await op('put', '/api/v1/merchants/{merchant_id}/leads/{customer_user_id}', { ...M, customer_user_id: customer.id }, { token: owner.token, body: { partner_id: p2.id, reason: '顾客要求' }, expect: 200 })
+  await op('put', '/api/v1/merchants/{merchant_id}/leads/{customer_user_id}', { ...M, customer_user_id: customer.id }, { token: owner.token, body: { partner_id: p2.id, reason: '顾客要求' }, expect: 409 })
+  await op('get', '/api/v1/merchants/{merchant_id}/lead-history', M, { token: owner.token, query: { customer_user_id: customer.id }, expect: 200 })
+  await op('delete', '/api/v1/partners/me/shares/{code}', S, { token: partner.token, expect: 200 })
+  await op('get', '/api/v1/shares/{code}/qr.png', S, { expect: 404 })
+  await op('delete', '/api/v1/merchants/{merchant_id}/api-keys/{key_id}', { ...M, key_id: key.api_key.id }, { token: owner.token, expect: 200 })
+  await op('delete', '/api/v1/merchants/{merchant_id}/api-keys/{key_id}', { ...M, key_id: 'pk_' + '0'.repeat(32) }, { token: owner.token, expect: 404 })
+  await op('patch', '/api/v1/merchants/{merchant_id}/partners/{partner_id}', P1, { token: owner.token, body: { status: 'paused', inactive_dividends: 'stop', note: '休假' }, expect: 200 })
+  await op('post', '/api/v1/merchants/{merchant_id}/partners/{partner_id}/card-packs', P1, { token: owner.token, body: { card_template_id: tpl.id }, expect: 409 })
+  await op('delete', '/api/v1/merchants/{merchant_id}/staff/{user_id}', { ...M, user_id: cashier.id }, { token: owner.token, expect: 200 })
+  await op('delete', '/api/v1/merchants/{merchant_id}/staff/{user_id}', { ...M, user_id: owner.id }, { token: owner.token, expect: 409 })
+  await op('post', '/api/v1/wechat/pay/notify', {}, { body: { id: 'x' }, expect: 401 })
+  await op('post', '/api/v1/auth/logout', {}, { token: owner.token, expect: 204 })
+  await op('post', '/api/v1/auth/logout', {}, { token: owner.token, expect: 401 })
+
+  // Every family of routes (a tag of the spec) had at least one answer checked.
+  const families = new Map(spec.tags.map((t) => [t.name, []]))
+  for (const [pattern, item] of Object.entries(spec.paths))
+    for (const [method, operation] of Object.entries(item))
+      if (method !== 'parameters') families.get(operation.tags[0]).push(`${method.toUpperCase()} ${pattern}`)
+  for (const [family, operations] of families)
+    if (!operations.some((o) => validator.exercised.has(o))) failures.push(`no answer of the ${family} routes was checked`)
+  const unchecked = [...families.values()].flat().filter((o) => !validator.exercised.has(o))
+  console.log(`${validator.exercised.size} operations answered and validated; not exercised here: ${unchecked.join(', ') || 'none'}`)
+  if (failures.length) console.log(stack.logs().slice(-4000))
+  assert.deepEqual(failures, [])
+})
