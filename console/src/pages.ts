@@ -1,27 +1,32 @@
-// The console's pages: adding one is one file under pages/ and one entry here. Entries with a
-// `menu` appear in the side menu, in this order, titled by their i18n key.
-import { House } from '@element-plus/icons-vue'
+// The console's pages: each area is a folder pages/<area>/ with page.ts (its route, its place in
+// the menu and who may see it) and messages.ts (its words); adding a page touches nothing else.
 import type { Component } from 'vue'
 import type { RouteRecordRaw } from 'vue-router'
+
+export type StaffRole = 'owner' | 'manager' | 'cashier'
 
 export interface ConsolePage {
   path: string
   name: string
+  /** Place in the side menu, smallest first. */
+  order: number
   component: () => Promise<Component | { default: Component }>
   /** In the side menu: the i18n key of its title and its icon (from @element-plus/icons-vue). */
   menu?: { titleKey: string; icon: Component }
+  /** Roles that see it (docs/access-control.md); absent: every staff role. */
+  roles?: StaffRole[]
 }
 
-export const pages: ConsolePage[] = [
-  { path: '', name: 'home', component: () => import('./pages/HomePage.vue'), menu: { titleKey: 'nav.home', icon: House } },
-]
+export const pages: ConsolePage[] = Object.values(import.meta.glob<{ page: ConsolePage }>('./pages/*/page.ts', { eager: true }))
+  .map((m) => m.page)
+  .sort((a, b) => a.order - b.order)
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue') },
   {
     path: '/',
     component: () => import('./layout/ConsoleLayout.vue'),
-    children: pages.map((p) => ({ path: p.path, name: p.name, component: p.component })),
+    children: pages.map((p) => ({ path: p.path, name: p.name, component: p.component, meta: { roles: p.roles } })),
   },
   { path: '/:rest(.*)*', redirect: '/' },
 ]

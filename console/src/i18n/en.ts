@@ -7,14 +7,6 @@ const en: typeof zhCN = {
     subtitle: 'Merchant console',
     language: 'Language',
   },
-  nav: {
-    home: 'Overview',
-  },
-  home: {
-    heading: 'Welcome to the merchant console',
-    intro: 'Set share tiers and cards, look after partners and customers, and follow orders, dividends and reconciliation.',
-    next: 'Each page arrives with its own release.',
-  },
   login: {
     heading: 'Sign in to the merchant console',
     scan: 'Scan with the mini-program to sign in',

@@ -3,8 +3,12 @@ import { createI18n } from 'vue-i18n'
 import elementEn from 'element-plus/es/locale/lang/en.mjs'
 import elementZhCn from 'element-plus/es/locale/lang/zh-cn.mjs'
 
+import { mergeMessages, type PageMessages } from './define'
 import en from './en'
 import zhCN from './zh-CN'
+
+// Each page area's words (pages/<area>/messages.ts), found at build time.
+const areas = Object.values(import.meta.glob<{ default: PageMessages }>('../pages/*/messages.ts', { eager: true })).map((m) => m.default)
 
 export const locales = ['zh-CN', 'en'] as const
 export type Locale = (typeof locales)[number]
@@ -26,7 +30,10 @@ export const i18n = createI18n({
   legacy: false,
   locale: savedLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages: {
+    'zh-CN': mergeMessages(zhCN, areas.map((a) => a['zh-CN'])),
+    en: mergeMessages(en, areas.map((a) => a.en)),
+  } as Record<Locale, typeof zhCN>,
 })
 
 export function setLocale(locale: Locale): void {

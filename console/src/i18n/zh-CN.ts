@@ -5,14 +5,6 @@ export default {
     subtitle: '商户后台',
     language: '语言',
   },
-  nav: {
-    home: '概览',
-  },
-  home: {
-    heading: '欢迎使用商户后台',
-    intro: '在这里设置分享档位与卡券、管理合伙人和顾客、查看订单、分红与对账。',
-    next: '各功能页面将随后续版本陆续开放。',
-  },
   login: {
     heading: '登录商户后台',
     scan: '请使用小程序扫码登录',
