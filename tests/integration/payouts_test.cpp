@@ -181,6 +181,27 @@ TEST_F(payouts_test, every_broken_limit_is_named) {
     EXPECT_EQ(bad_limits.json().at("error").at("details").at("problems").as_array().size(), 4u) << bad_limits.body;
 }
 
+TEST_F(payouts_test, from_two_thousand_yuan_the_sealed_real_name_goes_encrypted_to_wechat_pay) {
+    auto x = prepare();
+    buy(x, 3400000);  // 34,000 yuan: profit 10,200, dividend 2,040 yuan
+    run_job("settle-dividends");
+    ok(call("PUT", x.s.path() + "/payout-limits", x.s.owner,
+            json::object{{"payout_min_fen", 10}, {"payout_max_fen", 300000}, {"payout_daily_max_fen", 500000}, {"payout_max_pending", 3},
+                         {"payout_approval_above_fen", nullptr}}));
+    auto refused = withdraw(x, 200000, "wd-" + random_hex(6));
+    ASSERT_EQ(refused.status, 409) << refused.body;
+    EXPECT_NE(refused.body.find("real_name_required"), std::string::npos) << refused.body;
+    EXPECT_EQ(call("PUT", "/api/v1/me/real-name", x.p.person, json::object{{"real_name", "1"}}).status, 400);
+    ok(call("PUT", "/api/v1/me/real-name", x.p.person, json::object{{"real_name", "张三"}}));
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM users WHERE id = ? AND real_name_sealed LIKE '%张三%'", {x.p.person.id}), 0) << "sealed, not stored in clear";
+    // WeChat Pay (the simulator) refuses a bill from 2,000 yuan without a name it can decrypt.
+    auto asked = withdraw(x, 200000, "wd-" + random_hex(6));
+    ASSERT_EQ(asked.status, 201) << asked.body;
+    EXPECT_EQ(text(asked.json(), {"payout", "state"}), "wait_user_confirm") << asked.body;
+    auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+}
+
 TEST_F(payouts_test, declined_then_cancelled_and_expired_bills_give_the_money_back) {
     auto x = with_withdrawable(100000);
     auto a = withdraw(x, 2000, "wd-" + random_hex(6)).json().at("payout").as_object();
