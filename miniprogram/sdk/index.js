@@ -13,7 +13,7 @@ export { ApiError, CLIENT_CODES, isApiError } from './errors.js'
 export { reconnectDelay, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './backoff.js'
 export { compareIds } from './reminders.js'
 export { CLAIM_MESSAGES, describeClaim, shareCodeFrom } from './share.js'
-export { formatFen } from './money.js'
+export { formatFen, parseYuan } from './money.js'
 
 /**
  * @param {object} options
@@ -22,6 +22,7 @@ export { formatFen } from './money.js'
  * @param {WechatMiniprogram.Wx} [options.wx]  default: the mini-program's global wx
  * @param {string} [options.subscribeTemplateId]  the dividend reminder template (push.subscribe_template_id)
  * @param {number} [options.timeoutMs]        per HTTP attempt (default 10 s)
+ * @param {() => Promise<string>} [options.loginCode]  instead of wx.login (development against the simulator)
  * @param {boolean} [options.autoAck]         ack reminders as they arrive
  * @param {import('./reminders.js').Clock} [options.clock]
  * @param {() => number} [options.random]
@@ -30,7 +31,7 @@ export function createClient(options) {
   const wx = options.wx ?? /** @type {any} */ (globalThis).wx
   if (!wx) throw new Error('createClient needs wx (the mini-program global, or an adapter)')
   const http = createHttp({ wx, baseUrl: options.baseUrl, timeoutMs: options.timeoutMs })
-  const session = createSession({ wx, http })
+  const session = createSession({ wx, http, loginCode: options.loginCode })
   const socketUrl = options.socketUrl ?? `${http.baseUrl.replace(/^http/, 'ws')}/ws`
   return {
     http,

@@ -12,9 +12,15 @@ export const SESSION_KEY = 'sharedstore.session'
  */
 
 /**
- * @param {{wx: WechatMiniprogram.Wx, http: ReturnType<typeof import('./http.js').createHttp>, now?: () => number}} deps
+ * @param {{wx: WechatMiniprogram.Wx, http: ReturnType<typeof import('./http.js').createHttp>, now?: () => number,
+ *   loginCode?: () => Promise<string>}} deps  loginCode: where codes come from (default wx.login; a
+ *   development build against the simulator asks it instead, miniprogram/app/config.js)
  */
-export function createSession({ wx, http, now = Date.now }) {
+export function createSession({ wx, http, now = Date.now, loginCode }) {
+  const codeFromWechat = () =>
+    new Promise((resolve, reject) => wx.login({ timeout: 10000, success: (result) => resolve(result.code), fail: reject }))
+  const nextCode = loginCode ?? codeFromWechat
+
   /** @type {Promise<StoredSession> | null} */
   let signingIn = null
   const listeners = new Set()
@@ -40,8 +46,7 @@ export function createSession({ wx, http, now = Date.now }) {
   function login() {
     if (!signingIn) {
       signingIn = (async () => {
-        /** @type {WechatMiniprogram.LoginSuccessCallbackResult} */
-        const { code } = await new Promise((resolve, reject) => wx.login({ timeout: 10000, success: resolve, fail: reject }))
+        const code = await nextCode()
         const answer = await http.request({ method: 'POST', path: '/api/v1/auth/wechat/login', body: { code } })
         const session = { token: answer.token, expiresAt: now() + answer.expires_in * 1000, user: answer.user }
         wx.setStorageSync(SESSION_KEY, session)

@@ -93,7 +93,15 @@ export async function storeWithPartner(cluster, base, run, { settlementDelayDays
     return answer
   }
 
-  return { owner, partner, merchant, pack, share, ownedCustomer, pay }
+  /** A share link of another partner of the store (enrolled now, with a pack of the same card). */
+  async function otherPartnerShare(openid) {
+    const other = await signIn(cluster, base, openid)
+    const enrolled = (await api(base, 'POST', `${m}/partners`, { token: owner.token, body: { user_id: other.id, amount_fen: 10000 }, expect: 201 })).partner
+    const otherPack = (await api(base, 'POST', `${m}/partners/${enrolled.id}/card-packs`, { token: owner.token, body: { card_template_id: template.id }, expect: 201 })).card_pack
+    return api(base, 'POST', `/api/v1/partners/me/cards/${otherPack.id}/shares`, { token: other.token, expect: 201 })
+  }
+
+  return { owner, partner, merchant, pack, share, ownedCustomer, otherPartnerShare, pay }
 }
 
 /** Resolves when `predicate()` holds, checking every 20 ms; rejects with `what` after `ms`. */

@@ -396,3 +396,12 @@ test('fen are shown as yuan without floating point', () => {
   assert.equal(formatFen(-1050), '-¥10.50')
   assert.equal(formatFen(1.5), '—')
 })
+
+test('yuan as typed become integer fen, and anything else no amount', async () => {
+  const { parseYuan } = await import('../../miniprogram/sdk/money.js')
+  assert.equal(parseYuan('12'), 1200)
+  assert.equal(parseYuan('12.3'), 1230)
+  assert.equal(parseYuan(' 0.07 '), 7)
+  assert.equal(parseYuan('1234567.89'), 123456789)
+  for (const text of ['', '1.234', '-1', '1e3', '１２', '12.', '.5', 'abc', '1,000']) assert.equal(parseYuan(text), null, text)
+})
