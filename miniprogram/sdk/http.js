@@ -23,8 +23,9 @@ const RETRY_STATUSES = new Set([502, 503, 504])
  * @property {Record<string, string | number | boolean | null | undefined>} [query]
  * @property {unknown} [body]         sent as JSON; undefined: no body
  * @property {string} [token]         Bearer token
- * @property {boolean} [repeatable]   a POST that carries its own `request_id` (the server answers a
- *                                    copy with the first result), so it may be sent again
+ * @property {boolean} [repeatable]   may be sent again; default: GET, HEAD, PUT, DELETE, and a body
+ *                                    with its own `request_id` (the server answers a copy with the
+ *                                    first result)
  * @property {number} [timeoutMs]
  */
 
@@ -73,7 +74,9 @@ export function createHttp({ wx, baseUrl, timeoutMs = 10000, retries = 2, sleep 
    */
   async function request(call) {
     const method = call.method.toUpperCase()
-    const repeatable = IDEMPOTENT.has(method) || call.repeatable === true
+    // A body with its own request_id is answered the first result when sent again (docs/api.md).
+    const carriesRequestId = typeof (/** @type {any} */ (call.body))?.request_id === 'string'
+    const repeatable = IDEMPOTENT.has(method) || (call.repeatable ?? carriesRequestId)
     // One id for every attempt of one call, so the server's log shows them together.
     const requestId = randomId('mp')
     for (let tried = 0; ; tried++) {

@@ -71,7 +71,8 @@ export async function startCluster({ tag, env = {} }) {
     SHAREDSTORE_PUSH_SUBSCRIBE_TEMPLATE_ID: templateId,
     SHAREDSTORE_PUSH_RESUME_WINDOW_MS: '200',
     SHAREDSTORE_PUSH_RELAY_INTERVAL_MS: '20',
-    SHAREDSTORE_PUSH_ACK_TIMEOUT_MS: '1500',
+    // Long enough for a shown reminder's ack to arrive on a busy machine, short enough to wait for.
+    SHAREDSTORE_PUSH_ACK_TIMEOUT_MS: '3000',
     ...env,
   }
   const instances = []

@@ -343,6 +343,11 @@ test('a POST is never sent twice unless it carries its own request id; reads are
   assert.equal(wx.calls.length, 2)
   assert.equal(wx.calls[0].header['X-Request-Id'], wx.calls[1].header['X-Request-Id'], 'one request id for both attempts')
   assert.deepEqual(slept, [1000])
+  // The request id in the body is enough to make it repeatable.
+  wx = scriptedWx(['network', [201, { partner: 1 }]])
+  http = createHttp({ wx, baseUrl: 'https://a', sleep })
+  assert.deepEqual(await http.request({ method: 'POST', path: '/api/v1/merchants/1/partners', body: { user_id: '2', amount_fen: 100, request_id: 'desk-0001' } }), { partner: 1 })
+  assert.equal(wx.calls.length, 2)
 
   wx = scriptedWx(['timeout', 'network', 'network'])
   http = createHttp({ wx, baseUrl: 'https://a', sleep })
