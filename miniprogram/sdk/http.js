@@ -27,6 +27,7 @@ const RETRY_STATUSES = new Set([502, 503, 504])
  *                                    with its own `request_id` (the server answers a copy with the
  *                                    first result)
  * @property {number} [timeoutMs]
+ * @property {number} [retries]       this call's further attempts, instead of the client's
  */
 
 /** @param {HttpOptions} options */
@@ -85,7 +86,7 @@ export function createHttp({ wx, baseUrl, timeoutMs = 10000, retries = 2, sleep 
         if (answer.status >= 200 && answer.status < 300) return answer.data
         throw errorOf(answer)
       } catch (error) {
-        const again = repeatable && tried < retries && error instanceof ApiError &&
+        const again = repeatable && tried < (call.retries ?? retries) && error instanceof ApiError &&
           (error.status === 0 || RETRY_STATUSES.has(error.status))
         if (!again) throw error
         // Retry-After when the server said it (capped: a phone user will not wait longer), else 0.5 s, 1 s.

@@ -38,6 +38,7 @@ export function createReminders({ wx, session, url, clock = globalThis, random =
   let background = false
   let online = true
   let failures = 0
+  let handshakeFailed = false
   let timer = null
   /** @type {{task: any, token: string, userId: string, open: boolean, done: boolean, deliberate: boolean} | null} */
   let current = null
@@ -91,6 +92,9 @@ export function createReminders({ wx, session, url, clock = globalThis, random =
     current = conn
     let signedIn
     try {
+      // WeChat does not say why a handshake failed: after one that never opened, make sure the
+      // token still holds (a 401 at the upgrade would otherwise be tried again and again).
+      if (handshakeFailed) await session.check()
       signedIn = await session.current()
     } catch (error) {
       if (current === conn) current = null
@@ -114,6 +118,7 @@ export function createReminders({ wx, session, url, clock = globalThis, random =
       if (conn.done) return
       conn.open = true
       failures = 0
+      handshakeFailed = false
       stats.opens++
       // No id yet (a first start): no resume, so the server sends what is new from now on
       // (the history is the app's to load over HTTP, not to replay as reminders).
@@ -191,6 +196,7 @@ export function createReminders({ wx, session, url, clock = globalThis, random =
     if (conn.done) return
     conn.done = true
     if (current === conn) current = null
+    if (!conn.open && !conn.deliberate) handshakeFailed = true
     emit('close', { code, reason, deliberate: conn.deliberate })
     if (!running || conn.deliberate) return
     if (code === CLOSE.goingAway) {

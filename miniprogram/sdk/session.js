@@ -117,8 +117,23 @@ export function createSession({ wx, http, now = Date.now, loginCode }) {
     }
   }
 
+  /**
+   * Asks the server whether the stored session still holds (GET /api/v1/me), signing in again
+   * when it does not. For the socket, whose refused upgrade (401) WeChat reports as a bare
+   * failure. Network failures are not an answer: they leave things as they are.
+   */
+  async function check() {
+    try {
+      // One quick try: the socket's own backoff is the retry.
+      await authorized({ method: 'GET', path: '/api/v1/me', retries: 0, timeoutMs: 5000 })
+    } catch (error) {
+      if (!isApiError(error, CLIENT_CODES.network, CLIENT_CODES.timeout)) throw error
+    }
+  }
+
   return {
     login,
+    check,
     current,
     authorized,
     bindPhone,

@@ -65,6 +65,15 @@ test('login, then the session revoked on the server: one new sign-in and the cal
   await eventually(() => closes.includes(4401), 'the socket is closed with 4401')
   await eventually(() => client.reminders.status().connected, 'the socket opens again')
   assert.equal(logins(wx), 3)
+  // Revoked while the phone is offline: the next upgrade is refused (401), which WeChat reports
+  // as a bare failure; the SDK asks the server about its session, signs in again, connects.
+  wx.$setOnline(false)
+  await eventually(() => !client.reminders.status().connected, 'the socket is down')
+  await revoke(tokenOf(wx))
+  wx.$setOnline(true)
+  await eventually(() => client.reminders.status().connected, 'the socket opens after the refused upgrade')
+  assert.equal(logins(wx), 4)
+  assert.ok(wx.$record.refusedUpgrades >= 1, 'an upgrade was refused with 401')
   const customer = await world.ownedCustomer(`oCust${run}`)
   const paid = await world.pay(customer, 12800)
   await eventually(() => reminders.some((r) => r.dividend_id === paid.dividend.id), 'the reminder reaches the new socket')

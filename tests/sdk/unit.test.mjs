@@ -94,6 +94,8 @@ function fakeSession() {
     token: 'token-1',
     logins: 0,
     forgotten: [],
+    checks: 0,
+    check: async () => void session.checks++,
     current: async () => ({ token: session.token, user: { id: '7' } }),
     forget: (token) => session.forgotten.push(token),
     login: async () => {
@@ -141,7 +143,7 @@ test('the backoff doubles from 1 s to 30 s, jittered by up to 20 % either way an
 })
 
 test('failed connections back off 1, 2, 4, 8, 16, 30, 30 s on the clock, and an open socket starts again from 1 s', async () => {
-  const { clock, wx, last } = await started()
+  const { clock, wx, last, session } = await started()
   assert.equal(wx.$sockets.length, 1, 'connects at start')
   assert.equal(last().option.header.Authorization, 'Bearer token-1')
   assert.deepEqual(last().option.protocols, ['sharedstore.v1'])
@@ -154,9 +156,12 @@ test('failed connections back off 1, 2, 4, 8, 16, 30, 30 s on the clock, and an 
   }
   assert.deepEqual(waits, [1000, 2000, 4000, 8000, 16000, 30000, 30000])
   assert.equal(wx.$sockets.length, 8)
+  assert.equal(session.checks, 7, 'after each failed handshake the session is checked (a 401 looks like any failure)')
   last().$open()
   last().$close(4408) // idle: the network was away
   assert.equal(clock.fire(), 1000)
+  await settle()
+  assert.equal(session.checks, 7, 'a socket that was open and closed is no sign of a refused token')
 })
 
 test('1001 reconnects at once; if that fails, the backoff starts at 1 s', async () => {

@@ -27,7 +27,7 @@ export function createWx({ loginCode, route = (url) => url, subscribe, transfer,
   const hideListeners = new Set()
   const sockets = new Set()
   // What the test may look at: every socket opened, every frame the server sent (duplicates too).
-  const record = { sockets: [], frames: [], requests: [], toasts: [] }
+  const record = { sockets: [], frames: [], requests: [], toasts: [], refusedUpgrades: 0 }
 
   const fail = (callback, errMsg) => setImmediate(() => callback?.({ errMsg }))
 
@@ -100,6 +100,7 @@ export function createWx({ loginCode, route = (url) => url, subscribe, transfer,
         fire('message', { data: text })
       })
       socket.on('unexpected-response', (request, response) => {
+        if (response.statusCode === 401) record.refusedUpgrades++
         fire('error', { errMsg: `connectSocket:fail ${response.statusCode}` })
         request.destroy()
         end(1006, String(response.statusCode))
