@@ -6,6 +6,7 @@
 import { reconnectDelay } from './backoff.js'
 
 const ID = /^[0-9]{1,20}-[0-9]{1,20}$/
+const ERROR_CLOSE_WAIT_MS = 3000
 const CLOSE = Object.freeze({ normal: 1000, goingAway: 1001, policy: 1008, sessionEnded: 4401 })
 
 /** Orders two reminder ids (`<outbox id>-<n>`): negative, 0 or positive. */
@@ -127,8 +128,14 @@ export function createReminders({ wx, session, url, clock = globalThis, random =
       emit('open', { lastId })
     })
     task.onMessage((message) => receive(conn, message?.data))
-    // Some WeChat versions report a failed connection with onError only, others with both.
-    task.onError((error) => ended(conn, { code: 1006, reason: error?.errMsg ?? 'error' }))
+    // Some WeChat versions report a failed connection with onError only, others with both. On an
+    // open socket the close that follows carries the code that matters (1001, 4401): wait for it,
+    // a few seconds at most.
+    task.onError((error) => {
+      const reason = error?.errMsg ?? 'error'
+      if (!conn.open) ended(conn, { code: 1006, reason })
+      else clock.setTimeout(() => ended(conn, { code: 1006, reason }), ERROR_CLOSE_WAIT_MS)
+    })
     task.onClose((event) => ended(conn, { code: event?.code ?? 1006, reason: event?.reason ?? '' }))
   }
 

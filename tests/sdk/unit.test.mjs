@@ -69,6 +69,7 @@ function fakeWx() {
           handlers.close.forEach((f) => f({ code: 1006, reason: '' }))
         },
         $close: (code, reason = '') => handlers.close.forEach((f) => f({ code, reason })),
+        $error: () => handlers.error.forEach((f) => f({ errMsg: 'socket error' })),
         $frame: (frame) => handlers.message.forEach((f) => f({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) })),
       }
       sockets.push(task)
@@ -185,6 +186,26 @@ test('4401 forgets the token, signs in once and reconnects at once with the new 
   assert.equal(clock.fire(), 0)
   await settle()
   assert.equal(last().option.header.Authorization, 'Bearer token-2')
+})
+
+test('an error on an open socket waits for its close, whose code counts; without a close it ends after 3 s', async () => {
+  const { clock, session, wx, last } = await started()
+  last().$open()
+  last().$error()
+  last().$close(4401)
+  await settle()
+  assert.equal(session.logins, 1, 'the 4401 after the error was acted on')
+  const waits = clock.pending().map((t) => t.ms).sort((x, y) => x - y)
+  assert.deepEqual(waits, [0, 3000], 'the reconnect at once, and the error\'s wait, which finds it ended')
+  clock.fire()
+  await settle()
+  assert.equal(wx.$sockets.length, 2)
+  clock.fire() // the 3 s wait of the first socket: already ended, nothing more
+  assert.equal(clock.pending().length, 0)
+  last().$open()
+  last().$error() // and no close ever comes
+  assert.equal(clock.fire(), 3000)
+  assert.equal(clock.fire(), 1000, 'then the backoff')
 })
 
 test('1008 stops: the same client would be refused again', async () => {
