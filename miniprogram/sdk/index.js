@@ -1,6 +1,7 @@
 // The sharedstore mini-program SDK: one client per app (App({ onLaunch() { this.client =
 // createClient({...}) } })). Plain ES modules; the mini-program's build turns them into its
 // modules, Node imports them as they are (tests/sdk/).
+import { createConsoleLogin } from './console.js'
 import { createHttp } from './http.js'
 import { createPartners } from './partners.js'
 import { createPayouts } from './payouts.js'
@@ -11,6 +12,7 @@ import { createSubscriptions } from './subscribe.js'
 
 export { ApiError, CLIENT_CODES, isApiError } from './errors.js'
 export { reconnectDelay, RECONNECT_MAX_MS, RECONNECT_MIN_MS } from './backoff.js'
+export { CONSOLE_REFUSALS, consoleTicketFrom } from './console.js'
 export { compareIds } from './reminders.js'
 export { CLAIM_MESSAGES, describeClaim, shareCodeFrom } from './share.js'
 export { formatFen, parseYuan } from './money.js'
@@ -46,6 +48,7 @@ export function createClient(options) {
     shares: createShares({ http, session }),
     partners: createPartners({ session }),
     payouts: createPayouts({ wx, session }),
+    console: createConsoleLogin({ session }),
     subscriptions: createSubscriptions({ wx, session, templateId: options.subscribeTemplateId }),
   }
 }

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { after, before, test } from 'node:test'
 
-import { CLAIM_MESSAGES, formatFen } from '../../miniprogram/sdk/index.js'
+import { CLAIM_MESSAGES, CONSOLE_REFUSALS, formatFen } from '../../miniprogram/sdk/index.js'
 import { root } from '../contract/stack.mjs'
 import { startCluster } from './cluster.mjs'
 import { createWx } from './wx_node.mjs'
@@ -74,7 +74,7 @@ async function open(phone, route, query = {}) {
 }
 
 test('every page of app.json has its four files; its WXML binds only its methods and shows only its data', async () => {
-  assert.deepEqual(pages, ['pages/dividends/index', 'pages/share/index', 'pages/withdrawals/index', 'pages/cards/index'])
+  assert.deepEqual(pages, ['pages/dividends/index', 'pages/share/index', 'pages/withdrawals/index', 'pages/cards/index', 'pages/console-login/index'])
   for (const route of pages) {
     const files = readdirSync(path.join(appDir, path.dirname(route)))
     for (const ext of ['js', 'json', 'wxml', 'wxss']) assert.ok(files.includes(`index.${ext}`), `${route}.${ext}`)
@@ -170,4 +170,34 @@ test('my cards: a share button\'s onShareAppMessage shares a new link of that pa
   const view = await partner.app.client.shares.view(code)
   assert.equal(view.claimable, true)
   assert.deepEqual(page.onShareAppMessage({ from: 'menu' }), { title: '共享小店', path: '/pages/dividends/index' })
+})
+
+test('the console\'s QR code: the page asks, the staff member confirms, the waiting console page is signed in', async () => {
+  const owner = await launch(world.owner.openid)
+  async function ticket() {
+    const response = await fetch(a.api + '/api/v1/console/tickets', { method: 'POST' })
+    assert.equal(response.status, 201)
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('sharedstore_ticket=')).split(';')[0]
+    return { id: (await response.json()).ticket_id, cookie }
+  }
+  const made = await ticket()
+  const page = await open(owner, 'pages/console-login/index', { scene: encodeURIComponent(`t=${made.id}`) })
+  assert.equal(page.data.state, 'ask', 'nothing is confirmed before the staff member says so')
+  await page.onConfirm()
+  assert.equal(page.data.state, 'done', page.data.message)
+  const waiting = await (await fetch(`${a.api}/api/v1/console/tickets/${made.id}`, { headers: { Cookie: made.cookie } })).json()
+  assert.equal(waiting.status, 'confirmed')
+  assert.equal(waiting.user.id, world.owner.id)
+  assert.equal(waiting.stores[0].role, 'owner')
+
+  // A customer is no staff member: told so; a code that is no console code is refused at once.
+  const customer = await launch(`oNotStaff${run}`)
+  const other = await ticket()
+  const refused = await open(customer, 'pages/console-login/index', { scene: encodeURIComponent(`t=${other.id}`) })
+  await refused.onConfirm()
+  assert.equal(refused.data.message, CONSOLE_REFUSALS.console_not_staff)
+  const wrong = await open(customer, 'pages/console-login/index', { scene: encodeURIComponent(world.share.qr_scene) })
+  assert.equal(wrong.data.state, 'error')
+  owner.app.client.reminders.stop()
+  customer.app.client.reminders.stop()
 })

@@ -419,6 +419,17 @@ test('a share code comes from the page query or the QR scene; anything else is n
   assert.equal(describeClaim({ outcome: 'claimed', holds_card: true }).ok, true)
 })
 
+test('a console ticket comes from the QR scene t=<24 characters>; a share scene is none', async () => {
+  const { consoleTicketFrom } = await import('../../miniprogram/sdk/console.js')
+  const ticket = 'abcdefghijklmnopqrstu-_x' // 24 URL-safe characters
+  assert.equal(consoleTicketFrom({ scene: encodeURIComponent(`t=${ticket}`) }), ticket)
+  assert.equal(consoleTicketFrom({ scene: `t=${ticket}` }), ticket)
+  assert.equal(consoleTicketFrom({ scene: `t=${ticket.slice(1)}` }), null)
+  assert.equal(consoleTicketFrom({ scene: `t=${ticket}y` }), null)
+  assert.equal(consoleTicketFrom({ scene: `t=${ticket.slice(1)}!` }), null)
+  for (const options of [undefined, {}, { scene: 'c=AbCdEfGh12345678' }, { scene: 't=short' }, { scene: '%E0' }]) assert.equal(consoleTicketFrom(options), null)
+})
+
 test('fen are shown as yuan without floating point', () => {
   assert.equal(formatFen(0), '¥0.00')
   assert.equal(formatFen(5), '¥0.05')

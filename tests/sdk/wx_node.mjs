@@ -27,7 +27,7 @@ export function createWx({ loginCode, route = (url) => url, subscribe, transfer,
   const hideListeners = new Set()
   const sockets = new Set()
   // What the test may look at: every socket opened, every frame the server sent (duplicates too).
-  const record = { sockets: [], frames: [], requests: [], toasts: [], refusedUpgrades: 0 }
+  const record = { sockets: [], frames: [], requests: [], toasts: [], navigations: [], refusedUpgrades: 0 }
 
   const fail = (callback, errMsg) => setImmediate(() => callback?.({ errMsg }))
 
@@ -138,6 +138,7 @@ export function createWx({ loginCode, route = (url) => url, subscribe, transfer,
     hideLoading: () => {},
     showModal: ({ success }) => setImmediate(() => success?.({ confirm: true, cancel: false })),
     stopPullDownRefresh: () => {},
+    switchTab: ({ url }) => void record.navigations.push(url),
 
     // ---- the test's side ------------------------------------------------------------------------
     $record: record,
