@@ -47,8 +47,8 @@ struct prepared_wechat_order {
 }  // namespace
 
 asio::awaitable<service_result<created_order>> order_service::create(std::uint64_t buyer, order_request request) {
-    if (request.pay_with == "wechat" && !pay_) co_return failure(service_failure::payments_unavailable);
-    if (request.pay_with == "stored_value") {
+    if (request.pay_with == payment_source::wechat_pay && !pay_) co_return failure(service_failure::payments_unavailable);
+    if (request.pay_with == payment_source::stored_value) {
         // Paid at once from the buyer's balance: the account row is locked, so concurrent spends
         // queue and none can take the balance below zero.
         const auto now = clock_.now();

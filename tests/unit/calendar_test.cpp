@@ -62,3 +62,8 @@ TEST(calendar, the_last_local_days_start_at_local_midnight_and_list_each_local_d
     EXPECT_EQ(new_year.dates, (std::vector<std::string>{"2026-12-31", "2027-01-01"}));
     EXPECT_EQ(new_year.start, at("2026-12-31T00:00:00+08:00"));
 }
+
+TEST(rfc3339, an_orders_creation_time_keeps_its_microseconds) {
+    EXPECT_EQ(format_rfc3339_micros(at("2026-11-27T08:00:00.123456Z")), "2026-11-27T08:00:00.123456Z");
+    EXPECT_EQ(format_rfc3339_micros(at("2026-11-27T08:00:00Z")), "2026-11-27T08:00:00.000000Z");
+}
