@@ -4,6 +4,7 @@
 #include "common/clock.hpp"
 #include "server/domain/calendar.hpp"
 #include "server/domain/rfc3339.hpp"
+#include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/store_api.hpp"
 
 using namespace sharedstore;
@@ -24,6 +25,12 @@ protected:
         return at->as_int64();
     }
     static std::string order_id(const json::value& pos_answer) { return text(pos_answer, {"order", "id"}); }
+    // A job run by hand beside the server, as an operator would.
+    static void run_job(const std::string& name) {
+        child_process process({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), name}, sim->server_environment(server->port()),
+                              make_temp_dir("run-job") + "/out.log");
+        if (process.wait_exit(60s).value_or(-1) != 0) throw std::runtime_error(name + " failed: " + process.output());
+    }
     // An order (and its dividend, and its customer's first purchase) as if paid at `when`.
     static void move_order(const std::string& id, std::chrono::system_clock::time_point when) {
         const auto at = format_sql_datetime_utc(when);
@@ -95,8 +102,11 @@ TEST_F(dashboard_test, figures_of_today_seven_and_thirty_local_days_come_from_or
     EXPECT_EQ(number(top, {"sales_fen"}), 10000);
     EXPECT_EQ(number(top, {"dividends_fen"}), 600 - reversed);
 
-    // Once settled, the same dividend counts as settled, not pending.
-    execute("UPDATE dividends SET settled_at = UTC_TIMESTAMP(6) WHERE order_id = ?", {order_id(a)});
+    // Once settled (due now, and settle-dividends run, by this test or another suite's), the same
+    // dividend counts as settled, not pending.
+    execute("UPDATE dividends SET settles_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE order_id = ?", {order_id(a)});
+    run_job("settle-dividends");
+    ASSERT_EQ(scalar("SELECT settled_at IS NOT NULL FROM dividends WHERE order_id = ?", {order_id(a)}), 1);
     auto week = ok(call("GET", s.path() + "/dashboard?days=7", s.owner));
     const auto& w = week.at("totals");
     EXPECT_EQ(number(w, {"orders"}), 3);
