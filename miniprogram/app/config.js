@@ -9,5 +9,7 @@ export default {
   // know the codes DevTools' wx.login gets from WeChat. With `openid` set the app asks the
   // simulator for a code of that user instead (DevTools must not check certificates: README.md).
   // Set `simulator` to null for a build against real WeChat.
-  simulator: { baseUrl: 'https://127.0.0.1:8090', openid: 'oDemoPartner1' },
+  // oDevConsoleOwner is the demo store's owner that scripts/run makes: the console's QR login works
+  // as it is; for the partner pages use a user you made a partner.
+  simulator: { baseUrl: 'https://127.0.0.1:8090', openid: 'oDevConsoleOwner' },
 }
