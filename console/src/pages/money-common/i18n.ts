@@ -1,13 +1,14 @@
-// API errors in people's words: ours for the codes we know (messages.ts), the server's otherwise;
-// and the problems the API names per field, for forms to show beside that field.
+// API errors in people's words: the money pages' own for their codes (messages.ts), then the
+// console's (errors.<code>), then the server's message; and the problems the API names per
+// field, for forms to show beside that field.
 import type { ApiError, Problem } from '../../api/client'
 
 type Translate = { t: (key: string) => string; te: (key: string) => boolean }
 
 export function errorText(error: ApiError | null | undefined, { t, te }: Translate): string {
   if (!error) return ''
-  const key = `moneyPages.apiErrors.${error.code}`
-  return te(key) ? t(key) : error.message
+  for (const key of [`moneyPages.apiErrors.${error.code}`, `errors.${error.code}`]) if (te(key)) return t(key)
+  return error.message
 }
 
 /** What the API said about one field: its problems, or an invalid/missing field error naming it. */

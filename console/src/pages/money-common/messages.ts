@@ -1,4 +1,4 @@
-// The words of the money pages' shared pieces (errors, paging, periods, role notices), all under
+// The words of the money pages' shared pieces (errors, paging, periods), all under
 // `moneyPages` so that they meet no other area's keys.
 import { defineMessages } from '../../i18n/define'
 
@@ -6,19 +6,11 @@ export default defineMessages(
   {
     moneyPages: {
       shared: {
-        loading: '加载中…',
         retry: '重试',
-        empty: '暂无数据',
         previous: '上一页',
         next: '下一页',
         page: '第 {n} 页',
         request_id: '请求编号：{id}',
-        sign_in_again: '登录已失效，请重新扫码登录',
-        go_to_login: '去登录',
-        no_store: '您还不是任何店铺的员工',
-        not_allowed_title: '没有权限',
-        not_allowed: '您在「{store}」的角色是{role}，不能使用此页面。如需使用，请联系店主。',
-        forbidden: '您没有权限进行此操作，如需要请联系店主。',
         period: '统计区间',
         period_start: '开始日期',
         period_end: '结束日期',
@@ -27,9 +19,7 @@ export default defineMessages(
         last_30_days: '最近 30 天',
         last_90_days: '最近 90 天',
       },
-      roles: { owner: '店主', manager: '店长', cashier: '收银员' },
       apiErrors: {
-        forbidden: '您没有权限进行此操作，如需要请联系店主。',
         user_not_found: '找不到这个用户编号，请确认对方已登录过小程序',
         below_lowest_tier: '首次入股金额不能低于最低档位的入股金额',
         no_tiers: '店铺还没有设置分享档位，请先设置档位',
@@ -49,9 +39,6 @@ export default defineMessages(
         payout_not_found: '找不到该提现记录',
         payout_not_awaiting_approval: '该提现已不在待审批状态，请刷新查看',
         invalid_payout_limits: '提现限额设置有误，请按提示修改',
-        dependency_unavailable: '服务暂时不可用，请稍后重试',
-        network_error: '无法连接服务器，请检查网络后重试',
-        rate_limited: '操作过于频繁，请稍后再试',
       },
       problemCodes: {
         below_wechat_minimum: '微信转账最低 0.10 元',
@@ -66,19 +53,11 @@ export default defineMessages(
   {
     moneyPages: {
       shared: {
-        loading: 'Loading…',
         retry: 'Retry',
-        empty: 'Nothing here yet',
         previous: 'Previous',
         next: 'Next',
         page: 'Page {n}',
         request_id: 'Request id: {id}',
-        sign_in_again: 'Your session has ended; scan the code again to sign in',
-        go_to_login: 'Sign in',
-        no_store: 'You are not staff of any store',
-        not_allowed_title: 'Not available',
-        not_allowed: 'Your role at “{store}” is {role}, which cannot use this page. Ask the owner if you need it.',
-        forbidden: 'You may not do this; ask the store owner if you need to.',
         period: 'Period',
         period_start: 'From',
         period_end: 'To',
@@ -87,9 +66,7 @@ export default defineMessages(
         last_30_days: 'Last 30 days',
         last_90_days: 'Last 90 days',
       },
-      roles: { owner: 'owner', manager: 'manager', cashier: 'cashier' },
       apiErrors: {
-        forbidden: 'You may not do this; ask the store owner if you need to.',
         user_not_found: 'No user has this id; they must have signed in to the mini-program once',
         below_lowest_tier: 'A first buy-in must reach the lowest tier',
         no_tiers: 'The store has no share tiers yet; set them first',
@@ -109,9 +86,6 @@ export default defineMessages(
         payout_not_found: 'No such payout',
         payout_not_awaiting_approval: 'The payout no longer waits for approval; refresh to see where it is',
         invalid_payout_limits: 'Some payout limits are wrong; see the fields',
-        dependency_unavailable: 'The service is unavailable for a moment; try again soon',
-        network_error: 'Cannot reach the server; check the network and try again',
-        rate_limited: 'Too many attempts; wait a moment',
       },
       problemCodes: {
         below_wechat_minimum: 'WeChat transfers at least ¥0.10',
