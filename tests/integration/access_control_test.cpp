@@ -311,6 +311,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", fixed(S + "/dividends" + period), none, {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/reconciliation" + period), none, {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/dashboard?days=7"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/payment-anomalies"), none, {401, 403, 403, 403, 200, 200, 403}},
         // Signed by a store's API key or by WeChat Pay, never by a session: a Bearer token is no key.
         {"POST", fixed("/api/v1/pos/orders"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
         {"POST", fixed("/api/v1/pos/refunds"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
@@ -453,7 +454,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 34) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 35) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace
