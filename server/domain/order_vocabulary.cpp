@@ -42,4 +42,20 @@ std::optional<payment_source> parse_payment_source(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view to_string(refund_request_status status) {
+    switch (status) {
+    case refund_request_status::processing: return "processing";
+    case refund_request_status::succeeded: return "succeeded";
+    case refund_request_status::failed: return "failed";
+    }
+    return "processing";
+}
+
+std::optional<refund_request_status> parse_refund_request_status(std::string_view text) {
+    if (text == "processing") return refund_request_status::processing;
+    if (text == "succeeded") return refund_request_status::succeeded;
+    if (text == "failed") return refund_request_status::failed;
+    return std::nullopt;
+}
+
 }  // namespace sharedstore

@@ -18,4 +18,9 @@ std::optional<order_kind> parse_order_kind(std::string_view text);
 std::optional<order_status> parse_order_status(std::string_view text);
 std::optional<payment_source> parse_payment_source(std::string_view text);
 
+// A store's refund through WeChat Pay (merchant_refunds): asked, then WeChat Pay's final word.
+enum class refund_request_status { processing, succeeded, failed };
+std::string_view to_string(refund_request_status status);
+std::optional<refund_request_status> parse_refund_request_status(std::string_view text);
+
 }  // namespace sharedstore

@@ -87,4 +87,14 @@ std::string format_rfc3339_seconds(std::chrono::system_clock::time_point when) {
     return text;
 }
 
+std::string format_rfc3339_micros(std::chrono::system_clock::time_point when) {
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(when);
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(when - seconds).count();
+    auto text = format_rfc3339_seconds(when);
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(micros));
+    text.insert(text.size() - 1, fraction);
+    return text;
+}
+
 }  // namespace sharedstore

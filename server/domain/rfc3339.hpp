@@ -13,5 +13,7 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
 
 // The API's form of a stored time: UTC to the second, "2026-11-27T08:00:00Z" (fractions dropped).
 std::string format_rfc3339_seconds(std::chrono::system_clock::time_point when);
+// The same with microseconds, "2026-11-27T08:00:00.123456Z" (an order's created_at).
+std::string format_rfc3339_micros(std::chrono::system_clock::time_point when);
 
 }  // namespace sharedstore

@@ -21,4 +21,23 @@ std::optional<std::string> share_code_from_scene(std::string_view scene) {
     return std::string(scene.substr(2));
 }
 
+share_state share_state_at(const share_state_facts& f, std::chrono::system_clock::time_point now) {
+    if (f.revoked || !f.partner_active) return share_state::revoked;
+    if (now < f.valid_from) return share_state::not_started;
+    if (now >= f.valid_until) return share_state::expired;
+    if (f.claimed >= f.quota) return share_state::exhausted;
+    return share_state::open;
+}
+
+std::string_view to_string(share_state state) {
+    switch (state) {
+    case share_state::open: return "open";
+    case share_state::not_started: return "not_started";
+    case share_state::expired: return "expired";
+    case share_state::exhausted: return "exhausted";
+    case share_state::revoked: return "revoked";
+    }
+    return "revoked";
+}
+
 }  // namespace sharedstore

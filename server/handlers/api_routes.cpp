@@ -12,6 +12,7 @@
 #include "server/handlers/pos_key_handlers.hpp"
 #include "server/handlers/report_handlers.hpp"
 #include "server/handlers/share_handlers.hpp"
+#include "server/handlers/subscription_handlers.hpp"
 
 #include <string>
 

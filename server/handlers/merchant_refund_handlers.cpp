@@ -26,7 +26,7 @@ json::object refund_json(const merchant_refund_record& r) {
                         {"out_refund_no", r.out_refund_no},
                         {"amount_fen", r.amount_fen},
                         {"reason", optional_text(r.reason)},
-                        {"status", r.status},
+                        {"status", to_string(r.status)},
                         {"wechat_refund_id", optional_text(r.wechat_refund_id)},
                         {"failure_code", optional_text(r.failure_code)},
                         {"requested_by_user_id", std::to_string(r.requested_by_user_id)},

@@ -42,13 +42,16 @@ asio::awaitable<http_response> handle_create_order(const api_services& s, http_r
     order.amount_fen = body.required_int("amount_fen", 1, max_amount_fen);
     order.description = body.required_string("description", 1, 127);
     const auto kind = parse_order_kind(body.optional_string("kind", 1, 16).value_or("purchase"));
-    order.pay_with = body.required_string("pay_with", 1, 16);
+    const auto pay_with = body.required_string("pay_with", 1, 16);
     body.finish();
     if (!kind) throw api_error(400, "invalid_field", "kind is purchase or buy_in");
     order.kind = *kind;
-    if (order.pay_with != "wechat" && order.pay_with != "stored_value") throw api_error(400, "invalid_field", "pay_with is wechat or stored_value");
+    // The API's words: "wechat" (WeChat Pay) or "stored_value".
+    if (pay_with == "wechat") order.pay_with = payment_source::wechat_pay;
+    else if (pay_with == "stored_value") order.pay_with = payment_source::stored_value;
+    else throw api_error(400, "invalid_field", "pay_with is wechat or stored_value");
     // Stored value is spent, never bought with itself.
-    if (order.kind == order_kind::buy_in && order.pay_with != "wechat") throw api_error(400, "invalid_field", "a buy_in is paid with wechat");
+    if (order.kind == order_kind::buy_in && order.pay_with != payment_source::wechat_pay) throw api_error(400, "invalid_field", "a buy_in is paid with wechat");
     auto created = co_await s.orders.create(who.user_id, std::move(order));
     auto& c = unwrap(created);
     json::object out{{"order", order_json(c.order)}};

@@ -24,9 +24,9 @@ json::object order_json(const order_record& o) {
                      {"category", text_or_null(o.category)},
                      {"amount_fen", o.amount_fen},
                      {"status", to_string(o.status)},
-                     {"paid_at", text_or_null(o.paid_at)},
+                     {"paid_at", o.paid_at ? json::value(format_rfc3339_seconds(*o.paid_at)) : json::value(nullptr)},
                      {"refunded_fen", o.refunded_fen},
-                     {"created_at", o.created_at}};
+                     {"created_at", format_rfc3339_micros(o.created_at)}};
     out["profit_fen"] = o.profit_fen ? json::value(*o.profit_fen) : json::value(nullptr);
     return out;
 }

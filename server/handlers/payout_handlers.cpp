@@ -119,7 +119,8 @@ asio::awaitable<http_response> handle_my_payout_balances(const api_services& s, 
 
 asio::awaitable<http_response> handle_set_real_name(const api_services& s, http_request& request, const caller& who) {
     body_reader body(request);
-    auto name = body.required_string("real_name", 1, 160);
+    // 2 to 40 characters (the service counts them): at most 4 bytes each.
+    auto name = body.required_string("real_name", 2, 160);
     body.finish();
     auto set = co_await s.payouts.set_real_name(who.user_id, std::move(name));
     unwrap(set);

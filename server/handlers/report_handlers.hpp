@@ -8,7 +8,5 @@
 namespace sharedstore {
 
 std::span<const route> report_routes();
-// POST /api/v1/me/subscriptions: the WeChat subscribe-message acceptances of the caller.
-std::span<const route> subscription_routes();
 
 }  // namespace sharedstore

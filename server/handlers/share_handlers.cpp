@@ -48,8 +48,8 @@ asio::awaitable<http_response> handle_view_share(const api_services& s, http_req
     co_return http_response::json(200, json::object{{"share_code", v.context.share.code},
                                                     {"merchant", merchant_json(v.context)},
                                                     {"card", card_json(v.context)},
-                                                    {"state", v.state},
-                                                    {"claimable", v.state == "open"}});
+                                                    {"state", to_string(v.state)},
+                                                    {"claimable", v.state == share_state::open}});
 }
 
 asio::awaitable<http_response> handle_share_qr_code(const api_services& s, http_request& request, const caller&) {

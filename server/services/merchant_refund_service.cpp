@@ -47,7 +47,7 @@ asio::awaitable<service_result<merchant_refund_outcome>> merchant_refund_service
         r.out_refund_no = new_pay_number("RF");
         r.reason = in.reason;
         r.amount_fen = in.amount_fen;
-        r.status = "processing";
+        r.status = refund_request_status::processing;
         insert_merchant_refund(db, r);
         return recorded{*find_merchant_refund_by_out_refund_no(db, r.out_refund_no), false, order->out_trade_no, order->amount_fen};
     };
@@ -57,7 +57,7 @@ asio::awaitable<service_result<merchant_refund_outcome>> merchant_refund_service
     if (!outcome) co_return outcome.error();
     auto done = std::move(outcome.value());
     if (done.replayed) {
-        if (done.refund.status == "processing") co_await follow_up(done.refund, done.out_trade_no, done.total_fen);
+        if (done.refund.status == refund_request_status::processing) co_await follow_up(done.refund, done.out_trade_no, done.total_fen);
     } else {
         co_await submit(done.refund, done.out_trade_no, done.total_fen);
     }
@@ -77,7 +77,7 @@ asio::awaitable<void> merchant_refund_service::submit(const merchant_refund_reco
     // A 4xx is WeChat Pay's final word on this request (it refunds nothing); anything else is
     // unclear and stays processing: a replay asks again with the same out_refund_no.
     if (e.http_status >= 400 && e.http_status < 500 && e.code != "bad_answer_signature") {
-        auto fail = [no = r.out_refund_no, code = e.code](mysql_connection& db) { finish_merchant_refund(db, no, "failed", "", code); };
+        auto fail = [no = r.out_refund_no, code = e.code](mysql_connection& db) { finish_merchant_refund(db, no, refund_request_status::failed, "", code); };
         co_await database_.transaction(std::move(fail));
     }
 }
@@ -111,7 +111,7 @@ asio::awaitable<void> merchant_refund_service::apply_state(const merchant_refund
         co_return;
     }
     auto record = [no = r.out_refund_no, state](mysql_connection& db) {
-        if (state.status == "CLOSED") finish_merchant_refund(db, no, "failed", state.refund_id, "REFUND_CLOSED");
+        if (state.status == "CLOSED") finish_merchant_refund(db, no, refund_request_status::failed, state.refund_id, "REFUND_CLOSED");
         else set_merchant_refund_wechat_id(db, no, state.refund_id);  // PROCESSING, ABNORMAL: not final
     };
     co_await database_.transaction(std::move(record));

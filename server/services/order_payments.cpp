@@ -79,7 +79,7 @@ applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, s
     // would seem paid before it existed (and before the tiers it was placed under). Our own
     // orders are never paid before they were created; a POS may report an earlier payment.
     if (order->source != payment_source::pos)
-        if (auto created = parse_rfc3339(order->created_at); created && *created > paid_at) paid_at = *created;
+        if (order->created_at > paid_at) paid_at = order->created_at;
     const auto paid = format_sql_datetime_utc(paid_at);
     auto facts = order_facts(*order, std::chrono::hours(24) * merchant.settlement_delay_days, paid_at);
     if (facts.kind == order_kind::purchase) load_purchase_facts(db, *order, paid, facts);
@@ -107,7 +107,7 @@ applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, 
     const auto refund_id = insert_refund(db, order_id, order->merchant_id, source, refund_key, amount_fen, now);
     add_order_refunded(db, order_id, amount_fen);
     // A refund's effects read their own rows (the dividend knows when it settles): no delay needed.
-    const refund_facts refund{.order = order_facts(*order, std::chrono::seconds(0), parse_rfc3339(order->paid_at).value_or(at)),
+    const refund_facts refund{.order = order_facts(*order, std::chrono::seconds(0), order->paid_at.value_or(at)),
                               .refund_id = refund_id,
                               .amount_fen = amount_fen,
                               .refunded_before_fen = order->refunded_fen,

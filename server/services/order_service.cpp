@@ -47,8 +47,8 @@ struct prepared_wechat_order {
 }  // namespace
 
 asio::awaitable<service_result<created_order>> order_service::create(std::uint64_t buyer, order_request request) {
-    if (request.pay_with == "wechat" && !pay_) co_return failure(service_failure::payments_unavailable);
-    if (request.pay_with == "stored_value") {
+    if (request.pay_with == payment_source::wechat_pay && !pay_) co_return failure(service_failure::payments_unavailable);
+    if (request.pay_with == payment_source::stored_value) {
         // Paid at once from the buyer's balance: the account row is locked, so concurrent spends
         // queue and none can take the balance below zero.
         const auto now = clock_.now();
@@ -122,7 +122,7 @@ asio::awaitable<notification_result> order_service::apply_notification(wechat_pa
         log_.info("wechat_refund_not_applied", {{"event_type", n.event_type}, {"refund_id", refund.refund_id}});
         if (n.event_type == "REFUND.CLOSED") {
             auto close = [no = refund.out_refund_no, id = refund.refund_id](mysql_connection& db) {
-                finish_merchant_refund(db, no, "failed", id, "REFUND_CLOSED");
+                finish_merchant_refund(db, no, refund_request_status::failed, id, "REFUND_CLOSED");
             };
             co_await database_.transaction(std::move(close));
         }
@@ -175,7 +175,7 @@ asio::awaitable<notification_result> order_service::apply_wechat_refund(wechat_p
         auto applied = apply_order_refund(db, order->id, "wechat_pay", f.refund_id, f.refund, now);
         const bool recorded = applied.outcome == refund_outcome::applied || applied.outcome == refund_outcome::already_applied;
         // In the same transaction: the request stops holding its amount back as the refund counts.
-        if (recorded && !f.out_refund_no.empty()) finish_merchant_refund(db, f.out_refund_no, "succeeded", f.refund_id, "");
+        if (recorded && !f.out_refund_no.empty()) finish_merchant_refund(db, f.out_refund_no, refund_request_status::succeeded, f.refund_id, "");
         switch (applied.outcome) {
         case refund_outcome::applied: return {notification_outcome::applied, ""};
         case refund_outcome::already_applied: return {notification_outcome::already_applied, ""};

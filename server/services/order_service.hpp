@@ -18,7 +18,8 @@ struct order_request {
     std::int64_t amount_fen = 0;
     std::string description;
     order_kind kind = order_kind::purchase;
-    std::string pay_with;  // wechat | stored_value
+    // How the buyer pays: WeChat Pay, or their stored value at the store (the POS has its own path).
+    payment_source pay_with = payment_source::wechat_pay;
 };
 
 struct created_order {

@@ -543,10 +543,11 @@ asio::awaitable<service_result<payout_limits>> payout_service::limits(std::uint6
 }
 
 asio::awaitable<service_result<payout_limits>> payout_service::change_limits(std::uint64_t caller, std::uint64_t merchant_id, payout_limits l) {
-    auto problems = payout_limit_problems(l);
-    if (!problems.empty()) co_return failure(service_failure::invalid_payout_limits, std::move(problems));
     auto write = [=](mysql_connection& db) -> service_result<payout_limits> {
+        // Who asks comes first: someone who may not set limits learns nothing about them.
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
+        auto problems = payout_limit_problems(l);
+        if (!problems.empty()) return failure(service_failure::invalid_payout_limits, std::move(problems));
         set_payout_limits(db, merchant_id, l);
         return l;
     };

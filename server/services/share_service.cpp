@@ -19,12 +19,14 @@ namespace {
 
 
 
-std::string share_state(const share_context& c, clock_type::time_point now) {
-    if (c.share.revoked || c.partner_state != partner_status::active) return "revoked";
-    if (now < c.valid_from_time) return "not_started";
-    if (now >= c.valid_until_time) return "expired";
-    if (c.claimed >= c.quota) return "exhausted";
-    return "open";
+share_state state_of(const share_context& c, clock_type::time_point now) {
+    return share_state_at(share_state_facts{.revoked = c.share.revoked,
+                                            .partner_active = c.partner_state == partner_status::active,
+                                            .valid_from = c.valid_from_time,
+                                            .valid_until = c.valid_until_time,
+                                            .quota = c.quota,
+                                            .claimed = c.claimed},
+                          now);
 }
 
 // Same person: the partner's own user, or another account with the same unionid or phone.
@@ -141,7 +143,7 @@ asio::awaitable<service_result<share_view>> share_service::view(std::string code
     auto read = [=](mysql_connection& db) -> service_result<share_view> {
         auto ctx = find_share_context(db, code);
         if (!ctx) return failure(service_failure::share_not_found);
-        auto state = share_state(*ctx, now);
+        auto state = state_of(*ctx, now);
         return share_view{std::move(*ctx), std::move(state)};
     };
     co_return co_await database_.run(std::move(read));

@@ -2,6 +2,7 @@
 // Share links of card packs, their public view and QR code, and the claim that decides who owns
 // a customer (docs/business-rules.md section 2). The claim's race is settled by the database: see
 // share_service.cpp for the locking protocol.
+#include "server/domain/share_links.hpp"
 #include "common/clock.hpp"
 #include "common/log.hpp"
 #include "common/mysql_pool.hpp"
@@ -31,7 +32,7 @@ struct created_share {
 // The card as a customer sees it; never the partner.
 struct share_view {
     share_context context;
-    std::string state;  // open | not_started | expired | exhausted | revoked
+    share_state state = share_state::open;
 };
 
 struct claim_result {

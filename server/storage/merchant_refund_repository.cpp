@@ -6,6 +6,7 @@
 #include <cppconn/resultset.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace sharedstore {
 
@@ -28,7 +29,10 @@ std::optional<merchant_refund_record> first(sql::PreparedStatement& select) {
     r.request_id = rs->getString(5);
     r.out_refund_no = rs->getString(6);
     r.reason = rs->getString(7);
-    r.status = rs->getString(8);
+    const std::string status = rs->getString(8);
+    const auto parsed = parse_refund_request_status(status);
+    if (!parsed) throw std::runtime_error("merchant refund " + std::to_string(r.id) + " has an unknown status " + status);
+    r.status = *parsed;
     r.wechat_refund_id = rs->getString(9);
     r.failure_code = rs->getString(10);
     r.created_at = rs->getString(11);
@@ -75,12 +79,12 @@ std::uint64_t insert_merchant_refund(mysql_connection& db, const merchant_refund
     return last_insert_id(db);
 }
 
-void finish_merchant_refund(mysql_connection& db, const std::string& out_refund_no, const std::string& status,
+void finish_merchant_refund(mysql_connection& db, const std::string& out_refund_no, refund_request_status status,
                             const std::string& wechat_refund_id, const std::string& failure_code) {
     mysql_statement update(db.prepare(
         "UPDATE merchant_refunds SET status = ?, wechat_refund_id = COALESCE(NULLIF(?, ''), wechat_refund_id), "
         "failure_code = NULLIF(?, '') WHERE out_refund_no = ? AND status = 'processing'"));
-    update->setString(1, status);
+    update->setString(1, std::string(to_string(status)));
     update->setString(2, wechat_refund_id);
     update->setString(3, failure_code);
     update->setString(4, out_refund_no);

@@ -27,8 +27,7 @@ void set_optional_text(sql::PreparedStatement& s, unsigned index, const std::str
 const std::string order_columns =
     "SELECT id, merchant_id, source, kind, COALESCE(out_trade_no, ''), COALESCE(merchant_order_id, ''), COALESCE(pos_content_sha256, ''), "
     "customer_user_id, description, COALESCE(category, ''), amount_fen, pos_profit_fen, status, COALESCE(prepay_id, ''), "
-    "COALESCE(transaction_id, ''), " + rfc3339("paid_at") + ", profit_fen, dividend_due, refunded_fen, "
-    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%s.%fZ')" +
+    "COALESCE(transaction_id, ''), " + sql_micros("paid_at") + ", profit_fen, dividend_due, refunded_fen, " + sql_micros("created_at") +
     " FROM orders ";
 
 order_record read_order(sql::ResultSet& rs) {
@@ -54,11 +53,11 @@ order_record read_order(sql::ResultSet& rs) {
     o.status = *status;
     o.prepay_id = rs.getString(14);
     o.transaction_id = rs.getString(15);
-    o.paid_at = rs.getString(16);
+    if (!rs.isNull(16)) o.paid_at = from_micros(rs.getInt64(16));
     if (!rs.isNull(17)) o.profit_fen = rs.getInt64(17);
     o.dividend_due = rs.getBoolean(18);
     o.refunded_fen = rs.getInt64(19);
-    o.created_at = rs.getString(20);
+    o.created_at = from_micros(rs.getInt64(20));
     return o;
 }
 

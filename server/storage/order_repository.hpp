@@ -25,11 +25,11 @@ struct order_record {
     std::optional<std::int64_t> pos_profit_fen;
     order_status status = order_status::created;
     std::string prepay_id, transaction_id;
-    std::string paid_at;  // RFC 3339, empty until paid
+    std::optional<std::chrono::system_clock::time_point> paid_at;  // until paid: none
     std::optional<std::int64_t> profit_fen;
     bool dividend_due = false;
     std::int64_t refunded_fen = 0;
-    std::string created_at;  // RFC 3339 with microseconds
+    std::chrono::system_clock::time_point created_at;
 };
 
 struct new_order {

@@ -5,26 +5,51 @@
 
 export const httpMethods = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace']
 
-// A route's declared access (server/http/access.hpp) -> the security scheme its operation names.
-// `none` is an explicit empty list. A console write also names the CSRF scheme.
-export const schemeOfAccess = {
-  none: null,
-  user_session: 'userSession',
-  pos_signature: 'posSignature',
-  wechat_pay_signature: 'wechatPaySignature',
-  console_session: 'consoleSession',
+// A route's declared access (server/http/access.hpp) -> the security requirements its operation
+// names, as alternatives (any one of them admits the caller). `none` is an explicit empty list.
+// A console session's write also names the CSRF scheme: the gate refuses it without X-CSRF-Token.
+// `staff` is a user session or a console session (docs/access-control.md).
+export const schemesOfAccess = {
+  none: [],
+  user_session: ['userSession'],
+  pos_signature: ['posSignature'],
+  wechat_pay_signature: ['wechatPaySignature'],
+  console_session: ['consoleSession'],
+  staff: ['userSession', 'consoleSession'],
 }
 const csrfScheme = 'consoleCsrf'
 const writes = new Set(['post', 'put', 'patch', 'delete'])
 
+// One text per set of alternatives: the order of the alternatives, and of the schemes within
+// one, means nothing in OpenAPI, so it does not count as a difference.
+function canonical(security) {
+  return JSON.stringify(
+    security
+      .map((requirement) => Object.fromEntries(Object.entries(requirement).sort(([a], [b]) => a.localeCompare(b))))
+      .map((requirement) => JSON.stringify(requirement))
+      .sort()
+      .map((text) => JSON.parse(text)),
+  )
+}
+
 /** The security an operation must declare for a route of `access` and `method`, as JSON text. */
 export function expectedSecurity(access, method) {
-  if (!(access in schemeOfAccess)) return undefined
-  const scheme = schemeOfAccess[access]
-  if (scheme === null) return '[]'
-  const requirement = { [scheme]: [] }
-  if (access === 'console_session' && writes.has(method)) requirement[csrfScheme] = []
-  return JSON.stringify([requirement])
+  if (!(access in schemesOfAccess)) return undefined
+  return canonical(
+    schemesOfAccess[access].map((scheme) => {
+      const requirement = { [scheme]: [] }
+      if (scheme === 'consoleSession' && writes.has(method)) requirement[csrfScheme] = []
+      return requirement
+    }),
+  )
+}
+
+/** An operation's declared security in the form of expectedSecurity (undefined: none declared). */
+export function declaredSecurity(operation) {
+  if (operation.security === undefined) return undefined
+  if (!Array.isArray(operation.security) || operation.security.some((r) => r === null || typeof r !== 'object' || Array.isArray(r)))
+    return JSON.stringify(operation.security)
+  return canonical(operation.security)
 }
 
 /** Parses `sharedstore routes` output: one {method, pattern, access[, endpoint]} a line. */
@@ -58,10 +83,10 @@ export function compareRoutesWithSpec(routes, spec) {
     }
     const want = expectedSecurity(route.access, method)
     if (want === undefined) {
-      problems.push(`${key}: access ${route.access} has no security scheme in tests/contract/compare_routes.mjs (schemeOfAccess)`)
+      problems.push(`${key}: access ${route.access} has no security scheme in tests/contract/compare_routes.mjs (schemesOfAccess)`)
       continue
     }
-    const got = operation.security === undefined ? undefined : JSON.stringify(operation.security)
+    const got = declaredSecurity(operation)
     if (got !== want) problems.push(`${key}: the route's access is ${route.access}, so the operation's security must be ${want}, not ${got ?? 'absent'}`)
     const websocket = route.endpoint === 'websocket'
     if (websocket !== (operation['x-websocket'] === true))

@@ -9,6 +9,10 @@ const routes = parseRouteLines(
   [
     '{"method":"GET","pattern":"/healthz","access":"none"}',
     '{"method":"POST","pattern":"/api/v1/merchants","access":"user_session"}',
+    '{"method":"GET","pattern":"/api/v1/merchants/{merchant_id}","access":"staff"}',
+    '{"method":"PATCH","pattern":"/api/v1/merchants/{merchant_id}","access":"staff"}',
+    '{"method":"GET","pattern":"/api/v1/console/me","access":"console_session"}',
+    '{"method":"POST","pattern":"/api/v1/console/logout","access":"console_session"}',
     '{"method":"POST","pattern":"/api/v1/pos/orders","access":"pos_signature"}',
     '{"method":"GET","pattern":"/ws","access":"user_session","endpoint":"websocket"}',
   ].join('\n'),
@@ -19,6 +23,12 @@ function spec() {
     paths: {
       '/healthz': { get: { security: [] } },
       '/api/v1/merchants': { post: { security: [{ userSession: [] }] } },
+      '/api/v1/merchants/{merchant_id}': {
+        get: { security: [{ userSession: [] }, { consoleSession: [] }] },
+        patch: { security: [{ userSession: [] }, { consoleSession: [], consoleCsrf: [] }] },
+      },
+      '/api/v1/console/me': { get: { security: [{ consoleSession: [] }] } },
+      '/api/v1/console/logout': { post: { security: [{ consoleSession: [], consoleCsrf: [] }] } },
       '/api/v1/pos/orders': { post: { security: [{ posSignature: [] }] } },
       '/ws': { get: { security: [{ userSession: [] }], 'x-websocket': true } },
     },
@@ -69,8 +79,56 @@ test('an access the map does not know is named, not passed', () => {
 
 test('console writes need the CSRF scheme beside the session, reads do not', () => {
   assert.equal(expectedSecurity('console_session', 'get'), '[{"consoleSession":[]}]')
-  assert.equal(expectedSecurity('console_session', 'post'), '[{"consoleSession":[],"consoleCsrf":[]}]')
+  assert.equal(expectedSecurity('console_session', 'post'), '[{"consoleCsrf":[],"consoleSession":[]}]')
+  assert.equal(expectedSecurity('staff', 'get'), '[{"consoleSession":[]},{"userSession":[]}]')
+  assert.equal(expectedSecurity('staff', 'delete'), '[{"consoleCsrf":[],"consoleSession":[]},{"userSession":[]}]')
   assert.equal(expectedSecurity('none', 'post'), '[]')
+  const s = spec()
+  delete s.paths['/api/v1/console/logout'].post.security[0].consoleCsrf
+  s.paths['/api/v1/console/me'].get.security[0].consoleCsrf = []
+  const problems = compareRoutesWithSpec(routes, s)
+  assert.equal(problems.length, 2)
+  assert.match(problems[0], /GET \/api\/v1\/console\/me: the route's access is console_session/)
+  assert.match(problems[1], /POST \/api\/v1\/console\/logout: the route's access is console_session/)
+})
+
+test('a staff route names both sessions as alternatives, with CSRF on console writes', () => {
+  const drifts = [
+    // the console session forgotten: the console could not call it, by the spec
+    (s) => (s.paths['/api/v1/merchants/{merchant_id}'].get.security = [{ userSession: [] }]),
+    // the Bearer token forgotten
+    (s) => (s.paths['/api/v1/merchants/{merchant_id}'].get.security = [{ consoleSession: [] }]),
+    // both required at once instead of either
+    (s) => (s.paths['/api/v1/merchants/{merchant_id}'].get.security = [{ userSession: [], consoleSession: [] }]),
+    // a console write without CSRF
+    (s) => (s.paths['/api/v1/merchants/{merchant_id}'].patch.security = [{ userSession: [] }, { consoleSession: [] }]),
+    // CSRF put beside the Bearer token
+    (s) => (s.paths['/api/v1/merchants/{merchant_id}'].patch.security = [{ userSession: [], consoleCsrf: [] }, { consoleSession: [], consoleCsrf: [] }]),
+  ]
+  for (const drift of drifts) {
+    const s = spec()
+    drift(s)
+    const problems = compareRoutesWithSpec(routes, s)
+    assert.equal(problems.length, 1, JSON.stringify(problems))
+    assert.match(problems[0], /\/api\/v1\/merchants\/\{merchant_id\}: the route's access is staff/)
+  }
+  // The order of the alternatives, and of the schemes within one, means nothing.
+  const s = spec()
+  s.paths['/api/v1/merchants/{merchant_id}'].patch.security = [{ consoleCsrf: [], consoleSession: [] }, { userSession: [] }]
+  assert.deepEqual(compareRoutesWithSpec(routes, s), [])
+})
+
+test('staff and console_session are told apart both ways', () => {
+  // A staff route declared as console-only, and a console-only route declared as staff.
+  const asStaff = routes.map((r) => (r.pattern === '/api/v1/console/me' ? { ...r, access: 'staff' } : r))
+  assert.match(compareRoutesWithSpec(asStaff, spec())[0], /GET \/api\/v1\/console\/me: the route's access is staff/)
+  const s = spec()
+  s.paths['/api/v1/console/me'].get.security = [{ userSession: [] }, { consoleSession: [] }]
+  assert.match(compareRoutesWithSpec(routes, s)[0], /GET \/api\/v1\/console\/me: the route's access is console_session/)
+  // A user_session route declared as staff (the console would be told it may call it).
+  const t = spec()
+  t.paths['/api/v1/merchants'].post.security = [{ userSession: [] }, { consoleSession: [], consoleCsrf: [] }]
+  assert.match(compareRoutesWithSpec(routes, t)[0], /POST \/api\/v1\/merchants: the route's access is user_session/)
 })
 
 test('the WebSocket endpoint, and only it, is marked x-websocket', () => {

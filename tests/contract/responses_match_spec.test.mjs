@@ -1,11 +1,15 @@
 // ctest contract.responses_match_spec: real answers of the server, one scenario through every
 // route family (sign in, a store, tiers, cards, partners, shares and claims, leads, POS keys and
-// callbacks, orders paid by stored value and by WeChat Pay, refunds, reports, sign out), each
-// validated against docs/openapi.yaml (spec_validator.mjs). Run by scripts/test, which starts
+// callbacks, orders paid by stored value and by WeChat Pay, refunds, reports, payouts from
+// settlement to WeChat Pay's transfer, the console's login and files, sign out), each validated
+// against docs/openapi.yaml (spec_validator.mjs). Run by scripts/test, which starts
 // MariaDB and Redis; the test starts its own server and WeChat simulator.
 //   node --test responses_match_spec.test.mjs  (SHAREDSTORE_BINARY, WECHAT_SIM_BINARY set by ctest)
 import assert from 'node:assert/strict'
 import { createHmac, randomBytes } from 'node:crypto'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { after, before, test } from 'node:test'
 
 import { startStack } from './stack.mjs'
@@ -15,13 +19,24 @@ const spec = loadSpec()
 const validator = specValidator(spec)
 const failures = []
 let stack
+// A console build of two files for /console/ (the real one is console.build's, not needed here).
+const consoleDir = mkdtempSync(path.join(tmpdir(), 'contract-console-'))
+const assetName = 'app-3f9c0a1b.js'
 
 before(async () => {
-  stack = await startStack({ sharedstore: process.env.SHAREDSTORE_BINARY, wechatSim: process.env.WECHAT_SIM_BINARY })
+  writeFileSync(path.join(consoleDir, 'index.html'), '<!doctype html><title>商户后台</title><script type="module" src="/console/assets/' + assetName + '"></script>')
+  mkdirSync(path.join(consoleDir, 'assets'))
+  writeFileSync(path.join(consoleDir, 'assets', assetName), 'console.log("sharedstore")\n')
+  stack = await startStack({
+    sharedstore: process.env.SHAREDSTORE_BINARY,
+    wechatSim: process.env.WECHAT_SIM_BINARY,
+    env: { SHAREDSTORE_CONSOLE_STATIC_DIR: consoleDir },
+  })
 })
 
 after(async () => {
   await stack?.stop()
+  rmSync(consoleDir, { recursive: true, force: true })
 })
 
 async function call(method, url, { token, body, headers = {}, raw } = {}) {
@@ -32,7 +47,8 @@ async function call(method, url, { token, body, headers = {}, raw } = {}) {
     payload = JSON.stringify(body)
     sent['Content-Type'] = 'application/json'
   }
-  const response = await fetch(stack.api + url, { method, headers: sent, body: payload })
+  // Redirects are answers to check, not to follow.
+  const response = await fetch(stack.api + url, { method, headers: sent, body: payload, redirect: 'manual' })
   const text = await response.text()
   let json
   try {
@@ -40,12 +56,19 @@ async function call(method, url, { token, body, headers = {}, raw } = {}) {
   } catch {
     json = undefined
   }
-  return { status: response.status, contentType: response.headers.get('content-type'), text, json }
+  return { status: response.status, contentType: response.headers.get('content-type'), headers: response.headers, text, json }
+}
+
+// `name=value` of the cookie an answer set, for the Cookie header of the next calls.
+function cookieOf(answer, name) {
+  const set = answer.headers.getSetCookie().find((c) => c.startsWith(name + '='))
+  return set ? set.split(';')[0] : undefined
 }
 
 // One call of the operation METHOD pattern: its answer is validated, and `expect` is its status.
 async function op(method, pattern, params, options = {}) {
-  let url = pattern.replace(/\{([a-z_]+)\}/g, (_, name) => encodeURIComponent(params[name]))
+  // `{path...}` takes the rest of the path, slashes included.
+  let url = pattern.replace(/\{([a-z_]+)(\.\.\.)?\}/g, (_, name, rest) => (rest ? params[name] : encodeURIComponent(params[name])))
   if (options.query) url += '?' + new URLSearchParams(options.query)
   const answer = await call(method.toUpperCase(), url, options)
   failures.push(...validator.check(method, pattern, answer))
@@ -206,6 +229,105 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: owner.token, body: { ...proposed, from: period.from, to: period.to }, expect: 200 })
   await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: owner.token, body: { ...proposed, profit_margin_bp: 10001 }, expect: 400 })
   await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: cashier.token, body: proposed, expect: 403 })
+
+  // Payouts (docs/payouts.md). The store settles at once (settlement_delay_days 0 above), so
+  // settle-dividends, run beside the server as an operator would, moves the partner's dividends
+  // to their withdrawable balance; the simulator then plays WeChat Pay and the partner.
+  const settled = await stack.runJob('settle-dividends')
+  const myBalances = await op('get', '/api/v1/me/payout-balances', {}, { token: partner.token, query: { merchant_id: m.id }, expect: 200 })
+  const balance = myBalances.json?.items?.[0]
+  if (!(balance?.withdrawable_fen >= 60)) failures.push(`after settle-dividends (${JSON.stringify(settled)}) the partner has ${JSON.stringify(balance)}`)
+  const withdrawal = (amount_fen, n, token = partner.token, expect = 201) =>
+    op('post', '/api/v1/me/withdrawals', {}, { token, body: { merchant_id: m.id, amount_fen, request_id: `wd-${run}-${n}` }, expect })
+  const w1 = (await withdrawal(20, 1)).json?.payout
+  if (w1?.state !== 'wait_user_confirm' || !w1?.confirm) failures.push(`a withdrawal without approval waits for the partner with confirm: ${JSON.stringify(w1)}`)
+  const W1 = { payout_id: w1.id }
+  await withdrawal(20, 1, partner.token, 200)
+  await withdrawal(30, 1, partner.token, 409)
+  const refused = await withdrawal(1, 2, partner.token, 409)
+  if (refused.json?.error?.code !== 'withdrawal_refused') failures.push(`1 fen: ${refused.text}`)
+  await withdrawal(20, 3, customer.token, 404)
+  await op('put', '/api/v1/me/real-name', {}, { token: partner.token, body: { real_name: '张3' }, expect: 400 })
+  await op('put', '/api/v1/me/real-name', {}, { token: partner.token, body: { real_name: '张三' }, expect: 200 })
+  await stack.sim('/sim/v1/transfers/confirm', { out_bill_no: w1.out_bill_no })
+  let paid
+  for (let i = 0; i < 50; i++) {
+    paid = await op('get', '/api/v1/me/withdrawals/{payout_id}', W1, { token: partner.token, expect: 200 })
+    if (paid.json?.payout?.state === 'succeeded') break
+    await new Promise((res) => setTimeout(res, 100))
+  }
+  if (paid.json?.payout?.state !== 'succeeded') failures.push(`the confirmed transfer did not succeed: ${paid.text}`)
+  await op('get', '/api/v1/me/withdrawals/{payout_id}', W1, { token: customer.token, expect: 404 })
+  await op('get', '/api/v1/me/withdrawals', {}, { token: partner.token, query: { merchant_id: m.id, limit: 1 }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payout-limits', M, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payout-limits', M, { token: cashier.token, expect: 403 })
+  const limits = { payout_min_fen: 10, payout_max_fen: 100000, payout_daily_max_fen: 500000, payout_max_pending: 3 }
+  await op('put', '/api/v1/merchants/{merchant_id}/payout-limits', M, { token: owner.token, body: { ...limits, payout_min_fen: 5, payout_max_fen: 1, payout_approval_above_fen: null }, expect: 400 })
+  await op('put', '/api/v1/merchants/{merchant_id}/payout-limits', M, { token: owner.token, body: limits, expect: 400 })
+  await op('put', '/api/v1/merchants/{merchant_id}/payout-limits', M, { token: owner.token, body: { ...limits, payout_approval_above_fen: 10 }, expect: 200 })
+  // Above 10 fen the store decides: one approved, then cancelled by the partner; one rejected.
+  const w2 = (await withdrawal(20, 4)).json?.payout
+  if (w2?.state !== 'awaiting_approval') failures.push(`above the approval amount: ${JSON.stringify(w2)}`)
+  const W2 = { ...M, payout_id: w2.id }
+  await op('post', '/api/v1/merchants/{merchant_id}/payouts/{payout_id}/approve', W2, { token: owner.token, expect: 200 })
+  await op('post', '/api/v1/me/withdrawals/{payout_id}/cancel', W2, { token: partner.token, expect: 200 })
+  const w3 = (await withdrawal(20, 5)).json?.payout
+  const W3 = { ...M, payout_id: w3.id }
+  await op('post', '/api/v1/merchants/{merchant_id}/payouts/{payout_id}/reject', W3, { token: owner.token, body: { reason: '请到店领取' }, expect: 200 })
+  await op('post', '/api/v1/merchants/{merchant_id}/payouts/{payout_id}/reject', W3, { token: owner.token, body: { reason: '又一次' }, expect: 409 })
+  await op('post', '/api/v1/merchants/{merchant_id}/payouts/{payout_id}/approve', W3, { token: owner.token, expect: 409 })
+  await op('post', '/api/v1/merchants/{merchant_id}/payouts/{payout_id}/approve', { ...M, payout_id: '99999999' }, { token: owner.token, expect: 404 })
+  await op('post', '/api/v1/me/withdrawals/{payout_id}/cancel', W3, { token: partner.token, expect: 409 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payouts', M, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payouts', M, { token: owner.token, query: { state: 'succeeded' }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payouts', M, { token: owner.token, query: { state: 'paid' }, expect: 400 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payout-balances', M, { token: owner.token, expect: 200 })
+  const reconciled = await op('get', '/api/v1/merchants/{merchant_id}/payout-reconciliation', M, { token: owner.token, expect: 200 })
+  if (reconciled.json?.balanced !== true) failures.push(`the store's payouts do not balance with the ledger: ${reconciled.text}`)
+  await op('post', '/api/v1/wechat/pay/transfer-notify', {}, { body: { id: 'x', event_type: 'MCHTRANSFER.BILL.FINISHED' }, expect: 401 })
+
+  // The console's login (docs/console-login.md): a ticket made by the login page, confirmed from
+  // the owner's mini-program, taken as a session by the page holding the ticket cookie.
+  const made = await op('post', '/api/v1/console/tickets', {}, { expect: 201 })
+  const ticketCookie = cookieOf(made, 'sharedstore_ticket')
+  if (!ticketCookie) failures.push('POST /api/v1/console/tickets set no ticket cookie')
+  const T = { ticket: made.json?.ticket_id }
+  await op('get', '/api/v1/console/tickets/{ticket}', T, { expect: 403 })
+  await op('post', '/api/v1/console/tickets/{ticket}/confirm', T, { token: customer.token, expect: 403 })
+  await op('post', '/api/v1/console/tickets/{ticket}/confirm', T, { token: owner.token, expect: 200 })
+  await op('post', '/api/v1/console/tickets/{ticket}/confirm', T, { token: owner.token, expect: 200 })
+  await op('post', '/api/v1/console/tickets/{ticket}/confirm', T, { token: cashier.token, expect: 409 })
+  const signedIn = await op('get', '/api/v1/console/tickets/{ticket}', T, { headers: { Cookie: ticketCookie }, expect: 200 })
+  if (signedIn.json?.status !== 'confirmed') failures.push(`the confirmed ticket's long-poll: ${signedIn.text}`)
+  const sessionCookie = cookieOf(signedIn, 'sharedstore_console')
+  if (!sessionCookie) failures.push('the confirmed long-poll set no session cookie')
+  const taken = await op('get', '/api/v1/console/tickets/{ticket}', T, { headers: { Cookie: ticketCookie }, expect: 200 })
+  if (taken.json?.status !== 'expired') failures.push(`a ticket makes one session: ${taken.text}`)
+  await op('get', '/api/v1/console/tickets/{ticket}', { ticket: 'not-a-ticket' }, { expect: 200 })
+  await op('post', '/api/v1/console/tickets/{ticket}/confirm', { ticket: randomBytes(18).toString('base64url') }, { token: owner.token, expect: 404 })
+  const consoleCookie = { Cookie: sessionCookie }
+  const me = await op('get', '/api/v1/console/me', {}, { headers: consoleCookie, expect: 200 })
+  const csrf = { ...consoleCookie, 'X-CSRF-Token': me.json?.csrf_token }
+  await op('get', '/api/v1/console/me', {}, { expect: 401 })
+  // A staff route from the console: the session reads; a write needs the CSRF token too.
+  await op('get', '/api/v1/merchants/{merchant_id}', M, { headers: consoleCookie, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payout-limits', M, { headers: consoleCookie, expect: 200 })
+  await op('patch', '/api/v1/merchants/{merchant_id}/settings', M, { headers: consoleCookie, body: { protection_days: 60 }, expect: 403 })
+  await op('patch', '/api/v1/merchants/{merchant_id}/settings', M, { headers: csrf, body: { protection_days: 60 }, expect: 200 })
+  await op('post', '/api/v1/console/logout', {}, { headers: consoleCookie, expect: 403 })
+  await op('post', '/api/v1/console/logout', {}, { headers: csrf, expect: 204 })
+  await op('get', '/api/v1/console/me', {}, { headers: consoleCookie, expect: 401 })
+  await op('post', '/api/v1/console/sessions/revoke-all', {}, { token: owner.token, expect: 200 })
+  // Its files.
+  await op('get', '/console', {}, { expect: 308 })
+  await op('head', '/console', {}, { expect: 308 })
+  await op('get', '/console/{path...}', { 'path': '' }, { expect: 200 })
+  await op('get', '/console/{path...}', { 'path': 'stores/12/partners' }, { expect: 200 })
+  const asset = await op('get', '/console/{path...}', { 'path': 'assets/' + assetName }, { expect: 200 })
+  await op('get', '/console/{path...}', { 'path': 'assets/' + assetName }, { headers: { 'If-None-Match': asset.headers.get('etag') }, expect: 304 })
+  await op('head', '/console/{path...}', { 'path': 'assets/' + assetName }, { expect: 200 })
+  await op('get', '/console/{path...}', { 'path': 'missing.js' }, { expect: 404 })
+  await op('head', '/console/{path...}', { 'path': 'missing.js' }, { expect: 404 })
 
   await op('put', '/api/v1/merchants/{merchant_id}/leads/{customer_user_id}', { ...M, customer_user_id: customer.id }, { token: owner.token, body: { partner_id: p2.id, reason: '顾客要求' }, expect: 200 })
   await op('put', '/api/v1/merchants/{merchant_id}/leads/{customer_user_id}', { ...M, customer_user_id: customer.id }, { token: owner.token, body: { partner_id: p2.id, reason: '顾客要求' }, expect: 409 })

@@ -1,7 +1,7 @@
 // The real server and WeChat simulator for the Node.js tests, started as the C++ integration
 // tests start them (tests/integration/support/): on the MariaDB and Redis that scripts/test
 // started, with the keys it made, each process on a port of its own.
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import https from 'node:https'
 import net from 'node:net'
@@ -69,8 +69,8 @@ function stop(child) {
   })
 }
 
-/** wechat-sim with WeChat Pay, then `sharedstore serve` pointed at it. */
-export async function startStack({ sharedstore, wechatSim }) {
+/** wechat-sim with WeChat Pay, then `sharedstore serve` pointed at it (`env`: more overrides). */
+export async function startStack({ sharedstore, wechatSim, env = {} }) {
   const config = required('SHAREDSTORE_TEST_CONFIG')
   const keys = required('SHAREDSTORE_TEST_KEYS_DIR')
   const appid = 'wxtest' + randomBytes(5).toString('hex')
@@ -83,18 +83,22 @@ export async function startStack({ sharedstore, wechatSim }) {
   ], process.env)
   const simUrl = `https://127.0.0.1:${sim.port}`
   const port = await freePort()
+  // The server's environment, also for jobs run beside it (runJob).
+  const serverEnv = {
+    ...process.env,
+    SHAREDSTORE_HTTP_PORT: String(port),
+    SHAREDSTORE_WECHAT_API_BASE_URL: simUrl,
+    SHAREDSTORE_WECHAT_APPID: appid,
+    SHAREDSTORE_WECHAT_PAY_API_BASE_URL: simUrl,
+    SHAREDSTORE_WECHAT_PAY_MCHID: mchid,
+    SHAREDSTORE_WECHAT_PAY_NOTIFY_URL: `http://127.0.0.1:${port}/api/v1/wechat/pay/notify`,
+    SHAREDSTORE_PAYOUTS_NOTIFY_URL: `http://127.0.0.1:${port}/api/v1/wechat/pay/transfer-notify`,
+    SHAREDSTORE_AUTH_LOGIN_LIMIT_PER_IP: '100000',
+    ...env,
+  }
   let server
   try {
-    server = await startListening('sharedstore', sharedstore, ['serve', '--config', config], {
-      ...process.env,
-      SHAREDSTORE_HTTP_PORT: String(port),
-      SHAREDSTORE_WECHAT_API_BASE_URL: simUrl,
-      SHAREDSTORE_WECHAT_APPID: appid,
-      SHAREDSTORE_WECHAT_PAY_API_BASE_URL: simUrl,
-      SHAREDSTORE_WECHAT_PAY_MCHID: mchid,
-      SHAREDSTORE_WECHAT_PAY_NOTIFY_URL: `http://127.0.0.1:${port}/api/v1/wechat/pay/notify`,
-      SHAREDSTORE_AUTH_LOGIN_LIMIT_PER_IP: '100000',
-    })
+    server = await startListening('sharedstore', sharedstore, ['serve', '--config', config], serverEnv)
   } catch (error) {
     await stop(sim.child)
     throw error
@@ -122,6 +126,20 @@ export async function startStack({ sharedstore, wechatSim }) {
         })
         request.on('error', reject)
         request.end(JSON.stringify(body))
+      })
+    },
+    /** `sharedstore run-job NAME` beside the server (same configuration): its JSON summary line. */
+    runJob(name) {
+      return new Promise((resolve, reject) => {
+        execFile(sharedstore, ['run-job', '--config', config, name], { env: serverEnv, timeout: 60000 }, (error, stdout, stderr) => {
+          if (error) return reject(new Error(`run-job ${name} failed: ${error.message}\n${stdout}${stderr}`))
+          const output = stdout.trim()
+          try {
+            resolve(JSON.parse(output.slice(output.lastIndexOf('\n{') + 1)))
+          } catch {
+            reject(new Error(`run-job ${name} printed no JSON summary:\n${stdout}${stderr}`))
+          }
+        })
       })
     },
     logs: () => `--- server ---\n${server.log()}\n--- wechat-sim ---\n${sim.log()}`,

@@ -388,6 +388,29 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
     // Logout and revoke-all ended them: the walk below needs them again.
     for (int r : staff_roles) console[r] = console_login(server.port(), who[r].token);
 
+    // The expected statuses are the documented ones: each walked row is looked up in
+    // docs/access-control.md by its method and route pattern, and its cells must be this row's.
+    std::map<std::string, std::vector<std::string>> doc_statuses;
+    for (auto& d : documented_rows()) doc_statuses.emplace(d.endpoint, d.statuses);
+    const auto walked_routes = api_routes();
+    auto endpoint_of = [&](const std::string& method, const std::string& path) {
+        const auto bare = path.substr(0, path.find('?'));
+        for (const auto& r : walked_routes)
+            if (r.method == method && std::regex_match(bare, std::regex(std::regex_replace(std::string(r.pattern), std::regex(R"(\{[^}]*\})"), "[^/]+"))))
+                return normalized(method, r.pattern);
+        return method + " " + bare;
+    };
+    for (const auto& r : table) {
+        const auto endpoint = endpoint_of(r.method, r.path());
+        auto documented = doc_statuses.find(endpoint);
+        if (documented == doc_statuses.end()) {
+            ADD_FAILURE() << endpoint << " is walked but has no row in docs/access-control.md";
+            continue;
+        }
+        std::vector<std::string> walked;
+        for (int status : r.expected) walked.push_back(std::to_string(status));
+        EXPECT_EQ(walked, documented->second) << endpoint << ": the walk expects other statuses than docs/access-control.md says";
+    }
     int cells = 0;
     for (const auto& r : table) {
         for (int role_index = anonymous; role_index < role_count; ++role_index) {

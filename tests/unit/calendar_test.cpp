@@ -36,3 +36,8 @@ TEST(rfc3339, a_stored_time_is_written_in_utc_to_the_second) {
     EXPECT_EQ(format_rfc3339_seconds(at("1970-01-01T00:00:00Z")), "1970-01-01T00:00:00Z");
     EXPECT_EQ(*parse_rfc3339(format_rfc3339_seconds(at("2031-07-04T05:06:07Z"))), at("2031-07-04T05:06:07Z"));
 }
+
+TEST(rfc3339, an_orders_creation_time_keeps_its_microseconds) {
+    EXPECT_EQ(format_rfc3339_micros(at("2026-11-27T08:00:00.123456Z")), "2026-11-27T08:00:00.123456Z");
+    EXPECT_EQ(format_rfc3339_micros(at("2026-11-27T08:00:00Z")), "2026-11-27T08:00:00.000000Z");
+}

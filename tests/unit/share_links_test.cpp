@@ -49,3 +49,23 @@ TEST(share_links, the_path_and_the_qr_scene_carry_the_code_within_wechats_limits
 }
 
 }  // namespace
+
+namespace {
+
+TEST(share_state, the_first_reason_a_share_cannot_be_claimed_wins) {
+    using namespace std::chrono_literals;
+    const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+    const share_state_facts open{.revoked = false, .partner_active = true, .valid_from = t0, .valid_until = t0 + 24h, .quota = 2, .claimed = 1};
+    EXPECT_EQ(share_state_at(open, t0), share_state::open);
+    EXPECT_EQ(share_state_at(open, t0 - 1s), share_state::not_started);
+    EXPECT_EQ(share_state_at(open, t0 + 24h), share_state::expired) << "valid_until is exclusive";
+    auto full = open;
+    full.claimed = 2;
+    EXPECT_EQ(share_state_at(full, t0), share_state::exhausted);
+    auto paused = full;
+    paused.partner_active = false;
+    EXPECT_EQ(share_state_at(paused, t0 - 1s), share_state::revoked) << "a paused partner's link is revoked before anything else";
+    EXPECT_EQ(to_string(share_state::not_started), "not_started");
+}
+
+}  // namespace
