@@ -78,6 +78,13 @@ public:
     tier_replay(tier_table proposed, const std::vector<recorded_tier_version>& versions, std::vector<share_tier> tiers_now,
                 const std::vector<partner_facts>& partners);
 
+    // What an order may name that was not given at the start (a partner enrolled, a version
+    // published while the window was being read): the caller looks them up and adds them first.
+    bool knows_version(std::uint64_t id) const { return versions_.count(id) > 0; }
+    bool knows_partner(std::uint64_t id) const { return partners_.count(id) > 0; }
+    void add_version(const recorded_tier_version& version) { versions_[version.id] = version.table; }
+    void add_partner(const partner_facts& partner) { partners_[partner.id] = partner; }
+
     // Throws std::invalid_argument for an order naming a version or a partner it was not given.
     void add(const replayed_order& order);
     tier_what_if result() const;

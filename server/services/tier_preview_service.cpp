@@ -2,6 +2,8 @@
 
 #include "server/storage/merchant_repository.hpp"
 
+#include <set>
+
 namespace sharedstore {
 
 namespace asio = boost::asio;
@@ -60,6 +62,29 @@ asio::awaitable<service_result<tier_preview_answer>> tier_preview_service::previ
         auto chunk = co_await database_.run(std::move(next));
         read += static_cast<std::int64_t>(chunk.size());
         if (read > limits_.max_orders) co_return failure(service_failure::preview_too_large);
+        // An order paid while the window was read may name a partner enrolled or a version
+        // published after the start: read those too (rarely more than none).
+        std::set<std::uint64_t> partner_ids, version_ids;
+        for (const auto& order : chunk) {
+            if (order.owner_partner_id && !replay.knows_partner(*order.owner_partner_id)) partner_ids.insert(*order.owner_partner_id);
+            if (order.tier_version_id && !replay.knows_version(*order.tier_version_id)) version_ids.insert(*order.tier_version_id);
+        }
+        if (!partner_ids.empty() || !version_ids.empty()) {
+            auto find = [=](mysql_connection& db) {
+                std::pair<std::vector<preview_partner>, std::vector<recorded_tier_version>> found;
+                for (auto id : partner_ids)
+                    if (auto p = find_preview_partner(db, merchant_id, id)) found.first.push_back(std::move(*p));
+                for (auto id : version_ids)
+                    if (auto v = find_tier_version(db, merchant_id, id)) found.second.push_back(recorded(*v));
+                return found;
+            };
+            auto found = co_await database_.run(std::move(find));
+            for (auto& p : found.first) {
+                replay.add_partner(p.facts);
+                answer.partners.emplace(p.facts.id, std::move(p));
+            }
+            for (const auto& v : found.second) replay.add_version(v);
+        }
         for (const auto& order : chunk) replay.add(order);
         if (chunk.size() < static_cast<std::size_t>(limits_.chunk_orders)) break;
         after_id = chunk.back().order_id;

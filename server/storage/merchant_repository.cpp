@@ -216,6 +216,15 @@ std::vector<tier_version_record> list_tier_versions(mysql_connection& db, std::u
     return read_tier_versions(db, *select);
 }
 
+std::optional<tier_version_record> find_tier_version(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t version_id) {
+    statement select(db.prepare(tier_version_columns + "WHERE merchant_id = ? AND id = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, version_id);
+    auto versions = read_tier_versions(db, *select);
+    if (versions.empty()) return std::nullopt;
+    return std::move(versions.front());
+}
+
 std::vector<tier_version_record> list_tier_versions_in_window(mysql_connection& db, std::uint64_t merchant_id, const std::string& from,
                                                               const std::string& to, int limit) {
     statement select(db.prepare(tier_version_columns +

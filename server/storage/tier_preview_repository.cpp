@@ -13,30 +13,43 @@ namespace {
 using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
+const std::string preview_partner_columns =
+    "SELECT p.id, p.user_id, p.status, p.inactive_dividends, p.total_buy_in_fen, COALESCE(u.phone, '') "
+    "FROM partners p JOIN users u ON u.id = p.user_id WHERE p.merchant_id = ? ";
+
+preview_partner read_preview_partner(sql::ResultSet& rs) {
+    const auto status = parse_partner_status(std::string(rs.getString(3)));
+    const auto when_inactive = parse_inactive_dividends(std::string(rs.getString(4)));
+    if (!status || !when_inactive) throw std::logic_error("partners: unknown status or inactive_dividends value");
+    // As apply_order_paid builds them (order_payments.cpp, load_purchase_facts).
+    return {.facts = {.id = rs.getUInt64(1),
+                      .user_id = rs.getUInt64(2),
+                      .active = *status == partner_status::active,
+                      .inactive_keeps_paying = *when_inactive == inactive_dividends::keep_paying,
+                      .total_buy_in_fen = rs.getInt64(5)},
+            .status = *status,
+            .phone = rs.getString(6)};
+}
+
 }  // namespace
 
 std::vector<preview_partner> list_preview_partners(mysql_connection& db, std::uint64_t merchant_id, int limit) {
-    statement select(db.prepare(
-        "SELECT p.id, p.user_id, p.status, p.inactive_dividends, p.total_buy_in_fen, COALESCE(u.phone, '') "
-        "FROM partners p JOIN users u ON u.id = p.user_id WHERE p.merchant_id = ? ORDER BY p.id LIMIT ?"));
+    statement select(db.prepare(preview_partner_columns + "ORDER BY p.id LIMIT ?"));
     select->setUInt64(1, merchant_id);
     select->setInt(2, limit);
     rows rs(select->executeQuery());
     std::vector<preview_partner> out;
-    while (rs->next()) {
-        const auto status = parse_partner_status(std::string(rs->getString(3)));
-        const auto when_inactive = parse_inactive_dividends(std::string(rs->getString(4)));
-        if (!status || !when_inactive) throw std::logic_error("partners: unknown status or inactive_dividends value");
-        // As apply_order_paid builds them (order_payments.cpp, load_purchase_facts).
-        out.push_back({.facts = {.id = rs->getUInt64(1),
-                                 .user_id = rs->getUInt64(2),
-                                 .active = *status == partner_status::active,
-                                 .inactive_keeps_paying = *when_inactive == inactive_dividends::keep_paying,
-                                 .total_buy_in_fen = rs->getInt64(5)},
-                       .status = *status,
-                       .phone = rs->getString(6)});
-    }
+    while (rs->next()) out.push_back(read_preview_partner(*rs));
     return out;
+}
+
+std::optional<preview_partner> find_preview_partner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t partner_id) {
+    statement select(db.prepare(preview_partner_columns + "AND p.id = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, partner_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_preview_partner(*rs);
 }
 
 std::vector<replayed_order> paid_purchases_after(mysql_connection& db, std::uint64_t merchant_id, const std::string& from,

@@ -7,6 +7,7 @@
 #include "server/domain/tier_preview.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct preview_partner {
 
 // Every partner of the store by id, at most `limit`.
 std::vector<preview_partner> list_preview_partners(mysql_connection& db, std::uint64_t merchant_id, int limit);
+// One partner of the store (nullopt: not the store's).
+std::optional<preview_partner> find_preview_partner(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t partner_id);
 
 // Paid purchases with paid_at in [from, to) (DATETIME texts in UTC) and an id above `after_id`,
 // by id, at most `limit`: one chunk of the stream. The owner at paid time is the lead history's

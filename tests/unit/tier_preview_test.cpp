@@ -178,3 +178,21 @@ TEST(tier_preview, an_order_naming_what_it_was_not_given_is_refused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(tier_preview, what_an_order_names_late_can_be_added_before_it) {
+    tier_replay replay(proposed, {v7}, v7.table.tiers, {partner(1, 1'000'000)});
+    EXPECT_TRUE(replay.knows_partner(1));
+    EXPECT_FALSE(replay.knows_partner(2));
+    EXPECT_FALSE(replay.knows_version(6));
+    replay.add_partner(partner(2, 5'000'000));
+    replay.add_version(v6);
+    replay.add(order(1, 10'000, 6, 2));  // under version 6: 3,000 profit at 银卡 10 % = 300
+    const auto r = replay.result();
+    EXPECT_EQ(r.current.dividends_fen, 300);
+    EXPECT_EQ(r.partners.front().partner_id, 2u);
+    EXPECT_EQ(r.tier_changes, 1) << "the partner added late is counted like the others (钻石 -> 金卡)";
+}
+
+}  // namespace
