@@ -14,6 +14,7 @@
 #include "server/services/order_service.hpp"
 #include "server/services/pos_service.hpp"
 #include "server/services/report_service.hpp"
+#include "server/services/dashboard_service.hpp"
 #include "server/services/tier_preview_service.hpp"
 #include "server/services/share_service.hpp"
 #include "server/services/subscription_service.hpp"
@@ -248,6 +249,7 @@ int serve(const server_config& config) {
     merchant_refund_service merchant_refunds(database, orders, pay.client.get(), log);
     pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log, outbox_written);
     report_service reports(database);
+    dashboard_service dashboard(database);
     subscription_service subscriptions(database);
     const system_wall_clock clock;
     payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
@@ -284,12 +286,14 @@ int serve(const server_config& config) {
                                 .pay_verifier = pay.verifier.get(),
                                 .merchant_refunds = merchant_refunds,
                                 .reports = reports,
+                                .dashboard = dashboard,
                                 .subscriptions = subscriptions,
                                 .payouts = payouts,
                                 .log = log,
                                 .console = console,
                                 .console_cookies_secure = config.console.cookie_secure,
-                                .console_static_dir = config.console.static_dir};
+                                .console_static_dir = config.console.static_dir,
+                                .development = config.environment == "development"};
     const caller_authenticator callers(sessions, console_sessions, console_cookies{.secure = config.console.cookie_secure}, pos, pay.verifier.get(), log);
     router routes;
     add_api_routes(routes, services, callers);

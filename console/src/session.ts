@@ -1,18 +1,21 @@
-// Who is signed in to the console, at which store, with which role: what GET /api/v1/console/me
-// says (the session itself is an HttpOnly cookie the page cannot read), and the CSRF token for
-// writes. A subset of the console login's session module (same names), enough for the tier and
-// card pages; the login's version, with its store switcher, replaces this file when it lands.
+// Who is signed in to the console, at which of their stores, with which role. The session itself
+// is an HttpOnly cookie the page cannot read; what the page keeps is what GET /api/v1/console/me
+// and the login's answer say: the user, their stores and roles now, and the CSRF token for writes.
+// The chosen store is remembered per user in the browser; pages read it through useCurrentStore().
 import { computed, reactive, readonly } from 'vue'
 
 import { api, ApiError, setCsrfToken, type Schemas } from './api/client'
 import type { StaffRole } from './pages'
 
 export type ConsoleStore = Schemas['ConsoleStore']
+type SessionBody = Pick<Schemas['ConsoleSession'], 'user' | 'stores' | 'csrf_token' | 'expires_at'>
 
 const state = reactive({
+  /** GET /console/me has answered once (signed in or not). */
   checked: false,
   userId: '',
   stores: [] as ConsoleStore[],
+  expiresAt: '',
   merchantId: '',
 })
 
@@ -28,30 +31,41 @@ function rememberedStore(userId: string): string {
   }
 }
 
-export function applySession(body: Pick<Schemas['ConsoleSession'], 'user' | 'stores' | 'csrf_token'>): void {
+/** Takes the login's or /console/me's answer: the user, their stores now, the CSRF token. */
+export function applySession(body: SessionBody): void {
   state.checked = true
   state.userId = body.user.id
   state.stores = [...body.stores]
+  state.expiresAt = body.expires_at
   setCsrfToken(body.csrf_token)
+  // The store chosen last time, while the user is still staff there; else their first.
   const wanted = state.merchantId || rememberedStore(body.user.id)
   state.merchantId = body.stores.find((s) => s.merchant_id === wanted)?.merchant_id ?? body.stores[0]?.merchant_id ?? ''
 }
 
+/** Forgets the session (after logout, or a 401: the cookie no longer works). */
 export function clearSession(): void {
   state.checked = true
   state.userId = ''
   state.stores = []
+  state.expiresAt = ''
   state.merchantId = ''
   setCsrfToken('')
   pending = null
 }
 
+export const signedIn = computed(() => state.userId !== '')
+
 let pending: Promise<boolean> | null = null
 
-/** Whether a console session exists (asked once); a 401 is "no", other failures are thrown. */
+/**
+ * Whether a console session exists, asking the server once (GET /api/v1/console/me) and then
+ * answering from memory until the session is cleared. A 401 is "no"; other failures (network,
+ * 503) are thrown, so the page can say the server is unreachable instead of asking for a scan.
+ */
 export function ensureSession(): Promise<boolean> {
   if (state.checked && state.userId) return Promise.resolve(true)
-  pending ??= api.get('/api/v1/console/me', {}).then(
+  pending ??= api.get('/api/v1/console/me', { unauthorizedIsExpected: true }).then(
     (me) => {
       applySession(me)
       return true
@@ -68,6 +82,11 @@ export function ensureSession(): Promise<boolean> {
   return pending
 }
 
+/** Reads the stores and roles again (after a change of staff, say). */
+export async function refreshSession(): Promise<void> {
+  applySession(await api.get('/api/v1/console/me', {}))
+}
+
 export function selectStore(merchantId: string): void {
   if (!state.stores.some((s) => s.merchant_id === merchantId)) return
   state.merchantId = merchantId
@@ -78,6 +97,7 @@ export function selectStore(merchantId: string): void {
   }
 }
 
+/** The chosen store and the user's role there (null when the user is staff nowhere now). */
 export const currentStore = computed<ConsoleStore | null>(() => state.stores.find((s) => s.merchant_id === state.merchantId) ?? null)
 export const currentRole = computed<StaffRole | null>(() => currentStore.value?.role ?? null)
 
@@ -95,4 +115,33 @@ export function useCurrentStore() {
     role: currentRole,
     isOwner: computed(() => currentRole.value === 'owner'),
   }
+}
+
+/** POST /api/v1/console/logout: this browser's session ends. */
+export async function logout(): Promise<void> {
+  try {
+    await api.post('/api/v1/console/logout', { unauthorizedIsExpected: true })
+  } catch (error) {
+    // Already ended (401) is what was asked for; anything else is the caller's to show.
+    if (!(error instanceof ApiError && error.status === 401)) throw error
+  } finally {
+    clearSession()
+  }
+}
+
+/** POST /api/v1/console/sessions/revoke-all: every console session of the user ends, this one too. */
+export async function revokeAll(): Promise<number> {
+  const { revoked } = await api.post('/api/v1/console/sessions/revoke-all', {})
+  clearSession()
+  return revoked
+}
+
+/**
+ * The page to go to after the login: `next` when it is one of the console's own paths, never
+ * another site ("//evil.example", "https://...") or the login page itself.
+ */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/'
+  if (next === '/login' || next.startsWith('/login?') || next.startsWith('/login#')) return '/'
+  return next
 }

@@ -1,5 +1,7 @@
 #include "server/domain/calendar.hpp"
 
+#include <cstdio>
+
 namespace sharedstore {
 
 std::optional<std::chrono::minutes> utc_offset_of(std::string_view zone) {
@@ -13,6 +15,21 @@ calendar_starts day_and_month_start(std::chrono::system_clock::time_point now, s
     const year_month_day ymd{local_day};
     const auto month_first = sys_days{ymd.year() / ymd.month() / 1};
     return {local_day - utc_offset, month_first - utc_offset};
+}
+
+local_days last_local_days(std::chrono::system_clock::time_point now, std::chrono::minutes utc_offset, int days) {
+    using namespace std::chrono;
+    const auto today = floor<std::chrono::days>(now + utc_offset);
+    const auto first = today - std::chrono::days(days - 1);
+    local_days out{.start = first - utc_offset, .end = today + std::chrono::days(1) - utc_offset, .dates = {}};
+    for (auto d = first; d <= today; d += std::chrono::days(1)) {
+        const year_month_day ymd{d};
+        char text[16];
+        std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                      static_cast<unsigned>(ymd.day()));
+        out.dates.emplace_back(text);
+    }
+    return out;
 }
 
 }  // namespace sharedstore

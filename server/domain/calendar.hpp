@@ -3,7 +3,9 @@
 // stated in the response). Pure: `now` is a parameter.
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace sharedstore {
 
@@ -16,5 +18,15 @@ struct calendar_starts {
     std::chrono::system_clock::time_point month;  // local midnight on the first of this month
 };
 calendar_starts day_and_month_start(std::chrono::system_clock::time_point now, std::chrono::minutes utc_offset);
+
+// The last `days` local days, today included (the dashboard's "today", "7 days", "30 days"):
+// [start, end) as UTC instants, start at local midnight `days - 1` days ago, end at the coming
+// local midnight; `dates` are the local dates ("2026-12-01"), oldest first. `days` >= 1.
+struct local_days {
+    std::chrono::system_clock::time_point start;
+    std::chrono::system_clock::time_point end;
+    std::vector<std::string> dates;
+};
+local_days last_local_days(std::chrono::system_clock::time_point now, std::chrono::minutes utc_offset, int days);
 
 }  // namespace sharedstore

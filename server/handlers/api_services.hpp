@@ -12,6 +12,7 @@ namespace sharedstore {
 
 class auth_service;
 class console_auth_service;
+class dashboard_service;
 class logger;
 class merchant_refund_service;
 class merchant_service;
@@ -55,15 +56,18 @@ struct api_services {
     const wechat_pay::signature_verifier* pay_verifier;  // null: WeChat Pay is off
     merchant_refund_service& merchant_refunds;
     report_service& reports;
+    dashboard_service& dashboard;
     subscription_service& subscriptions;
     payout_service& payouts;
     logger& log;
 
-    // The merchant console: its login and sessions, its cookies (Secure or not), and the folder
-    // its files are served from (empty: not served).
+    // The merchant console: its login and sessions, its cookies (Secure or not), the folder its
+    // files are served from (empty: not served), and whether the login page may say how to sign
+    // in without a phone (server.environment is development: `sharedstore console-confirm` works).
     console_auth_service& console;
     bool console_cookies_secure = true;
     std::string console_static_dir;
+    bool development = false;
 };
 
 }  // namespace sharedstore

@@ -1,5 +1,6 @@
 #include "server/handlers/auth_handlers.hpp"
 
+#include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/caller_authenticator.hpp"
 #include "server/handlers/service_errors.hpp"
@@ -21,7 +22,7 @@ namespace {
 json::object user_json(const user_record& user) {
     json::object out{{"id", std::to_string(user.id)},
                      {"has_unionid", !user.unionid.empty()},
-                     {"created_at", user.created_at}};
+                     {"created_at", format_rfc3339_seconds(user.created_at)}};
     out["phone"] = user.phone.empty() ? json::value(nullptr) : json::value(mask_phone(user.phone));
     return out;
 }

@@ -60,7 +60,9 @@ asio::awaitable<http_response> handle_create_ticket(const api_services& s, http_
     auto& ticket = unwrap(created);
     auto response = http_response::json(201, json::object{{"ticket_id", ticket.ticket},
                                                           {"qr", image_data_url(ticket.qr_image)},
-                                                          {"expires_at", rfc3339(ticket.expires_at)}});
+                                                          {"expires_at", rfc3339(ticket.expires_at)},
+                                                          // The page then shows the console-confirm command.
+                                                          {"development", s.development}});
     // As long as the ticket it proves: a newer ticket renews it.
     response.headers.emplace_back("Set-Cookie", cookies.ticket(ticket.waiter_secret, s.console.ticket_ttl()));
     co_return response;

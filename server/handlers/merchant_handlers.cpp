@@ -24,7 +24,7 @@ json::object merchant_json(const merchant_record& m) {
                      {"time_zone", m.time_zone},
                      {"allow_existing_customers", m.allow_existing_customers},
                      {"cards_for_owned_customers", m.cards_for_owned_customers},
-                     {"created_at", m.created_at},
+                     {"created_at", format_rfc3339_seconds(m.created_at)},
                      {"settlement_delay_days", m.settlement_delay_days}};
     out["protection_days"] = m.protection_days ? json::value(*m.protection_days) : json::value(nullptr);
     return out;
@@ -34,7 +34,7 @@ json::object staff_json(const std::vector<staff_member>& staff) {
     json::array items;
     for (const auto& s : staff)
         items.push_back(json::object{{"user_id", std::to_string(s.user_id)}, {"role", to_string(s.role)},
-                                     {"added_by_user_id", std::to_string(s.added_by_user_id)}, {"created_at", s.created_at}});
+                                     {"added_by_user_id", std::to_string(s.added_by_user_id)}, {"created_at", format_rfc3339_seconds(s.created_at)}});
     return json::object{{"items", std::move(items)}};
 }
 
@@ -45,7 +45,7 @@ json::object tier_version_json(const tier_version_record& v) {
     for (const auto& [category, bp] : v.category_margins_bp) margins[category] = bp;
     return json::object{{"version", v.version},         {"tiers", std::move(tiers)},
                         {"profit_margin_bp", v.profit_margin_bp}, {"category_margins", std::move(margins)},
-                        {"created_by_user_id", std::to_string(v.created_by_user_id)}, {"created_at", v.created_at}};
+                        {"created_by_user_id", std::to_string(v.created_by_user_id)}, {"created_at", format_rfc3339_seconds(v.created_at)}};
 }
 
 json::object tiers_json(const std::vector<tier_version_record>& versions) {
@@ -152,8 +152,8 @@ std::pair<wall_time, wall_time> read_preview_window(body_reader& body) {
 
 json::object card_template_json(const card_template_record& c) {
     json::object out{{"id", std::to_string(c.id)},         {"merchant_id", std::to_string(c.merchant_id)}, {"kind", c.kind},
-                     {"title", c.title},                    {"benefit", c.benefit},                         {"valid_from", c.valid_from},
-                     {"valid_until", c.valid_until},        {"created_at", c.created_at}};
+                     {"title", c.title},                    {"benefit", c.benefit},                         {"valid_from", format_rfc3339_seconds(c.valid_from)},
+                     {"valid_until", format_rfc3339_seconds(c.valid_until)}, {"created_at", format_rfc3339_seconds(c.created_at)}};
     out["cover_url"] = c.cover_url.empty() ? json::value(nullptr) : json::value(c.cover_url);
     return out;
 }

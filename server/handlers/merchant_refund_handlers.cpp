@@ -1,5 +1,6 @@
 #include "server/handlers/merchant_refund_handlers.hpp"
 
+#include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
 #include "server/http/body_reader.hpp"
@@ -30,7 +31,7 @@ json::object refund_json(const merchant_refund_record& r) {
                         {"wechat_refund_id", optional_text(r.wechat_refund_id)},
                         {"failure_code", optional_text(r.failure_code)},
                         {"requested_by_user_id", std::to_string(r.requested_by_user_id)},
-                        {"created_at", r.created_at}};
+                        {"created_at", format_rfc3339_seconds(r.created_at)}};
 }
 
 asio::awaitable<http_response> handle_refund_order(const api_services& s, http_request& request, const caller& who) {

@@ -1,6 +1,7 @@
 #include "server/handlers/partner_handlers.hpp"
 
 #include "server/domain/masking.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
 #include "server/http/body_reader.hpp"
@@ -35,7 +36,7 @@ json::object partner_json(const partner_record& p, const std::optional<share_tie
                         {"total_buy_in_fen", p.total_buy_in_fen},
                         {"stored_value_fen", p.stored_value_fen},
                         {"lead_count", p.lead_count},
-                        {"created_at", p.created_at}};
+                        {"created_at", format_rfc3339_seconds(p.created_at)}};
 }
 
 json::object pack_json(const card_pack_record& k) {
@@ -47,12 +48,12 @@ json::object pack_json(const card_pack_record& k) {
                                               {"title", k.title},
                                               {"benefit", k.benefit},
                                               {"cover_url", optional_text(k.cover_url)},
-                                              {"valid_from", k.valid_from},
-                                              {"valid_until", k.valid_until}}},
+                                              {"valid_from", format_rfc3339_seconds(k.valid_from)},
+                                              {"valid_until", format_rfc3339_seconds(k.valid_until)}}},
                         {"quota", k.quota},
                         {"claimed", k.claimed},
                         {"quota_left", k.quota - k.claimed},
-                        {"created_at", k.created_at}};
+                        {"created_at", format_rfc3339_seconds(k.created_at)}};
 }
 
 json::object detail_json(const partner_detail& d) {
@@ -63,7 +64,7 @@ json::object detail_json(const partner_detail& d) {
                                        {"method", b.method},
                                        {"note", optional_text(b.note)},
                                        {"recorded_by_user_id", b.recorded_by_user_id ? json::value(std::to_string(b.recorded_by_user_id)) : json::value(nullptr)},
-                                       {"created_at", b.created_at}});
+                                       {"created_at", format_rfc3339_seconds(b.created_at)}});
     for (const auto& k : d.packs) packs.push_back(pack_json(k));
     auto out = partner_json(d.partner, d.tier);
     out["buy_ins"] = std::move(buy_ins);
@@ -78,8 +79,8 @@ json::object lead_json(const lead_record& l) {
                                                   {"phone", optional_text(l.customer_phone.empty() ? "" : mask_phone(l.customer_phone))}}},
                         {"merchant", json::object{{"id", std::to_string(l.merchant_id)}, {"name", l.merchant_name}}},
                         {"partner_id", std::to_string(l.partner_id)},
-                        {"bound_at", l.bound_at},
-                        {"last_purchase_at", optional_text(l.last_purchase_at)}};
+                        {"bound_at", format_rfc3339_seconds(l.bound_at)},
+                        {"last_purchase_at", l.last_purchase_at ? json::value(format_rfc3339_seconds(*l.last_purchase_at)) : json::value(nullptr)}};
 }
 
 json::object change_json(const lead_change_record& c) {
@@ -90,7 +91,7 @@ json::object change_json(const lead_change_record& c) {
                         {"reason", c.reason},
                         {"actor_user_id", std::to_string(c.actor_user_id)},
                         {"note", optional_text(c.note)},
-                        {"created_at", c.created_at}};
+                        {"created_at", format_rfc3339_seconds(c.created_at)}};
 }
 
 // Ids in bodies are strings, as the API sends them.

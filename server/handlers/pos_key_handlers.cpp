@@ -1,6 +1,7 @@
 #include "server/handlers/pos_key_handlers.hpp"
 
 #include "common/utf8.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
 #include "server/http/request_params.hpp"
@@ -21,9 +22,9 @@ constexpr std::size_t max_label_characters = 64;
 json::object pos_key_json(const pos_key_record& k) {
     json::object out{{"id", k.key_id},
                      {"label", k.label},
-                     {"created_at", k.created_at},
+                     {"created_at", format_rfc3339_seconds(k.created_at)},
                      {"created_by_user_id", std::to_string(k.created_by_user_id)}};
-    out["revoked_at"] = k.revoked_at ? json::value(*k.revoked_at) : json::value(nullptr);
+    out["revoked_at"] = k.revoked_at ? json::value(format_rfc3339_seconds(*k.revoked_at)) : json::value(nullptr);
     return out;
 }
 

@@ -1,5 +1,6 @@
 #include "server/handlers/share_handlers.hpp"
 
+#include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
 #include "server/http/request_params.hpp"
@@ -14,7 +15,7 @@ namespace {
 
 json::object card_json(const share_context& c) {
     json::object card{{"kind", c.kind},        {"title", c.title},          {"benefit", c.benefit},
-                      {"valid_from", c.valid_from}, {"valid_until", c.valid_until}};
+                      {"valid_from", format_rfc3339_seconds(c.valid_from_time)}, {"valid_until", format_rfc3339_seconds(c.valid_until_time)}};
     card["cover_url"] = c.cover_url.empty() ? json::value(nullptr) : json::value(c.cover_url);
     return card;
 }

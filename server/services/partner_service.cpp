@@ -154,8 +154,7 @@ asio::awaitable<service_result<card_pack_record>> partner_service::issue_pack(st
         if (partner->status != partner_status::active) return failure(service_failure::partner_not_active);
         auto templates = list_card_templates(db, merchant_id, card_template_id + 1, 1);
         if (templates.empty() || templates.front().id != card_template_id) return failure(service_failure::card_template_not_found);
-        const auto valid_until = parse_rfc3339(templates.front().valid_until);
-        if (!valid_until || *valid_until <= now) return failure(service_failure::card_expired);
+        if (templates.front().valid_until <= now) return failure(service_failure::card_expired);
         const auto pack_id = insert_card_pack(db, merchant_id, card_template_id, partner_id, quota, caller);
         return *find_card_pack(db, pack_id);
     };

@@ -118,8 +118,7 @@ asio::awaitable<service_result<created_share>> share_service::create(std::uint64
         if (!partner || partner->user_id != partner_user_id) return failure(service_failure::card_pack_not_found);
         if (partner->status != partner_status::active) return failure(service_failure::partner_not_active);
         if (pack->claimed >= pack->quota) return failure(service_failure::pack_exhausted);
-        const auto valid_until = parse_rfc3339(pack->valid_until);
-        if (!valid_until || *valid_until <= now) return failure(service_failure::card_expired);
+        if (pack->valid_until <= now) return failure(service_failure::card_expired);
         if (count_active_shares(db, card_pack_id) >= max_active_shares_per_pack) return failure(service_failure::too_many_shares);
         const auto code = random_url_token(share_code_random_bytes);
         insert_share(db, code, card_pack_id, partner->id, pack->merchant_id);

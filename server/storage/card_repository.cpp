@@ -29,9 +29,8 @@ std::uint64_t insert_card_template(mysql_connection& db, std::uint64_t merchant_
 
 std::vector<card_template_record> list_card_templates(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit) {
     mysql_statement select(db.prepare(
-        "SELECT id, merchant_id, kind, title, benefit, COALESCE(cover_url, ''), "
-        "DATE_FORMAT(valid_from, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(valid_until, '%Y-%m-%dT%H:%i:%sZ'), "
-        "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ') FROM card_templates "
+        std::string("SELECT id, merchant_id, kind, title, benefit, COALESCE(cover_url, ''), ")
+        + sql_micros("valid_from") + ", " + sql_micros("valid_until") + ", " + sql_micros("created_at") + " FROM card_templates "
         "WHERE merchant_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, before_id);
@@ -40,8 +39,15 @@ std::vector<card_template_record> list_card_templates(mysql_connection& db, std:
     std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
     std::vector<card_template_record> out;
     while (rs->next())
-        out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4), rs->getString(5), rs->getString(6),
-                       rs->getString(7), rs->getString(8), rs->getString(9)});
+        out.push_back(card_template_record{.id = rs->getUInt64(1),
+                                           .merchant_id = rs->getUInt64(2),
+                                           .kind = rs->getString(3),
+                                           .title = rs->getString(4),
+                                           .benefit = rs->getString(5),
+                                           .cover_url = rs->getString(6),
+                                           .valid_from = from_micros(rs->getInt64(7)),
+                                           .valid_until = from_micros(rs->getInt64(8)),
+                                           .created_at = from_micros(rs->getInt64(9))});
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "common/mysql_connection.hpp"
 #include "server/domain/card_templates.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,7 +14,7 @@ struct card_template_record {
     std::uint64_t id = 0;
     std::uint64_t merchant_id = 0;
     std::string kind, title, benefit, cover_url;
-    std::string valid_from, valid_until, created_at;  // RFC 3339, UTC
+    std::chrono::system_clock::time_point valid_from, valid_until, created_at;
 };
 
 std::uint64_t insert_card_template(mysql_connection& db, std::uint64_t merchant_id, const card_template& card, std::uint64_t created_by);

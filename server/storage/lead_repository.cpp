@@ -46,10 +46,10 @@ int count_active_shares(mysql_connection& db, std::uint64_t card_pack_id) {
 
 std::optional<share_context> find_share_context(mysql_connection& db, const std::string& code) {
     statement select(db.prepare(
-        "SELECT s.id, s.code, s.card_pack_id, s.partner_id, s.merchant_id, s.revoked_at IS NOT NULL, " + sql_rfc3339("s.created_at") +
+        "SELECT s.id, s.code, s.card_pack_id, s.partner_id, s.merchant_id, s.revoked_at IS NOT NULL, " + sql_micros("s.created_at") +
         ", p.user_id, p.status, m.name, m.allow_existing_customers, m.cards_for_owned_customers, m.protection_days, "
         "t.id, t.kind, t.title, t.benefit, COALESCE(t.cover_url, ''), " +
-        sql_rfc3339("t.valid_from") + ", " + sql_rfc3339("t.valid_until") + ", " + sql_micros("t.valid_from") + ", " + sql_micros("t.valid_until") +
+        sql_micros("t.valid_from") + ", " + sql_micros("t.valid_until") +
         ", k.quota, k.claimed "
         "FROM shares s JOIN card_packs k ON k.id = s.card_pack_id JOIN card_templates t ON t.id = k.card_template_id "
         "JOIN partners p ON p.id = s.partner_id JOIN merchants m ON m.id = s.merchant_id WHERE s.code = ?"));
@@ -57,7 +57,7 @@ std::optional<share_context> find_share_context(mysql_connection& db, const std:
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
     share_context c;
-    c.share = {rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getUInt64(4), rs->getUInt64(5), rs->getBoolean(6), rs->getString(7)};
+    c.share = {rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getUInt64(4), rs->getUInt64(5), rs->getBoolean(6), from_micros(rs->getInt64(7))};
     c.partner_user_id = rs->getUInt64(8);
     const auto state = parse_partner_status(std::string(rs->getString(9)));
     if (!state) throw std::logic_error("partners: unknown status value");  // an ENUM column of exactly these values
@@ -71,12 +71,10 @@ std::optional<share_context> find_share_context(mysql_connection& db, const std:
     c.title = rs->getString(16);
     c.benefit = rs->getString(17);
     c.cover_url = rs->getString(18);
-    c.valid_from = rs->getString(19);
-    c.valid_until = rs->getString(20);
-    c.valid_from_time = from_micros(rs->getInt64(21));
-    c.valid_until_time = from_micros(rs->getInt64(22));
-    c.quota = static_cast<int>(rs->getUInt(23));
-    c.claimed = static_cast<int>(rs->getUInt(24));
+    c.valid_from_time = from_micros(rs->getInt64(19));
+    c.valid_until_time = from_micros(rs->getInt64(20));
+    c.quota = static_cast<int>(rs->getUInt(21));
+    c.claimed = static_cast<int>(rs->getUInt(22));
     return c;
 }
 
@@ -200,9 +198,9 @@ void insert_lead_change(mysql_connection& db, std::uint64_t merchant_id, std::ui
 
 std::vector<lead_record> list_leads(mysql_connection& db, const lead_filter& f, std::uint64_t before_id, int limit) {
     statement select(db.prepare(
-        "SELECT l.id, l.merchant_id, l.customer_user_id, l.partner_id, p.user_id, " + sql_rfc3339("l.bound_at") +
-        ", COALESCE(u.phone, ''), m.name, COALESCE(" + sql_rfc3339("c.last_purchase_at") +
-        ", '') FROM leads l JOIN partners p ON p.id = l.partner_id JOIN users u ON u.id = l.customer_user_id "
+        "SELECT l.id, l.merchant_id, l.customer_user_id, l.partner_id, p.user_id, " + sql_micros("l.bound_at") +
+        ", COALESCE(u.phone, ''), m.name, " + sql_micros("c.last_purchase_at") +
+        " FROM leads l JOIN partners p ON p.id = l.partner_id JOIN users u ON u.id = l.customer_user_id "
         "JOIN merchants m ON m.id = l.merchant_id "
         "LEFT JOIN store_customers c ON c.merchant_id = l.merchant_id AND c.user_id = l.customer_user_id "
         "WHERE (? = 0 OR l.merchant_id = ?) AND (? = 0 OR l.partner_id = ?) AND (? = 0 OR p.user_id = ?) "
@@ -216,8 +214,15 @@ std::vector<lead_record> list_leads(mysql_connection& db, const lead_filter& f, 
     rows rs(select->executeQuery());
     std::vector<lead_record> out;
     while (rs->next())
-        out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getUInt64(4), rs->getUInt64(5), rs->getString(6),
-                       rs->getString(7), rs->getString(8), rs->getString(9)});
+        out.push_back(lead_record{.id = rs->getUInt64(1),
+                                  .merchant_id = rs->getUInt64(2),
+                                  .customer_user_id = rs->getUInt64(3),
+                                  .partner_id = rs->getUInt64(4),
+                                  .partner_user_id = rs->getUInt64(5),
+                                  .bound_at = from_micros(rs->getInt64(6)),
+                                  .customer_phone = rs->getString(7),
+                                  .merchant_name = rs->getString(8),
+                                  .last_purchase_at = rs->isNull(9) ? std::nullopt : std::optional(from_micros(rs->getInt64(9)))});
     return out;
 }
 
@@ -225,7 +230,7 @@ std::vector<lead_change_record> list_lead_changes(mysql_connection& db, std::uin
                                                   std::uint64_t partner_id, std::uint64_t before_id, int limit) {
     statement select(db.prepare(
         "SELECT id, customer_user_id, previous_partner_id, partner_id, reason, actor_user_id, COALESCE(note, ''), " +
-        sql_rfc3339("created_at") +
+        sql_micros("created_at") +
         " FROM lead_history WHERE merchant_id = ? AND (? = 0 OR customer_user_id = ?) "
         "AND (? = 0 OR partner_id = ? OR previous_partner_id = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
     select->setUInt64(1, merchant_id);
@@ -241,7 +246,7 @@ std::vector<lead_change_record> list_lead_changes(mysql_connection& db, std::uin
     std::vector<lead_change_record> out;
     while (rs->next()) {
         lead_change_record r{rs->getUInt64(1), rs->getUInt64(2), std::nullopt, rs->getUInt64(4), rs->getString(5), rs->getUInt64(6),
-                             rs->getString(7), rs->getString(8)};
+                             rs->getString(7), from_micros(rs->getInt64(8))};
         if (!rs->isNull(3)) r.previous_partner_id = rs->getUInt64(3);
         out.push_back(std::move(r));
     }

@@ -20,7 +20,7 @@ struct share_record {
     std::uint64_t partner_id = 0;
     std::uint64_t merchant_id = 0;
     bool revoked = false;
-    std::string created_at;
+    std::chrono::system_clock::time_point created_at;
 };
 
 // What a claim needs to know about the share, its pack, card, partner and store (unlocked reads).
@@ -33,7 +33,7 @@ struct share_context {
     bool cards_for_owned_customers = false;
     std::optional<int> protection_days;
     std::uint64_t card_template_id = 0;
-    std::string kind, title, benefit, cover_url, valid_from, valid_until;  // RFC 3339
+    std::string kind, title, benefit, cover_url;
     std::chrono::system_clock::time_point valid_from_time, valid_until_time;
     int quota = 0;
     int claimed = 0;
@@ -45,10 +45,10 @@ struct lead_record {
     std::uint64_t customer_user_id = 0;
     std::uint64_t partner_id = 0;
     std::uint64_t partner_user_id = 0;
-    std::string bound_at;
+    std::chrono::system_clock::time_point bound_at;
     std::string customer_phone;  // whole; handlers mask it
     std::string merchant_name;
-    std::string last_purchase_at;  // empty: never bought
+    std::optional<std::chrono::system_clock::time_point> last_purchase_at;  // none: never bought
 };
 
 struct lead_change_record {
@@ -59,7 +59,7 @@ struct lead_change_record {
     std::string reason;  // claimed | claimed_after_lapse | reassigned
     std::uint64_t actor_user_id = 0;
     std::string note;
-    std::string created_at;
+    std::chrono::system_clock::time_point created_at;
 };
 
 // The current owner as the claim reads it: latest committed row, share-locked.

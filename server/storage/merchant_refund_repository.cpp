@@ -16,7 +16,7 @@ using rows = std::unique_ptr<sql::ResultSet>;
 
 const std::string columns =
     "SELECT id, merchant_id, order_id, requested_by_user_id, request_id, out_refund_no, reason, status, "
-    "COALESCE(wechat_refund_id, ''), COALESCE(failure_code, ''), " + sql_rfc3339("created_at") + ", amount_fen FROM merchant_refunds ";
+    "COALESCE(wechat_refund_id, ''), COALESCE(failure_code, ''), " + sql_micros("created_at") + ", amount_fen FROM merchant_refunds ";
 
 std::optional<merchant_refund_record> first(sql::PreparedStatement& select) {
     rows rs(select.executeQuery());
@@ -35,7 +35,7 @@ std::optional<merchant_refund_record> first(sql::PreparedStatement& select) {
     r.status = *parsed;
     r.wechat_refund_id = rs->getString(9);
     r.failure_code = rs->getString(10);
-    r.created_at = rs->getString(11);
+    r.created_at = from_micros(rs->getInt64(11));
     r.amount_fen = rs->getInt64(12);
     return r;
 }

@@ -5,6 +5,7 @@
 #include "common/mysql_connection.hpp"
 #include "server/domain/order_vocabulary.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +14,8 @@ namespace sharedstore {
 
 struct merchant_refund_record {
     std::uint64_t id = 0, merchant_id = 0, order_id = 0, requested_by_user_id = 0;
-    std::string request_id, out_refund_no, reason, wechat_refund_id, failure_code, created_at;
+    std::string request_id, out_refund_no, reason, wechat_refund_id, failure_code;
+    std::chrono::system_clock::time_point created_at;
     refund_request_status status = refund_request_status::processing;
     std::int64_t amount_fen = 0;
 };

@@ -14,7 +14,6 @@ namespace sharedstore {
 namespace {
 using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
-constexpr const char* rfc3339 = "'%Y-%m-%dT%H:%i:%sZ'";
 }  // namespace
 
 std::string_view to_string(staff_role role) {
@@ -46,13 +45,19 @@ std::uint64_t insert_merchant(mysql_connection& db, const std::string& name, con
 
 std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t merchant_id) {
     statement select(db.prepare(std::string("SELECT id, name, owner_user_id, time_zone, allow_existing_customers, "
-                                                     "cards_for_owned_customers, protection_days, DATE_FORMAT(created_at, ") +
-                                         rfc3339 + "), settlement_delay_days FROM merchants WHERE id = ?"));
+                                                     "cards_for_owned_customers, protection_days, ") +
+                                         sql_micros("created_at") + ", settlement_delay_days FROM merchants WHERE id = ?"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
-    merchant_record m{rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getString(4), rs->getBoolean(5), rs->getBoolean(6),
-                      std::nullopt, rs->getString(8)};
+    merchant_record m{.id = rs->getUInt64(1),
+                      .name = rs->getString(2),
+                      .owner_user_id = rs->getUInt64(3),
+                      .time_zone = rs->getString(4),
+                      .allow_existing_customers = rs->getBoolean(5),
+                      .cards_for_owned_customers = rs->getBoolean(6),
+                      .protection_days = std::nullopt,
+                      .created_at = from_micros(rs->getInt64(8))};
     if (!rs->isNull(7)) m.protection_days = static_cast<int>(rs->getUInt(7));
     m.settlement_delay_days = static_cast<int>(rs->getUInt(9));
     return m;
@@ -81,14 +86,14 @@ std::optional<staff_role> find_staff_role(mysql_connection& db, std::uint64_t me
 }
 
 std::vector<staff_member> list_staff(mysql_connection& db, std::uint64_t merchant_id) {
-    statement select(db.prepare(std::string("SELECT user_id, role, added_by_user_id, DATE_FORMAT(created_at, ") + rfc3339 +
-                                         ") FROM merchant_staff WHERE merchant_id = ? ORDER BY created_at, user_id"));
+    statement select(db.prepare(std::string("SELECT user_id, role, added_by_user_id, ") + sql_micros("created_at") +
+                                         " FROM merchant_staff WHERE merchant_id = ? ORDER BY created_at, user_id"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
     std::vector<staff_member> out;
     while (rs->next())
         out.push_back({rs->getUInt64(1), parse_staff_role(std::string(rs->getString(2))).value_or(staff_role::cashier), rs->getUInt64(3),
-                       rs->getString(4)});
+                       from_micros(rs->getInt64(4))});
     return out;
 }
 
@@ -182,7 +187,7 @@ std::vector<tier_version_record> read_tier_versions(mysql_connection& db, sql::P
             v.version = static_cast<int>(rs->getUInt(2));
             v.profit_margin_bp = static_cast<std::int32_t>(rs->getUInt(3));
             v.created_by_user_id = rs->getUInt64(4);
-            v.created_at = rs->getString(5);
+            v.created_at = from_micros(rs->getInt64(5));
             versions.push_back(std::move(v));
         }
     }
@@ -205,7 +210,7 @@ std::vector<tier_version_record> read_tier_versions(mysql_connection& db, sql::P
 }
 
 const std::string tier_version_columns =
-    std::string("SELECT id, version, profit_margin_bp, created_by_user_id, DATE_FORMAT(created_at, ") + rfc3339 + ") FROM tier_versions ";
+    std::string("SELECT id, version, profit_margin_bp, created_by_user_id, ") + sql_micros("created_at") + " FROM tier_versions ";
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include "common/mysql_connection.hpp"
 #include "server/domain/share_tiers.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -23,7 +24,7 @@ struct merchant_record {
     bool allow_existing_customers = false;
     bool cards_for_owned_customers = false;
     std::optional<int> protection_days;
-    std::string created_at;
+    std::chrono::system_clock::time_point created_at;
     int settlement_delay_days = 7;  // dividends stay pending this long after payment (refunds)
 };
 
@@ -31,7 +32,7 @@ struct staff_member {
     std::uint64_t user_id = 0;
     staff_role role = staff_role::cashier;
     std::uint64_t added_by_user_id = 0;
-    std::string created_at;
+    std::chrono::system_clock::time_point created_at;
 };
 
 struct tier_version_record {
@@ -41,7 +42,7 @@ struct tier_version_record {
     std::map<std::string, std::int32_t> category_margins_bp;
     std::vector<share_tier> tiers;  // by buy-in, ascending
     std::uint64_t created_by_user_id = 0;
-    std::string created_at;
+    std::chrono::system_clock::time_point created_at;
 };
 
 struct merchant_settings {

@@ -17,7 +17,6 @@ using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
 // Empty text for NULL: the records hold strings.
-std::string rfc3339(const char* column) { return "COALESCE(" + sql_rfc3339(column) + ", '')"; }
 
 void set_optional_text(sql::PreparedStatement& s, unsigned index, const std::string& value) {
     if (value.empty()) s.setNull(index, 0);

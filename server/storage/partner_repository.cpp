@@ -18,8 +18,8 @@ using rows = std::unique_ptr<sql::ResultSet>;
 
 // One SELECT list for every partner read, so the reader below matches it.
 const std::string partner_columns =
-    "SELECT p.id, p.merchant_id, p.user_id, p.status, p.inactive_dividends, p.total_buy_in_fen, COALESCE(p.status_note, ''), "
-    "DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'), m.name, COALESCE(u.phone, ''), "
+    std::string("SELECT p.id, p.merchant_id, p.user_id, p.status, p.inactive_dividends, p.total_buy_in_fen, COALESCE(p.status_note, ''), ")
+    + sql_micros("p.created_at") + ", m.name, COALESCE(u.phone, ''), "
     "COALESCE((SELECT -a.balance FROM ledger_accounts a WHERE a.merchant_id = p.merchant_id AND a.kind = 'stored_value' "
     "AND a.user_id = p.user_id), 0), "
     "(SELECT COUNT(*) FROM leads l WHERE l.partner_id = p.id) "
@@ -37,7 +37,7 @@ partner_record read_partner(sql::ResultSet& rs) {
                           .when_inactive = *when_inactive,
                           .total_buy_in_fen = rs.getInt64(6),
                           .status_note = rs.getString(7),
-                          .created_at = rs.getString(8),
+                          .created_at = from_micros(rs.getInt64(8)),
                           .merchant_name = rs.getString(9),
                           .phone = rs.getString(10),
                           .stored_value_fen = rs.getInt64(11),
@@ -45,15 +45,25 @@ partner_record read_partner(sql::ResultSet& rs) {
 }
 
 const std::string pack_columns =
-    "SELECT k.id, k.merchant_id, k.partner_id, k.quota, k.claimed, DATE_FORMAT(k.created_at, '%Y-%m-%dT%H:%i:%sZ'), t.id, t.kind, "
-    "t.title, t.benefit, COALESCE(t.cover_url, ''), DATE_FORMAT(t.valid_from, '%Y-%m-%dT%H:%i:%sZ'), "
-    "DATE_FORMAT(t.valid_until, '%Y-%m-%dT%H:%i:%sZ'), m.name "
+    "SELECT k.id, k.merchant_id, k.partner_id, k.quota, k.claimed, " + sql_micros("k.created_at") + ", t.id, t.kind, "
+    "t.title, t.benefit, COALESCE(t.cover_url, ''), " + sql_micros("t.valid_from") + ", " + sql_micros("t.valid_until") + ", m.name "
     "FROM card_packs k JOIN card_templates t ON t.id = k.card_template_id JOIN merchants m ON m.id = k.merchant_id ";
 
 card_pack_record read_pack(sql::ResultSet& rs) {
-    return {rs.getUInt64(1),  rs.getUInt64(2),  rs.getUInt64(3),  static_cast<int>(rs.getUInt(4)), static_cast<int>(rs.getUInt(5)),
-            rs.getString(6),  rs.getUInt64(7),  rs.getString(8),  rs.getString(9),                 rs.getString(10),
-            rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14)};
+    return card_pack_record{.id = rs.getUInt64(1),
+                            .merchant_id = rs.getUInt64(2),
+                            .partner_id = rs.getUInt64(3),
+                            .quota = static_cast<int>(rs.getUInt(4)),
+                            .claimed = static_cast<int>(rs.getUInt(5)),
+                            .created_at = from_micros(rs.getInt64(6)),
+                            .card_template_id = rs.getUInt64(7),
+                            .kind = rs.getString(8),
+                            .title = rs.getString(9),
+                            .benefit = rs.getString(10),
+                            .cover_url = rs.getString(11),
+                            .valid_from = from_micros(rs.getInt64(12)),
+                            .valid_until = from_micros(rs.getInt64(13)),
+                            .merchant_name = rs.getString(14)};
 }
 
 }  // namespace
@@ -157,10 +167,16 @@ std::uint64_t insert_buy_in(mysql_connection& db, std::uint64_t partner_id, std:
 
 namespace {
 const std::string buy_in_columns =
-    "SELECT id, partner_id, amount_fen, method, COALESCE(note, ''), COALESCE(recorded_by_user_id, 0), "
-    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ') FROM partner_buy_ins ";
+    std::string("SELECT id, partner_id, amount_fen, method, COALESCE(note, ''), COALESCE(recorded_by_user_id, 0), ")
+    + sql_micros("created_at") + " FROM partner_buy_ins ";
 buy_in_record read_buy_in(sql::ResultSet& rs) {
-    return {rs.getUInt64(1), rs.getUInt64(2), rs.getInt64(3), rs.getString(4), rs.getString(5), rs.getUInt64(6), rs.getString(7)};
+    return buy_in_record{.id = rs.getUInt64(1),
+                         .partner_id = rs.getUInt64(2),
+                         .amount_fen = rs.getInt64(3),
+                         .method = rs.getString(4),
+                         .note = rs.getString(5),
+                         .recorded_by_user_id = rs.getUInt64(6),
+                         .created_at = from_micros(rs.getInt64(7))};
 }
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include "common/mysql_connection.hpp"
 #include "server/domain/partner_status.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,7 +19,7 @@ struct partner_record {
     inactive_dividends when_inactive = inactive_dividends::keep_paying;
     std::int64_t total_buy_in_fen = 0;
     std::string status_note;
-    std::string created_at;
+    std::chrono::system_clock::time_point created_at;
     // Joined for views:
     std::string merchant_name;
     std::string phone;  // whole; handlers mask it
@@ -33,7 +34,7 @@ struct buy_in_record {
     std::string method;  // cash | wechat_pay
     std::string note;
     std::uint64_t recorded_by_user_id = 0;
-    std::string created_at;
+    std::chrono::system_clock::time_point created_at;
 };
 
 struct card_pack_record {
@@ -42,10 +43,11 @@ struct card_pack_record {
     std::uint64_t partner_id = 0;
     int quota = 0;
     int claimed = 0;
-    std::string created_at;
+    std::chrono::system_clock::time_point created_at;
     // The template:
     std::uint64_t card_template_id = 0;
-    std::string kind, title, benefit, cover_url, valid_from, valid_until;
+    std::string kind, title, benefit, cover_url;
+    std::chrono::system_clock::time_point valid_from, valid_until;
     std::string merchant_name;
 };
 

@@ -1,5 +1,7 @@
 #include "server/storage/pos_key_repository.hpp"
 
+#include "server/storage/sql_support.hpp"
+
 #include "server/storage/secret_box.hpp"
 
 #include <cppconn/connection.h>
@@ -15,13 +17,12 @@ namespace {
 using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 
-constexpr const char* key_columns =
-    "SELECT key_id, merchant_id, label, created_by_user_id, DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'), "
-    "DATE_FORMAT(revoked_at, '%Y-%m-%dT%H:%i:%sZ') FROM pos_api_keys ";
+const std::string key_columns =
+    "SELECT key_id, merchant_id, label, created_by_user_id, " + sql_micros("created_at") + ", " + sql_micros("revoked_at") + " FROM pos_api_keys ";
 
 pos_key_record read_key(sql::ResultSet& rs) {
-    pos_key_record k{rs.getString(1), rs.getUInt64(2), rs.getString(3), rs.getUInt64(4), rs.getString(5), std::nullopt};
-    if (!rs.isNull(6)) k.revoked_at = rs.getString(6);
+    pos_key_record k{rs.getString(1), rs.getUInt64(2), rs.getString(3), rs.getUInt64(4), from_micros(rs.getInt64(5)), std::nullopt};
+    if (!rs.isNull(6)) k.revoked_at = from_micros(rs.getInt64(6));
     return k;
 }
 }  // namespace
@@ -54,7 +55,7 @@ int count_active_pos_keys_locked(mysql_connection& db, std::uint64_t merchant_id
 }
 
 std::optional<pos_key_record> find_pos_key(mysql_connection& db, std::uint64_t merchant_id, const std::string& key_id) {
-    statement select(db.prepare(std::string(key_columns) + "WHERE merchant_id = ? AND key_id = ? FOR UPDATE"));
+    statement select(db.prepare(key_columns + "WHERE merchant_id = ? AND key_id = ? FOR UPDATE"));
     select->setUInt64(1, merchant_id);
     select->setString(2, key_id);
     rows rs(select->executeQuery());
@@ -63,7 +64,7 @@ std::optional<pos_key_record> find_pos_key(mysql_connection& db, std::uint64_t m
 }
 
 std::vector<pos_key_record> list_pos_keys(mysql_connection& db, std::uint64_t merchant_id) {
-    statement select(db.prepare(std::string(key_columns) + "WHERE merchant_id = ? ORDER BY created_at DESC, id DESC"));
+    statement select(db.prepare(key_columns + "WHERE merchant_id = ? ORDER BY created_at DESC, id DESC"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
     std::vector<pos_key_record> out;

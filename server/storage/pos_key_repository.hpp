@@ -4,6 +4,7 @@
 // the caller passes, with the key id as associated data.
 #include "common/mysql_connection.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,8 +18,8 @@ struct pos_key_record {
     std::uint64_t merchant_id = 0;
     std::string label;
     std::uint64_t created_by_user_id = 0;
-    std::string created_at;                 // RFC 3339, UTC
-    std::optional<std::string> revoked_at;  // RFC 3339, UTC; nullopt while the key is active
+    std::chrono::system_clock::time_point created_at;
+    std::optional<std::chrono::system_clock::time_point> revoked_at;  // nullopt while the key is active
 };
 
 // What a signed POS callback needs to check its HMAC.

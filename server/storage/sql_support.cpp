@@ -15,7 +15,6 @@ std::uint64_t last_insert_id(mysql_connection& db) {
     return rs->getUInt64(1);
 }
 
-std::string sql_rfc3339(const std::string& column) { return "DATE_FORMAT(" + column + ", '%Y-%m-%dT%H:%i:%sZ')"; }
 
 std::string sql_micros(const std::string& column) { return "CAST(UNIX_TIMESTAMP(" + column + ") * 1000000 AS SIGNED)"; }
 

@@ -15,10 +15,9 @@ std::uint64_t last_insert_id(mysql_connection& db);
 // answer this instead of letting the driver's error reach a service.
 enum class insert_outcome { inserted, duplicate };
 
-// SQL that reads a DATETIME(6) column (UTC: sessions run in UTC) as RFC 3339 text to the second,
-// "2026-11-27T08:00:00Z"; NULL stays NULL.
-std::string sql_rfc3339(const std::string& column);
-// SQL that reads it as microseconds since the epoch, and their time point, for arithmetic in C++.
+// SQL that reads a DATETIME(6) column (UTC: sessions run in UTC) as microseconds since the epoch,
+// and their time point: records carry time points, and the JSON edge formats them
+// (server/domain/rfc3339.hpp). NULL stays NULL.
 std::string sql_micros(const std::string& column);
 std::chrono::system_clock::time_point from_micros(std::int64_t microseconds);
 

@@ -1,5 +1,7 @@
 #include "server/storage/user_repository.hpp"
 
+#include "server/storage/sql_support.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -10,13 +12,13 @@ namespace sharedstore {
 
 namespace {
 
-constexpr const char* select_columns =
-    "SELECT id, appid, openid, COALESCE(unionid, ''), COALESCE(phone, ''), COALESCE(phone_country_code, ''), "
-    "DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ') FROM users ";
+const std::string select_columns =
+    "SELECT id, appid, openid, COALESCE(unionid, ''), COALESCE(phone, ''), COALESCE(phone_country_code, ''), " + sql_micros("created_at") +
+    " FROM users ";
 
 user_record read_user(sql::ResultSet& rs) {
     return user_record{rs.getUInt64(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                       rs.getString(5), rs.getString(6), rs.getString(7)};
+                       rs.getString(5), rs.getString(6), from_micros(rs.getInt64(7))};
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // Users in MariaDB. Blocking: call through mysql_pool::run / transaction.
 #include "common/mysql_connection.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,7 +16,7 @@ struct user_record {
     std::string unionid;             // empty when unknown
     std::string phone;               // purePhoneNumber; empty when not bound
     std::string phone_country_code;
-    std::string created_at;          // RFC 3339, UTC
+    std::chrono::system_clock::time_point created_at;
 };
 
 // Creates the user on first login, or returns the existing one (openid is unique per appid).

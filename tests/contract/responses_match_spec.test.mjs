@@ -229,6 +229,11 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: owner.token, body: { ...proposed, from: period.from, to: period.to }, expect: 200 })
   await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: owner.token, body: { ...proposed, profit_margin_bp: 10001 }, expect: 400 })
   await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: cashier.token, body: proposed, expect: 403 })
+  const dashboard = await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: owner.token, query: { days: '1' }, expect: 200 })
+  assert.ok(dashboard.json.totals.sales_fen > 0 && dashboard.json.top_partners.length > 0, 'the dashboard shows the scenario\'s sales and its partner')
+  await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: owner.token, query: { days: '30' }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: owner.token, query: { days: '2' }, expect: 400 })
+  await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: cashier.token, expect: 403 })
 
   // Payouts (docs/payouts.md). The store settles at once (settlement_delay_days 0 above), so
   // settle-dividends, run beside the server as an operator would, moves the partner's dividends

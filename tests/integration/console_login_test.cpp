@@ -406,7 +406,9 @@ TEST_F(console_login_test, each_use_starts_the_idle_limit_again_but_never_past_t
 TEST_F(console_login_test, the_development_helper_confirms_a_ticket_and_production_refuses_it) {
     const auto s = open_store();
     auto ticket = create_console_ticket(port());
-    // Development: the ticket is in the server's log for the helper.
+    // Development: the ticket's answer says so (the login page shows the helper's command), and
+    // the ticket is in the server's log for the helper.
+    EXPECT_TRUE(ticket.reply.json().at("development").as_bool()) << ticket.reply.body;
     EXPECT_TRUE(eventually([&] { return server->log().find(ticket.id) != std::string::npos; }, 5s));
     auto run = [&](const std::vector<std::string>& args, environment_changes env) {
         std::vector<std::string> argv{SHAREDSTORE_BINARY, "console-confirm", "--config", test_config_path()};
@@ -434,6 +436,7 @@ TEST_F(console_login_test, the_development_helper_confirms_a_ticket_and_producti
     auto production = server_with({{"SHAREDSTORE_SERVER_ENVIRONMENT", "production"}});
     auto quiet = create_console_ticket(production->port());
     ASSERT_EQ(quiet.reply.status, 201);
+    EXPECT_FALSE(quiet.reply.json().at("development").as_bool()) << "production does not offer the helper";
     EXPECT_TRUE(eventually([&] { return production->log().find("console_ticket_created") != std::string::npos; }, 5s));
     EXPECT_EQ(production->log().find(quiet.id), std::string::npos);
 }

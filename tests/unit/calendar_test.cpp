@@ -37,6 +37,32 @@ TEST(rfc3339, a_stored_time_is_written_in_utc_to_the_second) {
     EXPECT_EQ(*parse_rfc3339(format_rfc3339_seconds(at("2031-07-04T05:06:07Z"))), at("2031-07-04T05:06:07Z"));
 }
 
+TEST(calendar, the_last_local_days_start_at_local_midnight_and_list_each_local_date) {
+    const auto shanghai = *utc_offset_of("Asia/Shanghai");
+    // 00:30 on 1 December in Shanghai (still 30 November in UTC): "today" is 1 December.
+    auto today = last_local_days(at("2026-11-30T16:30:00Z"), shanghai, 1);
+    EXPECT_EQ(today.start, at("2026-12-01T00:00:00+08:00"));
+    EXPECT_EQ(today.end, at("2026-12-02T00:00:00+08:00"));
+    EXPECT_EQ(today.dates, std::vector<std::string>{"2026-12-01"});
+
+    // Seven days back across a month's end, oldest first.
+    auto week = last_local_days(at("2026-12-03T23:59:59+08:00"), shanghai, 7);
+    EXPECT_EQ(week.start, at("2026-11-27T00:00:00+08:00"));
+    EXPECT_EQ(week.end, at("2026-12-04T00:00:00+08:00"));
+    EXPECT_EQ(week.dates, (std::vector<std::string>{"2026-11-27", "2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02",
+                                                    "2026-12-03"}));
+
+    // Thirty days over a leap day and a year's end.
+    auto month = last_local_days(at("2028-03-01T08:00:00+08:00"), shanghai, 30);
+    EXPECT_EQ(month.dates.size(), 30u);
+    EXPECT_EQ(month.dates.front(), "2028-02-01");
+    EXPECT_EQ(month.dates[28], "2028-02-29");
+    EXPECT_EQ(month.dates.back(), "2028-03-01");
+    auto new_year = last_local_days(at("2027-01-01T00:00:00+08:00"), shanghai, 2);
+    EXPECT_EQ(new_year.dates, (std::vector<std::string>{"2026-12-31", "2027-01-01"}));
+    EXPECT_EQ(new_year.start, at("2026-12-31T00:00:00+08:00"));
+}
+
 TEST(rfc3339, an_orders_creation_time_keeps_its_microseconds) {
     EXPECT_EQ(format_rfc3339_micros(at("2026-11-27T08:00:00.123456Z")), "2026-11-27T08:00:00.123456Z");
     EXPECT_EQ(format_rfc3339_micros(at("2026-11-27T08:00:00Z")), "2026-11-27T08:00:00.000000Z");

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { ApiError, createClient, expandPath, queryString, setCsrfToken, type Fetch } from './client'
+import { ApiError, createClient, expandPath, queryString, setCsrfToken, setUnauthorizedHandler, type Fetch } from './client'
 
 type Call = { url: string; init: RequestInit }
 
@@ -31,7 +31,10 @@ const merchant = {
   created_at: '2026-11-27T08:00:00Z',
 }
 
-afterEach(() => setCsrfToken(''))
+afterEach(() => {
+  setCsrfToken('')
+  setUnauthorizedHandler(null)
+})
 
 describe('the API client', () => {
   it('fills the path, sends the cookie and no CSRF header on a read', async () => {
@@ -80,6 +83,27 @@ describe('the API client', () => {
     expect([e.status, e.code, e.message, e.request_id]).toEqual([400, 'invalid_tiers', 'the tiers are not valid; see details', 'r-1'])
     expect(e.problemsFor('tiers[1].ratio_bp')).toEqual(problems)
     expect(e.problemsFor('tiers[0].name')).toEqual([])
+  })
+
+  it('names the field of a strict body refusal from its message', () => {
+    const e = new ApiError(400, 'invalid_field', 'protection_days must be from 1 to 3650', [], 'r-2')
+    expect(e.problemsFor('protection_days')).toEqual([{ field: 'protection_days', code: 'invalid_field', message: 'protection_days must be from 1 to 3650' }])
+    expect(e.problemsFor('protection')).toEqual([])
+    expect(e.problemsFor('settlement_delay_days')).toEqual([])
+    expect(e.namesAField(['settlement_delay_days', 'protection_days'])).toBe(true)
+    // Another code is about the whole request, even when its message starts with a field's name.
+    expect(new ApiError(403, 'forbidden', 'protection_days may not be changed by you', [], '').problemsFor('protection_days')).toEqual([])
+  })
+
+  it('tells the console of a 401, unless the call expects one', async () => {
+    const seen: string[] = []
+    setUnauthorizedHandler((e) => seen.push(e.code))
+    const f = fakeFetch(() => json(401, { error: { code: 'invalid_session', message: 'signed out', request_id: 'r-3' } }))
+    const client = createClient('', f.fetch)
+    await expect(client.get('/api/v1/console/me', { unauthorizedIsExpected: true })).rejects.toBeInstanceOf(ApiError)
+    expect(seen).toEqual([])
+    await expect(client.get('/api/v1/merchants/{merchant_id}', { path: { merchant_id: '1' } })).rejects.toMatchObject({ status: 401 })
+    expect(seen).toEqual(['invalid_session'])
   })
 
   it('turns an answer that is not the API error body into unexpected_response, keeping the request id', async () => {

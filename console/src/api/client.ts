@@ -40,7 +40,11 @@ type IfDeclared<T, Shape> = [T] extends [never] ? { [K in keyof Shape]?: never }
 /** What a call names: the path's parameters, its query, its body, as far as the operation has them. */
 export type RequestOptions<P extends keyof paths, M extends Method> = IfDeclared<PathParams<Operation<P, M>>, { path: PathParams<Operation<P, M>> }> &
   IfDeclared<QueryParams<Operation<P, M>>, { query?: QueryParams<Operation<P, M>> }> &
-  IfDeclared<RequestBody<Operation<P, M>>, { body: RequestBody<Operation<P, M>> }> & { signal?: AbortSignal }
+  IfDeclared<RequestBody<Operation<P, M>>, { body: RequestBody<Operation<P, M>> }> & {
+    signal?: AbortSignal
+    /** A 401 is this call's own answer (the session check at start-up), not a lost session. */
+    unauthorizedIsExpected?: boolean
+  }
 
 /** Every failure of a call: the API's error body, or what stood for one (network, a proxy's page). */
 export class ApiError extends Error {
@@ -55,10 +59,30 @@ export class ApiError extends Error {
     this.name = 'ApiError'
   }
 
-  /** The problems that name `field` (a form shows them next to it). */
+  /**
+   * The problems that name `field` (a form shows them next to it): those of `details.problems`
+   * (`invalid_tiers`, `invalid_card`), and for a strict body's refusal (`invalid_field`,
+   * `missing_field`, `unknown_field`), whose message starts with the field it names
+   * ("protection_days must be from 1 to 3650"), that one.
+   */
   problemsFor(field: string): Problem[] {
-    return this.problems.filter((p) => p.field === field)
+    const listed = this.problems.filter((p) => p.field === field)
+    if (listed.length || !bodyFieldCodes.has(this.code)) return listed
+    return this.message.startsWith(field + ' ') ? [{ field, code: this.code, message: this.message }] : []
   }
+
+  /** Whether some field of the form names this error (else the form shows it as a whole). */
+  namesAField(fields: readonly string[]): boolean {
+    return fields.some((f) => this.problemsFor(f).length > 0)
+  }
+}
+
+const bodyFieldCodes: ReadonlySet<string> = new Set(['invalid_field', 'missing_field', 'unknown_field'])
+
+/** Called on every 401 (the session ended: idle, revoked, signed out elsewhere); the console sends the user to the login page. */
+let unauthorizedHandler: ((error: ApiError) => void) | null = null
+export function setUnauthorizedHandler(handler: ((error: ApiError) => void) | null): void {
+  unauthorizedHandler = handler
 }
 
 /** The CSRF header the console session requires on writes (docs/openapi.yaml, consoleCsrf). */
@@ -114,7 +138,13 @@ export type Fetch = (input: string, init: RequestInit) => Promise<Response>
 /** A client on `baseUrl` ('' = the console's own origin). `fetchImpl` is for tests. */
 export function createClient(baseUrl = '', fetchImpl: Fetch = (input, init) => fetch(input, init)) {
   async function call<P extends PathsWith<M>, M extends Method>(method: M, path: P, options: RequestOptions<P, M>): Promise<SuccessBody<P, M>> {
-    const { path: params, query, body, signal } = options as { path?: Record<string, string>; query?: Record<string, unknown>; body?: unknown; signal?: AbortSignal }
+    const { path: params, query, body, signal, unauthorizedIsExpected } = options as {
+      path?: Record<string, string>
+      query?: Record<string, unknown>
+      body?: unknown
+      signal?: AbortSignal
+      unauthorizedIsExpected?: boolean
+    }
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
     if (method !== 'get' && csrfToken) headers[csrfHeader] = csrfToken
@@ -131,7 +161,11 @@ export function createClient(baseUrl = '', fetchImpl: Fetch = (input, init) => f
     } catch (cause) {
       throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : String(cause), [], '')
     }
-    if (!response.ok) throw await errorOf(response)
+    if (!response.ok) {
+      const error = await errorOf(response)
+      if (error.status === 401 && !unauthorizedIsExpected) unauthorizedHandler?.(error)
+      throw error
+    }
     if (response.status === 204) return undefined as SuccessBody<P, M>
     const type = response.headers.get('Content-Type') ?? ''
     if (!type.startsWith('application/json'))

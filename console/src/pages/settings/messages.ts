@@ -1,0 +1,46 @@
+import { defineMessages } from '../../i18n/define'
+
+export default defineMessages(
+  {
+    nav: { settings: '门店设置' },
+    settings: {
+      heading: '门店设置',
+      store: '门店名称',
+      zone: '时区',
+      protection: '顾客保护期',
+      protectionOn: '设置保护期',
+      protectionDays: '天',
+      protectionHint: '顾客连续这么多天未消费，与合伙人的绑定失效，可被重新认领。不设置则永久有效。',
+      delay: '分红结算延迟',
+      delayDays: '天（0-90）',
+      delayHint: '分红在订单支付后经过这些天（退款期）才可提现；0 表示立即结算。',
+      existing: '允许认领老顾客',
+      existingHint: '已在本店消费过的顾客，是否还能被合伙人认领为自己的顾客（默认不允许）。',
+      owned: '已有归属的顾客仍可领卡',
+      ownedHint: '顾客已属于其他合伙人时，仍可领取卡券，但归属不变。',
+      wholeDays: '请输入整数天数',
+      unchanged: '没有修改',
+    },
+  },
+  {
+    nav: { settings: 'Store settings' },
+    settings: {
+      heading: 'Store settings',
+      store: 'Store',
+      zone: 'Time zone',
+      protection: 'Customer protection',
+      protectionOn: 'Set a protection period',
+      protectionDays: 'days',
+      protectionHint: 'A customer who buys nothing for this many days stops being their partner’s and can be claimed again. Without it, bindings never lapse.',
+      delay: 'Dividend settlement delay',
+      delayDays: 'days (0-90)',
+      delayHint: 'Dividends become withdrawable this many days after payment (the refund window); 0 settles at once.',
+      existing: 'Existing customers can be claimed',
+      existingHint: 'Whether a customer who bought at the store before can still become a partner’s customer (off by default).',
+      owned: 'Customers owned by a partner still get cards',
+      ownedHint: 'A customer who belongs to another partner can still take the card; the owner does not change.',
+      wholeDays: 'Enter a whole number of days',
+      unchanged: 'Nothing changed',
+    },
+  },
+)
