@@ -139,10 +139,3 @@ export function effectivePeriods(history: readonly TierVersion[]): { version: Ti
   return history.map((version, i) => ({ version, from: version.created_at, until: i === 0 ? null : (history[i - 1]?.created_at ?? null) }))
 }
 
-/** "2026-12-02 08:30" in the browser's zone, from an RFC 3339 time. */
-export function localTime(iso: string): string {
-  const at = new Date(iso)
-  if (Number.isNaN(at.getTime())) return iso
-  const two = (n: number) => String(n).padStart(2, '0')
-  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`
-}
