@@ -82,6 +82,19 @@ ensure_console_deps() {
   echo "$want" > "$stamp"
 }
 
+# npm ci in miniprogram/ (the SDK's type check and the `ws` package its Node tests' wx adapter uses),
+# skipped like the console's while node_modules matches the lock.
+MINIPROGRAM_DIR=$ROOT/miniprogram
+ensure_miniprogram_deps() {
+  ensure_node
+  local stamp=$MINIPROGRAM_DIR/node_modules/.sharedstore-installed want
+  want="$(sha256sum "$MINIPROGRAM_DIR/package-lock.json" | cut -d' ' -f1) node-$(node --version)"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
+  say "npm ci in miniprogram/"
+  (cd "$MINIPROGRAM_DIR" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  echo "$want" > "$stamp"
+}
+
 # Type check and build console/dist, unless nothing it is made of changed since the last build.
 build_console() {
   ensure_console_deps

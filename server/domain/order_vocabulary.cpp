@@ -58,4 +58,21 @@ std::optional<refund_request_status> parse_refund_request_status(std::string_vie
     return std::nullopt;
 }
 
+std::string_view to_string(payment_anomaly_kind kind) {
+    switch (kind) {
+    case payment_anomaly_kind::payment_mismatch: return "payment_mismatch";
+    case payment_anomaly_kind::refund_unknown_order: return "refund_unknown_order";
+    case payment_anomaly_kind::refund_conflict: return "refund_conflict";
+    case payment_anomaly_kind::refund_exceeds_order: return "refund_exceeds_order";
+    }
+    return "payment_mismatch";
+}
+
+std::optional<payment_anomaly_kind> parse_payment_anomaly_kind(std::string_view text) {
+    for (auto kind : {payment_anomaly_kind::payment_mismatch, payment_anomaly_kind::refund_unknown_order, payment_anomaly_kind::refund_conflict,
+                      payment_anomaly_kind::refund_exceeds_order})
+        if (to_string(kind) == text) return kind;
+    return std::nullopt;
+}
+
 }  // namespace sharedstore

@@ -23,4 +23,14 @@ enum class refund_request_status { processing, succeeded, failed };
 std::string_view to_string(refund_request_status status);
 std::optional<refund_request_status> parse_refund_request_status(std::string_view text);
 
+// Why a genuine WeChat Pay notification was refused and kept in `payment_anomalies`.
+enum class payment_anomaly_kind {
+    payment_mismatch,      // a payment whose amount, payer, appid/mchid or order is not ours
+    refund_unknown_order,  // a refund of an order we do not know (no store: the platform's)
+    refund_conflict,       // a refund id already recorded for another order or amount
+    refund_exceeds_order,  // a refund above what is left of the order
+};
+std::string_view to_string(payment_anomaly_kind kind);
+std::optional<payment_anomaly_kind> parse_payment_anomaly_kind(std::string_view text);
+
 }  // namespace sharedstore

@@ -109,12 +109,29 @@ asio::awaitable<http_response> handle_reconciliation(const api_services& s, http
                           {"balanced", balanced}});
 }
 
+json::object anomaly_json(const payment_anomaly_record& a) {
+    return json::object{{"id", std::to_string(a.id)},
+                        {"kind", to_string(a.kind)},
+                        {"order_id", a.order_id ? json::value(std::to_string(*a.order_id)) : json::value(nullptr)},
+                        {"out_trade_no", a.out_trade_no.empty() ? json::value(nullptr) : json::value(a.out_trade_no)},
+                        {"reference", a.reference},
+                        {"detail", a.detail},
+                        {"created_at", format_rfc3339_seconds(a.created_at)}};
+}
+
+asio::awaitable<http_response> handle_payment_anomalies(const api_services& s, http_request& request, const caller& who) {
+    const auto query = read_list_query(request);
+    auto listed = co_await s.reports.payment_anomalies(who.user_id, id_param(request, "merchant_id", "merchant"), query.before_id, query.limit + 1);
+    co_return http_response::json(200, page_json(unwrap(listed), query.limit, anomaly_json));
+}
+
 constexpr route table[] = {
     {"GET", "/api/v1/partners/me/dividends",                  route_access::user_session, handle_my_dividends},
     {"GET", "/api/v1/partners/me/summary",                    route_access::user_session, handle_my_summary},
     {"GET", "/api/v1/merchants/{merchant_id}/orders",         route_access::staff,        handle_list_orders},
     {"GET", "/api/v1/merchants/{merchant_id}/dividends",      route_access::staff,        handle_dividends_by_partner},
     {"GET", "/api/v1/merchants/{merchant_id}/reconciliation", route_access::staff,        handle_reconciliation},
+    {"GET", "/api/v1/merchants/{merchant_id}/payment-anomalies", route_access::staff,     handle_payment_anomalies},
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 #pragma once
 // Money out to readers: a partner's dividends and summary (/api/v1/partners/me/...) and a store's
-// orders, dividends per partner and reconciliation (/api/v1/merchants/{id}/...).
+// orders, dividends per partner, reconciliation and payment anomalies (/api/v1/merchants/{id}/...).
 #include "server/handlers/route.hpp"
 
 #include <span>

@@ -150,7 +150,7 @@ asio::awaitable<notification_result> order_service::apply_payment(wechat_pay::tr
         if (!problem.empty()) {
             // Genuine (signed by WeChat Pay) but not what we ordered: kept for the merchant, not applied.
             record_payment_anomaly(db, order ? std::optional(order->merchant_id) : std::nullopt, order ? std::optional(order->id) : std::nullopt,
-                                   "payment_mismatch", t.transaction_id, problem);
+                                   payment_anomaly_kind::payment_mismatch, t.transaction_id, problem);
             return {notification_outcome::refused, problem};
         }
         auto applied = apply_order_paid(db, order->id, *paid_at, t.transaction_id);
@@ -169,7 +169,7 @@ asio::awaitable<notification_result> order_service::apply_wechat_refund(wechat_p
         // committed by a concurrent delivery (a plain first read would fix an older snapshot).
         auto order = find_order_by_out_trade_no(db, f.out_trade_no, true);
         if (!order) {
-            record_payment_anomaly(db, std::nullopt, std::nullopt, "refund_unknown_order", f.refund_id, "no order " + f.out_trade_no);
+            record_payment_anomaly(db, std::nullopt, std::nullopt, payment_anomaly_kind::refund_unknown_order, f.refund_id, "no order " + f.out_trade_no);
             return {notification_outcome::refused, "no order " + f.out_trade_no};
         }
         auto applied = apply_order_refund(db, order->id, "wechat_pay", f.refund_id, f.refund, now);
@@ -180,13 +180,13 @@ asio::awaitable<notification_result> order_service::apply_wechat_refund(wechat_p
         case refund_outcome::applied: return {notification_outcome::applied, ""};
         case refund_outcome::already_applied: return {notification_outcome::already_applied, ""};
         case refund_outcome::conflict:
-            record_payment_anomaly(db, order->merchant_id, order->id, "refund_conflict", f.refund_id,
+            record_payment_anomaly(db, order->merchant_id, order->id, payment_anomaly_kind::refund_conflict, f.refund_id,
                                    "refund id already recorded for another order or amount");
             return {notification_outcome::refused, "the refund id was recorded for another order or amount"};
         // Its payment notification has not been applied yet: WeChat Pay will send this again.
         case refund_outcome::order_not_paid: return {notification_outcome::retry_later, "the order is not paid yet"};
         case refund_outcome::exceeds_order:
-            record_payment_anomaly(db, order->merchant_id, order->id, "refund_exceeds_order", f.refund_id,
+            record_payment_anomaly(db, order->merchant_id, order->id, payment_anomaly_kind::refund_exceeds_order, f.refund_id,
                                    "refund of " + std::to_string(f.refund) + " exceeds what is left of " + std::to_string(order->amount_fen));
             return {notification_outcome::refused, "the refund exceeds the order"};
         }

@@ -56,4 +56,14 @@ asio::awaitable<service_result<reconciliation_figures>> report_service::reconcil
     co_return co_await database_.run(std::move(read));
 }
 
+asio::awaitable<service_result<std::vector<payment_anomaly_record>>> report_service::payment_anomalies(std::uint64_t caller,
+                                                                                                        std::uint64_t merchant_id,
+                                                                                                        std::uint64_t before_id, int limit) {
+    auto read = [=](mysql_connection& db) -> service_result<std::vector<payment_anomaly_record>> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        return list_payment_anomalies(db, merchant_id, before_id, limit);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
 }  // namespace sharedstore

@@ -1,6 +1,6 @@
 #pragma once
 // What partners and merchants read about money: a partner's dividends and summary, a store's
-// orders, dividends per partner and its reconciliation over a period.
+// orders, dividends per partner, its reconciliation over a period and its payment anomalies.
 #include "common/clock.hpp"
 #include "common/mysql_pool.hpp"
 #include "server/services/merchant_service.hpp"
@@ -33,6 +33,9 @@ public:
                                                                                                     std::string from, std::string to);
     boost::asio::awaitable<service_result<reconciliation_figures>> reconciliation(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                    std::string from, std::string to);
+    // Owner or manager: the store's refused WeChat Pay notifications, newest first.
+    boost::asio::awaitable<service_result<std::vector<payment_anomaly_record>>> payment_anomalies(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                                   std::uint64_t before_id, int limit);
 
 private:
     mysql_pool& database_;

@@ -335,7 +335,7 @@ void insert_outbox_event(mysql_connection& db, std::uint64_t user_id, const std:
 }
 
 void record_payment_anomaly(mysql_connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
-                            const std::string& kind, const std::string& reference, const std::string& detail) {
+                            payment_anomaly_kind kind, const std::string& reference, const std::string& detail) {
     statement insert(db.prepare(
         "INSERT INTO payment_anomalies (merchant_id, order_id, kind, reference, detail) VALUES (?, ?, ?, ?, ?) "
         "ON DUPLICATE KEY UPDATE id = id"));
@@ -343,7 +343,7 @@ void record_payment_anomaly(mysql_connection& db, std::optional<std::uint64_t> m
     else insert->setNull(1, 0);
     if (order_id) insert->setUInt64(2, *order_id);
     else insert->setNull(2, 0);
-    insert->setString(3, kind);
+    insert->setString(3, std::string(to_string(kind)));
     insert->setString(4, reference.substr(0, 64));
     insert->setString(5, detail.substr(0, 500));
     insert->executeUpdate();

@@ -117,6 +117,6 @@ void record_store_purchase(mysql_connection& db, std::uint64_t merchant_id, std:
 void insert_outbox_event(mysql_connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload);
 // Once per (kind, reference): a redelivered notification does not add a second row.
 void record_payment_anomaly(mysql_connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
-                            const std::string& kind, const std::string& reference, const std::string& detail);
+                            payment_anomaly_kind kind, const std::string& reference, const std::string& detail);
 
 }  // namespace sharedstore

@@ -1,10 +1,13 @@
 #include "server/storage/report_repository.hpp"
 
+#include "server/storage/sql_support.hpp"
+
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace sharedstore {
 
@@ -122,6 +125,33 @@ reconciliation_figures reconciliation(mysql_connection& db, std::uint64_t mercha
     r.ledger_dividend_expense_fen = ledger_net("dividend_expense", false);
     r.ledger_stored_value_fen = ledger_net("stored_value", true);
     return r;
+}
+
+std::vector<payment_anomaly_record> list_payment_anomalies(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit) {
+    statement select(db.prepare("SELECT a.id, a.order_id, COALESCE(o.out_trade_no, ''), a.kind, a.reference, a.detail, " + sql_micros("a.created_at") +
+                                " FROM payment_anomalies a LEFT JOIN orders o ON o.id = a.order_id "
+                                "WHERE a.merchant_id = ? AND (? = 0 OR a.id < ?) ORDER BY a.id DESC LIMIT ?"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, before_id);
+    select->setUInt64(3, before_id);
+    select->setInt(4, limit);
+    rows rs(select->executeQuery());
+    std::vector<payment_anomaly_record> out;
+    while (rs->next()) {
+        const auto kind = parse_payment_anomaly_kind(std::string(rs->getString(4)));
+        // Written only by record_payment_anomaly: another value is a schema this code does not know.
+        if (!kind) throw std::logic_error("payment_anomalies: unknown kind " + std::string(rs->getString(4)));
+        payment_anomaly_record a{.id = rs->getUInt64(1),
+                                 .order_id = std::nullopt,
+                                 .out_trade_no = rs->getString(3),
+                                 .kind = *kind,
+                                 .reference = rs->getString(5),
+                                 .detail = rs->getString(6),
+                                 .created_at = from_micros(rs->getInt64(7))};
+        if (!rs->isNull(2)) a.order_id = rs->getUInt64(2);
+        out.push_back(std::move(a));
+    }
+    return out;
 }
 
 }  // namespace sharedstore

@@ -2,8 +2,11 @@
 // Aggregates for the partner's summary and the merchant's reports. Blocking: call through
 // mysql_pool. Times are SQL DATETIME text in UTC.
 #include "common/mysql_connection.hpp"
+#include "server/domain/order_vocabulary.hpp"
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,5 +50,19 @@ struct reconciliation_figures {
     std::int64_t ledger_sales_fen = 0, ledger_dividend_expense_fen = 0, ledger_stored_value_fen = 0;
 };
 reconciliation_figures reconciliation(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
+
+// A genuine WeChat Pay notification refused and kept (order_service): what the store sees of it.
+struct payment_anomaly_record {
+    std::uint64_t id = 0;
+    std::optional<std::uint64_t> order_id;
+    std::string out_trade_no;  // the order's, empty without one
+    payment_anomaly_kind kind = payment_anomaly_kind::payment_mismatch;
+    std::string reference;  // WeChat Pay's transaction or refund id
+    std::string detail;
+    std::chrono::system_clock::time_point created_at;
+};
+// The store's anomalies, newest first, ids below `before_id` (0: from the newest). Anomalies that
+// name no store (a refund of an order we never had) are the platform's and never listed here.
+std::vector<payment_anomaly_record> list_payment_anomalies(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t before_id, int limit);
 
 }  // namespace sharedstore

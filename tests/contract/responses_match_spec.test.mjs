@@ -234,6 +234,8 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: owner.token, query: { days: '30' }, expect: 200 })
   await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: owner.token, query: { days: '2' }, expect: 400 })
   await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: cashier.token, expect: 403 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payment-anomalies', M, { token: owner.token, query: { limit: 5 }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/payment-anomalies', M, { token: cashier.token, expect: 403 })
 
   // Payouts (docs/payouts.md). The store settles at once (settlement_delay_days 0 above), so
   // settle-dividends, run beside the server as an operator would, moves the partner's dividends

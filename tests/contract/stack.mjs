@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
-const mchid = '1900000001'
+export const mchid = '1900000001'
 
 function required(name) {
   const value = process.env[name]
@@ -32,7 +32,7 @@ export function freePort() {
 }
 
 // Starts `args`, resolves once it logs {"event":"listening",...,"port":N}; stderr is kept for failures.
-function startListening(what, command, args, env) {
+export function startListening(what, command, args, env) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] })
     let log = ''
@@ -61,7 +61,7 @@ function startListening(what, command, args, env) {
   })
 }
 
-function stop(child) {
+export function stop(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.on('exit', () => resolve())

@@ -312,6 +312,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", fixed(S + "/dividends" + period), none, {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/reconciliation" + period), none, {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/dashboard?days=7"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/payment-anomalies"), none, {401, 403, 403, 403, 200, 200, 403}},
         // Signed by a store's API key or by WeChat Pay, never by a session: a Bearer token is no key.
         {"POST", fixed("/api/v1/pos/orders"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
         {"POST", fixed("/api/v1/pos/refunds"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},

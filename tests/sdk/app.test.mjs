@@ -1,0 +1,203 @@
+// ctest sdk.app: the sample mini-program (miniprogram/app/) run in Node: App() and Page() as
+// WeChat calls them, each phone's wx the Node adapter, against a real instance, the simulator,
+// MariaDB and a Redis of the test's own. The WXML is read too: every handler it binds is a
+// method of its page, every name it shows is in the page's data.
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { after, before, test } from 'node:test'
+
+import { CLAIM_MESSAGES, CONSOLE_REFUSALS, formatFen } from '../../miniprogram/sdk/index.js'
+import { root } from '../contract/stack.mjs'
+import { startCluster } from './cluster.mjs'
+import { createWx } from './wx_node.mjs'
+import { eventually, newRun, storeWithPartner } from './scenario.mjs'
+
+const run = newRun()
+const appDir = path.join(root, 'miniprogram', 'app')
+const pages = JSON.parse(readFileSync(path.join(appDir, 'app.json'), 'utf8')).pages
+let cluster
+let a
+let world
+let copy
+let partner
+let loaded = 0
+
+before(async () => {
+  // The app as DevTools would get it: its folder with the SDK copied in (npm run sync:app).
+  copy = mkdtempSync(path.join(tmpdir(), 'sdk-app-'))
+  cpSync(appDir, path.join(copy, 'app'), { recursive: true, filter: (from) => !from.startsWith(path.join(appDir, 'sdk')) })
+  execFileSync(process.execPath, [path.join(root, 'miniprogram', 'scripts', 'sync-sdk.mjs'), path.join(copy, 'app', 'sdk')])
+  writeFileSync(path.join(copy, 'package.json'), '{"type":"module"}')
+  cluster = await startCluster({ tag: 'sdk_app' })
+  a = await cluster.startInstance()
+  world = await storeWithPartner(cluster, a.api, run, { settlementDelayDays: 0 })
+  partner = await launch(world.partner.openid, {
+    transfer: async ({ package: pkg }) => void (await cluster.sim('/sim/v1/transfers/confirm', { package: pkg, openid: world.partner.openid })),
+  })
+})
+
+after(async () => {
+  partner?.app.client.reminders.stop()
+  if (process.exitCode) console.log(cluster?.logs())
+  await cluster?.stop()
+  if (copy) rmSync(copy, { recursive: true, force: true })
+})
+
+/** Launches the app for one user: its own wx, its own App instance (a module of its own). */
+async function launch(openid, options = {}) {
+  const wx = createWx({ loginCode: async () => (await cluster.sim('/sim/v1/login-codes', { openid })).code, route: () => a.ws, ...options })
+  let definition
+  globalThis.wx = wx
+  globalThis.App = (d) => (definition = d)
+  await import(pathToFileURL(path.join(copy, 'app', 'app.js')).href + `?phone=${++loaded}`)
+  definition.globalData.config = { baseUrl: a.api, subscribeTemplateId: 'dividend-reminder-dev', simulator: null }
+  definition.onLaunch()
+  return { wx, app: definition }
+}
+
+/** Opens `route` in `phone`'s app as WeChat would: Page() registers it, onLoad(query) runs. */
+async function open(phone, route, query = {}) {
+  let definition
+  globalThis.wx = phone.wx
+  globalThis.getApp = () => phone.app
+  globalThis.Page = (d) => (definition = d)
+  await import(pathToFileURL(path.join(copy, 'app', route + '.js')).href + `?open=${++loaded}`)
+  const page = { data: structuredClone(definition.data) }
+  page.setData = (patch) => Object.assign(page.data, patch)
+  for (const [name, value] of Object.entries(definition)) if (typeof value === 'function') page[name] = value.bind(page)
+  await page.onLoad?.(query)
+  return page
+}
+
+test('every page of app.json has its four files; its WXML binds only its methods and shows only its data', async () => {
+  assert.deepEqual(pages, ['pages/dividends/index', 'pages/share/index', 'pages/withdrawals/index', 'pages/cards/index', 'pages/console-login/index'])
+  for (const route of pages) {
+    const files = readdirSync(path.join(appDir, path.dirname(route)))
+    for (const ext of ['js', 'json', 'wxml', 'wxss']) assert.ok(files.includes(`index.${ext}`), `${route}.${ext}`)
+    let definition
+    globalThis.Page = (d) => (definition = d)
+    await import(pathToFileURL(path.join(copy, 'app', route + '.js')).href + `?lint=${++loaded}`)
+    const wxml = readFileSync(path.join(appDir, route + '.wxml'), 'utf8')
+    for (const [, handler] of wxml.matchAll(/\b(?:bind|catch)[a-z]+="([^"]+)"/g)) {
+      assert.equal(typeof definition[handler], 'function', `${route}.wxml binds ${handler}, which the page lacks`)
+    }
+    const known = new Set([...Object.keys(definition.data), 'item', 'index', 'true', 'false', 'null'])
+    for (const [, expression] of wxml.matchAll(/\{\{([^}]*)\}\}/g)) {
+      const names = expression.replace(/'[^']*'/g, '').match(/(?<![.\w$])[A-Za-z_$][\w$]*/g) ?? []
+      for (const name of names) assert.ok(known.has(name), `${route}.wxml shows "${name}" ({{${expression}}}), not in the page's data`)
+    }
+  }
+})
+
+test('the share page opened from a QR scene: the card, the claim, and an owned customer told so', async () => {
+  const newcomer = await launch(`oNew${run}`)
+  const page = await open(newcomer, 'pages/share/index', { scene: encodeURIComponent(world.share.qr_scene) })
+  assert.equal(page.data.error, '')
+  assert.equal(page.data.view.card.title, '会员卡')
+  assert.equal(page.data.view.merchant.name, '茶饮小店')
+  await page.onClaim()
+  assert.equal(page.data.result.title, CLAIM_MESSAGES.claimed)
+
+  // Now the first partner's customer, opening another partner's card: told, and not moved.
+  const otherShare = await world.otherPartnerShare(`oOther${run}`)
+  const owned = await open(newcomer, 'pages/share/index', { code: otherShare.share_code })
+  await owned.onClaim()
+  assert.equal(owned.data.result.title, CLAIM_MESSAGES.owned_by_other)
+  const again = await open(newcomer, 'pages/share/index', { code: world.share.share_code })
+  await again.onClaim()
+  assert.equal(again.data.result.title, CLAIM_MESSAGES.already_yours)
+  const broken = await open(newcomer, 'pages/share/index', { code: 'short' })
+  assert.equal(broken.data.error, '这个分享链接无效')
+  const unknown = await open(newcomer, 'pages/share/index', { code: 'AAAAAAAAAAAAAAAA' })
+  assert.equal(unknown.data.error, '这个分享链接不存在')
+  newcomer.app.client.reminders.stop()
+})
+
+test('my partnerships: today\'s and this month\'s dividends, and a live line for each reminder, acked', async () => {
+  const page = await open(partner, 'pages/dividends/index')
+  assert.equal(page.data.error, '')
+  assert.equal(page.data.memberships.length, 1)
+  assert.equal(page.data.memberships[0].merchant, '茶饮小店')
+  assert.equal(page.data.memberships[0].tier, '银卡')
+  const before = page.data.items.length
+  await eventually(() => partner.app.client.reminders.status().connected, 'the app\'s socket opens')
+  const customer = await world.ownedCustomer(`oBuyer${run}`)
+  const paid = await world.pay(customer, 12800) // 6400 profit x 10 % = 640 fen
+  await eventually(() => page.data.items.length === before + 1 && page.data.summary.today === formatFen(paid.dividend.amount_fen), 'the live line and the figures')
+  const [fresh] = page.data.items
+  assert.equal(fresh.dividendId, paid.dividend.id)
+  assert.equal(fresh.live, true)
+  assert.equal(fresh.amount, '¥6.40')
+  assert.equal(page.data.summary.month, '¥6.40')
+  await eventually(() => partner.app.client.reminders.status().ackedId !== null, 'the shown reminder is acked')
+  page.onUnload()
+})
+
+test('withdrawals: an amount in yuan, WeChat\'s confirmation, the payout reminder marks it paid', async () => {
+  await cluster.runJob('settle-dividends')
+  const page = await open(partner, 'pages/withdrawals/index')
+  assert.equal(page.data.balances.length, 1)
+  assert.equal(page.data.balances[0].withdrawable, '¥6.40')
+  page.onAmountInput({ detail: { value: '1.2.3' } })
+  await page.onWithdraw()
+  assert.deepEqual(page.data.problems, ['请输入金额，例如 12.50'])
+  page.onAmountInput({ detail: { value: '100' } })
+  await page.onWithdraw()
+  assert.deepEqual(page.data.problems, ['可提现余额不足'])
+  page.onAmountInput({ detail: { value: '1.50' } })
+  await page.onWithdraw()
+  assert.deepEqual(page.data.problems, [])
+  await eventually(() => page.data.payouts[0]?.state === '已到账', 'the payout reminder marks it paid')
+  assert.equal(page.data.payouts[0].amount, '¥1.50')
+  await eventually(() => page.data.balances[0].withdrawable === '¥4.90', 'the balance after the payout')
+  page.onUnload()
+})
+
+test('my cards: a share button\'s onShareAppMessage shares a new link of that pack', async () => {
+  const page = await open(partner, 'pages/cards/index')
+  assert.equal(page.data.packs.length, 1)
+  const [pack] = page.data.packs
+  assert.equal(pack.shareable, true)
+  const shared = page.onShareAppMessage({ from: 'button', target: { dataset: { pack: pack.id } } })
+  assert.match(shared.title, /茶饮小店送你一张会员卡/)
+  const { path: sharedPath } = await shared.promise
+  const code = new URL('https://x' + sharedPath).searchParams.get('code')
+  assert.match(sharedPath, /^\/pages\/share\/index\?code=[A-Za-z0-9_-]{16}$/)
+  const view = await partner.app.client.shares.view(code)
+  assert.equal(view.claimable, true)
+  assert.deepEqual(page.onShareAppMessage({ from: 'menu' }), { title: '共享小店', path: '/pages/dividends/index' })
+})
+
+test('the console\'s QR code: the page asks, the staff member confirms, the waiting console page is signed in', async () => {
+  const owner = await launch(world.owner.openid)
+  async function ticket() {
+    const response = await fetch(a.api + '/api/v1/console/tickets', { method: 'POST' })
+    assert.equal(response.status, 201)
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('sharedstore_ticket=')).split(';')[0]
+    return { id: (await response.json()).ticket_id, cookie }
+  }
+  const made = await ticket()
+  const page = await open(owner, 'pages/console-login/index', { scene: encodeURIComponent(`t=${made.id}`) })
+  assert.equal(page.data.state, 'ask', 'nothing is confirmed before the staff member says so')
+  await page.onConfirm()
+  assert.equal(page.data.state, 'done', page.data.message)
+  const waiting = await (await fetch(`${a.api}/api/v1/console/tickets/${made.id}`, { headers: { Cookie: made.cookie } })).json()
+  assert.equal(waiting.status, 'confirmed')
+  assert.equal(waiting.user.id, world.owner.id)
+  assert.equal(waiting.stores[0].role, 'owner')
+
+  // A customer is no staff member: told so; a code that is no console code is refused at once.
+  const customer = await launch(`oNotStaff${run}`)
+  const other = await ticket()
+  const refused = await open(customer, 'pages/console-login/index', { scene: encodeURIComponent(`t=${other.id}`) })
+  await refused.onConfirm()
+  assert.equal(refused.data.message, CONSOLE_REFUSALS.console_not_staff)
+  const wrong = await open(customer, 'pages/console-login/index', { scene: encodeURIComponent(world.share.qr_scene) })
+  assert.equal(wrong.data.state, 'error')
+  owner.app.client.reminders.stop()
+  customer.app.client.reminders.stop()
+})
