@@ -9,7 +9,6 @@ export default defineMessages(
       loading: '正在加载…',
       retry: '重试',
       requestId: '请求编号 {id}',
-      noAccess: '只有店主和店长可以设计卡券和发放卡包。',
       noStore: '当前账号不是任何店铺的员工。',
       kinds: { vip: '会员卡', treat: '招待卡', gift: '礼品卡' },
       templates: {
@@ -94,7 +93,6 @@ export default defineMessages(
       loading: 'Loading…',
       retry: 'Try again',
       requestId: 'Request id {id}',
-      noAccess: 'Only the owner and managers design cards and issue packs.',
       noStore: 'This account is staff of no store.',
       kinds: { vip: 'VIP card', treat: 'Treat card', gift: 'Gift card' },
       templates: {

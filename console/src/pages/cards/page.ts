@@ -7,7 +7,7 @@ import type { ConsolePage } from '../../pages'
 export const page: ConsolePage = {
   path: 'cards',
   name: 'cards',
-  order: 40,
+  order: 25,
   component: () => import('./CardsPage.vue'),
   menu: { titleKey: 'nav.cards', icon: Tickets },
   roles: ['owner', 'manager'],

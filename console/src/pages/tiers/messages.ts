@@ -9,7 +9,6 @@ export default defineMessages(
       loading: '正在加载…',
       retry: '重试',
       requestId: '请求编号 {id}',
-      noAccess: '只有店主和店长可以设置分享档位。',
       noStore: '当前账号不是任何店铺的员工。',
       current: {
         title: '当前版本',
@@ -131,7 +130,6 @@ export default defineMessages(
       loading: 'Loading…',
       retry: 'Try again',
       requestId: 'Request id {id}',
-      noAccess: 'Only the owner and managers set the share tiers.',
       noStore: 'This account is staff of no store.',
       current: {
         title: 'In force',

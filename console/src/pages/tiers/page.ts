@@ -8,7 +8,7 @@ import type { ConsolePage } from '../../pages'
 export const page: ConsolePage = {
   path: 'tiers',
   name: 'tiers',
-  order: 30,
+  order: 20,
   component: () => import('./TiersPage.vue'),
   menu: { titleKey: 'nav.tiers', icon: Histogram },
   roles: ['owner', 'manager'],
