@@ -15,6 +15,7 @@
 #include "server/services/pos_service.hpp"
 #include "server/services/report_service.hpp"
 #include "server/services/dashboard_service.hpp"
+#include "server/services/tier_preview_service.hpp"
 #include "server/services/share_service.hpp"
 #include "server/services/subscription_service.hpp"
 #include "server/services/partner_service.hpp"
@@ -239,6 +240,7 @@ int serve(const server_config& config) {
     outbox_signal outbox_written = [&push] { push.outbox_written(); };
     auth_service auth(wechat, wechat_calls, database, sessions, limiter, config.auth, log);
     merchant_service merchants(database);
+    tier_preview_service tier_previews(database);
     partner_service partners(database);
     share_service shares(database, *redis, wechat_calls, share_config{config.share.page, config.share.qr_env_version}, log);
     pos_key_service pos_keys(database, config.security.data_key);
@@ -274,6 +276,7 @@ int serve(const server_config& config) {
                                 .sessions = sessions,
                                 .signed_out = std::move(signed_out),
                                 .merchants = merchants,
+                                .tier_previews = tier_previews,
                                 .partners = partners,
                                 .shares = shares,
                                 .public_base_url = config.share.public_base_url,

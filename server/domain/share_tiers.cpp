@@ -52,6 +52,15 @@ std::optional<validation_problem> validate_margin(const std::string& field, std:
     return std::nullopt;
 }
 
+std::vector<validation_problem> validate_tier_table(const std::vector<share_tier>& tiers, std::int32_t profit_margin_bp,
+                                                    const std::map<std::string, std::int32_t>& category_margins_bp) {
+    auto problems = validate_tiers(tiers);
+    if (auto p = validate_margin("profit_margin_bp", profit_margin_bp)) problems.push_back(*p);
+    for (const auto& [category, bp] : category_margins_bp)
+        if (auto p = validate_margin("category_margins." + category, bp)) problems.push_back(*p);
+    return problems;
+}
+
 std::optional<share_tier> tier_for_total_buy_in(const std::vector<share_tier>& tiers, std::int64_t total_buy_in_fen) {
     std::optional<share_tier> best;
     for (const auto& t : tiers)

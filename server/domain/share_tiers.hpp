@@ -4,6 +4,7 @@
 #include "server/domain/validation_problem.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,11 @@ std::vector<validation_problem> validate_tiers(const std::vector<share_tier>& ti
 
 // Default profit margin of the store (and per category): 0..10000 bp.
 std::optional<validation_problem> validate_margin(const std::string& field, std::int32_t margin_bp);
+
+// A whole table as PUT tiers (and its what-if) takes it: validate_tiers, then every margin
+// (`profit_margin_bp`, `category_margins.<name>`); every problem at once, empty when valid.
+std::vector<validation_problem> validate_tier_table(const std::vector<share_tier>& tiers, std::int32_t profit_margin_bp,
+                                                    const std::map<std::string, std::int32_t>& category_margins_bp);
 
 // The tier a partner holds for a total buy-in: the highest whose buy-in the total reaches.
 // Spending stored value never lowers it: callers pass the total ever bought in, not the balance.

@@ -28,6 +28,7 @@ class report_service;
 class session_store;
 class share_service;
 class subscription_service;
+class tier_preview_service;
 namespace wechat_pay {
 class signature_verifier;
 }
@@ -45,6 +46,7 @@ struct api_services {
     session_store& sessions;
     session_end_signal signed_out;  // may be empty
     merchant_service& merchants;
+    tier_preview_service& tier_previews;
     partner_service& partners;
     share_service& shares;
     std::string public_base_url;  // prefixes a share's qr_url (empty: the path alone)

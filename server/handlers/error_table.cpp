@@ -28,6 +28,8 @@ constexpr std::array error_table{
     error_row{service_failure::staff_not_found, 404, "staff_not_found", "that user is not staff of this store"},
     error_row{service_failure::invalid_tiers, 400, "invalid_tiers", "the tiers are not valid; see details"},
     error_row{service_failure::invalid_card, 400, "invalid_card", "the card is not valid; see details"},
+    error_row{service_failure::preview_too_large, 400, "preview_too_large",
+              "the what-if would replay too much (over 200,000 orders, 50,000 partners or 1,000 tier versions): choose a shorter window"},
     error_row{service_failure::partner_not_found, 404, "partner_not_found", "no such partner at this store"},
     error_row{service_failure::already_partner, 409, "already_partner", "that user already is a partner of this store"},
     error_row{service_failure::no_tiers, 409, "no_tiers", "the store has no share tiers yet"},

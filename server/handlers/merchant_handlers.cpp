@@ -1,5 +1,6 @@
 #include "server/handlers/merchant_handlers.hpp"
 
+#include "server/domain/masking.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
@@ -7,6 +8,7 @@
 #include "server/http/body_reader.hpp"
 #include "server/http/request_params.hpp"
 #include "server/services/merchant_service.hpp"
+#include "server/services/tier_preview_service.hpp"
 
 namespace sharedstore {
 
@@ -55,8 +57,8 @@ json::object tiers_json(const std::vector<tier_version_record>& versions) {
     return out;
 }
 
-tier_change read_tier_change(const http_request& request) {
-    body_reader body(request);
+// The table's fields, as PUT tiers and its what-if both take them (the caller finishes the body).
+tier_change read_tier_fields(body_reader& body) {
     tier_change change;
     const auto& tiers = body.required_array("tiers", max_tiers);
     for (std::size_t i = 0; i < tiers.size(); ++i) {
@@ -79,8 +81,73 @@ tier_change read_tier_change(const http_request& request) {
                 static_cast<std::int32_t>(margins.required_int(category, -1'000'000, 1'000'000));
         }
     }
+    return change;
+}
+
+tier_change read_tier_change(const http_request& request) {
+    body_reader body(request);
+    auto change = read_tier_fields(body);
     body.finish();
     return change;
+}
+
+json::value tier_json_or_null(const std::optional<share_tier>& t) {
+    if (!t) return nullptr;
+    return json::object{{"name", t->name}, {"buy_in_fen", t->buy_in_fen}, {"ratio_bp", t->ratio_bp}};
+}
+
+json::object scenario_json(const scenario_totals& s) {
+    const auto share = s.share_of_profit_bp();
+    return json::object{{"profit_fen", s.profit_fen},
+                        {"dividends_fen", s.dividends_fen},
+                        {"share_of_profit_bp", share ? json::value(*share) : json::value(nullptr)}};
+}
+
+// The answer lists this many partners at most (the totals count them all).
+constexpr std::size_t max_preview_lines = 500;
+
+json::object tier_preview_json(const tier_preview_answer& a) {
+    const auto& f = a.figures;
+    json::array partners;
+    for (const auto& line : f.partners) {
+        if (partners.size() == max_preview_lines) break;
+        const auto& p = a.partners.at(line.partner_id);
+        partners.push_back(json::object{
+            {"partner_id", std::to_string(line.partner_id)},
+            {"user_id", std::to_string(p.facts.user_id)},
+            {"phone", p.phone.empty() ? json::value(nullptr) : json::value(mask_phone(p.phone))},
+            {"status", to_string(p.status)},
+            {"total_buy_in_fen", p.facts.total_buy_in_fen},
+            {"orders", line.orders},
+            {"current", json::object{{"tier", tier_json_or_null(line.current_tier)}, {"dividends_fen", line.current_dividends_fen}}},
+            {"proposed", json::object{{"tier", tier_json_or_null(line.proposed_tier)}, {"dividends_fen", line.proposed_dividends_fen}}},
+            {"tier_changes", line.tier_changes()}});
+    }
+    return json::object{{"from", format_rfc3339_seconds(a.from)},
+                        {"to", format_rfc3339_seconds(a.to)},
+                        {"orders", f.orders},
+                        {"recorded_dividends_fen", f.recorded_dividends_fen},
+                        {"current", scenario_json(f.current)},
+                        {"proposed", scenario_json(f.proposed)},
+                        {"tier_changes", f.tier_changes},
+                        {"partners_total", static_cast<std::int64_t>(f.partners.size())},
+                        {"partners", std::move(partners)}};
+}
+
+// `from`, `to`: RFC 3339 with a zone; default the 90 days before now; `to` after `from`, at most 366 days.
+std::pair<wall_time, wall_time> read_preview_window(body_reader& body) {
+    auto at = [&](std::string_view name) -> std::optional<wall_time> {
+        auto text = body.optional_string(name, 1, 40);
+        if (!text) return std::nullopt;
+        auto t = parse_rfc3339(*text);
+        if (!t) throw api_error(400, "invalid_field", std::string(name) + " must be RFC 3339 with a zone");
+        return *t;
+    };
+    const auto from = at("from"), given_to = at("to");
+    const auto to = given_to.value_or(std::chrono::time_point_cast<wall_time::duration>(std::chrono::system_clock::now()));
+    const auto start = from.value_or(to - default_preview_window);
+    if (to <= start || to - start > max_preview_window) throw api_error(400, "invalid_field", "to must be after from, at most 366 days later");
+    return {start, to};
 }
 
 json::object card_template_json(const card_template_record& c) {
@@ -174,6 +241,17 @@ asio::awaitable<http_response> handle_change_tiers(const api_services& s, http_r
     co_return http_response::json(200, tiers_json(unwrap(versions)));
 }
 
+// The what-if of a proposed table: the PUT's body with an optional window; nothing is written.
+asio::awaitable<http_response> handle_preview_tiers(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    auto table = read_tier_fields(body);
+    const auto [from, to] = read_preview_window(body);
+    tier_preview_request preview{.table = std::move(table), .from = from, .to = to};
+    body.finish();
+    auto answer = co_await s.tier_previews.preview(who.user_id, id_param(request, "merchant_id", "merchant"), std::move(preview));
+    co_return http_response::json(200, tier_preview_json(unwrap(answer)));
+}
+
 asio::awaitable<http_response> handle_tier_history(const api_services& s, http_request& request, const caller& who) {
     auto versions = co_await s.merchants.tier_history(who.user_id, id_param(request, "merchant_id", "merchant"));
     co_return http_response::json(200, tiers_json(unwrap(versions)));
@@ -190,6 +268,7 @@ constexpr route table[] = {
     {"DELETE", "/api/v1/merchants/{merchant_id}/staff/{user_id}", route_access::staff, handle_remove_staff},
     {"PUT",    "/api/v1/merchants/{merchant_id}/tiers",           route_access::staff, handle_change_tiers},
     {"GET",    "/api/v1/merchants/{merchant_id}/tiers",           route_access::staff, handle_tier_history},
+    {"POST",   "/api/v1/merchants/{merchant_id}/tier-versions/preview", route_access::staff, handle_preview_tiers},
 };
 
 }  // namespace

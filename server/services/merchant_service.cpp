@@ -98,10 +98,7 @@ asio::awaitable<service_result<std::vector<staff_member>>> merchant_service::rem
 asio::awaitable<service_result<std::vector<tier_version_record>>> merchant_service::change_tiers(std::uint64_t caller,
                                                                                                  std::uint64_t merchant_id,
                                                                                                  tier_change change) {
-    auto problems = validate_tiers(change.tiers);
-    if (auto p = validate_margin("profit_margin_bp", change.profit_margin_bp)) problems.push_back(*p);
-    for (const auto& [category, bp] : change.category_margins_bp)
-        if (auto p = validate_margin("category_margins." + category, bp)) problems.push_back(*p);
+    auto problems = validate_tier_table(change.tiers, change.profit_margin_bp, change.category_margins_bp);
     if (!problems.empty()) co_return failure(service_failure::invalid_tiers, std::move(problems));
     auto write = [=](mysql_connection& db) -> service_result<std::vector<tier_version_record>> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;

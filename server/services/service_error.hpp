@@ -24,6 +24,7 @@ enum class service_failure {
     staff_not_found,
     invalid_tiers,  // see `problems`
     invalid_card,   // see `problems`
+    preview_too_large,  // a tier what-if's window holds more orders (or the store more partners) than it replays
     // Partners, packs, shares and leads (partner_service, share_service):
     partner_not_found,
     already_partner,

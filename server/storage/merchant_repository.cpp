@@ -221,6 +221,29 @@ std::vector<tier_version_record> list_tier_versions(mysql_connection& db, std::u
     return read_tier_versions(db, *select);
 }
 
+std::optional<tier_version_record> find_tier_version(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t version_id) {
+    statement select(db.prepare(tier_version_columns + "WHERE merchant_id = ? AND id = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, version_id);
+    auto versions = read_tier_versions(db, *select);
+    if (versions.empty()) return std::nullopt;
+    return std::move(versions.front());
+}
+
+std::vector<tier_version_record> list_tier_versions_in_window(mysql_connection& db, std::uint64_t merchant_id, const std::string& from,
+                                                              const std::string& to, int limit) {
+    statement select(db.prepare(tier_version_columns +
+                                "WHERE merchant_id = ? AND created_at < ? AND version >= COALESCE("
+                                "(SELECT MAX(version) FROM tier_versions WHERE merchant_id = ? AND created_at <= ?), 0) "
+                                "ORDER BY version DESC LIMIT ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, to);
+    select->setUInt64(3, merchant_id);
+    select->setString(4, from);
+    select->setInt(5, limit);
+    return read_tier_versions(db, *select);
+}
+
 std::optional<tier_version_record> find_tier_version_at(mysql_connection& db, std::uint64_t merchant_id, const std::string& at) {
     statement select(db.prepare(tier_version_columns + "WHERE merchant_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1"));
     select->setUInt64(1, merchant_id);

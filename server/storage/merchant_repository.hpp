@@ -73,5 +73,12 @@ std::vector<tier_version_record> list_tier_versions(mysql_connection& db, std::u
 // The version in force at `at` (a DATETIME text in UTC, "2026-11-27 08:00:00.000000"): the newest
 // created at or before it. nullopt when the store had no tiers then.
 std::optional<tier_version_record> find_tier_version_at(mysql_connection& db, std::uint64_t merchant_id, const std::string& at);
+// The versions in force at some moment of [from, to) (DATETIME texts in UTC): the one in force at
+// `from` and every one created after it before `to`, newest first, at most `limit`. Any order paid
+// in the window was priced with one of them.
+// One version of the store by its id (tier_versions.id); nullopt: not the store's.
+std::optional<tier_version_record> find_tier_version(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t version_id);
+std::vector<tier_version_record> list_tier_versions_in_window(mysql_connection& db, std::uint64_t merchant_id, const std::string& from,
+                                                              const std::string& to, int limit);
 
 }  // namespace sharedstore

@@ -223,6 +223,12 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('get', '/api/v1/merchants/{merchant_id}/dividends', M, { token: owner.token, query: period, expect: 200 })
   await op('get', '/api/v1/merchants/{merchant_id}/dividends', M, { token: owner.token, expect: 400 })
   await op('get', '/api/v1/merchants/{merchant_id}/reconciliation', M, { token: owner.token, query: period, expect: 200 })
+  const proposed = { tiers: [{ name: '银卡', buy_in_fen: 10000, ratio_bp: 800 }, { name: '金卡', buy_in_fen: 40000, ratio_bp: 1500 }], profit_margin_bp: 4000 }
+  const whatIf = await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: owner.token, body: proposed, expect: 200 })
+  assert.ok(whatIf.json?.orders > 0 && whatIf.json.partners.length > 0, 'the what-if replayed the paid orders')
+  await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: owner.token, body: { ...proposed, from: period.from, to: period.to }, expect: 200 })
+  await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: owner.token, body: { ...proposed, profit_margin_bp: 10001 }, expect: 400 })
+  await op('post', '/api/v1/merchants/{merchant_id}/tier-versions/preview', M, { token: cashier.token, body: proposed, expect: 403 })
   const dashboard = await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: owner.token, query: { days: '1' }, expect: 200 })
   assert.ok(dashboard.json.totals.sales_fen > 0 && dashboard.json.top_partners.length > 0, 'the dashboard shows the scenario\'s sales and its partner')
   await op('get', '/api/v1/merchants/{merchant_id}/dashboard', M, { token: owner.token, query: { days: '30' }, expect: 200 })

@@ -279,6 +279,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"DELETE", [&] { return S + "/staff/" + removable_target(); }, none, {401, 403, 403, 403, 403, 200, 403}},
         {"PUT", fixed(S + "/tiers"), fixed(tiers), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/tiers"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"POST", fixed(S + "/tier-versions/preview"), fixed(tiers), {401, 403, 403, 403, 200, 200, 403}},
         {"POST", fixed(S + "/card-templates"), fixed(card), {401, 403, 403, 403, 201, 201, 403}},
         {"GET", fixed(S + "/card-templates"), none, {401, 403, 403, 200, 200, 200, 403}},
         {"POST", fixed(S + "/partners"), new_partner_body, {401, 403, 403, 201, 201, 201, 403}},
