@@ -154,7 +154,9 @@ TEST(member_points_spend, max_spendable_leaves_at_least_one_fen) {
     for (const auto& r : rows) {
         const auto max = max_spendable_points(r.payable, r.balance, r.rules);
         EXPECT_EQ(max, r.max) << r.payable << " balance " << r.balance;
-        if (max > 0) EXPECT_GE(r.payable - max * r.rules.point_value_fen, 1) << r.payable;
+        if (max > 0) {
+            EXPECT_GE(r.payable - max * r.rules.point_value_fen, 1) << r.payable;
+        }
     }
 }
 

@@ -177,10 +177,8 @@ TEST(member_stage_next, laws_over_every_input) {
                 EXPECT_EQ(*next, supported_stage(after)) << where << ": the new stage is the one the facts support";
                 if (is_reversal(event)) {
                     EXPECT_LT(*next, current) << where << ": a reversal only lowers";
-                    if (event == stage_event::membership_refunded)
-                        EXPECT_EQ(current, member_stage::member) << where << ": only a member loses membership";
-                    else
-                        EXPECT_EQ(current, member_stage::partner) << where << ": only a partner leaves a tier";
+                    const auto only_from = event == stage_event::membership_refunded ? member_stage::member : member_stage::partner;
+                    EXPECT_EQ(current, only_from) << where << ": a reversal only reverses its own stage";
                 } else {
                     EXPECT_GT(*next, current) << where << ": only up";
                 }

@@ -93,18 +93,24 @@ TEST(referral_check, set_once_no_self_no_loops) {
 // referrer once set only ever changes by a correction.
 TEST(referral_check, property_the_tree_stays_a_tree) {
     std::mt19937_64 rng(4242);
+    int corrections = 0, loops_refused = 0;
     for (int c = 0; c < 300; ++c) {
         tree t;
         const auto users = std::uniform_int_distribution<std::uint64_t>(2, 40)(rng);
         std::uniform_int_distribution<std::uint64_t> pick(1, users);
-        int accepted = 0, corrections = 0;
+        int accepted = 0;
         for (int k = 0; k < 200; ++k) {
             const auto user = pick(rng), referrer = pick(rng);
             const bool correction = std::uniform_int_distribution<int>(0, 9)(rng) == 0;
             const auto before = t.current(user);
             const auto refusal = check_referral(user, referrer, before, t.ancestors(referrer), correction);
-            if (user == referrer) ASSERT_EQ(refusal, referral_refusal::self_referral);
-            if (before && !correction && user != referrer) ASSERT_EQ(refusal, referral_refusal::already_set);
+            if (user == referrer) {
+                ASSERT_EQ(refusal, referral_refusal::self_referral);
+            }
+            if (before && !correction && user != referrer) {
+                ASSERT_EQ(refusal, referral_refusal::already_set);
+            }
+            if (refusal == referral_refusal::loop) ++loops_refused;
             if (refusal) continue;
             t.referrer_of[user] = referrer;
             ++accepted;
@@ -112,6 +118,8 @@ TEST(referral_check, property_the_tree_stays_a_tree) {
             ASSERT_TRUE(t.acyclic()) << "case " << c << " step " << k << ": " << user << " <- " << referrer;
         }
         ASSERT_GT(accepted, 0);
-        (void)corrections;
     }
+    // The loop exercised both paths that matter: replacements by an operator and refused loops.
+    EXPECT_GT(corrections, 0);
+    EXPECT_GT(loops_refused, 0);
 }
