@@ -24,14 +24,28 @@ std::string local_date(std::chrono::sys_days day) {
     return text;
 }
 
-// The step from `from` to `to` over the people in a cohort.
-funnel_step step(const std::vector<const stage_times*>& cohort, std::int64_t before,
-                 std::optional<time_point> stage_times::*from, std::optional<time_point> stage_times::*to) {
+using stage_time = std::optional<time_point> stage_times::*;
+constexpr stage_time stage_order[] = {&stage_times::fan_at, &stage_times::customer_at, &stage_times::member_at, &stage_times::partner_at};
+
+// Whether `p` reached the stage of stage_order[index] or a later one: a fan who became a member
+// without a vested purchase first (a membership product inside its window) passed the customer
+// step, and counting them there keeps every step at most the one before (conversion <= 100 %).
+bool reached_or_passed(const stage_times& p, std::size_t index) {
+    for (auto i = index; i < std::size(stage_order); ++i)
+        if (p.*stage_order[i]) return true;
+    return false;
+}
+
+// The step from stage_order[index - 1] to stage_order[index] over the people in a cohort.
+funnel_step step(const std::vector<const stage_times*>& cohort, std::int64_t before, std::size_t index) {
+    const auto from = stage_order[index - 1];
+    const auto to = stage_order[index];
     funnel_step s;
     std::vector<std::int64_t> durations;
     for (const auto* p : cohort) {
-        if (!(p->*to)) continue;
+        if (!reached_or_passed(*p, index)) continue;
         ++s.reached;
+        if (!(p->*to)) continue;
         if (p->*from && *(p->*to) >= *(p->*from))
             durations.push_back(std::chrono::duration_cast<std::chrono::seconds>(*(p->*to) - *(p->*from)).count());
     }
@@ -68,9 +82,9 @@ member_funnel build_member_funnel(const std::vector<stage_times>& people, time_p
         funnel_week week;
         week.week_start = local_date(first_monday + days(7 * w));
         week.fans = static_cast<std::int64_t>(cohort.size());
-        week.customers = step(cohort, week.fans, &stage_times::fan_at, &stage_times::customer_at);
-        week.members = step(cohort, week.customers.reached, &stage_times::customer_at, &stage_times::member_at);
-        week.partners = step(cohort, week.members.reached, &stage_times::member_at, &stage_times::partner_at);
+        week.customers = step(cohort, week.fans, 1);
+        week.members = step(cohort, week.customers.reached, 2);
+        week.partners = step(cohort, week.members.reached, 3);
         funnel.weeks.push_back(std::move(week));
     }
     return funnel;

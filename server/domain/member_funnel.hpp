@@ -16,9 +16,9 @@ struct stage_times {
 };
 
 struct funnel_step {
-    std::int64_t reached = 0;          // of the cohort, how many reached this stage
+    std::int64_t reached = 0;          // of the cohort, how many reached this stage or passed it (a jump counts)
     std::int32_t conversion_bp = 0;    // reached / the previous step's reached, floor, in bp (0 when none before)
-    std::optional<std::int64_t> median_seconds;  // from the previous stage to this one, over those who reached it
+    std::optional<std::int64_t> median_seconds;  // from the previous stage to this one, over those with both times
 };
 
 struct funnel_week {

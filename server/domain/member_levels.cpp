@@ -1,5 +1,7 @@
 #include "server/domain/member_levels.hpp"
 
+#include "common/utf8.hpp"
+
 #include <set>
 
 namespace sharedstore {
@@ -15,7 +17,7 @@ std::vector<validation_problem> validate_member_levels(const std::vector<member_
         const auto& l = levels[i];
         const auto at = "levels[" + std::to_string(i) + "].";
         if (l.level_no != static_cast<std::int32_t>(i + 1)) add(at + "level_no", "level_numbering", "levels are numbered 1, 2, 3 ... in order");
-        if (l.name.empty() || l.name.size() > 32 * 3) add(at + "name", "name_length", "a level name has 1 to 32 characters");
+        if (const auto length = utf8_length(l.name); length == 0 || length > 32) add(at + "name", "name_length", "a level name has 1 to 32 characters");
         else if (!names.insert(l.name).second) add(at + "name", "duplicate_name", "level names are distinct");
         if (i == 0 && l.threshold_growth != 0) add(at + "threshold_growth", "first_threshold", "level 1 starts at growth 0");
         if (l.threshold_growth < 0) add(at + "threshold_growth", "threshold_negative", "thresholds are not negative");

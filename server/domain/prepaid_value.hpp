@@ -39,8 +39,11 @@ struct prepaid_draw {
 // nullopt when the buckets hold less than the spend.
 std::optional<prepaid_draw> draw_prepaid(const prepaid_buckets& buckets, std::int64_t spend_fen);
 
-// What a refund of an order paid from the buckets puts back: each part's cumulative proportional
-// floor (as dividends' reversals), so a full refund restores exactly what was drawn.
+// What a refund of an order of `amount_fen`, `drawn` of it paid from the buckets, puts back: the
+// wallet's cumulative proportional floor (as dividends' reversals; all of the refund when the
+// order was paid from the buckets alone), split with the principal floored and the bonus the
+// rest, so every fen refunded to the wallet lands in a bucket and a full refund restores exactly
+// what was drawn.
 prepaid_draw prepaid_refund_split(const prepaid_draw& drawn, std::int64_t amount_fen, std::int64_t refunded_before_fen, std::int64_t refund_fen);
 
 // Refunding `refund_fen` of the unused principal (<= principal): the bonus forfeited with it,

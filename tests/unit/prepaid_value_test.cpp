@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <stdexcept>
 #include <string>
 
 using namespace sharedstore;
@@ -140,6 +141,10 @@ TEST(prepaid_refund_split, a_refund_puts_back_what_it_refunds) {
         EXPECT_EQ(back.principal_fen, r.principal) << r.name;
         EXPECT_EQ(back.bonus_fen, r.bonus) << r.name;
     }
+    EXPECT_THROW(prepaid_refund_split({750, 250}, 1'000, 900, 101), std::invalid_argument) << "a refund past the order";
+    EXPECT_THROW(prepaid_refund_split({0, 0}, 1'000, 0, 0), std::invalid_argument);
+    const auto none = prepaid_refund_split({0, 0}, 1'000, 0, 1'000);  // paid by WeChat Pay alone
+    EXPECT_EQ(none.principal_fen + none.bonus_fen, 0);
 }
 
 // An order paid from the buckets, refunded in random pieces: every refund puts back exactly its
