@@ -44,6 +44,18 @@ json::object payload_of(const payout_event& e) {
     return out;
 }
 
+json::object payload_of(const member_frame_event& e) {
+    json::object out{{"type", e.type}, {"merchant", json::object{{"id", std::to_string(e.merchant_id)}, {"name", e.merchant_name}}}, {"at", e.at}};
+    if (e.type == "level_up") {
+        out["level_no"] = e.level_no;
+        out["level_name"] = e.level_name;
+    } else {
+        out["points"] = e.points;
+        out["expires_at"] = e.expires_at;
+    }
+    return out;
+}
+
 std::optional<std::uint64_t> id_in(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     if (!v || !v->is_string()) return std::nullopt;
@@ -103,6 +115,28 @@ std::optional<payout_event> payout_from(const json::object& o) {
     return e;
 }
 
+std::optional<member_frame_event> member_frame_from(const json::object& o, std::string_view kind) {
+    member_frame_event e;
+    e.type = std::string(kind);
+    const auto* merchant = o.if_contains("merchant");
+    if (!merchant || !merchant->is_object()) return std::nullopt;
+    e.merchant_id = id_in(merchant->as_object(), "id").value_or(0);
+    e.merchant_name = text_in(merchant->as_object(), "name");
+    e.at = text_in(o, "at");
+    if (kind == "level_up") {
+        const auto* level = o.if_contains("level_no");
+        if (!level || !level->is_int64()) return std::nullopt;
+        e.level_no = static_cast<std::int32_t>(level->as_int64());
+        e.level_name = text_in(o, "level_name");
+    } else {
+        auto points = fen_in(o, "points");
+        if (!points) return std::nullopt;
+        e.points = *points;
+        e.expires_at = text_in(o, "expires_at");
+    }
+    return e;
+}
+
 // "2026-11-27T08:00:00Z" -> "2026-11-27 08:00", WeChat's time field.
 std::string subscribe_time(std::string at) {
     if (at.size() >= 16) at = at.substr(0, 10) + " " + at.substr(11, 5);
@@ -129,8 +163,13 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
     if (kind == "payout") {
         if (auto e = payout_from(value.as_object())) return outbox_event{std::move(*e)};
     }
+    if (kind == "level_up" || kind == "points_expiring") {
+        if (auto e = member_frame_from(value.as_object(), kind)) return outbox_event{std::move(*e)};
+    }
     return std::nullopt;
 }
+
+bool has_subscribe_message(std::string_view kind) { return kind != "level_up" && kind != "points_expiring"; }
 
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings) {
     return std::visit(overloaded{[&](const dividend_event& e) {
@@ -150,7 +189,8 @@ std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_e
                                          {settings.field_merchant, subscribe_thing(e.merchant_name)},
                                          {settings.field_time, subscribe_time(e.at)},
                                          {settings.field_customer, subscribe_thing(paid ? "提现已到微信零钱" : "提现未成功 金额已退回")}};
-                                 }},
+                                 },
+                                 [](const member_frame_event&) { return std::vector<std::pair<std::string, std::string>>{}; }},
                       event);
 }
 

@@ -45,7 +45,22 @@ struct payout_event {
     std::string_view kind() const { return "payout"; }
 };
 
-using outbox_event = std::variant<dividend_event, payout_event>;
+// The member journey's frames (docs/members.md): "level_up" (a member level reached) and
+// "points_expiring" (points that expire soon). No subscribe message: the store's WeChat template
+// is the dividend's, which does not fit them; the frame alone tells the member.
+struct member_frame_event {
+    std::string type;  // level_up | points_expiring
+    std::uint64_t merchant_id = 0;
+    std::string merchant_name;
+    std::int32_t level_no = 0;  // level_up
+    std::string level_name;     // level_up
+    std::int64_t points = 0;    // points_expiring
+    std::string expires_at;     // points_expiring: RFC 3339, UTC
+    std::string at;             // RFC 3339, UTC
+    std::string_view kind() const { return type; }
+};
+
+using outbox_event = std::variant<dividend_event, payout_event, member_frame_event>;
 
 std::string_view kind_of(const outbox_event& event);
 // The payload stored in outbox_events.payload (the frame less its id).
@@ -53,7 +68,9 @@ std::string to_payload(const outbox_event& event);
 // nullopt: a kind this server does not know, or a payload that is not that kind's.
 std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::string_view payload);
 
-// The subscribe message's data fields (name -> value) for the event, named by push.field_*.
+// The subscribe message's data fields (name -> value) for the event, named by push.field_*; empty
+// for a kind that has no subscribe message (the relay sends none).
+bool has_subscribe_message(std::string_view kind);
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings);
 
 // WeChat's subscribe-message field formats: thing (at most 20 characters, one line), amount (a

@@ -98,12 +98,14 @@ asio::awaitable<void> outbox_relay::send_fallback(std::uint64_t user_id, std::ui
         log_.error("push_fallback_unreadable", {{"event_id", event_id}, {"kind", claimed.kind}});
         co_return;
     }
+    auto fields = subscribe_fields(*event, settings_);
+    if (fields.empty()) co_return;  // a kind without a subscribe message: the frame was all
     subscribe_message message;
     message.touser = claimed.openid;
     message.template_id = settings_.subscribe_template_id;
     message.page = settings_.subscribe_page;
     message.miniprogram_state = settings_.subscribe_miniprogram_state;
-    for (auto& [field, value] : subscribe_fields(*event, settings_)) message.data[field] = std::move(value);
+    for (auto& [field, value] : fields) message.data[field] = std::move(value);
     auto sent = co_await wechat_->send_subscribe_message(std::move(message));
     if (sent) {
         metrics_.increment("sharedstore_push_fallback_messages_total", {{"outcome", "sent"}});

@@ -1,5 +1,7 @@
 #include "push/outbox_store.hpp"
 
+#include "push/outbox_events.hpp"
+
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
@@ -60,10 +62,11 @@ fallback_claim claim_fallback(mysql_connection& db, std::uint64_t user_id, std::
     {
         // A reminder pruned meanwhile (prune-outbox) has nothing left to say: not claimed, and the
         // caller drops its schedule entry instead of failing on the foreign key forever.
-        mysql_statement exists(db.prepare("SELECT 1 FROM outbox_events WHERE id = ?"));
+        // So is one of a kind without a subscribe message: no quota is spent on it.
+        mysql_statement exists(db.prepare("SELECT kind FROM outbox_events WHERE id = ?"));
         exists->setUInt64(1, event_id);
         std::unique_ptr<sql::ResultSet> rs(exists->executeQuery());
-        if (!rs->next()) return c;
+        if (!rs->next() || !has_subscribe_message(std::string(rs->getString(1)))) return c;
     }
     mysql_statement insert(db.prepare(
         "INSERT INTO push_fallbacks (outbox_event_id, user_id, outcome) VALUES (?, ?, 'no_subscription') ON DUPLICATE KEY UPDATE user_id = user_id"));

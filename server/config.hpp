@@ -85,6 +85,9 @@ struct jobs_settings {
     int prune_outbox_batch = 1000;                  // rows per transaction
     int settle_dividends_every_s = 0;
     int check_payouts_every_s = 0;
+    int vest_member_orders_every_s = 0;
+    int expire_member_points_every_s = 0;
+    int member_level_retention_every_s = 0;
 };
 
 // The merchant console: its files and its login (docs/console-login.md).

@@ -17,6 +17,7 @@
 #include "server/services/dashboard_service.hpp"
 #include "server/services/tier_preview_service.hpp"
 #include "server/services/share_service.hpp"
+#include "server/services/member_service.hpp"
 #include "server/services/subscription_service.hpp"
 #include "server/services/partner_service.hpp"
 #include "server/services/payout_service.hpp"
@@ -251,6 +252,7 @@ int serve(const server_config& config) {
     report_service reports(database);
     dashboard_service dashboard(database);
     subscription_service subscriptions(database);
+    member_service members(database);
     const system_wall_clock clock;
     payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
     // The merchant console: tickets and sessions in Redis, waiting login pages woken through it.
@@ -289,6 +291,7 @@ int serve(const server_config& config) {
                                 .dashboard = dashboard,
                                 .subscriptions = subscriptions,
                                 .payouts = payouts,
+                                .members = members,
                                 .log = log,
                                 .console = console,
                                 .console_cookies_secure = config.console.cookie_secure,

@@ -14,6 +14,12 @@ std::string_view to_string(account_kind kind) {
     case account_kind::dividend_withdrawable: return "dividend_withdrawable";
     case account_kind::payout_in_flight: return "payout_in_flight";
     case account_kind::clawback_receivable: return "clawback_receivable";
+    case account_kind::prepaid_principal: return "prepaid_principal";
+    case account_kind::prepaid_bonus: return "prepaid_bonus";
+    case account_kind::prepaid_bonus_expense: return "prepaid_bonus_expense";
+    case account_kind::member_points_issued: return "member_points_issued";
+    case account_kind::member_points_pending: return "member_points_pending";
+    case account_kind::member_points: return "member_points";
     case account_kind::alliance_points_issued: return "alliance_points_issued";
     case account_kind::alliance_points: return "alliance_points";
     }
@@ -25,6 +31,7 @@ std::string_view to_string(ledger_asset asset) {
     case ledger_asset::cny_fen: return "cny_fen";
     case ledger_asset::points: return "points";
     case ledger_asset::voucher_fen: return "voucher_fen";
+    case ledger_asset::member_points: return "member_points";
     }
     return "unknown";
 }
@@ -35,6 +42,9 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::stored_value,      account_kind::dividend_expense,
                                                  account_kind::dividend_payable,  account_kind::dividend_withdrawable,
                                                  account_kind::payout_in_flight,  account_kind::clawback_receivable,
+                                                 account_kind::prepaid_principal, account_kind::prepaid_bonus,
+                                                 account_kind::prepaid_bonus_expense, account_kind::member_points_issued,
+                                                 account_kind::member_points_pending, account_kind::member_points,
                                                  account_kind::alliance_points_issued, account_kind::alliance_points};
     return kinds;
 }
@@ -46,13 +56,24 @@ bool is_per_user(account_kind kind) {
     case account_kind::dividend_withdrawable:
     case account_kind::payout_in_flight:
     case account_kind::clawback_receivable:
+    case account_kind::prepaid_principal:
+    case account_kind::prepaid_bonus:
+    case account_kind::member_points_pending:
+    case account_kind::member_points:
     case account_kind::alliance_points: return true;
     default: return false;
     }
 }
 
 ledger_asset asset_of(account_kind kind) {
-    return kind == account_kind::alliance_points_issued || kind == account_kind::alliance_points ? ledger_asset::points : ledger_asset::cny_fen;
+    switch (kind) {
+    case account_kind::alliance_points_issued:
+    case account_kind::alliance_points: return ledger_asset::points;
+    case account_kind::member_points_issued:
+    case account_kind::member_points_pending:
+    case account_kind::member_points: return ledger_asset::member_points;
+    default: return ledger_asset::cny_fen;
+    }
 }
 
 bool in_platform_book(account_kind kind) { return kind == account_kind::alliance_points_issued || kind == account_kind::alliance_points; }
@@ -73,7 +94,8 @@ std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credit
     // Credit-normal: liabilities and revenue.
     const bool credit_normal = kind == account_kind::stored_value || kind == account_kind::dividend_payable ||
                                kind == account_kind::dividend_withdrawable || kind == account_kind::payout_in_flight || kind == account_kind::sales ||
-                               kind == account_kind::alliance_points_issued;
+                               kind == account_kind::alliance_points_issued || kind == account_kind::member_points_issued ||
+                               kind == account_kind::prepaid_principal || kind == account_kind::prepaid_bonus;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
 
@@ -88,6 +110,8 @@ account_ref money_account(payment_source source, std::uint64_t buyer_user_id) {
     case payment_source::wechat_pay: return {account_kind::wechat_pay_clearing, 0};
     case payment_source::stored_value: return {account_kind::stored_value, buyer_user_id};
     case payment_source::pos: return {account_kind::pos_receipts, 0};
+    // Two buckets: prepaid_purchase_entries splits the money; this account is never used for it.
+    case payment_source::prepaid: return {account_kind::prepaid_principal, buyer_user_id};
     }
     return {account_kind::pos_receipts, 0};
 }
@@ -155,6 +179,62 @@ std::vector<ledger_entry> payout_return_entries(std::uint64_t partner_user_id, s
     std::vector<ledger_entry> entries;
     add(entries, {account_kind::payout_in_flight, partner_user_id}, {account_kind::dividend_withdrawable, partner_user_id}, to_withdrawable_fen);
     add(entries, {account_kind::payout_in_flight, partner_user_id}, {account_kind::clawback_receivable, partner_user_id}, to_debt_fen);
+    return entries;
+}
+
+namespace {
+
+std::vector<ledger_entry> one_entry(account_ref debit, account_ref credit, std::int64_t amount) {
+    if (amount <= 0) return {};
+    return {{debit, credit, amount}};
+}
+
+void append(std::vector<ledger_entry>& to, std::vector<ledger_entry> more) { to.insert(to.end(), more.begin(), more.end()); }
+
+}  // namespace
+
+std::vector<ledger_entry> points_earned_entries(std::uint64_t user_id, std::int64_t points) {
+    return one_entry({account_kind::member_points_pending, user_id}, {account_kind::member_points_issued, 0}, points);
+}
+
+std::vector<ledger_entry> points_vested_entries(std::uint64_t user_id, std::int64_t points) {
+    return one_entry({account_kind::member_points, user_id}, {account_kind::member_points_pending, user_id}, points);
+}
+
+std::vector<ledger_entry> points_reversed_entries(std::uint64_t user_id, std::int64_t points, bool vested) {
+    return one_entry({account_kind::member_points_issued, 0}, {vested ? account_kind::member_points : account_kind::member_points_pending, user_id},
+                     points);
+}
+
+std::vector<ledger_entry> points_redeemed_entries(std::uint64_t user_id, std::int64_t points) {
+    return one_entry({account_kind::member_points_issued, 0}, {account_kind::member_points, user_id}, points);
+}
+
+std::vector<ledger_entry> points_returned_entries(std::uint64_t user_id, std::int64_t points) {
+    return one_entry({account_kind::member_points, user_id}, {account_kind::member_points_issued, 0}, points);
+}
+
+std::vector<ledger_entry> topup_entries(std::uint64_t user_id, std::int64_t pay_fen, std::int64_t bonus_fen) {
+    auto entries = one_entry({account_kind::wechat_pay_clearing, 0}, {account_kind::prepaid_principal, user_id}, pay_fen);
+    append(entries, one_entry({account_kind::prepaid_bonus_expense, 0}, {account_kind::prepaid_bonus, user_id}, bonus_fen));
+    return entries;
+}
+
+std::vector<ledger_entry> topup_refund_entries(std::uint64_t user_id, std::int64_t principal_fen, std::int64_t forfeited_bonus_fen) {
+    auto entries = one_entry({account_kind::prepaid_principal, user_id}, {account_kind::wechat_pay_clearing, 0}, principal_fen);
+    append(entries, one_entry({account_kind::prepaid_bonus, user_id}, {account_kind::prepaid_bonus_expense, 0}, forfeited_bonus_fen));
+    return entries;
+}
+
+std::vector<ledger_entry> prepaid_purchase_entries(std::uint64_t user_id, std::int64_t principal_fen, std::int64_t bonus_fen) {
+    auto entries = one_entry({account_kind::prepaid_principal, user_id}, {account_kind::sales, 0}, principal_fen);
+    append(entries, one_entry({account_kind::prepaid_bonus, user_id}, {account_kind::sales, 0}, bonus_fen));
+    return entries;
+}
+
+std::vector<ledger_entry> prepaid_refund_entries(std::uint64_t user_id, std::int64_t principal_fen, std::int64_t bonus_fen) {
+    auto entries = one_entry({account_kind::sales, 0}, {account_kind::prepaid_principal, user_id}, principal_fen);
+    append(entries, one_entry({account_kind::sales, 0}, {account_kind::prepaid_bonus, user_id}, bonus_fen));
     return entries;
 }
 

@@ -17,6 +17,7 @@ enum class ledger_asset {
     cny_fen,      // money, in fen
     points,       // alliance points, in centipoints (100 = one displayed point)
     voucher_fen,  // vouchers, valued in fen, spendable but never withdrawn
+    member_points,  // a store's member points, whole points: never cash, never alliance points
 };
 
 // The accounts of the ledger: each has one asset and lives in one kind of book. Per-person
@@ -33,14 +34,23 @@ enum class account_kind {
     dividend_withdrawable,  // liability, per partner: settled dividends the partner may withdraw (docs/payouts.md)
     payout_in_flight,       // liability, per partner: withdrawals asked of WeChat Pay, not yet final
     clawback_receivable,    // asset, per partner: reversals of dividends already withdrawn, netted from the next ones
+    // A store's book, pre-stored value (top-up packages, docs/members.md): two buckets per member.
+    prepaid_principal,      // liability, per person: what they paid in and have not spent
+    prepaid_bonus,          // liability, per person: the packages' bonus not yet spent
+    prepaid_bonus_expense,  // expense: bonus given with top-ups, less bonus forfeited by refunds
+    // A store's book, member points (their own asset).
+    member_points_issued,   // credit-normal: the store's points outstanding (pending and spendable)
+    member_points_pending,  // per person: earned on orders still inside their refund window
+    member_points,          // per person: vested points the member may spend
     // The platform's book (points). Kept for the alliance's points pool (business rules section 3):
     // nothing posts to them yet; the ledger's checks and tests cover them.
     alliance_points_issued,  // points the platform has issued (credit-normal: the pool's size)
     alliance_points,         // per person: points a consumer holds
 };
 
-// How an order was paid.
-enum class payment_source { wechat_pay, stored_value, pos };
+// How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a
+// member's pre-stored value (top-up packages).
+enum class payment_source { wechat_pay, stored_value, pos, prepaid };
 
 std::string_view to_string(account_kind kind);
 std::string_view to_string(ledger_asset asset);
@@ -95,5 +105,26 @@ std::vector<ledger_entry> withdrawal_entries(std::uint64_t partner_user_id, std:
 std::vector<ledger_entry> payout_success_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
 // The transfer failed, was cancelled or refused: the amount returns, `to_debt` of it paying the debt first.
 std::vector<ledger_entry> payout_return_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen);
+
+// Member points (docs/members.md). Each is empty for 0 points.
+// Earned on a paid order, pending until its refund window closes.
+std::vector<ledger_entry> points_earned_entries(std::uint64_t user_id, std::int64_t points);
+// The window closed: pending points become spendable.
+std::vector<ledger_entry> points_vested_entries(std::uint64_t user_id, std::int64_t points);
+// Taken back by a refund: from the pending points, or the spendable ones once vested.
+std::vector<ledger_entry> points_reversed_entries(std::uint64_t user_id, std::int64_t points, bool vested);
+// Spent (on an order, an item) or expired: the points return to the store.
+std::vector<ledger_entry> points_redeemed_entries(std::uint64_t user_id, std::int64_t points);
+// Points spent on an order, given back by its refund.
+std::vector<ledger_entry> points_returned_entries(std::uint64_t user_id, std::int64_t points);
+
+// Pre-stored value (docs/members.md). Each is empty for 0 fen parts.
+// A top-up package paid through WeChat Pay: the money in, the member owed principal and bonus.
+std::vector<ledger_entry> topup_entries(std::uint64_t user_id, std::int64_t pay_fen, std::int64_t bonus_fen);
+// A top-up refunded: `principal_fen` of money back, `forfeited_bonus_fen` of bonus gone with it.
+std::vector<ledger_entry> topup_refund_entries(std::uint64_t user_id, std::int64_t principal_fen, std::int64_t forfeited_bonus_fen);
+// A purchase paid from the buckets (or, reversed, its refund).
+std::vector<ledger_entry> prepaid_purchase_entries(std::uint64_t user_id, std::int64_t principal_fen, std::int64_t bonus_fen);
+std::vector<ledger_entry> prepaid_refund_entries(std::uint64_t user_id, std::int64_t principal_fen, std::int64_t bonus_fen);
 
 }  // namespace sharedstore

@@ -2,7 +2,15 @@
 
 namespace sharedstore {
 
-std::string_view to_string(order_kind kind) { return kind == order_kind::buy_in ? "buy_in" : "purchase"; }
+std::string_view to_string(order_kind kind) {
+    switch (kind) {
+    case order_kind::purchase: return "purchase";
+    case order_kind::buy_in: return "buy_in";
+    case order_kind::top_up: return "top_up";
+    case order_kind::membership: return "membership";
+    }
+    return "purchase";
+}
 
 std::string_view to_string(order_status status) {
     switch (status) {
@@ -18,6 +26,7 @@ std::string_view to_string(payment_source source) {
     case payment_source::wechat_pay: return "wechat_pay";
     case payment_source::stored_value: return "stored_value";
     case payment_source::pos: return "pos";
+    case payment_source::prepaid: return "prepaid";
     }
     return "pos";
 }
@@ -25,6 +34,8 @@ std::string_view to_string(payment_source source) {
 std::optional<order_kind> parse_order_kind(std::string_view text) {
     if (text == "purchase") return order_kind::purchase;
     if (text == "buy_in") return order_kind::buy_in;
+    if (text == "top_up") return order_kind::top_up;
+    if (text == "membership") return order_kind::membership;
     return std::nullopt;
 }
 
@@ -39,6 +50,7 @@ std::optional<payment_source> parse_payment_source(std::string_view text) {
     if (text == "wechat_pay") return payment_source::wechat_pay;
     if (text == "stored_value") return payment_source::stored_value;
     if (text == "pos") return payment_source::pos;
+    if (text == "prepaid") return payment_source::prepaid;
     return std::nullopt;
 }
 

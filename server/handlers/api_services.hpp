@@ -15,6 +15,7 @@ class console_auth_service;
 class dashboard_service;
 class logger;
 class merchant_refund_service;
+class member_service;
 class merchant_service;
 class metrics_registry;
 class mysql_pool;
@@ -59,6 +60,7 @@ struct api_services {
     dashboard_service& dashboard;
     subscription_service& subscriptions;
     payout_service& payouts;
+    member_service& members;
     logger& log;
 
     // The merchant console: its login and sessions, its cookies (Secure or not), the folder its

@@ -39,19 +39,33 @@ asio::awaitable<http_response> handle_create_order(const api_services& s, http_r
     const auto merchant = parse_decimal_id(body.required_string("merchant_id", 1, 20));
     if (!merchant) throw api_error(400, "invalid_field", "merchant_id must be an id (a decimal string)");
     order.merchant_id = *merchant;
-    order.amount_fen = body.required_int("amount_fen", 1, max_amount_fen);
-    order.description = body.required_string("description", 1, 127);
     const auto kind = parse_order_kind(body.optional_string("kind", 1, 16).value_or("purchase"));
+    if (!kind) throw api_error(400, "invalid_field", "kind is purchase, buy_in, top_up or membership");
+    order.kind = *kind;
+    // A top-up package or membership product is priced by the store: the order names it instead.
+    const bool offer_priced = order.kind == order_kind::top_up || order.kind == order_kind::membership;
+    if (offer_priced) {
+        if (body.optional_int("amount_fen", 1, max_amount_fen)) throw api_error(400, "invalid_field", "a top_up or membership order names offer_id, not amount_fen");
+        const auto offer = parse_decimal_id(body.required_string("offer_id", 1, 20));
+        if (!offer) throw api_error(400, "invalid_field", "offer_id must be an id (a decimal string)");
+        order.offer_id = *offer;
+    } else {
+        order.amount_fen = body.required_int("amount_fen", 1, max_amount_fen);
+    }
+    order.description = body.required_string("description", 1, 127);
+    order.points = body.optional_int("points", 1, 10'000'000).value_or(0);
     const auto pay_with = body.required_string("pay_with", 1, 16);
     body.finish();
-    if (!kind) throw api_error(400, "invalid_field", "kind is purchase or buy_in");
-    order.kind = *kind;
-    // The API's words: "wechat" (WeChat Pay) or "stored_value".
+    // The API's words: "wechat" (WeChat Pay), "stored_value" (a partner's tier stored value) or
+    // "prepaid" (a member's pre-stored value from top-up packages).
     if (pay_with == "wechat") order.pay_with = payment_source::wechat_pay;
     else if (pay_with == "stored_value") order.pay_with = payment_source::stored_value;
-    else throw api_error(400, "invalid_field", "pay_with is wechat or stored_value");
-    // Stored value is spent, never bought with itself.
-    if (order.kind == order_kind::buy_in && order.pay_with != payment_source::wechat_pay) throw api_error(400, "invalid_field", "a buy_in is paid with wechat");
+    else if (pay_with == "prepaid") order.pay_with = payment_source::prepaid;
+    else throw api_error(400, "invalid_field", "pay_with is wechat, stored_value or prepaid");
+    // Stored value is spent, never bought with itself; nor is pre-stored value.
+    if ((order.kind == order_kind::buy_in || order.kind == order_kind::top_up) && order.pay_with != payment_source::wechat_pay)
+        throw api_error(400, "invalid_field", "a buy_in or top_up is paid with wechat");
+    if (order.points > 0 && order.kind != order_kind::purchase) throw api_error(400, "invalid_field", "points are spent on purchases");
     auto created = co_await s.orders.create(who.user_id, std::move(order));
     auto& c = unwrap(created);
     json::object out{{"order", order_json(c.order)}};

@@ -28,6 +28,17 @@ json::object order_json(const order_record& o) {
                      {"refunded_fen", o.refunded_fen},
                      {"created_at", format_rfc3339_micros(o.created_at)}};
     out["profit_fen"] = o.profit_fen ? json::value(*o.profit_fen) : json::value(nullptr);
+    // What the member journey did to the price (docs/members.md): the offer, the listed price, the
+    // level in force and its discount, the points spent, the pre-stored value's two buckets.
+    const auto& m = o.member;
+    out["member"] = json::object{{"offer_id", m.offer_id ? json::value(std::to_string(*m.offer_id)) : json::value(nullptr)},
+                                 {"listed_fen", m.listed_fen ? json::value(*m.listed_fen) : json::value(nullptr)},
+                                 {"level_no", m.level_no ? json::value(*m.level_no) : json::value(nullptr)},
+                                 {"discount_bp", m.discount_bp ? json::value(*m.discount_bp) : json::value(nullptr)},
+                                 {"points_used", m.points_used},
+                                 {"points_discount_fen", m.points_discount_fen},
+                                 {"prepaid_principal_fen", m.prepaid_principal_fen},
+                                 {"prepaid_bonus_fen", m.prepaid_bonus_fen}};
     return out;
 }
 

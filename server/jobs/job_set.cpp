@@ -1,6 +1,7 @@
 #include "server/jobs/job_set.hpp"
 
 #include "server/jobs/check_payouts_job.hpp"
+#include "server/jobs/member_jobs.hpp"
 #include "server/jobs/prune_outbox_job.hpp"
 #include "server/jobs/reconcile_payments_job.hpp"
 #include "server/jobs/settle_dividends_job.hpp"
@@ -13,6 +14,8 @@ constexpr int prune_max_batches = 100;
 // Partners settled, and payouts asked about, per run; the rest wait for the next one.
 constexpr int settle_max_partners = 1000;
 constexpr int check_max_payouts = 200;
+// Member journey items per run (each its own transaction).
+constexpr int member_max_items = 2000;
 }  // namespace
 
 std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
@@ -23,6 +26,9 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
                                          prune_max_batches));
     jobs.push_back(make_settle_dividends_job(deps.payouts, settle_max_partners));
     jobs.push_back(make_check_payouts_job(deps.payouts, check_max_payouts));
+    jobs.push_back(make_vest_member_orders_job(deps.database, member_max_items));
+    jobs.push_back(make_expire_member_points_job(deps.database, member_max_items));
+    jobs.push_back(make_member_level_retention_job(deps.database, member_max_items));
     return jobs;
 }
 
@@ -31,6 +37,9 @@ std::chrono::seconds job_interval(const server_config& config, std::string_view 
     if (job_name == "prune-outbox") return std::chrono::seconds(config.jobs.prune_outbox_every_s);
     if (job_name == "settle-dividends") return std::chrono::seconds(config.jobs.settle_dividends_every_s);
     if (job_name == "check-payouts") return std::chrono::seconds(config.jobs.check_payouts_every_s);
+    if (job_name == "vest-member-orders") return std::chrono::seconds(config.jobs.vest_member_orders_every_s);
+    if (job_name == "expire-member-points") return std::chrono::seconds(config.jobs.expire_member_points_every_s);
+    if (job_name == "member-level-retention") return std::chrono::seconds(config.jobs.member_level_retention_every_s);
     return std::chrono::seconds(0);
 }
 

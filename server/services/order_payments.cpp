@@ -43,6 +43,7 @@ paid_order_facts order_facts(const order_record& order, std::chrono::seconds set
                             .customer_user_id = order.customer_user_id,
                             .paid_at = paid_at,
                             .settlement_delay = settlement_delay,
+                            .member = order.member,
                             .version = std::nullopt,
                             .profit_fen = std::nullopt,
                             .owner = std::nullopt};

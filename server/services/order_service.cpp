@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "common/dependency_error.hpp"
 #include "common/random_token.hpp"
+#include "server/services/member_pricing.hpp"
 #include "server/services/pay_numbers.hpp"
 #include "server/domain/card_templates.hpp"
 #include "server/domain/rfc3339.hpp"
@@ -24,8 +25,10 @@ namespace asio = boost::asio;
 namespace {
 
 
-// An order the mini-program's user places (no POS fields; stored value buys purchases only).
-new_order buyer_order(const order_request& request, std::uint64_t buyer, payment_source source, const std::string& out_trade_no) {
+// An order the mini-program's user places (no POS fields; stored value buys purchases only), at
+// the price member_pricing gave it.
+new_order buyer_order(const order_request& request, std::uint64_t buyer, payment_source source, const std::string& out_trade_no,
+                      const priced_order& priced) {
     return new_order{.merchant_id = request.merchant_id,
                      .source = source,
                      .kind = request.kind,
@@ -35,34 +38,50 @@ new_order buyer_order(const order_request& request, std::uint64_t buyer, payment
                      .customer_user_id = buyer,
                      .description = request.description,
                      .category = "",
-                     .amount_fen = request.amount_fen,
-                     .pos_profit_fen = std::nullopt};
+                     .amount_fen = priced.amount_fen,
+                     .pos_profit_fen = std::nullopt,
+                     .member = priced.member};
+}
+
+member_order_request member_request(const order_request& r, std::uint64_t buyer) {
+    return member_order_request{.merchant_id = r.merchant_id,
+                                .buyer_user_id = buyer,
+                                .kind = r.kind,
+                                .pay_with = r.pay_with,
+                                .amount_fen = r.amount_fen,
+                                .offer_id = r.offer_id,
+                                .points = r.points};
 }
 
 struct prepared_wechat_order {
     std::uint64_t order_id = 0;
     std::string out_trade_no, openid;
+    std::int64_t amount_fen = 0;
 };
 
 }  // namespace
 
 asio::awaitable<service_result<created_order>> order_service::create(std::uint64_t buyer, order_request request) {
     if (request.pay_with == payment_source::wechat_pay && !pay_) co_return failure(service_failure::payments_unavailable);
-    if (request.pay_with == payment_source::stored_value) {
-        // Paid at once from the buyer's balance: the account row is locked, so concurrent spends
-        // queue and none can take the balance below zero.
-        const auto now = clock_.now();
+    const auto now = clock_.now();
+    if (request.pay_with == payment_source::stored_value || request.pay_with == payment_source::prepaid) {
+        // Paid at once from the buyer's balance: the account rows are locked, so concurrent spends
+        // queue and none can take a balance below zero.
         auto pay = [=](mysql_connection& db) -> service_result<created_order> {
             if (!find_merchant(db, request.merchant_id)) return failure(service_failure::merchant_not_found);
-            const account_ref balance_account{account_kind::stored_value, buyer};
-            if (account_balance(db, request.merchant_id, balance_account, true) < request.amount_fen)
-                return failure(service_failure::insufficient_stored_value);
-            const auto id = insert_order(db, buyer_order(request, buyer, payment_source::stored_value, ""));
+            auto priced = price_member_order(db, member_request(request, buyer), now);
+            if (!priced) return priced.error();
+            if (request.pay_with == payment_source::stored_value) {
+                const account_ref balance_account{account_kind::stored_value, buyer};
+                if (account_balance(db, request.merchant_id, balance_account, true) < priced.value().amount_fen)
+                    return failure(service_failure::insufficient_stored_value);
+            }
+            const auto id = insert_order(db, buyer_order(request, buyer, request.pay_with, "", priced.value()));
             auto applied = apply_order_paid(db, id, now, "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
         };
         auto paid = co_await database_.transaction(std::move(pay));
-        if (paid && paid.value().dividend) signal_outbox();  // only a dividend writes an outbox event
+        if (paid) signal_outbox();  // a dividend, a level reached: reminders may be waiting
         co_return paid;
     }
 
@@ -75,16 +94,23 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             if (partner && partner->status == partner_status::ended) return failure(service_failure::partner_ended);
             // A first buy-in reaches the lowest tier; a top-up may be any amount.
             if (!partner && !tier_for_total_buy_in(versions.front().tiers, request.amount_fen)) return failure(service_failure::below_lowest_tier);
+            if (auto refused = check_partner_requires_member(db, request.merchant_id, buyer)) return *refused;
+        }
+        priced_order priced{request.amount_fen, {}};
+        if (request.kind != order_kind::buy_in) {
+            auto member_priced = price_member_order(db, member_request(request, buyer), now);
+            if (!member_priced) return member_priced.error();
+            priced = member_priced.value();
         }
         auto user = find_user(db, buyer);
-        prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : ""};
-        prepared.order_id = insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no));
+        prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : "", priced.amount_fen};
+        prepared.order_id = insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no, priced));
         return prepared;
     };
     auto prepared = co_await database_.transaction(std::move(prepare));
     if (!prepared) co_return prepared.error();
 
-    wechat_pay::jsapi_order jsapi{prepared.value().out_trade_no, request.description, request.amount_fen, prepared.value().openid, ""};
+    wechat_pay::jsapi_order jsapi{prepared.value().out_trade_no, request.description, prepared.value().amount_fen, prepared.value().openid, ""};
     auto prepay = co_await pay_->jsapi_prepay(std::move(jsapi));
     if (!prepay) {
         // The order stays `created`; reconciliation finds WeChat Pay never had it.

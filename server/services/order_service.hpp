@@ -18,8 +18,13 @@ struct order_request {
     std::int64_t amount_fen = 0;
     std::string description;
     order_kind kind = order_kind::purchase;
-    // How the buyer pays: WeChat Pay, or their stored value at the store (the POS has its own path).
+    // How the buyer pays: WeChat Pay, their tier stored value at the store, or their pre-stored
+    // value (top-up packages); the POS has its own path.
     payment_source pay_with = payment_source::wechat_pay;
+    // top_up, membership: the package or product (its price is the amount). purchase: amount_fen is
+    // the listed price; the member's level discount and `points` come off it (docs/members.md).
+    std::optional<std::uint64_t> offer_id;
+    std::int64_t points = 0;
 };
 
 struct created_order {

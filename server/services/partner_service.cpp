@@ -1,5 +1,8 @@
 #include "server/services/partner_service.hpp"
 
+#include "server/services/member_journey.hpp"
+#include "server/services/member_pricing.hpp"
+
 #include "common/clock.hpp"
 #include "common/random_token.hpp"
 #include "server/domain/card_templates.hpp"
@@ -65,6 +68,13 @@ void write_cash_buy_in(mysql_connection& db, std::uint64_t caller, std::uint64_t
 }
 
 
+// The member journey hears of a partnership begun or ended (docs/members.md, "Stages").
+void note_partner_stage(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, stage_event event, wall_time at) {
+    const auto context = load_member_context(db, merchant_id);
+    auto profile = lock_member_profile(db, merchant_id, user_id, at);
+    apply_stage_event(db, context, profile, event, std::nullopt, at);
+}
+
 }  // namespace
 
 asio::awaitable<service_result<partner_detail>> partner_service::enrol(std::uint64_t caller, std::uint64_t merchant_id,
@@ -78,10 +88,12 @@ asio::awaitable<service_result<partner_detail>> partner_service::enrol(std::uint
         if (tiers.empty()) return failure(service_failure::no_tiers);
         if (!tier_for_total_buy_in(tiers, payment.amount_fen)) return failure(service_failure::below_lowest_tier);
         if (find_partner_by_user(db, merchant_id, user_id)) return failure(service_failure::already_partner);
+        if (auto refused = check_partner_requires_member(db, merchant_id, user_id)) return *refused;
         // A concurrent enrolment of the same user may win the unique key: the pool then runs this
         // again, and the replay check (the same request id) or the partner check above answers.
         const auto partner_id = insert_partner(db, merchant_id, user_id, caller);
         write_cash_buy_in(db, caller, merchant_id, *find_partner(db, merchant_id, partner_id), payment, now);
+        note_partner_stage(db, merchant_id, user_id, stage_event::became_partner, now);
         return load_detail(db, merchant_id, partner_id);
     };
     co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
@@ -104,6 +116,7 @@ asio::awaitable<service_result<partner_detail>> partner_service::top_up(std::uin
 
 asio::awaitable<service_result<partner_detail>> partner_service::change_status(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                 std::uint64_t partner_id, status_change change) {
+    const auto now = clock_.now();
     auto write = [=](mysql_connection& db) -> service_result<partner_detail> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         auto partner = find_partner(db, merchant_id, partner_id, true);
@@ -112,6 +125,7 @@ asio::awaitable<service_result<partner_detail>> partner_service::change_status(s
         if (partner->status == partner_status::ended) return failure(service_failure::partner_ended);
         update_partner_status(db, partner_id, change.status, change.when_inactive.value_or(partner->when_inactive), change.note,
                               caller);
+        if (change.status == partner_status::ended) note_partner_stage(db, merchant_id, partner->user_id, stage_event::left_partner, now);
         return load_detail(db, merchant_id, partner_id);
     };
     co_return co_await database_.transaction(std::move(write));

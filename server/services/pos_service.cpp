@@ -2,6 +2,7 @@
 
 #include "common/dependency_error.hpp"
 #include "common/sha256.hpp"
+#include "server/services/member_pricing.hpp"
 #include "server/storage/lead_repository.hpp"
 #include "server/storage/pos_key_repository.hpp"
 #include "server/storage/user_repository.hpp"
@@ -54,17 +55,20 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
             if (existing->pos_content_sha256 != digest) return failure(service_failure::order_conflict);
             return pos_order_result{*existing, find_dividend_by_order(db, existing->id), true};
         }
+        const auto customer = resolve_pos_customer(db, input.user_id, input.openid, input.phone, appid);
         const new_order order{.merchant_id = merchant_id,
                               .source = payment_source::pos,
                               .kind = order_kind::purchase,
                               .out_trade_no = "",
                               .merchant_order_id = input.merchant_order_id,
                               .pos_content_sha256 = digest,
-                              .customer_user_id = resolve_pos_customer(db, input.user_id, input.openid, input.phone, appid),
+                              .customer_user_id = customer,
                               .description = "",
                               .category = input.category,
                               .amount_fen = input.amount_fen,
-                              .pos_profit_fen = input.profit_fen};
+                              .pos_profit_fen = input.profit_fen,
+                              // The POS priced the order; the level in force is recorded beside it.
+                              .member = pos_member_terms(db, merchant_id, customer)};
         const auto id = insert_order(db, order);
         auto applied = apply_order_paid(db, id, input.paid_at, "");
         return pos_order_result{std::move(applied.order), std::move(applied.dividend), false};

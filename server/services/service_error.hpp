@@ -83,9 +83,26 @@ enum class service_failure {
     console_not_staff,             // the user is staff of no store
     console_ticket_other_browser,  // the waiting page is not the browser that made the ticket
     csrf_token_invalid,            // a console write without the session's X-CSRF-Token
+    // The member journey (member_service, order_service: docs/members.md):
+    invalid_member_program,      // see `problems`
+    invalid_member_levels,       // see `problems`
+    invalid_member_offer,        // see `problems`
+    no_member_program,           // the store has no member programme
+    member_terms_mismatch,       // accepting terms that are not the store's current version
+    member_required,             // partner_requires_member: a buy-in before the member stage
+    member_offer_not_found,      // no such top-up package, membership product or points item at the store
+    member_offer_inactive,       // withdrawn from sale
+    member_offer_wrong_kind,     // e.g. a top-up order naming a membership product
+    points_spending_off,         // the store takes no points on orders
+    points_over_balance,         // more points than the member holds
+    points_over_order_maximum,   // more points than one order may take
+    points_leave_nothing_to_pay, // at least 1 fen stays to pay
+    insufficient_prepaid,        // the member's pre-stored value is below the amount
+    refund_beyond_principal,     // a top-up refund above the principal left
+    points_need_instant_payment, // points are spent on orders paid at once (stored value, pre-stored value)
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::csrf_token_invalid;
+inline constexpr service_failure last_service_failure = service_failure::points_need_instant_payment;
 
 struct service_error {
     service_failure kind;

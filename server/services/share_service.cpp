@@ -1,5 +1,7 @@
 #include "server/services/share_service.hpp"
 
+#include "server/services/member_journey.hpp"
+
 #include "common/dependency_error.hpp"
 #include "common/random_token.hpp"
 #include "server/domain/card_templates.hpp"
@@ -99,6 +101,10 @@ service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uin
             ++ctx->claimed;
             holds = true;
         }
+        // The member journey: a claim is an identified contact, and the first claim that binds the
+        // customer to a partner links them to that partner for life (docs/members.md).
+        record_member_contact(db, merchant, customer, "claim", now);
+        if (decision.take_ownership) link_first_referral(db, customer, ctx->partner_user_id, merchant, ctx->share.id, now);
         return claim_result{decision.outcome, holds, std::move(*ctx)};
     }
     // Two lost races in one claim: the winner's row vanished in between (a rollback). Let the

@@ -109,6 +109,29 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
         {"a reversal after settlement splits exactly into withdrawable and debt",
          "SELECT CONCAT('reversal ', id) FROM dividend_reversals WHERE from_withdrawable_fen < 0 OR to_debt_fen < 0 "
          "OR from_withdrawable_fen + to_debt_fen NOT IN (0, amount_fen)"},
+        // The member journey (docs/members.md): points in lots, pre-stored value in two buckets.
+        {"each member's pending points equal their pending lots",
+         "SELECT CONCAT('member ', x.merchant_id, '/', x.user_id) FROM ("
+         "SELECT merchant_id, user_id, balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'member_points_pending' "
+         "UNION ALL SELECT merchant_id, user_id, 0, SUM(earned - reversed) FROM member_point_lots WHERE state = 'pending' "
+         "GROUP BY merchant_id, user_id) x GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
+        {"each member's spendable points equal what their vested lots have left",
+         "SELECT CONCAT('member ', x.merchant_id, '/', x.user_id) FROM ("
+         "SELECT merchant_id, user_id, balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'member_points' "
+         "UNION ALL SELECT merchant_id, user_id, 0, SUM(remaining) FROM member_point_lots WHERE state = 'vested' "
+         "GROUP BY merchant_id, user_id) x GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
+        {"no points lot gives back or holds more than it earned",
+         "SELECT CONCAT('lot ', id) FROM member_point_lots WHERE reversed > earned OR remaining > earned OR unrecovered > reversed "
+         "OR (state <> 'vested' AND remaining <> 0)"},
+        {"no member's points, pending points or pre-stored value is below zero",
+         "SELECT CONCAT('account ', id) FROM ledger_accounts WHERE (kind IN ('member_points', 'member_points_pending') AND balance < 0) "
+         "OR (kind IN ('prepaid_principal', 'prepaid_bonus') AND balance > 0)"},
+        {"every order paid from pre-stored value drew exactly its amount from the two buckets",
+         "SELECT CONCAT('order ', id) FROM orders WHERE (source = 'prepaid' AND status = 'paid' AND prepaid_principal_fen + prepaid_bonus_fen <> amount_fen) "
+         "OR (source <> 'prepaid' AND (prepaid_principal_fen <> 0 OR prepaid_bonus_fen <> 0))"},
+        {"every member's growth equals their growth entries",
+         "SELECT CONCAT('member ', p.merchant_id, '/', p.user_id) FROM member_profiles p WHERE p.growth <> "
+         "(SELECT COALESCE(SUM(delta), 0) FROM member_growth_entries g WHERE g.merchant_id = p.merchant_id AND g.user_id = p.user_id)"},
     };
     std::vector<ledger_check_result> results;
     for (const auto& [name, query] : checks) results.push_back({name, offending_ids(db, query)});

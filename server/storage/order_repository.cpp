@@ -27,7 +27,8 @@ const std::string order_columns =
     "SELECT id, merchant_id, source, kind, COALESCE(out_trade_no, ''), COALESCE(merchant_order_id, ''), COALESCE(pos_content_sha256, ''), "
     "customer_user_id, description, COALESCE(category, ''), amount_fen, pos_profit_fen, status, COALESCE(prepay_id, ''), "
     "COALESCE(transaction_id, ''), " + sql_micros("paid_at") + ", profit_fen, dividend_due, refunded_fen, " + sql_micros("created_at") +
-    " FROM orders ";
+    ", offer_id, listed_fen, member_level_no, member_discount_bp, points_used, points_discount_fen, prepaid_principal_fen, prepaid_bonus_fen, " +
+    sql_micros("member_vested_at") + " FROM orders ";
 
 order_record read_order(sql::ResultSet& rs) {
     order_record o;
@@ -57,6 +58,15 @@ order_record read_order(sql::ResultSet& rs) {
     o.dividend_due = rs.getBoolean(18);
     o.refunded_fen = rs.getInt64(19);
     o.created_at = from_micros(rs.getInt64(20));
+    if (!rs.isNull(21)) o.member.offer_id = rs.getUInt64(21);
+    if (!rs.isNull(22)) o.member.listed_fen = rs.getInt64(22);
+    if (!rs.isNull(23)) o.member.level_no = static_cast<std::int32_t>(rs.getUInt(23));
+    if (!rs.isNull(24)) o.member.discount_bp = static_cast<std::int32_t>(rs.getUInt(24));
+    o.member.points_used = rs.getInt64(25);
+    o.member.points_discount_fen = rs.getInt64(26);
+    o.member.prepaid_principal_fen = rs.getInt64(27);
+    o.member.prepaid_bonus_fen = rs.getInt64(28);
+    if (!rs.isNull(29)) o.member_vested_at = from_micros(rs.getInt64(29));
     return o;
 }
 
@@ -105,7 +115,8 @@ dividend_record read_dividend(sql::ResultSet& rs) {
 std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
     statement insert(db.prepare(
         "INSERT INTO orders (merchant_id, source, kind, out_trade_no, merchant_order_id, pos_content_sha256, customer_user_id, description, "
-        "category, amount_fen, pos_profit_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "category, amount_fen, pos_profit_fen, offer_id, listed_fen, member_level_no, member_discount_bp, points_used, points_discount_fen, "
+        "prepaid_principal_fen, prepaid_bonus_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, o.merchant_id);
     insert->setString(2, std::string(to_string(o.source)));
     insert->setString(3, std::string(to_string(o.kind)));
@@ -119,6 +130,19 @@ std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
     insert->setInt64(10, o.amount_fen);
     if (o.pos_profit_fen) insert->setInt64(11, *o.pos_profit_fen);
     else insert->setNull(11, 0);
+    const auto& m = o.member;
+    if (m.offer_id) insert->setUInt64(12, *m.offer_id);
+    else insert->setNull(12, 0);
+    if (m.listed_fen) insert->setInt64(13, *m.listed_fen);
+    else insert->setNull(13, 0);
+    if (m.level_no) insert->setUInt(14, static_cast<std::uint32_t>(*m.level_no));
+    else insert->setNull(14, 0);
+    if (m.discount_bp) insert->setUInt(15, static_cast<std::uint32_t>(*m.discount_bp));
+    else insert->setNull(15, 0);
+    insert->setInt64(16, m.points_used);
+    insert->setInt64(17, m.points_discount_fen);
+    insert->setInt64(18, m.prepaid_principal_fen);
+    insert->setInt64(19, m.prepaid_bonus_fen);
     insert->executeUpdate();
     return last_insert_id(db);
 }

@@ -30,6 +30,8 @@ struct order_record {
     bool dividend_due = false;
     std::int64_t refunded_fen = 0;
     std::chrono::system_clock::time_point created_at;
+    order_member_terms member;
+    std::optional<std::chrono::system_clock::time_point> member_vested_at;  // growth, points and stage granted
 };
 
 struct new_order {
@@ -41,6 +43,7 @@ struct new_order {
     std::string description, category;
     std::int64_t amount_fen = 0;
     std::optional<std::int64_t> pos_profit_fen;
+    order_member_terms member;
 };
 
 struct dividend_record {

@@ -269,6 +269,22 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
     const std::string W = "999999999";
     const std::string limits_body =
         R"({"payout_min_fen":10,"payout_max_fen":100000,"payout_daily_max_fen":500000,"payout_max_pending":3,"payout_approval_above_fen":null})";
+    const std::string program_body =
+        R"({"points_per_yuan":1,"point_value_fen":1,"max_points_per_order":200,"points_validity_months":24,"terms_version":"v1",)"
+        R"("terms_text":"会员条款","partner_requires_member":false})";
+    const std::string levels_body =
+        R"({"levels":[{"name":"普通","threshold_growth":0,"discount_bp":10000,"points_multiplier_bp":10000},)"
+        R"({"name":"银卡","threshold_growth":2000,"discount_bp":9500,"points_multiplier_bp":12000,"retention_growth_12m":1000}]})";
+    // A points item of S's, made by the owner when a row needs one (the programme exists by then).
+    auto points_item = [&] {
+        auto made = call(who[owner], "POST", S + "/member-offers", R"({"kind":"points_item","name":"洗车券","points_price":500})");
+        if (made.status != 201) throw std::runtime_error("points item creation failed: " + made.body);
+        return std::string(made.json().at("offer").at("id").as_string());
+    };
+    int exchanges = 0;
+    auto exchange_body = [&] {
+        return json::serialize(json::object{{"item_id", points_item()}, {"request_id", "access-x-" + std::to_string(++exchanges)}});
+    };
     const std::vector<row> table{
         {"GET", fixed("/api/v1/me"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed("/api/v1/merchants"), fixed(R"({"name":"another"})"), {401, 201, 201, 201, 201, 201, 201}},
@@ -336,6 +352,25 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", fixed(S + "/payout-limits"), none, {401, 403, 403, 403, 200, 200, 403}},
         {"PUT", fixed(S + "/payout-limits"), fixed(limits_body), {401, 403, 403, 403, 403, 200, 403}},
         {"POST", fixed("/api/v1/wechat/pay/transfer-notify"), fixed(R"({"id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
+        // The member journey (docs/members.md): the programme first, which the rows after it need.
+        {"PUT", fixed(S + "/member-program"), fixed(program_body), {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/member-program"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"PUT", fixed(S + "/member-levels"), fixed(levels_body), {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/member-levels"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"POST", fixed(S + "/member-offers"), fixed(R"({"kind":"topup_package","name":"充300送100","pay_fen":30000,"bonus_fen":10000})"),
+         {401, 403, 403, 403, 201, 201, 403}},
+        {"GET", fixed(S + "/member-offers?kind=topup_package"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"PATCH", [&] { return S + "/member-offers/" + points_item(); }, fixed(R"({"active":true})"), {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/member-funnel"), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/members/" + who[customer].user_id), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"GET", fixed("/api/v1/me/stores/" + store + "/membership"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"POST", fixed("/api/v1/me/stores/" + store + "/visits"), fixed(R"({"source":"page"})"), {401, 200, 200, 200, 200, 200, 200}},
+        {"POST", fixed("/api/v1/me/stores/" + store + "/member-terms"), fixed(R"({"terms_version":"v1"})"), {401, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed("/api/v1/me/stores/" + store + "/points"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"GET", fixed("/api/v1/me/stores/" + store + "/offers?kind=points_item"), none, {401, 200, 200, 200, 200, 200, 200}},
+        // Nobody holds points yet: past the session check every caller gets 409 points_over_balance.
+        {"POST", fixed("/api/v1/me/stores/" + store + "/points-exchanges"), [&] { return exchange_body(); }, {401, 409, 409, 409, 409, 409, 409}},
+        {"GET", fixed("/api/v1/me/referrer"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
     // Console sessions (docs/access-control.md, "Console sessions"), made before the walk below
     // (where customers and partners create stores of their own): customers and partners are staff
@@ -455,7 +490,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 36) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 45) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

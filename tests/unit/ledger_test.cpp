@@ -39,8 +39,29 @@ TEST(ledger, an_entry_moves_one_asset_and_every_kind_has_one_asset_and_one_kind_
         EXPECT_EQ(in_platform_book(kind), asset_of(kind) == ledger_asset::points) << to_string(kind) << ": today's platform accounts are the points'";
         EXPECT_NE(to_string(kind), "unknown");
     }
-    EXPECT_EQ(all_account_kinds().size(), 12u) << "a new kind is added to all_account_kinds (check-ledger walks it)";
+    EXPECT_EQ(all_account_kinds().size(), 18u) << "a new kind is added to all_account_kinds (check-ledger walks it)";
     EXPECT_EQ(natural_balance(account_kind::alliance_points_issued, -2'500), 2'500) << "points issued read as a positive pool";
+    // A store's member points are their own asset, in the store's book: never alliance points, never cash.
+    const account_ref member_points_of_7{account_kind::member_points, 7}, store_issued{account_kind::member_points_issued, 0};
+    EXPECT_FALSE(check_entries({{member_points_of_7, store_issued, 5}}));
+    EXPECT_TRUE(check_entries({{member_points_of_7, issued, 5}})) << "member points never become alliance points";
+    EXPECT_TRUE(check_entries({{member_points_of_7, desk, 5}})) << "member points never become money";
+    EXPECT_FALSE(in_platform_book(account_kind::member_points));
+    EXPECT_EQ(asset_of(account_kind::prepaid_bonus), ledger_asset::cny_fen) << "pre-stored value is money the store owes";
+}
+
+TEST(ledger, a_prepaid_purchase_draws_both_buckets_and_its_refund_puts_them_back) {
+    const auto paid = prepaid_purchase_entries(7, 269'550, 89'850);
+    ASSERT_EQ(paid.size(), 2u);
+    EXPECT_EQ(paid[0].debit, (account_ref{account_kind::prepaid_principal, 7}));
+    EXPECT_EQ(paid[1].debit, (account_ref{account_kind::prepaid_bonus, 7}));
+    EXPECT_EQ(paid[0].amount + paid[1].amount, 359'400);
+    EXPECT_TRUE(prepaid_purchase_entries(7, 100, 0).size() == 1u) << "no entry for an empty bucket";
+    const auto topup = topup_entries(7, 300'000, 100'000);
+    ASSERT_EQ(topup.size(), 2u);
+    EXPECT_EQ(topup[0].debit.kind, account_kind::wechat_pay_clearing);
+    EXPECT_EQ(topup[1].debit.kind, account_kind::prepaid_bonus_expense) << "the bonus is the store's expense, not money in";
+    EXPECT_TRUE(points_earned_entries(7, 0).empty());
 }
 
 TEST(ledger, balances_read_naturally_for_assets_and_liabilities) {
