@@ -287,7 +287,8 @@ asio::awaitable<service_result<offer_record>> member_service::set_offer_active(s
 asio::awaitable<service_result<member_funnel>> member_service::funnel(std::uint64_t caller, std::uint64_t merchant_id, int weeks) {
     const auto now = clock_.now();
     auto read = [=](mysql_connection& db) -> service_result<member_funnel> {
-        if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
+        // A report, as the dashboard: the store's managers and owner.
+        if (auto denied = check_store_access(db, merchant_id, caller, managers)) return *denied;
         const auto merchant = find_merchant(db, merchant_id);
         const auto offset = utc_offset_of(merchant->time_zone).value_or(std::chrono::hours(8));
         return build_member_funnel(list_stage_times(db, merchant_id), now, offset, weeks);

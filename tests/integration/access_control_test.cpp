@@ -275,7 +275,9 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
     const std::string levels_body =
         R"({"levels":[{"name":"普通","threshold_growth":0,"discount_bp":10000,"points_multiplier_bp":10000},)"
         R"({"name":"银卡","threshold_growth":2000,"discount_bp":9500,"points_multiplier_bp":12000,"retention_growth_12m":1000}]})";
-    // A points item of S's, made by the owner when a row needs one (the programme exists by then).
+    // The member programme exists before the walk: rows that need an offer make one whatever the order.
+    must(call(who[owner], "PUT", S + "/member-program", program_body), 200);
+    // A points item of S's, made by the owner when a row needs one.
     auto points_item = [&] {
         auto made = call(who[owner], "POST", S + "/member-offers", R"({"kind":"points_item","name":"洗车券","points_price":500})");
         if (made.status != 201) throw std::runtime_error("points item creation failed: " + made.body);
