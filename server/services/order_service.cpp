@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "common/dependency_error.hpp"
 #include "common/random_token.hpp"
+#include "server/services/card_orders.hpp"
 #include "server/services/pay_numbers.hpp"
 #include "server/domain/card_templates.hpp"
 #include "server/domain/rfc3339.hpp"
@@ -57,7 +58,10 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             const account_ref balance_account{account_kind::stored_value, buyer};
             if (account_balance(db, request.merchant_id, balance_account, true) < request.amount_fen)
                 return failure(service_failure::insufficient_stored_value);
+            if (request.card_redemption_id)
+                if (auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer); !card) return card.error();
             const auto id = insert_order(db, buyer_order(request, buyer, payment_source::stored_value, ""));
+            if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, id);
             auto applied = apply_order_paid(db, id, now, "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
         };
@@ -76,9 +80,12 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             // A first buy-in reaches the lowest tier; a top-up may be any amount.
             if (!partner && !tier_for_total_buy_in(versions.front().tiers, request.amount_fen)) return failure(service_failure::below_lowest_tier);
         }
+        if (request.card_redemption_id)
+            if (auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer); !card) return card.error();
         auto user = find_user(db, buyer);
         prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : ""};
         prepared.order_id = insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no));
+        if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, prepared.order_id);
         return prepared;
     };
     auto prepared = co_await database_.transaction(std::move(prepare));

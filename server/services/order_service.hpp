@@ -20,6 +20,7 @@ struct order_request {
     order_kind kind = order_kind::purchase;
     // How the buyer pays: WeChat Pay, or their stored value at the store (the POS has its own path).
     payment_source pay_with = payment_source::wechat_pay;
+    std::optional<std::uint64_t> card_redemption_id;  // a card the desk redeemed for this purchase (card_orders.hpp)
 };
 
 struct created_order {

@@ -55,5 +55,6 @@ std::unique_ptr<const payment_effect> make_sale_effect();
 std::unique_ptr<const payment_effect> make_buy_in_effect();
 std::unique_ptr<const payment_effect> make_store_customer_effect();
 std::unique_ptr<const payment_effect> make_dividend_effect();
+std::unique_ptr<const payment_effect> make_card_effect();
 
 }  // namespace sharedstore
