@@ -85,6 +85,8 @@ struct jobs_settings {
     int prune_outbox_batch = 1000;                  // rows per transaction
     int settle_dividends_every_s = 0;
     int check_payouts_every_s = 0;
+    int remind_expiring_cards_every_s = 0;
+    int card_expiry_notice_s = 3 * 24 * 3600;  // a card ending within this gets its one reminder
 };
 
 // The merchant console: its files and its login (docs/console-login.md).

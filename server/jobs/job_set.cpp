@@ -3,6 +3,7 @@
 #include "server/jobs/check_payouts_job.hpp"
 #include "server/jobs/prune_outbox_job.hpp"
 #include "server/jobs/reconcile_payments_job.hpp"
+#include "server/jobs/remind_expiring_cards_job.hpp"
 #include "server/jobs/settle_dividends_job.hpp"
 
 namespace sharedstore {
@@ -13,6 +14,9 @@ constexpr int prune_max_batches = 100;
 // Partners settled, and payouts asked about, per run; the rest wait for the next one.
 constexpr int settle_max_partners = 1000;
 constexpr int check_max_payouts = 200;
+// Cards reminded per transaction, and transactions per run.
+constexpr int remind_cards_batch = 500;
+constexpr int remind_cards_max_batches = 20;
 }  // namespace
 
 std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
@@ -23,6 +27,8 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
                                          prune_max_batches));
     jobs.push_back(make_settle_dividends_job(deps.payouts, settle_max_partners));
     jobs.push_back(make_check_payouts_job(deps.payouts, check_max_payouts));
+    jobs.push_back(make_remind_expiring_cards_job(deps.database, std::chrono::seconds(c.jobs.card_expiry_notice_s), remind_cards_batch,
+                                                  remind_cards_max_batches));
     return jobs;
 }
 
@@ -31,6 +37,7 @@ std::chrono::seconds job_interval(const server_config& config, std::string_view 
     if (job_name == "prune-outbox") return std::chrono::seconds(config.jobs.prune_outbox_every_s);
     if (job_name == "settle-dividends") return std::chrono::seconds(config.jobs.settle_dividends_every_s);
     if (job_name == "check-payouts") return std::chrono::seconds(config.jobs.check_payouts_every_s);
+    if (job_name == "remind-expiring-cards") return std::chrono::seconds(config.jobs.remind_expiring_cards_every_s);
     return std::chrono::seconds(0);
 }
 

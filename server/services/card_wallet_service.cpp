@@ -187,4 +187,26 @@ asio::awaitable<service_result<card_report>> card_wallet_service::report(std::ui
     co_return co_await database_.run(std::move(read));
 }
 
+expiry_reminder_pass remind_expiring_cards(mysql_connection& db, card_time now, std::chrono::seconds notice, std::uint64_t after_id, int limit) {
+    expiry_reminder_pass pass;
+    const auto candidates = list_cards_near_expiry(db, now, now + notice, after_id, limit);
+    pass.looked_at = static_cast<int>(candidates.size());
+    pass.more = pass.looked_at == limit;
+    pass.last_id = candidates.empty() ? after_id : candidates.back().id;
+    for (const auto& candidate : candidates) {
+        const auto view = view_of(candidate, now);
+        if (!expiry_reminder_due(facts_of(view), candidate.expiry_reminded, now, notice)) continue;
+        mark_expiry_reminded(db, candidate.id, now);
+        const card_expiring_event event{.card_id = candidate.id,
+                                        .merchant_id = candidate.merchant_id,
+                                        .merchant_name = candidate.merchant_name,
+                                        .card_title = candidate.title,
+                                        .amount_off_fen = candidate.offer.kind == offer_kind::amount_off ? candidate.offer.amount_off_fen : 0,
+                                        .valid_until = format_rfc3339_seconds(view.window.until)};
+        insert_outbox_event(db, candidate.customer_user_id, std::string(event.kind()), to_payload(event));
+        ++pass.reminded;
+    }
+    return pass;
+}
+
 }  // namespace sharedstore

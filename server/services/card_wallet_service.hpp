@@ -65,6 +65,17 @@ struct card_report {
 };
 inline constexpr int max_card_report_rows = 20'000;
 
+// One pass of the expiry reminders (the remind-expiring-cards job): each usable card whose
+// validity ends within `notice` of now gets one `card_expiring` reminder to its holder (the
+// outbox; the relay's subscribe-message fallback spends the holder's accepted subscriptions as
+// for dividends). At most `limit` cards a pass; answers how many were reminded.
+struct expiry_reminder_pass {
+    int looked_at = 0, reminded = 0;
+    std::uint64_t last_id = 0;  // the cursor of the next pass
+    bool more = false;          // `limit` candidates were read: a next pass goes on after last_id
+};
+expiry_reminder_pass remind_expiring_cards(mysql_connection& db, card_time now, std::chrono::seconds notice, std::uint64_t after_id, int limit);
+
 class card_wallet_service {
 public:
     card_wallet_service(mysql_pool& database, logger& log, outbox_signal outbox_written = {}, const wall_clock& clock = system_clock_instance())

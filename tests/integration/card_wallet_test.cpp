@@ -3,6 +3,7 @@
 // twenty redemptions of one card at once redeem it once; an expired or replaced code is refused;
 // a full refund within the card's validity gives the card back; another store cannot redeem it.
 #include "common/clock.hpp"
+#include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/ws_client.hpp"
 
@@ -287,6 +288,25 @@ TEST_F(card_wallet_test, another_store_cannot_redeem_the_card_or_attach_its_rede
               "card_redemption_other_customer");
     // Someone else's card makes no code for the caller.
     EXPECT_EQ(error_code(call("POST", "/api/v1/me/cards/" + sc.card_id + "/code", stranger)), "held_card_not_found");
+}
+
+TEST_F(card_wallet_test, a_card_about_to_expire_reminds_its_holder_once) {
+    auto sc = claimed_card();
+    // Within a notice of two hours (a notice no other suite's cards fall into by chance).
+    execute("UPDATE card_templates SET valid_until = UTC_TIMESTAMP(6) + INTERVAL 1 HOUR WHERE id = ?", {sc.s.card_template_id});
+    auto run_job = [] {
+        child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "remind-expiring-cards"},
+                          {{"SHAREDSTORE_JOBS_CARD_EXPIRY_NOTICE_S", std::string("7200")}}, make_temp_dir("remind-cards") + "/out.log");
+        return job.wait_exit(60s);
+    };
+    EXPECT_EQ(run_job(), 0);
+    EXPECT_EQ(run_job(), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = ? AND kind = 'card_expiring'", {sc.customer.id}), 1) << "once";
+    auto frames = frames_of(sc.customer, 1);
+    ASSERT_TRUE(frames.count("card_expiring"));
+    EXPECT_EQ(frames["card_expiring"].at("card_id").as_string(), sc.card_id);
+    EXPECT_EQ(frames["card_expiring"].at("amount_off_fen").as_int64(), 2000);
+    EXPECT_EQ(frames["card_expiring"].at("card_title").as_string(), "20元代金卡");
 }
 
 }  // namespace
