@@ -12,6 +12,7 @@
 #include "server/services/merchant_service.hpp"
 #include "server/services/merchant_refund_service.hpp"
 #include "server/services/order_service.hpp"
+#include "server/services/card_wallet_service.hpp"
 #include "server/services/pos_service.hpp"
 #include "server/services/report_service.hpp"
 #include "server/services/dashboard_service.hpp"
@@ -249,6 +250,7 @@ int serve(const server_config& config) {
     order_service orders(database, pay.client.get(), log, outbox_written);
     merchant_refund_service merchant_refunds(database, orders, pay.client.get(), log);
     pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log, outbox_written);
+    card_wallet_service cards(database, log, outbox_written);
     report_service reports(database);
     dashboard_service dashboard(database);
     subscription_service subscriptions(database);
@@ -285,6 +287,7 @@ int serve(const server_config& config) {
                                 .pos_keys = pos_keys,
                                 .orders = orders,
                                 .pos = pos,
+                                .cards = cards,
                                 .pay_verifier = pay.verifier.get(),
                                 .merchant_refunds = merchant_refunds,
                                 .reports = reports,
