@@ -245,4 +245,15 @@ retention_outcome check_member_retention(mysql_connection& db, std::uint64_t mer
     return retention_outcome::kept;
 }
 
+std::optional<referral_refusal> correct_lifetime_referral(mysql_connection& db, std::uint64_t user, std::uint64_t referrer,
+                                                          const std::string& operator_name, const std::string& reason, time_point now) {
+    const auto current = find_referral(db, user, true);
+    const auto chain = referral_ancestors(db, referrer, max_referral_chain);
+    if (static_cast<int>(chain.size()) >= max_referral_chain) return referral_refusal::loop;
+    const auto refusal = check_referral(user, referrer, current ? std::optional(current->referrer_user_id) : std::nullopt, chain, true);
+    if (refusal) return refusal;
+    correct_referral(db, user, current ? std::optional(current->referrer_user_id) : std::nullopt, referrer, operator_name, reason, now);
+    return std::nullopt;
+}
+
 }  // namespace sharedstore
