@@ -237,6 +237,66 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('get', '/api/v1/merchants/{merchant_id}/payment-anomalies', M, { token: owner.token, query: { limit: 5 }, expect: 200 })
   await op('get', '/api/v1/merchants/{merchant_id}/payment-anomalies', M, { token: cashier.token, expect: 403 })
 
+  // The member journey (docs/members.md): the store's programme, levels and offers, a person's
+  // visit, terms, points and referrer, the funnel, one person's trail, and orders that buy a
+  // top-up package and spend the pre-stored value.
+  const visitor = await login('oVisitor' + run)
+  await op('get', '/api/v1/merchants/{merchant_id}/member-program', M, { token: owner.token, expect: 200 })
+  const program = { points_per_yuan: 1, point_value_fen: 1, max_points_per_order: 500, points_validity_months: 12, task_spend_fen: 1000, task_days: 30, task_topup_fen: 10000, terms_version: 'v1', terms_text: '会员条款' }
+  const badProgram = await op('put', '/api/v1/merchants/{merchant_id}/member-program', M, { token: owner.token, body: { ...program, points_per_yuan: 101, task_days: null }, expect: 400 })
+  if (badProgram.json?.error?.code !== 'invalid_member_program' || !(badProgram.json.error.details?.problems?.length >= 2)) failures.push(`a bad programme: ${badProgram.text}`)
+  await op('put', '/api/v1/merchants/{merchant_id}/member-program', M, { token: cashier.token, body: program, expect: 403 })
+  await op('put', '/api/v1/merchants/{merchant_id}/member-program', M, { token: owner.token, body: program, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/member-program', M, { token: cashier.token, expect: 200 })
+  const levels = [
+    { name: '普通会员', threshold_growth: 0, discount_bp: 10000, points_multiplier_bp: 10000 },
+    { name: '金卡', threshold_growth: 1000, discount_bp: 9500, points_multiplier_bp: 12000, retention_growth_12m: 300 },
+  ]
+  await op('put', '/api/v1/merchants/{merchant_id}/member-levels', M, { token: owner.token, body: { levels: [levels[1], levels[0]] }, expect: 400 })
+  await op('put', '/api/v1/merchants/{merchant_id}/member-levels', M, { token: owner.token, body: { levels }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/member-levels', M, { token: cashier.token, expect: 200 })
+  const topup = (await op('post', '/api/v1/merchants/{merchant_id}/member-offers', M, { token: owner.token, body: { kind: 'topup_package', name: '充100送20', pay_fen: 10000, bonus_fen: 2000 }, expect: 201 })).json?.offer
+  await op('post', '/api/v1/merchants/{merchant_id}/member-offers', M, { token: owner.token, body: { kind: 'topup_package', name: '', pay_fen: 10, bonus_fen: 20 }, expect: 400 })
+  await op('post', '/api/v1/merchants/{merchant_id}/member-offers', M, { token: owner.token, body: { kind: 'membership_product', name: '年卡', price_fen: 9900 }, expect: 201 })
+  const item = (await op('post', '/api/v1/merchants/{merchant_id}/member-offers', M, { token: owner.token, body: { kind: 'points_item', name: '杯子', points_price: 300 }, expect: 201 })).json?.offer
+  const withdrawn = (await op('post', '/api/v1/merchants/{merchant_id}/member-offers', M, { token: owner.token, body: { kind: 'topup_package', name: '旧套餐', pay_fen: 5000 }, expect: 201 })).json?.offer
+  await op('patch', '/api/v1/merchants/{merchant_id}/member-offers/{offer_id}', { ...M, offer_id: withdrawn.id }, { token: owner.token, body: { active: false }, expect: 200 })
+  await op('patch', '/api/v1/merchants/{merchant_id}/member-offers/{offer_id}', { ...M, offer_id: '99999999' }, { token: owner.token, body: { active: false }, expect: 404 })
+  await op('get', '/api/v1/merchants/{merchant_id}/member-offers', M, { token: cashier.token, query: { kind: 'topup_package' }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/member-offers', M, { token: cashier.token, query: { kind: 'gift' }, expect: 400 })
+  await op('get', '/api/v1/me/stores/{merchant_id}/membership', M, { token: visitor.token, expect: 200 })
+  await op('post', '/api/v1/me/stores/{merchant_id}/visits', M, { token: visitor.token, body: { source: 'page' }, expect: 200 })
+  await op('post', '/api/v1/me/stores/{merchant_id}/visits', M, { token: visitor.token, body: { source: 'mail' }, expect: 400 })
+  await op('post', '/api/v1/me/stores/{merchant_id}/member-terms', M, { token: customer.token, body: { terms_version: 'v0' }, expect: 409 })
+  await op('post', '/api/v1/me/stores/{merchant_id}/member-terms', M, { token: customer.token, body: { terms_version: 'v1' }, expect: 200 })
+  await op('get', '/api/v1/me/stores/{merchant_id}/offers', M, { token: customer.token, query: { kind: 'topup_package' }, expect: 200 })
+  await op('post', '/api/v1/me/stores/{merchant_id}/points-exchanges', M, { token: visitor.token, body: { item_id: item.id, request_id: 'px-' + run + '-1' }, expect: 409 })
+  await op('get', '/api/v1/me/referrer', {}, { token: customer.token, expect: 200 })
+  await op('get', '/api/v1/me/referrer', {}, { token: visitor.token, expect: 200 })
+  // A top-up package bought with WeChat Pay, then a purchase paid from the pre-stored value.
+  const topupOrder = (await op('post', '/api/v1/orders', {}, { token: customer.token, body: { merchant_id: m.id, kind: 'top_up', offer_id: topup.id, description: '储值', pay_with: 'wechat' }, expect: 201 })).json.order
+  await op('post', '/api/v1/orders', {}, { token: customer.token, body: { merchant_id: m.id, kind: 'top_up', offer_id: withdrawn.id, description: '储值', pay_with: 'wechat' }, expect: 409 })
+  await stack.sim(`/sim/v1/pay/transactions/${topupOrder.out_trade_no}/succeed`, {})
+  let topped
+  for (let i = 0; i < 50; i++) {
+    topped = await op('get', '/api/v1/me/orders/{order_id}', { order_id: topupOrder.id }, { token: customer.token, expect: 200 })
+    if (topped.json.order.status === 'paid') break
+    await new Promise((res) => setTimeout(res, 100))
+  }
+  if (topped.json.order.status !== 'paid') failures.push('the top-up order was not paid')
+  const prepaidOrder = await op('post', '/api/v1/orders', {}, { token: customer.token, body: { merchant_id: m.id, amount_fen: 6000, description: '套餐', pay_with: 'prepaid' }, expect: 201 })
+  const drawn = prepaidOrder.json?.order?.member
+  if (drawn?.prepaid_principal_fen !== 5000 || drawn?.prepaid_bonus_fen !== 1000) failures.push(`6000 fen from 10000 + 2000 draws in proportion: ${prepaidOrder.text}`)
+  await op('post', '/api/v1/orders', {}, { token: visitor.token, body: { merchant_id: m.id, amount_fen: 100, description: '套餐', pay_with: 'prepaid' }, expect: 409 })
+  await op('get', '/api/v1/me/stores/{merchant_id}/membership', M, { token: customer.token, expect: 200 })
+  await op('get', '/api/v1/me/stores/{merchant_id}/points', M, { token: customer.token, query: { limit: 5 }, expect: 200 })
+  const funnel = await op('get', '/api/v1/merchants/{merchant_id}/member-funnel', M, { token: owner.token, expect: 200 })
+  if (!(funnel.json?.stages?.fan >= 1)) failures.push(`the visitor is a fan in the funnel: ${funnel.text}`)
+  await op('get', '/api/v1/merchants/{merchant_id}/member-funnel', M, { token: owner.token, query: { weeks: '4' }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/member-funnel', M, { token: owner.token, query: { weeks: '3' }, expect: 400 })
+  await op('get', '/api/v1/merchants/{merchant_id}/members/{user_id}', { ...M, user_id: customer.id }, { token: cashier.token, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/members/{user_id}', { ...M, user_id: owner.id }, { token: owner.token, expect: 404 })
+
   // Payouts (docs/payouts.md). The store settles at once (settlement_delay_days 0 above), so
   // settle-dividends, run beside the server as an operator would, moves the partner's dividends
   // to their withdrawable balance; the simulator then plays WeChat Pay and the partner.
