@@ -56,6 +56,25 @@ json::object payload_of(const member_frame_event& e) {
     return out;
 }
 
+json::object payload_of(const card_redeemed_event& e) {
+    return json::object{{"type", e.kind()},
+                        {"redemption_id", std::to_string(e.redemption_id)},
+                        {"merchant", json::object{{"id", std::to_string(e.merchant_id)}, {"name", e.merchant_name}}},
+                        {"card_title", e.card_title},
+                        {"customer", e.customer},
+                        {"discount_fen", e.discount_fen},
+                        {"at", e.at}};
+}
+
+json::object payload_of(const card_expiring_event& e) {
+    return json::object{{"type", e.kind()},
+                        {"card_id", std::to_string(e.card_id)},
+                        {"merchant", json::object{{"id", std::to_string(e.merchant_id)}, {"name", e.merchant_name}}},
+                        {"card_title", e.card_title},
+                        {"amount_off_fen", e.amount_off_fen},
+                        {"valid_until", e.valid_until}};
+}
+
 std::optional<std::uint64_t> id_in(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     if (!v || !v->is_string()) return std::nullopt;
@@ -137,6 +156,38 @@ std::optional<member_frame_event> member_frame_from(const json::object& o, std::
     return e;
 }
 
+std::optional<card_redeemed_event> card_redeemed_from(const json::object& o) {
+    card_redeemed_event e;
+    auto id = id_in(o, "redemption_id");
+    auto discount = fen_in(o, "discount_fen");
+    const auto* merchant = o.if_contains("merchant");
+    if (!id || !discount || !merchant || !merchant->is_object()) return std::nullopt;
+    e.redemption_id = *id;
+    e.merchant_id = id_in(merchant->as_object(), "id").value_or(0);
+    e.merchant_name = text_in(merchant->as_object(), "name");
+    e.card_title = text_in(o, "card_title");
+    e.customer = text_in(o, "customer");
+    e.discount_fen = *discount;
+    e.at = text_in(o, "at");
+    return e;
+}
+
+std::optional<card_expiring_event> card_expiring_from(const json::object& o) {
+    card_expiring_event e;
+    auto id = id_in(o, "card_id");
+    auto amount = fen_in(o, "amount_off_fen");
+    const auto* merchant = o.if_contains("merchant");
+    if (!id || !amount || !merchant || !merchant->is_object()) return std::nullopt;
+    e.card_id = *id;
+    e.merchant_id = id_in(merchant->as_object(), "id").value_or(0);
+    e.merchant_name = text_in(merchant->as_object(), "name");
+    e.card_title = text_in(o, "card_title");
+    e.amount_off_fen = *amount;
+    e.valid_until = text_in(o, "valid_until");
+    if (e.valid_until.empty()) return std::nullopt;
+    return e;
+}
+
 // "2026-11-27T08:00:00Z" -> "2026-11-27 08:00", WeChat's time field.
 std::string subscribe_time(std::string at) {
     if (at.size() >= 16) at = at.substr(0, 10) + " " + at.substr(11, 5);
@@ -166,6 +217,12 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
     if (kind == "level_up" || kind == "points_expiring") {
         if (auto e = member_frame_from(value.as_object(), kind)) return outbox_event{std::move(*e)};
     }
+    if (kind == "card_redeemed") {
+        if (auto e = card_redeemed_from(value.as_object())) return outbox_event{std::move(*e)};
+    }
+    if (kind == "card_expiring") {
+        if (auto e = card_expiring_from(value.as_object())) return outbox_event{std::move(*e)};
+    }
     return std::nullopt;
 }
 
@@ -189,6 +246,22 @@ std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_e
                                          {settings.field_merchant, subscribe_thing(e.merchant_name)},
                                          {settings.field_time, subscribe_time(e.at)},
                                          {settings.field_customer, subscribe_thing(paid ? "提现已到微信零钱" : "提现未成功 金额已退回")}};
+                                 },
+                                 // The amount is what the friend saved; the last field names the card.
+                                 [&](const card_redeemed_event& e) {
+                                     return std::vector<std::pair<std::string, std::string>>{
+                                         {settings.field_amount, subscribe_amount(e.discount_fen)},
+                                         {settings.field_merchant, subscribe_thing(e.merchant_name)},
+                                         {settings.field_time, subscribe_time(e.at)},
+                                         {settings.field_customer, subscribe_thing("好友用了你的" + e.card_title)}};
+                                 },
+                                 // The time is when the card ends.
+                                 [&](const card_expiring_event& e) {
+                                     return std::vector<std::pair<std::string, std::string>>{
+                                         {settings.field_amount, subscribe_amount(e.amount_off_fen)},
+                                         {settings.field_merchant, subscribe_thing(e.merchant_name)},
+                                         {settings.field_time, subscribe_time(e.valid_until)},
+                                         {settings.field_customer, subscribe_thing("即将到期 " + e.card_title)}};
                                  },
                                  [](const member_frame_event&) { return std::vector<std::pair<std::string, std::string>>{}; }},
                       event);

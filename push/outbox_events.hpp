@@ -60,7 +60,32 @@ struct member_frame_event {
     std::string_view kind() const { return type; }
 };
 
-using outbox_event = std::variant<dividend_event, payout_event, member_frame_event>;
+// A card the partner shared was redeemed at the desk ("card_redeemed"): a friend used it.
+struct card_redeemed_event {
+    std::uint64_t redemption_id = 0;
+    std::uint64_t merchant_id = 0;
+    std::string merchant_name;
+    std::string card_title;
+    std::string customer;  // masked, as in dividend_event
+    std::int64_t discount_fen = 0;
+    std::string at;  // RFC 3339, UTC
+
+    std::string_view kind() const { return "card_redeemed"; }
+};
+
+// A card the customer holds ends soon ("card_expiring"), sent once to the holder.
+struct card_expiring_event {
+    std::uint64_t card_id = 0;
+    std::uint64_t merchant_id = 0;
+    std::string merchant_name;
+    std::string card_title;
+    std::int64_t amount_off_fen = 0;  // an amount-off card's value; 0 for other offers
+    std::string valid_until;          // RFC 3339, UTC
+
+    std::string_view kind() const { return "card_expiring"; }
+};
+
+using outbox_event = std::variant<dividend_event, payout_event, member_frame_event, card_redeemed_event, card_expiring_event>;
 
 std::string_view kind_of(const outbox_event& event);
 // The payload stored in outbox_events.payload (the frame less its id).

@@ -51,7 +51,7 @@ CREATE TABLE member_profiles (
   member_at DATETIME(6) NULL,
   partner_at DATETIME(6) NULL,
   member_qualified_at DATETIME(6) NULL,  -- a membership product held or the member task met
-  member_qualified_by VARCHAR(16) NULL,  -- membership_product, task_spend, task_topup
+  member_qualified_by VARCHAR(24) NULL,  -- membership_product, task_spend, task_topup
   terms_version VARCHAR(32) NULL,
   terms_accepted_at DATETIME(6) NULL,
   growth BIGINT NOT NULL DEFAULT 0,

@@ -12,11 +12,13 @@
 #include "server/services/merchant_service.hpp"
 #include "server/services/merchant_refund_service.hpp"
 #include "server/services/order_service.hpp"
+#include "server/services/card_wallet_service.hpp"
 #include "server/services/pos_service.hpp"
 #include "server/services/report_service.hpp"
 #include "server/services/dashboard_service.hpp"
 #include "server/services/tier_preview_service.hpp"
 #include "server/services/share_service.hpp"
+#include "server/services/member_journey.hpp"
 #include "server/services/member_service.hpp"
 #include "server/services/subscription_service.hpp"
 #include "server/services/partner_service.hpp"
@@ -87,6 +89,8 @@ constexpr const char* usage =
     "  sharedstore console-confirm --config FILE --ticket T --user-id N\n"
     "                                        development only: confirm a console login ticket as staff user N,\n"
     "                                        as their mini-program would (the ticket is in the server's log)\n"
+    "  sharedstore correct-referral --config FILE --user N --referrer M --operator NAME --reason TEXT\n"
+    "                                        an operator's audited correction of a lifetime referral\n"
     "  sharedstore routes                    print the route table, one JSON object a line (no config needed)\n"
     "Environment variables SHAREDSTORE_<SECTION>_<KEY> override the file (docs/configuration.md).\n";
 
@@ -249,6 +253,7 @@ int serve(const server_config& config) {
     order_service orders(database, pay.client.get(), log, outbox_written);
     merchant_refund_service merchant_refunds(database, orders, pay.client.get(), log);
     pos_service pos(database, *redis, config.security.data_key, config.wechat.appid, log, outbox_written);
+    card_wallet_service cards(database, log, outbox_written);
     report_service reports(database);
     dashboard_service dashboard(database);
     subscription_service subscriptions(database);
@@ -285,6 +290,7 @@ int serve(const server_config& config) {
                                 .pos_keys = pos_keys,
                                 .orders = orders,
                                 .pos = pos,
+                                .cards = cards,
                                 .pay_verifier = pay.verifier.get(),
                                 .merchant_refunds = merchant_refunds,
                                 .reports = reports,
@@ -432,6 +438,40 @@ int check_ledger_command(const server_config& config) {
 
 // The development stand-in for a staff member's phone: confirms a login ticket as that user would
 // (the same checks: staff of a store, a live ticket). Refused outside development.
+// sharedstore correct-referral --user N --referrer M --operator NAME --reason TEXT: an operator's
+// audited correction of a lifetime referral (docs/members.md), until the platform operator's API.
+int correct_referral_command(const server_config& config, const std::vector<std::string>& args) {
+    std::map<std::string, std::string> options;
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) options[args[i]] = args[i + 1];
+    auto id_of = [&](const char* name) -> std::uint64_t {
+        const auto& text = options[name];
+        std::uint64_t id = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+        return ec == std::errc() && end == text.data() + text.size() ? id : 0;
+    };
+    const auto user = id_of("--user"), referrer = id_of("--referrer");
+    const auto operator_name = options["--operator"], reason = options["--reason"];
+    if (args.size() != 8 || options.size() != 4 || !user || !referrer || operator_name.empty() || operator_name.size() > 64 || reason.empty() ||
+        reason.size() > 200) {
+        std::fprintf(stderr, "sharedstore: correct-referral needs --user N --referrer M --operator NAME (<= 64) --reason TEXT (<= 200)\n");
+        return 2;
+    }
+    mysql_driver_init();
+    auto native = mysql_connect(config.mysql);
+    mysql_connection db(std::move(native), 16, nullptr);
+    db.native().setAutoCommit(false);
+    const auto refused = correct_lifetime_referral(db, user, referrer, operator_name, reason, std::chrono::system_clock::now());
+    if (refused) {
+        db.native().rollback();
+        std::fprintf(stderr, "sharedstore: refused: %s\n", std::string(to_string(*refused)).c_str());
+        return 1;
+    }
+    db.native().commit();
+    std::printf("{\"user_id\":\"%llu\",\"referrer_user_id\":\"%llu\"}\n", static_cast<unsigned long long>(user),
+                static_cast<unsigned long long>(referrer));
+    return 0;
+}
+
 int console_confirm_command(const server_config& config, const std::vector<std::string>& args) {
     std::string ticket;
     std::uint64_t user_id = 0;
@@ -553,6 +593,7 @@ int main(int argc, char** argv) {
         }
         if (command == "migrate" && rest.empty()) return migrate(config);
         if (command == "console-confirm") return console_confirm_command(config, rest);
+        if (command == "correct-referral") return correct_referral_command(config, rest);
         if (command == "config-get" && rest.size() == 1) {
             auto value = config_value_text(config, rest[0]);
             if (!value) {

@@ -72,5 +72,13 @@ export function createShares({ http, session }) {
       session.authorized({ method: 'POST', path: `/api/v1/partners/me/cards/${encodeURIComponent(cardPackId)}/shares` }),
     /** DELETE /api/v1/partners/me/shares/{code} */
     revoke: (code) => session.authorized({ method: 'DELETE', path: `/api/v1/partners/me/shares/${encodeURIComponent(code)}` }),
+    /** GET /api/v1/me/cards: the cards I hold, at every store (docs/api.md, "The customer's cards"). */
+    heldCards: (/** @type {{limit?: number, cursor?: string}} */ { limit, cursor } = {}) =>
+      session.authorized({ method: 'GET', path: '/api/v1/me/cards', query: { limit, cursor } }),
+    /**
+     * POST /api/v1/me/cards/{id}/code: a code to show at the desk, valid 2 minutes; each call
+     * replaces the last, so ask again (expires_in_s) rather than keep an old one.
+     */
+    cardCode: (cardId) => session.authorized({ method: 'POST', path: `/api/v1/me/cards/${encodeURIComponent(cardId)}/code` }),
   }
 }

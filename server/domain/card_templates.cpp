@@ -42,8 +42,15 @@ std::variant<card_template, std::vector<validation_problem>> validate_card_templ
     if (!in.cover_url.empty() && (in.cover_url.rfind("https://", 0) != 0 || in.cover_url.size() > 512 ||
                                   std::any_of(in.cover_url.begin(), in.cover_url.end(), [](unsigned char c) { return c <= ' ' || c == '"'; })))
         problems.push_back({"cover_url", "invalid_url", "the cover image is an https:// URL of at most 512 bytes"});
+    auto offer = validate_card_offer(in.offer);
+    if (auto* offer_problems = std::get_if<std::vector<validation_problem>>(&offer))
+        problems.insert(problems.end(), offer_problems->begin(), offer_problems->end());
+    if (in.valid_days && (*in.valid_days < 1 || *in.valid_days > 1096))
+        problems.push_back({"valid_days", "valid_days_out_of_range", "a held card is valid for 1 to 1096 days"});
     if (!problems.empty()) return problems;
-    return card_template{*kind, in.title, in.benefit, in.cover_url, *from, *until};
+    std::optional<int> valid_days;
+    if (in.valid_days) valid_days = static_cast<int>(*in.valid_days);
+    return card_template{*kind, in.title, in.benefit, in.cover_url, *from, *until, std::get<card_offer>(offer), valid_days};
 }
 
 }  // namespace sharedstore

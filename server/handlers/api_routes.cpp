@@ -1,6 +1,7 @@
 #include "server/handlers/api_routes.hpp"
 
 #include "server/handlers/auth_handlers.hpp"
+#include "server/handlers/card_wallet_handlers.hpp"
 #include "server/handlers/console_handlers.hpp"
 #include "server/handlers/console_static_handlers.hpp"
 #include "server/handlers/dashboard_handlers.hpp"
@@ -22,7 +23,7 @@ namespace sharedstore {
 
 std::vector<route> api_routes() {
     std::vector<route> all;
-    for (auto area : {health_routes(), auth_routes(), merchant_routes(), partner_routes(), share_routes(), pos_key_routes(), order_routes(),
+    for (auto area : {health_routes(), auth_routes(), merchant_routes(), partner_routes(), share_routes(), card_wallet_routes(), pos_key_routes(), order_routes(),
                       merchant_refund_routes(), report_routes(), dashboard_routes(), subscription_routes(), payout_routes(), member_routes(), console_routes(),
                       console_static_routes()})
         all.insert(all.end(), area.begin(), area.end());

@@ -11,6 +11,7 @@
 namespace sharedstore {
 
 class auth_service;
+class card_wallet_service;
 class console_auth_service;
 class dashboard_service;
 class logger;
@@ -54,6 +55,7 @@ struct api_services {
     pos_key_service& pos_keys;
     order_service& orders;
     pos_service& pos;
+    card_wallet_service& cards;
     const wechat_pay::signature_verifier* pay_verifier;  // null: WeChat Pay is off
     merchant_refund_service& merchant_refunds;
     report_service& reports;

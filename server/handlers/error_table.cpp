@@ -104,6 +104,19 @@ constexpr std::array error_table{
               "a top-up refund returns at most the principal left; see details"},
     error_row{service_failure::points_need_instant_payment, 409, "points_need_instant_payment",
               "points are spent on orders paid from stored value or pre-stored value; pay the rest with those"},
+    error_row{service_failure::held_card_not_found, 404, "held_card_not_found", "no such card of yours"},
+    error_row{service_failure::card_not_usable, 409, "card_not_usable", "the card is not usable"},
+    error_row{service_failure::card_code_not_found, 404, "card_code_not_found",
+              "no such card code at this store (a code stops working when a newer one is shown)"},
+    error_row{service_failure::card_code_expired, 409, "card_code_expired", "the card code has expired; ask the customer to show a new one"},
+    error_row{service_failure::card_already_redeemed, 409, "card_already_redeemed", "the card was already redeemed"},
+    error_row{service_failure::card_bill_required, 400, "card_bill_required", "this card needs the bill before the card: send bill_fen"},
+    error_row{service_failure::card_minimum_spend_not_met, 409, "card_minimum_spend_not_met", "the bill is below the card's minimum spend"},
+    error_row{service_failure::card_redemption_not_found, 404, "card_redemption_not_found", "no such card redemption at this store"},
+    error_row{service_failure::card_redemption_used, 409, "card_redemption_used",
+              "the card redemption already discounts another order, or a refund gave the card back"},
+    error_row{service_failure::card_redemption_other_customer, 409, "card_redemption_other_customer",
+              "the order's customer is not the card's holder"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

@@ -68,12 +68,12 @@ json::object offer_json(const offer_record& o) {
     json::object out{{"id", std::to_string(o.id)}, {"kind", to_string(o.kind)}, {"name", o.name}, {"active", o.active},
                      {"created_at", format_rfc3339_seconds(o.created_at)}};
     switch (o.kind) {
-    case offer_kind::topup_package:
+    case member_offer_kind::topup_package:
         out["pay_fen"] = o.price_fen;
         out["bonus_fen"] = o.bonus_fen;
         break;
-    case offer_kind::membership_product: out["price_fen"] = o.price_fen; break;
-    case offer_kind::points_item: out["points_price"] = o.points_price; break;
+    case member_offer_kind::membership_product: out["price_fen"] = o.price_fen; break;
+    case member_offer_kind::points_item: out["points_price"] = o.points_price; break;
     }
     return out;
 }
@@ -90,11 +90,11 @@ json::object levels_json(const std::vector<member_level>& levels) {
     return json::object{{"items", std::move(items)}};
 }
 
-offer_kind kind_query(const http_request& request) {
+member_offer_kind kind_query(const http_request& request) {
     const auto query = read_list_query(request, {"kind"});
     const auto kind = query.choice_filter("kind", {"topup_package", "membership_product", "points_item"});
     if (!kind) throw api_error(400, "invalid_query", "kind is topup_package, membership_product or points_item");
-    return *parse_offer_kind(*kind);
+    return *parse_member_offer_kind(*kind);
 }
 
 std::uint64_t store_param(const http_request& request) { return id_param(request, "merchant_id", "merchant"); }
@@ -243,18 +243,18 @@ asio::awaitable<http_response> handle_list_offers(const api_services& s, http_re
 asio::awaitable<http_response> handle_add_offer(const api_services& s, http_request& request, const caller& who) {
     body_reader body(request);
     offer_record offer;
-    const auto kind = parse_offer_kind(body.required_string("kind", 1, 32));
+    const auto kind = parse_member_offer_kind(body.required_string("kind", 1, 32));
     if (!kind) throw api_error(400, "invalid_field", "kind is topup_package, membership_product or points_item");
     offer.kind = *kind;
     offer.name = body.required_string("name", 0, 128);
     constexpr std::int64_t bound = 1'000'000'000'000LL;
     switch (offer.kind) {
-    case offer_kind::topup_package:
+    case member_offer_kind::topup_package:
         offer.price_fen = body.required_int("pay_fen", -bound, bound);
         offer.bonus_fen = body.optional_int("bonus_fen", -bound, bound).value_or(0);
         break;
-    case offer_kind::membership_product: offer.price_fen = body.required_int("price_fen", -bound, bound); break;
-    case offer_kind::points_item: offer.points_price = body.required_int("points_price", -bound, bound); break;
+    case member_offer_kind::membership_product: offer.price_fen = body.required_int("price_fen", -bound, bound); break;
+    case member_offer_kind::points_item: offer.points_price = body.required_int("points_price", -bound, bound); break;
     }
     body.finish();
     auto added = co_await s.members.add_offer(who.user_id, store_param(request), std::move(offer));

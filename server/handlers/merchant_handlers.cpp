@@ -3,6 +3,7 @@
 #include "server/domain/masking.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
+#include "server/handlers/card_json.hpp"
 #include "server/handlers/service_errors.hpp"
 #include "server/http/api_error.hpp"
 #include "server/http/body_reader.hpp"
@@ -155,7 +156,25 @@ json::object card_template_json(const card_template_record& c) {
                      {"title", c.title},                    {"benefit", c.benefit},                         {"valid_from", format_rfc3339_seconds(c.valid_from)},
                      {"valid_until", format_rfc3339_seconds(c.valid_until)}, {"created_at", format_rfc3339_seconds(c.created_at)}};
     out["cover_url"] = c.cover_url.empty() ? json::value(nullptr) : json::value(c.cover_url);
+    out["offer"] = card_offer_json(c.offer);
+    out["valid_days"] = c.valid_days ? json::value(*c.valid_days) : json::value(nullptr);
     return out;
+}
+
+// `offer` (optional): what the card takes off the bill; absent: the benefit text alone.
+card_offer_input read_card_offer(body_reader& body) {
+    card_offer_input offer;
+    const auto* given = body.optional_object("offer");
+    if (!given) return offer;
+    body_reader o(*given, "offer.");
+    offer.kind = o.required_string("kind", 1, 16);
+    offer.amount_off_fen = o.optional_int("amount_off_fen", -max_offer_fen, 10 * max_offer_fen);
+    offer.percent_off_bp = o.optional_int("percent_off_bp", -100'000, 100'000);
+    offer.cap_fen = o.optional_int("cap_fen", -max_offer_fen, 10 * max_offer_fen);
+    offer.min_spend_fen = o.optional_int("min_spend_fen", -10'000'000'000LL, 100'000'000'000LL);
+    offer.free_item = o.optional_string("free_item", 0, 512);
+    o.finish();
+    return offer;
 }
 
 asio::awaitable<http_response> handle_create_merchant(const api_services& s, http_request& request, const caller& who) {
@@ -202,6 +221,8 @@ asio::awaitable<http_response> handle_create_card_template(const api_services& s
     input.valid_from = body.required_string("valid_from", 1, 64);
     input.valid_until = body.required_string("valid_until", 1, 64);
     input.cover_url = body.optional_string("cover_url", 0, 2048).value_or("");
+    input.offer = read_card_offer(body);
+    input.valid_days = body.optional_int("valid_days", -100'000, 100'000);
     body.finish();
     auto created = co_await s.merchants.create_card_template(who.user_id, id_param(request, "merchant_id", "merchant"), std::move(input));
     co_return http_response::json(201, json::object{{"card_template", card_template_json(unwrap(created))}});

@@ -33,6 +33,15 @@ std::string pos_id(body_reader& body, std::string_view name) {
     return value;
 }
 
+// `card_redemption_id` (optional): the card the desk redeemed for this order (docs/api.md, "The customer's cards").
+std::optional<std::uint64_t> card_redemption_param(body_reader& body) {
+    auto text = body.optional_string("card_redemption_id", 1, 20);
+    if (!text) return std::nullopt;
+    auto id = parse_decimal_id(*text);
+    if (!id) throw api_error(400, "invalid_field", "card_redemption_id must be an id (a decimal string)");
+    return id;
+}
+
 asio::awaitable<http_response> handle_create_order(const api_services& s, http_request& request, const caller& who) {
     body_reader body(request);
     order_request order;
@@ -55,6 +64,7 @@ asio::awaitable<http_response> handle_create_order(const api_services& s, http_r
     order.description = body.required_string("description", 1, 127);
     order.points = body.optional_int("points", 1, 10'000'000).value_or(0);
     const auto pay_with = body.required_string("pay_with", 1, 16);
+    order.card_redemption_id = card_redemption_param(body);
     body.finish();
     // The API's words: "wechat" (WeChat Pay), "stored_value" (a partner's tier stored value) or
     // "prepaid" (a member's pre-stored value from top-up packages).
@@ -66,6 +76,8 @@ asio::awaitable<http_response> handle_create_order(const api_services& s, http_r
     if ((order.kind == order_kind::buy_in || order.kind == order_kind::top_up) && order.pay_with != payment_source::wechat_pay)
         throw api_error(400, "invalid_field", "a buy_in or top_up is paid with wechat");
     if (order.points > 0 && order.kind != order_kind::purchase) throw api_error(400, "invalid_field", "points are spent on purchases");
+    // A card discounts a purchase; a buy-in is the partner's own stored value.
+    if (order.kind != order_kind::purchase && order.card_redemption_id) throw api_error(400, "invalid_field", "only a purchase takes a card_redemption_id");
     auto created = co_await s.orders.create(who.user_id, std::move(order));
     auto& c = unwrap(created);
     json::object out{{"order", order_json(c.order)}};
@@ -132,6 +144,7 @@ asio::awaitable<http_response> handle_pos_order(const api_services& s, http_requ
     if (*paid_at > std::chrono::system_clock::now() + std::chrono::minutes(5)) throw api_error(400, "invalid_field", "paid_at is in the future");
     input.paid_at = *paid_at;
     input.category = body.optional_string("category", 1, 64).value_or("");
+    input.card_redemption_id = card_redemption_param(body);
     body.finish();
     auto recorded = co_await s.pos.record_order(who.merchant_id, std::move(input));
     auto& r = unwrap(recorded);

@@ -4,6 +4,7 @@
 #include "server/jobs/member_jobs.hpp"
 #include "server/jobs/prune_outbox_job.hpp"
 #include "server/jobs/reconcile_payments_job.hpp"
+#include "server/jobs/remind_expiring_cards_job.hpp"
 #include "server/jobs/settle_dividends_job.hpp"
 
 namespace sharedstore {
@@ -16,6 +17,9 @@ constexpr int settle_max_partners = 1000;
 constexpr int check_max_payouts = 200;
 // Member journey items per run (each its own transaction).
 constexpr int member_max_items = 2000;
+// Cards reminded per transaction, and transactions per run.
+constexpr int remind_cards_batch = 500;
+constexpr int remind_cards_max_batches = 20;
 }  // namespace
 
 std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
@@ -29,6 +33,8 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     jobs.push_back(make_vest_member_orders_job(deps.database, member_max_items));
     jobs.push_back(make_expire_member_points_job(deps.database, member_max_items));
     jobs.push_back(make_member_level_retention_job(deps.database, member_max_items));
+    jobs.push_back(make_remind_expiring_cards_job(deps.database, std::chrono::seconds(c.jobs.card_expiry_notice_s), remind_cards_batch,
+                                                  remind_cards_max_batches));
     return jobs;
 }
 
@@ -40,6 +46,7 @@ std::chrono::seconds job_interval(const server_config& config, std::string_view 
     if (job_name == "vest-member-orders") return std::chrono::seconds(config.jobs.vest_member_orders_every_s);
     if (job_name == "expire-member-points") return std::chrono::seconds(config.jobs.expire_member_points_every_s);
     if (job_name == "member-level-retention") return std::chrono::seconds(config.jobs.member_level_retention_every_s);
+    if (job_name == "remind-expiring-cards") return std::chrono::seconds(config.jobs.remind_expiring_cards_every_s);
     return std::chrono::seconds(0);
 }
 

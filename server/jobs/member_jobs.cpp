@@ -70,8 +70,10 @@ public:
         auto list = [=, max = max_](mysql_connection& db) { return list_profiles_due_retention(db, now - retention_period, max); };
         auto due = co_await database_.run(std::move(list));
         int kept = 0, dropped = 0;
-        for (const auto& [merchant_id, user_id] : due) {
-            auto check = [=, m = merchant_id, u = user_id](mysql_connection& db) { return check_member_retention(db, m, u, now); };
+        // No structured bindings here: GCC 12 miscompiles them inside coroutines.
+        for (const auto& person : due) {
+            const auto m = person.first, u = person.second;
+            auto check = [=](mysql_connection& db) { return check_member_retention(db, m, u, now); };
             const auto outcome = co_await database_.transaction(std::move(check));
             if (outcome == retention_outcome::kept) ++kept;
             if (outcome == retention_outcome::dropped) ++dropped;

@@ -86,7 +86,9 @@ std::uint64_t post(mysql_connection& db, std::uint64_t merchant_id, const std::s
 member_context load_member_context(mysql_connection& db, std::uint64_t merchant_id) {
     member_context context;
     context.program = find_member_program(db, merchant_id);
-    if (context.program) context.levels = list_member_levels(db, merchant_id);
+    // A store without a programme costs its orders this one read (the e2e bench counts them).
+    if (!context.program) return context;
+    context.levels = list_member_levels(db, merchant_id);
     if (auto merchant = find_merchant(db, merchant_id))
         if (auto offset = utc_offset_of(merchant->time_zone)) context.utc_offset = *offset;
     return context;
@@ -241,6 +243,17 @@ retention_outcome check_member_retention(mysql_connection& db, std::uint64_t mer
     profile.level_since = now;  // kept: checked again a year from now
     save_member_profile(db, profile, now);
     return retention_outcome::kept;
+}
+
+std::optional<referral_refusal> correct_lifetime_referral(mysql_connection& db, std::uint64_t user, std::uint64_t referrer,
+                                                          const std::string& operator_name, const std::string& reason, time_point now) {
+    const auto current = find_referral(db, user, true);
+    const auto chain = referral_ancestors(db, referrer, max_referral_chain);
+    if (static_cast<int>(chain.size()) >= max_referral_chain) return referral_refusal::loop;
+    const auto refusal = check_referral(user, referrer, current ? std::optional(current->referrer_user_id) : std::nullopt, chain, true);
+    if (refusal) return refusal;
+    correct_referral(db, user, current ? std::optional(current->referrer_user_id) : std::nullopt, referrer, operator_name, reason, now);
+    return std::nullopt;
 }
 
 }  // namespace sharedstore

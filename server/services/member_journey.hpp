@@ -69,6 +69,13 @@ constexpr std::chrono::days retention_period{365};
 std::optional<referral_refusal> link_first_referral(mysql_connection& db, std::uint64_t user, std::uint64_t referrer, std::uint64_t merchant_id,
                                                     std::optional<std::uint64_t> share_id, std::chrono::system_clock::time_point now);
 
+// An operator's correction of `user`'s referrer (docs/members.md, "Lifetime referrals"): replaces
+// the link (or makes one), never a loop or a self-referral, audited with who and why. Amounts
+// already earned stay as they were: rewards read the relation when they are computed.
+std::optional<referral_refusal> correct_lifetime_referral(mysql_connection& db, std::uint64_t user, std::uint64_t referrer,
+                                                          const std::string& operator_name, const std::string& reason,
+                                                          std::chrono::system_clock::time_point now);
+
 // The deepest chain a loop check walks; a longer one is refused as if it looped.
 constexpr int max_referral_chain = 10'000;
 

@@ -37,7 +37,7 @@ service_result<priced_order> price_member_order(mysql_connection& db, const memb
         if (!r.offer_id) return failure(service_failure::member_offer_not_found);
         auto offer = find_offer(db, r.merchant_id, *r.offer_id);
         if (!offer) return failure(service_failure::member_offer_not_found);
-        const auto wanted = r.kind == order_kind::top_up ? offer_kind::topup_package : offer_kind::membership_product;
+        const auto wanted = r.kind == order_kind::top_up ? member_offer_kind::topup_package : member_offer_kind::membership_product;
         if (offer->kind != wanted) return failure(service_failure::member_offer_wrong_kind);
         if (!offer->active) return failure(service_failure::member_offer_inactive);
         priced.amount_fen = offer->price_fen;

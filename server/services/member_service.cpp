@@ -59,13 +59,13 @@ std::vector<validation_problem> validate_member_program(const member_program_inp
 std::vector<validation_problem> validate_member_offer(const offer_record& o) {
     std::vector<validation_problem> problems;
     switch (o.kind) {
-    case offer_kind::topup_package: return validate_topup_package({o.name, o.price_fen, o.bonus_fen});
-    case offer_kind::membership_product:
+    case member_offer_kind::topup_package: return validate_topup_package({o.name, o.price_fen, o.bonus_fen});
+    case member_offer_kind::membership_product:
         if (o.price_fen < 1 || o.price_fen > max_topup_pay_fen) problems.push_back({"price_fen", "price_out_of_range", "price_fen is 1..500000"});
         if (o.bonus_fen != 0 || o.points_price != 0)
             problems.push_back({"bonus_fen", "not_for_kind", "a membership product has a price only"});
         break;
-    case offer_kind::points_item:
+    case member_offer_kind::points_item:
         if (o.points_price < 1 || o.points_price > 10'000'000)
             problems.push_back({"points_price", "points_price_out_of_range", "points_price is 1..10000000"});
         if (o.price_fen != 0 || o.bonus_fen != 0) problems.push_back({"price_fen", "not_for_kind", "a points item has a points price only"});
@@ -145,7 +145,7 @@ asio::awaitable<service_result<std::vector<point_move_record>>> member_service::
     co_return co_await database_.run(std::move(read));
 }
 
-asio::awaitable<service_result<std::vector<offer_record>>> member_service::store_offers(std::uint64_t merchant_id, offer_kind kind) {
+asio::awaitable<service_result<std::vector<offer_record>>> member_service::store_offers(std::uint64_t merchant_id, member_offer_kind kind) {
     auto read = [=](mysql_connection& db) -> service_result<std::vector<offer_record>> {
         if (!find_merchant(db, merchant_id)) return failure(service_failure::merchant_not_found);
         return list_offers(db, merchant_id, kind, true);
@@ -168,7 +168,7 @@ asio::awaitable<service_result<points_exchange_result>> member_service::exchange
         }
         auto item = find_offer(db, merchant_id, item_id);
         if (!item) return failure(service_failure::member_offer_not_found);
-        if (item->kind != offer_kind::points_item) return failure(service_failure::member_offer_wrong_kind);
+        if (item->kind != member_offer_kind::points_item) return failure(service_failure::member_offer_wrong_kind);
         if (!item->active) return failure(service_failure::member_offer_inactive);
         auto lots = lock_spendable_lots(db, merchant_id, user);
         const auto balance = account_balance(db, merchant_id, {account_kind::member_points, user}, true);
@@ -253,7 +253,7 @@ asio::awaitable<service_result<std::vector<member_level>>> member_service::set_l
     co_return co_await database_.transaction(std::move(write));
 }
 
-asio::awaitable<service_result<std::vector<offer_record>>> member_service::offers(std::uint64_t caller, std::uint64_t merchant_id, offer_kind kind) {
+asio::awaitable<service_result<std::vector<offer_record>>> member_service::offers(std::uint64_t caller, std::uint64_t merchant_id, member_offer_kind kind) {
     auto read = [=](mysql_connection& db) -> service_result<std::vector<offer_record>> {
         if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
         return list_offers(db, merchant_id, kind, false);
@@ -287,7 +287,8 @@ asio::awaitable<service_result<offer_record>> member_service::set_offer_active(s
 asio::awaitable<service_result<member_funnel>> member_service::funnel(std::uint64_t caller, std::uint64_t merchant_id, int weeks) {
     const auto now = clock_.now();
     auto read = [=](mysql_connection& db) -> service_result<member_funnel> {
-        if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
+        // A report, as the dashboard: the store's managers and owner.
+        if (auto denied = check_store_access(db, merchant_id, caller, managers)) return *denied;
         const auto merchant = find_merchant(db, merchant_id);
         const auto offset = utc_offset_of(merchant->time_zone).value_or(std::chrono::hours(8));
         return build_member_funnel(list_stage_times(db, merchant_id), now, offset, weeks);

@@ -61,7 +61,7 @@ public:
     boost::asio::awaitable<service_result<std::vector<point_move_record>>> points_history(std::uint64_t user_id, std::uint64_t merchant_id,
                                                                                           std::uint64_t before_id, int limit);
     // The offers a person may buy or exchange at the store (active ones).
-    boost::asio::awaitable<service_result<std::vector<offer_record>>> store_offers(std::uint64_t merchant_id, offer_kind kind);
+    boost::asio::awaitable<service_result<std::vector<offer_record>>> store_offers(std::uint64_t merchant_id, member_offer_kind kind);
     boost::asio::awaitable<service_result<points_exchange_result>> exchange_points(std::uint64_t user_id, std::uint64_t merchant_id,
                                                                                    std::uint64_t item_id, std::string request_id);
     boost::asio::awaitable<std::optional<referral_record>> my_referrer(std::uint64_t user_id);
@@ -73,7 +73,7 @@ public:
     boost::asio::awaitable<service_result<std::vector<member_level>>> levels(std::uint64_t caller, std::uint64_t merchant_id);
     boost::asio::awaitable<service_result<std::vector<member_level>>> set_levels(std::uint64_t caller, std::uint64_t merchant_id,
                                                                                  std::vector<member_level> levels);
-    boost::asio::awaitable<service_result<std::vector<offer_record>>> offers(std::uint64_t caller, std::uint64_t merchant_id, offer_kind kind);
+    boost::asio::awaitable<service_result<std::vector<offer_record>>> offers(std::uint64_t caller, std::uint64_t merchant_id, member_offer_kind kind);
     boost::asio::awaitable<service_result<offer_record>> add_offer(std::uint64_t caller, std::uint64_t merchant_id, offer_record offer);
     boost::asio::awaitable<service_result<offer_record>> set_offer_active(std::uint64_t caller, std::uint64_t merchant_id, std::uint64_t offer_id,
                                                                           bool active);

@@ -1,5 +1,7 @@
 #include "server/services/merchant_refund_service.hpp"
 
+#include "server/storage/ledger_repository.hpp"
+
 #include "common/random_token.hpp"
 #include "server/services/pay_numbers.hpp"
 #include "server/storage/order_repository.hpp"
@@ -39,6 +41,18 @@ asio::awaitable<service_result<merchant_refund_outcome>> merchant_refund_service
         if (order->status != order_status::paid) return failure(service_failure::order_not_paid);
         if (in.amount_fen > order->amount_fen - order->refunded_fen - processing_refund_total(db, order->id))
             return failure(service_failure::refund_exceeds_order);
+        if (order->kind == order_kind::top_up && order->customer_user_id) {
+            // Refunding pre-stored value returns the principal left, never the bonus or what was
+            // spent (docs/members.md): the member's principal bucket, locked, less refunds in flight.
+            const auto left = account_balance(db, in.merchant_id, {account_kind::prepaid_principal, *order->customer_user_id}, true) -
+                              processing_refund_total(db, order->id);
+            if (in.amount_fen > left) {
+                auto refused = failure(service_failure::refund_beyond_principal);
+                refused.problems.push_back({"amount_fen", "beyond_principal", "the member has " + std::to_string(std::max<std::int64_t>(left, 0)) +
+                                                                                  " fen of principal left to refund"});
+                return refused;
+            }
+        }
         merchant_refund_record r;
         r.merchant_id = in.merchant_id;
         r.order_id = in.order_id;

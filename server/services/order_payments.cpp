@@ -1,9 +1,11 @@
 #include "server/services/order_payments.hpp"
 
 #include "common/clock.hpp"
+#include "server/domain/card_offers.hpp"
 #include "server/domain/dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/domain/rfc3339.hpp"
+#include "server/storage/card_wallet_repository.hpp"
 #include "server/storage/ledger_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
 #include "server/storage/partner_repository.hpp"
@@ -53,8 +55,9 @@ paid_order_facts order_facts(const order_record& order, std::chrono::seconds set
 // margins, and the customer's owner at that moment.
 void load_purchase_facts(mysql_connection& db, const order_record& order, const std::string& paid, paid_order_facts& facts) {
     if (auto version = find_tier_version_at(db, order.merchant_id, paid)) {
-        facts.profit_fen =
-            order_profit_fen(order.amount_fen, order.pos_profit_fen, order.category, margin_table{version->profit_margin_bp, version->category_margins_bp});
+        // A card's discount comes out of the margin (card_offers.hpp); no card: order_profit_fen.
+        facts.profit_fen = profit_after_card_fen(order.amount_fen, card_discount_of_order(db, order.id), order.pos_profit_fen, order.category,
+                                                 margin_table{version->profit_margin_bp, version->category_margins_bp});
         facts.version = tier_version_facts{.id = version->id, .tiers = version->tiers};
     }
     if (!order.customer_user_id) return;

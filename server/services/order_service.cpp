@@ -4,6 +4,7 @@
 #include "common/dependency_error.hpp"
 #include "common/random_token.hpp"
 #include "server/services/member_pricing.hpp"
+#include "server/services/card_orders.hpp"
 #include "server/services/pay_numbers.hpp"
 #include "server/domain/card_templates.hpp"
 #include "server/domain/rfc3339.hpp"
@@ -76,7 +77,10 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
                 if (account_balance(db, request.merchant_id, balance_account, true) < priced.value().amount_fen)
                     return failure(service_failure::insufficient_stored_value);
             }
+            if (request.card_redemption_id)
+                if (auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer); !card) return card.error();
             const auto id = insert_order(db, buyer_order(request, buyer, request.pay_with, "", priced.value()));
+            if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, id);
             auto applied = apply_order_paid(db, id, now, "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
         };
@@ -102,9 +106,12 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             if (!member_priced) return member_priced.error();
             priced = member_priced.value();
         }
+        if (request.card_redemption_id)
+            if (auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer); !card) return card.error();
         auto user = find_user(db, buyer);
         prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : "", priced.amount_fen};
         prepared.order_id = insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no, priced));
+        if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, prepared.order_id);
         return prepared;
     };
     auto prepared = co_await database_.transaction(std::move(prepare));

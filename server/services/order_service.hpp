@@ -25,6 +25,7 @@ struct order_request {
     // the listed price; the member's level discount and `points` come off it (docs/members.md).
     std::optional<std::uint64_t> offer_id;
     std::int64_t points = 0;
+    std::optional<std::uint64_t> card_redemption_id;  // a card the desk redeemed for this purchase (card_orders.hpp)
 };
 
 struct created_order {

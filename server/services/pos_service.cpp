@@ -3,6 +3,7 @@
 #include "common/dependency_error.hpp"
 #include "common/sha256.hpp"
 #include "server/services/member_pricing.hpp"
+#include "server/services/card_orders.hpp"
 #include "server/storage/lead_repository.hpp"
 #include "server/storage/pos_key_repository.hpp"
 #include "server/storage/user_repository.hpp"
@@ -19,7 +20,9 @@ namespace {
 std::string content_digest(const pos_order_input& in) {
     return sha256_hex(in.merchant_order_id + "\n" + (in.user_id ? std::to_string(*in.user_id) : "") + "\n" + in.openid + "\n" + in.phone +
                       "\n" + std::to_string(in.amount_fen) + "\n" + (in.profit_fen ? std::to_string(*in.profit_fen) : "") + "\n" +
-                      in.paid_at_text + "\n" + in.category);
+                      in.paid_at_text + "\n" + in.category +
+                      // Only orders with a card add a line: the digests of all other orders stay as they were.
+                      (in.card_redemption_id ? "\ncard:" + std::to_string(*in.card_redemption_id) : std::string()));
 }
 
 }  // namespace
@@ -55,7 +58,12 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
             if (existing->pos_content_sha256 != digest) return failure(service_failure::order_conflict);
             return pos_order_result{*existing, find_dividend_by_order(db, existing->id), true};
         }
-        const auto customer = resolve_pos_customer(db, input.user_id, input.openid, input.phone, appid);
+        auto customer = resolve_pos_customer(db, input.user_id, input.openid, input.phone, appid);
+        if (input.card_redemption_id) {
+            auto holder = card_customer_for_order(db, merchant_id, *input.card_redemption_id, customer, input.merchant_order_id);
+            if (!holder) return holder.error();
+            customer = holder.value();
+        }
         const new_order order{.merchant_id = merchant_id,
                               .source = payment_source::pos,
                               .kind = order_kind::purchase,
@@ -70,6 +78,7 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
                               // The POS priced the order; the level in force is recorded beside it.
                               .member = pos_member_terms(db, merchant_id, customer)};
         const auto id = insert_order(db, order);
+        if (input.card_redemption_id) attach_card_to_order(db, *input.card_redemption_id, id);
         auto applied = apply_order_paid(db, id, input.paid_at, "");
         return pos_order_result{std::move(applied.order), std::move(applied.dividend), false};
     };

@@ -25,6 +25,7 @@ struct pos_order_input {
     std::chrono::system_clock::time_point paid_at;
     std::string paid_at_text;  // as sent: part of what makes a repeat "the same order"
     std::string category;
+    std::optional<std::uint64_t> card_redemption_id;  // a card the desk redeemed for this order (card_orders.hpp)
 };
 
 struct pos_order_result {

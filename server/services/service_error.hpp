@@ -100,9 +100,20 @@ enum class service_failure {
     insufficient_prepaid,        // the member's pre-stored value is below the amount
     refund_beyond_principal,     // a top-up refund above the principal left
     points_need_instant_payment, // points are spent on orders paid at once (stored value, pre-stored value)
+    // The customer's cards and the desk (card_wallet_service, card_orders):
+    held_card_not_found,             // no such card held by the caller
+    card_not_usable,                 // redeemed, expired or revoked: no code, no redemption (detail: the state)
+    card_code_not_found,             // no such live code at this store (unknown, replaced, another store's)
+    card_code_expired,               // the code's 2 minutes are over: the customer shows a new one
+    card_already_redeemed,           // the card was redeemed (by another cashier, scan or call)
+    card_bill_required,              // the offer needs the bill (percent off, a minimum spend)
+    card_minimum_spend_not_met,      // the bill is below the offer's minimum spend
+    card_redemption_not_found,       // an order names a redemption this store does not have
+    card_redemption_used,            // the redemption discounts another order already, or was undone
+    card_redemption_other_customer,  // the order's customer is not the card's holder
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::points_need_instant_payment;
+inline constexpr service_failure last_service_failure = service_failure::card_redemption_other_customer;
 
 struct service_error {
     service_failure kind;

@@ -76,6 +76,17 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
         {"a fully refunded order's dividend is fully reversed",
          "SELECT CONCAT('dividend ', d.id) FROM dividends d JOIN orders o ON o.id = d.order_id "
          "WHERE o.refunded_fen = o.amount_fen AND d.reversed_fen <> d.amount_fen"},
+        // Cards at the desk (docs/business-rules.md section 6): a discount moves no money, but it
+        // sets a profit, and a card is redeemed once.
+        {"a held card points at its own live redemption, and every live redemption is its card's one",
+         "SELECT CONCAT('card ', c.id) FROM card_claims c LEFT JOIN card_redemptions r ON r.id = c.redemption_id "
+         "WHERE c.redemption_id IS NOT NULL AND (r.id IS NULL OR r.card_claim_id <> c.id OR r.undone_at IS NOT NULL) "
+         "UNION ALL SELECT CONCAT('card redemption ', r.id) FROM card_redemptions r JOIN card_claims c ON c.id = r.card_claim_id "
+         "WHERE r.undone_at IS NULL AND NOT (c.redemption_id <=> r.id)"},
+        {"a card redemption discounts an order of its own store and holder, and is undone only by a full refund of it",
+         "SELECT CONCAT('card redemption ', r.id) FROM card_redemptions r LEFT JOIN orders o ON o.id = r.order_id "
+         "WHERE (r.order_id IS NOT NULL AND (o.id IS NULL OR o.merchant_id <> r.merchant_id OR NOT (o.customer_user_id <=> r.customer_user_id))) "
+         "OR (r.undone_at IS NOT NULL AND (o.id IS NULL OR o.refunded_fen <> o.amount_fen))"},
         // Payouts (docs/payouts.md).
         {"each partner's dividend_payable equals what their unsettled dividends have left",
          "SELECT CONCAT('partner user ', x.merchant_id, '/', x.user_id) FROM ("

@@ -469,17 +469,17 @@ void insert_point_move_for_request(mysql_connection& db, std::uint64_t merchant_
 
 // ---- offers
 
-std::string_view to_string(offer_kind kind) {
+std::string_view to_string(member_offer_kind kind) {
     switch (kind) {
-    case offer_kind::membership_product: return "membership_product";
-    case offer_kind::points_item: return "points_item";
-    case offer_kind::topup_package: return "topup_package";
+    case member_offer_kind::membership_product: return "membership_product";
+    case member_offer_kind::points_item: return "points_item";
+    case member_offer_kind::topup_package: return "topup_package";
     }
     return "membership_product";
 }
 
-std::optional<offer_kind> parse_offer_kind(std::string_view text) {
-    for (auto k : {offer_kind::membership_product, offer_kind::points_item, offer_kind::topup_package})
+std::optional<member_offer_kind> parse_member_offer_kind(std::string_view text) {
+    for (auto k : {member_offer_kind::membership_product, member_offer_kind::points_item, member_offer_kind::topup_package})
         if (to_string(k) == text) return k;
     return std::nullopt;
 }
@@ -490,7 +490,7 @@ const std::string offer_columns =
     "SELECT id, merchant_id, kind, name, price_fen, bonus_fen, points_price, active, " + sql_micros("created_at") + " FROM member_offers ";
 
 offer_record read_offer(sql::ResultSet& rs) {
-    const auto kind = parse_offer_kind(std::string(rs.getString(3)));
+    const auto kind = parse_member_offer_kind(std::string(rs.getString(3)));
     if (!kind) throw std::logic_error("member_offers: unknown kind value");
     return offer_record{.id = rs.getUInt64(1),
                         .merchant_id = rs.getUInt64(2),
@@ -529,7 +529,7 @@ std::optional<offer_record> find_offer(mysql_connection& db, std::uint64_t merch
     return read_offer(*rs);
 }
 
-std::vector<offer_record> list_offers(mysql_connection& db, std::uint64_t merchant_id, offer_kind kind, bool active_only) {
+std::vector<offer_record> list_offers(mysql_connection& db, std::uint64_t merchant_id, member_offer_kind kind, bool active_only) {
     statement select(db.prepare(offer_columns + "WHERE merchant_id = ? AND kind = ?" + (active_only ? " AND active" : "") + " ORDER BY id"));
     select->setUInt64(1, merchant_id);
     select->setString(2, std::string(to_string(kind)));

@@ -116,13 +116,13 @@ std::vector<point_move_record> list_point_moves(mysql_connection& db, std::uint6
                                                 int limit);
 
 // Offers a store sells in its member programme.
-enum class offer_kind { membership_product, points_item, topup_package };
-std::string_view to_string(offer_kind kind);
-std::optional<offer_kind> parse_offer_kind(std::string_view text);
+enum class member_offer_kind { membership_product, points_item, topup_package };
+std::string_view to_string(member_offer_kind kind);
+std::optional<member_offer_kind> parse_member_offer_kind(std::string_view text);
 struct offer_record {
     std::uint64_t id = 0;
     std::uint64_t merchant_id = 0;
-    offer_kind kind = offer_kind::membership_product;
+    member_offer_kind kind = member_offer_kind::membership_product;
     std::string name;
     std::int64_t price_fen = 0, bonus_fen = 0, points_price = 0;
     bool active = true;
@@ -130,7 +130,7 @@ struct offer_record {
 };
 std::uint64_t insert_offer(mysql_connection& db, const offer_record& offer, std::uint64_t created_by, std::chrono::system_clock::time_point now);
 std::optional<offer_record> find_offer(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t offer_id);
-std::vector<offer_record> list_offers(mysql_connection& db, std::uint64_t merchant_id, offer_kind kind, bool active_only);
+std::vector<offer_record> list_offers(mysql_connection& db, std::uint64_t merchant_id, member_offer_kind kind, bool active_only);
 bool set_offer_active(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t offer_id, bool active);
 
 // Orders whose refund window has closed and whose member grants have not been made, oldest first.

@@ -231,6 +231,11 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         return std::string(must(call(who[partner], "POST", "/api/v1/partners/me/cards/" + K + "/shares", ""), 201).at("share_code").as_string());
     };
     const auto code = share_of_partner();
+    // The customer holds S's card (C); the partner's own claim is self_referral and holds none.
+    must(call(who[customer], "POST", "/api/v1/shares/" + code + "/claim", ""), 200);
+    const auto C = std::string(must(call(who[customer], "GET", "/api/v1/me/cards", ""), 200).at("items").as_array().at(0).at("id").as_string());
+    // A well-formed code no card has: staff of S get past the role check to 404 card_code_not_found.
+    const std::string unknown_code = R"({"code":"000000000000","request_id":"access-card-1","bill_fen":100})";
 
     struct row {
         std::string method;
@@ -275,7 +280,9 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
     const std::string levels_body =
         R"({"levels":[{"name":"普通","threshold_growth":0,"discount_bp":10000,"points_multiplier_bp":10000},)"
         R"({"name":"银卡","threshold_growth":2000,"discount_bp":9500,"points_multiplier_bp":12000,"retention_growth_12m":1000}]})";
-    // A points item of S's, made by the owner when a row needs one (the programme exists by then).
+    // The member programme exists before the walk: rows that need an offer make one whatever the order.
+    must(call(who[owner], "PUT", S + "/member-program", program_body), 200);
+    // A points item of S's, made by the owner when a row needs one.
     auto points_item = [&] {
         auto made = call(who[owner], "POST", S + "/member-offers", R"({"kind":"points_item","name":"洗车券","points_price":500})");
         if (made.status != 201) throw std::runtime_error("points item creation failed: " + made.body);
@@ -371,6 +378,12 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         // Nobody holds points yet: past the session check every caller gets 409 points_over_balance.
         {"POST", fixed("/api/v1/me/stores/" + store + "/points-exchanges"), [&] { return exchange_body(); }, {401, 409, 409, 409, 409, 409, 409}},
         {"GET", fixed("/api/v1/me/referrer"), none, {401, 200, 200, 200, 200, 200, 200}},
+        // The customer's cards: someone else's card does not exist for the caller (404).
+        {"GET", fixed("/api/v1/me/cards"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"POST", fixed("/api/v1/me/cards/" + C + "/code"), none, {401, 201, 404, 404, 404, 404, 404}},
+        {"POST", fixed(S + "/card-redemptions"), fixed(unknown_code), {401, 403, 403, 404, 404, 404, 403}},
+        {"POST", fixed("/api/v1/pos/card-redemptions"), fixed(unknown_code), {401, 401, 401, 401, 401, 401, 401}},
+        {"GET", fixed(S + "/card-report"), none, {401, 403, 403, 403, 200, 200, 403}},
     };
     // Console sessions (docs/access-control.md, "Console sessions"), made before the walk below
     // (where customers and partners create stores of their own): customers and partners are staff
@@ -490,7 +503,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 45) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 47) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ const payment_effects& default_payment_effects() {
         list.push_back(make_member_points_effect());
         list.push_back(make_member_stage_effect());
         list.push_back(make_member_growth_effect());
+        list.push_back(make_card_effect());
         return list;
     }();
     return effects;

@@ -13,7 +13,7 @@ export type MemberLevel = Schemas['MemberLevel']
 export type MemberLevelInput = Schemas['MemberLevelInput']
 export type MemberOffer = Schemas['MemberOffer']
 export type NewMemberOffer = Schemas['NewMemberOffer']
-export type OfferKind = Schemas['OfferKind']
+export type OfferKind = Schemas['MemberOfferKind']
 
 /** A local refusal: the field (the API's path) and the i18n key of its words. */
 export type LocalProblem = { field: string; key: string }
