@@ -15,7 +15,7 @@ std::vector<validation_problem> validate_points_rules(const points_rules& r) {
     if (r.max_points_per_order < 0 || r.max_points_per_order > 1'000'000)
         problems.push_back({"max_points_per_order", "max_points_out_of_range", "max_points_per_order is 0..1000000 (0: points are not spent on orders)"});
     if (r.validity_months < 1 || r.validity_months > 120)
-        problems.push_back({"validity_months", "validity_out_of_range", "validity_months is 1..120"});
+        problems.push_back({"points_validity_months", "validity_out_of_range", "points_validity_months is 1..120"});
     return problems;
 }
 

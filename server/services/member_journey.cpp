@@ -256,4 +256,18 @@ std::optional<referral_refusal> correct_lifetime_referral(mysql_connection& db, 
     return std::nullopt;
 }
 
+std::int64_t take_points_from_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points) {
+    auto lots = lock_spendable_lots(db, merchant_id, user_id);
+    std::vector<points_lot> view;
+    for (const auto& l : lots) view.push_back({l.id, l.remaining, l.expires_at.value_or(time_point::max())});
+    std::int64_t taken = 0;
+    for (const auto& draw : draw_from_lots(view, points)) {
+        auto lot = std::find_if(lots.begin(), lots.end(), [&](const point_lot_record& l) { return l.id == draw.lot_id; });
+        lot->remaining -= draw.points;
+        save_point_lot(db, *lot);
+        taken += draw.points;
+    }
+    return taken;
+}
+
 }  // namespace sharedstore

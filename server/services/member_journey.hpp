@@ -51,6 +51,10 @@ std::optional<member_level> level_in_force(const member_context& context, const 
 // and marked); false when there was nothing to do.
 bool vest_member_order(mysql_connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point now);
 
+// Takes up to `points` from the person's spendable lots, earliest expiry first (the lots locked);
+// what it took. The caller posts the ledger entries for it.
+std::int64_t take_points_from_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points);
+
 // A vested lot past its expiry: its points leave the member (never more than they hold). Once per
 // lot (locked and marked expired); false when there was nothing to do.
 bool expire_point_lot(mysql_connection& db, std::uint64_t lot_id, std::chrono::system_clock::time_point now);

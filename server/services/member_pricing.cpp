@@ -88,13 +88,13 @@ std::optional<service_error> check_partner_requires_member(mysql_connection& db,
     return failure(service_failure::member_required);
 }
 
-order_member_terms pos_member_terms(mysql_connection& db, std::uint64_t merchant_id, std::optional<std::uint64_t> customer) {
-    order_member_terms terms;
-    if (!customer) return terms;
-    const auto context = load_member_context(db, merchant_id);
-    if (auto level = level_in_force(context, find_member_profile(db, merchant_id, *customer))) {
+order_member_terms record_pos_member_level(mysql_connection& db, const order_record& order) {
+    auto terms = order.member;
+    const auto context = load_member_context(db, order.merchant_id);
+    if (auto level = level_in_force(context, find_member_profile(db, order.merchant_id, *order.customer_user_id))) {
         terms.level_no = level->level_no;
         terms.discount_bp = level->discount_bp;
+        set_order_member_level(db, order.id, level->level_no, level->discount_bp);
     }
     return terms;
 }

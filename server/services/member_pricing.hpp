@@ -7,6 +7,7 @@
 #include "common/mysql_connection.hpp"
 #include "server/domain/order_vocabulary.hpp"
 #include "server/services/service_error.hpp"
+#include "server/storage/order_repository.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -34,7 +35,8 @@ service_result<priced_order> price_member_order(mysql_connection& db, const memb
 // A buy-in's gate: nullopt, or member_required when the store takes partners from its members only.
 std::optional<service_error> check_partner_requires_member(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t buyer_user_id);
 
-// The level in force for a POS order's customer (the POS priced it; the order records the level).
-order_member_terms pos_member_terms(mysql_connection& db, std::uint64_t merchant_id, std::optional<std::uint64_t> customer_user_id);
+// A POS order of a store with a programme: the level in force for its customer, written on the
+// order (the POS priced it) and returned as the order's member terms.
+order_member_terms record_pos_member_level(mysql_connection& db, const order_record& order);
 
 }  // namespace sharedstore

@@ -95,12 +95,12 @@ asio::awaitable<service_result<membership_summary>> member_service::my_membershi
             }
         s.points_spendable = balance_of(db, merchant_id, account_kind::member_points, user);
         s.points_pending = balance_of(db, merchant_id, account_kind::member_points_pending, user);
-        for (auto& lot : lock_spendable_lots(db, merchant_id, user))
+        for (auto& lot : lock_spendable_lots(db, merchant_id, user, false))
             if (lot.expires_at && *lot.expires_at <= now + std::chrono::days(30)) s.points_expiring.push_back(std::move(lot));
         s.prepaid = buckets_of(db, merchant_id, user);
         return s;
     };
-    co_return co_await database_.transaction(std::move(read));
+    co_return co_await database_.run(std::move(read));
 }
 
 asio::awaitable<service_result<member_profile>> member_service::record_visit(std::uint64_t user, std::uint64_t merchant_id, std::string source) {
@@ -170,18 +170,9 @@ asio::awaitable<service_result<points_exchange_result>> member_service::exchange
         if (!item) return failure(service_failure::member_offer_not_found);
         if (item->kind != member_offer_kind::points_item) return failure(service_failure::member_offer_wrong_kind);
         if (!item->active) return failure(service_failure::member_offer_inactive);
-        auto lots = lock_spendable_lots(db, merchant_id, user);
         const auto balance = account_balance(db, merchant_id, {account_kind::member_points, user}, true);
         if (balance < item->points_price) return failure(service_failure::points_over_balance);
-        std::vector<points_lot> view;
-        for (const auto& l : lots) view.push_back({l.id, l.remaining, l.expires_at.value_or(time_point::max())});
-        for (const auto& draw : draw_from_lots(view, item->points_price)) {
-            for (auto& l : lots)
-                if (l.id == draw.lot_id) {
-                    l.remaining -= draw.points;
-                    save_point_lot(db, l);
-                }
-        }
+        take_points_from_lots(db, merchant_id, user, item->points_price);
         const auto tx = post_ledger_transaction(db, ledger_posting{.merchant_id = merchant_id,
                                                                    .kind = "points_exchanged",
                                                                    .reference = "exchange:" + std::to_string(user) + ":" + request_id,

@@ -5,6 +5,7 @@
 #include "server/domain/dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/domain/rfc3339.hpp"
+#include "server/services/member_pricing.hpp"
 #include "server/storage/card_wallet_repository.hpp"
 #include "server/storage/ledger_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
@@ -86,6 +87,10 @@ applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, s
         if (order->created_at > paid_at) paid_at = order->created_at;
     const auto paid = format_sql_datetime_utc(paid_at);
     auto facts = order_facts(*order, std::chrono::hours(24) * merchant.settlement_delay_days, paid_at);
+    facts.member_program = merchant.has_member_program;
+    // A POS priced its own order: the level in force is recorded beside the price it sent.
+    if (facts.member_program && order->source == payment_source::pos && order->customer_user_id)
+        facts.member = record_pos_member_level(db, *order);
     if (facts.kind == order_kind::purchase) load_purchase_facts(db, *order, paid, facts);
 
     effect_output out;

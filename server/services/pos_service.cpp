@@ -2,7 +2,6 @@
 
 #include "common/dependency_error.hpp"
 #include "common/sha256.hpp"
-#include "server/services/member_pricing.hpp"
 #include "server/services/card_orders.hpp"
 #include "server/storage/lead_repository.hpp"
 #include "server/storage/pos_key_repository.hpp"
@@ -74,9 +73,7 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
                               .description = "",
                               .category = input.category,
                               .amount_fen = input.amount_fen,
-                              .pos_profit_fen = input.profit_fen,
-                              // The POS priced the order; the level in force is recorded beside it.
-                              .member = pos_member_terms(db, merchant_id, customer)};
+                              .pos_profit_fen = input.profit_fen};
         const auto id = insert_order(db, order);
         if (input.card_redemption_id) attach_card_to_order(db, *input.card_redemption_id, id);
         auto applied = apply_order_paid(db, id, input.paid_at, "");

@@ -382,9 +382,9 @@ void save_point_lot(mysql_connection& db, const point_lot_record& l) {
     update->executeUpdate();
 }
 
-std::vector<point_lot_record> lock_spendable_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
+std::vector<point_lot_record> lock_spendable_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, bool lock) {
     statement select(db.prepare(lot_columns + "WHERE merchant_id = ? AND user_id = ? AND state = 'vested' AND remaining > 0 "
-                                              "ORDER BY expires_at, id FOR UPDATE"));
+                                              "ORDER BY expires_at, id" + (lock ? " FOR UPDATE" : "")));
     select->setUInt64(1, merchant_id);
     select->setUInt64(2, user_id);
     return read_lots(*select);

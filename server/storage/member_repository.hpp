@@ -89,8 +89,8 @@ std::uint64_t insert_point_lot(mysql_connection& db, std::uint64_t merchant_id, 
                                std::optional<std::chrono::system_clock::time_point> vested_at, std::optional<std::chrono::system_clock::time_point> expires_at, std::chrono::system_clock::time_point now);
 std::optional<point_lot_record> find_order_lot(mysql_connection& db, std::uint64_t order_id, bool lock);
 void save_point_lot(mysql_connection& db, const point_lot_record& lot);
-// A person's vested lots with points left, locked, in the order they are spent.
-std::vector<point_lot_record> lock_spendable_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
+// A person's vested lots with points left, in the order they are spent; locked unless `lock` is false (a read).
+std::vector<point_lot_record> lock_spendable_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, bool lock = true);
 // Vested lots past their expiry with points left (any store), oldest first.
 std::vector<point_lot_record> list_expired_lots(mysql_connection& db, std::chrono::system_clock::time_point now, int limit);
 // Vested lots expiring before `before`, not yet reminded.

@@ -46,7 +46,8 @@ std::uint64_t insert_merchant(mysql_connection& db, const std::string& name, con
 std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t merchant_id) {
     statement select(db.prepare(std::string("SELECT id, name, owner_user_id, time_zone, allow_existing_customers, "
                                                      "cards_for_owned_customers, protection_days, ") +
-                                         sql_micros("created_at") + ", settlement_delay_days FROM merchants WHERE id = ?"));
+                                         sql_micros("created_at") + ", settlement_delay_days, "
+                                         "EXISTS (SELECT 1 FROM member_programs p WHERE p.merchant_id = merchants.id) FROM merchants WHERE id = ?"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -60,6 +61,7 @@ std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t
                       .created_at = from_micros(rs->getInt64(8))};
     if (!rs->isNull(7)) m.protection_days = static_cast<int>(rs->getUInt(7));
     m.settlement_delay_days = static_cast<int>(rs->getUInt(9));
+    m.has_member_program = rs->getBoolean(10);
     return m;
 }
 

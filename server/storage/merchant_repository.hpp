@@ -26,6 +26,7 @@ struct merchant_record {
     std::optional<int> protection_days;
     std::chrono::system_clock::time_point created_at;
     int settlement_delay_days = 7;  // dividends stay pending this long after payment (refunds)
+    bool has_member_program = false;  // docs/members.md: read with the row, so a store without one costs its orders nothing more
 };
 
 struct staff_member {

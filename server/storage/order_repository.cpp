@@ -147,6 +147,14 @@ std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
     return last_insert_id(db);
 }
 
+void set_order_member_level(mysql_connection& db, std::uint64_t order_id, std::int32_t level_no, std::int32_t discount_bp) {
+    statement update(db.prepare("UPDATE orders SET member_level_no = ?, member_discount_bp = ? WHERE id = ?"));
+    update->setUInt(1, static_cast<std::uint32_t>(level_no));
+    update->setUInt(2, static_cast<std::uint32_t>(discount_bp));
+    update->setUInt64(3, order_id);
+    update->executeUpdate();
+}
+
 void set_order_payment_ids(mysql_connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id) {
     statement update(db.prepare("UPDATE orders SET out_trade_no = COALESCE(?, out_trade_no), prepay_id = COALESCE(?, prepay_id) WHERE id = ?"));
     set_optional_text(*update, 1, out_trade_no);

@@ -75,6 +75,8 @@ struct new_dividend {
 };
 
 std::uint64_t insert_order(mysql_connection& db, const new_order& order);
+// The member level in force, recorded on an order the POS priced (docs/members.md).
+void set_order_member_level(mysql_connection& db, std::uint64_t order_id, std::int32_t level_no, std::int32_t discount_bp);
 void set_order_payment_ids(mysql_connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id);
 // `lock`: FOR UPDATE (every change of an order's state reads it so, which serialises duplicates).
 std::optional<order_record> find_order(mysql_connection& db, std::uint64_t order_id, bool lock = false);

@@ -10,7 +10,7 @@ using namespace sharedstore;
 
 namespace {
 
-// The research note's hair salon (rules-research.md section 3.3).
+// The hair salon of docs/business-rules.md section 4 and docs/members.md.
 std::vector<member_level> salon() {
     return {
         {1, "普通", 0, 10'000, 10'000, 0},
@@ -191,7 +191,7 @@ TEST(member_levels_price, floor_of_the_discount_never_free) {
     for (const auto& r : rows) EXPECT_EQ(member_price_fen(r.listed, r.discount_bp), r.paid) << r.listed << " at " << r.discount_bp;
 }
 
-// rules-research.md 3.3: an L3 member, a service listed at 38800 fen.
+// docs/business-rules.md section 4 (worked numbers): an L3 member, a service listed at 38800 fen.
 TEST(member_levels_example, the_research_notes_gold_member) {
     const auto table = salon();
     const auto& gold = table[2];

@@ -52,8 +52,8 @@ TEST(member_points_rules, defaults_pass_and_every_problem_code) {
         {{1, 101, 200, 24}, "point_value_fen", "point_value_out_of_range"},
         {{1, 1, -1, 24}, "max_points_per_order", "max_points_out_of_range"},
         {{1, 1, 1'000'001, 24}, "max_points_per_order", "max_points_out_of_range"},
-        {{1, 1, 200, 0}, "validity_months", "validity_out_of_range"},
-        {{1, 1, 200, 121}, "validity_months", "validity_out_of_range"},
+        {{1, 1, 200, 0}, "points_validity_months", "validity_out_of_range"},
+        {{1, 1, 200, 121}, "points_validity_months", "validity_out_of_range"},
     };
     for (const auto& r : rows) {
         const auto problems = validate_points_rules(r.rules);

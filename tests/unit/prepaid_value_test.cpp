@@ -47,7 +47,7 @@ TEST(prepaid_topup_package, edges_pass_and_every_problem_code) {
     EXPECT_EQ(validate_topup_package({"", 600'000, -1}).size(), 3u) << "every problem at once";
 }
 
-// rules-research.md 3.5: pay 300000, bonus 100000; 359400 spent; the unused balance refunded.
+// docs/business-rules.md section 4 (worked numbers): pay 300000, bonus 100000; 359400 spent; the unused balance refunded.
 TEST(prepaid_example, the_research_notes_refund_of_30450) {
     const prepaid_buckets topped_up{300'000, 100'000};
     const auto draw = draw_prepaid(topped_up, 359'400);

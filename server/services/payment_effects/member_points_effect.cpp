@@ -16,33 +16,17 @@ namespace sharedstore {
 
 namespace {
 
-// Takes up to `points` from the person's spendable lots, earliest expiry first; what it took.
-std::int64_t take_from_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points) {
-    auto lots = lock_spendable_lots(db, merchant_id, user_id);
-    std::vector<points_lot> view;
-    for (const auto& l : lots) view.push_back({l.id, l.remaining, l.expires_at.value_or(std::chrono::system_clock::time_point::max())});
-    std::int64_t taken = 0;
-    for (const auto& draw : draw_from_lots(view, points)) {
-        auto lot = std::find_if(lots.begin(), lots.end(), [&](const point_lot_record& l) { return l.id == draw.lot_id; });
-        lot->remaining -= draw.points;
-        save_point_lot(db, *lot);
-        taken += draw.points;
-    }
-    return taken;
-}
-
 class member_points_effect final : public payment_effect {
 public:
     std::string_view name() const override { return "member_points"; }
 
     void paid(mysql_connection& db, const paid_order_facts& order, effect_output& out) const override {
-        if (order.kind != order_kind::purchase || !order.customer_user_id) return;
+        if (order.kind != order_kind::purchase || !order.customer_user_id || !order.member_program) return;
         const auto user = *order.customer_user_id;
         const auto context = load_member_context(db, order.merchant_id);
-        if (!context.program) return;
         if (const auto spent = order.member.points_used; spent > 0) {
             // The order was priced with these points in the same transaction, the lots locked.
-            if (take_from_lots(db, order.merchant_id, user, spent) != spent) throw std::logic_error("points spent beyond the member's lots");
+            if (take_points_from_lots(db, order.merchant_id, user, spent) != spent) throw std::logic_error("points spent beyond the member's lots");
             for (auto& e : points_redeemed_entries(user, spent)) out.entries.push_back(e);
             out.after_posting.push_back([order, user, spent](mysql_connection& db, posted_payment& posted) {
                 insert_point_move(db, order.merchant_id, user, "spent", spent, order.order_id, std::nullopt, std::nullopt, posted.ledger_transaction_id,
@@ -76,7 +60,7 @@ public:
                 taken = std::min(due, lot->remaining);
                 lot->remaining -= taken;
                 save_point_lot(db, *lot);
-                taken += take_from_lots(db, order.merchant_id, user, due - taken);
+                taken += take_points_from_lots(db, order.merchant_id, user, due - taken);
                 lot = find_order_lot(db, order.order_id, true);
             }
             lot->reversed += due;

@@ -117,7 +117,7 @@ export const programFields = [
   'partner_requires_member',
 ] as const
 
-/** The server's problem field for a request field it names differently (the points rules' own name). */
+/** Servers before 2026-12-02 named the points validity's problem `validity_months`; today's use the request's name. */
 export function programField(problemField: string): string {
   return problemField === 'validity_months' ? 'points_validity_months' : problemField
 }
