@@ -138,6 +138,7 @@ const std::vector<key_spec>& key_table() {
         k.push_back(path_key("wechat_pay.apiv3_key_file", false, [](server_config& c) -> std::string& { return c.wechat_pay.apiv3_key_file; }));
         k.push_back(text_key("wechat_pay.notify_url", false, [](server_config& c) -> std::string& { return c.wechat_pay.notify_url; }));
         k.push_back(integer_key("wechat_pay.reconcile_after_s", false, 10, 7 * 24 * 3600, [](server_config& c) -> int& { return c.wechat_pay.reconcile_after_s; }));
+        k.push_back(integer_key("wechat_pay.close_unpaid_after_s", false, 0, 2 * 24 * 3600, [](server_config& c) -> int& { return c.wechat_pay.close_unpaid_after_s; }));
         k.push_back(text_key("payouts.transfer_scene_id", false, [](server_config& c) -> std::string& { return c.payouts.transfer_scene_id; }));
         k.push_back(text_key("payouts.notify_url", false, [](server_config& c) -> std::string& { return c.payouts.notify_url; }));
         k.push_back(text_key("payouts.transfer_remark", false, [](server_config& c) -> std::string& { return c.payouts.transfer_remark; }));

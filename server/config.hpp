@@ -42,6 +42,7 @@ struct wechat_pay_settings {
     std::string apiv3_key;                   // never logged
     std::string notify_url;                  // our /api/v1/wechat/pay/notify as WeChat Pay reaches it
     int reconcile_after_s = 300;             // reconcile-payments queries orders unpaid this long
+    int close_unpaid_after_s = 7200;         // ... and closes those unpaid this long (0: never)
 };
 
 // Payouts to partners through WeChat Pay's merchant transfer (docs/payouts.md). Off unless

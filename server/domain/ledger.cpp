@@ -20,6 +20,7 @@ std::string_view to_string(account_kind kind) {
     case account_kind::member_points_issued: return "member_points_issued";
     case account_kind::member_points_pending: return "member_points_pending";
     case account_kind::member_points: return "member_points";
+    case account_kind::member_points_held: return "member_points_held";
     case account_kind::alliance_points_issued: return "alliance_points_issued";
     case account_kind::alliance_points: return "alliance_points";
     }
@@ -45,6 +46,7 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::prepaid_principal, account_kind::prepaid_bonus,
                                                  account_kind::prepaid_bonus_expense, account_kind::member_points_issued,
                                                  account_kind::member_points_pending, account_kind::member_points,
+                                                 account_kind::member_points_held,
                                                  account_kind::alliance_points_issued, account_kind::alliance_points};
     return kinds;
 }
@@ -60,6 +62,7 @@ bool is_per_user(account_kind kind) {
     case account_kind::prepaid_bonus:
     case account_kind::member_points_pending:
     case account_kind::member_points:
+    case account_kind::member_points_held:
     case account_kind::alliance_points: return true;
     default: return false;
     }
@@ -71,7 +74,8 @@ ledger_asset asset_of(account_kind kind) {
     case account_kind::alliance_points: return ledger_asset::points;
     case account_kind::member_points_issued:
     case account_kind::member_points_pending:
-    case account_kind::member_points: return ledger_asset::member_points;
+    case account_kind::member_points:
+    case account_kind::member_points_held: return ledger_asset::member_points;
     default: return ledger_asset::cny_fen;
     }
 }
@@ -212,6 +216,18 @@ std::vector<ledger_entry> points_redeemed_entries(std::uint64_t user_id, std::in
 
 std::vector<ledger_entry> points_returned_entries(std::uint64_t user_id, std::int64_t points) {
     return one_entry({account_kind::member_points, user_id}, {account_kind::member_points_issued, 0}, points);
+}
+
+std::vector<ledger_entry> points_held_entries(std::uint64_t user_id, std::int64_t points) {
+    return one_entry({account_kind::member_points_held, user_id}, {account_kind::member_points, user_id}, points);
+}
+
+std::vector<ledger_entry> points_hold_spent_entries(std::uint64_t user_id, std::int64_t points) {
+    return one_entry({account_kind::member_points_issued, 0}, {account_kind::member_points_held, user_id}, points);
+}
+
+std::vector<ledger_entry> points_hold_released_entries(std::uint64_t user_id, std::int64_t points) {
+    return one_entry({account_kind::member_points, user_id}, {account_kind::member_points_held, user_id}, points);
 }
 
 std::vector<ledger_entry> topup_entries(std::uint64_t user_id, std::int64_t pay_fen, std::int64_t bonus_fen) {

@@ -42,6 +42,7 @@ enum class account_kind {
     member_points_issued,   // credit-normal: the store's points outstanding (pending and spendable)
     member_points_pending,  // per person: earned on orders still inside their refund window
     member_points,          // per person: vested points the member may spend
+    member_points_held,     // per person: points priced into a WeChat Pay order not yet paid (spent or released)
     // The platform's book (points). Kept for the alliance's points pool (business rules section 3):
     // nothing posts to them yet; the ledger's checks and tests cover them.
     alliance_points_issued,  // points the platform has issued (credit-normal: the pool's size)
@@ -117,6 +118,11 @@ std::vector<ledger_entry> points_reversed_entries(std::uint64_t user_id, std::in
 std::vector<ledger_entry> points_redeemed_entries(std::uint64_t user_id, std::int64_t points);
 // Points spent on an order, given back by its refund.
 std::vector<ledger_entry> points_returned_entries(std::uint64_t user_id, std::int64_t points);
+// A WeChat Pay order's points: held when it is placed, spent when it is paid, released when it is
+// closed unpaid (docs/members.md, "Points on orders paid later").
+std::vector<ledger_entry> points_held_entries(std::uint64_t user_id, std::int64_t points);
+std::vector<ledger_entry> points_hold_spent_entries(std::uint64_t user_id, std::int64_t points);
+std::vector<ledger_entry> points_hold_released_entries(std::uint64_t user_id, std::int64_t points);
 
 // Pre-stored value (docs/members.md). Each is empty for 0 fen parts.
 // A top-up package paid through WeChat Pay: the money in, the member owed principal and bonus.

@@ -102,8 +102,6 @@ constexpr std::array error_table{
     error_row{service_failure::insufficient_prepaid, 409, "insufficient_prepaid", "your pre-stored value at this store is below the amount"},
     error_row{service_failure::refund_beyond_principal, 409, "refund_beyond_principal",
               "a top-up refund returns at most the principal left; see details"},
-    error_row{service_failure::points_need_instant_payment, 409, "points_need_instant_payment",
-              "points are spent on orders paid from stored value or pre-stored value; pay the rest with those"},
     error_row{service_failure::held_card_not_found, 404, "held_card_not_found", "no such card of yours"},
     error_row{service_failure::card_not_usable, 409, "card_not_usable", "the card is not usable"},
     error_row{service_failure::card_code_not_found, 404, "card_code_not_found",
@@ -117,6 +115,7 @@ constexpr std::array error_table{
               "the card redemption already discounts another order, or a refund gave the card back"},
     error_row{service_failure::card_redemption_other_customer, 409, "card_redemption_other_customer",
               "the order's customer is not the card's holder"},
+    error_row{service_failure::order_not_closable, 409, "order_not_closable", "the order is paid or is not a WeChat Pay order: there is nothing to close"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

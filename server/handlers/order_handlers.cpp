@@ -92,6 +92,12 @@ asio::awaitable<http_response> handle_my_order(const api_services& s, http_reque
     co_return http_response::json(200, json::object{{"order", order_json(unwrap(order))}});
 }
 
+// The buyer gives up an unpaid WeChat Pay order (docs/api.md): its held points and card come back.
+asio::awaitable<http_response> handle_close_my_order(const api_services& s, http_request& request, const caller& who) {
+    auto order = co_await s.orders.close_my_order(who.user_id, id_param(request, "order_id", "order"));
+    co_return http_response::json(200, json::object{{"order", order_json(unwrap(order))}});
+}
+
 // WeChat Pay's notifications. The pipeline checked the signature and its timestamp; nothing is
 // written unless the resource decrypts too, and every failure answers WeChat's {"code":"FAIL"}
 // with a status it acts on.
@@ -171,6 +177,7 @@ asio::awaitable<http_response> handle_pos_refund(const api_services& s, http_req
 constexpr route table[] = {
     {"POST", "/api/v1/orders",                route_access::user_session,         handle_create_order},
     {"GET",  "/api/v1/me/orders/{order_id}",  route_access::user_session,         handle_my_order},
+    {"POST", "/api/v1/me/orders/{order_id}/close", route_access::user_session,    handle_close_my_order},
     {"POST", "/api/v1/wechat/pay/notify",     route_access::wechat_pay_signature, handle_wechat_pay_notification},
     {"POST", "/api/v1/pos/orders",            route_access::pos_signature,        handle_pos_order},
     {"POST", "/api/v1/pos/refunds",           route_access::pos_signature,        handle_pos_refund},

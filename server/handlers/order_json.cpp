@@ -26,6 +26,9 @@ json::object order_json(const order_record& o) {
                      {"status", to_string(o.status)},
                      {"paid_at", o.paid_at ? json::value(format_rfc3339_seconds(*o.paid_at)) : json::value(nullptr)},
                      {"refunded_fen", o.refunded_fen},
+                     {"closed_at", o.closed_at ? json::value(format_rfc3339_seconds(*o.closed_at)) : json::value(nullptr)},
+                     {"card_redemption_id", o.card_redemption_id ? json::value(std::to_string(*o.card_redemption_id)) : json::value(nullptr)},
+                     {"card_discount_fen", o.card_discount_fen},
                      {"created_at", format_rfc3339_micros(o.created_at)}};
     out["profit_fen"] = o.profit_fen ? json::value(*o.profit_fen) : json::value(nullptr);
     // What the member journey did to the price (docs/members.md): the offer, the listed price, the

@@ -25,7 +25,8 @@ constexpr int remind_cards_max_batches = 20;
 std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     const auto& c = deps.config;
     std::vector<std::unique_ptr<job>> jobs;
-    jobs.push_back(make_reconcile_payments_job(deps.orders, std::chrono::seconds(c.wechat_pay.reconcile_after_s), deps.reconcile_max_age));
+    jobs.push_back(make_reconcile_payments_job(deps.orders, std::chrono::seconds(c.wechat_pay.reconcile_after_s), deps.reconcile_max_age,
+                                                  std::chrono::seconds(c.wechat_pay.close_unpaid_after_s)));
     jobs.push_back(make_prune_outbox_job(deps.database, std::chrono::seconds(c.jobs.prune_outbox_retention_s), c.jobs.prune_outbox_batch,
                                          prune_max_batches));
     jobs.push_back(make_settle_dividends_job(deps.payouts, settle_max_partners));

@@ -8,6 +8,7 @@
 
 namespace sharedstore {
 
-std::unique_ptr<job> make_reconcile_payments_job(order_service& orders, std::chrono::seconds min_age, std::chrono::seconds max_age);
+std::unique_ptr<job> make_reconcile_payments_job(order_service& orders, std::chrono::seconds min_age, std::chrono::seconds max_age,
+                                                 std::chrono::seconds close_after);
 
 }  // namespace sharedstore

@@ -10,6 +10,7 @@
 #include "server/storage/partner_repository.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace sharedstore {
 
@@ -256,18 +257,82 @@ std::optional<referral_refusal> correct_lifetime_referral(mysql_connection& db, 
     return std::nullopt;
 }
 
-std::int64_t take_points_from_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points) {
+namespace {
+
+struct lot_draw {
+    std::uint64_t lot_id = 0;
+    std::int64_t points = 0;
+};
+
+std::vector<lot_draw> draw_points_from_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points) {
     auto lots = lock_spendable_lots(db, merchant_id, user_id);
     std::vector<points_lot> view;
     for (const auto& l : lots) view.push_back({l.id, l.remaining, l.expires_at.value_or(time_point::max())});
-    std::int64_t taken = 0;
+    std::vector<lot_draw> drawn;
     for (const auto& draw : draw_from_lots(view, points)) {
         auto lot = std::find_if(lots.begin(), lots.end(), [&](const point_lot_record& l) { return l.id == draw.lot_id; });
         lot->remaining -= draw.points;
         save_point_lot(db, *lot);
-        taken += draw.points;
+        drawn.push_back({draw.lot_id, draw.points});
     }
+    return drawn;
+}
+
+}  // namespace
+
+std::int64_t take_points_from_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points) {
+    std::int64_t taken = 0;
+    for (const auto& d : draw_points_from_lots(db, merchant_id, user_id, points)) taken += d.points;
     return taken;
+}
+
+void hold_points_for_order(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t order_id, std::int64_t points,
+                           time_point at) {
+    std::int64_t held = 0;
+    for (const auto& d : draw_points_from_lots(db, merchant_id, user_id, points)) {
+        insert_point_hold(db, merchant_id, user_id, order_id, d.lot_id, d.points, at);
+        held += d.points;
+    }
+    // Priced in this transaction with the lots locked: they hold what the price used.
+    if (held != points) throw std::logic_error("points held beyond the member's lots");
+    const auto tx = post(db, merchant_id, "points_held", "order:" + std::to_string(order_id), points_held_entries(user_id, held), at);
+    insert_point_move(db, merchant_id, user_id, "held", held, order_id, std::nullopt, std::nullopt, tx, at);
+}
+
+std::int64_t spend_held_points(mysql_connection& db, std::uint64_t order_id, time_point at) {
+    std::int64_t held = 0;
+    for (const auto& h : lock_point_holds(db, order_id))
+        if (h.state == hold_state::held) held += h.points;
+    if (held == 0) return 0;
+    end_point_holds(db, order_id, hold_state::spent, at);
+    mark_held_move_spent(db, order_id);
+    return held;
+}
+
+std::int64_t release_held_points(mysql_connection& db, std::uint64_t order_id, time_point at) {
+    std::int64_t released = 0, expired = 0;
+    std::uint64_t merchant_id = 0, user_id = 0;
+    for (const auto& h : lock_point_holds(db, order_id)) {
+        if (h.state != hold_state::held) continue;
+        merchant_id = h.merchant_id;
+        user_id = h.user_id;
+        auto lot = find_point_lot(db, h.lot_id, true);
+        if (lot && lot->state == lot_state::vested) {
+            lot->remaining += h.points;
+            save_point_lot(db, *lot);
+            released += h.points;
+        } else {
+            expired += h.points;  // the lot expired while the order waited: so do its points
+        }
+    }
+    if (released + expired == 0) return 0;
+    end_point_holds(db, order_id, hold_state::released, at);
+    auto entries = points_hold_released_entries(user_id, released);
+    for (auto& e : points_hold_spent_entries(user_id, expired)) entries.push_back(e);
+    const auto tx = post(db, merchant_id, "points_released", "order:" + std::to_string(order_id), std::move(entries), at);
+    if (released > 0) insert_point_move(db, merchant_id, user_id, "released", released, order_id, std::nullopt, std::nullopt, tx, at);
+    if (expired > 0) insert_point_move(db, merchant_id, user_id, "expired", expired, order_id, std::nullopt, std::nullopt, tx, at);
+    return released + expired;
 }
 
 }  // namespace sharedstore

@@ -55,6 +55,17 @@ bool vest_member_order(mysql_connection& db, std::uint64_t order_id, std::chrono
 // what it took. The caller posts the ledger entries for it.
 std::int64_t take_points_from_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points);
 
+// Points on an order paid later (WeChat Pay; docs/members.md, "Points on orders paid later").
+// Placing it: the points leave the lots at once, one hold per lot drawn, and move to the
+// member's held account, so no other spend can reach them. Paying it: the holds are spent
+// (what they hold; 0 when the order has none). Closing it unpaid: each hold goes back to its own
+// lot, with that lot's expiry (an expired lot's points expire at once). Each posts its ledger
+// transaction, or hands the entries to the caller's posting (spend).
+void hold_points_for_order(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t order_id, std::int64_t points,
+                           std::chrono::system_clock::time_point at);
+std::int64_t spend_held_points(mysql_connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point at);
+std::int64_t release_held_points(mysql_connection& db, std::uint64_t order_id, std::chrono::system_clock::time_point at);
+
 // A vested lot past its expiry: its points leave the member (never more than they hold). Once per
 // lot (locked and marked expired); false when there was nothing to do.
 bool expire_point_lot(mysql_connection& db, std::uint64_t lot_id, std::chrono::system_clock::time_point now);

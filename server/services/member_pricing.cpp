@@ -24,8 +24,6 @@ service_failure points_failure(points_spend_problem problem) {
     return service_failure::points_over_balance;
 }
 
-bool paid_at_once(payment_source source) { return source == payment_source::stored_value || source == payment_source::prepaid; }
-
 }  // namespace
 
 service_result<priced_order> price_member_order(mysql_connection& db, const member_order_request& r, std::chrono::system_clock::time_point now) {
@@ -58,7 +56,6 @@ service_result<priced_order> price_member_order(mysql_connection& db, const memb
     }
     if (r.points > 0) {
         if (r.kind != order_kind::purchase || !context.program) return failure(service_failure::no_member_program);
-        if (!paid_at_once(r.pay_with)) return failure(service_failure::points_need_instant_payment);
         lock_spendable_lots(db, r.merchant_id, r.buyer_user_id);
         const auto balance = account_balance(db, r.merchant_id, {account_kind::member_points, r.buyer_user_id}, true);
         const auto plan = plan_points_spend(priced.amount_fen, r.points, balance, context.program->points);

@@ -6,7 +6,6 @@
 #include "server/domain/ledger.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/services/member_pricing.hpp"
-#include "server/storage/card_wallet_repository.hpp"
 #include "server/storage/ledger_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
 #include "server/storage/partner_repository.hpp"
@@ -47,6 +46,7 @@ paid_order_facts order_facts(const order_record& order, std::chrono::seconds set
                             .paid_at = paid_at,
                             .settlement_delay = settlement_delay,
                             .member = order.member,
+                            .card_redemption_id = order.card_redemption_id,
                             .version = std::nullopt,
                             .profit_fen = std::nullopt,
                             .owner = std::nullopt};
@@ -57,7 +57,7 @@ paid_order_facts order_facts(const order_record& order, std::chrono::seconds set
 void load_purchase_facts(mysql_connection& db, const order_record& order, const std::string& paid, paid_order_facts& facts) {
     if (auto version = find_tier_version_at(db, order.merchant_id, paid)) {
         // A card's discount comes out of the margin (card_offers.hpp); no card: order_profit_fen.
-        facts.profit_fen = profit_after_card_fen(order.amount_fen, card_discount_of_order(db, order.id), order.pos_profit_fen, order.category,
+        facts.profit_fen = profit_after_card_fen(order.amount_fen, order.card_discount_fen, order.pos_profit_fen, order.category,
                                                  margin_table{version->profit_margin_bp, version->category_margins_bp});
         facts.version = tier_version_facts{.id = version->id, .tiers = version->tiers};
     }

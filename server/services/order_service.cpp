@@ -3,6 +3,7 @@
 #include "common/clock.hpp"
 #include "common/dependency_error.hpp"
 #include "common/random_token.hpp"
+#include "server/services/member_journey.hpp"
 #include "server/services/member_pricing.hpp"
 #include "server/services/card_orders.hpp"
 #include "server/services/pay_numbers.hpp"
@@ -29,7 +30,7 @@ namespace {
 // An order the mini-program's user places (no POS fields; stored value buys purchases only), at
 // the price member_pricing gave it.
 new_order buyer_order(const order_request& request, std::uint64_t buyer, payment_source source, const std::string& out_trade_no,
-                      const priced_order& priced) {
+                      const priced_order& priced, std::int64_t card_discount_fen) {
     return new_order{.merchant_id = request.merchant_id,
                      .source = source,
                      .kind = request.kind,
@@ -41,7 +42,9 @@ new_order buyer_order(const order_request& request, std::uint64_t buyer, payment
                      .category = "",
                      .amount_fen = priced.amount_fen,
                      .pos_profit_fen = std::nullopt,
-                     .member = priced.member};
+                     .member = priced.member,
+                     .card_redemption_id = request.card_redemption_id,
+                     .card_discount_fen = card_discount_fen};
 }
 
 member_order_request member_request(const order_request& r, std::uint64_t buyer) {
@@ -77,9 +80,13 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
                 if (account_balance(db, request.merchant_id, balance_account, true) < priced.value().amount_fen)
                     return failure(service_failure::insufficient_stored_value);
             }
-            if (request.card_redemption_id)
-                if (auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer); !card) return card.error();
-            const auto id = insert_order(db, buyer_order(request, buyer, request.pay_with, "", priced.value()));
+            std::int64_t card_discount = 0;
+            if (request.card_redemption_id) {
+                auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer);
+                if (!card) return card.error();
+                card_discount = card.value().discount_fen;
+            }
+            const auto id = insert_order(db, buyer_order(request, buyer, request.pay_with, "", priced.value(), card_discount));
             if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, id);
             auto applied = apply_order_paid(db, id, now, "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
@@ -106,12 +113,18 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             if (!member_priced) return member_priced.error();
             priced = member_priced.value();
         }
-        if (request.card_redemption_id)
-            if (auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer); !card) return card.error();
+        std::int64_t card_discount = 0;
+        if (request.card_redemption_id) {
+            auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer);
+            if (!card) return card.error();
+            card_discount = card.value().discount_fen;
+        }
         auto user = find_user(db, buyer);
         prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : "", priced.amount_fen};
-        prepared.order_id = insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no, priced));
+        prepared.order_id = insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no, priced, card_discount));
         if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, prepared.order_id);
+        // Paid later: its points are held until it is paid or closed (docs/members.md).
+        if (priced.member.points_used > 0) hold_points_for_order(db, request.merchant_id, buyer, prepared.order_id, priced.member.points_used, now);
         return prepared;
     };
     auto prepared = co_await database_.transaction(std::move(prepare));
@@ -230,7 +243,8 @@ asio::awaitable<notification_result> order_service::apply_wechat_refund(wechat_p
     co_return result;
 }
 
-asio::awaitable<reconcile_report> order_service::reconcile(std::chrono::seconds min_age, std::chrono::seconds max_age) {
+asio::awaitable<reconcile_report> order_service::reconcile(std::chrono::seconds min_age, std::chrono::seconds max_age,
+                                                           std::chrono::seconds close_after) {
     reconcile_report report;
     if (!pay_) co_return report;
     const auto now = clock_.now();
@@ -239,6 +253,13 @@ asio::awaitable<reconcile_report> order_service::reconcile(std::chrono::seconds 
     auto orders = co_await database_.run(std::move(list));
     for (const auto& order : orders) {
         ++report.checked;
+        if (close_after.count() > 0 && order.created_at <= now - close_after) {
+            const auto outcome = co_await close_unpaid(order);
+            if (outcome == close_outcome::closed) ++report.closed;
+            else if (outcome == close_outcome::paid) ++report.applied;
+            else ++report.failed;
+            continue;
+        }
         auto no = order.out_trade_no;
         auto answer = co_await pay_->query_by_out_trade_no(std::move(no));
         if (!answer) {
@@ -257,6 +278,59 @@ asio::awaitable<reconcile_report> order_service::reconcile(std::chrono::seconds 
         log_.info("reconcile_order", {{"order_id", order.id}, {"outcome", static_cast<int>(applied.outcome)}, {"message", applied.message}});
     }
     co_return report;
+}
+
+asio::awaitable<order_service::close_outcome> order_service::close_unpaid(order_record order) {
+    // Asked first: a payment WeChat Pay took is applied, never closed over.
+    auto no = order.out_trade_no;
+    auto answer = co_await pay_->query_by_out_trade_no(std::move(no));
+    if (!answer) {
+        log_.warn("close_query_failed", {{"order_id", order.id}, {"code", answer.error().code}});
+        co_return close_outcome::failed;
+    }
+    if (answer.value() && (answer.value()->trade_state == "SUCCESS" || answer.value()->trade_state == "REFUND")) {
+        auto transaction = *answer.value();
+        auto applied = co_await apply_payment(std::move(transaction));
+        const bool ok = applied.outcome == notification_outcome::applied || applied.outcome == notification_outcome::already_applied;
+        co_return ok ? close_outcome::paid : close_outcome::failed;
+    }
+    if (answer.value()) {
+        // Closed there before it is closed here: once WeChat Pay has closed it, it cannot be paid.
+        auto close_no = order.out_trade_no;
+        auto closed = co_await pay_->close_order(std::move(close_no));
+        if (!closed) {
+            // ORDERPAID: paid between the two calls; the notification (or the next run) applies it.
+            log_.warn("close_order_failed", {{"order_id", order.id}, {"code", closed.error().code}});
+            co_return close_outcome::failed;
+        }
+    }
+    const auto at = clock_.now();
+    auto close = [id = order.id, at](mysql_connection& db) {
+        auto locked = find_order(db, id, true);
+        if (!locked || locked->status != order_status::created) return false;
+        mark_order_closed(db, id, format_sql_datetime_utc(at));
+        release_held_points(db, id, at);
+        if (locked->card_redemption_id) detach_card_from_order(db, *locked->card_redemption_id, id);
+        return true;
+    };
+    const bool closed_here = co_await database_.transaction(std::move(close));
+    log_.info("order_closed", {{"order_id", order.id}, {"closed_here", closed_here}});
+    co_return close_outcome::closed;
+}
+
+asio::awaitable<service_result<order_record>> order_service::close_my_order(std::uint64_t buyer_user_id, std::uint64_t order_id) {
+    auto find = [=](mysql_connection& db) { return find_order(db, order_id); };
+    auto order = co_await database_.run(std::move(find));
+    if (!order || order->customer_user_id != buyer_user_id) co_return failure(service_failure::order_not_found);
+    if (order->status == order_status::closed) co_return *order;  // closing twice answers the same
+    if (order->status != order_status::created || order->source != payment_source::wechat_pay || !pay_)
+        co_return failure(service_failure::order_not_closable);
+    const auto outcome = co_await close_unpaid(*order);
+    if (outcome == close_outcome::failed) co_return failure(service_failure::wechat_pay_failed);
+    if (outcome == close_outcome::paid) signal_outbox();
+    auto reread = [=](mysql_connection& db) { return *find_order(db, order_id); };
+    auto ended = co_await database_.run(std::move(reread));
+    co_return ended;
 }
 
 }  // namespace sharedstore

@@ -45,7 +45,7 @@ struct notification_result {
 };
 
 struct reconcile_report {
-    int checked = 0, applied = 0, still_unpaid = 0, failed = 0;
+    int checked = 0, applied = 0, still_unpaid = 0, closed = 0, failed = 0;
 };
 
 class order_service {
@@ -66,10 +66,19 @@ public:
 
     // Orders of WeChat Pay unpaid for longer than `min_age` (and younger than `max_age`): asked
     // about one by one, and applied through the notification's code path when WeChat Pay says paid.
-    boost::asio::awaitable<reconcile_report> reconcile(std::chrono::seconds min_age, std::chrono::seconds max_age);
+    // Those older than `close_after` that WeChat Pay has not seen paid are closed there and here
+    // (close_unpaid). `close_after` zero: none is closed.
+    boost::asio::awaitable<reconcile_report> reconcile(std::chrono::seconds min_age, std::chrono::seconds max_age,
+                                                       std::chrono::seconds close_after = std::chrono::seconds(0));
+    // The buyer gives up an unpaid WeChat Pay order: closed at WeChat Pay, then here, releasing
+    // what it held (points back to their lots, a card redemption free for another order). Paid at
+    // WeChat Pay meanwhile: the payment is applied instead. Answers the order as it ends.
+    boost::asio::awaitable<service_result<order_record>> close_my_order(std::uint64_t buyer_user_id, std::uint64_t order_id);
 
 private:
     boost::asio::awaitable<notification_result> apply_payment(wechat_pay::transaction_info transaction);
+    enum class close_outcome { closed, paid, failed };
+    boost::asio::awaitable<close_outcome> close_unpaid(order_record order);
 
     void signal_outbox() const {
         if (outbox_written_) outbox_written_();

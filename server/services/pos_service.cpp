@@ -58,10 +58,12 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
             return pos_order_result{*existing, find_dividend_by_order(db, existing->id), true};
         }
         auto customer = resolve_pos_customer(db, input.user_id, input.openid, input.phone, appid);
+        std::int64_t card_discount = 0;
         if (input.card_redemption_id) {
             auto holder = card_customer_for_order(db, merchant_id, *input.card_redemption_id, customer, input.merchant_order_id);
             if (!holder) return holder.error();
-            customer = holder.value();
+            customer = holder.value().customer_user_id;
+            card_discount = holder.value().discount_fen;
         }
         const new_order order{.merchant_id = merchant_id,
                               .source = payment_source::pos,
@@ -73,7 +75,10 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
                               .description = "",
                               .category = input.category,
                               .amount_fen = input.amount_fen,
-                              .pos_profit_fen = input.profit_fen};
+                              .pos_profit_fen = input.profit_fen,
+                              .member = {},
+                              .card_redemption_id = input.card_redemption_id,
+                              .card_discount_fen = card_discount};
         const auto id = insert_order(db, order);
         if (input.card_redemption_id) attach_card_to_order(db, *input.card_redemption_id, id);
         auto applied = apply_order_paid(db, id, input.paid_at, "");

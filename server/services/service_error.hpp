@@ -99,7 +99,6 @@ enum class service_failure {
     points_leave_nothing_to_pay, // at least 1 fen stays to pay
     insufficient_prepaid,        // the member's pre-stored value is below the amount
     refund_beyond_principal,     // a top-up refund above the principal left
-    points_need_instant_payment, // points are spent on orders paid at once (stored value, pre-stored value)
     // The customer's cards and the desk (card_wallet_service, card_orders):
     held_card_not_found,             // no such card held by the caller
     card_not_usable,                 // redeemed, expired or revoked: no code, no redemption (detail: the state)
@@ -111,9 +110,10 @@ enum class service_failure {
     card_redemption_not_found,       // an order names a redemption this store does not have
     card_redemption_used,            // the redemption discounts another order already, or was undone
     card_redemption_other_customer,  // the order's customer is not the card's holder
+    order_not_closable,              // paid already, or not a WeChat Pay order: nothing to close
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::card_redemption_other_customer;
+inline constexpr service_failure last_service_failure = service_failure::order_not_closable;
 
 struct service_error {
     service_failure kind;

@@ -213,11 +213,11 @@ void undo_card_redemption(mysql_connection& db, std::uint64_t redemption_id, std
     update->executeUpdate();
 }
 
-std::int64_t card_discount_of_order(mysql_connection& db, std::uint64_t order_id) {
-    statement select(db.prepare("SELECT discount_fen FROM card_redemptions WHERE order_id = ?"));
-    select->setUInt64(1, order_id);
-    rows rs(select->executeQuery());
-    return rs->next() ? rs->getInt64(1) : 0;
+void detach_card_redemption_from_order(mysql_connection& db, std::uint64_t redemption_id, std::uint64_t order_id) {
+    statement update(db.prepare("UPDATE card_redemptions SET order_id = NULL WHERE id = ? AND order_id = ?"));
+    update->setUInt64(1, redemption_id);
+    update->setUInt64(2, order_id);
+    update->executeUpdate();
 }
 
 std::vector<held_card_record> list_cards_near_expiry(mysql_connection& db, card_time now, card_time horizon, std::uint64_t after_id, int limit) {

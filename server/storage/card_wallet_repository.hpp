@@ -82,9 +82,9 @@ std::optional<card_redemption_record> find_card_redemption_by_order(mysql_connec
 // The held card points at its live redemption (or at none: usable again).
 void set_held_card_redemption(mysql_connection& db, std::uint64_t card_id, std::optional<std::uint64_t> redemption_id);
 void attach_card_redemption_to_order(mysql_connection& db, std::uint64_t redemption_id, std::uint64_t order_id);
+void detach_card_redemption_from_order(mysql_connection& db, std::uint64_t redemption_id, std::uint64_t order_id);
 void undo_card_redemption(mysql_connection& db, std::uint64_t redemption_id, std::uint64_t refund_id, card_time at);
 // What a card took off the order (0: no card), for the order's profit.
-std::int64_t card_discount_of_order(mysql_connection& db, std::uint64_t order_id);
 
 // Usable-looking cards whose template or valid_days may end before `horizon` and that were not
 // reminded yet, oldest first, at most `limit` (the job decides with expiry_reminder_due).

@@ -134,8 +134,18 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
         {"no points lot gives back or holds more than it earned",
          "SELECT CONCAT('lot ', id) FROM member_point_lots WHERE reversed > earned OR remaining > earned OR unrecovered > reversed "
          "OR (state <> 'vested' AND remaining <> 0)"},
+        {"each member's held points equal their WeChat Pay orders' open holds",
+         "SELECT CONCAT('member ', x.merchant_id, '/', x.user_id) FROM ("
+         "SELECT merchant_id, user_id, balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'member_points_held' "
+         "UNION ALL SELECT merchant_id, user_id, 0, SUM(points) FROM member_point_holds WHERE state = 'held' "
+         "GROUP BY merchant_id, user_id) x GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
+        {"points are held only for unpaid orders, and a paid order's holds are spent",
+         "SELECT CONCAT('order ', o.id) FROM orders o JOIN member_point_holds h ON h.order_id = o.id "
+         "WHERE (h.state = 'held' AND o.status <> 'created') OR (h.state = 'spent' AND o.status <> 'paid') GROUP BY o.id"},
+        {"a closed order holds no card redemption",
+         "SELECT CONCAT('order ', o.id) FROM orders o JOIN card_redemptions r ON r.order_id = o.id WHERE o.status = 'closed'"},
         {"no member's points, pending points or pre-stored value is below zero",
-         "SELECT CONCAT('account ', id) FROM ledger_accounts WHERE (kind IN ('member_points', 'member_points_pending') AND balance < 0) "
+         "SELECT CONCAT('account ', id) FROM ledger_accounts WHERE (kind IN ('member_points', 'member_points_pending', 'member_points_held') AND balance < 0) "
          "OR (kind IN ('prepaid_principal', 'prepaid_bonus') AND balance > 0)"},
         {"every order paid from pre-stored value drew exactly its amount from the two buckets",
          "SELECT CONCAT('order ', id) FROM orders WHERE (source = 'prepaid' AND status = 'paid' AND prepaid_principal_fen + prepaid_bonus_fen <> amount_fen) "

@@ -406,6 +406,62 @@ std::vector<point_lot_record> list_lots_to_remind(mysql_connection& db, time_poi
     return read_lots(*select);
 }
 
+namespace {
+std::string_view hold_text(hold_state s) {
+    switch (s) {
+    case hold_state::held: return "held";
+    case hold_state::spent: return "spent";
+    case hold_state::released: return "released";
+    }
+    return "held";
+}
+}  // namespace
+
+void insert_point_hold(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t order_id, std::uint64_t lot_id,
+                       std::int64_t points, time_point at) {
+    statement insert(db.prepare("INSERT INTO member_point_holds (merchant_id, user_id, order_id, lot_id, points, created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, merchant_id);
+    insert->setUInt64(2, user_id);
+    insert->setUInt64(3, order_id);
+    insert->setUInt64(4, lot_id);
+    insert->setInt64(5, points);
+    insert->setString(6, sql_time(at));
+    insert->executeUpdate();
+}
+
+std::vector<point_hold_record> lock_point_holds(mysql_connection& db, std::uint64_t order_id) {
+    statement select(db.prepare("SELECT id, merchant_id, user_id, order_id, lot_id, points, state FROM member_point_holds WHERE order_id = ? "
+                                "ORDER BY id FOR UPDATE"));
+    select->setUInt64(1, order_id);
+    rows rs(select->executeQuery());
+    std::vector<point_hold_record> out;
+    while (rs->next()) {
+        const std::string state = rs->getString(7);
+        out.push_back({.id = rs->getUInt64(1),
+                       .merchant_id = rs->getUInt64(2),
+                       .user_id = rs->getUInt64(3),
+                       .order_id = rs->getUInt64(4),
+                       .lot_id = rs->getUInt64(5),
+                       .points = rs->getInt64(6),
+                       .state = state == "spent" ? hold_state::spent : state == "released" ? hold_state::released : hold_state::held});
+    }
+    return out;
+}
+
+void end_point_holds(mysql_connection& db, std::uint64_t order_id, hold_state to, time_point at) {
+    statement update(db.prepare("UPDATE member_point_holds SET state = ?, ended_at = ? WHERE order_id = ? AND state = 'held'"));
+    update->setString(1, std::string(hold_text(to)));
+    update->setString(2, sql_time(at));
+    update->setUInt64(3, order_id);
+    update->executeUpdate();
+}
+
+void mark_held_move_spent(mysql_connection& db, std::uint64_t order_id) {
+    statement update(db.prepare("UPDATE member_point_moves SET kind = 'spent' WHERE order_id = ? AND kind = 'held'"));
+    update->setUInt64(1, order_id);
+    update->executeUpdate();
+}
+
 void insert_point_move(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, const std::string& kind, std::int64_t points,
                        std::optional<std::uint64_t> order_id, std::optional<std::uint64_t> lot_id, std::optional<std::uint64_t> item_id,
                        std::optional<std::uint64_t> ledger_transaction_id, time_point at) {

@@ -111,6 +111,23 @@ std::vector<point_move_record> list_point_moves_by_request(mysql_connection& db,
                                                            const std::string& request_id);
 void insert_point_move_for_request(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points, std::uint64_t item_id,
                                    std::uint64_t ledger_transaction_id, const std::string& request_id, std::chrono::system_clock::time_point at);
+// Points held for an unpaid order, one row per lot drawn (docs/members.md, "Points on orders paid later").
+enum class hold_state { held, spent, released };
+struct point_hold_record {
+    std::uint64_t id = 0;
+    std::uint64_t merchant_id = 0, user_id = 0, order_id = 0, lot_id = 0;
+    std::int64_t points = 0;
+    hold_state state = hold_state::held;
+};
+void insert_point_hold(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t order_id, std::uint64_t lot_id,
+                       std::int64_t points, std::chrono::system_clock::time_point at);
+// The order's holds, locked.
+std::vector<point_hold_record> lock_point_holds(mysql_connection& db, std::uint64_t order_id);
+// Every `held` row of the order becomes `to` (spent, released).
+void end_point_holds(mysql_connection& db, std::uint64_t order_id, hold_state to, std::chrono::system_clock::time_point at);
+// The order's `held` move becomes its `spent` one: the member's history shows the spend once.
+void mark_held_move_spent(mysql_connection& db, std::uint64_t order_id);
+
 // Newest first, below `before_id` (0: from the newest).
 std::vector<point_move_record> list_point_moves(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t before_id,
                                                 int limit);

@@ -28,7 +28,7 @@ const std::string order_columns =
     "customer_user_id, description, COALESCE(category, ''), amount_fen, pos_profit_fen, status, COALESCE(prepay_id, ''), "
     "COALESCE(transaction_id, ''), " + sql_micros("paid_at") + ", profit_fen, dividend_due, refunded_fen, " + sql_micros("created_at") +
     ", offer_id, listed_fen, member_level_no, member_discount_bp, points_used, points_discount_fen, prepaid_principal_fen, prepaid_bonus_fen, " +
-    sql_micros("member_vested_at") + " FROM orders ";
+    sql_micros("member_vested_at") + ", card_redemption_id, card_discount_fen, " + sql_micros("closed_at") + " FROM orders ";
 
 order_record read_order(sql::ResultSet& rs) {
     order_record o;
@@ -67,6 +67,9 @@ order_record read_order(sql::ResultSet& rs) {
     o.member.prepaid_principal_fen = rs.getInt64(27);
     o.member.prepaid_bonus_fen = rs.getInt64(28);
     if (!rs.isNull(29)) o.member_vested_at = from_micros(rs.getInt64(29));
+    if (!rs.isNull(30)) o.card_redemption_id = rs.getUInt64(30);
+    o.card_discount_fen = rs.getInt64(31);
+    if (!rs.isNull(32)) o.closed_at = from_micros(rs.getInt64(32));
     return o;
 }
 
@@ -116,7 +119,8 @@ std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
     statement insert(db.prepare(
         "INSERT INTO orders (merchant_id, source, kind, out_trade_no, merchant_order_id, pos_content_sha256, customer_user_id, description, "
         "category, amount_fen, pos_profit_fen, offer_id, listed_fen, member_level_no, member_discount_bp, points_used, points_discount_fen, "
-        "prepaid_principal_fen, prepaid_bonus_fen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "prepaid_principal_fen, prepaid_bonus_fen, card_redemption_id, card_discount_fen) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, o.merchant_id);
     insert->setString(2, std::string(to_string(o.source)));
     insert->setString(3, std::string(to_string(o.kind)));
@@ -143,6 +147,9 @@ std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
     insert->setInt64(17, m.points_discount_fen);
     insert->setInt64(18, m.prepaid_principal_fen);
     insert->setInt64(19, m.prepaid_bonus_fen);
+    if (o.card_redemption_id) insert->setUInt64(20, *o.card_redemption_id);
+    else insert->setNull(20, 0);
+    insert->setInt64(21, o.card_discount_fen);
     insert->executeUpdate();
     return last_insert_id(db);
 }
@@ -153,6 +160,13 @@ void set_order_member_level(mysql_connection& db, std::uint64_t order_id, std::i
     update->setUInt(2, static_cast<std::uint32_t>(discount_bp));
     update->setUInt64(3, order_id);
     update->executeUpdate();
+}
+
+bool mark_order_closed(mysql_connection& db, std::uint64_t order_id, const std::string& closed_at) {
+    statement update(db.prepare("UPDATE orders SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'created'"));
+    update->setString(1, closed_at);
+    update->setUInt64(2, order_id);
+    return update->executeUpdate() == 1;
 }
 
 void set_order_payment_ids(mysql_connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id) {

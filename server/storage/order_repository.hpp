@@ -32,6 +32,9 @@ struct order_record {
     std::chrono::system_clock::time_point created_at;
     order_member_terms member;
     std::optional<std::chrono::system_clock::time_point> member_vested_at;  // growth, points and stage granted
+    std::optional<std::uint64_t> card_redemption_id;  // the card it was placed with
+    std::int64_t card_discount_fen = 0;               // that card's discount (off the profit)
+    std::optional<std::chrono::system_clock::time_point> closed_at;  // closed unpaid
 };
 
 struct new_order {
@@ -44,6 +47,8 @@ struct new_order {
     std::int64_t amount_fen = 0;
     std::optional<std::int64_t> pos_profit_fen;
     order_member_terms member;
+    std::optional<std::uint64_t> card_redemption_id;
+    std::int64_t card_discount_fen = 0;
 };
 
 struct dividend_record {
@@ -78,6 +83,8 @@ std::uint64_t insert_order(mysql_connection& db, const new_order& order);
 // The member level in force, recorded on an order the POS priced (docs/members.md).
 void set_order_member_level(mysql_connection& db, std::uint64_t order_id, std::int32_t level_no, std::int32_t discount_bp);
 void set_order_payment_ids(mysql_connection& db, std::uint64_t order_id, const std::string& out_trade_no, const std::string& prepay_id);
+// An unpaid order closed (WeChat Pay closed it too): false when it was no longer `created`.
+bool mark_order_closed(mysql_connection& db, std::uint64_t order_id, const std::string& closed_at);
 // `lock`: FOR UPDATE (every change of an order's state reads it so, which serialises duplicates).
 std::optional<order_record> find_order(mysql_connection& db, std::uint64_t order_id, bool lock = false);
 std::optional<order_record> find_order_by_out_trade_no(mysql_connection& db, const std::string& out_trade_no, bool lock = false);

@@ -325,6 +325,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"POST", fixed("/api/v1/shares/" + code + "/claim"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed("/api/v1/orders"), fixed(order_body), {401, 201, 201, 201, 201, 201, 201}},
         {"GET", fixed("/api/v1/me/orders/" + O), none, {401, 200, 404, 404, 404, 404, 404}},
+        {"POST", fixed("/api/v1/me/orders/" + O + "/close"), none, {401, 200, 404, 404, 404, 404, 404}},
         {"GET", fixed("/api/v1/partners/me/dividends"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"GET", fixed("/api/v1/partners/me/summary"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"GET", fixed(S + "/orders"), none, {401, 403, 403, 200, 200, 200, 403}},

@@ -247,6 +247,25 @@ TEST_F(card_wallet_test, a_full_refund_within_the_validity_gives_the_card_back) 
     EXPECT_EQ(redeem(sc, sc.cashier, new_code(sc), 10000).status, 201);
 }
 
+TEST_F(card_wallet_test, a_wechat_pay_order_closed_unpaid_lets_go_of_its_redemption) {
+    auto sc = claimed_card();
+    const auto redemption_id = text(ok(redeem(sc, sc.cashier, new_code(sc), 10000), 201), {"redemption", "id"});
+    auto placed = ok(call("POST", "/api/v1/orders", sc.customer,
+                          json::object{{"merchant_id", sc.s.id}, {"amount_fen", 8000}, {"description", "套餐"}, {"pay_with", "wechat"},
+                                       {"card_redemption_id", redemption_id}}),
+                     201);
+    EXPECT_EQ(text(placed, {"order", "card_redemption_id"}), redemption_id);
+    EXPECT_EQ(placed.at("order").at("card_discount_fen").as_int64(), 2000) << "the order records the card's discount";
+    auto key = make_pos_key(sc.s);
+    EXPECT_EQ(error_code(pos_order_with_card(key, sc, 8000, redemption_id, "P-busy-" + random_hex(4))), "card_redemption_used");
+    const auto id = text(placed, {"order", "id"});
+    EXPECT_EQ(text(ok(call("POST", "/api/v1/me/orders/" + id + "/close", sc.customer)), {"order", "status"}), "closed");
+    EXPECT_EQ(scalar("SELECT order_id IS NULL FROM card_redemptions WHERE id = ?", {redemption_id}), 1);
+    EXPECT_EQ(state_of_card(sc), "redeemed") << "the card stays redeemed at the desk";
+    // The redemption discounts the customer's next order instead.
+    EXPECT_EQ(pos_order_with_card(key, sc, 8000, redemption_id, "P-next-" + random_hex(4)).status, 201);
+}
+
 TEST_F(card_wallet_test, a_refund_after_the_validity_leaves_the_card_redeemed) {
     auto sc = claimed_card();
     const auto redemption_id = text(ok(redeem(sc, sc.cashier, new_code(sc), 10000), 201), {"redemption", "id"});

@@ -108,9 +108,6 @@ TEST_F(member_api_test, a_customer_goes_from_claim_to_member_to_partner_and_a_re
     auto discounted = place(customer, json::object{{"merchant_id", s.id}, {"amount_fen", 10000}});
     EXPECT_EQ(number(discounted, {"order", "amount_fen"}), 9500);
     EXPECT_EQ(number(discounted, {"order", "member", "listed_fen"}), 10000);
-    auto points_on_wechat = call("POST", "/api/v1/orders", customer,
-                                 json::object{{"merchant_id", s.id}, {"amount_fen", 10000}, {"description", "x"}, {"points", 10}, {"pay_with", "wechat"}});
-    EXPECT_EQ(error_code(points_on_wechat), "points_need_instant_payment");
     pay_and_wait(customer, discounted);
     run_job("vest-member-orders");
     EXPECT_EQ(number(membership(customer, s.id), {"stage", "growth"}), 3095);
@@ -140,6 +137,72 @@ TEST_F(member_api_test, a_customer_goes_from_claim_to_member_to_partner_and_a_re
     EXPECT_GE(number(funnel, {"stages", "partner"}), 1);
     auto trail = ok(call("GET", s.path() + "/members/" + customer.id, s.owner));
     EXPECT_GE(trail.at("events").as_array().size(), 5u);
+    auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+}
+
+TEST_F(member_api_test, points_on_a_wechat_pay_order_are_held_until_it_is_paid_or_closed) {
+    auto s = open_store();
+    const auto key = make_pos_key(s);
+    ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"settlement_delay_days", 0}}));
+    ok(call("PUT", s.path() + "/member-program", s.owner,
+            json::object{{"points_per_yuan", 1}, {"point_value_fen", 1}, {"max_points_per_order", 200}, {"points_validity_months", 24},
+                         {"terms_version", "v1"}, {"terms_text", "会员条款"}}));
+    const user customer = sign_in();
+    ok(pos_order(key, customer, 10000), 201);
+    run_job("vest-member-orders");
+    auto spendable = [&] { return number(membership(customer, s.id), {"points", "spendable"}); };
+    ASSERT_EQ(spendable(), 100);
+    auto with_points = [&](std::int64_t points) {
+        return call("POST", "/api/v1/orders", customer,
+                    json::object{{"merchant_id", s.id}, {"amount_fen", 5000}, {"description", "套餐"}, {"points", points}, {"pay_with", "wechat"}});
+    };
+
+    // Placing the order holds its points: they leave the balance at once, so no other order takes them.
+    auto a = ok(with_points(30), 201);
+    EXPECT_EQ(number(a, {"order", "amount_fen"}), 4970);
+    EXPECT_EQ(number(a, {"order", "member", "points_used"}), 30);
+    EXPECT_EQ(spendable(), 70);
+    auto too_many = with_points(80);
+    EXPECT_EQ(too_many.status, 409);
+    EXPECT_EQ(error_code(too_many), "points_over_balance");
+    auto history = ok(call("GET", "/api/v1/me/stores/" + s.id + "/points", customer));
+    EXPECT_EQ(history.at("items").as_array().at(0).at("kind").as_string(), "held");
+
+    // The buyer gives it up: closed at WeChat Pay and here, the points back. Closing again answers the same.
+    const auto a_id = text(a, {"order", "id"});
+    auto closed = ok(call("POST", "/api/v1/me/orders/" + a_id + "/close", customer));
+    EXPECT_EQ(text(closed, {"order", "status"}), "closed");
+    EXPECT_FALSE(closed.at("order").at("closed_at").is_null());
+    EXPECT_EQ(spendable(), 100);
+    EXPECT_EQ(text(ok(call("POST", "/api/v1/me/orders/" + a_id + "/close", customer)), {"order", "status"}), "closed");
+    EXPECT_EQ(sim->send("POST", "/sim/v1/pay/transactions/" + text(a, {"order", "out_trade_no"}) + "/succeed").status / 100, 4)
+        << "WeChat Pay closed it too: it can no longer be paid";
+    history = ok(call("GET", "/api/v1/me/stores/" + s.id + "/points", customer));
+    EXPECT_EQ(history.at("items").as_array().at(0).at("kind").as_string(), "released");
+
+    // Paid: the hold is spent, and the history shows the spend once.
+    auto b = ok(with_points(40), 201);
+    pay_and_wait(customer, b);
+    EXPECT_EQ(spendable(), 60);
+    history = ok(call("GET", "/api/v1/me/stores/" + s.id + "/points", customer));
+    std::vector<std::string> moves_of_b;
+    for (const auto& item : history.at("items").as_array())
+        if (item.at("order_id") == b.at("order").at("id")) moves_of_b.push_back(text(item, {"kind"}) + " " + std::to_string(item.at("points").as_int64()));
+    EXPECT_EQ(moves_of_b, (std::vector<std::string>{"earned 49", "spent 40"})) << "4960 fen paid earn 49 pending points";
+    EXPECT_EQ(error_code(call("POST", "/api/v1/me/orders/" + text(b, {"order", "id"}) + "/close", customer)), "order_not_closable");
+
+    // Left unpaid past wechat_pay.close_unpaid_after_s: reconcile-payments closes it and the points come back.
+    auto c = ok(with_points(10), 201);
+    EXPECT_EQ(spendable(), 50);
+    execute("UPDATE orders SET created_at = created_at - INTERVAL 3 HOUR WHERE id = ?", {text(c, {"order", "id"})});
+    run_job("reconcile-payments");
+    EXPECT_EQ(text(ok(call("GET", "/api/v1/me/orders/" + text(c, {"order", "id"}), customer)), {"order", "status"}), "closed");
+    EXPECT_EQ(spendable(), 60);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM member_point_holds WHERE order_id = ? AND state = 'released'", {text(c, {"order", "id"})}), 1);
+
+    // Someone else's order does not exist for the caller.
+    EXPECT_EQ(call("POST", "/api/v1/me/orders/" + text(b, {"order", "id"}) + "/close", sign_in()).status, 404);
     auto [code, output] = check_ledger();
     EXPECT_EQ(code, 0) << output;
 }

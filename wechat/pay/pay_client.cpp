@@ -98,6 +98,18 @@ asio::awaitable<pay_result<std::optional<transaction_info>>> pay_client::query_b
     co_return t;
 }
 
+asio::awaitable<pay_result<bool>> pay_client::close_order(std::string out_trade_no) {
+    std::string method = "POST", path = "/v3/pay/transactions/out-trade-no/" + out_trade_no + "/close";
+    auto text = json::serialize(json::object{{"mchid", config_.mchid}});
+    auto response = co_await transport_.send(std::move(method), std::move(path), std::move(text));
+    if (!response) co_return response.error();
+    const auto& r = response.value();
+    if (r.status == 204 || r.status == 200) co_return true;
+    auto e = error_of(r);
+    if (r.status == 404 && e.code == "ORDER_NOT_EXIST") co_return false;
+    co_return e;
+}
+
 asio::awaitable<pay_result<refund_state>> pay_client::create_refund(refund_request refund) {
     json::object body{{"out_trade_no", refund.out_trade_no},
                       {"out_refund_no", refund.out_refund_no},

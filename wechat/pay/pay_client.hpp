@@ -62,6 +62,10 @@ public:
     boost::asio::awaitable<pay_result<std::string>> jsapi_prepay(jsapi_order order);  // the prepay_id
     // nullopt: WeChat Pay has no such order (ORDER_NOT_EXIST).
     boost::asio::awaitable<pay_result<std::optional<transaction_info>>> query_by_out_trade_no(std::string out_trade_no);
+    // POST .../out-trade-no/{no}/close: an unpaid order can no longer be paid. true: closed (also
+    // when it was closed already); false: WeChat Pay has no such order (ORDER_NOT_EXIST). A paid
+    // order answers the error ORDERPAID.
+    boost::asio::awaitable<pay_result<bool>> close_order(std::string out_trade_no);
     boost::asio::awaitable<pay_result<refund_state>> create_refund(refund_request refund);
     // nullopt: WeChat Pay has no refund with that number (RESOURCE_NOT_EXISTS).
     boost::asio::awaitable<pay_result<std::optional<refund_state>>> query_refund(std::string out_refund_no);

@@ -19,6 +19,7 @@ public:
     void paid(mysql_connection&, const paid_order_facts&, effect_output&) const override {}
 
     void refunded(mysql_connection& db, const refund_facts& refund, effect_output&) const override {
+        if (!refund.order.card_redemption_id) return;  // most orders: nothing to read
         auto redemption = find_card_redemption_by_order(db, refund.order.order_id);
         if (!redemption) return;
         // The held card's lock, as for a redemption: a restore and a new redemption never interleave.

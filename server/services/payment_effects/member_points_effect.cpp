@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "server/services/member_journey.hpp"
+#include "server/domain/ledger.hpp"
 #include "server/storage/ledger_repository.hpp"
 
 #include <algorithm>
@@ -25,13 +26,23 @@ public:
         const auto user = *order.customer_user_id;
         const auto context = load_member_context(db, order.merchant_id);
         if (const auto spent = order.member.points_used; spent > 0) {
-            // The order was priced with these points in the same transaction, the lots locked.
-            if (take_points_from_lots(db, order.merchant_id, user, spent) != spent) throw std::logic_error("points spent beyond the member's lots");
-            for (auto& e : points_redeemed_entries(user, spent)) out.entries.push_back(e);
-            out.after_posting.push_back([order, user, spent](mysql_connection& db, posted_payment& posted) {
-                insert_point_move(db, order.merchant_id, user, "spent", spent, order.order_id, std::nullopt, std::nullopt, posted.ledger_transaction_id,
-                                  order.paid_at);
-            });
+            std::int64_t from_lots = spent;
+            if (order.source == payment_source::wechat_pay) {
+                // Held since the order was placed: the holds are spent.
+                const auto held = spend_held_points(db, order.order_id, order.paid_at);
+                for (auto& e : points_hold_spent_entries(user, held)) out.entries.push_back(e);
+                // Paid after it was closed (its holds released): what the lots still have, never below zero.
+                from_lots = held == spent ? 0 : take_points_from_lots(db, order.merchant_id, user, spent - held);
+            } else if (take_points_from_lots(db, order.merchant_id, user, spent) != spent) {
+                // The order was priced with these points in the same transaction, the lots locked.
+                throw std::logic_error("points spent beyond the member's lots");
+            }
+            for (auto& e : points_redeemed_entries(user, from_lots)) out.entries.push_back(e);
+            if (from_lots > 0)
+                out.after_posting.push_back([order, user, from_lots](mysql_connection& db, posted_payment& posted) {
+                    insert_point_move(db, order.merchant_id, user, "spent", from_lots, order.order_id, std::nullopt, std::nullopt,
+                                      posted.ledger_transaction_id, order.paid_at);
+                });
         }
         const auto level = level_in_force(context, find_member_profile(db, order.merchant_id, user));
         const auto earned = points_earned(order.amount_fen, context.program->points.points_per_yuan, level ? level->points_multiplier_bp : 10'000);

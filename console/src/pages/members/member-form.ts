@@ -117,11 +117,6 @@ export const programFields = [
   'partner_requires_member',
 ] as const
 
-/** Servers before 2026-12-02 named the points validity's problem `validity_months`; today's use the request's name. */
-export function programField(problemField: string): string {
-  return problemField === 'validity_months' ? 'points_validity_months' : problemField
-}
-
 export function programForm(p: MemberProgram | null | undefined): ProgramForm {
   if (!p)
     return {

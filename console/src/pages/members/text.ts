@@ -15,10 +15,10 @@ export function useMemberText() {
 }
 
 /** A refusal's problems by the field they name (the field mapped by `fieldOf`). */
-export function problemsByField(error: unknown, text: (p: Problem) => string, fields: readonly string[], fieldOf = (f: string) => f): Record<string, string[]> {
+export function problemsByField(error: unknown, text: (p: Problem) => string, fields: readonly string[]): Record<string, string[]> {
   const marked: Record<string, string[]> = {}
   if (!(error instanceof ApiError)) return marked
-  for (const p of error.problems) (marked[fieldOf(p.field)] ??= []).push(text(p))
+  for (const p of error.problems) (marked[p.field] ??= []).push(text(p))
   // A strict body's refusal ("task_days must be ...") names its field in the message.
   for (const f of fields) if (!marked[f]) for (const p of error.problemsFor(f)) if (!error.problems.includes(p)) (marked[f] ??= []).push(p.message)
   return marked
