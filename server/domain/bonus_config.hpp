@@ -117,7 +117,7 @@ std::string_view to_string(award_base base);
 std::optional<award_base> parse_award_base(std::string_view text);
 
 // The five awards, `other` (anything else a plan names: this system computes none), and the bonus
-// types known from pyramid schemes by name (police list, rules-research section 4.4).
+// types known from pyramid schemes by name (docs/business-rules.md sections 4 and 7).
 enum class proposed_award_type {
     tier,
     level_difference,

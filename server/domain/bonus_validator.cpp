@@ -25,7 +25,7 @@ bool is_one_of_the_five(proposed_award_type t) {
     }
 }
 
-// The pyramid schemes' own names (police list, rules-research section 4.4), as types and as words
+// The pyramid schemes' own names (docs/business-rules.md section 4), as types and as words
 // a label may contain.
 std::optional<std::string_view> forbidden_name(proposed_award_type t) {
     switch (t) {
@@ -127,7 +127,7 @@ std::vector<validation_problem> validate_bonus_proposal(const bonus_proposal& p)
         if (utf8_length(a.label) > 32) problems.push_back({at(i, "label"), "label_length", "an award's name has at most 32 characters"});
         if (const auto name = forbidden_name(a.type))
             problems.push_back({at(i, "type"), "forbidden_bonus_type",
-                                std::string(*name) + " is a bonus type of pyramid schemes (police list): it is never offered"});
+                                std::string(*name) + " is a bonus type of pyramid schemes: it is never offered"});
         else if (const auto word = std::find_if(forbidden_words.begin(), forbidden_words.end(),
                                                 [&](std::string_view w) { return a.label.find(w) != std::string::npos; });
                  word != forbidden_words.end())

@@ -1,5 +1,5 @@
-// The awards (docs/business-rules.md section 7) on the research note's worked examples
-// (rules-research section 4.5: T1 2000 bp, T2 3000 bp, T3 5000 bp, profit 100000 fen).
+// The awards on the worked examples of docs/business-rules.md section 7 (T1 2000 bp, T2 3000 bp,
+// T3 5000 bp, profit 100000 fen).
 #include "server/domain/bonus_awards.hpp"
 
 #include "server/domain/dividends.hpp"

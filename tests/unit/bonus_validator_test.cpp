@@ -15,7 +15,7 @@ using namespace std::chrono;
 
 namespace {
 
-// The research note's tiers: T1 2000 bp, T2 3000 bp, T3 5000 bp.
+// The worked examples' tiers (docs/business-rules.md section 7): T1 2000 bp, T2 3000 bp, T3 5000 bp.
 const std::vector<share_tier> tiers{{"T1", 1'000'000, 2000}, {"T2", 3'000'000, 3000}, {"T3", 5'000'000, 5000}};
 
 bool has(const std::vector<validation_problem>& problems, const std::string& field, const std::string& code) {
@@ -53,7 +53,7 @@ project_campaign perm_season() {
             .winner_limit = 10};
 }
 
-// Every award of the research note at its lawful setting.
+// Every award at the worked examples' lawful setting.
 bonus_proposal lawful() {
     return {.tiers = tiers,
             .awards = {{.type = proposed_award_type::tier},
@@ -97,7 +97,7 @@ TEST(bonus_validator, the_defaults_are_the_tier_award_alone_and_lawful) {
     EXPECT_EQ(described.awards[0].type, proposed_award_type::tier);
 }
 
-// zgyj4532/finan_manage finance_logic.py (rules-research section 4.4): buying the 1980-yuan member
+// The public counter-example of docs/business-rules.md section 7: buying the 1980-yuan member
 // product raises one's level and unlocks the rewards; the buyer's referrer gets 50 % of it in cash;
 // the ancestor at depth = the new level (up to 6) gets a "team" reward of the same size.
 TEST(bonus_validator, the_public_counter_example_is_refused_with_each_of_its_codes) {
@@ -141,7 +141,7 @@ TEST(bonus_validator, the_public_counter_example_is_refused_with_each_of_its_cod
     for (const auto& p : problems) EXPECT_FALSE(p.message.empty()) << p.code;
 
     // The same scheme with recruits as its levels (one star per person brought) and a team volume
-    // test adds the headcount and team codes; any name of the police list adds forbidden_bonus_type.
+    // test adds the headcount and team codes; any name of the forbidden list adds forbidden_bonus_type.
     auto recruited = scheme;
     recruited.awards[1].min_people_recruited = 3;
     recruited.awards[1].counts_team_sales = true;
