@@ -19,6 +19,8 @@
 #include "server/services/tier_preview_service.hpp"
 #include "server/services/share_service.hpp"
 #include "server/services/member_journey.hpp"
+#include "server/services/bonus_service.hpp"
+#include "server/storage/bonus_repository.hpp"
 #include "server/services/member_service.hpp"
 #include "server/services/subscription_service.hpp"
 #include "server/services/partner_service.hpp"
@@ -90,6 +92,8 @@ constexpr const char* usage =
     "                                        development only: confirm a console login ticket as staff user N,\n"
     "                                        as their mini-program would (the ticket is in the server's log)\n"
     "  sharedstore correct-referral --config FILE --user N --referrer M --operator NAME --reason TEXT\n"
+    "  sharedstore sign-off-level2-cash --config FILE --merchant N --operator-user N --reference TEXT\n"
+    "                                        the platform operator's sign-off for cash to A2 (docs/bonus.md)\n"
     "                                        an operator's audited correction of a lifetime referral\n"
     "  sharedstore routes                    print the route table, one JSON object a line (no config needed)\n"
     "Environment variables SHAREDSTORE_<SECTION>_<KEY> override the file (docs/configuration.md).\n";
@@ -258,6 +262,7 @@ int serve(const server_config& config) {
     dashboard_service dashboard(database);
     subscription_service subscriptions(database);
     member_service members(database);
+    bonus_service bonuses(database);
     const system_wall_clock clock;
     payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
     // The merchant console: tickets and sessions in Redis, waiting login pages woken through it.
@@ -298,6 +303,7 @@ int serve(const server_config& config) {
                                 .subscriptions = subscriptions,
                                 .payouts = payouts,
                                 .members = members,
+                                .bonuses = bonuses,
                                 .log = log,
                                 .console = console,
                                 .console_cookies_secure = config.console.cookie_secure,
@@ -472,6 +478,38 @@ int correct_referral_command(const server_config& config, const std::vector<std:
     return 0;
 }
 
+// sharedstore sign-off-level2-cash --merchant N --operator-user N --reference TEXT: the platform
+// operator records who allowed cash to A2 at a store, on what reference (docs/bonus.md), until the
+// operator's own API. The store's next bonus configuration with level2_cash carries it.
+int sign_off_level2_cash_command(const server_config& config, const std::vector<std::string>& args) {
+    std::map<std::string, std::string> options;
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) options[args[i]] = args[i + 1];
+    auto id_of = [&](const char* name) -> std::uint64_t {
+        const auto& text = options[name];
+        std::uint64_t id = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+        return ec == std::errc() && end == text.data() + text.size() ? id : 0;
+    };
+    const auto merchant = id_of("--merchant"), operator_user = id_of("--operator-user");
+    const auto reference = options["--reference"];
+    const cash_sign_off sign_off{.operator_user_id = operator_user, .signed_at = std::chrono::system_clock::now(), .reference = reference};
+    if (args.size() != 6 || options.size() != 3 || !merchant || !sign_off_complete(sign_off) || reference.size() > 500) {
+        std::fprintf(stderr, "sharedstore: sign-off-level2-cash needs --merchant N --operator-user N --reference TEXT (1..500)\n");
+        return 2;
+    }
+    mysql_driver_init();
+    auto native = mysql_connect(config.mysql);
+    mysql_connection db(std::move(native), 16, nullptr);
+    if (!find_merchant(db, merchant)) {
+        std::fprintf(stderr, "sharedstore: no merchant %llu\n", static_cast<unsigned long long>(merchant));
+        return 1;
+    }
+    insert_cash_sign_off(db, merchant, sign_off);
+    std::printf("{\"merchant_id\":\"%llu\",\"operator_user_id\":\"%llu\"}\n", static_cast<unsigned long long>(merchant),
+                static_cast<unsigned long long>(operator_user));
+    return 0;
+}
+
 int console_confirm_command(const server_config& config, const std::vector<std::string>& args) {
     std::string ticket;
     std::uint64_t user_id = 0;
@@ -594,6 +632,7 @@ int main(int argc, char** argv) {
         if (command == "migrate" && rest.empty()) return migrate(config);
         if (command == "console-confirm") return console_confirm_command(config, rest);
         if (command == "correct-referral") return correct_referral_command(config, rest);
+        if (command == "sign-off-level2-cash") return sign_off_level2_cash_command(config, rest);
         if (command == "config-get" && rest.size() == 1) {
             auto value = config_value_text(config, rest[0]);
             if (!value) {

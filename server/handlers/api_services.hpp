@@ -17,6 +17,7 @@ class dashboard_service;
 class logger;
 class merchant_refund_service;
 class member_service;
+class bonus_service;
 class merchant_service;
 class metrics_registry;
 class mysql_pool;
@@ -63,6 +64,7 @@ struct api_services {
     subscription_service& subscriptions;
     payout_service& payouts;
     member_service& members;
+    bonus_service& bonuses;
     logger& log;
 
     // The merchant console: its login and sessions, its cookies (Secure or not), the folder its

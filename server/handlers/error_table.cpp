@@ -116,6 +116,8 @@ constexpr std::array error_table{
     error_row{service_failure::card_redemption_other_customer, 409, "card_redemption_other_customer",
               "the order's customer is not the card's holder"},
     error_row{service_failure::order_not_closable, 409, "order_not_closable", "the order is paid or is not a WeChat Pay order: there is nothing to close"},
+    error_row{service_failure::bonus_config_refused, 422, "bonus_config_refused",
+              "the bonus configuration is refused; every reason is in details.problems"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

@@ -76,6 +76,20 @@ const boost::json::array& body_reader::required_array(std::string_view name, std
     return value->as_array();
 }
 
+std::vector<std::int64_t> body_reader::optional_int_array(std::string_view name, std::size_t max_items, std::int64_t min, std::int64_t max) {
+    const auto* value = find(name);
+    if (!value) return {};
+    if (!value->is_array() || value->as_array().size() > max_items)
+        throw api_error(400, "invalid_field", field(name) + " is an array of at most " + std::to_string(max_items) + " whole numbers");
+    std::vector<std::int64_t> out;
+    for (const auto& item : value->as_array()) {
+        if (!item.is_int64() || item.as_int64() < min || item.as_int64() > max)
+            throw api_error(400, "invalid_field", field(name) + " holds whole numbers from " + std::to_string(min) + " to " + std::to_string(max));
+        out.push_back(item.as_int64());
+    }
+    return out;
+}
+
 const boost::json::object* body_reader::optional_object(std::string_view name) {
     const auto* value = find(name);
     if (!value) return nullptr;

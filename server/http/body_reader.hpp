@@ -12,6 +12,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 #include <string_view>
 
 namespace sharedstore {
@@ -34,6 +35,8 @@ public:
     std::optional<bool> optional_bool(std::string_view name);
     // An array of objects, 0..max_items long.
     const boost::json::array& required_array(std::string_view name, std::size_t max_items);
+    // Whole numbers in [min, max], at most max_items of them; absent: empty.
+    std::vector<std::int64_t> optional_int_array(std::string_view name, std::size_t max_items, std::int64_t min, std::int64_t max);
     // An object used as a map (keys chosen by the client); absent = nullptr.
     const boost::json::object* optional_object(std::string_view name);
     void finish() const;

@@ -1,5 +1,8 @@
 #include "server/services/merchant_service.hpp"
 
+#include "server/domain/bonus_validator.hpp"
+#include "server/storage/bonus_repository.hpp"
+
 #include "server/storage/ledger_repository.hpp"
 
 namespace sharedstore {
@@ -102,6 +105,11 @@ asio::awaitable<service_result<std::vector<tier_version_record>>> merchant_servi
     if (!problems.empty()) co_return failure(service_failure::invalid_tiers, std::move(problems));
     auto write = [=](mysql_connection& db) -> service_result<std::vector<tier_version_record>> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        // A store with a bonus configuration keeps every tier within it (docs/bonus.md): a tier the
+        // order cap would cut is refused here, never trimmed from a dividend later.
+        if (auto bonus = list_bonus_config_versions(db, merchant_id, 1); !bonus.empty())
+            if (auto problems = validate_bonus_config(bonus.front().config, change.tiers); !problems.empty())
+                return failure(service_failure::invalid_tiers, std::move(problems));
         insert_tier_version(db, merchant_id, change.profit_margin_bp, change.category_margins_bp, change.tiers, caller);
         return list_tier_versions(db, merchant_id, history_limit);
     };

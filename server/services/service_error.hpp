@@ -111,9 +111,10 @@ enum class service_failure {
     card_redemption_used,            // the redemption discounts another order already, or was undone
     card_redemption_other_customer,  // the order's customer is not the card's holder
     order_not_closable,              // paid already, or not a WeChat Pay order: nothing to close
+    bonus_config_refused,            // see `problems`: every reason the bonus configuration is unlawful or incomplete
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::order_not_closable;
+inline constexpr service_failure last_service_failure = service_failure::bonus_config_refused;
 
 struct service_error {
     service_failure kind;

@@ -123,6 +123,15 @@ test('every answer of a scenario through every route family matches docs/openapi
     expect: 200,
   })
   await op('get', '/api/v1/merchants/{merchant_id}/tiers', M, { token: cashier.token, expect: 200 })
+  // The bonus system (docs/bonus.md): none yet, a refused plan with its reasons, a lawful one.
+  await op('get', '/api/v1/merchants/{merchant_id}/bonus-config', M, { token: cashier.token, expect: 200 })
+  const refusedPlan = await op('put', '/api/v1/merchants/{merchant_id}/bonus-config', M, {
+    token: owner.token,
+    body: { awards: [{ type: 'other', label: '团队奖', base: 'membership', depth: 6, level_rates_bp: [0, 0, 0, 0, 0, 5000], medium: 'cash' }] },
+    expect: 422,
+  })
+  assert.ok(refusedPlan.json.error.details.problems.length >= 3, 'every reason of the refusal is listed')
+  await op('put', '/api/v1/merchants/{merchant_id}/bonus-config', M, { token: owner.token, body: { awards: [{ type: 'tier' }, { type: 'level_difference' }] }, expect: 200 })
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {
@@ -209,6 +218,10 @@ test('every answer of a scenario through every route family matches docs/openapi
     await new Promise((res) => setTimeout(res, 100))
   }
   if (mine.json.order.status !== 'paid') failures.push('wechat order not paid')
+  const unpaid = (await op('post', '/api/v1/orders', {}, { token: customer.token, body: { merchant_id: m.id, amount_fen: 1500, description: '套餐', pay_with: 'wechat' }, expect: 201 })).json.order
+  const closed = await op('post', '/api/v1/me/orders/{order_id}/close', { order_id: unpaid.id }, { token: customer.token, expect: 200 })
+  if (closed.json.order.status !== 'closed') failures.push('unpaid order not closed')
+  await op('post', '/api/v1/me/orders/{order_id}/close', { order_id: wx.id }, { token: customer.token, expect: 409 })
   await op('get', '/api/v1/me/orders/{order_id}', { order_id: wx.id }, { token: partner.token, expect: 404 })
   const O = { ...M, order_id: wx.id }
   await op('post', '/api/v1/merchants/{merchant_id}/orders/{order_id}/refunds', O, { token: owner.token, body: { request_id: 'rf-' + run + '-1', amount_fen: 500, reason: '少送一杯' }, expect: 201 })

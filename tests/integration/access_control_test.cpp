@@ -385,6 +385,9 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"POST", fixed(S + "/card-redemptions"), fixed(unknown_code), {401, 403, 403, 404, 404, 404, 403}},
         {"POST", fixed("/api/v1/pos/card-redemptions"), fixed(unknown_code), {401, 401, 401, 401, 401, 401, 401}},
         {"GET", fixed(S + "/card-report"), none, {401, 403, 403, 403, 200, 200, 403}},
+        // The bonus system: the owner and managers propose, any staff reads.
+        {"PUT", fixed(S + "/bonus-config"), fixed(R"({"awards":[{"type":"tier"},{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed(S + "/bonus-config"), none, {401, 403, 403, 200, 200, 200, 403}},
     };
     // Console sessions (docs/access-control.md, "Console sessions"), made before the walk below
     // (where customers and partners create stores of their own): customers and partners are staff
@@ -504,7 +507,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 47) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 49) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

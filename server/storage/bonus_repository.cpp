@@ -1,0 +1,103 @@
+#include "server/storage/bonus_repository.hpp"
+
+#include "common/clock.hpp"
+#include "server/storage/bonus_config_codec.hpp"
+#include "server/storage/sql_support.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace sharedstore {
+
+namespace {
+
+using statement = mysql_statement;
+using rows = std::unique_ptr<sql::ResultSet>;
+using time_point = std::chrono::system_clock::time_point;
+
+const std::string version_columns =
+    "SELECT id, merchant_id, version, config_json, created_by_user_id, " + sql_micros("created_at") + " FROM bonus_config_versions ";
+
+std::vector<bonus_config_version> read_versions(sql::PreparedStatement& select) {
+    rows rs(select.executeQuery());
+    std::vector<bonus_config_version> out;
+    while (rs->next()) {
+        boost::system::error_code ec;
+        auto parsed = boost::json::parse(std::string(rs->getString(4)), ec);
+        auto config = ec ? std::nullopt : bonus_config_from_json(parsed);
+        // Written by insert_bonus_config_version only: anything else is a row this code never made.
+        if (!config) throw std::logic_error("bonus_config_versions: a row that is no configuration");
+        out.push_back(bonus_config_version{.id = rs->getUInt64(1),
+                                           .merchant_id = rs->getUInt64(2),
+                                           .version = static_cast<std::int32_t>(rs->getUInt(3)),
+                                           .config = std::move(*config),
+                                           .created_by_user_id = rs->getUInt64(5),
+                                           .created_at = from_micros(rs->getInt64(6))});
+    }
+    return out;
+}
+
+}  // namespace
+
+bonus_config_version insert_bonus_config_version(mysql_connection& db, std::uint64_t merchant_id, const bonus_config& config,
+                                                 std::uint64_t created_by, time_point at) {
+    statement next(db.prepare("SELECT COALESCE(MAX(version), 0) + 1 FROM bonus_config_versions WHERE merchant_id = ?"));
+    next->setUInt64(1, merchant_id);
+    rows rs(next->executeQuery());
+    rs->next();
+    const auto version = static_cast<std::int32_t>(rs->getUInt(1));
+    statement insert(db.prepare("INSERT INTO bonus_config_versions (merchant_id, version, config_json, created_by_user_id, created_at) "
+                                "VALUES (?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, merchant_id);
+    insert->setUInt(2, static_cast<std::uint32_t>(version));
+    insert->setString(3, boost::json::serialize(bonus_config_to_json(config)));
+    insert->setUInt64(4, created_by);
+    insert->setString(5, format_sql_datetime_utc(at));
+    insert->executeUpdate();
+    return bonus_config_version{.id = last_insert_id(db),
+                                .merchant_id = merchant_id,
+                                .version = version,
+                                .config = config,
+                                .created_by_user_id = created_by,
+                                .created_at = at};
+}
+
+std::vector<bonus_config_version> list_bonus_config_versions(mysql_connection& db, std::uint64_t merchant_id, int limit) {
+    statement select(db.prepare(version_columns + "WHERE merchant_id = ? ORDER BY version DESC LIMIT ?"));
+    select->setUInt64(1, merchant_id);
+    select->setInt(2, limit);
+    return read_versions(*select);
+}
+
+std::optional<bonus_config_version> find_bonus_config_at(mysql_connection& db, std::uint64_t merchant_id, time_point at) {
+    statement select(db.prepare(version_columns + "WHERE merchant_id = ? AND created_at <= ? ORDER BY version DESC LIMIT 1"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, format_sql_datetime_utc(at));
+    auto found = read_versions(*select);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
+void insert_cash_sign_off(mysql_connection& db, std::uint64_t merchant_id, const cash_sign_off& s) {
+    statement insert(db.prepare("INSERT INTO bonus_cash_sign_offs (merchant_id, operator_user_id, reference, signed_at) VALUES (?, ?, ?, ?)"));
+    insert->setUInt64(1, merchant_id);
+    insert->setUInt64(2, s.operator_user_id);
+    insert->setString(3, s.reference);
+    insert->setString(4, format_sql_datetime_utc(s.signed_at));
+    insert->executeUpdate();
+}
+
+std::optional<cash_sign_off> find_cash_sign_off(mysql_connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepare("SELECT operator_user_id, reference, " + sql_micros("signed_at") +
+                                " FROM bonus_cash_sign_offs WHERE merchant_id = ? ORDER BY id DESC LIMIT 1"));
+    select->setUInt64(1, merchant_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return cash_sign_off{.operator_user_id = rs->getUInt64(1), .signed_at = from_micros(rs->getInt64(3)), .reference = rs->getString(2)};
+}
+
+}  // namespace sharedstore
