@@ -27,3 +27,36 @@ CREATE TABLE bonus_cash_sign_offs (
   KEY ix_bonus_cash_sign_offs (merchant_id, id),
   CONSTRAINT fk_bonus_cash_sign_offs_merchant FOREIGN KEY (merchant_id) REFERENCES merchants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- The awards one paid order earned beyond its dividend (the tier award, which stays in
+-- `dividends`): the level difference and the flat push to A2, A1's lifetime referrer. Only A2:
+-- nothing above A2 is ever read. `cap_fen` is the order's cap (order_cap_bp of its profit):
+-- the dividend and these together never exceed it (check-ledger).
+CREATE TABLE bonus_awards (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  merchant_id BIGINT UNSIGNED NOT NULL,
+  order_id BIGINT UNSIGNED NOT NULL,
+  config_version_id BIGINT UNSIGNED NOT NULL,
+  kind ENUM('level_difference', 'flat_push') NOT NULL,
+  a1_partner_id BIGINT UNSIGNED NOT NULL,   -- the buyer's owner, whose referrer this is
+  a1_user_id BIGINT UNSIGNED NOT NULL,
+  partner_id BIGINT UNSIGNED NOT NULL,      -- A2
+  user_id BIGINT UNSIGNED NOT NULL,
+  rate_bp INT NOT NULL,
+  base_fen BIGINT NOT NULL,                 -- the order's profit
+  cap_fen BIGINT NOT NULL,
+  uncapped_fen BIGINT NOT NULL,
+  amount_fen BIGINT NOT NULL,               -- owed; in points, 1 point a fen
+  medium ENUM('cash', 'points') NOT NULL,
+  reversed_fen BIGINT NOT NULL DEFAULT 0,   -- taken back by refunds, cumulatively
+  lot_id BIGINT UNSIGNED NULL,              -- points: the pending lot it earned
+  created_at DATETIME(6) NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_bonus_awards (order_id, kind),
+  KEY ix_bonus_awards_partner (merchant_id, partner_id, created_at),
+  CONSTRAINT fk_bonus_awards_order FOREIGN KEY (order_id) REFERENCES orders (id),
+  CONSTRAINT ck_bonus_awards CHECK (amount_fen > 0 AND reversed_fen >= 0 AND reversed_fen <= amount_fen AND amount_fen <= uncapped_fen)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- A2's awards in points wait in a lot of their own until the order vests.
+ALTER TABLE member_point_lots MODIFY COLUMN source ENUM('order', 'returned', 'award') NOT NULL;

@@ -21,6 +21,8 @@ std::string_view to_string(account_kind kind) {
     case account_kind::member_points_pending: return "member_points_pending";
     case account_kind::member_points: return "member_points";
     case account_kind::member_points_held: return "member_points_held";
+    case account_kind::bonus_expense: return "bonus_expense";
+    case account_kind::bonus_payable: return "bonus_payable";
     case account_kind::alliance_points_issued: return "alliance_points_issued";
     case account_kind::alliance_points: return "alliance_points";
     }
@@ -46,7 +48,8 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::prepaid_principal, account_kind::prepaid_bonus,
                                                  account_kind::prepaid_bonus_expense, account_kind::member_points_issued,
                                                  account_kind::member_points_pending, account_kind::member_points,
-                                                 account_kind::member_points_held,
+                                                 account_kind::member_points_held,  account_kind::bonus_expense,
+                                                 account_kind::bonus_payable,
                                                  account_kind::alliance_points_issued, account_kind::alliance_points};
     return kinds;
 }
@@ -63,6 +66,7 @@ bool is_per_user(account_kind kind) {
     case account_kind::member_points_pending:
     case account_kind::member_points:
     case account_kind::member_points_held:
+    case account_kind::bonus_payable:
     case account_kind::alliance_points: return true;
     default: return false;
     }
@@ -99,7 +103,7 @@ std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credit
     const bool credit_normal = kind == account_kind::stored_value || kind == account_kind::dividend_payable ||
                                kind == account_kind::dividend_withdrawable || kind == account_kind::payout_in_flight || kind == account_kind::sales ||
                                kind == account_kind::alliance_points_issued || kind == account_kind::member_points_issued ||
-                               kind == account_kind::prepaid_principal || kind == account_kind::prepaid_bonus;
+                               kind == account_kind::prepaid_principal || kind == account_kind::prepaid_bonus || kind == account_kind::bonus_payable;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
 
@@ -216,6 +220,14 @@ std::vector<ledger_entry> points_redeemed_entries(std::uint64_t user_id, std::in
 
 std::vector<ledger_entry> points_returned_entries(std::uint64_t user_id, std::int64_t points) {
     return one_entry({account_kind::member_points, user_id}, {account_kind::member_points_issued, 0}, points);
+}
+
+std::vector<ledger_entry> bonus_cash_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
+    return one_entry({account_kind::bonus_expense, 0}, {account_kind::bonus_payable, partner_user_id}, amount_fen);
+}
+
+std::vector<ledger_entry> bonus_cash_reversal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {
+    return one_entry({account_kind::bonus_payable, partner_user_id}, {account_kind::bonus_expense, 0}, amount_fen);
 }
 
 std::vector<ledger_entry> points_held_entries(std::uint64_t user_id, std::int64_t points) {

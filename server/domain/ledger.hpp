@@ -43,6 +43,9 @@ enum class account_kind {
     member_points_pending,  // per person: earned on orders still inside their refund window
     member_points,          // per person: vested points the member may spend
     member_points_held,     // per person: points priced into a WeChat Pay order not yet paid (spent or released)
+    // A store's book, the bonus system's cash awards to A2 (docs/bonus.md; with the operator's sign-off).
+    bonus_expense,          // expense: cash awards less their reversals
+    bonus_payable,          // liability, per partner: cash awards owed, until they settle
     // The platform's book (points). Kept for the alliance's points pool (business rules section 3):
     // nothing posts to them yet; the ledger's checks and tests cover them.
     alliance_points_issued,  // points the platform has issued (credit-normal: the pool's size)
@@ -120,6 +123,9 @@ std::vector<ledger_entry> points_redeemed_entries(std::uint64_t user_id, std::in
 std::vector<ledger_entry> points_returned_entries(std::uint64_t user_id, std::int64_t points);
 // A WeChat Pay order's points: held when it is placed, spent when it is paid, released when it is
 // closed unpaid (docs/members.md, "Points on orders paid later").
+// A cash award to A2 (bonus_expense -> bonus_payable), and a refund's reversal of it.
+std::vector<ledger_entry> bonus_cash_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+std::vector<ledger_entry> bonus_cash_reversal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
 std::vector<ledger_entry> points_held_entries(std::uint64_t user_id, std::int64_t points);
 std::vector<ledger_entry> points_hold_spent_entries(std::uint64_t user_id, std::int64_t points);
 std::vector<ledger_entry> points_hold_released_entries(std::uint64_t user_id, std::int64_t points);

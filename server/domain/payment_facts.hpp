@@ -38,6 +38,7 @@ struct paid_order_facts {
     std::chrono::seconds settlement_delay{0};  // the store's, for dividends' settles_at
     order_member_terms member;                 // offer, level, discount, points, pre-stored value draw
     bool member_program = false;               // the store runs a member programme (docs/members.md)
+    bool bonus_config = false;                 // the store has a bonus configuration (docs/bonus.md)
     std::optional<std::uint64_t> card_redemption_id;  // the card it was placed with (docs/api.md, "The customer's cards")
     // Purchases only (a buy-in is the partner's own money: no profit, no owner):
     std::optional<tier_version_facts> version;  // in force at paid_at

@@ -170,6 +170,20 @@ bool vest_member_order(mysql_connection& db, std::uint64_t order_id, time_point 
                 insert_point_move(db, order->merchant_id, buyer, "vested", points, order_id, lot->id, std::nullopt, tx, now);
             }
         }
+        // A2's bonus awards in points (docs/bonus.md) vest with the order that earned them.
+        for (auto& lot : lock_award_lots_of_order(db, order_id)) {
+            if (lot.state != lot_state::pending) continue;
+            const auto points = lot.earned - lot.reversed;
+            lot.state = lot_state::vested;
+            lot.remaining = points;
+            lot.vested_at = now;
+            lot.expires_at = points_expire_at(now, context.program ? context.program->points.validity_months : 24, context.utc_offset);
+            save_point_lot(db, lot);
+            if (points > 0) {
+                const auto tx = post(db, order->merchant_id, "points_vested", "award_lot:" + std::to_string(lot.id), points_vested_entries(lot.user_id, points), now);
+                insert_point_move(db, order->merchant_id, lot.user_id, "vested", points, order_id, lot.id, std::nullopt, tx, now);
+            }
+        }
         // A membership product earns no growth: growth is what purchases paid.
         if (net > 0) apply_growth(db, context, profile, order_growth(order->amount_fen, order->refunded_fen), "order_vested", order_id, std::nullopt, now);
     }
@@ -284,6 +298,25 @@ std::int64_t take_points_from_lots(mysql_connection& db, std::uint64_t merchant_
     std::int64_t taken = 0;
     for (const auto& d : draw_points_from_lots(db, merchant_id, user_id, points)) taken += d.points;
     return taken;
+}
+
+lot_take_back take_back_lot_points(mysql_connection& db, std::uint64_t lot_id, std::int64_t due) {
+    auto lot = find_point_lot(db, lot_id, true);
+    if (!lot || due <= 0) return {};
+    std::int64_t taken = 0;
+    if (lot->state == lot_state::pending) {
+        taken = due;
+    } else {
+        taken = std::min(due, lot->remaining);
+        lot->remaining -= taken;
+        save_point_lot(db, *lot);
+        taken += take_points_from_lots(db, lot->merchant_id, lot->user_id, due - taken);
+        lot = find_point_lot(db, lot_id, true);
+    }
+    lot->reversed += due;
+    lot->unrecovered += due - taken;
+    save_point_lot(db, *lot);
+    return {taken, lot->state != lot_state::pending};
 }
 
 void hold_points_for_order(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::uint64_t order_id, std::int64_t points,

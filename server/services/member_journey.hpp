@@ -55,6 +55,16 @@ bool vest_member_order(mysql_connection& db, std::uint64_t order_id, std::chrono
 // what it took. The caller posts the ledger entries for it.
 std::int64_t take_points_from_lots(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t points);
 
+// A refund takes back `due` points a lot earned: from the lot while it is pending; once vested,
+// this lot's points first, then the person's others, never below zero (the shortfall is the
+// lot's `unrecovered`). The lot's `reversed` grows by `due`. The caller posts
+// points_reversed_entries(user, taken, vested).
+struct lot_take_back {
+    std::int64_t taken = 0;
+    bool vested = false;
+};
+lot_take_back take_back_lot_points(mysql_connection& db, std::uint64_t lot_id, std::int64_t due);
+
 // Points on an order paid later (WeChat Pay; docs/members.md, "Points on orders paid later").
 // Placing it: the points leave the lots at once, one hold per lot drawn, and move to the
 // member's held account, so no other spend can reach them. Paying it: the holds are spent

@@ -88,6 +88,7 @@ applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, s
     const auto paid = format_sql_datetime_utc(paid_at);
     auto facts = order_facts(*order, std::chrono::hours(24) * merchant.settlement_delay_days, paid_at);
     facts.member_program = merchant.has_member_program;
+    facts.bonus_config = merchant.has_bonus_config;
     // A POS priced its own order: the level in force is recorded beside the price it sent.
     if (facts.member_program && order->source == payment_source::pos && order->customer_user_id)
         facts.member = record_pos_member_level(db, *order);

@@ -100,4 +100,76 @@ std::optional<cash_sign_off> find_cash_sign_off(mysql_connection& db, std::uint6
     return cash_sign_off{.operator_user_id = rs->getUInt64(1), .signed_at = from_micros(rs->getInt64(3)), .reference = rs->getString(2)};
 }
 
+std::uint64_t insert_bonus_award(mysql_connection& db, const bonus_award_record& a) {
+    statement insert(db.prepare("INSERT INTO bonus_awards (merchant_id, order_id, config_version_id, kind, a1_partner_id, a1_user_id, partner_id, "
+                                "user_id, rate_bp, base_fen, cap_fen, uncapped_fen, amount_fen, medium, created_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, a.merchant_id);
+    insert->setUInt64(2, a.order_id);
+    insert->setUInt64(3, a.config_version_id);
+    insert->setString(4, std::string(to_string(a.kind)));
+    insert->setUInt64(5, a.a1_partner_id);
+    insert->setUInt64(6, a.a1_user_id);
+    insert->setUInt64(7, a.partner_id);
+    insert->setUInt64(8, a.user_id);
+    insert->setInt(9, a.rate_bp);
+    insert->setInt64(10, a.base_fen);
+    insert->setInt64(11, a.cap_fen);
+    insert->setInt64(12, a.uncapped_fen);
+    insert->setInt64(13, a.amount_fen);
+    insert->setString(14, std::string(to_string(a.medium)));
+    insert->setString(15, format_sql_datetime_utc(a.created_at));
+    insert->executeUpdate();
+    return last_insert_id(db);
+}
+
+void set_bonus_award_lot(mysql_connection& db, std::uint64_t award_id, std::uint64_t lot_id) {
+    statement update(db.prepare("UPDATE bonus_awards SET lot_id = ? WHERE id = ?"));
+    update->setUInt64(1, lot_id);
+    update->setUInt64(2, award_id);
+    update->executeUpdate();
+}
+
+void add_bonus_award_reversed(mysql_connection& db, std::uint64_t award_id, std::int64_t reversed_fen) {
+    statement update(db.prepare("UPDATE bonus_awards SET reversed_fen = reversed_fen + ? WHERE id = ?"));
+    update->setInt64(1, reversed_fen);
+    update->setUInt64(2, award_id);
+    update->executeUpdate();
+}
+
+std::vector<bonus_award_record> lock_bonus_awards_of_order(mysql_connection& db, std::uint64_t order_id) {
+    statement select(db.prepare("SELECT id, merchant_id, order_id, config_version_id, kind, a1_partner_id, a1_user_id, partner_id, user_id, rate_bp, "
+                                "base_fen, cap_fen, uncapped_fen, amount_fen, medium, reversed_fen, lot_id, " + sql_micros("created_at") +
+                                " FROM bonus_awards WHERE order_id = ? ORDER BY id FOR UPDATE"));
+    select->setUInt64(1, order_id);
+    rows rs(select->executeQuery());
+    std::vector<bonus_award_record> out;
+    while (rs->next()) {
+        const auto kind = parse_award_kind(std::string(rs->getString(5)));
+        const auto medium = parse_award_medium(std::string(rs->getString(15)));
+        if (!kind || !medium) throw std::logic_error("bonus_awards: unknown kind or medium");
+        bonus_award_record a{.id = rs->getUInt64(1),
+                             .merchant_id = rs->getUInt64(2),
+                             .order_id = rs->getUInt64(3),
+                             .config_version_id = rs->getUInt64(4),
+                             .kind = *kind,
+                             .a1_partner_id = rs->getUInt64(6),
+                             .a1_user_id = rs->getUInt64(7),
+                             .partner_id = rs->getUInt64(8),
+                             .user_id = rs->getUInt64(9),
+                             .rate_bp = rs->getInt(10),
+                             .base_fen = rs->getInt64(11),
+                             .cap_fen = rs->getInt64(12),
+                             .uncapped_fen = rs->getInt64(13),
+                             .amount_fen = rs->getInt64(14),
+                             .medium = *medium,
+                             .reversed_fen = rs->getInt64(16),
+                             .lot_id = std::nullopt,
+                             .created_at = from_micros(rs->getInt64(18))};
+        if (!rs->isNull(17)) a.lot_id = rs->getUInt64(17);
+        out.push_back(a);
+    }
+    return out;
+}
+
 }  // namespace sharedstore

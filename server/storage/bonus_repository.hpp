@@ -24,4 +24,23 @@ void insert_cash_sign_off(mysql_connection& db, std::uint64_t merchant_id, const
 // The newest sign-off of the store, if any.
 std::optional<cash_sign_off> find_cash_sign_off(mysql_connection& db, std::uint64_t merchant_id);
 
+// An order's awards beyond its dividend (bonus_awards).
+struct bonus_award_record {
+    std::uint64_t id = 0;
+    std::uint64_t merchant_id = 0, order_id = 0, config_version_id = 0;
+    award_kind kind = award_kind::level_difference;
+    std::uint64_t a1_partner_id = 0, a1_user_id = 0, partner_id = 0, user_id = 0;
+    std::int32_t rate_bp = 0;
+    std::int64_t base_fen = 0, cap_fen = 0, uncapped_fen = 0, amount_fen = 0;
+    award_medium medium = award_medium::points;
+    std::int64_t reversed_fen = 0;
+    std::optional<std::uint64_t> lot_id;
+    std::chrono::system_clock::time_point created_at;
+};
+std::uint64_t insert_bonus_award(mysql_connection& db, const bonus_award_record& award);
+void set_bonus_award_lot(mysql_connection& db, std::uint64_t award_id, std::uint64_t lot_id);
+void add_bonus_award_reversed(mysql_connection& db, std::uint64_t award_id, std::int64_t reversed_fen);
+// The order's awards, locked.
+std::vector<bonus_award_record> lock_bonus_awards_of_order(mysql_connection& db, std::uint64_t order_id);
+
 }  // namespace sharedstore

@@ -150,6 +150,24 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
         {"every order paid from pre-stored value drew exactly its amount from the two buckets",
          "SELECT CONCAT('order ', id) FROM orders WHERE (source = 'prepaid' AND status = 'paid' AND prepaid_principal_fen + prepaid_bonus_fen <> amount_fen) "
          "OR (source <> 'prepaid' AND (prepaid_principal_fen <> 0 OR prepaid_bonus_fen <> 0))"},
+        // The bonus system (docs/bonus.md): within the order's cap, only to A2, as the books say.
+        {"an order's dividend and bonus awards together stay within its cap (order_cap_bp of its profit)",
+         "SELECT CONCAT('order ', a.order_id) FROM bonus_awards a LEFT JOIN dividends d ON d.order_id = a.order_id "
+         "GROUP BY a.order_id HAVING COALESCE(MAX(d.amount_fen), 0) + SUM(a.amount_fen) > MAX(a.cap_fen)"},
+        {"every bonus award goes to the lifetime referrer of the order's partner, one level up, never further",
+         "SELECT CONCAT('award ', a.id) FROM bonus_awards a LEFT JOIN referrals r ON r.user_id = a.a1_user_id "
+         "LEFT JOIN dividends d ON d.order_id = a.order_id WHERE a.user_id = a.a1_user_id OR (d.id IS NOT NULL AND d.partner_id <> a.a1_partner_id) "
+         "OR ((r.referrer_user_id IS NULL OR r.referrer_user_id <> a.user_id) AND NOT EXISTS (SELECT 1 FROM referral_corrections c "
+         "WHERE c.user_id = a.a1_user_id AND c.previous_referrer_user_id = a.user_id))"},
+        {"each partner's cash awards owed equal their awards less reversals",
+         "SELECT CONCAT('partner ', x.merchant_id, '/', x.user_id) FROM ("
+         "SELECT merchant_id, user_id, -balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'bonus_payable' "
+         "UNION ALL SELECT merchant_id, user_id, 0, SUM(amount_fen - reversed_fen) FROM bonus_awards WHERE medium = 'cash' "
+         "GROUP BY merchant_id, user_id) x GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
+        {"each award in points earned its own lot, reversed as the award is",
+         "SELECT CONCAT('award ', a.id) FROM bonus_awards a LEFT JOIN member_point_lots l ON l.id = a.lot_id "
+         "WHERE a.medium = 'points' AND (l.id IS NULL OR l.source <> 'award' OR l.user_id <> a.user_id OR l.earned <> a.amount_fen "
+         "OR l.reversed <> a.reversed_fen)"},
         {"every member's growth equals their growth entries",
          "SELECT CONCAT('member ', p.merchant_id, '/', p.user_id) FROM member_profiles p WHERE p.growth <> "
          "(SELECT COALESCE(SUM(delta), 0) FROM member_growth_entries g WHERE g.merchant_id = p.merchant_id AND g.user_id = p.user_id)"},

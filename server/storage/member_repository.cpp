@@ -368,6 +368,12 @@ std::optional<point_lot_record> find_order_lot(mysql_connection& db, std::uint64
     return lots.front();
 }
 
+std::vector<point_lot_record> lock_award_lots_of_order(mysql_connection& db, std::uint64_t order_id) {
+    statement select(db.prepare(lot_columns + "WHERE order_id = ? AND source = 'award' ORDER BY id FOR UPDATE"));
+    select->setUInt64(1, order_id);
+    return read_lots(*select);
+}
+
 void save_point_lot(mysql_connection& db, const point_lot_record& l) {
     statement update(db.prepare("UPDATE member_point_lots SET reversed = ?, remaining = ?, unrecovered = ?, state = ?, vested_at = ?, expires_at = ?, "
                                 "reminded_at = ? WHERE id = ?"));

@@ -47,7 +47,8 @@ std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t
     statement select(db.prepare(std::string("SELECT id, name, owner_user_id, time_zone, allow_existing_customers, "
                                                      "cards_for_owned_customers, protection_days, ") +
                                          sql_micros("created_at") + ", settlement_delay_days, "
-                                         "EXISTS (SELECT 1 FROM member_programs p WHERE p.merchant_id = merchants.id) FROM merchants WHERE id = ?"));
+                                         "EXISTS (SELECT 1 FROM member_programs p WHERE p.merchant_id = merchants.id), "
+                                         "EXISTS (SELECT 1 FROM bonus_config_versions b WHERE b.merchant_id = merchants.id) FROM merchants WHERE id = ?"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -62,6 +63,7 @@ std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t
     if (!rs->isNull(7)) m.protection_days = static_cast<int>(rs->getUInt(7));
     m.settlement_delay_days = static_cast<int>(rs->getUInt(9));
     m.has_member_program = rs->getBoolean(10);
+    m.has_bonus_config = rs->getBoolean(11);
     return m;
 }
 

@@ -27,6 +27,7 @@ struct merchant_record {
     std::chrono::system_clock::time_point created_at;
     int settlement_delay_days = 7;  // dividends stay pending this long after payment (refunds)
     bool has_member_program = false;  // docs/members.md: read with the row, so a store without one costs its orders nothing more
+    bool has_bonus_config = false;    // docs/bonus.md: likewise, a store without one runs no bonus effect
 };
 
 struct staff_member {

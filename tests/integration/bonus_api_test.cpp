@@ -2,10 +2,15 @@
 // of the research note is refused with every reason named at its field; a lawful configuration
 // becomes the store's version 1 and any staff reads it; cash to A2 waits for the platform
 // operator's sign-off; once a store has a configuration, no tier above its order cap is accepted.
+#include "common/clock.hpp"
+#include "common/random_token.hpp"
 #include "tests/integration/support/child_process.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/integration/support/store_api.hpp"
 
+#include <latch>
 #include <set>
+#include <thread>
 
 using namespace sharedstore;
 using namespace sharedstore::test_support;
@@ -15,9 +20,19 @@ namespace {
 
 class bonus_api_test : public store_api_test {
 protected:
-    static void SetUpTestSuite() { start(); }
+    static void SetUpTestSuite() { start(true); }
     static void TearDownTestSuite() { stop(); }
 
+    static std::pair<int, std::string> check_ledger() {
+        child_process process({SHAREDSTORE_BINARY, "check-ledger", "--config", test_config_path()}, {}, make_temp_dir("check-ledger") + "/out.log");
+        auto code = process.wait_exit(std::chrono::seconds(60));
+        return {code.value_or(-1), process.output()};
+    }
+    static http_reply pos_sale(const pos_key& key, const user& customer, std::int64_t amount, std::int64_t profit, const std::string& id) {
+        return pos_call(key, "/api/v1/pos/orders",
+                        json::object{{"merchant_order_id", id}, {"user_id", customer.id}, {"amount_fen", amount}, {"profit_fen", profit},
+                                     {"paid_at", format_rfc3339_utc(std::chrono::system_clock::now())}});
+    }
     static std::set<std::string> codes_of(const http_reply& r) {
         std::set<std::string> codes;
         const auto body = r.json();  // held: the loop reads into it
@@ -107,6 +122,76 @@ TEST_F(bonus_api_test, a_store_without_tiers_has_nothing_to_run_awards_on) {
     auto refused = call("PUT", "/api/v1/merchants/" + id + "/bonus-config", owner, json::object{{"awards", json::array{json::object{{"type", "tier"}}}}});
     EXPECT_EQ(refused.status, 409);
     EXPECT_EQ(error_code(refused), "no_tiers");
+}
+
+TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_and_refunds_take_it_back) {
+    // The research note's chain: customer -> A1 (T1, 2000 bp) -> A2 (T2, 3000 bp), profit 100000.
+    auto s = open_store();
+    ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"settlement_delay_days", 0}}));
+    auto a2 = enrol(s);
+    ok(call("POST", s.path() + "/partners/" + a2.id + "/buy-ins", s.owner, json::object{{"amount_fen", 2000000}}), 201);
+    const user a1_person = sign_in();
+    ASSERT_EQ(claim(a1_person, a2.share_code), "claimed") << "A1 came through A2's share: the lifetime referral";
+    auto a1 = enrol(s, 100, a1_person);
+    const user customer = sign_in();
+    ASSERT_EQ(claim(customer, a1.share_code), "claimed");
+    ok(call("PUT", s.path() + "/bonus-config", s.owner,
+            json::object{{"awards", json::array{json::object{{"type", "tier"}}, json::object{{"type", "level_difference"}}}}}));
+    const auto key = make_pos_key(s);
+    auto pending_of = [&](const user& who) {
+        return ok(call("GET", "/api/v1/me/stores/" + s.id + "/membership", who)).at("points").at("pending").as_int64();
+    };
+
+    auto sale = ok(pos_sale(key, customer, 200000, 100000, "B-1"), 201);
+    EXPECT_EQ(sale.at("dividend").at("amount_fen").as_int64(), 20000) << "A1's tier award is the dividend, unchanged";
+    EXPECT_EQ(scalar("SELECT amount_fen FROM bonus_awards WHERE kind = 'level_difference' AND user_id = ?", {a2.person.id}), 10000);
+    EXPECT_EQ(scalar("SELECT medium = 'points' FROM bonus_awards WHERE user_id = ?", {a2.person.id}), 1) << "A2 in points by default";
+    EXPECT_EQ(pending_of(a2.person), 10000);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_awards WHERE user_id <> ?", {a2.person.id}), 0) << "nobody beyond A2";
+    auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+
+    // Half refunded: half of the award goes; the rest with the rest.
+    ok(pos_call(key, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "B-1"}, {"merchant_refund_id", "R-1"}, {"amount_fen", 100000}}), 201);
+    EXPECT_EQ(pending_of(a2.person), 5000);
+    ok(pos_call(key, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "B-1"}, {"merchant_refund_id", "R-2"}, {"amount_fen", 100000}}), 201);
+    EXPECT_EQ(pending_of(a2.person), 0);
+    EXPECT_EQ(scalar("SELECT reversed_fen FROM bonus_awards WHERE order_id = (SELECT id FROM orders WHERE merchant_order_id = 'B-1')"), 10000);
+    std::tie(code, output) = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+
+    // A WeChat Pay order of the same customer: 50000 paid at the store's 30 % margin, profit 15000.
+    auto wx = ok(call("POST", "/api/v1/orders", customer, json::object{{"merchant_id", s.id}, {"amount_fen", 50000}, {"description", "烫染"}, {"pay_with", "wechat"}}),
+                 201);
+    ASSERT_EQ(sim->send("POST", "/sim/v1/pay/transactions/" + text(wx, {"order", "out_trade_no"}) + "/succeed").status, 200);
+    const auto wx_id = text(wx, {"order", "id"});
+    eventually([&] { return scalar("SELECT COUNT(*) FROM bonus_awards WHERE order_id = ?", {wx_id}) == 1; }, std::chrono::seconds(10),
+               std::chrono::milliseconds(50));
+    EXPECT_EQ(scalar("SELECT amount_fen FROM bonus_awards WHERE order_id = ?", {wx_id}), 1500);
+
+    // Ten orders of one chain at once: ten awards, nothing lost or doubled.
+    std::vector<int> statuses(10);
+    std::latch go(10);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 10; ++i)
+        threads.emplace_back([&, i] {
+            go.arrive_and_wait();
+            statuses[i] = pos_sale(key, customer, 20000, 10000, "C-" + std::to_string(i)).status;
+        });
+    for (auto& t : threads) t.join();
+    for (int status : statuses) EXPECT_EQ(status, 201);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_awards a JOIN orders o ON o.id = a.order_id WHERE o.merchant_order_id LIKE 'C-%'"), 10);
+    EXPECT_EQ(pending_of(a2.person), 1500 + 10 * 1000);
+    std::tie(code, output) = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+
+    // Vested with their orders, the awards become points A2 may spend.
+    child_process vest({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "vest-member-orders"}, sim->server_environment(server->port()),
+                       make_temp_dir("run-job") + "/out.log");
+    ASSERT_EQ(vest.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << vest.output();
+    EXPECT_EQ(ok(call("GET", "/api/v1/me/stores/" + s.id + "/membership", a2.person)).at("points").at("spendable").as_int64(), 11500);
+    std::tie(code, output) = check_ledger();
+    EXPECT_EQ(code, 0) << output;
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ TEST(ledger, an_entry_moves_one_asset_and_every_kind_has_one_asset_and_one_kind_
         EXPECT_EQ(in_platform_book(kind), asset_of(kind) == ledger_asset::points) << to_string(kind) << ": today's platform accounts are the points'";
         EXPECT_NE(to_string(kind), "unknown");
     }
-    EXPECT_EQ(all_account_kinds().size(), 19u) << "a new kind is added to all_account_kinds (check-ledger walks it)";
+    EXPECT_EQ(all_account_kinds().size(), 21u) << "a new kind is added to all_account_kinds (check-ledger walks it)";
     EXPECT_EQ(natural_balance(account_kind::alliance_points_issued, -2'500), 2'500) << "points issued read as a positive pool";
     // A store's member points are their own asset, in the store's book: never alliance points, never cash.
     const account_ref member_points_of_7{account_kind::member_points, 7}, store_issued{account_kind::member_points_issued, 0};

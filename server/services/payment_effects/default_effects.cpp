@@ -10,6 +10,7 @@ const payment_effects& default_payment_effects() {
         list.push_back(make_buy_in_effect());
         list.push_back(make_store_customer_effect());
         list.push_back(make_dividend_effect());
+        list.push_back(make_bonus_award_effect());
         list.push_back(make_prepaid_effect());
         list.push_back(make_member_points_effect());
         list.push_back(make_member_stage_effect());

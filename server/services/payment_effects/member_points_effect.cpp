@@ -63,23 +63,10 @@ public:
         std::vector<std::function<void(mysql_connection&, posted_payment&)>> moves;
         if (auto lot = find_order_lot(db, order.order_id, true)) {
             const auto due = points_reversed(lot->earned, order.amount_fen, refund.refunded_before_fen, refund.amount_fen);
-            std::int64_t taken = 0;
-            if (due > 0 && lot->state == lot_state::pending) {
-                taken = due;
-            } else if (due > 0) {
-                // This lot's points first, then any others the member holds; never below zero.
-                taken = std::min(due, lot->remaining);
-                lot->remaining -= taken;
-                save_point_lot(db, *lot);
-                taken += take_points_from_lots(db, order.merchant_id, user, due - taken);
-                lot = find_order_lot(db, order.order_id, true);
-            }
-            lot->reversed += due;
-            lot->unrecovered += due - taken;
-            save_point_lot(db, *lot);
-            for (auto& e : points_reversed_entries(user, taken, lot->state != lot_state::pending)) out.entries.push_back(e);
-            if (taken > 0)
-                moves.push_back([=, lot_id = lot->id](mysql_connection& db, posted_payment& posted) {
+            const auto back = take_back_lot_points(db, lot->id, due);
+            for (auto& e : points_reversed_entries(user, back.taken, back.vested)) out.entries.push_back(e);
+            if (back.taken > 0)
+                moves.push_back([=, lot_id = lot->id, taken = back.taken](mysql_connection& db, posted_payment& posted) {
                     insert_point_move(db, order.merchant_id, user, "reversed", taken, order.order_id, lot_id, std::nullopt,
                                       posted.ledger_transaction_id, refund.at);
                 });

@@ -55,6 +55,7 @@ std::unique_ptr<const payment_effect> make_sale_effect();
 std::unique_ptr<const payment_effect> make_buy_in_effect();
 std::unique_ptr<const payment_effect> make_store_customer_effect();
 std::unique_ptr<const payment_effect> make_dividend_effect();
+std::unique_ptr<const payment_effect> make_bonus_award_effect();
 std::unique_ptr<const payment_effect> make_prepaid_effect();
 std::unique_ptr<const payment_effect> make_member_points_effect();
 std::unique_ptr<const payment_effect> make_member_stage_effect();
