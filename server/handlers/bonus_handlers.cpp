@@ -144,7 +144,45 @@ asio::awaitable<http_response> handle_propose_bonus_config(const api_services& s
     co_return http_response::json(200, view_json(unwrap(view)));
 }
 
+json::object total_json(const award_total& t, bool with_store) {
+    json::object out{{"kind", to_string(t.kind)},
+                     {"medium", to_string(t.medium)},
+                     {"count", t.count},
+                     {"amount_fen", t.amount_fen},
+                     {"reversed_fen", t.reversed_fen},
+                     {"net_fen", t.amount_fen - t.reversed_fen}};
+    if (with_store) out["merchant"] = json::object{{"id", std::to_string(t.merchant_id)}, {"name", t.merchant_name}};
+    else out["month"] = t.month;
+    return out;
+}
+
+asio::awaitable<http_response> handle_my_awards(const api_services& s, http_request&, const caller& who) {
+    auto totals = co_await s.bonuses.my_awards(who.user_id);
+    json::array items;
+    for (const auto& t : totals) items.push_back(total_json(t, true));
+    co_return http_response::json(200, json::object{{"items", std::move(items)}});
+}
+
+asio::awaitable<http_response> handle_award_report(const api_services& s, http_request& request, const caller& who) {
+    auto [from, to] = read_period(read_list_query(request, {"from", "to"}));
+    auto report = co_await s.bonuses.award_report(who.user_id, id_param(request, "merchant_id", "merchant"), std::move(from), std::move(to));
+    const auto& r = unwrap(report);
+    json::array rows;
+    std::int64_t cash = 0, points = 0;
+    for (const auto& t : r.totals) {
+        rows.push_back(total_json(t, false));
+        (t.medium == award_medium::cash ? cash : points) += t.amount_fen - t.reversed_fen;
+    }
+    co_return http_response::json(200, json::object{{"rows", std::move(rows)},
+                                                    {"cash_net_fen", cash},
+                                                    {"points_net", points},
+                                                    {"profit_fen", r.profit_fen},
+                                                    {"time_zone", "Asia/Shanghai"}});
+}
+
 constexpr route table[] = {
+    {"GET", "/api/v1/partners/me/awards", route_access::user_session, handle_my_awards},
+    {"GET", "/api/v1/merchants/{merchant_id}/bonus-report", route_access::staff, handle_award_report},
     {"GET", "/api/v1/merchants/{merchant_id}/bonus-config", route_access::staff, handle_bonus_config},
     {"PUT", "/api/v1/merchants/{merchant_id}/bonus-config", route_access::staff, handle_propose_bonus_config},
 };

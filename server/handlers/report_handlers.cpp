@@ -17,20 +17,6 @@ namespace json = boost::json;
 
 namespace {
 
-// ?from=&to= as RFC 3339, to after from, at most 366 days: SQL DATETIME text in UTC.
-std::pair<std::string, std::string> read_period(const list_query& query) {
-    auto text = [&](std::string_view name) {
-        auto it = query.filters.find(name);
-        if (it == query.filters.end()) throw api_error(400, "invalid_query", std::string(name) + " is required (RFC 3339)");
-        auto t = parse_rfc3339(it->second);
-        if (!t) throw api_error(400, "invalid_query", std::string(name) + " must be RFC 3339 with a zone");
-        return *t;
-    };
-    const auto from = text("from"), to = text("to");
-    if (to <= from || to - from > std::chrono::hours(24 * 366)) throw api_error(400, "invalid_query", "to must be after from, at most 366 days later");
-    return {format_sql_datetime_utc(from), format_sql_datetime_utc(to)};
-}
-
 json::object check(const char* name, std::int64_t business, std::int64_t ledger) {
     return json::object{{"name", name}, {"business_fen", business}, {"ledger_fen", ledger}, {"balanced", business == ledger}};
 }

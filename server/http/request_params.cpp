@@ -1,5 +1,7 @@
 #include "server/http/request_params.hpp"
 
+#include "common/clock.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/http/api_error.hpp"
 
 #include <boost/json/object.hpp>
@@ -83,6 +85,19 @@ json::array problems_json(const std::vector<validation_problem>& problems) {
     json::array out;
     for (const auto& p : problems) out.push_back(json::object{{"field", p.field}, {"code", p.code}, {"message", p.message}});
     return out;
+}
+
+std::pair<std::string, std::string> read_period(const list_query& query) {
+    auto text = [&](std::string_view name) {
+        auto it = query.filters.find(name);
+        if (it == query.filters.end()) throw api_error(400, "invalid_query", std::string(name) + " is required (RFC 3339)");
+        auto t = parse_rfc3339(it->second);
+        if (!t) throw api_error(400, "invalid_query", std::string(name) + " must be RFC 3339 with a zone");
+        return *t;
+    };
+    const auto from = text("from"), to = text("to");
+    if (to <= from || to - from > std::chrono::hours(24 * 366)) throw api_error(400, "invalid_query", "to must be after from, at most 366 days later");
+    return {format_sql_datetime_utc(from), format_sql_datetime_utc(to)};
 }
 
 }  // namespace sharedstore

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +43,9 @@ struct list_query {
     std::optional<std::string> choice_filter(std::string_view name, std::initializer_list<std::string_view> allowed) const;
 };
 list_query read_list_query(const http_request& request, std::initializer_list<std::string_view> filter_names = {});
+
+// ?from=&to= as RFC 3339, to after from, at most 366 days: SQL DATETIME text in UTC (from, to).
+std::pair<std::string, std::string> read_period(const list_query& query);
 
 // Cursors are opaque to clients: "c" and the last id of the page; null when nothing follows.
 // Callers fetch limit + 1 rows to know whether a next page exists.

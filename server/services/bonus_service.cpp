@@ -39,4 +39,18 @@ boost::asio::awaitable<service_result<bonus_config_view>> bonus_service::propose
     co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
 }
 
+boost::asio::awaitable<std::vector<award_total>> bonus_service::my_awards(std::uint64_t user_id) {
+    auto read = [=](mysql_connection& db) { return partner_award_totals(db, user_id); };
+    co_return co_await database_.run(std::move(read));
+}
+
+boost::asio::awaitable<service_result<store_award_report>> bonus_service::award_report(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                      std::string from, std::string to) {
+    auto read = [=](mysql_connection& db) -> service_result<store_award_report> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        return store_award_report{store_award_totals(db, merchant_id, from, to), store_profit_in(db, merchant_id, from, to)};
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
 }  // namespace sharedstore

@@ -8,6 +8,7 @@
 #include "common/mysql_pool.hpp"
 #include "server/domain/bonus_config.hpp"
 #include "server/services/service_error.hpp"
+#include "server/storage/bonus_repository.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -21,6 +22,11 @@ struct bonus_config_view {
     std::optional<cash_sign_off> sign_off;       // the operator's newest, if any
 };
 
+struct store_award_report {
+    std::vector<award_total> totals;  // by month, kind, medium
+    std::int64_t profit_fen = 0;      // of the period's paid purchases
+};
+
 class bonus_service {
 public:
     explicit bonus_service(mysql_pool& database, const wall_clock& clock = system_clock_instance()) : database_(database), clock_(clock) {}
@@ -28,6 +34,12 @@ public:
     boost::asio::awaitable<service_result<bonus_config_view>> config(std::uint64_t caller, std::uint64_t merchant_id);
     // `proposal.tiers` and its sign-off are the store's own (filled here): the caller sends the awards.
     boost::asio::awaitable<service_result<bonus_config_view>> propose(std::uint64_t caller, std::uint64_t merchant_id, bonus_proposal proposal);
+
+    // The partner's awards at every store (A2's view), by store, kind and medium.
+    boost::asio::awaitable<std::vector<award_total>> my_awards(std::uint64_t user_id);
+    // The store's award cost in a period (owner, manager), by month, kind and medium.
+    boost::asio::awaitable<service_result<store_award_report>> award_report(std::uint64_t caller, std::uint64_t merchant_id, std::string from,
+                                                                            std::string to);
 
 private:
     mysql_pool& database_;

@@ -172,4 +172,57 @@ std::vector<bonus_award_record> lock_bonus_awards_of_order(mysql_connection& db,
     return out;
 }
 
+namespace {
+
+std::vector<award_total> read_totals(sql::PreparedStatement& select) {
+    rows rs(select.executeQuery());
+    std::vector<award_total> out;
+    while (rs->next()) {
+        const auto kind = parse_award_kind(std::string(rs->getString(4)));
+        const auto medium = parse_award_medium(std::string(rs->getString(5)));
+        if (!kind || !medium) throw std::logic_error("bonus_awards: unknown kind or medium");
+        out.push_back(award_total{.merchant_id = rs->getUInt64(1),
+                                  .merchant_name = rs->getString(2),
+                                  .month = rs->getString(3),
+                                  .kind = *kind,
+                                  .medium = *medium,
+                                  .count = rs->getInt64(6),
+                                  .amount_fen = rs->getInt64(7),
+                                  .reversed_fen = rs->getInt64(8)});
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<award_total> partner_award_totals(mysql_connection& db, std::uint64_t user_id) {
+    statement select(db.prepare("SELECT a.merchant_id, m.name, '', a.kind, a.medium, COUNT(*), SUM(a.amount_fen), SUM(a.reversed_fen) "
+                                "FROM bonus_awards a JOIN merchants m ON m.id = a.merchant_id WHERE a.user_id = ? "
+                                "GROUP BY a.merchant_id, m.name, a.kind, a.medium ORDER BY a.merchant_id, a.kind, a.medium"));
+    select->setUInt64(1, user_id);
+    return read_totals(*select);
+}
+
+std::vector<award_total> store_award_totals(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
+    // Months of the Asia/Shanghai calendar (UTC+8, no daylight saving).
+    statement select(db.prepare("SELECT a.merchant_id, '', DATE_FORMAT(a.created_at + INTERVAL 8 HOUR, '%Y-%m') AS month, a.kind, a.medium, COUNT(*), "
+                                "SUM(a.amount_fen), SUM(a.reversed_fen) FROM bonus_awards a WHERE a.merchant_id = ? AND a.created_at >= ? "
+                                "AND a.created_at < ? GROUP BY a.merchant_id, month, a.kind, a.medium ORDER BY month, a.kind, a.medium"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, from);
+    select->setString(3, to);
+    return read_totals(*select);
+}
+
+std::int64_t store_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
+    statement select(db.prepare("SELECT COALESCE(SUM(profit_fen), 0) FROM orders WHERE merchant_id = ? AND status = 'paid' AND kind = 'purchase' "
+                                "AND paid_at >= ? AND paid_at < ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, from);
+    select->setString(3, to);
+    rows rs(select->executeQuery());
+    rs->next();
+    return rs->getInt64(1);
+}
+
 }  // namespace sharedstore

@@ -43,4 +43,19 @@ void add_bonus_award_reversed(mysql_connection& db, std::uint64_t award_id, std:
 // The order's awards, locked.
 std::vector<bonus_award_record> lock_bonus_awards_of_order(mysql_connection& db, std::uint64_t order_id);
 
+// Awards added up: by store, kind and medium for a partner; by month (Asia/Shanghai), kind and
+// medium for a store's period.
+struct award_total {
+    std::uint64_t merchant_id = 0;
+    std::string merchant_name;
+    std::string month;  // YYYY-MM, the store's report only
+    award_kind kind = award_kind::level_difference;
+    award_medium medium = award_medium::points;
+    std::int64_t count = 0, amount_fen = 0, reversed_fen = 0;
+};
+std::vector<award_total> partner_award_totals(mysql_connection& db, std::uint64_t user_id);
+std::vector<award_total> store_award_totals(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
+// The profit of the store's paid purchases in the period (what the awards are a share of).
+std::int64_t store_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
+
 }  // namespace sharedstore

@@ -132,6 +132,7 @@ test('every answer of a scenario through every route family matches docs/openapi
   })
   assert.ok(refusedPlan.json.error.details.problems.length >= 3, 'every reason of the refusal is listed')
   await op('put', '/api/v1/merchants/{merchant_id}/bonus-config', M, { token: owner.token, body: { awards: [{ type: 'tier' }, { type: 'level_difference' }] }, expect: 200 })
+  await op('get', '/api/v1/partners/me/awards', {}, { token: owner.token, expect: 200 })
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {
@@ -234,6 +235,7 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('get', '/api/v1/merchants/{merchant_id}/orders', M, { token: cashier.token, query: { status: 'paid' }, expect: 200 })
   const period = { from: iso(now - 86400e3), to: iso(now + 86400e3) }
   await op('get', '/api/v1/merchants/{merchant_id}/dividends', M, { token: owner.token, query: period, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/bonus-report', M, { token: owner.token, query: period, expect: 200 })
   await op('get', '/api/v1/merchants/{merchant_id}/dividends', M, { token: owner.token, expect: 400 })
   await op('get', '/api/v1/merchants/{merchant_id}/reconciliation', M, { token: owner.token, query: period, expect: 200 })
   const proposed = { tiers: [{ name: '银卡', buy_in_fen: 10000, ratio_bp: 800 }, { name: '金卡', buy_in_fen: 40000, ratio_bp: 1500 }], profit_margin_bp: 4000 }

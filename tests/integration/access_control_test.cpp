@@ -388,6 +388,8 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         // The bonus system: the owner and managers propose, any staff reads.
         {"PUT", fixed(S + "/bonus-config"), fixed(R"({"awards":[{"type":"tier"},{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/bonus-config"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"GET", fixed(S + "/bonus-report" + period), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
     // Console sessions (docs/access-control.md, "Console sessions"), made before the walk below
     // (where customers and partners create stores of their own): customers and partners are staff
@@ -507,7 +509,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 49) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 50) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

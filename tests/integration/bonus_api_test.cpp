@@ -192,6 +192,23 @@ TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_
     EXPECT_EQ(ok(call("GET", "/api/v1/me/stores/" + s.id + "/membership", a2.person)).at("points").at("spendable").as_int64(), 11500);
     std::tie(code, output) = check_ledger();
     EXPECT_EQ(code, 0) << output;
+
+    // A2 sees the awards by kind; the store sees their cost by month against its profit.
+    auto mine = ok(call("GET", "/api/v1/partners/me/awards", a2.person));
+    ASSERT_EQ(mine.at("items").as_array().size(), 1u) << json::serialize(mine);
+    const auto& line = mine.at("items").as_array().at(0);
+    EXPECT_EQ(text(line, {"kind"}), "level_difference");
+    EXPECT_EQ(text(line, {"medium"}), "points");
+    EXPECT_EQ(line.at("count").as_int64(), 12);
+    EXPECT_EQ(line.at("amount_fen").as_int64(), 10000 + 1500 + 10 * 1000);
+    EXPECT_EQ(line.at("net_fen").as_int64(), 11500);
+    EXPECT_TRUE(ok(call("GET", "/api/v1/partners/me/awards", a1.person)).at("items").as_array().empty()) << "A1's award is the dividend";
+    const auto now = std::chrono::system_clock::now();
+    const auto period = "?from=" + format_rfc3339_utc(now - std::chrono::hours(24)) + "&to=" + format_rfc3339_utc(now + std::chrono::hours(1));
+    auto report = ok(call("GET", s.path() + "/bonus-report" + period, s.owner));
+    EXPECT_EQ(report.at("points_net").as_int64(), 11500);
+    EXPECT_EQ(report.at("cash_net_fen").as_int64(), 0);
+    EXPECT_EQ(report.at("profit_fen").as_int64(), 100000 + 15000 + 10 * 10000);
 }
 
 }  // namespace
