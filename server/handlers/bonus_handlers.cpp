@@ -1,5 +1,6 @@
 #include "server/handlers/bonus_handlers.hpp"
 
+#include "server/domain/masking.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"
@@ -144,6 +145,41 @@ asio::awaitable<http_response> handle_propose_bonus_config(const api_services& s
     co_return http_response::json(200, view_json(unwrap(view)));
 }
 
+asio::awaitable<http_response> handle_bonus_what_if(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    auto proposal = read_proposal(body);
+    const auto window = read_window(body, std::chrono::hours(24 * 90), std::chrono::hours(24 * 366));
+    body.finish();
+    auto answer = co_await s.bonuses.what_if(who.user_id, id_param(request, "merchant_id", "merchant"), std::move(proposal), window.first, window.second);
+    const auto& w = unwrap(answer);
+    json::array partners;
+    for (const auto& p : w.partners)
+        partners.push_back(json::object{{"partner_id", std::to_string(p.partner_id)},
+                                        {"phone", p.phone.empty() ? json::value(nullptr) : json::value(mask_phone(p.phone))},
+                                        {"tier_fen", p.tier_fen},
+                                        {"cash_fen", p.cash_fen},
+                                        {"points", p.points}});
+    const auto total = w.cash_fen + w.points;
+    json::value largest = nullptr;
+    if (w.largest_order_id)
+        largest = json::object{{"order_id", std::to_string(*w.largest_order_id)}, {"payout_fen", w.largest_payout_fen}, {"profit_fen", w.largest_profit_fen}};
+    co_return http_response::json(200, json::object{{"from", format_rfc3339_seconds(w.from)},
+                                                    {"to", format_rfc3339_seconds(w.to)},
+                                                    {"orders", w.orders},
+                                                    {"profit_fen", w.profit_fen},
+                                                    {"tier_fen", w.tier_fen},
+                                                    {"level_difference_fen", w.level_difference_fen},
+                                                    {"flat_push_fen", w.flat_push_fen},
+                                                    {"cash_fen", w.cash_fen},
+                                                    {"points", w.points},
+                                                    {"total_fen", total},
+                                                    // floor: a share is never shown above what it is
+                                                    {"share_of_profit_bp", w.profit_fen > 0 ? total * 10000 / w.profit_fen : 0},
+                                                    {"trimmed_by_cap_fen", w.trimmed_fen},
+                                                    {"largest", std::move(largest)},
+                                                    {"partners", std::move(partners)}});
+}
+
 json::object total_json(const award_total& t, bool with_store) {
     json::object out{{"kind", to_string(t.kind)},
                      {"medium", to_string(t.medium)},
@@ -183,6 +219,7 @@ asio::awaitable<http_response> handle_award_report(const api_services& s, http_r
 constexpr route table[] = {
     {"GET", "/api/v1/partners/me/awards", route_access::user_session, handle_my_awards},
     {"GET", "/api/v1/merchants/{merchant_id}/bonus-report", route_access::staff, handle_award_report},
+    {"POST", "/api/v1/merchants/{merchant_id}/bonus-config/preview", route_access::staff, handle_bonus_what_if},
     {"GET", "/api/v1/merchants/{merchant_id}/bonus-config", route_access::staff, handle_bonus_config},
     {"PUT", "/api/v1/merchants/{merchant_id}/bonus-config", route_access::staff, handle_propose_bonus_config},
 };

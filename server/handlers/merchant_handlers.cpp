@@ -136,21 +136,6 @@ json::object tier_preview_json(const tier_preview_answer& a) {
 }
 
 // `from`, `to`: RFC 3339 with a zone; default the 90 days before now; `to` after `from`, at most 366 days.
-std::pair<wall_time, wall_time> read_preview_window(body_reader& body) {
-    auto at = [&](std::string_view name) -> std::optional<wall_time> {
-        auto text = body.optional_string(name, 1, 40);
-        if (!text) return std::nullopt;
-        auto t = parse_rfc3339(*text);
-        if (!t) throw api_error(400, "invalid_field", std::string(name) + " must be RFC 3339 with a zone");
-        return *t;
-    };
-    const auto from = at("from"), given_to = at("to");
-    const auto to = given_to.value_or(std::chrono::time_point_cast<wall_time::duration>(std::chrono::system_clock::now()));
-    const auto start = from.value_or(to - default_preview_window);
-    if (to <= start || to - start > max_preview_window) throw api_error(400, "invalid_field", "to must be after from, at most 366 days later");
-    return {start, to};
-}
-
 json::object card_template_json(const card_template_record& c) {
     json::object out{{"id", std::to_string(c.id)},         {"merchant_id", std::to_string(c.merchant_id)}, {"kind", c.kind},
                      {"title", c.title},                    {"benefit", c.benefit},                         {"valid_from", format_rfc3339_seconds(c.valid_from)},
@@ -266,7 +251,7 @@ asio::awaitable<http_response> handle_change_tiers(const api_services& s, http_r
 asio::awaitable<http_response> handle_preview_tiers(const api_services& s, http_request& request, const caller& who) {
     body_reader body(request);
     auto table = read_tier_fields(body);
-    const auto [from, to] = read_preview_window(body);
+    const auto [from, to] = read_window(body, default_preview_window, max_preview_window);
     tier_preview_request preview{.table = std::move(table), .from = from, .to = to};
     body.finish();
     auto answer = co_await s.tier_previews.preview(who.user_id, id_param(request, "merchant_id", "merchant"), std::move(preview));

@@ -1,5 +1,7 @@
 #include "server/http/body_reader.hpp"
 
+#include "server/domain/rfc3339.hpp"
+
 #include "common/utf8.hpp"
 #include "server/http/api_error.hpp"
 
@@ -100,6 +102,21 @@ const boost::json::object* body_reader::optional_object(std::string_view name) {
 void body_reader::finish() const {
     for (const auto& [key, value] : body_)
         if (!read_.count(key)) throw api_error(400, "unknown_field", "unknown field " + prefix_ + std::string(key));
+}
+
+std::pair<wall_time, wall_time> read_window(body_reader& body, std::chrono::hours fallback, std::chrono::hours longest) {
+    auto at = [&](std::string_view name) -> std::optional<wall_time> {
+        auto text = body.optional_string(name, 1, 40);
+        if (!text) return std::nullopt;
+        auto t = parse_rfc3339(*text);
+        if (!t) throw api_error(400, "invalid_field", std::string(name) + " must be RFC 3339 with a zone");
+        return *t;
+    };
+    const auto from = at("from"), given_to = at("to");
+    const auto to = given_to.value_or(std::chrono::time_point_cast<wall_time::duration>(std::chrono::system_clock::now()));
+    const auto start = from.value_or(to - fallback);
+    if (to <= start || to - start > longest) throw api_error(400, "invalid_field", "to must be after from, at most 366 days later");
+    return {start, to};
 }
 
 }  // namespace sharedstore

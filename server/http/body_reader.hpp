@@ -2,6 +2,7 @@
 // Strict reading of a JSON object body: each field read once with its type and limits checked,
 // and finish() refuses any field nobody asked for. Failures are 400s with a stable code:
 // `missing_field`, `invalid_field`, `unknown_field` (the message names the field).
+#include "common/clock.hpp"
 #include "common/http/message.hpp"
 
 #include <boost/json/array.hpp>
@@ -12,6 +13,7 @@
 
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 #include <string_view>
 
@@ -48,5 +50,9 @@ private:
     std::string prefix_;
     std::set<std::string, std::less<>> read_;
 };
+
+// A what-if's window from the body's optional `from` and `to` (RFC 3339): to defaults to now,
+// from to `fallback` before it; 400 invalid_field unless to is after from, at most `longest` later.
+std::pair<wall_time, wall_time> read_window(body_reader& body, std::chrono::hours fallback, std::chrono::hours longest);
 
 }  // namespace sharedstore

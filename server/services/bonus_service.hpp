@@ -27,6 +27,29 @@ struct store_award_report {
     std::int64_t profit_fen = 0;      // of the period's paid purchases
 };
 
+// The what-if of a proposed configuration (docs/bonus.md): the window's paid purchases that had
+// a dividend, replayed under the proposal with today's tiers, partners and lifetime referrals,
+// net of their refunds. Read only.
+struct award_what_if_partner {
+    std::uint64_t partner_id = 0;
+    std::string phone;  // whole; handlers mask it
+    std::int64_t tier_fen = 0;    // the tier award (the dividend), cash
+    std::int64_t cash_fen = 0;    // other awards in cash
+    std::int64_t points = 0;      // other awards in points
+};
+struct award_what_if {
+    wall_time from, to;
+    std::int64_t orders = 0;
+    std::int64_t profit_fen = 0;  // the replayed orders' profit, net of refunds
+    std::int64_t tier_fen = 0, level_difference_fen = 0, flat_push_fen = 0;
+    std::int64_t cash_fen = 0, points = 0;  // all awards: cash (the tier award included) and points
+    std::int64_t trimmed_fen = 0;           // what the order cap cut
+    std::optional<std::uint64_t> largest_order_id;
+    std::int64_t largest_payout_fen = 0, largest_profit_fen = 0;  // the order paying most, and its profit
+    std::vector<award_what_if_partner> partners;                 // the largest totals first, at most 100
+};
+inline constexpr int max_award_what_if_orders = 200'000;
+
 class bonus_service {
 public:
     explicit bonus_service(mysql_pool& database, const wall_clock& clock = system_clock_instance()) : database_(database), clock_(clock) {}
@@ -35,6 +58,9 @@ public:
     // `proposal.tiers` and its sign-off are the store's own (filled here): the caller sends the awards.
     boost::asio::awaitable<service_result<bonus_config_view>> propose(std::uint64_t caller, std::uint64_t merchant_id, bonus_proposal proposal);
 
+    // Owner or manager; a proposal PUT would refuse is refused the same way (422 with every problem).
+    boost::asio::awaitable<service_result<award_what_if>> what_if(std::uint64_t caller, std::uint64_t merchant_id, bonus_proposal proposal,
+                                                                  wall_time from, wall_time to);
     // The partner's awards at every store (A2's view), by store, kind and medium.
     boost::asio::awaitable<std::vector<award_total>> my_awards(std::uint64_t user_id);
     // The store's award cost in a period (owner, manager), by month, kind and medium.

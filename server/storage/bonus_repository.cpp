@@ -214,6 +214,23 @@ std::vector<award_total> store_award_totals(mysql_connection& db, std::uint64_t 
     return read_totals(*select);
 }
 
+std::vector<award_replay_order> award_replay_orders(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to,
+                                                    std::uint64_t after_id, int limit) {
+    statement select(db.prepare("SELECT o.id, o.customer_user_id, d.partner_id, o.amount_fen, o.refunded_fen, COALESCE(o.profit_fen, 0) FROM orders o "
+                                "JOIN dividends d ON d.order_id = o.id WHERE o.merchant_id = ? AND o.status = 'paid' AND o.kind = 'purchase' "
+                                "AND o.paid_at >= ? AND o.paid_at < ? AND o.id > ? ORDER BY o.id LIMIT ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, from);
+    select->setString(3, to);
+    select->setUInt64(4, after_id);
+    select->setInt(5, limit);
+    rows rs(select->executeQuery());
+    std::vector<award_replay_order> out;
+    while (rs->next())
+        out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getInt64(4), rs->getInt64(5), rs->getInt64(6)});
+    return out;
+}
+
 std::int64_t store_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
     statement select(db.prepare("SELECT COALESCE(SUM(profit_fen), 0) FROM orders WHERE merchant_id = ? AND status = 'paid' AND kind = 'purchase' "
                                 "AND paid_at >= ? AND paid_at < ?"));

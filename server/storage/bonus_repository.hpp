@@ -55,6 +55,17 @@ struct award_total {
 };
 std::vector<award_total> partner_award_totals(mysql_connection& db, std::uint64_t user_id);
 std::vector<award_total> store_award_totals(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
+// A paid purchase of the window for the bonus what-if: its profit, refunds so far and the partner
+// its dividend went to (A1). By id above `after_id`, at most `limit`: one chunk.
+struct award_replay_order {
+    std::uint64_t order_id = 0;
+    std::uint64_t customer_user_id = 0;
+    std::uint64_t a1_partner_id = 0;
+    std::int64_t amount_fen = 0, refunded_fen = 0, profit_fen = 0;
+};
+std::vector<award_replay_order> award_replay_orders(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to,
+                                                    std::uint64_t after_id, int limit);
+
 // The profit of the store's paid purchases in the period (what the awards are a share of).
 std::int64_t store_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
 

@@ -133,6 +133,7 @@ test('every answer of a scenario through every route family matches docs/openapi
   assert.ok(refusedPlan.json.error.details.problems.length >= 3, 'every reason of the refusal is listed')
   await op('put', '/api/v1/merchants/{merchant_id}/bonus-config', M, { token: owner.token, body: { awards: [{ type: 'tier' }, { type: 'level_difference' }] }, expect: 200 })
   await op('get', '/api/v1/partners/me/awards', {}, { token: owner.token, expect: 200 })
+  await op('post', '/api/v1/merchants/{merchant_id}/bonus-config/preview', M, { token: owner.token, body: { awards: [{ type: 'level_difference' }, { type: 'flat_push', flat_bp: 300 }] }, expect: 200 })
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {

@@ -389,6 +389,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"PUT", fixed(S + "/bonus-config"), fixed(R"({"awards":[{"type":"tier"},{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/bonus-config"), none, {401, 403, 403, 200, 200, 200, 403}},
         {"GET", fixed(S + "/bonus-report" + period), none, {401, 403, 403, 403, 200, 200, 403}},
+        {"POST", fixed(S + "/bonus-config/preview"), fixed(R"({"awards":[{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
     // Console sessions (docs/access-control.md, "Console sessions"), made before the walk below
@@ -509,7 +510,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 50) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 51) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

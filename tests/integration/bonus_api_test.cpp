@@ -209,6 +209,25 @@ TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_
     EXPECT_EQ(report.at("points_net").as_int64(), 11500);
     EXPECT_EQ(report.at("cash_net_fen").as_int64(), 0);
     EXPECT_EQ(report.at("profit_fen").as_int64(), 100000 + 15000 + 10 * 10000);
+
+    // The what-if replays the window's orders under a proposal, net of their refunds: B-1 was
+    // refunded in full; the WeChat Pay order pays most (3000 + 1500 on a profit of 15000).
+    json::object proposal{{"awards", json::array{json::object{{"type", "tier"}}, json::object{{"type", "level_difference"}}}},
+                          {"from", format_rfc3339_utc(now - std::chrono::hours(24))},
+                          {"to", format_rfc3339_utc(now + std::chrono::hours(1))}};
+    auto what_if = ok(call("POST", s.path() + "/bonus-config/preview", s.owner, proposal));
+    EXPECT_EQ(what_if.at("orders").as_int64(), 12);
+    EXPECT_EQ(what_if.at("profit_fen").as_int64(), 15000 + 10 * 10000);
+    EXPECT_EQ(what_if.at("tier_fen").as_int64(), 3000 + 10 * 2000);
+    EXPECT_EQ(what_if.at("level_difference_fen").as_int64(), 1500 + 10 * 1000);
+    EXPECT_EQ(what_if.at("points").as_int64(), 11500) << "A2 in points";
+    EXPECT_EQ(what_if.at("share_of_profit_bp").as_int64(), 3000);
+    EXPECT_EQ(text(what_if, {"largest", "order_id"}), wx_id);
+    EXPECT_EQ(what_if.at("largest").at("payout_fen").as_int64(), 4500);
+    EXPECT_EQ(what_if.at("partners").as_array().size(), 2u);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_config_versions WHERE merchant_id = ?", {s.id}), 1) << "read only";
+    proposal["awards"] = json::array{json::object{{"type", "see_point"}}};
+    EXPECT_EQ(call("POST", s.path() + "/bonus-config/preview", s.owner, proposal).status, 422);
 }
 
 }  // namespace
