@@ -66,6 +66,17 @@ json::object payload_of(const card_redeemed_event& e) {
                         {"at", e.at}};
 }
 
+json::object payload_of(const award_event& e) {
+    return json::object{{"type", e.kind()},
+                        {"order_id", std::to_string(e.order_id)},
+                        {"merchant", json::object{{"id", std::to_string(e.merchant_id)}, {"name", e.merchant_name}}},
+                        {"award_kind", e.award_kind},
+                        {"medium", e.medium},
+                        {"amount", e.amount},
+                        {"reversed", e.reversed},
+                        {"at", e.at}};
+}
+
 json::object payload_of(const card_expiring_event& e) {
     return json::object{{"type", e.kind()},
                         {"card_id", std::to_string(e.card_id)},
@@ -188,6 +199,24 @@ std::optional<card_expiring_event> card_expiring_from(const json::object& o) {
     return e;
 }
 
+std::optional<award_event> award_from(const json::object& o) {
+    award_event e;
+    auto order = id_in(o, "order_id");
+    auto amount = fen_in(o, "amount"), reversed = fen_in(o, "reversed");
+    const auto* merchant = o.if_contains("merchant");
+    if (!order || !amount || !reversed || !merchant || !merchant->is_object()) return std::nullopt;
+    e.order_id = *order;
+    e.merchant_id = id_in(merchant->as_object(), "id").value_or(0);
+    e.merchant_name = text_in(merchant->as_object(), "name");
+    e.award_kind = text_in(o, "award_kind");
+    e.medium = text_in(o, "medium");
+    e.amount = *amount;
+    e.reversed = *reversed;
+    e.at = text_in(o, "at");
+    if (e.award_kind.empty() || (e.medium != "cash" && e.medium != "points")) return std::nullopt;
+    return e;
+}
+
 // "2026-11-27T08:00:00Z" -> "2026-11-27 08:00", WeChat's time field.
 std::string subscribe_time(std::string at) {
     if (at.size() >= 16) at = at.substr(0, 10) + " " + at.substr(11, 5);
@@ -223,10 +252,13 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
     if (kind == "card_expiring") {
         if (auto e = card_expiring_from(value.as_object())) return outbox_event{std::move(*e)};
     }
+    if (kind == "award") {
+        if (auto e = award_from(value.as_object())) return outbox_event{std::move(*e)};
+    }
     return std::nullopt;
 }
 
-bool has_subscribe_message(std::string_view kind) { return kind != "level_up" && kind != "points_expiring"; }
+bool has_subscribe_message(std::string_view kind) { return kind != "level_up" && kind != "points_expiring" && kind != "award"; }
 
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings) {
     return std::visit(overloaded{[&](const dividend_event& e) {
@@ -263,7 +295,8 @@ std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_e
                                          {settings.field_time, subscribe_time(e.valid_until)},
                                          {settings.field_customer, subscribe_thing("即将到期 " + e.card_title)}};
                                  },
-                                 [](const member_frame_event&) { return std::vector<std::pair<std::string, std::string>>{}; }},
+                                 [](const member_frame_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
+                                 [](const award_event&) { return std::vector<std::pair<std::string, std::string>>{}; }},
                       event);
 }
 

@@ -85,7 +85,23 @@ struct card_expiring_event {
     std::string_view kind() const { return "card_expiring"; }
 };
 
-using outbox_event = std::variant<dividend_event, payout_event, member_frame_event, card_redeemed_event, card_expiring_event>;
+// A bonus award to A2, or `reversed` of it taken back by a refund ("award", docs/bonus.md): the
+// level difference or flat push on a sale by a partner A2 brought in. No subscribe message: the
+// frame is the reminder (the template names a dividend, which this is not).
+struct award_event {
+    std::uint64_t order_id = 0;
+    std::uint64_t merchant_id = 0;
+    std::string merchant_name;
+    std::string award_kind;  // level_difference, flat_push
+    std::string medium;      // cash, points
+    std::int64_t amount = 0;  // fen, or points (1 a fen of award)
+    std::int64_t reversed = 0;  // > 0: a refund took this much back
+    std::string at;  // RFC 3339, UTC
+
+    std::string_view kind() const { return "award"; }
+};
+
+using outbox_event = std::variant<dividend_event, payout_event, member_frame_event, card_redeemed_event, card_expiring_event, award_event>;
 
 std::string_view kind_of(const outbox_event& event);
 // The payload stored in outbox_events.payload (the frame less its id).

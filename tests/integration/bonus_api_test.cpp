@@ -7,6 +7,7 @@
 #include "tests/integration/support/child_process.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/integration/support/store_api.hpp"
+#include "tests/integration/support/ws_client.hpp"
 
 #include <latch>
 #include <set>
@@ -192,6 +193,23 @@ TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_
     EXPECT_EQ(ok(call("GET", "/api/v1/me/stores/" + s.id + "/membership", a2.person)).at("points").at("spendable").as_int64(), 11500);
     std::tie(code, output) = check_ledger();
     EXPECT_EQ(code, 0) << output;
+
+    // Each award and each reversal reached A2 as an `award` frame.
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE user_id = ? AND kind = 'award'", {a2.person.id}), 1 + 2 + 1 + 10);
+    {
+        ws_client client(server->port(), bearer(a2.person.token));
+        ASSERT_EQ(client.status(), 101) << client.body();
+        client.send_text(R"({"type":"resume","after":"0-0"})");
+        std::optional<json::object> first;
+        while (!first) {
+            auto frame = json::parse(client.read_text(std::chrono::seconds(10))).as_object();
+            if (frame.at("type") == "award") first = frame;
+        }
+        EXPECT_EQ(text(*first, {"award_kind"}), "level_difference");
+        EXPECT_EQ(text(*first, {"medium"}), "points");
+        EXPECT_EQ(first->at("amount").as_int64(), 10000);
+        EXPECT_EQ(first->at("reversed").as_int64(), 0);
+    }
 
     // A2 sees the awards by kind; the store sees their cost by month against its profit.
     auto mine = ok(call("GET", "/api/v1/partners/me/awards", a2.person));

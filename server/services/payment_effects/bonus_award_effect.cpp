@@ -6,13 +6,18 @@
 // (bonus_expense -> bonus_payable). A refund takes back each award's cumulative floor share.
 #include "server/services/payment_effects/payment_effect.hpp"
 
+#include "common/clock.hpp"
+#include "push/outbox_events.hpp"
 #include "server/domain/bonus_awards.hpp"
 #include "server/domain/dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/domain/member_points.hpp"
 #include "server/services/member_journey.hpp"
 #include "server/storage/bonus_repository.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/storage/member_repository.hpp"
+#include "server/storage/merchant_repository.hpp"
+#include "server/storage/order_repository.hpp"
 #include "server/storage/partner_repository.hpp"
 
 namespace sharedstore {
@@ -27,6 +32,20 @@ chain_partner chain_member(std::uint64_t partner_id, std::uint64_t user_id, cons
                          .tier_rank = standing ? standing->rank : 0,
                          .rate_bp = standing ? standing->rate_bp : 0,
                          .earns = earns};
+}
+
+// A2's reminder of an award, or of `reversed` of it taken back (docs/websocket.md, "award").
+void announce(mysql_connection& db, const bonus_award_record& a, std::int64_t reversed, std::chrono::system_clock::time_point at) {
+    const auto merchant = find_merchant(db, a.merchant_id);
+    const award_event event{.order_id = a.order_id,
+                            .merchant_id = a.merchant_id,
+                            .merchant_name = merchant ? merchant->name : std::string(),
+                            .award_kind = std::string(to_string(a.kind)),
+                            .medium = std::string(to_string(a.medium)),
+                            .amount = a.amount_fen,
+                            .reversed = reversed,
+                            .at = format_rfc3339_seconds(at)};
+    insert_outbox_event(db, a.user_id, std::string(event.kind()), to_payload(outbox_event{event}));
 }
 
 class bonus_award_effect final : public payment_effect {
@@ -72,7 +91,10 @@ public:
                                          .created_at = order.paid_at};
             if (line.medium == award_medium::cash) {
                 for (auto& e : bonus_cash_entries(line.user_id, line.amount_fen)) out.entries.push_back(e);
-                out.after_posting.push_back([row](mysql_connection& db, posted_payment&) { insert_bonus_award(db, row); });
+                out.after_posting.push_back([row](mysql_connection& db, posted_payment&) {
+                    insert_bonus_award(db, row);
+                    announce(db, row, 0, row.created_at);
+                });
                 continue;
             }
             for (auto& e : points_earned_entries(line.user_id, line.amount_fen)) out.entries.push_back(e);
@@ -83,6 +105,7 @@ public:
                 set_bonus_award_lot(db, id, lot);
                 insert_point_move(db, row.merchant_id, row.user_id, "earned", row.amount_fen, row.order_id, lot, std::nullopt,
                                   posted.ledger_transaction_id, row.created_at);
+                announce(db, row, 0, row.created_at);
             });
         }
     }
@@ -94,6 +117,7 @@ public:
             const auto due = reversal_fen(award.amount_fen, order.amount_fen, refund.refunded_before_fen, refund.amount_fen);
             if (due <= 0) continue;
             add_bonus_award_reversed(db, award.id, due);
+            out.after_posting.push_back([award, due, at = refund.at](mysql_connection& db, posted_payment&) { announce(db, award, due, at); });
             if (award.medium == award_medium::cash) {
                 for (auto& e : bonus_cash_reversal_entries(award.user_id, due)) out.entries.push_back(e);
                 continue;
