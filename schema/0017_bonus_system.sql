@@ -60,3 +60,41 @@ CREATE TABLE bonus_awards (
 
 -- A2's awards in points wait in a lot of their own until the order vests.
 ALTER TABLE member_point_lots MODIFY COLUMN source ENUM('order', 'returned', 'award') NOT NULL;
+
+-- The awards of a period rather than an order: the top-dealer dividend bonus (a pool of the
+-- period's profit shared by personal sales). One run per store, kind and period, ever; its shares
+-- are cash owed to the partners (bonus_payable), as the other cash awards.
+CREATE TABLE bonus_period_runs (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  merchant_id BIGINT UNSIGNED NOT NULL,
+  kind ENUM('top_dealer') NOT NULL,
+  period_key VARCHAR(40) NOT NULL,          -- "2026-Q1", "2026-03", "2026"
+  period_start DATETIME(6) NOT NULL,
+  period_end DATETIME(6) NOT NULL,
+  config_version_id BIGINT UNSIGNED NOT NULL,
+  profit_fen BIGINT NOT NULL,               -- the period's profit, net of refunds
+  pool_fen BIGINT NOT NULL,
+  paid_fen BIGINT NOT NULL,
+  remainder_fen BIGINT NOT NULL,            -- what the floors (or no qualifier) leave: the store's
+  ran_at DATETIME(6) NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_bonus_period_runs (merchant_id, kind, period_key),
+  CONSTRAINT fk_bonus_period_runs_merchant FOREIGN KEY (merchant_id) REFERENCES merchants (id),
+  CONSTRAINT ck_bonus_period_runs CHECK (paid_fen + remainder_fen = pool_fen AND paid_fen >= 0 AND remainder_fen >= 0)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE bonus_period_awards (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  run_id BIGINT UNSIGNED NOT NULL,
+  merchant_id BIGINT UNSIGNED NOT NULL,
+  partner_id BIGINT UNSIGNED NOT NULL,
+  user_id BIGINT UNSIGNED NOT NULL,
+  personal_sales_fen BIGINT NOT NULL,
+  amount_fen BIGINT NOT NULL,
+  created_at DATETIME(6) NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_bonus_period_awards (run_id, partner_id),
+  KEY ix_bonus_period_awards_partner (merchant_id, user_id),
+  CONSTRAINT fk_bonus_period_awards_run FOREIGN KEY (run_id) REFERENCES bonus_period_runs (id),
+  CONSTRAINT ck_bonus_period_awards CHECK (amount_fen >= 0)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

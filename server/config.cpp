@@ -171,6 +171,8 @@ const std::vector<key_spec>& key_table() {
                                 [](server_config& c) -> int& { return c.jobs.member_level_retention_every_s; }));
         k.push_back(integer_key("jobs.remind_expiring_cards_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.remind_expiring_cards_every_s; }));
+        k.push_back(integer_key("jobs.award_top_dealers_every_s", false, 0, 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.award_top_dealers_every_s; }));
         k.push_back(integer_key("jobs.card_expiry_notice_s", false, 3600, 30 * 24 * 3600, [](server_config& c) -> int& { return c.jobs.card_expiry_notice_s; }));
         k.push_back(integer_key("jobs.prune_outbox_batch", false, 10, 100000, [](server_config& c) -> int& { return c.jobs.prune_outbox_batch; }));
         key_spec replay{"push.redis_loss_replay_s", key_kind::integer, false, 0, 7 * 24 * 3600, {}, {}, {}};

@@ -90,6 +90,7 @@ struct jobs_settings {
     int expire_member_points_every_s = 0;
     int member_level_retention_every_s = 0;
     int remind_expiring_cards_every_s = 0;
+    int award_top_dealers_every_s = 0;
     int card_expiry_notice_s = 3 * 24 * 3600;  // a card ending within this gets its one reminder
 };
 

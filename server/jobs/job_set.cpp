@@ -1,5 +1,6 @@
 #include "server/jobs/job_set.hpp"
 
+#include "server/jobs/bonus_jobs.hpp"
 #include "server/jobs/check_payouts_job.hpp"
 #include "server/jobs/member_jobs.hpp"
 #include "server/jobs/prune_outbox_job.hpp"
@@ -20,6 +21,8 @@ constexpr int member_max_items = 2000;
 // Cards reminded per transaction, and transactions per run.
 constexpr int remind_cards_batch = 500;
 constexpr int remind_cards_max_batches = 20;
+// Stores with a bonus configuration looked at per run.
+constexpr int bonus_max_stores = 10000;
 }  // namespace
 
 std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
@@ -36,6 +39,7 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     jobs.push_back(make_member_level_retention_job(deps.database, member_max_items));
     jobs.push_back(make_remind_expiring_cards_job(deps.database, std::chrono::seconds(c.jobs.card_expiry_notice_s), remind_cards_batch,
                                                   remind_cards_max_batches));
+    jobs.push_back(make_award_top_dealers_job(deps.database, bonus_max_stores));
     return jobs;
 }
 
@@ -48,6 +52,7 @@ std::chrono::seconds job_interval(const server_config& config, std::string_view 
     if (job_name == "expire-member-points") return std::chrono::seconds(config.jobs.expire_member_points_every_s);
     if (job_name == "member-level-retention") return std::chrono::seconds(config.jobs.member_level_retention_every_s);
     if (job_name == "remind-expiring-cards") return std::chrono::seconds(config.jobs.remind_expiring_cards_every_s);
+    if (job_name == "award-top-dealers") return std::chrono::seconds(config.jobs.award_top_dealers_every_s);
     return std::chrono::seconds(0);
 }
 

@@ -231,6 +231,81 @@ std::vector<award_replay_order> award_replay_orders(mysql_connection& db, std::u
     return out;
 }
 
+std::vector<std::uint64_t> list_bonus_merchants(mysql_connection& db, std::uint64_t after_id, int limit) {
+    statement select(db.prepare("SELECT DISTINCT merchant_id FROM bonus_config_versions WHERE merchant_id > ? ORDER BY merchant_id LIMIT ?"));
+    select->setUInt64(1, after_id);
+    select->setInt(2, limit);
+    rows rs(select->executeQuery());
+    std::vector<std::uint64_t> out;
+    while (rs->next()) out.push_back(rs->getUInt64(1));
+    return out;
+}
+
+bool period_run_exists(mysql_connection& db, std::uint64_t merchant_id, const std::string& kind, const std::string& period_key) {
+    statement select(db.prepare("SELECT 1 FROM bonus_period_runs WHERE merchant_id = ? AND kind = ? AND period_key = ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, kind);
+    select->setString(3, period_key);
+    rows rs(select->executeQuery());
+    return rs->next();
+}
+
+std::int64_t net_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
+    statement select(db.prepare("SELECT COALESCE(SUM(profit_fen - FLOOR(profit_fen * refunded_fen / amount_fen)), 0) FROM orders "
+                                "WHERE merchant_id = ? AND status = 'paid' AND kind = 'purchase' AND profit_fen IS NOT NULL AND paid_at >= ? AND paid_at < ?"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, from);
+    select->setString(3, to);
+    rows rs(select->executeQuery());
+    rs->next();
+    return rs->getInt64(1);
+}
+
+std::vector<partner_sales> personal_sales_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
+    statement select(db.prepare("SELECT d.partner_id, d.partner_user_id, SUM(o.amount_fen - o.refunded_fen) FROM orders o "
+                                "JOIN dividends d ON d.order_id = o.id WHERE o.merchant_id = ? AND o.status = 'paid' AND o.kind = 'purchase' "
+                                "AND o.paid_at >= ? AND o.paid_at < ? GROUP BY d.partner_id, d.partner_user_id ORDER BY d.partner_id"));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, from);
+    select->setString(3, to);
+    rows rs(select->executeQuery());
+    std::vector<partner_sales> out;
+    while (rs->next()) out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getInt64(3)});
+    return out;
+}
+
+std::uint64_t insert_period_run(mysql_connection& db, const period_run& r) {
+    statement insert(db.prepare("INSERT INTO bonus_period_runs (merchant_id, kind, period_key, period_start, period_end, config_version_id, profit_fen, "
+                                "pool_fen, paid_fen, remainder_fen, ran_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, r.merchant_id);
+    insert->setString(2, r.kind);
+    insert->setString(3, r.period_key);
+    insert->setString(4, r.period_start);
+    insert->setString(5, r.period_end);
+    insert->setUInt64(6, r.config_version_id);
+    insert->setInt64(7, r.profit_fen);
+    insert->setInt64(8, r.pool_fen);
+    insert->setInt64(9, r.paid_fen);
+    insert->setInt64(10, r.remainder_fen);
+    insert->setString(11, r.ran_at);
+    insert->executeUpdate();
+    return last_insert_id(db);
+}
+
+void insert_period_award(mysql_connection& db, std::uint64_t run_id, std::uint64_t merchant_id, std::uint64_t partner_id, std::uint64_t user_id,
+                         std::int64_t personal_sales_fen, std::int64_t amount_fen, const std::string& at) {
+    statement insert(db.prepare("INSERT INTO bonus_period_awards (run_id, merchant_id, partner_id, user_id, personal_sales_fen, amount_fen, created_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, run_id);
+    insert->setUInt64(2, merchant_id);
+    insert->setUInt64(3, partner_id);
+    insert->setUInt64(4, user_id);
+    insert->setInt64(5, personal_sales_fen);
+    insert->setInt64(6, amount_fen);
+    insert->setString(7, at);
+    insert->executeUpdate();
+}
+
 std::int64_t store_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
     statement select(db.prepare("SELECT COALESCE(SUM(profit_fen), 0) FROM orders WHERE merchant_id = ? AND status = 'paid' AND kind = 'purchase' "
                                 "AND paid_at >= ? AND paid_at < ?"));

@@ -66,6 +66,30 @@ struct award_replay_order {
 std::vector<award_replay_order> award_replay_orders(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to,
                                                     std::uint64_t after_id, int limit);
 
+// Stores with a bonus configuration, by id.
+std::vector<std::uint64_t> list_bonus_merchants(mysql_connection& db, std::uint64_t after_id, int limit);
+// The top-dealer run of a store's period, if it ran.
+bool period_run_exists(mysql_connection& db, std::uint64_t merchant_id, const std::string& kind, const std::string& period_key);
+// The period's paid purchases [from, to): profit net of refunds (each floored as a reversal is),
+// and each partner's personal attributed sales (their own customers' purchases, net of refunds).
+std::int64_t net_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
+struct partner_sales {
+    std::uint64_t partner_id = 0, user_id = 0;
+    std::int64_t sales_fen = 0;
+};
+std::vector<partner_sales> personal_sales_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
+struct period_run {
+    std::uint64_t merchant_id = 0;
+    std::string kind, period_key, period_start, period_end;  // DATETIME texts in UTC
+    std::uint64_t config_version_id = 0;
+    std::int64_t profit_fen = 0, pool_fen = 0, paid_fen = 0, remainder_fen = 0;
+    std::string ran_at;
+};
+// Once per store, kind and period (a second run meets the unique key).
+std::uint64_t insert_period_run(mysql_connection& db, const period_run& run);
+void insert_period_award(mysql_connection& db, std::uint64_t run_id, std::uint64_t merchant_id, std::uint64_t partner_id, std::uint64_t user_id,
+                         std::int64_t personal_sales_fen, std::int64_t amount_fen, const std::string& at);
+
 // The profit of the store's paid purchases in the period (what the awards are a share of).
 std::int64_t store_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
 

@@ -248,4 +248,44 @@ TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_
     EXPECT_EQ(call("POST", s.path() + "/bonus-config/preview", s.owner, proposal).status, 422);
 }
 
+TEST_F(bonus_api_test, the_top_dealer_pool_of_a_settled_period_is_shared_by_personal_sales_once) {
+    // The research note's example over a month: profit 5000000, pool_bp 200 -> 100000; personal
+    // sales 3000000, 1500000 and 800000 (below the 1000000 threshold): 66666 and 33333, 1 fen stays.
+    auto s = open_store();
+    ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"settlement_delay_days", 0}}));
+    ok(call("PUT", s.path() + "/bonus-config", s.owner,
+            json::object{{"awards", json::array{json::object{{"type", "top_dealer"},
+                                                             {"top_dealer", json::object{{"pool_bp", 200}, {"threshold_fen", 1000000}, {"period", "month"}}}}}}}));
+    const auto key = make_pos_key(s);
+    const std::int64_t sales[] = {3000000, 1500000, 800000}, profits[] = {2700000, 1500000, 800000};
+    std::vector<partner> partners;
+    for (int i = 0; i < 3; ++i) {
+        partners.push_back(enrol(s));
+        const user customer = sign_in();
+        ASSERT_EQ(claim(customer, partners.back().share_code), "claimed");
+        ok(pos_sale(key, customer, sales[i], profits[i], "T-" + std::to_string(i)), 201);
+    }
+    // Into last month (Asia/Shanghai), with the configuration in force before it ended.
+    const auto local = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(8));
+    const auto day = static_cast<unsigned>(std::chrono::year_month_day{local}.day());
+    execute("UPDATE orders SET paid_at = paid_at - INTERVAL ? DAY WHERE merchant_id = ?", {std::to_string(day + 5), s.id});
+    execute("UPDATE bonus_config_versions SET created_at = created_at - INTERVAL 90 DAY WHERE merchant_id = ?", {s.id});
+    auto run = [&] {
+        child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "award-top-dealers"}, sim->server_environment(server->port()),
+                          make_temp_dir("run-job") + "/out.log");
+        EXPECT_EQ(job.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << job.output();
+    };
+    run();
+    EXPECT_EQ(scalar("SELECT pool_fen FROM bonus_period_runs WHERE merchant_id = ?", {s.id}), 100000);
+    EXPECT_EQ(scalar("SELECT remainder_fen FROM bonus_period_runs WHERE merchant_id = ?", {s.id}), 1);
+    EXPECT_EQ(scalar("SELECT amount_fen FROM bonus_period_awards WHERE partner_id = ?", {partners[0].id}), 66666);
+    EXPECT_EQ(scalar("SELECT amount_fen FROM bonus_period_awards WHERE partner_id = ?", {partners[1].id}), 33333);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_awards WHERE partner_id = ?", {partners[2].id}), 0) << "below the threshold";
+    run();  // the period is shared once
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_runs WHERE merchant_id = ?", {s.id}), 1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_awards WHERE merchant_id = ?", {s.id}), 2);
+    auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+}
+
 }  // namespace

@@ -1,0 +1,13 @@
+#pragma once
+// The bonus system's batch jobs (docs/bonus.md): award-top-dealers shares each store's pool of
+// its last settled period once.
+#include "common/mysql_pool.hpp"
+#include "server/jobs/job.hpp"
+
+#include <memory>
+
+namespace sharedstore {
+
+std::unique_ptr<job> make_award_top_dealers_job(mysql_pool& database, int max_stores);
+
+}  // namespace sharedstore
