@@ -62,18 +62,19 @@ CREATE TABLE bonus_awards (
 ALTER TABLE member_point_lots MODIFY COLUMN source ENUM('order', 'returned', 'award') NOT NULL;
 
 -- The awards of a period rather than an order: the top-dealer dividend bonus (a pool of the
--- period's profit shared by personal sales). One run per store, kind and period, ever; its shares
--- are cash owed to the partners (bonus_payable), as the other cash awards.
+-- period's profit shared by personal sales) and project campaigns (winners of a sales goal within
+-- a budget). One run per store, kind and period or campaign, ever; its shares are cash owed to the
+-- partners (bonus_payable), as the other cash awards.
 CREATE TABLE bonus_period_runs (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   merchant_id BIGINT UNSIGNED NOT NULL,
-  kind ENUM('top_dealer') NOT NULL,
-  period_key VARCHAR(40) NOT NULL,          -- "2026-Q1", "2026-03", "2026"
+  kind ENUM('top_dealer', 'project') NOT NULL,
+  period_key VARCHAR(120) NOT NULL,         -- "2026-Q1", "2026-03", "2026"; a campaign: its start and name
   period_start DATETIME(6) NOT NULL,
   period_end DATETIME(6) NOT NULL,
   config_version_id BIGINT UNSIGNED NOT NULL,
-  profit_fen BIGINT NOT NULL,               -- the period's profit, net of refunds
-  pool_fen BIGINT NOT NULL,
+  profit_fen BIGINT NOT NULL,               -- the period's profit, net of refunds (a campaign: its counted orders')
+  pool_fen BIGINT NOT NULL,                 -- a campaign: its budget
   paid_fen BIGINT NOT NULL,
   remainder_fen BIGINT NOT NULL,            -- what the floors (or no qualifier) leave: the store's
   ran_at DATETIME(6) NOT NULL,

@@ -40,6 +40,7 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     jobs.push_back(make_remind_expiring_cards_job(deps.database, std::chrono::seconds(c.jobs.card_expiry_notice_s), remind_cards_batch,
                                                   remind_cards_max_batches));
     jobs.push_back(make_award_top_dealers_job(deps.database, bonus_max_stores));
+    jobs.push_back(make_award_projects_job(deps.database, bonus_max_stores));
     return jobs;
 }
 
@@ -52,7 +53,7 @@ std::chrono::seconds job_interval(const server_config& config, std::string_view 
     if (job_name == "expire-member-points") return std::chrono::seconds(config.jobs.expire_member_points_every_s);
     if (job_name == "member-level-retention") return std::chrono::seconds(config.jobs.member_level_retention_every_s);
     if (job_name == "remind-expiring-cards") return std::chrono::seconds(config.jobs.remind_expiring_cards_every_s);
-    if (job_name == "award-top-dealers") return std::chrono::seconds(config.jobs.award_top_dealers_every_s);
+    if (job_name == "award-top-dealers" || job_name == "award-projects") return std::chrono::seconds(config.jobs.award_top_dealers_every_s);
     return std::chrono::seconds(0);
 }
 

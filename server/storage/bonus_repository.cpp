@@ -274,6 +274,36 @@ std::vector<partner_sales> personal_sales_in(mysql_connection& db, std::uint64_t
     return out;
 }
 
+std::vector<campaign_order_row> campaign_orders(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to,
+                                                const std::string& vested_before) {
+    statement select(db.prepare(
+        "SELECT o.id, d.partner_id, d.partner_user_id, o.customer_user_id, " + sql_micros("o.paid_at") + ", o.amount_fen, o.refunded_fen, "
+        "COALESCE(o.profit_fen, 0), COALESCE(o.category, ''), NOT EXISTS (SELECT 1 FROM orders p WHERE p.merchant_id = o.merchant_id "
+        "AND p.customer_user_id = o.customer_user_id AND p.status = 'paid' AND p.paid_at < ?), o.paid_at <= ? FROM orders o "
+        "JOIN dividends d ON d.order_id = o.id WHERE o.merchant_id = ? AND o.status = 'paid' AND o.kind = 'purchase' AND o.paid_at >= ? "
+        "AND o.paid_at < ? ORDER BY o.id"));
+    select->setString(1, from);
+    select->setString(2, vested_before);
+    select->setUInt64(3, merchant_id);
+    select->setString(4, from);
+    select->setString(5, to);
+    rows rs(select->executeQuery());
+    std::vector<campaign_order_row> out;
+    while (rs->next())
+        out.push_back(campaign_order_row{.order_id = rs->getUInt64(1),
+                                         .partner_id = rs->getUInt64(2),
+                                         .partner_user_id = rs->getUInt64(3),
+                                         .customer_user_id = rs->getUInt64(4),
+                                         .paid_at = from_micros(rs->getInt64(5)),
+                                         .amount_fen = rs->getInt64(6),
+                                         .refunded_fen = rs->getInt64(7),
+                                         .profit_fen = rs->getInt64(8),
+                                         .category = rs->getString(9),
+                                         .customer_new = rs->getBoolean(10),
+                                         .vested = rs->getBoolean(11)});
+    return out;
+}
+
 std::uint64_t insert_period_run(mysql_connection& db, const period_run& r) {
     statement insert(db.prepare("INSERT INTO bonus_period_runs (merchant_id, kind, period_key, period_start, period_end, config_version_id, profit_fen, "
                                 "pool_fen, paid_fen, remainder_fen, ran_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));

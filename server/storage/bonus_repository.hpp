@@ -85,6 +85,18 @@ struct period_run {
     std::int64_t profit_fen = 0, pool_fen = 0, paid_fen = 0, remainder_fen = 0;
     std::string ran_at;
 };
+// A project campaign's orders (docs/bonus.md): paid purchases in [from, to) with the dividend's
+// partner, whether the customer is new to the store (no paid order before `from`) and whether the
+// order is past the refund window by `vested_before`.
+struct campaign_order_row {
+    std::uint64_t order_id = 0, partner_id = 0, partner_user_id = 0, customer_user_id = 0;
+    std::chrono::system_clock::time_point paid_at;
+    std::int64_t amount_fen = 0, refunded_fen = 0, profit_fen = 0;
+    std::string category;
+    bool customer_new = false, vested = false;
+};
+std::vector<campaign_order_row> campaign_orders(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to,
+                                                const std::string& vested_before);
 // Once per store, kind and period (a second run meets the unique key).
 std::uint64_t insert_period_run(mysql_connection& db, const period_run& run);
 void insert_period_award(mysql_connection& db, std::uint64_t run_id, std::uint64_t merchant_id, std::uint64_t partner_id, std::uint64_t user_id,

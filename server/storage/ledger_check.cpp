@@ -165,9 +165,9 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "UNION ALL SELECT merchant_id, user_id, 0, SUM(amount_fen - reversed_fen) FROM bonus_awards WHERE medium = 'cash' "
          "GROUP BY merchant_id, user_id "
          "UNION ALL SELECT merchant_id, user_id, 0, SUM(amount_fen) FROM bonus_period_awards GROUP BY merchant_id, user_id) x GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
-        {"every top-dealer pool paid out no more than pool_bp of its period's profit, its shares adding up to what it paid",
+        {"every period award run's shares add up to what it paid, and a top-dealer pool is within its period's profit",
          "SELECT CONCAT('run ', r.id) FROM bonus_period_runs r LEFT JOIN bonus_period_awards a ON a.run_id = r.id "
-         "GROUP BY r.id HAVING COALESCE(SUM(a.amount_fen), 0) <> MAX(r.paid_fen) OR MAX(r.pool_fen) > MAX(r.profit_fen)"},
+         "GROUP BY r.id HAVING COALESCE(SUM(a.amount_fen), 0) <> MAX(r.paid_fen) OR (MAX(r.kind) = 'top_dealer' AND MAX(r.pool_fen) > MAX(r.profit_fen))"},
         {"each award in points earned its own lot, reversed as the award is",
          "SELECT CONCAT('award ', a.id) FROM bonus_awards a LEFT JOIN member_point_lots l ON l.id = a.lot_id "
          "WHERE a.medium = 'points' AND (l.id IS NULL OR l.source <> 'award' OR l.user_id <> a.user_id OR l.earned <> a.amount_fen "

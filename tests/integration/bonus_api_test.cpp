@@ -288,4 +288,55 @@ TEST_F(bonus_api_test, the_top_dealer_pool_of_a_settled_period_is_shared_by_pers
     EXPECT_EQ(code, 0) << output;
 }
 
+TEST_F(bonus_api_test, a_project_campaign_is_judged_once_after_its_refund_window_first_to_the_goal_first_within_the_budget) {
+    // 烫染季 as the research note has it, smaller: two new paying customers of at least 100 yuan,
+    // 500 yuan each, a budget of 800 yuan: the first to reach the goal gets 500, the second the 300 left.
+    auto s = open_store();
+    ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"settlement_delay_days", 0}}));
+    const auto now = std::chrono::system_clock::now();
+    const auto day = std::chrono::hours(24);
+    json::object campaign{{"name", "烫染季"},
+                          {"starts_at", format_rfc3339_utc(now - 40 * day)},
+                          {"ends_at", format_rfc3339_utc(now - 10 * day)},
+                          {"goal", "new_paying_customers"},
+                          {"goal_count", 2},
+                          {"min_order_fen", 10000},
+                          {"reward", "fixed"},
+                          {"award_fen", 50000},
+                          {"budget_fen", 80000},
+                          {"winner_limit", 10}};
+    ok(call("PUT", s.path() + "/bonus-config", s.owner, json::object{{"awards", json::array{json::object{{"type", "project"}, {"campaign", campaign}}}}}));
+    const auto key = make_pos_key(s);
+    // Partner 0 reaches the goal 30 days ago, partner 1 25 days ago, partner 2 never (one customer,
+    // and one order below the minimum).
+    const int customers_of[] = {2, 2, 2};
+    const std::int64_t amounts[][2] = {{20000, 15000}, {12000, 30000}, {20000, 5000}};
+    const int days_back[] = {30, 25, 20};
+    std::vector<partner> partners;
+    for (int p = 0; p < 3; ++p) {
+        partners.push_back(enrol(s));
+        for (int c = 0; c < customers_of[p]; ++c) {
+            const user customer = sign_in();
+            ASSERT_EQ(claim(customer, partners.back().share_code), "claimed");
+            const auto id = "P" + std::to_string(p) + "-" + std::to_string(c);
+            ok(pos_sale(key, customer, amounts[p][c], amounts[p][c] / 2, id), 201);
+            execute("UPDATE orders SET paid_at = paid_at - INTERVAL ? HOUR WHERE merchant_order_id = ?", {std::to_string(days_back[p] * 24 - c), id});
+        }
+    }
+    auto run = [&] {
+        child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "award-projects"}, sim->server_environment(server->port()),
+                          make_temp_dir("run-job") + "/out.log");
+        EXPECT_EQ(job.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << job.output();
+    };
+    run();
+    EXPECT_EQ(scalar("SELECT amount_fen FROM bonus_period_awards WHERE partner_id = ?", {partners[0].id}), 50000);
+    EXPECT_EQ(scalar("SELECT amount_fen FROM bonus_period_awards WHERE partner_id = ?", {partners[1].id}), 30000) << "what the budget left";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_awards WHERE partner_id = ?", {partners[2].id}), 0);
+    EXPECT_EQ(scalar("SELECT remainder_fen FROM bonus_period_runs WHERE merchant_id = ? AND kind = 'project'", {s.id}), 0);
+    run();
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_runs WHERE merchant_id = ?", {s.id}), 1) << "judged once";
+    auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+}
+
 }  // namespace
