@@ -3,7 +3,8 @@
 // paying 50 % to the referrer in cash and a team reward six levels deep) and sees every reason,
 // listed by award with its code, explanation and the server's words; then sets a configuration
 // through the form: first one the server refuses (each reason under its input), then a lawful one
-// (level difference, flat 5 %, cap 50 %) that becomes version 1. A cashier reads it without a form.
+// (level difference, flat 5 %, cap 50 %) that becomes version 1, and a project campaign
+// typed in store days and yuan (version 2). A cashier reads it without a form.
 // Screenshots in the test's output folder (ctest: build/test-output/browser/bonus/).
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
@@ -156,6 +157,36 @@ test('an owner checks the counter-example, then saves a lawful configuration', a
   await page.locator('[data-test=bonus-version]').getByText('第 1 版').waitFor()
   await page.mouse.move(0, 0)
   await shoot(page, 'bonus.png')
+
+  // A project campaign in store days and yuan: 烫染季, 03-01..03-31, 20 new customers of ¥100, ¥500 each, budget ¥5,000, 10 winners.
+  await page.locator('[data-test=project-add]').click()
+  await fill(page, 'project-name-0', '烫染季')
+  for (const [testId, day] of [['project-start-0', '2026-03-01'], ['project-end-0', '2026-03-31']]) {
+    await fill(page, testId, day)
+    await page.keyboard.press('Enter')
+  }
+  await fill(page, 'project-count-0', '20')
+  await fill(page, 'project-min-order-0', '100')
+  await fill(page, 'project-award-0', '500')
+  await fill(page, 'project-budget-0', '5,000')
+  await fill(page, 'project-winners-0', '10')
+  await page.locator('[data-test=bonus-save]').click()
+  await page.getByText('已保存为第 2 版').waitFor()
+  const [campaign] = (await api(stack, 'GET', `${S}/bonus-config`, { token: scene.owner.token })).current.config.projects
+  assert.deepEqual(campaign, {
+    name: '烫染季',
+    starts_at: '2026-02-28T16:00:00Z',
+    ends_at: '2026-03-31T16:00:00Z',
+    goal: 'new_paying_customers',
+    goal_count: 20,
+    min_order_fen: 10000,
+    product: '',
+    reward: 'fixed',
+    award_fen: 50000,
+    award_bp: 0,
+    budget_fen: 500000,
+    winner_limit: 10,
+  })
   assert.deepEqual(problems, [])
   await page.close()
 })
@@ -163,8 +194,10 @@ test('an owner checks the counter-example, then saves a lawful configuration', a
 test('a cashier reads the configuration without the form or the plan check', async () => {
   const { page, problems } = await openAs(scene.cashier, 'bonus')
   await page.locator('[data-test=bonus-read-only]').waitFor()
-  await page.locator('[data-test=bonus-version]').getByText('第 1 版').waitFor()
+  await page.locator('[data-test=bonus-version]').getByText('第 2 版').waitFor()
   assert.equal((await page.locator('[data-test=fact-level-difference]').innerText()).trim(), '开启')
+  assert.match(await page.locator('[data-test=bonus-projects]').innerText(), /烫染季[\s\S]*2026-03-01 ~ 2026-03-31[\s\S]*20 位新付费顾客（单笔满 ¥100\.00）[\s\S]*每位获奖者 ¥500\.00[\s\S]*¥5,000\.00[\s\S]*10 人/)
+  assert.match(await page.locator('[data-test=bonus-history]').innerText(), /级差奖 · 平推 5% · 项目奖 1 个 · 上限 50% · A2 积分[\s\S]*级差奖 · 平推 5% · 上限 50% · A2 积分/)
   assert.equal((await page.locator('[data-test=fact-level2]').innerText()).trim(), '会员积分（1 积分 = 1 分钱奖励）')
   for (const write of ['bonus-form-card', 'bonus-save', 'plan-check', 'plan-text']) assert.equal(await page.locator(`[data-test=${write}]`).count(), 0, write)
   assert.equal(await page.locator('[data-test=menu-bonus]').count(), 1)
