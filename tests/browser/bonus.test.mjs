@@ -1,7 +1,8 @@
 // The bonus page in a real Chromium, against the real server serving the built console: an owner
 // of a store without a bonus system pastes the public counter-example (a 1980-yuan member product
 // paying 50 % to the referrer in cash and a team reward six levels deep) and sees every reason,
-// listed by award with its code, explanation and the server's words; then sets a configuration
+// listed by award with its code, explanation and the server's words (through the what-if, which
+// saves nothing), and a lawful plan checked without being saved; then sets a configuration
 // through the form: first one the server refuses (each reason under its input), then a lawful one
 // (level difference, flat 5 %, cap 50 %) that becomes version 1, and a project campaign
 // typed in store days and yuan (version 2). A cashier reads it without a form.
@@ -83,7 +84,7 @@ test('an owner checks the counter-example, then saves a lawful configuration', a
   })
 
   // Both refusals are asked for: the plan, and the form's first try.
-  const { page, problems } = await openAs(scene.owner, 'bonus', [[422, /\/bonus-config$/]])
+  const { page, problems } = await openAs(scene.owner, 'bonus', [[422, /\/bonus-config(\/preview)?$/]])
   await page.locator('[data-test=bonus-page]').waitFor()
   await page.locator('[data-test=bonus-none]').waitFor()
   assert.equal(await page.locator('[data-test=bonus-history]').getByText('暂无版本').count(), 1)
@@ -91,7 +92,6 @@ test('an owner checks the counter-example, then saves a lawful configuration', a
   // The counter-example, pasted as it is: every reason, by award.
   await fill(page, 'plan-text', JSON.stringify(counterExample, null, 2))
   await page.locator('[data-test=plan-check-run]').click()
-  await page.locator('.el-message-box').getByRole('button', { name: '继续' }).click()
   await page.locator('[data-test=plan-problems]').waitFor()
   assert.deepEqual(await codesOf(page, 'plan-group-whole'), ['order_cap_exceeded', 'entry_fee'])
   assert.deepEqual((await codesOf(page, 'plan-group-0')).sort(), ['base_not_consumer_sales', 'referrer_cash', 'unsupported_award_type'])
@@ -111,6 +111,14 @@ test('an owner checks the counter-example, then saves a lawful configuration', a
   assert.equal((await api(stack, 'GET', `${S}/bonus-config`, { token: scene.owner.token })).current, null)
   await page.locator('[data-test=plan-problems]').scrollIntoViewIfNeeded()
   await shoot(page, 'bonus-plan-refused.png')
+
+  // A lawful plan is checked and still not saved: the store has no orders, so it would pay nothing.
+  await fill(page, 'plan-text', JSON.stringify({ awards: [{ type: 'level_difference' }], order_cap_bp: 5000 }))
+  await page.locator('[data-test=plan-check-run]').click()
+  await page.locator('[data-test=plan-lawful]').getByText('方案合规（未保存）：按近 90 天的 0 笔订单试算，奖励合计 ¥0.00，占利润 0%。').waitFor()
+  assert.equal(await page.locator('[data-test=plan-problems]').count(), 0)
+  assert.equal((await api(stack, 'GET', `${S}/bonus-config`, { token: scene.owner.token })).current, null)
+  await page.locator('[data-test=bonus-none]').waitFor()
 
   // The form: flat 40 % on a 20 % lowest tier is above the 50 % cap, and cash for A2 has no sign-off.
   await page.locator('[data-test=level-difference]').click()
