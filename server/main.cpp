@@ -442,19 +442,27 @@ int check_ledger_command(const server_config& config) {
     return failed ? 1 : 0;
 }
 
+// `--name value` pairs of an operator's command; an id option is a decimal above 0 (else 0).
+std::map<std::string, std::string> named_options(const std::vector<std::string>& args) {
+    std::map<std::string, std::string> options;
+    for (std::size_t i = 0; i + 1 < args.size(); i += 2) options[args[i]] = args[i + 1];
+    return options;
+}
+
+std::uint64_t id_option(std::map<std::string, std::string>& options, const char* name) {
+    const auto& text = options[name];
+    std::uint64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    return ec == std::errc() && end == text.data() + text.size() ? id : 0;
+}
+
 // The development stand-in for a staff member's phone: confirms a login ticket as that user would
 // (the same checks: staff of a store, a live ticket). Refused outside development.
 // sharedstore correct-referral --user N --referrer M --operator NAME --reason TEXT: an operator's
 // audited correction of a lifetime referral (docs/members.md), until the platform operator's API.
 int correct_referral_command(const server_config& config, const std::vector<std::string>& args) {
-    std::map<std::string, std::string> options;
-    for (std::size_t i = 0; i + 1 < args.size(); i += 2) options[args[i]] = args[i + 1];
-    auto id_of = [&](const char* name) -> std::uint64_t {
-        const auto& text = options[name];
-        std::uint64_t id = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-        return ec == std::errc() && end == text.data() + text.size() ? id : 0;
-    };
+    auto options = named_options(args);
+    auto id_of = [&](const char* name) { return id_option(options, name); };
     const auto user = id_of("--user"), referrer = id_of("--referrer");
     const auto operator_name = options["--operator"], reason = options["--reason"];
     if (args.size() != 8 || options.size() != 4 || !user || !referrer || operator_name.empty() || operator_name.size() > 64 || reason.empty() ||
@@ -482,14 +490,8 @@ int correct_referral_command(const server_config& config, const std::vector<std:
 // operator records who allowed cash to A2 at a store, on what reference (docs/bonus.md), until the
 // operator's own API. The store's next bonus configuration with level2_cash carries it.
 int sign_off_level2_cash_command(const server_config& config, const std::vector<std::string>& args) {
-    std::map<std::string, std::string> options;
-    for (std::size_t i = 0; i + 1 < args.size(); i += 2) options[args[i]] = args[i + 1];
-    auto id_of = [&](const char* name) -> std::uint64_t {
-        const auto& text = options[name];
-        std::uint64_t id = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-        return ec == std::errc() && end == text.data() + text.size() ? id : 0;
-    };
+    auto options = named_options(args);
+    auto id_of = [&](const char* name) { return id_option(options, name); };
     const auto merchant = id_of("--merchant"), operator_user = id_of("--operator-user");
     const auto reference = options["--reference"];
     const cash_sign_off sign_off{.operator_user_id = operator_user, .signed_at = std::chrono::system_clock::now(), .reference = reference};

@@ -11,6 +11,21 @@ namespace {
 using time_point = std::chrono::system_clock::time_point;
 namespace asio = boost::asio;
 
+// Each store with a bonus configuration, one transaction each: `step(db, store, now)` answers
+// what the store's figures add, `count(answer)`. Two runs of one period or campaign meet the unique
+// key (a duplicate: it ran elsewhere), and the step runs again to find it done.
+template <class Step, class Count>
+asio::awaitable<int> for_each_bonus_store(mysql_pool& database, int max, time_point now, Step step, Count count) {
+    auto list = [max](mysql_connection& db) { return list_bonus_merchants(db, 0, max); };
+    auto stores = co_await database.run(std::move(list));
+    for (const auto id : stores) {
+        auto one = [=](mysql_connection& db) { return step(db, id, now); };
+        auto answer = co_await database.transaction(std::move(one), mysql_pool::conflicts::rerun_on_duplicate_key);
+        count(answer);
+    }
+    co_return static_cast<int>(stores.size());
+}
+
 class award_top_dealers_job final : public job {
 public:
     award_top_dealers_job(mysql_pool& database, int max_stores) : database_(database), max_(max_stores) {}
@@ -18,17 +33,12 @@ public:
     std::string_view summary() const override { return "share each store's top-dealer pool of its last settled period, once"; }
 
     asio::awaitable<job_report> run_once(time_point now) override {
-        auto list = [max = max_](mysql_connection& db) { return list_bonus_merchants(db, 0, max); };
-        auto stores = co_await database_.run(std::move(list));
         int ran = 0, already = 0;
-        for (const auto id : stores) {
-            // Each store its own transaction; two runs of one period meet the unique key (duplicate: ran elsewhere).
-            auto award = [=](mysql_connection& db) { return award_top_dealers(db, id, now); };
-            const auto outcome = co_await database_.transaction(std::move(award), mysql_pool::conflicts::rerun_on_duplicate_key);
-            if (outcome == top_dealer_outcome::ran) ++ran;
-            else if (outcome == top_dealer_outcome::already_ran) ++already;
-        }
-        co_return job_report{.ok = true, .figures = {{"stores", static_cast<int>(stores.size())}, {"periods_shared", ran}, {"already_shared", already}}};
+        const auto stores = co_await for_each_bonus_store(database_, max_, now, award_top_dealers, [&](top_dealer_outcome o) {
+            ran += o == top_dealer_outcome::ran;
+            already += o == top_dealer_outcome::already_ran;
+        });
+        co_return job_report{.ok = true, .figures = {{"stores", stores}, {"periods_shared", ran}, {"already_shared", already}}};
     }
 
 private:
@@ -43,16 +53,12 @@ public:
     std::string_view summary() const override { return "judge each project campaign once its last order's refund window has closed"; }
 
     asio::awaitable<job_report> run_once(time_point now) override {
-        auto list = [max = max_](mysql_connection& db) { return list_bonus_merchants(db, 0, max); };
-        auto stores = co_await database_.run(std::move(list));
         int judged = 0, waiting = 0;
-        for (const auto id : stores) {
-            auto award = [=](mysql_connection& db) { return award_projects(db, id, now); };
-            const auto counts = co_await database_.transaction(std::move(award), mysql_pool::conflicts::rerun_on_duplicate_key);
-            judged += counts.judged;
-            waiting += counts.waiting;
-        }
-        co_return job_report{.ok = true, .figures = {{"stores", static_cast<int>(stores.size())}, {"campaigns_judged", judged}, {"campaigns_waiting", waiting}}};
+        const auto stores = co_await for_each_bonus_store(database_, max_, now, award_projects, [&](const project_run_counts& c) {
+            judged += c.judged;
+            waiting += c.waiting;
+        });
+        co_return job_report{.ok = true, .figures = {{"stores", stores}, {"campaigns_judged", judged}, {"campaigns_waiting", waiting}}};
     }
 
 private:
@@ -62,10 +68,10 @@ private:
 
 }  // namespace
 
-std::unique_ptr<job> make_award_projects_job(mysql_pool& database, int max_stores) { return std::make_unique<award_projects_job>(database, max_stores); }
-
 std::unique_ptr<job> make_award_top_dealers_job(mysql_pool& database, int max_stores) {
     return std::make_unique<award_top_dealers_job>(database, max_stores);
 }
+
+std::unique_ptr<job> make_award_projects_job(mysql_pool& database, int max_stores) { return std::make_unique<award_projects_job>(database, max_stores); }
 
 }  // namespace sharedstore

@@ -55,7 +55,7 @@ boost::asio::awaitable<service_result<store_award_report>> bonus_service::award_
                                                                                       std::string from, std::string to) {
     auto read = [=](mysql_connection& db) -> service_result<store_award_report> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
-        return store_award_report{store_award_totals(db, merchant_id, from, to), store_profit_in(db, merchant_id, from, to)};
+        return store_award_report{store_award_totals(db, merchant_id, from, to), net_profit_in(db, merchant_id, from, to)};
     };
     co_return co_await database_.run(std::move(read));
 }

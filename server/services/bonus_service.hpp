@@ -24,7 +24,7 @@ struct bonus_config_view {
 
 struct store_award_report {
     std::vector<award_total> totals;  // by month, kind, medium
-    std::int64_t profit_fen = 0;      // of the period's paid purchases
+    std::int64_t profit_fen = 0;      // of the period's paid purchases, net of refunds
 };
 
 // The what-if of a proposed configuration (docs/bonus.md): the window's paid purchases that had

@@ -336,15 +336,4 @@ void insert_period_award(mysql_connection& db, std::uint64_t run_id, std::uint64
     insert->executeUpdate();
 }
 
-std::int64_t store_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to) {
-    statement select(db.prepare("SELECT COALESCE(SUM(profit_fen), 0) FROM orders WHERE merchant_id = ? AND status = 'paid' AND kind = 'purchase' "
-                                "AND paid_at >= ? AND paid_at < ?"));
-    select->setUInt64(1, merchant_id);
-    select->setString(2, from);
-    select->setString(3, to);
-    rows rs(select->executeQuery());
-    rs->next();
-    return rs->getInt64(1);
-}
-
 }  // namespace sharedstore

@@ -102,7 +102,5 @@ std::uint64_t insert_period_run(mysql_connection& db, const period_run& run);
 void insert_period_award(mysql_connection& db, std::uint64_t run_id, std::uint64_t merchant_id, std::uint64_t partner_id, std::uint64_t user_id,
                          std::int64_t personal_sales_fen, std::int64_t amount_fen, const std::string& at);
 
-// The profit of the store's paid purchases in the period (what the awards are a share of).
-std::int64_t store_profit_in(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to);
 
 }  // namespace sharedstore
