@@ -50,6 +50,7 @@ CREATE TABLE bonus_awards (
   medium ENUM('cash', 'points') NOT NULL,
   reversed_fen BIGINT NOT NULL DEFAULT 0,   -- taken back by refunds, cumulatively
   lot_id BIGINT UNSIGNED NULL,              -- points: the pending lot it earned
+  settled_at DATETIME(6) NULL,              -- cash: moved to the withdrawable balance (settle-bonus-awards)
   created_at DATETIME(6) NOT NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_bonus_awards (order_id, kind),
@@ -92,6 +93,7 @@ CREATE TABLE bonus_period_awards (
   user_id BIGINT UNSIGNED NOT NULL,
   personal_sales_fen BIGINT NOT NULL,
   amount_fen BIGINT NOT NULL,
+  settled_at DATETIME(6) NULL,              -- moved to the withdrawable balance (settle-bonus-awards)
   created_at DATETIME(6) NOT NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_bonus_period_awards (run_id, partner_id),

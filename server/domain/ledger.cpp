@@ -157,18 +157,40 @@ void add(std::vector<ledger_entry>& entries, account_ref debit, account_ref cred
 
 }  // namespace
 
-std::vector<ledger_entry> settlement_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen) {
+namespace {
+
+// What settles from a payable (a dividend's, a cash award's) into the withdrawable balance, the
+// debt paid first; and a reversal after that, back to its expense.
+std::vector<ledger_entry> settle_from(account_kind payable, std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen) {
     std::vector<ledger_entry> entries;
-    add(entries, {account_kind::dividend_payable, partner_user_id}, {account_kind::dividend_withdrawable, partner_user_id}, to_withdrawable_fen);
-    add(entries, {account_kind::dividend_payable, partner_user_id}, {account_kind::clawback_receivable, partner_user_id}, to_debt_fen);
+    add(entries, {payable, partner_user_id}, {account_kind::dividend_withdrawable, partner_user_id}, to_withdrawable_fen);
+    add(entries, {payable, partner_user_id}, {account_kind::clawback_receivable, partner_user_id}, to_debt_fen);
     return entries;
 }
 
-std::vector<ledger_entry> settled_reversal_entries(std::uint64_t partner_user_id, std::int64_t from_withdrawable_fen, std::int64_t to_debt_fen) {
+std::vector<ledger_entry> reverse_settled_to(account_kind expense, std::uint64_t partner_user_id, std::int64_t from_withdrawable_fen, std::int64_t to_debt_fen) {
     std::vector<ledger_entry> entries;
-    add(entries, {account_kind::dividend_withdrawable, partner_user_id}, {account_kind::dividend_expense, 0}, from_withdrawable_fen);
-    add(entries, {account_kind::clawback_receivable, partner_user_id}, {account_kind::dividend_expense, 0}, to_debt_fen);
+    add(entries, {account_kind::dividend_withdrawable, partner_user_id}, {expense, 0}, from_withdrawable_fen);
+    add(entries, {account_kind::clawback_receivable, partner_user_id}, {expense, 0}, to_debt_fen);
     return entries;
+}
+
+}  // namespace
+
+std::vector<ledger_entry> settlement_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen) {
+    return settle_from(account_kind::dividend_payable, partner_user_id, to_withdrawable_fen, to_debt_fen);
+}
+
+std::vector<ledger_entry> settled_reversal_entries(std::uint64_t partner_user_id, std::int64_t from_withdrawable_fen, std::int64_t to_debt_fen) {
+    return reverse_settled_to(account_kind::dividend_expense, partner_user_id, from_withdrawable_fen, to_debt_fen);
+}
+
+std::vector<ledger_entry> bonus_settlement_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen) {
+    return settle_from(account_kind::bonus_payable, partner_user_id, to_withdrawable_fen, to_debt_fen);
+}
+
+std::vector<ledger_entry> bonus_settled_reversal_entries(std::uint64_t partner_user_id, std::int64_t from_withdrawable_fen, std::int64_t to_debt_fen) {
+    return reverse_settled_to(account_kind::bonus_expense, partner_user_id, from_withdrawable_fen, to_debt_fen);
 }
 
 std::vector<ledger_entry> withdrawal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen) {

@@ -126,6 +126,9 @@ std::vector<ledger_entry> points_returned_entries(std::uint64_t user_id, std::in
 // A cash award to A2 (bonus_expense -> bonus_payable), and a refund's reversal of it.
 std::vector<ledger_entry> bonus_cash_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
 std::vector<ledger_entry> bonus_cash_reversal_entries(std::uint64_t partner_user_id, std::int64_t amount_fen);
+// Cash awards due settle from bonus_payable as dividends settle (the debt first); a reversal after that.
+std::vector<ledger_entry> bonus_settlement_entries(std::uint64_t partner_user_id, std::int64_t to_withdrawable_fen, std::int64_t to_debt_fen);
+std::vector<ledger_entry> bonus_settled_reversal_entries(std::uint64_t partner_user_id, std::int64_t from_withdrawable_fen, std::int64_t to_debt_fen);
 std::vector<ledger_entry> points_held_entries(std::uint64_t user_id, std::int64_t points);
 std::vector<ledger_entry> points_hold_spent_entries(std::uint64_t user_id, std::int64_t points);
 std::vector<ledger_entry> points_hold_released_entries(std::uint64_t user_id, std::int64_t points);

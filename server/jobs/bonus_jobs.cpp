@@ -1,5 +1,6 @@
 #include "server/jobs/bonus_jobs.hpp"
 
+#include "server/services/bonus_settlement.hpp"
 #include "server/services/project_awards.hpp"
 #include "server/services/top_dealer_bonus.hpp"
 #include "server/storage/bonus_repository.hpp"
@@ -66,7 +67,32 @@ private:
     int max_;
 };
 
+class settle_bonus_awards_job final : public job {
+public:
+    settle_bonus_awards_job(mysql_pool& database, int max_stores) : database_(database), max_(max_stores) {}
+    std::string_view name() const override { return "settle-bonus-awards"; }
+    std::string_view summary() const override { return "move cash awards that are due into the partners' withdrawable balances"; }
+
+    asio::awaitable<job_report> run_once(time_point now) override {
+        int partners = 0;
+        std::int64_t settled = 0;
+        const auto stores = co_await for_each_bonus_store(database_, max_, now, settle_bonus_awards, [&](const bonus_settle_counts& c) {
+            partners += c.partners;
+            settled += c.settled_fen;
+        });
+        co_return job_report{.ok = true, .figures = {{"stores", stores}, {"partners", partners}, {"settled_fen", settled}}};
+    }
+
+private:
+    mysql_pool& database_;
+    int max_;
+};
+
 }  // namespace
+
+std::unique_ptr<job> make_settle_bonus_awards_job(mysql_pool& database, int max_stores) {
+    return std::make_unique<settle_bonus_awards_job>(database, max_stores);
+}
 
 std::unique_ptr<job> make_award_top_dealers_job(mysql_pool& database, int max_stores) {
     return std::make_unique<award_top_dealers_job>(database, max_stores);

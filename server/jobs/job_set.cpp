@@ -41,13 +41,14 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
                                                   remind_cards_max_batches));
     jobs.push_back(make_award_top_dealers_job(deps.database, bonus_max_stores));
     jobs.push_back(make_award_projects_job(deps.database, bonus_max_stores));
+    jobs.push_back(make_settle_bonus_awards_job(deps.database, bonus_max_stores));
     return jobs;
 }
 
 std::chrono::seconds job_interval(const server_config& config, std::string_view job_name) {
     if (job_name == "reconcile-payments") return std::chrono::seconds(config.jobs.reconcile_payments_every_s);
     if (job_name == "prune-outbox") return std::chrono::seconds(config.jobs.prune_outbox_every_s);
-    if (job_name == "settle-dividends") return std::chrono::seconds(config.jobs.settle_dividends_every_s);
+    if (job_name == "settle-dividends" || job_name == "settle-bonus-awards") return std::chrono::seconds(config.jobs.settle_dividends_every_s);
     if (job_name == "check-payouts") return std::chrono::seconds(config.jobs.check_payouts_every_s);
     if (job_name == "vest-member-orders") return std::chrono::seconds(config.jobs.vest_member_orders_every_s);
     if (job_name == "expire-member-points") return std::chrono::seconds(config.jobs.expire_member_points_every_s);

@@ -8,6 +8,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <map>
 #include <memory>
 #include <stdexcept>
 
@@ -139,7 +140,7 @@ void add_bonus_award_reversed(mysql_connection& db, std::uint64_t award_id, std:
 
 std::vector<bonus_award_record> lock_bonus_awards_of_order(mysql_connection& db, std::uint64_t order_id) {
     statement select(db.prepare("SELECT id, merchant_id, order_id, config_version_id, kind, a1_partner_id, a1_user_id, partner_id, user_id, rate_bp, "
-                                "base_fen, cap_fen, uncapped_fen, amount_fen, medium, reversed_fen, lot_id, " + sql_micros("created_at") +
+                                "base_fen, cap_fen, uncapped_fen, amount_fen, medium, reversed_fen, lot_id, " + sql_micros("created_at") + ", settled_at IS NOT NULL" +
                                 " FROM bonus_awards WHERE order_id = ? ORDER BY id FOR UPDATE"));
     select->setUInt64(1, order_id);
     rows rs(select->executeQuery());
@@ -167,6 +168,7 @@ std::vector<bonus_award_record> lock_bonus_awards_of_order(mysql_connection& db,
                              .lot_id = std::nullopt,
                              .created_at = from_micros(rs->getInt64(18))};
         if (!rs->isNull(17)) a.lot_id = rs->getUInt64(17);
+        a.settled = rs->getBoolean(19);
         out.push_back(a);
     }
     return out;
@@ -229,6 +231,37 @@ std::vector<award_replay_order> award_replay_orders(mysql_connection& db, std::u
     while (rs->next())
         out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getInt64(4), rs->getInt64(5), rs->getInt64(6)});
     return out;
+}
+
+std::vector<due_cash> lock_due_cash_awards(mysql_connection& db, std::uint64_t merchant_id, const std::string& due_before) {
+    std::map<std::uint64_t, std::int64_t> by_user;
+    auto add = [&](sql::PreparedStatement& select) {
+        rows rs(select.executeQuery());
+        while (rs->next()) by_user[rs->getUInt64(1)] += rs->getInt64(2);
+    };
+    statement orders(db.prepare("SELECT user_id, amount_fen - reversed_fen FROM bonus_awards WHERE merchant_id = ? AND medium = 'cash' "
+                                "AND settled_at IS NULL AND created_at <= ? FOR UPDATE"));
+    orders->setUInt64(1, merchant_id);
+    orders->setString(2, due_before);
+    add(*orders);
+    statement periods(db.prepare("SELECT user_id, amount_fen FROM bonus_period_awards WHERE merchant_id = ? AND settled_at IS NULL FOR UPDATE"));
+    periods->setUInt64(1, merchant_id);
+    add(*periods);
+    std::vector<due_cash> out;
+    for (const auto& entry : by_user) out.push_back({entry.first, entry.second});
+    return out;
+}
+
+void mark_cash_awards_settled(mysql_connection& db, std::uint64_t merchant_id, const std::string& due_before, const std::string& at) {
+    statement orders(db.prepare("UPDATE bonus_awards SET settled_at = ? WHERE merchant_id = ? AND medium = 'cash' AND settled_at IS NULL AND created_at <= ?"));
+    orders->setString(1, at);
+    orders->setUInt64(2, merchant_id);
+    orders->setString(3, due_before);
+    orders->executeUpdate();
+    statement periods(db.prepare("UPDATE bonus_period_awards SET settled_at = ? WHERE merchant_id = ? AND settled_at IS NULL"));
+    periods->setString(1, at);
+    periods->setUInt64(2, merchant_id);
+    periods->executeUpdate();
 }
 
 std::vector<std::uint64_t> list_bonus_merchants(mysql_connection& db, std::uint64_t after_id, int limit) {

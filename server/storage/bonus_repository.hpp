@@ -36,6 +36,7 @@ struct bonus_award_record {
     std::int64_t reversed_fen = 0;
     std::optional<std::uint64_t> lot_id;
     std::chrono::system_clock::time_point created_at;
+    bool settled = false;  // cash: moved to the withdrawable balance
 };
 std::uint64_t insert_bonus_award(mysql_connection& db, const bonus_award_record& award);
 void set_bonus_award_lot(mysql_connection& db, std::uint64_t award_id, std::uint64_t lot_id);
@@ -66,6 +67,15 @@ struct award_replay_order {
 std::vector<award_replay_order> award_replay_orders(mysql_connection& db, std::uint64_t merchant_id, const std::string& from, const std::string& to,
                                                     std::uint64_t after_id, int limit);
 
+// Cash awards due at a store and not yet settled, per partner (user): order awards made at or
+// before `due_before` (their order's refund window closed), net of reversals, and period awards
+// (computed after their windows). Locked; `mark_cash_awards_settled` marks the same rows.
+struct due_cash {
+    std::uint64_t user_id = 0;
+    std::int64_t amount_fen = 0;
+};
+std::vector<due_cash> lock_due_cash_awards(mysql_connection& db, std::uint64_t merchant_id, const std::string& due_before);
+void mark_cash_awards_settled(mysql_connection& db, std::uint64_t merchant_id, const std::string& due_before, const std::string& at);
 // Stores with a bonus configuration, by id.
 std::vector<std::uint64_t> list_bonus_merchants(mysql_connection& db, std::uint64_t after_id, int limit);
 // The top-dealer run of a store's period, if it ran.

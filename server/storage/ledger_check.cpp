@@ -159,12 +159,12 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "LEFT JOIN dividends d ON d.order_id = a.order_id WHERE a.user_id = a.a1_user_id OR (d.id IS NOT NULL AND d.partner_id <> a.a1_partner_id) "
          "OR ((r.referrer_user_id IS NULL OR r.referrer_user_id <> a.user_id) AND NOT EXISTS (SELECT 1 FROM referral_corrections c "
          "WHERE c.user_id = a.a1_user_id AND c.previous_referrer_user_id = a.user_id))"},
-        {"each partner's cash awards owed equal their awards less reversals",
+        {"each partner's cash awards owed equal their unsettled awards less reversals",
          "SELECT CONCAT('partner ', x.merchant_id, '/', x.user_id) FROM ("
          "SELECT merchant_id, user_id, -balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'bonus_payable' "
-         "UNION ALL SELECT merchant_id, user_id, 0, SUM(amount_fen - reversed_fen) FROM bonus_awards WHERE medium = 'cash' "
+         "UNION ALL SELECT merchant_id, user_id, 0, SUM(amount_fen - reversed_fen) FROM bonus_awards WHERE medium = 'cash' AND settled_at IS NULL "
          "GROUP BY merchant_id, user_id "
-         "UNION ALL SELECT merchant_id, user_id, 0, SUM(amount_fen) FROM bonus_period_awards GROUP BY merchant_id, user_id) x GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
+         "UNION ALL SELECT merchant_id, user_id, 0, SUM(amount_fen) FROM bonus_period_awards WHERE settled_at IS NULL GROUP BY merchant_id, user_id) x GROUP BY x.merchant_id, x.user_id HAVING SUM(x.ledger) <> SUM(x.business)"},
         {"every period award run's shares add up to what it paid, and a top-dealer pool is within its period's profit",
          "SELECT CONCAT('run ', r.id) FROM bonus_period_runs r LEFT JOIN bonus_period_awards a ON a.run_id = r.id "
          "GROUP BY r.id HAVING COALESCE(SUM(a.amount_fen), 0) <> MAX(r.paid_fen) OR (MAX(r.kind) = 'top_dealer' AND MAX(r.pool_fen) > MAX(r.profit_fen))"},

@@ -34,6 +34,29 @@ protected:
                         json::object{{"merchant_order_id", id}, {"user_id", customer.id}, {"amount_fen", amount}, {"profit_fen", profit},
                                      {"paid_at", format_rfc3339_utc(std::chrono::system_clock::now())}});
     }
+    // The research note's chain at a store whose orders vest at once: customer -> A1 (T1, 2000 bp)
+    // -> A2 (T2, 3000 bp), A1 having come through A2's share (the lifetime referral).
+    struct chain {
+        partner a1, a2;
+        user customer;
+    };
+    static chain make_chain(const store& s) {
+        ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"settlement_delay_days", 0}}));
+        chain c;
+        c.a2 = enrol(s);
+        ok(call("POST", s.path() + "/partners/" + c.a2.id + "/buy-ins", s.owner, json::object{{"amount_fen", 2000000}}), 201);
+        const user a1_person = sign_in();
+        if (claim(a1_person, c.a2.share_code) != "claimed") throw std::runtime_error("A1 could not claim A2's share");
+        c.a1 = enrol(s, 100, a1_person);
+        c.customer = sign_in();
+        if (claim(c.customer, c.a1.share_code) != "claimed") throw std::runtime_error("the customer could not claim A1's share");
+        return c;
+    }
+    static void run_job(const std::string& name) {
+        child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), name}, sim->server_environment(server->port()),
+                          make_temp_dir("run-job") + "/out.log");
+        if (job.wait_exit(std::chrono::seconds(60)).value_or(-1) != 0) throw std::runtime_error(name + " failed: " + job.output());
+    }
     static std::set<std::string> codes_of(const http_reply& r) {
         std::set<std::string> codes;
         const auto body = r.json();  // held: the loop reads into it
@@ -128,14 +151,9 @@ TEST_F(bonus_api_test, a_store_without_tiers_has_nothing_to_run_awards_on) {
 TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_and_refunds_take_it_back) {
     // The research note's chain: customer -> A1 (T1, 2000 bp) -> A2 (T2, 3000 bp), profit 100000.
     auto s = open_store();
-    ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"settlement_delay_days", 0}}));
-    auto a2 = enrol(s);
-    ok(call("POST", s.path() + "/partners/" + a2.id + "/buy-ins", s.owner, json::object{{"amount_fen", 2000000}}), 201);
-    const user a1_person = sign_in();
-    ASSERT_EQ(claim(a1_person, a2.share_code), "claimed") << "A1 came through A2's share: the lifetime referral";
-    auto a1 = enrol(s, 100, a1_person);
-    const user customer = sign_in();
-    ASSERT_EQ(claim(customer, a1.share_code), "claimed");
+    const auto c = make_chain(s);
+    const auto &a1 = c.a1, &a2 = c.a2;
+    const auto& customer = c.customer;
     ok(call("PUT", s.path() + "/bonus-config", s.owner,
             json::object{{"awards", json::array{json::object{{"type", "tier"}}, json::object{{"type", "level_difference"}}}}}));
     const auto key = make_pos_key(s);
@@ -187,9 +205,7 @@ TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_
     EXPECT_EQ(code, 0) << output;
 
     // Vested with their orders, the awards become points A2 may spend.
-    child_process vest({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "vest-member-orders"}, sim->server_environment(server->port()),
-                       make_temp_dir("run-job") + "/out.log");
-    ASSERT_EQ(vest.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << vest.output();
+    run_job("vest-member-orders");
     EXPECT_EQ(ok(call("GET", "/api/v1/me/stores/" + s.id + "/membership", a2.person)).at("points").at("spendable").as_int64(), 11500);
     std::tie(code, output) = check_ledger();
     EXPECT_EQ(code, 0) << output;
@@ -270,11 +286,7 @@ TEST_F(bonus_api_test, the_top_dealer_pool_of_a_settled_period_is_shared_by_pers
     const auto day = static_cast<unsigned>(std::chrono::year_month_day{local}.day());
     execute("UPDATE orders SET paid_at = paid_at - INTERVAL ? DAY WHERE merchant_id = ?", {std::to_string(day + 5), s.id});
     execute("UPDATE bonus_config_versions SET created_at = created_at - INTERVAL 90 DAY WHERE merchant_id = ?", {s.id});
-    auto run = [&] {
-        child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "award-top-dealers"}, sim->server_environment(server->port()),
-                          make_temp_dir("run-job") + "/out.log");
-        EXPECT_EQ(job.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << job.output();
-    };
+    auto run = [] { run_job("award-top-dealers"); };
     run();
     EXPECT_EQ(scalar("SELECT pool_fen FROM bonus_period_runs WHERE merchant_id = ?", {s.id}), 100000);
     EXPECT_EQ(scalar("SELECT remainder_fen FROM bonus_period_runs WHERE merchant_id = ?", {s.id}), 1);
@@ -285,6 +297,18 @@ TEST_F(bonus_api_test, the_top_dealer_pool_of_a_settled_period_is_shared_by_pers
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_runs WHERE merchant_id = ?", {s.id}), 1);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_awards WHERE merchant_id = ?", {s.id}), 2);
     auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+
+    // The shares become withdrawable beside the partners' dividends.
+    auto withdrawable = [&](const partner& p) {
+        return -scalar("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE merchant_id = ? AND user_id = ? AND kind = 'dividend_withdrawable'",
+                       {s.id, p.person.id});
+    };
+    const auto before = withdrawable(partners[0]);
+    run_job("settle-bonus-awards");
+    EXPECT_EQ(withdrawable(partners[0]) - before, 66666);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_awards WHERE merchant_id = ? AND settled_at IS NULL", {s.id}), 0);
+    std::tie(code, output) = check_ledger();
     EXPECT_EQ(code, 0) << output;
 }
 
@@ -323,11 +347,7 @@ TEST_F(bonus_api_test, a_project_campaign_is_judged_once_after_its_refund_window
             execute("UPDATE orders SET paid_at = paid_at - INTERVAL ? HOUR WHERE merchant_order_id = ?", {std::to_string(days_back[p] * 24 - c), id});
         }
     }
-    auto run = [&] {
-        child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "award-projects"}, sim->server_environment(server->port()),
-                          make_temp_dir("run-job") + "/out.log");
-        EXPECT_EQ(job.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << job.output();
-    };
+    auto run = [] { run_job("award-projects"); };
     run();
     EXPECT_EQ(scalar("SELECT amount_fen FROM bonus_period_awards WHERE partner_id = ?", {partners[0].id}), 50000);
     EXPECT_EQ(scalar("SELECT amount_fen FROM bonus_period_awards WHERE partner_id = ?", {partners[1].id}), 30000) << "what the budget left";
@@ -335,6 +355,33 @@ TEST_F(bonus_api_test, a_project_campaign_is_judged_once_after_its_refund_window
     EXPECT_EQ(scalar("SELECT remainder_fen FROM bonus_period_runs WHERE merchant_id = ? AND kind = 'project'", {s.id}), 0);
     run();
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM bonus_period_runs WHERE merchant_id = ?", {s.id}), 1) << "judged once";
+    auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+}
+
+TEST_F(bonus_api_test, cash_to_a2_with_the_operators_sign_off_settles_into_the_withdrawable_balance_and_a_late_refund_takes_it_back) {
+    auto s = open_store();
+    const auto c = make_chain(s);
+    child_process sign_off({SHAREDSTORE_BINARY, "sign-off-level2-cash", "--config", test_config_path(), "--merchant", s.id, "--operator-user", "1",
+                            "--reference", "法务意见 2026-18"},
+                           {}, make_temp_dir("sign-off") + "/out.log");
+    ASSERT_EQ(sign_off.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << sign_off.output();
+    ok(call("PUT", s.path() + "/bonus-config", s.owner,
+            json::object{{"awards", json::array{json::object{{"type", "level_difference"}}}}, {"level2_cash", true}}));
+    const auto key = make_pos_key(s);
+    ok(pos_sale(key, c.customer, 200000, 100000, "K-1"), 201);
+    EXPECT_EQ(scalar("SELECT medium = 'cash' FROM bonus_awards WHERE user_id = ?", {c.a2.person.id}), 1);
+    auto balance = [&](const char* kind) {
+        return -scalar("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE merchant_id = ? AND user_id = ? AND kind = ?",
+                       {s.id, c.a2.person.id, kind});
+    };
+    EXPECT_EQ(balance("bonus_payable"), 10000);
+    run_job("settle-bonus-awards");
+    EXPECT_EQ(balance("bonus_payable"), 0);
+    EXPECT_EQ(balance("dividend_withdrawable"), 10000);
+    // Refunded after it settled: taken back from the withdrawable balance.
+    ok(pos_call(key, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "K-1"}, {"merchant_refund_id", "R-1"}, {"amount_fen", 200000}}), 201);
+    EXPECT_EQ(balance("dividend_withdrawable"), 0);
     auto [code, output] = check_ledger();
     EXPECT_EQ(code, 0) << output;
 }

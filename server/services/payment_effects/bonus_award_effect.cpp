@@ -12,8 +12,10 @@
 #include "server/domain/dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/domain/member_points.hpp"
+#include "server/domain/payouts.hpp"
 #include "server/services/member_journey.hpp"
 #include "server/storage/bonus_repository.hpp"
+#include "server/storage/ledger_repository.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/storage/member_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
@@ -118,6 +120,12 @@ public:
             if (due <= 0) continue;
             add_bonus_award_reversed(db, award.id, due);
             out.after_posting.push_back([award, due, at = refund.at](mysql_connection& db, posted_payment&) { announce(db, award, due, at); });
+            if (award.medium == award_medium::cash && award.settled) {
+                // Already withdrawable: taken back from that balance, the rest a debt (as a settled dividend).
+                const auto split = split_settled_reversal(due, account_balance(db, award.merchant_id, {account_kind::dividend_withdrawable, award.user_id}, true));
+                for (auto& e : bonus_settled_reversal_entries(award.user_id, split.from_withdrawable_fen, split.to_debt_fen)) out.entries.push_back(e);
+                continue;
+            }
             if (award.medium == award_medium::cash) {
                 for (auto& e : bonus_cash_reversal_entries(award.user_id, due)) out.entries.push_back(e);
                 continue;
