@@ -223,14 +223,15 @@ std::optional<fanout_options> parse_options(const std::vector<std::string>& args
     return o;
 }
 
-// "id":"123-0" (ours) or "id":"123" (the peer's) in a frame; 0 when absent.
+// The reminder's "id":"123-0" in a frame (not the merchant's "id":"12"); 0 when absent.
 std::uint64_t frame_id(std::string_view text) {
-    const auto at = text.find("\"id\":\"");
-    if (at == std::string_view::npos) return 0;
-    std::uint64_t id = 0;
-    const char* begin = text.data() + at + 6;
-    std::from_chars(begin, text.data() + text.size(), id);
-    return id;
+    for (auto at = text.find("\"id\":\""); at != std::string_view::npos; at = text.find("\"id\":\"", at + 1)) {
+        std::uint64_t id = 0;
+        const char* begin = text.data() + at + 6;
+        const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), id);
+        if (ec == std::errc() && text.substr(static_cast<std::size_t>(end - text.data())).substr(0, 3) == "-0\"") return id;
+    }
+    return 0;
 }
 std::int64_t frame_stamp_us(std::string_view text) {
     const auto at = text.find("\"t\":");
@@ -522,13 +523,14 @@ asio::awaitable<void> fanout(fanout_state& s, json::object& summary) {
         s.clients.push_back(std::make_unique<client>(executor));
         s.clients.back()->user = static_cast<std::uint64_t>(i + 1);
     }
+    // Kept to the end: its idle keep-alive connections outlive the sign-ins.
+    https_client_config hc{o.ca};
+    hc.max_idle_per_origin = o.login_concurrency;
+    auto http = std::make_unique<https_client>(executor, hc);
     if (!socketio) {
-        https_client_config hc{o.ca};
-        hc.max_idle_per_origin = o.login_concurrency;
-        https_client http(executor, hc);
         const auto started = mono_ns();
         s.next = 0;
-        for (int i = 0; i < o.login_concurrency; ++i, ++s.workers) asio::co_spawn(executor, sign_in_worker(http, s), asio::detached);
+        for (int i = 0; i < o.login_concurrency; ++i, ++s.workers) asio::co_spawn(executor, sign_in_worker(*http, s), asio::detached);
         while (s.workers > 0) co_await sleep_for(0.05);
         summary["sign_in_s"] = static_cast<double>(mono_ns() - started) / 1e9;
         if (!s.first_error.empty()) throw std::runtime_error(s.first_error);
