@@ -78,7 +78,7 @@ struct fanout_options {
     std::string mysql_user = "sharedstore", mysql_password = "sharedstore-dev", mysql_database = "sharedstore";
     long long connections = 10000;
     std::vector<double> rates{5000};
-    double duration = 20, drain = 3, settle = 3, idle_hold = 0, pause = 2;
+    double duration = 20, drain = 5, settle = 3, idle_hold = 0, pause = 2;
     int tick_ms = 5;
     int rows_per_commit = 50;
     int committers = 2;
@@ -248,7 +248,7 @@ void record(fanout_state& s, client& c, std::string_view text) {
     ++t.frames;
     if (id <= c.last) ++t.out_of_order;  // a repeat or a step back (at-least-once in order per user)
     else c.last = id;
-    if (id < t.base || id - t.base >= t.capacity) {
+    if (id < t.base || id - t.base >= t.capacity) {  // a frame of an earlier round, arriving late
         ++t.out_of_range;
         return;
     }
@@ -609,9 +609,23 @@ asio::awaitable<void> fanout(fanout_state& s, json::object& summary) {
             next_id += static_cast<std::uint64_t>(std::max(0LL, injected)) + 1000;
         }
         const auto injection_end = mono_ns();
-        co_await sleep_for(o.drain);
+        // Drain: until every frame offered arrived, or --drain seconds without one more.
+        {
+            long long seen = -1;
+            auto last_progress = mono_ns();
+            const auto wanted = std::min<long long>(injected, static_cast<long long>(s.track.capacity));
+            while (mono_ns() - last_progress < static_cast<std::int64_t>(o.drain * 1e9)) {
+                long long got = 0;
+                for (long long i = 0; i < wanted; ++i) got += s.track.received_ns[static_cast<std::size_t>(i)].load() != 0;
+                if (got == wanted) break;
+                if (got != seen) last_progress = mono_ns();
+                seen = got;
+                co_await sleep_for(0.25);
+            }
+        }
         const auto after = cpu_sample::take(o);
         const auto elapsed = static_cast<double>(injection_end - start) / 1e9;
+        const auto drained_s = static_cast<double>(mono_ns() - injection_end) / 1e9;
 
         std::vector<double> latencies;
         long long missing = 0, delivered_in_window = 0, delivered = 0;
@@ -636,8 +650,10 @@ asio::awaitable<void> fanout(fanout_state& s, json::object& summary) {
         r["delivered_per_s"] = static_cast<double>(delivered_in_window) / elapsed;
         r["delivered"] = delivered;
         r["missing"] = missing;
-        r["duplicates"] = s.track.duplicates.load() + s.track.out_of_range.load();
-        r["out_of_order"] = s.track.out_of_order.load() - s.track.duplicates.load();
+        r["duplicates"] = s.track.duplicates.load();
+        r["late_from_earlier_rounds"] = s.track.out_of_range.load();
+        r["out_of_order"] = s.track.out_of_order.load() - s.track.duplicates.load() - s.track.out_of_range.load();
+        r["drain_s"] = drained_s;
         r["p50_ms"] = latencies.empty() ? 0 : percentile(latencies, 50);
         r["p90_ms"] = latencies.empty() ? 0 : percentile(latencies, 90);
         r["p99_ms"] = latencies.empty() ? 0 : percentile(latencies, 99);
@@ -655,7 +671,7 @@ asio::awaitable<void> fanout(fanout_state& s, json::object& summary) {
         const double machine_cores = total > 0 ? static_cast<double>(after.machine.busy - before.machine.busy) / static_cast<double>(total) * 2.0 : 0;
         r["others_cores"] = std::max(0.0, machine_cores - ours / wall);
         missing_all += missing;
-        duplicates_all += s.track.duplicates.load() + s.track.out_of_range.load();
+        duplicates_all += s.track.duplicates.load();
         rounds.push_back(std::move(r));
         std::cerr << "rate " << rate << ": offered " << injected << ", delivered " << delivered << ", missing " << missing << "\n";
         co_await sleep_for(o.pause);
