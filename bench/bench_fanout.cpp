@@ -339,8 +339,8 @@ asio::awaitable<void> opener(fanout_state& s) {
         }
         ++s.opened;
         if (!socketio) {
-            // From now on: nothing before the connection (a reminder of an earlier round) replays.
-            std::string resume = "{\"type\":\"resume\",\"after\":\"" + std::to_string(s.track.base > 0 ? s.track.base - 1 : 0) + "-0\"}";
+            // Users are new each run: their inboxes are empty, "0-0" reads no history from MariaDB.
+            std::string resume = "{\"type\":\"resume\",\"after\":\"0-0\"}";
             auto wrote = co_await c.ws.async_write(asio::buffer(resume), use_tuple);
             if (std::get<0>(wrote)) ++s.failed;
         }
@@ -487,7 +487,29 @@ struct cpu_sample {
     }
 };
 
+asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary);
+
+void close_all(fanout_state& s) {
+    s.closing = true;
+    for (auto& c : s.clients) {
+        boost::system::error_code ignored;
+        beast::get_lowest_layer(c->ws).close(ignored);
+    }
+}
+
+// Whatever fails (Redis gone mid-run), the sockets close so that the run ends.
 asio::awaitable<void> fanout(fanout_state& s, json::object& summary) {
+    std::exception_ptr failure;
+    try {
+        co_await fanout_rounds(s, summary);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    close_all(s);
+    if (failure) std::rethrow_exception(failure);
+}
+
+asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
     const auto& o = s.o;
     auto executor = co_await asio::this_coro::executor;
     logger log(log_level::warn);
@@ -681,11 +703,7 @@ asio::awaitable<void> fanout(fanout_state& s, json::object& summary) {
     summary["duplicates"] = duplicates_all;
     summary["dropped"] = s.dropped;
 
-    s.closing = true;
-    for (auto& c : s.clients) {
-        boost::system::error_code ignored;
-        beast::get_lowest_layer(c->ws).close(ignored);
-    }
+    close_all(s);
     co_await sleep_for(0.3);
     redis->stop();
     if (db) db->stop();
