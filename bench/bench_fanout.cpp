@@ -646,7 +646,8 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
             }
         }
         const auto after = cpu_sample::take(o);
-        const auto elapsed = static_cast<double>(injection_end - start) / 1e9;
+        // The peer's publisher emits for --duration after Node has started: rates over its window.
+        const auto elapsed = socketio ? o.duration : static_cast<double>(injection_end - start) / 1e9;
         const auto drained_s = static_cast<double>(mono_ns() - injection_end) / 1e9;
 
         std::vector<double> latencies;

@@ -13,6 +13,10 @@
 
 #include <charconv>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace sharedstore {
 
 namespace asio = boost::asio;
@@ -127,6 +131,13 @@ asio::awaitable<void> push_runtime::keep_presence() {
             co_await inbox_.mark_present(std::move(users), std::move(instance), presence_ttl);
         } catch (const dependency_unavailable&) {
         }
+#if defined(__GLIBC__)
+        // A burst of connections (handshakes, session checks, every session's first inbox read)
+        // leaves freed heap pages that glibc keeps: an instance holding 10k idle sockets kept ~3 KiB
+        // of them per socket (bench/README.md, fanout). They go back to the system here; a few
+        // milliseconds every presence refresh.
+        malloc_trim(0);
+#endif
         pause.expires_after(presence_refresh);
         boost::system::error_code ec;
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
