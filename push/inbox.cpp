@@ -64,8 +64,8 @@ if mark < expected then return {0, mark} end
 if #ARGV < 6 then return {1, mark} end
 if stamp <= mark then stamp = mark + 1 end
 -- Per user, in order: the frames appended now (they ride the poke, with the id of the entry
--- before each, so that a session that sent that one knows it missed nothing), or `false` when an
--- append was a retry's (the session reads its inbox instead).
+-- before each, so that a session that sent that one knows it missed nothing); `pull` when an
+-- append was a retry's (then a plain poke: the session reads its inbox instead).
 local users, order = {}, {}
 for i = 6, #ARGV, 4 do
   local user, id, frame, due = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
