@@ -1,6 +1,8 @@
 #pragma once
 // The connections this instance holds, by user: where a poke for a user goes, what presence this
 // instance advertises, and whom to tell on shutdown. Thread-safe.
+#include "push/inbox.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -18,6 +20,8 @@ public:
     void remove(std::uint64_t user_id, const push_session* session);
     // Each of the user's sessions here looks at the inbox.
     void poke(std::uint64_t user_id);
+    // The user's sessions here get these frames (push_session::deliver).
+    void deliver(std::uint64_t user_id, std::vector<poked_frame> frames);
     void poke_all();
     void close_all(std::uint16_t code);
     // The user's sockets opened with this login session close with 4401.

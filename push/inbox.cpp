@@ -63,10 +63,15 @@ local mark = tonumber(redis.call('GET', 'push:relay-mark') or '0')
 if mark < expected then return {0, mark} end
 if #ARGV < 6 then return {1, mark} end
 if stamp <= mark then stamp = mark + 1 end
-local users = {}
+-- Per user, in order: the frames appended now (they ride the poke, with the id of the entry
+-- before each, so that a session that sent that one knows it missed nothing); `pull` when an
+-- append was a retry's (then a plain poke: the session reads its inbox instead).
+local users, order = {}, {}
 for i = 6, #ARGV, 4 do
   local user, id, frame, due = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local key = 'inbox:' .. user
+  local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
+  local prev = top[1] and string.sub(top[1][1], 1, -3) or '0'
   -- An id at or below the stream's top was appended before (a relay's retry): skip it. Any other
   -- error stops the batch here, so a later event never passes an earlier one.
   local added = redis.pcall('XADD', key, 'MAXLEN', '~', max_len, id .. '-0', 'frame', frame)
@@ -74,14 +79,36 @@ for i = 6, #ARGV, 4 do
   redis.call('EXPIRE', key, ttl)
   -- Scheduled once, when appended: a retry must not push an earlier schedule later.
   if due > 0 and type(added) ~= 'table' then redis.call('ZADD', 'push:fallback-due', due, user .. ':' .. id) end
-  users[user] = true
+  if not users[user] then users[user] = {} order[#order + 1] = user end
+  local list = users[user]
+  if type(added) == 'table' then list.pull = true else list[#list + 1] = user .. ':' .. prev .. ':' .. id list[#list + 1] = frame end
 end
 redis.call('SET', 'push:relay-mark', string.format('%.0f', stamp))
-for user in pairs(users) do
+-- One poke entry per instance and batch: a sequence number (a reader that finds one missing lost
+-- entries to MAXLEN and has every session read its inbox), then the frames as field/value pairs.
+local pokes, plain = {}, {}
+for _, user in ipairs(order) do
+  local list = users[user]
   for _, instance in ipairs(redis.call('ZRANGEBYSCORE', 'presence:' .. user, now, '+inf')) do
-    redis.call('XADD', 'pokes:' .. instance, 'MAXLEN', '~', '10000', '*', 'user', user)
+    if list.pull then
+      plain[#plain + 1] = {instance, user}
+    else
+      local fields = pokes[instance]
+      if not fields then fields = {} pokes[instance] = fields end
+      for j = 1, #list do fields[#fields + 1] = list[j] end
+    end
   end
 end
+for instance, fields in pairs(pokes) do
+  local key = 'pokes:' .. instance
+  -- unpack() is bounded by Lua's C stack: at most 400 frames an entry.
+  for first = 1, #fields, 800 do
+    local seq = redis.call('INCR', 'pokes-seq:' .. instance)
+    redis.call('EXPIRE', 'pokes-seq:' .. instance, ttl)
+    redis.call('XADD', key, 'MAXLEN', '~', '1000', '*', 'seq', seq, unpack(fields, first, math.min(#fields, first + 799)))
+  end
+end
+for _, p in ipairs(plain) do redis.call('XADD', 'pokes:' .. p[1], 'MAXLEN', '~', '1000', '*', 'user', p[2]) end
 return {1, stamp}
 )lua";
     std::vector<std::string> eval{"EVAL", script, "0", std::to_string(max_events_), std::to_string(ttl_.count()),
@@ -174,6 +201,30 @@ asio::awaitable<void> inbox::acknowledge(std::uint64_t user_id, std::uint64_t ev
         "if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 1";
     std::vector<std::string> eval{"EVAL", raise, "1", ack_key(user_id), std::to_string(event_id), std::to_string(ttl_.count())};
     checked(co_await redis_.command(std::move(eval)));
+}
+
+asio::awaitable<void> inbox::acknowledge_many(std::vector<std::pair<std::uint64_t, std::uint64_t>> acks) {
+    // Each user's mark only moves forward, as in acknowledge(); ARGV: ttl, then (user, id) pairs.
+    static const std::string script = R"lua(
+local ttl = ARGV[1]
+for i = 2, #ARGV, 2 do
+  local key = 'acked:' .. ARGV[i]
+  local c = tonumber(redis.call('GET', key) or '0')
+  if tonumber(ARGV[i + 1]) > c then redis.call('SET', key, ARGV[i + 1], 'EX', ttl) end
+end
+return 1
+)lua";
+    constexpr std::size_t per_call = 1000;
+    for (std::size_t first = 0; first < acks.size(); first += per_call) {
+        const auto last = std::min(acks.size(), first + per_call);
+        std::vector<std::string> eval{"EVAL", script, "0", std::to_string(ttl_.count())};
+        eval.reserve(eval.size() + 2 * (last - first));
+        for (auto i = first; i < last; ++i) {
+            eval.push_back(std::to_string(acks[i].first));
+            eval.push_back(std::to_string(acks[i].second));
+        }
+        checked(co_await redis_.command(std::move(eval)));
+    }
 }
 
 asio::awaitable<inbox::due_fallback_page> inbox::take_due_fallbacks(std::chrono::system_clock::time_point now, int scan) {

@@ -23,6 +23,13 @@ struct inbox_event {
     std::string frame;     // the JSON frame sent to clients
 };
 
+// A frame that rode a poke (pokes_key): `prev` is the id of the inbox entry before it when it was
+// appended (0: none), so a session that sent `prev` may send it without reading the inbox.
+struct poked_frame {
+    std::uint64_t prev = 0, id = 0;
+    std::string frame;
+};
+
 // "123-0" -> 123; nullopt for anything else (a client's resume or ack id).
 std::optional<std::uint64_t> parse_event_id(std::string_view text);
 std::string format_event_id(std::uint64_t id);
@@ -71,6 +78,8 @@ public:
 
     // Raises the highest event id the user acknowledged (the fallback skips those at or below it).
     boost::asio::awaitable<void> acknowledge(std::uint64_t user_id, std::uint64_t event_id);
+    // The same for many users: one round trip per thousand (ack_batch's flush).
+    boost::asio::awaitable<void> acknowledge_many(std::vector<std::pair<std::uint64_t, std::uint64_t>> acks);
 
     // Fallback checks due by `now` (relay_batch schedules them), up to `scan` of them in one
     // round trip: those already acknowledged are dropped there; the (user, event) pairs still
@@ -100,7 +109,10 @@ private:
     std::chrono::seconds ttl_;
 };
 
-// The per-instance stream of pokes, read with a blocking XREAD on a connection of its own.
+// The per-instance stream of pokes, read with a blocking XREAD on a connection of its own. An
+// entry of relay_batch's carries `seq` (one more than the instance's previous one) and the batch's
+// frames for users present there: field "<user>:<previous inbox id>:<id>", value the frame. An
+// entry with `user` asks that user's sessions to read their inbox; one with `relay` wakes the relay.
 std::string pokes_key(const std::string& instance);
 // The stream of ended login sessions (fields `user`, `session`), read by every instance.
 std::string session_ends_key();

@@ -18,7 +18,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr int relay_batch = 200;
+// Events a pass reads and appends at most: under load a pass covers what ~5 ms of commits wrote;
+// behind (a backlog after Redis was away) larger passes catch up with fewer round trips.
+constexpr int relay_batch = 500;
 constexpr auto lease = std::chrono::milliseconds(5000);
 constexpr auto min_pass_gap = std::chrono::milliseconds(5);
 constexpr auto fallback_check_interval = std::chrono::milliseconds(250);

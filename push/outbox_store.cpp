@@ -38,7 +38,7 @@ pending_read pending_events(mysql_connection& db, int limit) {
 
 void mark_relayed(mysql_connection& db, const std::vector<std::uint64_t>& ids, std::int64_t stamp_us) {
     // The IN list is padded to a power of two with the last id: a handful of statement shapes
-    // (1, 2, 4 ... 256 ids) that the connection keeps prepared, instead of one per batch size.
+    // (1, 2, 4 ... 512 ids) that the connection keeps prepared, instead of one per batch size.
     std::size_t slots = 1;
     while (slots < ids.size()) slots *= 2;
     std::string question_marks;

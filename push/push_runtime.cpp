@@ -13,6 +13,10 @@
 
 #include <charconv>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 namespace sharedstore {
 
 namespace asio = boost::asio;
@@ -32,12 +36,15 @@ push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_conf
       metrics_(metrics),
       inbox_(redis, settings_.inbox_max_events, settings_.inbox_ttl),
       history_(database),
+      acks_(inbox_),
       relay_(database, inbox_, settings_, instance_, wechat, log, metrics),
       relay_strand_(asio::make_strand(io)) {
     // A user's first connection here is advertised at once: the first reminder may follow right away.
     push_context context{inbox_, hub_, settings_, metrics, log,
                          [this](std::uint64_t user) { asio::co_spawn(io_, advertise(user), asio::detached); }};
     context.history = &history_;
+    context.acks = &acks_;
+    context.frames_sent = &frames_sent_;
     endpoint_ = std::make_unique<push_endpoint>(context, std::move(check));
     redis_settings.command_timeout = std::chrono::milliseconds(5000);  // XREAD blocks up to 1 s
     poke_redis_ = redis_client::create(io.get_executor(), redis_settings, log);
@@ -48,6 +55,8 @@ push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_conf
     metrics.describe_counter("sharedstore_push_connections_opened_total", "WebSocket connections accepted.");
     metrics.describe_counter("sharedstore_push_sessions_ended_total",
                              "Connections closed (4401) because their login session expired or was signed out, by reason.");
+    metrics.describe_counter("sharedstore_push_pokes_overrun_total",
+                             "Times this instance's poke stream lost entries before they were read (every session then read its inbox).");
     metrics.describe_counter("sharedstore_push_events_relayed_total", "Outbox events appended to Redis inboxes.");
     metrics.describe_counter("sharedstore_push_history_events_total", "Reminders a resume read from the outbox in MariaDB (the inbox no longer held them).");
     metrics.describe_counter("sharedstore_push_redis_tail_lost_total", "Times the relay found Redis without its last relayed batches and put them back in the outbox.");
@@ -64,6 +73,8 @@ void push_runtime::start() {
     poke_redis_->start();
     asio::co_spawn(io_, keep_presence(), asio::detached);
     asio::co_spawn(io_, listen_for_pokes(), asio::detached);
+    asio::co_spawn(io_, acks_.run(stopping_), asio::detached);
+    asio::co_spawn(io_, count_frames(), asio::detached);
     asio::co_spawn(relay_strand_, relay_.run(), asio::detached);
 }
 
@@ -101,6 +112,16 @@ asio::awaitable<void> push_runtime::advertise(std::uint64_t user) {
     }
 }
 
+asio::awaitable<void> push_runtime::count_frames() {
+    asio::steady_timer pause(io_);
+    while (!stopping_) {
+        pause.expires_after(std::chrono::milliseconds(250));
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (const auto n = frames_sent_.exchange(0)) metrics_.increment("sharedstore_push_frames_sent_total", {}, n);
+    }
+}
+
 asio::awaitable<void> push_runtime::keep_presence() {
     asio::steady_timer pause(io_);
     while (!stopping_) {
@@ -110,6 +131,13 @@ asio::awaitable<void> push_runtime::keep_presence() {
             co_await inbox_.mark_present(std::move(users), std::move(instance), presence_ttl);
         } catch (const dependency_unavailable&) {
         }
+#if defined(__GLIBC__)
+        // A burst of sign-ins and connections (handshakes, session checks, every session's first
+        // inbox read) leaves freed heap pages that glibc keeps: an instance holding 10k idle
+        // sockets gave back 31 of its 174 MB (bench/README.md, fanout). A few milliseconds every
+        // presence refresh.
+        malloc_trim(0);
+#endif
         pause.expires_after(presence_refresh);
         boost::system::error_code ec;
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -157,6 +185,48 @@ void push_runtime::end_sessions(const redis_reply& entries, std::string& last) {
     }
 }
 
+void push_runtime::take_poke(std::vector<redis_reply>& fields, std::uint64_t& last_seq) {
+    // Frames of one user arrive together and in order within an entry (relay_batch).
+    std::uint64_t user = 0;
+    std::vector<poked_frame> frames;
+    auto hand_over = [&] {
+        if (!frames.empty()) hub_.deliver(user, std::move(frames));
+        frames.clear();
+    };
+    auto number = [](std::string_view v) {
+        std::uint64_t n = 0;
+        std::from_chars(v.data(), v.data() + v.size(), n);
+        return n;
+    };
+    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+        const std::string_view name = fields[i].str;
+        if (name == "relay") {
+            asio::post(relay_strand_, [this] { relay_.wake(); });
+        } else if (name == "user") {
+            hub_.poke(number(fields[i + 1].str));
+        } else if (name == "seq") {
+            const auto seq = number(fields[i + 1].str);
+            if (last_seq != 0 && seq != last_seq + 1) {
+                // Entries were trimmed (MAXLEN) before this listener read them, or the counter
+                // expired: their frames are in the inboxes; every session looks.
+                metrics_.increment("sharedstore_push_pokes_overrun_total", {});
+                log_.warn("push_pokes_overrun", {{"expected", last_seq + 1}, {"seq", seq}});
+                hub_.poke_all();
+            }
+            last_seq = seq;
+        } else {
+            // "<user>:<prev>:<id>"
+            const auto a = name.find(':'), b = name.rfind(':');
+            if (a == std::string_view::npos || a == b) continue;
+            const auto who = number(name.substr(0, a));
+            if (who != user) hand_over();
+            user = who;
+            frames.push_back({number(name.substr(a + 1, b - a - 1)), number(name.substr(b + 1)), std::move(fields[i + 1].str)});
+        }
+    }
+    hand_over();
+}
+
 asio::awaitable<void> push_runtime::listen_for_pokes() {
     asio::steady_timer pause(io_);
     // Both streams are read from ids fixed before the first read: "$" means "after the newest entry
@@ -165,6 +235,7 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
     // session store).
     std::string last, last_end;
     bool lost = false;
+    std::uint64_t last_seq = 0;  // of the last frame-carrying poke read (0: none yet)
     while (!stopping_) {
         try {
             if (last.empty()) last = co_await newest_id(pokes_key(instance_));
@@ -178,26 +249,19 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
                 // lost our presence too (so the relay cannot find us): advertise again, and let
                 // every session look at its inbox now and for a little while.
                 lost = false;
+                last_seq = 0;  // the entries in between are unknown; catch_up covers them
                 asio::co_spawn(io_, catch_up(), asio::detached);
             }
-            for (const auto& stream : reply.elements) {
+            for (auto& stream : reply.elements) {
                 if (stream.elements.size() != 2) continue;
                 if (stream.elements[0].str == session_ends_key()) {
                     end_sessions(stream.elements[1], last_end);
                     continue;
                 }
-                for (const auto& entry : stream.elements[1].elements) {
+                for (auto& entry : stream.elements[1].elements) {
                     if (entry.elements.size() != 2) continue;
                     last = entry.elements[0].str;
-                    const auto& fields = entry.elements[1].elements;
-                    for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-                        if (fields[i].str == "relay") asio::post(relay_strand_, [this] { relay_.wake(); });
-                        if (fields[i].str != "user") continue;
-                        std::uint64_t user = 0;
-                        const auto& v = fields[i + 1].str;
-                        std::from_chars(v.data(), v.data() + v.size(), user);
-                        hub_.poke(user);
-                    }
+                    take_poke(entry.elements[1].elements, last_seq);
                 }
             }
             continue;

@@ -6,6 +6,7 @@
 #include "common/metrics.hpp"
 #include "common/mysql_pool.hpp"
 #include "common/redis_client.hpp"
+#include "push/ack_batch.hpp"
 #include "push/connection_hub.hpp"
 #include "push/inbox.hpp"
 #include "push/outbox_history.hpp"
@@ -42,7 +43,11 @@ public:
 private:
     boost::asio::awaitable<void> advertise(std::uint64_t user);
     boost::asio::awaitable<void> keep_presence();
+    // Frames written by the sessions, into sharedstore_push_frames_sent_total four times a second.
+    boost::asio::awaitable<void> count_frames();
     boost::asio::awaitable<void> listen_for_pokes();
+    // One entry of the poke stream: its frames to the sessions, pokes, the relay's wake-up.
+    void take_poke(std::vector<redis_reply>& fields, std::uint64_t& last_seq);
     // The id of a stream's newest entry ("0-0" when empty): where reading starts.
     boost::asio::awaitable<std::string> newest_id(std::string key);
     // Entries of the session-ends stream: matching sockets here close; `last` moves past them.
@@ -58,6 +63,7 @@ private:
     metrics_registry& metrics_;
     inbox inbox_;
     outbox_history history_;
+    ack_batch acks_;
     connection_hub hub_;
     std::unique_ptr<push_endpoint> endpoint_;
     std::shared_ptr<redis_client> poke_redis_;  // blocking XREAD: a connection of its own
@@ -66,6 +72,7 @@ private:
     boost::asio::strand<boost::asio::io_context::executor_type> relay_strand_;
     std::atomic<bool> signal_pending_{false};
     std::atomic<bool> stopping_{false};
+    std::atomic<std::uint64_t> frames_sent_{0};
 };
 
 }  // namespace sharedstore

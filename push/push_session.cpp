@@ -20,6 +20,14 @@ namespace json = boost::json;
 
 namespace {
 constexpr int pull_batch = 100;
+
+// {"type":"ack","id":"<n>-0"} exactly as the SDK (JSON.stringify) writes it; nullopt otherwise
+// (then the frame goes through the full parse and checks).
+std::optional<std::uint64_t> canonical_ack(std::string_view m) {
+    constexpr std::string_view head = "{\"type\":\"ack\",\"id\":\"", tail = "\"}";
+    if (m.size() <= head.size() + tail.size() || m.substr(0, head.size()) != head || m.substr(m.size() - tail.size()) != tail) return std::nullopt;
+    return parse_event_id(m.substr(head.size(), m.size() - head.size() - tail.size()));
+}
 constexpr auto forever = asio::steady_timer::time_point::max();
 }  // namespace
 
@@ -31,15 +39,52 @@ push_session::push_session(websocket_connection connection, std::uint64_t user_i
       session_expires_at_(expires_at),
       still_signed_in_(std::move(still_signed_in)),
       ctx_(std::move(context)),
-      wake_writer_(connection_.executor()),
       ping_timer_(connection_.executor()),
-      session_timer_(connection_.executor()),
       helpers_stopped_(connection_.executor()) {}
 
 void push_session::poke() {
     asio::post(connection_.executor(), [self = shared_from_this()] {
         if (self->live_ && !self->closed_) asio::co_spawn(self->connection_.executor(), self->pull(self), asio::detached);
     });
+}
+
+void push_session::acknowledge(std::uint64_t id) {
+    if (ctx_.acks) {
+        ctx_.acks->add(user_id_, id);  // stored with the instance's next batch (ack_batch)
+        return;
+    }
+    // Without a batch (a context built without one): stored by a call of its own, in the background.
+    asio::co_spawn(
+        connection_.executor(),
+        [](inbox& box, std::uint64_t user, std::uint64_t event) -> asio::awaitable<void> {
+            try {
+                co_await box.acknowledge(user, event);
+            } catch (const dependency_unavailable&) {
+            }
+        }(ctx_.box, user_id_, id),
+        asio::detached);
+}
+
+void push_session::deliver(std::vector<poked_frame> frames) {
+    asio::post(connection_.executor(), [self = shared_from_this(), frames = std::move(frames)]() mutable { self->take(frames); });
+}
+
+void push_session::take(std::vector<poked_frame>& frames) {
+    if (!live_ || closed_) return;  // going live reads the inbox
+    if (pulling_) {
+        pull_again_ = true;  // the pull under way reads these too
+        return;
+    }
+    for (auto& f : frames) {
+        if (f.id <= last_sent_) continue;  // sent by a pull already
+        if (in_history_ || f.prev > last_sent_ || queued() >= ctx_.settings.send_queue_limit || pull_when_drained_) {
+            // Something before it was not sent (or must wait for room): the inbox has it all, in order.
+            asio::co_spawn(connection_.executor(), pull(shared_from_this()), asio::detached);
+            return;
+        }
+        last_sent_ = f.id;
+        enqueue(std::move(f.frame));
+    }
 }
 
 void push_session::close(std::uint16_t code, std::string reason) {
@@ -58,9 +103,7 @@ asio::awaitable<void> push_session::tracked_close(std::shared_ptr<push_session> 
 asio::awaitable<void> push_session::close_now(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason) {
     if (closed_) co_return;
     closed_ = true;
-    wake_writer_.cancel();
     ping_timer_.cancel();
-    session_timer_.cancel();
     co_await connection_.close(code, std::move(reason));
 }
 
@@ -70,19 +113,23 @@ void push_session::helper_done() {
 
 void push_session::enqueue(std::string frame) {
     if (closed_) return;
-    if (queue_.size() >= ctx_.settings.send_queue_limit) {
+    if (queued() >= ctx_.settings.send_queue_limit) {
         // Never reached while pulls are flow-controlled; kept so that the bound holds whatever
         // calls enqueue. A client this far behind is not reading: drop it; it resumes from its
         // last id. A close frame cannot pass a full socket buffer: try briefly (1013), then drop.
         ctx_.metrics.increment("sharedstore_push_slow_clients_closed_total", {});
-        ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queue_.size()}});
+        ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queued()}});
         ++helpers_;
         asio::co_spawn(connection_.executor(), tracked_close(shared_from_this(), close_code::try_again_later, "too slow; resume from your last id"),
                        asio::detached);
         return;
     }
     queue_.push_back(std::move(frame));
-    wake_writer_.cancel();
+    if (!writing_) {
+        writing_ = true;
+        ++helpers_;
+        asio::co_spawn(connection_.executor(), writer(shared_from_this()), asio::detached);
+    }
 }
 
 asio::awaitable<void> push_session::pull(std::shared_ptr<push_session> self) {
@@ -95,7 +142,7 @@ asio::awaitable<void> push_session::pull(std::shared_ptr<push_session> self) {
         pull_again_ = false;
         // Flow control: never more than the queue bound in memory; the writer asks for more as
         // the client reads (a client that does not read is dropped by the write timeout).
-        const auto room = ctx_.settings.send_queue_limit - std::min(queue_.size(), ctx_.settings.send_queue_limit);
+        const auto room = ctx_.settings.send_queue_limit - std::min(queued(), ctx_.settings.send_queue_limit);
         if (room == 0) {
             pull_when_drained_ = true;
             break;
@@ -167,67 +214,76 @@ asio::awaitable<bool> push_session::find_history(std::uint64_t after) {
 }
 
 asio::awaitable<void> push_session::writer(std::shared_ptr<push_session> self) {
-    while (!closed_) {
-        if (queue_.empty()) {
-            wake_writer_.expires_at(forever);
-            boost::system::error_code ec;
-            co_await wake_writer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            continue;
+    // Started by enqueue() when frames wait and none runs; ends when the queue is empty, so an
+    // idle connection keeps no writer (its frame and a timer) in memory.
+    while (!closed_ && queued() > 0) {
+        auto frame = std::move(queue_[queue_head_]);
+        if (++queue_head_ == queue_.size()) {
+            queue_head_ = 0;
+            if (queue_.capacity() > 16) std::vector<std::string>().swap(queue_);  // a burst's room goes back
+            else queue_.clear();
         }
-        auto frame = std::move(queue_.front());
-        queue_.pop_front();
         const auto started = std::chrono::steady_clock::now();
         if (!co_await connection_.write(std::move(frame), ctx_.settings.write_timeout)) {
             if (std::chrono::steady_clock::now() - started >= ctx_.settings.write_timeout) {
                 // The client stopped reading with a full queue: it resumes from its last id.
                 ctx_.metrics.increment("sharedstore_push_slow_clients_closed_total", {});
-                ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queue_.size()}});
+                ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queued()}});
             }
             closed_ = true;
             connection_.abort();
             break;
         }
-        ctx_.metrics.increment("sharedstore_push_frames_sent_total", {});
-        if (pull_when_drained_ && queue_.size() <= ctx_.settings.send_queue_limit / 2) {
+        if (ctx_.frames_sent) ctx_.frames_sent->fetch_add(1, std::memory_order_relaxed);
+        else ctx_.metrics.increment("sharedstore_push_frames_sent_total", {});
+        if (pull_when_drained_ && queued() <= ctx_.settings.send_queue_limit / 2) {
             pull_when_drained_ = false;
             asio::co_spawn(connection_.executor(), pull(self), asio::detached);
         }
     }
+    writing_ = false;
     helper_done();
 }
 
 asio::awaitable<void> push_session::pinger(std::shared_ptr<push_session> self) {
-    // Until the resume window passes, a client that sent no resume gets no events; then live.
-    ping_timer_.expires_after(ctx_.settings.resume_window);
+    // One timer for three deadlines: the resume window, the next ping and the login session's
+    // expiry (a socket lives no longer than the session that opened it; the system clock says
+    // when that is, the steady clock waits for it).
+    using steady = std::chrono::steady_clock;
+    auto expiry = [this] {
+        const auto left = std::min<std::chrono::system_clock::duration>(session_expires_at_ - std::chrono::system_clock::now(), std::chrono::hours(24 * 366));
+        return steady::now() + std::chrono::duration_cast<steady::duration>(left);
+    };
+    auto expired = [this] { return std::chrono::system_clock::now() >= session_expires_at_; };
     boost::system::error_code ec;
-    co_await ping_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (!closed_) co_await start_live(self, start_id_);
-    while (!closed_) {
-        ping_timer_.expires_after(ctx_.settings.ping_interval);
+    // Until the resume window passes, a client that sent no resume gets no events; then live.
+    const auto window_end = steady::now() + ctx_.settings.resume_window;
+    while (!closed_ && steady::now() < window_end && !expired()) {
+        ping_timer_.expires_at(std::min(window_end, expiry()));
         co_await ping_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (closed_) break;
-        if (std::chrono::steady_clock::now() - connection_.last_received() > ctx_.settings.idle_timeout) {
+    }
+    if (!closed_ && !expired()) co_await start_live(self, start_id_);
+    auto next_ping = steady::now() + ctx_.settings.ping_interval;
+    while (!closed_) {
+        if (expired()) {
+            ctx_.metrics.increment("sharedstore_push_sessions_ended_total", {{"reason", "expired"}});
+            std::string why = "session expired; sign in again";
+            co_await close_now(self, close_code::session_ended, std::move(why));
+            break;
+        }
+        if (steady::now() < next_ping) {
+            ping_timer_.expires_at(std::min(next_ping, expiry()));
+            co_await ping_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        next_ping = steady::now() + ctx_.settings.ping_interval;
+        if (steady::now() - connection_.last_received() > ctx_.settings.idle_timeout) {
             ctx_.metrics.increment("sharedstore_push_idle_closed_total", {});
             std::string why = "no answer to pings";
             co_await close_now(self, close_code::ping_timeout, std::move(why));
             break;
         }
         co_await connection_.ping();
-    }
-    helper_done();
-}
-
-asio::awaitable<void> push_session::session_watch(std::shared_ptr<push_session> self) {
-    // A socket lives no longer than the login session that opened it (the system clock says when
-    // that is; the steady clock waits for it).
-    const auto left = session_expires_at_ - std::chrono::system_clock::now();
-    session_timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(left));
-    boost::system::error_code ec;
-    co_await session_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec && !closed_) {
-        ctx_.metrics.increment("sharedstore_push_sessions_ended_total", {{"reason", "expired"}});
-        std::string why = "session expired; sign in again";
-        co_await close_now(self, close_code::session_ended, std::move(why));
     }
     helper_done();
 }
@@ -264,10 +320,8 @@ asio::awaitable<void> push_session::run() {
     }
     if (!closed_) {
         ctx_.metrics.increment("sharedstore_push_connections_opened_total", {});
-        helpers_ += 3;
-        asio::co_spawn(connection_.executor(), writer(self), asio::detached);
+        ++helpers_;  // the writer starts when frames wait (enqueue)
         asio::co_spawn(connection_.executor(), pinger(self), asio::detached);
-        asio::co_spawn(connection_.executor(), session_watch(self), asio::detached);
     }
 
     while (!closed_) {
@@ -280,6 +334,11 @@ asio::awaitable<void> push_session::run() {
         if (message->too_large) {
             co_await refuse("frame_too_large");
             break;
+        }
+        if (auto id = canonical_ack(message->payload)) {
+            // The SDK's own ack, byte for byte: valid JSON with no key twice, read without a parse.
+            acknowledge(*id);
+            continue;
         }
         if (first_duplicate_key(message->payload)) {
             co_await refuse("duplicate_key");
@@ -303,10 +362,14 @@ asio::awaitable<void> push_session::run() {
                 co_await refuse("bad_ack");
                 break;
             }
-            try {
-                co_await ctx_.box.acknowledge(user_id_, *id);
-            } catch (const dependency_unavailable&) {
-                // An ack that cannot be stored only means a possible fallback message later.
+            if (ctx_.acks) {
+                acknowledge(*id);
+            } else {
+                try {
+                    co_await ctx_.box.acknowledge(user_id_, *id);
+                } catch (const dependency_unavailable&) {
+                    // An ack that cannot be stored only means a possible fallback message later.
+                }
             }
         } else if (type->as_string() == "resume") {
             // "0-0" (or an id from before the retention bound): everything the inbox still holds.
@@ -338,9 +401,7 @@ asio::awaitable<void> push_session::run() {
     closed_ = true;
     ctx_.hub.remove(user_id_, this);
     connection_.abort();
-    wake_writer_.cancel();
     ping_timer_.cancel();
-    session_timer_.cancel();
     // The helpers use the connection, whose stream dies when this returns: wait for them.
     while (helpers_ > 0) {
         helpers_stopped_.expires_at(forever);

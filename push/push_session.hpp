@@ -8,6 +8,7 @@
 #include "common/http/websocket.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
+#include "push/ack_batch.hpp"
 #include "push/connection_hub.hpp"
 #include "push/inbox.hpp"
 #include "push/outbox_history.hpp"
@@ -15,9 +16,10 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include <deque>
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace sharedstore {
 
@@ -29,6 +31,10 @@ struct push_context {
     logger& log;
     std::function<void(std::uint64_t user_id)> on_first_connection;  // advertise presence
     outbox_history* history = nullptr;  // null: a resume gets only what the inbox holds
+    ack_batch* acks = nullptr;          // null: each ack is stored by a Redis call of its own
+    // Frames written, added to sharedstore_push_frames_sent_total by the owner now and then (a
+    // registry lookup and lock per frame cost more than the frame's write); null: counted at once.
+    std::atomic<std::uint64_t>* frames_sent = nullptr;
 };
 
 // Whether the login session that opened the socket still stands (once, when the socket joins the hub).
@@ -45,6 +51,10 @@ public:
     boost::asio::awaitable<void> run();
     // From any thread: look at the inbox (a relay appended something).
     void poke();
+    // From any thread: frames that rode a poke, in inbox order. Sent as they are when they follow
+    // what was sent (poked_frame::prev); otherwise (a gap, a pull under way, the queue full) the
+    // inbox is read, as after poke().
+    void deliver(std::vector<poked_frame> frames);
     // From any thread: close with `code` (1001 on shutdown).
     void close(std::uint16_t code, std::string reason);
     const std::string& session_id() const { return session_id_; }
@@ -52,7 +62,6 @@ public:
 private:
     boost::asio::awaitable<void> writer(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> pinger(std::shared_ptr<push_session> self);
-    boost::asio::awaitable<void> session_watch(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> pull(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> close_now(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason);
     // close_now as a counted helper, for closes started from outside the session's coroutines.
@@ -64,6 +73,8 @@ private:
     // A frame the protocol does not allow: counted, then the connection is closed with 1008.
     boost::asio::awaitable<void> refuse(const char* reason);
     void enqueue(std::string frame);
+    void take(std::vector<poked_frame>& frames);
+    void acknowledge(std::uint64_t id);
     void helper_done();
 
     websocket_connection connection_;
@@ -72,8 +83,13 @@ private:
     std::chrono::system_clock::time_point session_expires_at_;
     session_recheck still_signed_in_;
     push_context ctx_;
-    boost::asio::steady_timer wake_writer_, ping_timer_, session_timer_, helpers_stopped_;
-    std::deque<std::string> queue_;
+    std::size_t queued() const { return queue_.size() - queue_head_; }
+
+    boost::asio::steady_timer ping_timer_, helpers_stopped_;
+    // Frames waiting, from queue_head_ on (a vector: an empty std::deque holds ~600 bytes).
+    std::vector<std::string> queue_;
+    std::size_t queue_head_ = 0;
+    bool writing_ = false;  // a writer coroutine runs
     std::uint64_t last_sent_ = 0;
     std::uint64_t start_id_ = 0;  // the inbox's newest id when the connection opened
     bool live_ = false;           // resumed, or the resume window passed: inbox events flow

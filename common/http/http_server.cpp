@@ -171,14 +171,31 @@ struct websocket_impl final : websocket_connection::impl {
 
     asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout) override {
         // A peer that stops reading fills the socket buffers and the write never ends: drop it.
-        watchdog.expires_after(timeout);
-        watchdog.async_wait([this](boost::system::error_code ec) {
-            if (!ec) abort();
-        });
+        // One watchdog per connection, not one per write: it is armed when a write starts and
+        // none is armed, and when it fires it drops the connection only if the write under way
+        // began `timeout` ago (else it waits for that one's deadline, or for the next write).
+        const auto now = std::chrono::steady_clock::now();
+        write_started = now;
+        write_timeout = timeout;
+        writing = true;
+        if (!watchdog_armed) arm_watchdog(now + timeout);
         ws.text(true);
         auto [ec, n] = co_await ws.async_write(asio::buffer(text), use_tuple);
-        watchdog.cancel();
+        writing = false;
         co_return !ec;
+    }
+
+    void arm_watchdog(std::chrono::steady_clock::time_point at) {
+        watchdog_armed = true;
+        watchdog.expires_at(at);
+        watchdog.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;  // the connection is gone (the timer died with it): touch nothing
+            watchdog_armed = false;
+            if (!writing) return;
+            const auto due = write_started + write_timeout;
+            if (std::chrono::steady_clock::now() >= due) abort();
+            else arm_watchdog(due);
+        });
     }
 
     asio::awaitable<bool> ping() override {
@@ -209,6 +226,9 @@ struct websocket_impl final : websocket_connection::impl {
     websocket::stream<Stream&> ws;
     beast::flat_buffer buffer;
     asio::steady_timer watchdog;
+    std::chrono::steady_clock::time_point write_started;
+    std::chrono::milliseconds write_timeout{0};
+    bool writing = false, watchdog_armed = false;
 };
 
 }  // namespace
