@@ -102,7 +102,9 @@ test('signing in by ticket: the staff member confirms the page\'s QR code and th
   const menu = await page.locator('[data-test=side-menu]').innerText()
   for (const item of ['概览', '门店设置', '员工', 'POS 密钥']) assert.ok(menu.includes(item), `the owner's menu has ${item}: ${menu}`)
 
-  // Signed in, the login page sends the browser on; "next" cannot lead off the console.
+  // Signed in, the login page sends the browser on; "next" cannot lead off the console. (Its
+  // requests settled first: leaving the page would abort a reload still in flight, not an error.)
+  await page.waitForLoadState('networkidle')
   await page.goto(consoleUrl(stack, 'login?next=' + encodeURIComponent('//evil.example/')))
   await page.waitForURL((url) => url.pathname === '/console/')
   await page.locator('[data-test=dashboard]').waitFor()
