@@ -157,6 +157,11 @@ test('an owner checks the counter-example, then saves a lawful configuration', a
   })
   assert.equal((await page.locator('[data-test=fact-flat]').innerText()).trim(), '开启，A2 与 A1 同档位时得利润的 5%')
   assert.equal((await page.locator('[data-test=fact-order-cap]').innerText()).trim(), '利润的 50%')
+  // The form tried on the last 90 days: figures beside it, nothing saved. (The store has no orders yet.)
+  await page.locator('[data-test=bonus-preview]').click()
+  await page.locator('[data-test=bonus-what-if]').getByText('试算：近 90 天 0 笔订单').waitFor()
+  assert.equal((await page.locator('[data-test=what-if-share]').innerText()).trim(), '0%')
+  assert.equal((await api(stack, 'GET', `${S}/bonus-config`, { token: scene.owner.token })).history.length, 1, 'the what-if saved nothing')
   // The form now shows what is in force.
   assert.equal(await page.locator('input[data-test=flat-percent], [data-test=flat-percent] input').first().inputValue(), '5')
   await page.locator('[data-test=bonus-history]').getByText('级差奖 · 平推 5% · 上限 50% · A2 积分').waitFor()
