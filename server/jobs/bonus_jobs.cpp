@@ -17,14 +17,21 @@ namespace asio = boost::asio;
 // key (a duplicate: it ran elsewhere), and the step runs again to find it done.
 template <class Step, class Count>
 asio::awaitable<int> for_each_bonus_store(mysql_pool& database, int max, time_point now, Step step, Count count) {
-    auto list = [max](mysql_connection& db) { return list_bonus_merchants(db, 0, max); };
-    auto stores = co_await database.run(std::move(list));
-    for (const auto id : stores) {
-        auto one = [=](mysql_connection& db) { return step(db, id, now); };
-        auto answer = co_await database.transaction(std::move(one), mysql_pool::conflicts::rerun_on_duplicate_key);
-        count(answer);
+    int seen = 0;
+    std::uint64_t after = 0;
+    for (;;) {
+        auto list = [max, after](mysql_connection& db) { return list_bonus_merchants(db, after, max); };
+        auto stores = co_await database.run(std::move(list));
+        for (const auto id : stores) {
+            auto one = [=](mysql_connection& db) { return step(db, id, now); };
+            auto answer = co_await database.transaction(std::move(one), mysql_pool::conflicts::rerun_on_duplicate_key);
+            count(answer);
+        }
+        seen += static_cast<int>(stores.size());
+        if (static_cast<int>(stores.size()) < max) break;
+        after = stores.back();
     }
-    co_return static_cast<int>(stores.size());
+    co_return seen;
 }
 
 class award_top_dealers_job final : public job {

@@ -21,8 +21,8 @@ constexpr int member_max_items = 2000;
 // Cards reminded per transaction, and transactions per run.
 constexpr int remind_cards_batch = 500;
 constexpr int remind_cards_max_batches = 20;
-// Stores with a bonus configuration looked at per run.
-constexpr int bonus_max_stores = 10000;
+// Stores with a bonus configuration read per page (a run walks every page).
+constexpr int bonus_max_stores = 1000;
 }  // namespace
 
 std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {

@@ -31,6 +31,8 @@ boost::asio::awaitable<service_result<bonus_config_view>> bonus_service::propose
     const auto now = clock_.now();
     auto write = [=, proposal = std::move(proposal)](mysql_connection& db) mutable -> service_result<bonus_config_view> {
         if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
+        // The store's row first: a tier change at the same moment waits, and is checked against this.
+        lock_merchant(db, merchant_id);
         auto tiers = list_tier_versions(db, merchant_id, 1);
         if (tiers.empty()) return failure(service_failure::no_tiers);
         proposal.tiers = tiers.front().tiers;
@@ -88,7 +90,9 @@ boost::asio::awaitable<service_result<award_what_if>> bonus_service::what_if(std
         proposal.level2_cash_sign_off = proposal.level2_cash ? find_cash_sign_off(db, merchant_id) : std::nullopt;
         auto problems = validate_bonus_proposal(proposal);
         if (!problems.empty()) return failure(service_failure::bonus_config_refused, std::move(problems));
-        setup out{*to_bonus_config(proposal), proposal.tiers, {}, {}};
+        auto config = to_bonus_config(proposal);
+        if (!config) return failure(service_failure::bonus_config_refused);
+        setup out{std::move(*config), proposal.tiers, {}, {}};
         for (auto& p : list_preview_partners(db, merchant_id, max_what_if_partners)) {
             if (auto r = find_referral(db, p.facts.user_id)) out.referrer_of[p.facts.user_id] = r->referrer_user_id;
             out.partners[p.facts.id] = std::move(p);

@@ -362,8 +362,28 @@ std::int64_t release_held_points(mysql_connection& db, std::uint64_t order_id, t
     end_point_holds(db, order_id, hold_state::released, at);
     auto entries = points_hold_released_entries(user_id, released);
     for (auto& e : points_hold_spent_entries(user_id, expired)) entries.push_back(e);
+    // A refund that came while these points were held could not take them back (its lot's
+    // `unrecovered`): what comes back pays that first, so a hold never shelters points owed.
+    std::int64_t recovered = 0;
+    if (released > 0) {
+        std::int64_t owed = 0;
+        const auto owing = lock_lots_owing(db, merchant_id, user_id);
+        for (const auto& l : owing) owed += l.unrecovered;
+        if (owed > 0) recovered = take_points_from_lots(db, merchant_id, user_id, std::min(owed, released));
+        std::int64_t left = recovered;
+        for (const auto& l : owing) {
+            if (left == 0) break;
+            auto lot = find_point_lot(db, l.id, true);  // read again: the take above may have drawn on it
+            const auto part = std::min(left, lot->unrecovered);
+            lot->unrecovered -= part;
+            save_point_lot(db, *lot);
+            left -= part;
+        }
+        for (auto& e : points_reversed_entries(user_id, recovered, true)) entries.push_back(e);
+    }
     const auto tx = post(db, merchant_id, "points_released", "order:" + std::to_string(order_id), std::move(entries), at);
     if (released > 0) insert_point_move(db, merchant_id, user_id, "released", released, order_id, std::nullopt, std::nullopt, tx, at);
+    if (recovered > 0) insert_point_move(db, merchant_id, user_id, "reversed", recovered, order_id, std::nullopt, std::nullopt, tx, at);
     if (expired > 0) insert_point_move(db, merchant_id, user_id, "expired", expired, order_id, std::nullopt, std::nullopt, tx, at);
     return released + expired;
 }

@@ -106,7 +106,9 @@ asio::awaitable<service_result<std::vector<tier_version_record>>> merchant_servi
     auto write = [=](mysql_connection& db) -> service_result<std::vector<tier_version_record>> {
         if (auto denied = check_access(db, merchant_id, caller, {staff_role::owner, staff_role::manager})) return *denied;
         // A store with a bonus configuration keeps every tier within it (docs/bonus.md): a tier the
-        // order cap would cut is refused here, never trimmed from a dividend later.
+        // order cap would cut is refused here, never trimmed from a dividend later. The store's row
+        // first: a bonus configuration written at the same moment waits, and sees these tiers.
+        lock_merchant(db, merchant_id);
         if (auto bonus = list_bonus_config_versions(db, merchant_id, 1); !bonus.empty())
             if (auto problems = validate_bonus_config(bonus.front().config, change.tiers); !problems.empty())
                 return failure(service_failure::invalid_tiers, std::move(problems));

@@ -294,6 +294,11 @@ asio::awaitable<order_service::close_outcome> order_service::close_unpaid(order_
         const bool ok = applied.outcome == notification_outcome::applied || applied.outcome == notification_outcome::already_applied;
         co_return ok ? close_outcome::paid : close_outcome::failed;
     }
+    if (!answer.value() && order.created_at > clock_.now() - std::chrono::minutes(5)) {
+        // Unknown to WeChat Pay yet: its prepay may still be on the way. Closed here only once it
+        // is surely not coming (reconcile-payments after close_unpaid_after_s).
+        co_return close_outcome::failed;
+    }
     if (answer.value()) {
         // Closed there before it is closed here: once WeChat Pay has closed it, it cannot be paid.
         auto close_no = order.out_trade_no;

@@ -9,6 +9,7 @@
 #include "server/storage/merchant_repository.hpp"
 
 #include <map>
+#include <set>
 
 namespace sharedstore {
 
@@ -17,15 +18,24 @@ namespace {
 // A campaign's run key: its start and its name (a store may run one name again another season).
 std::string campaign_key(const project_campaign& c) { return format_rfc3339_seconds(c.starts_at) + " " + c.name; }
 
+constexpr int max_versions_read = 200;
+
 }  // namespace
 
 project_run_counts award_projects(mysql_connection& db, std::uint64_t merchant_id, std::chrono::system_clock::time_point now) {
     project_run_counts counts;
     const auto merchant = find_merchant(db, merchant_id);
-    auto version = find_bonus_config_at(db, merchant_id, now);
-    if (!merchant || !version) return counts;
+    if (!merchant) return counts;
     const auto window = std::chrono::seconds(std::chrono::hours(24) * merchant->settlement_delay_days);
-    for (const auto& campaign : version->config.projects) {
+    // A campaign is judged on the terms in force when it ended: the newest version made by then
+    // that holds it (a later version that drops or changes it does not undo what was promised).
+    const auto versions = list_bonus_config_versions(db, merchant_id, max_versions_read);
+    std::vector<std::pair<const bonus_config_version*, project_campaign>> campaigns;
+    std::set<std::string> decided;
+    for (const auto& v : versions)
+        for (const auto& c : v.config.projects)
+            if (v.created_at <= c.ends_at && decided.insert(campaign_key(c)).second) campaigns.emplace_back(&v, c);
+    for (const auto& [version, campaign] : campaigns) {
         if (project_award_due_at(campaign, window) > now) {
             ++counts.waiting;
             continue;

@@ -16,7 +16,8 @@ struct project_run_counts {
     int judged = 0, already = 0, waiting = 0;
 };
 
-// Every campaign of the store's configuration in force now that is due and not yet judged.
+// Every campaign due and not yet judged, on the terms of the newest version made by its end that
+// holds it.
 project_run_counts award_projects(mysql_connection& db, std::uint64_t merchant_id, std::chrono::system_clock::time_point now);
 
 }  // namespace sharedstore

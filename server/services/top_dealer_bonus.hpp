@@ -2,8 +2,10 @@
 // The top-dealer dividend bonus of a store's period (docs/bonus.md, business rules section 7):
 // once the period's refund window has closed, a pool of pool_bp of its profit (net of refunds) is
 // shared among the partners whose personal attributed sales reached the threshold, in proportion
-// to them; team volume never counts. Once per store and period (bonus_period_runs); the shares are
-// cash owed (bonus_expense -> bonus_payable), one ledger transaction for the run.
+// to them; team volume never counts. Once per store and period (bonus_period_runs), looking back
+// up to 12 periods for ones a stopped job missed, each under the version in force when it ended;
+// a period with nothing to share stays open. The shares are cash owed (bonus_expense ->
+// bonus_payable), one ledger transaction for the run.
 #include "common/mysql_connection.hpp"
 
 #include <chrono>

@@ -368,6 +368,13 @@ std::optional<point_lot_record> find_order_lot(mysql_connection& db, std::uint64
     return lots.front();
 }
 
+std::vector<point_lot_record> lock_lots_owing(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id) {
+    statement select(db.prepare(lot_columns + "WHERE merchant_id = ? AND user_id = ? AND unrecovered > 0 ORDER BY id FOR UPDATE"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, user_id);
+    return read_lots(*select);
+}
+
 std::vector<point_lot_record> lock_award_lots_of_order(mysql_connection& db, std::uint64_t order_id) {
     statement select(db.prepare(lot_columns + "WHERE order_id = ? AND source = 'award' ORDER BY id FOR UPDATE"));
     select->setUInt64(1, order_id);

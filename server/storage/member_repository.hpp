@@ -88,6 +88,8 @@ std::uint64_t insert_point_lot(mysql_connection& db, std::uint64_t merchant_id, 
                                std::uint64_t source_ref, std::uint64_t order_id, std::int64_t earned, lot_state state,
                                std::optional<std::chrono::system_clock::time_point> vested_at, std::optional<std::chrono::system_clock::time_point> expires_at, std::chrono::system_clock::time_point now);
 std::optional<point_lot_record> find_order_lot(mysql_connection& db, std::uint64_t order_id, bool lock);
+// A person's lots whose refunds could not take everything back (`unrecovered` > 0), locked.
+std::vector<point_lot_record> lock_lots_owing(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
 // The lots the order's bonus awards earned (docs/bonus.md: A2's points), locked.
 std::vector<point_lot_record> lock_award_lots_of_order(mysql_connection& db, std::uint64_t order_id);
 void save_point_lot(mysql_connection& db, const point_lot_record& lot);

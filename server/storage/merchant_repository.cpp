@@ -43,6 +43,12 @@ std::uint64_t insert_merchant(mysql_connection& db, const std::string& name, con
     return merchant_id;
 }
 
+void lock_merchant(mysql_connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepare("SELECT id FROM merchants WHERE id = ? FOR UPDATE"));
+    select->setUInt64(1, merchant_id);
+    rows rs(select->executeQuery());
+}
+
 std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t merchant_id) {
     statement select(db.prepare(std::string("SELECT id, name, owner_user_id, time_zone, allow_existing_customers, "
                                                      "cards_for_owned_customers, protection_days, ") +

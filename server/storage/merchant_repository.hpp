@@ -57,6 +57,9 @@ struct merchant_settings {
 // Inserts the store and its owner's staff row; run inside a transaction.
 std::uint64_t insert_merchant(mysql_connection& db, const std::string& name, const std::string& time_zone, std::uint64_t owner_user_id);
 std::optional<merchant_record> find_merchant(mysql_connection& db, std::uint64_t merchant_id);
+// The store's row, locked: writers of rules that check each other (tiers and the bonus
+// configuration) take it first, so neither validates against a row the other is replacing.
+void lock_merchant(mysql_connection& db, std::uint64_t merchant_id);
 void update_merchant_settings(mysql_connection& db, std::uint64_t merchant_id, const merchant_settings& settings);
 std::optional<staff_role> find_staff_role(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id);
 std::vector<staff_member> list_staff(mysql_connection& db, std::uint64_t merchant_id);

@@ -149,7 +149,7 @@ TEST_F(member_api_test, points_on_a_wechat_pay_order_are_held_until_it_is_paid_o
             json::object{{"points_per_yuan", 1}, {"point_value_fen", 1}, {"max_points_per_order", 200}, {"points_validity_months", 24},
                          {"terms_version", "v1"}, {"terms_text", "会员条款"}}));
     const user customer = sign_in();
-    ok(pos_order(key, customer, 10000), 201);
+    const auto first = ok(pos_order(key, customer, 10000), 201);
     run_job("vest-member-orders");
     auto spendable = [&] { return number(membership(customer, s.id), {"points", "spendable"}); };
     ASSERT_EQ(spendable(), 100);
@@ -200,6 +200,18 @@ TEST_F(member_api_test, points_on_a_wechat_pay_order_are_held_until_it_is_paid_o
     EXPECT_EQ(text(ok(call("GET", "/api/v1/me/orders/" + text(c, {"order", "id"}), customer)), {"order", "status"}), "closed");
     EXPECT_EQ(spendable(), 60);
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM member_point_holds WHERE order_id = ? AND state = 'released'", {text(c, {"order", "id"})}), 1);
+
+    // A refund that finds the points held cannot take them back then; when the order closes, what
+    // comes back pays that debt first: the hold never shelters points a refund is owed.
+    auto d = ok(with_points(60), 201);
+    EXPECT_EQ(spendable(), 0);
+    ok(pos_call(key, "/api/v1/pos/refunds", json::object{{"merchant_order_id", text(first, {"order", "merchant_order_id"})}, {"merchant_refund_id", "R-held"},
+                                                          {"amount_fen", 10000}}),
+       201);
+    EXPECT_EQ(scalar("SELECT SUM(unrecovered) FROM member_point_lots WHERE merchant_id = ? AND user_id = ?", {s.id, customer.id}), 100);
+    ok(call("POST", "/api/v1/me/orders/" + text(d, {"order", "id"}) + "/close", customer));
+    EXPECT_EQ(spendable(), 0) << "the 60 released went to the refund's 100";
+    EXPECT_EQ(scalar("SELECT SUM(unrecovered) FROM member_point_lots WHERE merchant_id = ? AND user_id = ?", {s.id, customer.id}), 40);
 
     // Someone else's order does not exist for the caller.
     EXPECT_EQ(call("POST", "/api/v1/me/orders/" + text(b, {"order", "id"}) + "/close", sign_in()).status, 404);
