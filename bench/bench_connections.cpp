@@ -169,22 +169,14 @@ rlim_t raise_file_limit(rlim_t needed, bool& refused) {
 asio::awaitable<void> sign_in_worker(https_client& http, run_state& s) {
     while (s.next < s.tokens.size() && s.first_error.empty()) {
         const auto index = s.next++;
-        for (int attempt = 1;; ++attempt) {
-            std::string error;
-            try {
-                auto sim = s.o.sim, server = s.o.server;
-                const auto user = co_await sign_in(http, std::move(sim), std::move(server));
-                s.tokens[index] = user.token;
-                ++s.signed_in;
-                break;
-            } catch (const std::exception& e) {
-                error = e.what();
-            }
-            if (attempt == 3) {
-                if (s.first_error.empty()) s.first_error = "sign-in failed 3 times: " + error.substr(0, 300);
-                break;
-            }
+        std::string error, sim = s.o.sim, server = s.o.server;  // no temporaries inside co_await (GCC 12)
+        auto user = co_await sign_in_retrying(http, std::move(sim), std::move(server), 3, error);
+        if (!user) {
+            if (s.first_error.empty()) s.first_error = "sign-in failed 3 times: " + error.substr(0, 300);
+            break;
         }
+        s.tokens[index] = user->token;
+        ++s.signed_in;
     }
     --s.workers;
 }

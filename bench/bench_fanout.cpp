@@ -295,23 +295,15 @@ asio::awaitable<void> reader(fanout_state& s, client& c) {
 asio::awaitable<void> sign_in_worker(https_client& http, fanout_state& s) {
     while (s.next < s.clients.size() && s.first_error.empty()) {
         auto& c = *s.clients[s.next++];
-        for (int attempt = 1;; ++attempt) {
-            std::string error;
-            try {
-                auto sim = s.o.sim, server = s.o.server;
-                const auto user = co_await sign_in(http, std::move(sim), std::move(server));
-                c.token = user.token;
-                c.user = std::stoull(user.id);
-                ++s.signed_in;
-                break;
-            } catch (const std::exception& e) {
-                error = e.what();
-            }
-            if (attempt == 3) {
-                if (s.first_error.empty()) s.first_error = "sign-in failed: " + error.substr(0, 300);
-                break;
-            }
+        std::string error, sim = s.o.sim, server = s.o.server;  // no temporaries inside co_await (GCC 12)
+        auto user = co_await sign_in_retrying(http, std::move(sim), std::move(server), 3, error);
+        if (!user) {
+            if (s.first_error.empty()) s.first_error = "sign-in failed: " + error.substr(0, 300);
+            break;
         }
+        c.token = user->token;
+        c.user = std::stoull(user->id);
+        ++s.signed_in;
     }
     --s.workers;
 }

@@ -41,6 +41,20 @@ boost::asio::awaitable<signed_in_user> sign_in(https_client& http, std::string s
     co_return signed_in_user{std::string(login.at("token").as_string()), std::string(login.at("user").at("id").as_string())};
 }
 
+boost::asio::awaitable<std::optional<signed_in_user>> sign_in_retrying(https_client& http, std::string sim, std::string server, int attempts,
+                                                                       std::string& error) {
+    for (int attempt = 1; attempt <= attempts; ++attempt) {
+        try {
+            auto s = sim, srv = server;
+            auto user = co_await sign_in(http, std::move(s), std::move(srv));
+            co_return user;
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+    }
+    co_return std::nullopt;
+}
+
 std::string readable_json(const json::value& v) {
     char text[64];
     switch (v.kind()) {

@@ -8,6 +8,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct signed_in_user {
     std::string token, id;
 };
 boost::asio::awaitable<signed_in_user> sign_in(https_client& http, std::string sim, std::string server);
+// sign_in, tried up to `attempts` times (a busy server may refuse one); nullopt with the last
+// error in `error` when every attempt failed.
+boost::asio::awaitable<std::optional<signed_in_user>> sign_in_retrying(https_client& http, std::string sim, std::string server, int attempts,
+                                                                       std::string& error);
 
 // JSON with numbers as people write them (Boost.JSON would print 71.3 as 7.13E1).
 std::string readable_json(const boost::json::value& v);
