@@ -47,6 +47,14 @@ new_order buyer_order(const order_request& request, std::uint64_t buyer, payment
                      .card_discount_fen = card_discount_fen};
 }
 
+// The discount of the card redemption the order names (none: 0), checked as card_customer_for_order checks it.
+service_result<std::int64_t> card_discount_for(mysql_connection& db, const order_request& r, std::uint64_t buyer) {
+    if (!r.card_redemption_id) return std::int64_t{0};
+    auto card = card_customer_for_order(db, r.merchant_id, *r.card_redemption_id, buyer);
+    if (!card) return card.error();
+    return card.value().discount_fen;
+}
+
 member_order_request member_request(const order_request& r, std::uint64_t buyer) {
     return member_order_request{.merchant_id = r.merchant_id,
                                 .buyer_user_id = buyer,
@@ -80,13 +88,9 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
                 if (account_balance(db, request.merchant_id, balance_account, true) < priced.value().amount_fen)
                     return failure(service_failure::insufficient_stored_value);
             }
-            std::int64_t card_discount = 0;
-            if (request.card_redemption_id) {
-                auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer);
-                if (!card) return card.error();
-                card_discount = card.value().discount_fen;
-            }
-            const auto id = insert_order(db, buyer_order(request, buyer, request.pay_with, "", priced.value(), card_discount));
+            auto card_discount = card_discount_for(db, request, buyer);
+            if (!card_discount) return card_discount.error();
+            const auto id = insert_order(db, buyer_order(request, buyer, request.pay_with, "", priced.value(), card_discount.value()));
             if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, id);
             auto applied = apply_order_paid(db, id, now, "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
@@ -113,15 +117,12 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             if (!member_priced) return member_priced.error();
             priced = member_priced.value();
         }
-        std::int64_t card_discount = 0;
-        if (request.card_redemption_id) {
-            auto card = card_customer_for_order(db, request.merchant_id, *request.card_redemption_id, buyer);
-            if (!card) return card.error();
-            card_discount = card.value().discount_fen;
-        }
+        auto card_discount = card_discount_for(db, request, buyer);
+        if (!card_discount) return card_discount.error();
         auto user = find_user(db, buyer);
         prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : "", priced.amount_fen};
-        prepared.order_id = insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no, priced, card_discount));
+        prepared.order_id =
+            insert_order(db, buyer_order(request, buyer, payment_source::wechat_pay, prepared.out_trade_no, priced, card_discount.value()));
         if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, prepared.order_id);
         // Paid later: its points are held until it is paid or closed (docs/members.md).
         if (priced.member.points_used > 0) hold_points_for_order(db, request.merchant_id, buyer, prepared.order_id, priced.member.points_used, now);
