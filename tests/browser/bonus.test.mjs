@@ -161,6 +161,7 @@ test('an owner checks the counter-example, then saves a lawful configuration', a
   await page.locator('[data-test=bonus-preview]').click()
   await page.locator('[data-test=bonus-what-if]').getByText('试算：近 90 天 0 笔订单').waitFor()
   assert.equal((await page.locator('[data-test=what-if-share]').innerText()).trim(), '0%')
+  await page.locator('[data-test=bonus-what-if]').screenshot({ path: path.join(shots, 'bonus-what-if.png'), animations: 'disabled' })
   assert.equal((await api(stack, 'GET', `${S}/bonus-config`, { token: scene.owner.token })).history.length, 1, 'the what-if saved nothing')
   // The form now shows what is in force.
   assert.equal(await page.locator('input[data-test=flat-percent], [data-test=flat-percent] input').first().inputValue(), '5')
