@@ -7,7 +7,8 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <cppconn/connection.h>
@@ -24,8 +25,25 @@ namespace asio = boost::asio;
 
 void mysql_driver_init() { sql::mysql::get_mysql_driver_instance(); }
 
+// The callers' deadlines run on a thread and io_context of the pool's own, not on the callers'
+// executors: a waiter (and its timer) may be destroyed on a worker after the caller's io_context
+// is gone (a test's private one, or a server shutting down), and a timer must not outlive its
+// io_context. One thread: on_deadline and the posted cancels never run at once.
+struct mysql_pool::deadlines {
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> keep{io.get_executor()};
+    std::thread thread{[this] { io.run(); }};
+    // Deadlines still armed then belong to answered callers: dropped, never run.
+    void stop() {
+        keep.reset();
+        io.stop();
+        if (thread.joinable()) thread.join();
+    }
+    ~deadlines() { stop(); }
+};
+
 struct mysql_pool::waiter : std::enable_shared_from_this<waiter> {
-    explicit waiter(asio::any_io_executor executor) : timer(asio::make_strand(executor)) {}
+    explicit waiter(asio::io_context::executor_type executor) : timer(executor) {}
     // The first of the worker and the deadline wins; false when the caller was answered already.
     bool finish(std::exception_ptr error) {
         std::function<void(std::exception_ptr)> taken;
@@ -35,7 +53,7 @@ struct mysql_pool::waiter : std::enable_shared_from_this<waiter> {
             taken.swap(resume);
         }
         taken(error);
-        // The deadline is moot: cancelled on its strand, the only place the timer is touched.
+        // The deadline is moot: cancelled on the deadline thread, the only place the timer is touched.
         asio::post(timer.get_executor(), [self = shared_from_this()] { self->timer.cancel(); });
         return true;
     }
@@ -76,7 +94,8 @@ constexpr auto idle_ping_after = std::chrono::seconds(1);
 
 }  // namespace
 
-mysql_pool::mysql_pool(mysql_config config, logger& log) : config_(std::move(config)), log_(log) {
+mysql_pool::mysql_pool(mysql_config config, logger& log)
+    : config_(std::move(config)), log_(log), deadlines_(std::make_unique<deadlines>()) {
     if (config_.pool_size < 1) config_.pool_size = 1;
     workers_.reserve(config_.pool_size);
     for (int i = 0; i < config_.pool_size; ++i) {
@@ -102,6 +121,8 @@ void mysql_pool::stop() {
     for (auto& j : abandoned) j.caller->finish(std::make_exception_ptr(dependency_unavailable("mysql", "mysql: pool stopped")));
     for (auto& w : workers_)
         if (w->thread.joinable()) w->thread.join();
+    // After the workers: a deadline may still be answering a job (on_deadline uses the pool).
+    deadlines_->stop();
 }
 
 mysql_pool_stats mysql_pool::stats() const {
@@ -129,8 +150,11 @@ asio::awaitable<void> mysql_pool::execute(std::function<void(mysql_connection&)>
     auto initiation = [this, work = std::move(work), in_transaction, rerun_on_duplicate](auto handler) mutable {
         auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
         auto handler_executor = asio::get_associated_executor(*shared_handler);
-        auto caller = std::make_shared<waiter>(handler_executor);
-        caller->resume = [shared_handler, handler_executor](std::exception_ptr error) {
+        auto caller = std::make_shared<waiter>(deadlines_->io.get_executor());
+        // The operation is outstanding work on the caller's executor until it is answered, so
+        // that the caller's io_context keeps running while a worker holds the job.
+        auto working = asio::make_work_guard(handler_executor);
+        caller->resume = [shared_handler, handler_executor, working](std::exception_ptr error) {
             // Resume the coroutine on its own executor, not on the database worker.
             asio::post(handler_executor, [shared_handler, error]() mutable { std::move(*shared_handler)(error); });
         };
@@ -180,7 +204,7 @@ void mysql_pool::enqueue(job j) {
 }
 
 void mysql_pool::on_deadline(const std::shared_ptr<waiter>& caller) {
-    // On the waiter's strand. The waiter's lock is held throughout, so that stop() (which answers
+    // On the deadline thread. The waiter's lock is held throughout, so that stop() (which answers
     // every waiter before the pool goes) cannot finish while this still uses the pool.
     std::function<void(std::exception_ptr)> resume;
     std::exception_ptr error;

@@ -151,6 +151,7 @@ private:
         std::chrono::steady_clock::time_point enqueued;
     };
     struct worker_state;
+    struct deadlines;
     enum class outcome { success, timeout, connection_failure };
 
     boost::asio::awaitable<void> execute(std::function<void(mysql_connection&)> work, bool in_transaction, bool rerun_on_duplicate = false);
@@ -163,6 +164,9 @@ private:
 
     mysql_config config_;
     logger& log_;
+    // First member, so destroyed last: every waiter's timer lives on it, and the last reference to
+    // a waiter may be dropped anywhere (a worker, a caller, a queued job).
+    std::unique_ptr<deadlines> deadlines_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<job> queue_;

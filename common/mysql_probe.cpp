@@ -4,6 +4,7 @@
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cppconn/connection.h>
@@ -40,7 +41,8 @@ asio::awaitable<std::string> mysql_probe::ping() {
     auto initiation = [this](auto handler) {
         auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
         auto executor = asio::get_associated_executor(*shared_handler);
-        std::function<void(std::string)> done = [shared_handler, executor](std::string result) {
+        // Outstanding work on the caller's executor until answered (the probe thread answers).
+        std::function<void(std::string)> done = [shared_handler, executor, working = asio::make_work_guard(executor)](std::string result) {
             asio::post(executor, [shared_handler, result = std::move(result)]() mutable { std::move(*shared_handler)(std::move(result)); });
         };
         {

@@ -2,6 +2,7 @@
 
 #include "common/dependency_error.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -297,7 +298,9 @@ asio::awaitable<redis_reply> redis_client::command(std::vector<std::string> argv
             auto shared_handler = std::make_shared<decltype(handler)>(std::move(handler));
             auto handler_executor = asio::get_associated_executor(*shared_handler);
             auto op = std::make_shared<pending_command>();
-            op->complete = [shared_handler, handler_executor](std::exception_ptr error, redis_reply reply) {
+            // Outstanding work on the caller's executor until answered (the client's strand answers).
+            op->complete = [shared_handler, handler_executor, working = asio::make_work_guard(handler_executor)](std::exception_ptr error,
+                                                                                                                redis_reply reply) {
                 asio::dispatch(handler_executor, [shared_handler, error, reply = std::move(reply)]() mutable {
                     std::move (*shared_handler)(error, std::move(reply));
                 });
