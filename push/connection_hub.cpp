@@ -29,8 +29,8 @@ void connection_hub::remove(std::uint64_t user_id, const push_session* session) 
     if (sessions.empty()) by_user_.erase(it);
 }
 
-std::vector<std::shared_ptr<push_session>> connection_hub::sessions_of(std::uint64_t user_id) const {
-    std::vector<std::shared_ptr<push_session>> out;
+boost::container::small_vector<std::shared_ptr<push_session>, 2> connection_hub::sessions_of(std::uint64_t user_id) const {
+    boost::container::small_vector<std::shared_ptr<push_session>, 2> out;
     std::lock_guard lock(mutex_);
     if (auto it = by_user_.find(user_id); it != by_user_.end())
         for (const auto& w : it->second)

@@ -3,6 +3,8 @@
 // instance advertises, and whom to tell on shutdown. Thread-safe.
 #include "push/inbox.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -31,7 +33,8 @@ public:
     std::size_t connections() const;
 
 private:
-    std::vector<std::shared_ptr<push_session>> sessions_of(std::uint64_t user_id) const;
+    // Inline for up to two (a user's phone and one more): no allocation per poke or delivery.
+    boost::container::small_vector<std::shared_ptr<push_session>, 2> sessions_of(std::uint64_t user_id) const;
 
     mutable std::mutex mutex_;
     std::unordered_map<std::uint64_t, std::vector<std::weak_ptr<push_session>>> by_user_;

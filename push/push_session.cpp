@@ -127,8 +127,8 @@ void push_session::enqueue(std::string frame) {
     queue_.push_back(std::move(frame));
     if (!writing_) {
         writing_ = true;
-        ++helpers_;
-        asio::co_spawn(connection_.executor(), writer(shared_from_this()), asio::detached);
+        ++helpers_;  // run() waits for the chain: `this` stays valid in its handlers
+        write_next();
     }
 }
 
@@ -213,36 +213,44 @@ asio::awaitable<bool> push_session::find_history(std::uint64_t after) {
     }
 }
 
-asio::awaitable<void> push_session::writer(std::shared_ptr<push_session> self) {
-    // Started by enqueue() when frames wait and none runs; ends when the queue is empty, so an
-    // idle connection keeps no writer (its frame and a timer) in memory.
-    while (!closed_ && queued() > 0) {
-        auto frame = std::move(queue_[queue_head_]);
-        if (++queue_head_ == queue_.size()) {
-            queue_head_ = 0;
-            if (queue_.capacity() > 16) std::vector<std::string>().swap(queue_);  // a burst's room goes back
-            else queue_.clear();
-        }
-        const auto started = std::chrono::steady_clock::now();
-        if (!co_await connection_.write(std::move(frame), ctx_.settings.write_timeout)) {
-            if (std::chrono::steady_clock::now() - started >= ctx_.settings.write_timeout) {
-                // The client stopped reading with a full queue: it resumes from its last id.
-                ctx_.metrics.increment("sharedstore_push_slow_clients_closed_total", {});
-                ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queued()}});
-            }
-            closed_ = true;
-            connection_.abort();
-            break;
-        }
-        if (ctx_.frames_sent) ctx_.frames_sent->fetch_add(1, std::memory_order_relaxed);
-        else ctx_.metrics.increment("sharedstore_push_frames_sent_total", {});
-        if (pull_when_drained_ && queued() <= ctx_.settings.send_queue_limit / 2) {
-            pull_when_drained_ = false;
-            asio::co_spawn(connection_.executor(), pull(self), asio::detached);
-        }
+void push_session::write_next() {
+    if (closed_ || queued() == 0) {
+        // Ends when the queue is empty, so an idle connection keeps nothing of it in memory.
+        writing_ = false;
+        helper_done();
+        return;
     }
-    writing_ = false;
-    helper_done();
+    auto frame = std::move(queue_[queue_head_]);
+    if (++queue_head_ == queue_.size()) {
+        queue_head_ = 0;
+        if (queue_.capacity() > 16) std::vector<std::string>().swap(queue_);  // a burst's room goes back
+        else queue_.clear();
+    }
+    write_started_ = std::chrono::steady_clock::now();
+    // `this` alone (no shared_ptr): std::function keeps it inline, without an allocation.
+    connection_.start_write(std::move(frame), ctx_.settings.write_timeout, [this](bool ok) { written(ok); });
+}
+
+void push_session::written(bool ok) {
+    if (!ok) {
+        if (std::chrono::steady_clock::now() - write_started_ >= ctx_.settings.write_timeout) {
+            // The client stopped reading with a full queue: it resumes from its last id.
+            ctx_.metrics.increment("sharedstore_push_slow_clients_closed_total", {});
+            ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queued()}});
+        }
+        closed_ = true;
+        connection_.abort();
+        writing_ = false;
+        helper_done();
+        return;
+    }
+    if (ctx_.frames_sent) ctx_.frames_sent->fetch_add(1, std::memory_order_relaxed);
+    else ctx_.metrics.increment("sharedstore_push_frames_sent_total", {});
+    if (pull_when_drained_ && queued() <= ctx_.settings.send_queue_limit / 2) {
+        pull_when_drained_ = false;
+        asio::co_spawn(connection_.executor(), pull(shared_from_this()), asio::detached);
+    }
+    write_next();
 }
 
 asio::awaitable<void> push_session::pinger(std::shared_ptr<push_session> self) {

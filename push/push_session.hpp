@@ -60,7 +60,10 @@ public:
     const std::string& session_id() const { return session_id_; }
 
 private:
-    boost::asio::awaitable<void> writer(std::shared_ptr<push_session> self);
+    // The write chain (completion handlers on the connection's strand, no coroutine): started by
+    // enqueue() when frames wait and none is being written, it ends when the queue is empty.
+    void write_next();
+    void written(bool ok);
     boost::asio::awaitable<void> pinger(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> pull(std::shared_ptr<push_session> self);
     boost::asio::awaitable<void> close_now(std::shared_ptr<push_session> self, std::uint16_t code, std::string reason);
@@ -89,7 +92,8 @@ private:
     // Frames waiting, from queue_head_ on (a vector: an empty std::deque holds ~600 bytes).
     std::vector<std::string> queue_;
     std::size_t queue_head_ = 0;
-    bool writing_ = false;  // a writer coroutine runs
+    bool writing_ = false;  // a write is under way (counted in helpers_)
+    std::chrono::steady_clock::time_point write_started_{};
     std::uint64_t last_sent_ = 0;
     std::uint64_t start_id_ = 0;  // the inbox's newest id when the connection opened
     bool live_ = false;           // resumed, or the resume window passed: inbox events flow

@@ -123,7 +123,7 @@ std::string framing_problem(const http::request_header<Fields>& header) {
 struct websocket_connection::impl {
     virtual ~impl() = default;
     virtual asio::awaitable<std::optional<websocket_message>> read(std::size_t max_bytes) = 0;
-    virtual asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout) = 0;
+    virtual void start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done) = 0;
     virtual asio::awaitable<bool> ping() = 0;
     virtual asio::awaitable<void> close(std::uint16_t code, std::string reason) = 0;
     virtual void abort() = 0;
@@ -169,7 +169,7 @@ struct websocket_impl final : websocket_connection::impl {
         co_return message;
     }
 
-    asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout) override {
+    void start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done) override {
         // A peer that stops reading fills the socket buffers and the write never ends: drop it.
         // One watchdog per connection, not one per write: it is armed when a write starts and
         // none is armed, and when it fires it drops the connection only if the write under way
@@ -179,10 +179,13 @@ struct websocket_impl final : websocket_connection::impl {
         write_timeout = timeout;
         writing = true;
         if (!watchdog_armed) arm_watchdog(now + timeout);
+        outgoing = std::move(text);  // the bytes live here until the write ends
         ws.text(true);
-        auto [ec, n] = co_await ws.async_write(asio::buffer(text), use_tuple);
-        writing = false;
-        co_return !ec;
+        ws.async_write(asio::buffer(outgoing), [this, done = std::move(done)](boost::system::error_code ec, std::size_t) {
+            writing = false;
+            std::string().swap(outgoing);  // an idle connection keeps no frame's bytes
+            done(!ec);
+        });
     }
 
     void arm_watchdog(std::chrono::steady_clock::time_point at) {
@@ -225,6 +228,7 @@ struct websocket_impl final : websocket_connection::impl {
 
     websocket::stream<Stream&> ws;
     beast::flat_buffer buffer;
+    std::string outgoing;  // the frame being written
     asio::steady_timer watchdog;
     std::chrono::steady_clock::time_point write_started;
     std::chrono::milliseconds write_timeout{0};
@@ -234,8 +238,8 @@ struct websocket_impl final : websocket_connection::impl {
 }  // namespace
 
 asio::awaitable<std::optional<websocket_message>> websocket_connection::read(std::size_t max_bytes) { return impl_->read(max_bytes); }
-asio::awaitable<bool> websocket_connection::write(std::string text, std::chrono::milliseconds timeout) {
-    return impl_->write(std::move(text), timeout);
+void websocket_connection::start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done) {
+    impl_->start_write(std::move(text), timeout, std::move(done));
 }
 asio::awaitable<bool> websocket_connection::ping() { return impl_->ping(); }
 asio::awaitable<void> websocket_connection::close(std::uint16_t code, std::string reason) { return impl_->close(code, std::move(reason)); }

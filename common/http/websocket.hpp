@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,9 +42,12 @@ public:
     // failed or was closed. The size is checked as fragments arrive, so a message split into many
     // frames is refused at the same size as one frame (`too_large`), before more is buffered.
     boost::asio::awaitable<std::optional<websocket_message>> read(std::size_t max_bytes);
-    // One write at a time (callers keep a queue). False when the connection is gone or the write
-    // did not finish within `timeout` (the connection is then dropped).
-    boost::asio::awaitable<bool> write(std::string text, std::chrono::milliseconds timeout);
+    // Starts one write (one at a time: callers keep a queue); `done` runs on executor() with true
+    // once it went out, false when the connection is gone or the write did not finish within
+    // `timeout` (the connection is then dropped). A completion handler, not a coroutine: a push
+    // server writes a frame per event, and a coroutine per write cost an allocation or more each.
+    // The caller keeps what `done` refers to alive until it has run.
+    void start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done);
     boost::asio::awaitable<bool> ping();
     // Sends a close frame (bounded by one second), then drops the connection.
     boost::asio::awaitable<void> close(std::uint16_t code, std::string reason);
