@@ -7,6 +7,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -15,9 +16,9 @@ namespace sharedstore {
 namespace asio = boost::asio;
 
 void ack_batch::add(std::uint64_t user_id, std::uint64_t event_id) {
+    // Appended, not looked up: no node allocated per ack; the highest per user is picked at flush.
     std::lock_guard lock(mutex_);
-    auto& mark = pending_[user_id];
-    if (event_id > mark) mark = event_id;
+    pending_.emplace_back(user_id, event_id);
 }
 
 asio::awaitable<void> ack_batch::flush() {
@@ -25,9 +26,15 @@ asio::awaitable<void> ack_batch::flush() {
     {
         std::lock_guard lock(mutex_);
         if (pending_.empty()) co_return;
-        acks.assign(pending_.begin(), pending_.end());
-        pending_.clear();
+        acks.swap(pending_);
+        pending_.reserve(acks.size());  // the next interval's acks fit without growing
     }
+    // The highest id per user: sorted by user then id, the last of each user's run is kept.
+    std::sort(acks.begin(), acks.end());
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < acks.size(); ++i)
+        if (i + 1 == acks.size() || acks[i + 1].first != acks[i].first) acks[kept++] = acks[i];
+    acks.resize(kept);
     try {
         co_await box_.acknowledge_many(std::move(acks));
     } catch (const dependency_unavailable&) {

@@ -13,7 +13,8 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace sharedstore {
 
@@ -32,7 +33,7 @@ private:
     inbox& box_;
     std::chrono::milliseconds interval_;
     std::mutex mutex_;
-    std::unordered_map<std::uint64_t, std::uint64_t> pending_;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> pending_;  // (user, event) in arrival order
 };
 
 }  // namespace sharedstore

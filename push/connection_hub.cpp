@@ -2,6 +2,8 @@
 
 #include "push/push_session.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include <algorithm>
 
 namespace sharedstore {
@@ -47,6 +49,48 @@ void connection_hub::deliver(std::uint64_t user_id, std::vector<poked_frame> fra
     for (std::size_t i = 0; i < sessions.size(); ++i) {
         if (i + 1 == sessions.size()) sessions[i]->deliver(std::move(frames));
         else sessions[i]->deliver(frames);  // a second phone gets copies
+    }
+}
+
+void connection_hub::deliver(std::vector<user_frames> batch) {
+    struct parcel {
+        boost::asio::any_io_executor executor;
+        std::vector<std::pair<std::shared_ptr<push_session>, std::vector<poked_frame>>> items;
+    };
+    // Few with loops (one per io thread). Strands are each their own executor: past this many
+    // parcels a session gets its own post, so that the search stays short.
+    constexpr std::size_t max_parcels = 64;
+    std::vector<parcel> parcels;
+    std::size_t last = 0;
+    for (auto& [user, frames] : batch) {
+        auto sessions = sessions_of(user);
+        for (std::size_t i = 0; i < sessions.size(); ++i) {
+            auto frames_for_this = i + 1 == sessions.size() ? std::move(frames) : frames;  // a second phone gets copies
+            const auto executor = sessions[i]->executor();
+            std::size_t at = parcels.size();
+            if (last < parcels.size() && parcels[last].executor == executor) at = last;
+            else
+                for (std::size_t p = 0; p < parcels.size(); ++p)
+                    if (parcels[p].executor == executor) {
+                        at = p;
+                        break;
+                    }
+            if (at == parcels.size()) {
+                if (parcels.size() == max_parcels) {
+                    sessions[i]->deliver(std::move(frames_for_this));
+                    continue;
+                }
+                parcels.push_back({executor, {}});
+            }
+            last = at;
+            parcels[at].items.emplace_back(std::move(sessions[i]), std::move(frames_for_this));
+        }
+    }
+    for (auto& p : parcels) {
+        auto executor = p.executor;
+        boost::asio::post(executor, [items = std::move(p.items)]() mutable {
+            for (auto& [session, frames] : items) session->take_here(frames);
+        });
     }
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace sharedstore {
@@ -24,6 +25,11 @@ public:
     void poke(std::uint64_t user_id);
     // The user's sessions here get these frames (push_session::deliver).
     void deliver(std::uint64_t user_id, std::vector<poked_frame> frames);
+    // Frames for many users (one poke entry): handed over an executor at a time, one post per
+    // event loop instead of one per session (http_server::set_connection_loops). Sessions on
+    // strands of their own (no loops) get one post each, as with deliver().
+    using user_frames = std::pair<std::uint64_t, std::vector<poked_frame>>;
+    void deliver(std::vector<user_frames> batch);
     void poke_all();
     void close_all(std::uint16_t code);
     // The user's sockets opened with this login session close with 4401.

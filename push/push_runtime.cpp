@@ -189,9 +189,10 @@ void push_runtime::take_poke(std::vector<redis_reply>& fields, std::uint64_t& la
     // Frames of one user arrive together and in order within an entry (relay_batch).
     std::uint64_t user = 0;
     std::vector<poked_frame> frames;
+    std::vector<connection_hub::user_frames> batch;  // handed over together, a loop at a time
     auto hand_over = [&] {
-        if (!frames.empty()) hub_.deliver(user, std::move(frames));
-        frames.clear();
+        if (!frames.empty()) batch.emplace_back(user, std::move(frames));
+        frames = {};
     };
     auto number = [](std::string_view v) {
         std::uint64_t n = 0;
@@ -225,6 +226,7 @@ void push_runtime::take_poke(std::vector<redis_reply>& fields, std::uint64_t& la
         }
     }
     hand_over();
+    if (!batch.empty()) hub_.deliver(std::move(batch));
 }
 
 asio::awaitable<void> push_runtime::listen_for_pokes() {

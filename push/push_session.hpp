@@ -55,6 +55,9 @@ public:
     // what was sent (poked_frame::prev); otherwise (a gap, a pull under way, the queue full) the
     // inbox is read, as after poke().
     void deliver(std::vector<poked_frame> frames);
+    // On executor() only: deliver() without the post (connection_hub hands frames over a loop at a time).
+    void take_here(std::vector<poked_frame>& frames) { take(frames); }
+    boost::asio::any_io_executor executor() const { return connection_.executor(); }
     // From any thread: close with `code` (1001 on shutdown).
     void close(std::uint16_t code, std::string reason);
     const std::string& session_id() const { return session_id_; }

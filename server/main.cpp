@@ -49,6 +49,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -215,8 +216,14 @@ int serve(const server_config& config) {
     logger log(config.log_min_level);
     raise_file_limit(config, log);
     mysql_driver_init();
-    // Declared first, destroyed last: every socket and timer below belongs to it.
-    asio::io_context io(config.io_threads);
+    // Declared first, destroyed last: every socket and timer below belongs to it (or to one of the
+    // other loops). One event loop per io thread, each run by its thread alone: connections are
+    // spread over them (http_server::set_connection_loops) and need no strand; `io` is the first
+    // and also runs the background parts (relay, jobs, listeners). Other threads still post to
+    // every loop (the MariaDB pool's workers, other loops), which a concurrency hint of 1 allows.
+    asio::io_context io(1);
+    std::vector<std::unique_ptr<asio::io_context>> other_loops;
+    for (int i = 1; i < config.io_threads; ++i) other_loops.push_back(std::make_unique<asio::io_context>(1));
     metrics_registry metrics;
     describe_process_metrics(metrics);
     mysql_pool database(config.mysql, log);
@@ -315,6 +322,11 @@ int serve(const server_config& config) {
     request_pipeline pipeline(routes, log, metrics);
     http_server server(io, config.http, pipeline, log, metrics);
     server.set_websocket_endpoint(&push.endpoint());
+    {
+        std::vector<asio::io_context*> loops{&io};
+        for (auto& l : other_loops) loops.push_back(l.get());
+        server.set_connection_loops(std::move(loops));
+    }
     try {
         server.start();
         push.start();
@@ -355,8 +367,15 @@ int serve(const server_config& config) {
     signals.async_wait(on_signal);
 
     std::vector<std::thread> threads;
-    for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&io] { io.run(); });
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep;  // idle loops wait for connections
+    for (auto& l : other_loops) {
+        keep.push_back(asio::make_work_guard(*l));
+        threads.emplace_back([loop = l.get()] { loop->run(); });
+    }
     io.run();
+    // `io` stops once the connections drained (drain_then_stop) or on a forced stop: the others with it.
+    keep.clear();
+    for (auto& l : other_loops) l->stop();
     for (auto& t : threads) t.join();
     relay_database.stop();
     database.stop();

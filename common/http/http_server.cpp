@@ -262,6 +262,8 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     metrics_registry& metrics;
     asio::ssl::context* tls;  // null: plain HTTP
     websocket_endpoint* websocket_handler = nullptr;
+    std::vector<asio::io_context*> loops;  // empty: a strand of `io` per connection
+    std::size_t next_loop = 0;             // touched by the accept loop only
     tcp::acceptor acceptor;
     std::atomic<bool> stopping{false};
     std::atomic<int> open{0};
@@ -271,8 +273,10 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
     asio::awaitable<void> accept_loop() {
         auto self = shared_from_this();
         for (;;) {
-            auto session_strand = asio::make_strand(io);  // named: docs/coroutines.md
-            auto [ec, socket] = co_await acceptor.async_accept(session_strand, use_tuple);
+            // The connection's executor: a loop of its own thread, or a strand (named: docs/coroutines.md).
+            asio::any_io_executor session_executor =
+                loops.empty() ? asio::any_io_executor(asio::make_strand(io)) : asio::any_io_executor(loops[next_loop++ % loops.size()]->get_executor());
+            auto [ec, socket] = co_await acceptor.async_accept(session_executor, use_tuple);
             if (stopping) co_return;
             if (ec) {
                 if (ec == asio::error::operation_aborted) co_return;
@@ -527,6 +531,7 @@ http_server::http_server(asio::io_context& io, const http_config& config, http_h
 http_server::~http_server() = default;
 
 void http_server::set_websocket_endpoint(websocket_endpoint* endpoint) { state_->websocket_handler = endpoint; }
+void http_server::set_connection_loops(std::vector<asio::io_context*> loops) { state_->loops = std::move(loops); }
 
 void http_server::start() {
     auto& acceptor = state_->acceptor;

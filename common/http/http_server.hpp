@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace boost::asio::ssl {
 class context;
@@ -56,6 +57,13 @@ public:
 
     // Upgrade requests the endpoint handles() go to it instead of the handler. Call before start().
     void set_websocket_endpoint(websocket_endpoint* endpoint);
+
+    // Event loops to spread connections over, each run by exactly one thread: a connection then
+    // lives on one loop and needs no strand (its handlers never run at once), and work handed to
+    // many connections can go a loop at a time (connection_hub). Without (the default), every
+    // connection gets a strand of the io_context given above, which any number of threads may run.
+    // Call before start(); the loops must outlive the server.
+    void set_connection_loops(std::vector<boost::asio::io_context*> loops);
 
     // Binds and starts accepting; throws std::system_error when the address cannot be bound.
     void start();

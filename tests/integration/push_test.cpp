@@ -3,6 +3,7 @@
 // to the partner's sockets; resume, acks, the subscribe-message fallback, several instances, and
 // Redis or an instance failing on the way.
 #include "common/sha256.hpp"
+#include "push/ack_batch.hpp"
 #include "push/inbox.hpp"
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/ws_client.hpp"
@@ -540,6 +541,38 @@ TEST(push_presence, many_users_are_marked_present_in_batches) {
     const auto ttl = io.run(client->command({"PTTL", "presence:" + std::to_string(2 * batch + 7)})).integer;
     EXPECT_GT(ttl, 50000);
     EXPECT_LE(ttl, 60000);
+    client->stop();
+}
+
+// Acks of one interval are stored together, the highest per user whatever order they came in
+// (a phone may ack out of order after a resume): one flush, every user's mark at its highest, and
+// a lower ack later never lowers a mark.
+TEST(push_acks, a_flush_stores_the_highest_ack_of_each_user) {
+    redis_server_process redis_process;
+    captured_log log;
+    io_thread io;
+    redis_config settings;
+    settings.port = redis_process.port();
+    auto client = redis_client::create(io.io().get_executor(), settings, log.log());
+    client->start();
+    eventually([&] { return client->connected(); }, 5s, 10ms);
+    ASSERT_TRUE(client->connected());
+    inbox box(*client, 1000, std::chrono::seconds(3600));
+    ack_batch acks(box);
+    acks.add(7, 30);
+    acks.add(8, 5);
+    acks.add(7, 41);
+    acks.add(9, 2);
+    acks.add(7, 12);
+    acks.add(8, 6);
+    io.run(acks.flush());
+    auto mark = [&](int user) { return io.run(client->command({"GET", "acked:" + std::to_string(user)})).str; };
+    EXPECT_EQ(mark(7), "41");
+    EXPECT_EQ(mark(8), "6");
+    EXPECT_EQ(mark(9), "2");
+    acks.add(7, 40);
+    io.run(acks.flush());
+    EXPECT_EQ(mark(7), "41") << "a lower ack never lowers the mark";
     client->stop();
 }
 
