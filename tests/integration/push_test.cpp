@@ -517,63 +517,63 @@ TEST_F(push_test, a_reminder_whose_append_redis_lost_still_gets_its_subscribe_me
     EXPECT_EQ(frame(*client).at("order_amount_fen").as_int64(), 12800);
 }
 
+// A Redis of the test's own, a client connected to it on an io thread, and an inbox over it.
+struct redis_inbox {
+    redis_server_process process;
+    captured_log log;
+    io_thread io;
+    std::shared_ptr<redis_client> client;
+    std::unique_ptr<inbox> box;
+    redis_inbox() {
+        redis_config settings;
+        settings.port = process.port();
+        client = redis_client::create(io.io().get_executor(), settings, log.log());
+        client->start();
+        eventually([&] { return client->connected(); }, 5s, 10ms);
+        box = std::make_unique<inbox>(*client, 1000, std::chrono::seconds(3600));
+    }
+    ~redis_inbox() { client->stop(); }
+};
+
 // Presence refreshes cover every connected user: they go to Redis in batches (one round trip per
 // inbox::presence_batch users). Every user of every batch, the last partial one included, is
 // present with the claim's expiry; a user not in the list is not.
 TEST(push_presence, many_users_are_marked_present_in_batches) {
-    redis_server_process redis_process;
-    captured_log log;
-    io_thread io;
-    redis_config settings;
-    settings.port = redis_process.port();
-    auto client = redis_client::create(io.io().get_executor(), settings, log.log());
-    client->start();
-    eventually([&] { return client->connected(); }, 5s, 10ms);
-    ASSERT_TRUE(client->connected());
-    inbox box(*client, 1000, std::chrono::seconds(3600));
+    redis_inbox r;
+    ASSERT_TRUE(r.client->connected());
     const auto batch = inbox::presence_batch;
     std::vector<std::uint64_t> users;
     for (std::uint64_t user = 1; user <= 2 * batch + 7; ++user) users.push_back(user);
-    io.run(box.mark_present(users, "instance-a", 60s));
+    r.io.run(r.box->mark_present(users, "instance-a", 60s));
     for (std::uint64_t user : {std::uint64_t{1}, std::uint64_t{batch}, std::uint64_t{batch + 1}, std::uint64_t{2 * batch + 7}})
-        EXPECT_EQ(io.run(box.instances_of(user)), std::vector<std::string>{"instance-a"}) << "user " << user;
-    EXPECT_TRUE(io.run(box.instances_of(2 * batch + 8)).empty());
-    const auto ttl = io.run(client->command({"PTTL", "presence:" + std::to_string(2 * batch + 7)})).integer;
+        EXPECT_EQ(r.io.run(r.box->instances_of(user)), std::vector<std::string>{"instance-a"}) << "user " << user;
+    EXPECT_TRUE(r.io.run(r.box->instances_of(2 * batch + 8)).empty());
+    const auto ttl = r.io.run(r.client->command({"PTTL", "presence:" + std::to_string(2 * batch + 7)})).integer;
     EXPECT_GT(ttl, 50000);
     EXPECT_LE(ttl, 60000);
-    client->stop();
 }
 
 // Acks of one interval are stored together, the highest per user whatever order they came in
 // (a phone may ack out of order after a resume): one flush, every user's mark at its highest, and
 // a lower ack later never lowers a mark.
 TEST(push_acks, a_flush_stores_the_highest_ack_of_each_user) {
-    redis_server_process redis_process;
-    captured_log log;
-    io_thread io;
-    redis_config settings;
-    settings.port = redis_process.port();
-    auto client = redis_client::create(io.io().get_executor(), settings, log.log());
-    client->start();
-    eventually([&] { return client->connected(); }, 5s, 10ms);
-    ASSERT_TRUE(client->connected());
-    inbox box(*client, 1000, std::chrono::seconds(3600));
-    ack_batch acks(box);
+    redis_inbox r;
+    ASSERT_TRUE(r.client->connected());
+    ack_batch acks(*r.box);
     acks.add(7, 30);
     acks.add(8, 5);
     acks.add(7, 41);
     acks.add(9, 2);
     acks.add(7, 12);
     acks.add(8, 6);
-    io.run(acks.flush());
-    auto mark = [&](int user) { return io.run(client->command({"GET", "acked:" + std::to_string(user)})).str; };
+    r.io.run(acks.flush());
+    auto mark = [&](int user) { return r.io.run(r.client->command({"GET", "acked:" + std::to_string(user)})).str; };
     EXPECT_EQ(mark(7), "41");
     EXPECT_EQ(mark(8), "6");
     EXPECT_EQ(mark(9), "2");
     acks.add(7, 40);
-    io.run(acks.flush());
+    r.io.run(acks.flush());
     EXPECT_EQ(mark(7), "41") << "a lower ack never lowers the mark";
-    client->stop();
 }
 
 }  // namespace
