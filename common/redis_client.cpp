@@ -49,20 +49,30 @@ redis_reply::kind kind_of(int type) {
     }
 }
 
-void* create_string(const redisReadTask* task, char* text, size_t length) {
-    auto* r = reply_slot(task);
-    if (!r) return nullptr;  // hiredis reports out of memory
-    r->type = kind_of(task->type);
-    r->str.assign(text, length);
-    return r;
+// No exception may cross hiredis's C frames: an allocation that fails (a hostile `*2147483647`)
+// returns null, which hiredis reports as out of memory and the connection is dropped.
+void* create_string(const redisReadTask* task, char* text, size_t length) noexcept {
+    try {
+        auto* r = reply_slot(task);
+        if (!r) return nullptr;
+        r->type = kind_of(task->type);
+        r->str.assign(text, length);
+        return r;
+    } catch (...) {
+        return nullptr;
+    }
 }
 
-void* create_array(const redisReadTask* task, int elements) {
-    auto* r = reply_slot(task);
-    if (!r) return nullptr;
-    r->type = redis_reply::kind::array;
-    r->elements.resize(static_cast<std::size_t>(std::max(0, elements)));
-    return r;
+void* create_array(const redisReadTask* task, int elements) noexcept {
+    try {
+        auto* r = reply_slot(task);
+        if (!r) return nullptr;
+        r->type = redis_reply::kind::array;
+        r->elements.resize(static_cast<std::size_t>(std::max(0, elements)));
+        return r;
+    } catch (...) {
+        return nullptr;
+    }
 }
 
 void* create_integer(const redisReadTask* task, long long value) {
@@ -216,6 +226,9 @@ struct redis_client::impl {
         // AUTH and SELECT go first on the pipeline, so every later command runs after them.
         if (!self->config.password.empty()) self->send_setup({"AUTH", self->config.password});
         if (self->config.database != 0) self->send_setup({"SELECT", std::to_string(self->config.database)});
+        // Always one reply awaited from the start: an error Redis sends unprompted on connect
+        // (max clients, protected mode) is then this command's, and disconnects us cleanly.
+        if (self->config.password.empty() && self->config.database == 0) self->send_setup({"PING"});
     }
 
     static void on_disconnect(const redisAsyncContext* c, int status) {

@@ -18,7 +18,9 @@
 namespace sharedstore {
 
 struct redis_reply {
-    enum class kind { nil, status, error, integer, string, array };
+    // hiredis's REDIS_REPLY_* numbers, and first: hiredis reads a reply it has no callback for
+    // (a server's unprompted error) as its own redisReply, whose first field is this `type`.
+    enum class kind : int { string = 1, array = 2, integer = 3, nil = 4, status = 5, error = 6 };
     kind type = kind::nil;
     std::int64_t integer = 0;
     std::string str;  // status, error or bulk string

@@ -33,6 +33,7 @@ private:
     inbox& box_;
     std::chrono::milliseconds interval_;
     std::mutex mutex_;
+    static constexpr std::size_t max_pending = 200'000;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> pending_;  // (user, event) in arrival order
 };
 

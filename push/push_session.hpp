@@ -63,7 +63,7 @@ public:
     const std::string& session_id() const { return session_id_; }
 
 private:
-    // The write chain (completion handlers on the connection's strand, no coroutine): started by
+    // The write chain (completion handlers on the connection's executor, no coroutine): started by
     // enqueue() when frames wait and none is being written, it ends when the queue is empty.
     void write_next();
     void written(bool ok);

@@ -377,6 +377,13 @@ int serve(const server_config& config) {
     keep.clear();
     for (auto& l : other_loops) l->stop();
     for (auto& t : threads) t.join();
+    // What `io` still had queued when it stopped (the Redis clients' own shutdowns among it, and
+    // on a forced stop nothing had asked for them) runs now, while every loop still exists:
+    // commands left waiting answer "connection lost" onto their stopped loops, freed with them.
+    io.restart();
+    redis->stop();
+    push.stop();
+    io.poll();
     relay_database.stop();
     database.stop();
     log.info("stopped", {});

@@ -36,7 +36,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // What the shutdown path needs to reach one connection: close it if it is idle.
 struct connection_handle {
-    asio::any_io_executor executor;  // the session's strand
+    asio::any_io_executor executor;  // the session's: its loop, or its strand
     beast::tcp_stream* stream = nullptr;  // valid while the session coroutine runs
     bool idle = true;                     // waiting for (the start of) a request
 };

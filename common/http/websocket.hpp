@@ -1,7 +1,8 @@
 #pragma once
 // WebSocket connections accepted by http_server (Beast stays in http_server.cpp): an endpoint
 // decides on an upgrade before the handshake (so an unauthenticated client gets a plain 401), then
-// owns the connection. Every operation of one connection runs on its strand (executor()).
+// owns the connection. Every operation of one connection runs on its executor (executor(): its
+// event loop's thread, or a strand of its own when the server has no loops).
 #include "common/http/message.hpp"
 
 #include <boost/asio/any_io_executor.hpp>

@@ -67,6 +67,54 @@ TEST_F(redis_client_test, commands_and_reply_types) {
     EXPECT_EQ(list.elements[1].str, "y");
 }
 
+// Replies are built straight into redis_reply; nested arrays, empty and nil ones included.
+TEST_F(redis_client_test, nested_empty_and_nil_replies) {
+    redis_server_process redis;
+    connect(redis.port());
+    ASSERT_TRUE(wait_connected());
+    call({"XADD", "s", "1-0", "f", "v", "g", "w"});
+    auto read = call({"XRANGE", "s", "-", "+"});
+    ASSERT_EQ(read.elements.size(), 1u);
+    EXPECT_EQ(read.elements[0].elements[0].str, "1-0");
+    ASSERT_EQ(read.elements[0].elements[1].elements.size(), 4u);
+    EXPECT_EQ(read.elements[0].elements[1].elements[3].str, "w");
+    EXPECT_EQ(call({"LRANGE", "none", "0", "-1"}).type, redis_reply::kind::array);
+    EXPECT_TRUE(call({"LRANGE", "none", "0", "-1"}).elements.empty());
+    auto timed_out = call({"XREAD", "BLOCK", "10", "STREAMS", "s", "$"});
+    EXPECT_TRUE(timed_out.is_nil()) << "a null array";
+    EXPECT_EQ(call({"PING"}).type, redis_reply::kind::status);
+}
+
+// An error Redis sends before any command (here: too many clients) is the connection's setup
+// failing: logged, the connection dropped and tried again, never a crash (hiredis asserts on a
+// reply no command waits for); once Redis accepts it, the client works.
+TEST_F(redis_client_test, an_unprompted_error_on_connect_is_a_failed_setup_and_retried) {
+    redis_server_process redis;
+    connect(redis.port());
+    ASSERT_TRUE(wait_connected());
+    ASSERT_EQ(call({"CONFIG", "SET", "maxclients", "1"}).str, "OK");
+    captured_log other_log;
+    redis_config c;
+    c.port = redis.port();
+    c.reconnect_max_backoff = 200ms;
+    auto other = redis_client::create(io.io().get_executor(), c, other_log.log());
+    other->start();
+    for (int i = 0; i < 300 && other_log.text().find("redis_setup_failed") == std::string::npos; ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_NE(other_log.text().find("max number of clients"), std::string::npos) << "the refusal is logged";
+    ASSERT_EQ(call({"CONFIG", "SET", "maxclients", "100"}).str, "OK");
+    bool answered = false;
+    for (int i = 0; i < 300 && !answered; ++i) {
+        std::this_thread::sleep_for(10ms);
+        if (!other->connected()) continue;
+        try {
+            answered = io.run(send(other, {"PING"})).str == "PONG";
+        } catch (const std::exception&) {
+        }
+    }
+    EXPECT_TRUE(answered) << "reconnected once Redis accepts it";
+    other->stop();
+}
+
 TEST_F(redis_client_test, many_concurrent_commands_share_one_pipelined_connection) {
     redis_server_process redis;
     connect(redis.port());
