@@ -6,10 +6,9 @@
 // has no funnel. Screenshots in the test's output folder (ctest: build/test-output/browser/members/).
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import path from 'node:path'
 import { after, before, test } from 'node:test'
 
-import { addConsoleSession, addStaff, api, consoleSession, consoleUrl, dropConsoleCookies, launchBrowser, openStore, outputDir, signIn, startConsoleStack, watchForErrors } from './support.mjs'
+import { addStaff, api, consoleUrl, fillField, launchBrowser, openConsoleAs, openStore, outputDir, signIn, startConsoleStack, wholePageShot } from './support.mjs'
 
 const shots = outputDir('members')
 const run = randomBytes(3).toString('hex')
@@ -27,33 +26,9 @@ after(async () => {
   await stack?.stop()
 })
 
-async function openAs(user, pathname, expected = []) {
-  await dropConsoleCookies(browser.context)
-  await addConsoleSession(browser.context, stack, await consoleSession(stack, user))
-  const page = await browser.context.newPage()
-  const problems = watchForErrors(page, { expected })
-  await page.goto(consoleUrl(stack, pathname))
-  return { page, problems }
-}
-
-// The whole page: the console scrolls inside its main panel, so the window grows to hold it first.
-async function shoot(page, name) {
-  // Element Plus's messages ("已保存") fade after 3 s; the picture shows the page, not them.
-  await page.waitForFunction(() => !document.querySelector('.el-message'), null, { timeout: 20000 })
-  const height = await page.evaluate(() => {
-    const main = document.querySelector('.el-main')
-    return main ? main.scrollHeight + main.getBoundingClientRect().top : document.body.scrollHeight
-  })
-  await page.setViewportSize({ width: 1280, height: Math.max(800, Math.ceil(height)) })
-  await page.screenshot({ path: path.join(shots, name), fullPage: true, animations: 'disabled' })
-  await page.setViewportSize({ width: 1280, height: 800 })
-}
-
-// Element Plus puts a text input's attributes on the <input> itself.
-async function fill(page, testId, value) {
-  const id = `[data-test="${testId}"]`
-  await page.locator(`input${id}, textarea${id}, ${id} input, ${id} textarea`).first().fill(value)
-}
+const openAs = (user, pathname, expected = []) => openConsoleAs(browser, stack, user, pathname, expected)
+const shoot = (page, name) => wholePageShot(page, shots, name)
+const fill = fillField
 
 test('an owner sets the programme, the level table and a top-up package', async () => {
   scene.owner = await signIn(stack, 'oMemOwner' + run)

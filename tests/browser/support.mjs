@@ -44,6 +44,38 @@ export async function screenshot(page, dir, name) {
   await page.screenshot({ path: path.join(dir, name), fullPage: true, animations: 'disabled' })
 }
 
+/**
+ * A PNG of the whole console page in `dir`: the console scrolls inside its main panel, so the
+ * window grows to hold it first; Element Plus's messages ("已保存", they fade after 3 s) are waited
+ * out, so the picture shows the page, not them.
+ */
+export async function wholePageShot(page, dir, name) {
+  await page.waitForFunction(() => !document.querySelector('.el-message'), null, { timeout: 20000 })
+  const height = await page.evaluate(() => {
+    const main = document.querySelector('.el-main')
+    return main ? main.scrollHeight + main.getBoundingClientRect().top : document.body.scrollHeight
+  })
+  await page.setViewportSize({ width: 1280, height: Math.max(800, Math.ceil(height)) })
+  await screenshot(page, dir, name)
+  await page.setViewportSize({ width: 1280, height: 800 })
+}
+
+/** Types into the field marked data-test=`testId`: Element Plus puts a text input's attributes on the <input>, a number input's on its wrapper. */
+export async function fillField(page, testId, value) {
+  const id = `[data-test="${testId}"]`
+  await page.locator(`input${id}, textarea${id}, ${id} input, ${id} textarea`).first().fill(value)
+}
+
+/** A new page signed in to the console as `user` at `pathname`; `expected`: the refusals the test asks for (watchForErrors). */
+export async function openConsoleAs(browser, stack, user, pathname, expected = []) {
+  await dropConsoleCookies(browser.context)
+  await addConsoleSession(browser.context, stack, await consoleSession(stack, user))
+  const page = await browser.context.newPage()
+  const problems = watchForErrors(page, { expected })
+  await page.goto(consoleUrl(stack, pathname))
+  return { page, problems }
+}
+
 /** A headless Chromium with an empty profile of its own; close() removes the profile. */
 export async function launchBrowser() {
   const profile = mkdtempSync(path.join(tmpdir(), 'sharedstore-chromium-'))

@@ -9,7 +9,6 @@
 // the browser; the console reads its CSRF token from GET /api/v1/console/me as after a real login.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import path from 'node:path'
 import { after, before, test } from 'node:test'
 
 import {
@@ -21,6 +20,7 @@ import {
   consoleSession,
   consoleUrl,
   dropConsoleCookies,
+  fillField,
   launchBrowser,
   makePosKey,
   openStore,
@@ -29,6 +29,7 @@ import {
   signIn,
   startConsoleStack,
   watchForErrors,
+  wholePageShot,
 } from './support.mjs'
 
 const shots = outputDir('tiers_cards')
@@ -54,29 +55,15 @@ async function signInBrowser(user) {
 // The store every test uses: its owner, a cashier, and (after the first table) partners.
 const scene = {}
 
+const shoot = (page, name) => wholePageShot(page, shots, name)
+const fill = fillField
+
 // `expected`: the refusals the test asks for, as watchForErrors takes them.
 async function openPage(pathname, expected = []) {
   const page = await browser.context.newPage()
   const problems = watchForErrors(page, { expected })
   await page.goto(consoleUrl(stack, pathname))
   return { page, problems }
-}
-
-// The whole page: the console scrolls inside its main panel, so the window grows to hold it first.
-async function shoot(page, name) {
-  const height = await page.evaluate(() => {
-    const main = document.querySelector('.el-main')
-    return main ? main.scrollHeight + main.getBoundingClientRect().top : document.body.scrollHeight
-  })
-  await page.setViewportSize({ width: 1280, height: Math.max(800, Math.ceil(height)) })
-  await page.screenshot({ path: path.join(shots, name), fullPage: true, animations: 'disabled' })
-  await page.setViewportSize({ width: 1280, height: 800 })
-}
-
-// Element Plus puts a text input's attributes on the <input> itself, a number input's on its wrapper.
-async function fill(page, testId, value) {
-  const id = `[data-test="${testId}"]`
-  await page.locator(`input${id}, textarea${id}, ${id} input, ${id} textarea`).first().fill(value)
 }
 
 test('an owner creates the first tier table, previews a new one on real orders, and publishes it', async () => {
