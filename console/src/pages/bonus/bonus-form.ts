@@ -4,9 +4,9 @@
 // awards are numbered by what is turned on, so the body comes with the form part each award came
 // from: a refusal at `awards[2].campaign.budget_fen` lands next to the budget of that campaign.
 import type { Problem, Schemas } from '../../api/client'
-import { parseYuan, type ParseFailure } from '../../format/money'
-import { formatBp, parsePercent } from '../../format/ratio'
-import { parseWhole, percentText, yuanText } from '../members/member-form'
+import { fieldReaders, type LocalProblem } from '../../format/fields'
+import { formatBp } from '../../format/ratio'
+import { percentText, yuanText } from '../members/member-form'
 
 export type BonusConfig = Schemas['BonusConfig']
 export type BonusConfigView = Schemas['BonusConfigView']
@@ -20,8 +20,7 @@ export type Goal = NonNullable<BonusCampaign['goal']>
 export type Reward = NonNullable<BonusCampaign['reward']>
 export type Period = NonNullable<TopDealerBonus['period']>
 
-/** A local refusal: the form field and the i18n key of its words. */
-export type LocalProblem = { field: string; key: string }
+export type { LocalProblem }
 
 // Campaign days are the store's calendar days (every store is in Asia/Shanghai today, as
 // format/time.ts): a campaign of 2026-03-01..2026-03-31 counts orders paid in
@@ -157,24 +156,7 @@ export type Collected =
  */
 export function bonusBody(form: BonusForm): Collected {
   const problems: LocalProblem[] = []
-  const percent = (text: string, field: string): number => {
-    const parsed = parsePercent(text)
-    if (parsed.ok) return parsed.value
-    problems.push({ field, key: `bonus.local.percent.${parsed.reason}` })
-    return 0
-  }
-  const yuan = (text: string, field: string): number => {
-    const parsed = parseYuan(text)
-    if (parsed.ok) return parsed.value
-    problems.push({ field, key: moneyKey(parsed.reason) })
-    return 0
-  }
-  const whole = (text: string, field: string): number => {
-    const parsed = parseWhole(text)
-    if (parsed.ok) return parsed.value
-    problems.push({ field, key: `bonus.local.whole.${parsed.reason}` })
-    return 0
-  }
+  const { percent, yuan, whole } = fieldReaders(problems, 'bonus')
   const day = (text: string, field: string): string => {
     if (isDay(text)) return text
     problems.push({ field, key: 'bonus.local.day' })
@@ -226,10 +208,6 @@ export function bonusBody(form: BonusForm): Collected {
     level2_cash: form.level2Cash,
   }
   return problems.length ? { ok: false, problems } : { ok: true, body, awardParts }
-}
-
-function moneyKey(reason: ParseFailure): string {
-  return `money.errors.${reason}`
 }
 
 // ---- where the server's problems go --------------------------------------------------------------

@@ -4,7 +4,8 @@
 // (`levels[1].discount_bp`), so a problem the server reports and a typo caught here land next to
 // the same input.
 import type { Schemas } from '../../api/client'
-import { formatFen, parseYuan, type ParseFailure } from '../../format/money'
+import { fieldReaders, parseWhole, type LocalProblem } from '../../format/fields'
+import { formatFen } from '../../format/money'
 import { formatBp, parsePercent } from '../../format/ratio'
 
 export type MemberProgram = Schemas['MemberProgram']
@@ -15,8 +16,7 @@ export type MemberOffer = Schemas['MemberOffer']
 export type NewMemberOffer = Schemas['NewMemberOffer']
 export type OfferKind = Schemas['MemberOfferKind']
 
-/** A local refusal: the field (the API's path) and the i18n key of its words. */
-export type LocalProblem = { field: string; key: string }
+export type { LocalProblem }
 export type Collected<T> = { ok: true; body: T } | { ok: false; problems: LocalProblem[] }
 
 // ---- numbers as text -----------------------------------------------------------------------
@@ -26,13 +26,6 @@ export function yuanText(fen: number): string {
   return formatFen(fen).replace(/^(-?)¥/, '$1').replace(/,/g, '')
 }
 
-/** A whole number as typed ("12", "１２"); at most 12 digits, so it stays a safe integer. */
-export function parseWhole(input: string): { ok: true; value: number } | { ok: false; reason: 'empty' | 'not_a_number' } {
-  const text = input.normalize('NFKC').trim()
-  if (text === '') return { ok: false, reason: 'empty' }
-  if (!/^\d{1,12}$/.test(text)) return { ok: false, reason: 'not_a_number' }
-  return { ok: true, value: Number(text) }
-}
 
 /**
  * A points multiplier as typed ("1.2", "1.25x", "2") -> basis points (12000, 12500, 20000),
@@ -81,10 +74,6 @@ export function formatOff(bp: number): string {
 /** The percent text of basis points, without % ("95", "88.5"). */
 export function percentText(bp: number): string {
   return formatBp(bp).replace(/%$/, '')
-}
-
-function moneyKey(reason: ParseFailure): string {
-  return `money.errors.${reason}`
 }
 
 // ---- the programme ---------------------------------------------------------------------------
@@ -151,18 +140,7 @@ export function programForm(p: MemberProgram | null | undefined): ProgramForm {
 
 export function programBody(form: ProgramForm): Collected<MemberProgramChange> {
   const problems: LocalProblem[] = []
-  const whole = (text: string, field: string): number => {
-    const parsed = parseWhole(text)
-    if (parsed.ok) return parsed.value
-    problems.push({ field, key: `members.local.whole.${parsed.reason}` })
-    return 0
-  }
-  const yuan = (text: string, field: string): number => {
-    const parsed = parseYuan(text)
-    if (parsed.ok) return parsed.value
-    problems.push({ field, key: moneyKey(parsed.reason) })
-    return 0
-  }
+  const { whole, yuan } = fieldReaders(problems, 'members')
   const body: MemberProgramChange = {
     points_per_yuan: whole(form.pointsPerYuan, 'points_per_yuan'),
     point_value_fen: yuan(form.pointValue, 'point_value_fen'),
@@ -254,12 +232,7 @@ export function emptyOffer(): OfferForm {
 
 export function offerBody(kind: OfferKind, form: OfferForm): Collected<NewMemberOffer> {
   const problems: LocalProblem[] = []
-  const yuan = (text: string, field: string): number => {
-    const parsed = parseYuan(text)
-    if (parsed.ok) return parsed.value
-    problems.push({ field, key: moneyKey(parsed.reason) })
-    return 0
-  }
+  const { yuan } = fieldReaders(problems, 'members')
   const name = form.name.trim()
   let body: NewMemberOffer
   if (kind === 'topup_package') {

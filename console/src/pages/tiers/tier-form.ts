@@ -3,6 +3,7 @@
 // paths (`tiers[1].ratio_bp`, `category_margins.drinks`), so a problem the server reports and a
 // typo caught here land next to the same input.
 import type { Schemas } from '../../api/client'
+import { moneyKey, type LocalProblem } from '../../format/fields'
 import { formatFen, parseYuan, type ParseFailure } from '../../format/money'
 import { formatBp, parsePercent } from '../../format/ratio'
 
@@ -26,8 +27,7 @@ export interface TierForm {
   categories: MarginRow[]
 }
 
-/** A local refusal: the i18n key of its words (money.errors.<reason>, tiers.local.<...>). */
-export type LocalProblem = { field: string; key: string }
+export type { LocalProblem }
 
 let nextKey = 1
 const key = () => nextKey++
@@ -71,10 +71,6 @@ export function categoryField(category: string): string {
 /** The field a category row's problems are shown at: by its name, or by position while it has none. */
 export function categoryRowField(row: MarginRow, index: number): string {
   return row.category.trim() ? categoryField(row.category.trim()) : `category_margins[${index}]`
-}
-
-function moneyKey(reason: ParseFailure): string {
-  return `money.errors.${reason}`
 }
 
 function percentKey(reason: ParseFailure): string {
