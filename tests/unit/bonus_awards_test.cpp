@@ -3,6 +3,7 @@
 #include "server/domain/bonus_awards.hpp"
 
 #include "server/domain/dividends.hpp"
+#include "tests/unit/bonus_examples.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 using namespace sharedstore;
+using namespace sharedstore::test_support;
 using namespace std::chrono;
 
 namespace {
@@ -245,26 +247,7 @@ TEST(top_dealer_pool, edges) {
     EXPECT_EQ(pool.remainder_fen, 1);
 }
 
-// 烫染季 2026-03-01..03-31, >= 20 new paying customers (>= 10000 fen each, vested by 04-07),
-// 50000 fen each, budget 500000 (10 winners): A1 reaches 23 -> 50000 on 04-08.
-const sys_days march_1 = 2026y / March / 1;
-const sys_days april_1 = 2026y / April / 1;
-
-project_campaign perm_season() {
-    return {.name = "烫染季",
-            .starts_at = march_1,
-            .ends_at = april_1,
-            .goal = project_goal::new_paying_customers,
-            .goal_count = 20,
-            .min_order_fen = 10'000,
-            .product = "",
-            .reward = project_reward::fixed,
-            .award_fen = 50'000,
-            .award_bp = 0,
-            .budget_fen = 500'000,
-            .winner_limit = 10};
-}
-
+// 烫染季 (bonus_examples.hpp): A1 reaches 23 new paying customers (vested by 04-07) -> 50000 on 04-08.
 campaign_order new_customer_order(std::uint64_t id, std::uint64_t partner, std::uint64_t who, sys_days day, std::int64_t amount = 12'000) {
     return {.order_id = id,
             .partner_id = partner,

@@ -1,6 +1,8 @@
 // The compliance validator (docs/business-rules.md section 7, "Refused configurations").
 #include "server/domain/bonus_validator.hpp"
 
+#include "tests/unit/bonus_examples.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 using namespace sharedstore;
+using namespace sharedstore::test_support;
 using namespace std::chrono;
 
 namespace {
@@ -32,25 +35,6 @@ std::string dump(const std::vector<validation_problem>& problems) {
     std::string s;
     for (const auto& p : problems) s += p.field + " " + p.code + ": " + p.message + "\n";
     return s;
-}
-
-const sys_days march_1 = 2026y / March / 1;
-const sys_days april_1 = 2026y / April / 1;
-
-// 烫染季: >= 20 new paying customers of >= 10000 fen, 50000 fen each, budget 500000, 10 winners.
-project_campaign perm_season() {
-    return {.name = "烫染季",
-            .starts_at = march_1,
-            .ends_at = april_1,
-            .goal = project_goal::new_paying_customers,
-            .goal_count = 20,
-            .min_order_fen = 10'000,
-            .product = "",
-            .reward = project_reward::fixed,
-            .award_fen = 50'000,
-            .award_bp = 0,
-            .budget_fen = 500'000,
-            .winner_limit = 10};
 }
 
 // Every award at the worked examples' lawful setting.
