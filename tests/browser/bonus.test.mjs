@@ -20,7 +20,7 @@ let stack
 let browser
 const scene = {}
 
-// The research note's counter-example, as another system's plan (docs/business-rules.md section 7,
+// The counter-example of docs/business-rules.md section 7, as another system's plan (that section's
 // "Worked refusal").
 const counterExample = {
   awards: [

@@ -1,6 +1,6 @@
 // The bonus configuration on the real stack (docs/bonus.md, issue 18): the public counter-example
-// of the research note is refused with every reason named at its field; a lawful configuration
-// becomes the store's version 1 and any staff reads it; cash to A2 waits for the platform
+// of docs/business-rules.md section 7 is refused with every reason named at its field; a lawful
+// configuration becomes the store's version 1 and any staff reads it; cash to A2 waits for the platform
 // operator's sign-off; once a store has a configuration, no tier above its order cap is accepted.
 #include "common/clock.hpp"
 #include "common/random_token.hpp"
@@ -34,7 +34,7 @@ protected:
                         json::object{{"merchant_order_id", id}, {"user_id", customer.id}, {"amount_fen", amount}, {"profit_fen", profit},
                                      {"paid_at", format_rfc3339_utc(std::chrono::system_clock::now())}});
     }
-    // The research note's chain at a store whose orders vest at once: customer -> A1 (T1, 2000 bp)
+    // The worked chain (docs/business-rules.md section 7) at a store whose orders vest at once: customer -> A1 (T1, 2000 bp)
     // -> A2 (T2, 3000 bp), A1 having come through A2's share (the lifetime referral).
     struct chain {
         partner a1, a2;
@@ -149,7 +149,7 @@ TEST_F(bonus_api_test, a_store_without_tiers_has_nothing_to_run_awards_on) {
 }
 
 TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_and_refunds_take_it_back) {
-    // The research note's chain: customer -> A1 (T1, 2000 bp) -> A2 (T2, 3000 bp), profit 100000.
+    // The worked chain (docs/business-rules.md section 7): customer -> A1 (T1, 2000 bp) -> A2 (T2, 3000 bp), profit 100000.
     auto s = open_store();
     const auto c = make_chain(s);
     const auto &a1 = c.a1, &a2 = c.a2;
@@ -265,7 +265,7 @@ TEST_F(bonus_api_test, a_chain_of_partners_earns_the_level_difference_in_points_
 }
 
 TEST_F(bonus_api_test, the_top_dealer_pool_of_a_settled_period_is_shared_by_personal_sales_once) {
-    // The research note's example over a month: profit 5000000, pool_bp 200 -> 100000; personal
+    // The worked example (docs/business-rules.md section 7) over a month: profit 5000000, pool_bp 200 -> 100000; personal
     // sales 3000000, 1500000 and 800000 (below the 1000000 threshold): 66666 and 33333, 1 fen stays.
     auto s = open_store();
     ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"settlement_delay_days", 0}}));
@@ -313,7 +313,7 @@ TEST_F(bonus_api_test, the_top_dealer_pool_of_a_settled_period_is_shared_by_pers
 }
 
 TEST_F(bonus_api_test, a_project_campaign_is_judged_once_after_its_refund_window_first_to_the_goal_first_within_the_budget) {
-    // 烫染季 as the research note has it, smaller: two new paying customers of at least 100 yuan,
+    // 烫染季 as docs/business-rules.md section 7 has it, smaller: two new paying customers of at least 100 yuan,
     // 500 yuan each, a budget of 800 yuan: the first to reach the goal gets 500, the second the 300 left.
     auto s = open_store();
     ok(call("PATCH", s.path() + "/settings", s.owner, json::object{{"settlement_delay_days", 0}}));

@@ -68,7 +68,7 @@ public:
 
 constexpr std::uint64_t store = 10, owner = 1, buyer = 2, partner_user = 3;
 
-// The research note's salon: L1 普通 0 / none / 1x; L2 银卡 2000 / 95 % / 1.2x, kept with 1000 a
+// The worked salon of docs/business-rules.md section 4: L1 普通 0 / none / 1x; L2 银卡 2000 / 95 % / 1.2x, kept with 1000 a
 // year; L3 金卡 10000 / 90 % / 1.5x, kept with 5000. One point per yuan, a point is worth a fen, at
 // most 200 on an order, valid 24 months; the member task: 1000 yuan spent within 30 days.
 class member_journey_test : public ::testing::Test {

@@ -184,7 +184,7 @@ TEST(alliance_dividends, an_advance_is_repaid_before_anything_is_credited_and_st
     EXPECT_FALSE(advance_fits_budget(c, 11268, 0, 0));
 }
 
-// docs/business-rules.md section 3, "Worked example" (the research note's, S0 lowered to 400 points).
+// docs/business-rules.md section 3.1, "Worked example" (S0 lowered to 400 points).
 TEST(alliance_worked_example, from_the_first_purchase_to_the_fifth_dividend) {
     alliance_pool_config c;
     c.initial_value_cp = 40000;

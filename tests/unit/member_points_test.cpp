@@ -71,7 +71,7 @@ TEST(member_points_earn, floor_of_paid_times_rate_times_multiplier) {
         std::int64_t points;
     };
     const row rows[] = {
-        {34'920, 1, 15'000, 523},   // the research note's gold member: floor(523.8)
+        {34'920, 1, 15'000, 523},   // section 4's gold member: floor(523.8)
         {34'920, 1, 10'000, 349},   {34'920, 2, 12'000, 838},  // floor(838.08)
         {99, 1, 10'000, 0},         {100, 1, 10'000, 1},       {66, 1, 15'000, 0},  // 0.99
         {67, 1, 15'000, 1},         // 1.005
