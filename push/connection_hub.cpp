@@ -44,14 +44,6 @@ void connection_hub::poke(std::uint64_t user_id) {
     for (auto& s : sessions_of(user_id)) s->poke();
 }
 
-void connection_hub::deliver(std::uint64_t user_id, std::vector<poked_frame> frames) {
-    auto sessions = sessions_of(user_id);
-    for (std::size_t i = 0; i < sessions.size(); ++i) {
-        if (i + 1 == sessions.size()) sessions[i]->deliver(std::move(frames));
-        else sessions[i]->deliver(frames);  // a second phone gets copies
-    }
-}
-
 void connection_hub::deliver(std::vector<user_frames> batch) {
     struct parcel {
         boost::asio::any_io_executor executor;

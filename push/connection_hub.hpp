@@ -23,11 +23,10 @@ public:
     void remove(std::uint64_t user_id, const push_session* session);
     // Each of the user's sessions here looks at the inbox.
     void poke(std::uint64_t user_id);
-    // The user's sessions here get these frames (push_session::deliver).
-    void deliver(std::uint64_t user_id, std::vector<poked_frame> frames);
-    // Frames for many users (one poke entry): handed over an executor at a time, one post per
-    // event loop instead of one per session (http_server::set_connection_loops). Sessions on
-    // strands of their own (no loops) get one post each, as with deliver().
+    // Frames for many users (one poke entry), each user's sessions getting theirs: handed over an
+    // executor at a time, one post per event loop instead of one per session
+    // (http_server::set_connection_loops). Sessions on strands of their own (no loops) get one
+    // post each (push_session::deliver).
     using user_frames = std::pair<std::uint64_t, std::vector<poked_frame>>;
     void deliver(std::vector<user_frames> batch);
     void poke_all();
