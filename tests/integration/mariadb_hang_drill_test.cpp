@@ -107,8 +107,10 @@ TEST_F(mariadb_hang_drill, mariadb_stopped_for_fifteen_seconds_under_traffic) {
         mariadb->pause();
         paused_at = seconds_since(t0);
         std::this_thread::sleep_until(t0 + 19s);
-        mariadb->resume();
+        // Taken before SIGCONT: on a loaded machine this thread may be descheduled right after
+        // it, and a probe answered by the resumed MariaDB must not count as one while hung.
         resumed_at = seconds_since(t0);
+        mariadb->resume();
     });
 
     // POS orders at 8/s for 24 s, each sent again under its merchant_order_id until accepted,
@@ -165,7 +167,10 @@ TEST_F(mariadb_hang_drill, mariadb_stopped_for_fifteen_seconds_under_traffic) {
         if (p.started < paused_at + 0.5 || p.started + p.took_ms / 1000 > resumed_at) continue;
         ++hung_probes;
         slowest_hung_probe = std::max(slowest_hung_probe, p.took_ms);
-        if (p.status != 503 || (p.mysql != "slow" && p.mysql != "unavailable")) ++hung_not_503;
+        if (p.status != 503 || (p.mysql != "slow" && p.mysql != "unavailable")) {
+            ++hung_not_503;
+            std::printf("probe while hung: started %.2f s, took %.0f ms, status %d, mysql \"%s\"\n", p.started, p.took_ms, p.status, p.mysql.c_str());
+        }
     }
     // POS callbacks: every attempt answered within queue_timeout (plus margin); refusals are 503
     // with Retry-After.
