@@ -19,6 +19,8 @@
 #include "server/services/tier_preview_service.hpp"
 #include "server/services/share_service.hpp"
 #include "server/services/member_journey.hpp"
+#include "server/services/alliance_service.hpp"
+#include "server/storage/alliance_repository.hpp"
 #include "server/services/bonus_service.hpp"
 #include "server/storage/bonus_repository.hpp"
 #include "server/services/member_service.hpp"
@@ -93,9 +95,11 @@ constexpr const char* usage =
     "                                        development only: confirm a console login ticket as staff user N,\n"
     "                                        as their mini-program would (the ticket is in the server's log)\n"
     "  sharedstore correct-referral --config FILE --user N --referrer M --operator NAME --reason TEXT\n"
+    "                                        an operator's audited correction of a lifetime referral\n"
     "  sharedstore sign-off-level2-cash --config FILE --merchant N --operator-user N --reference TEXT\n"
     "                                        the platform operator's sign-off for cash to A2 (docs/bonus.md)\n"
-    "                                        an operator's audited correction of a lifetime referral\n"
+    "  sharedstore grant-platform-operator --config FILE --user N --by NAME\n"
+    "                                        make user N a platform operator (docs/alliance.md); NAME: who grants\n"
     "  sharedstore routes                    print the route table, one JSON object a line (no config needed)\n"
     "Environment variables SHAREDSTORE_<SECTION>_<KEY> override the file (docs/configuration.md).\n";
 
@@ -270,6 +274,7 @@ int serve(const server_config& config) {
     subscription_service subscriptions(database);
     member_service members(database);
     bonus_service bonuses(database);
+    alliance_service alliance(database);
     const system_wall_clock clock;
     payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
     // The merchant console: tickets and sessions in Redis, waiting login pages woken through it.
@@ -311,6 +316,7 @@ int serve(const server_config& config) {
                                 .payouts = payouts,
                                 .members = members,
                                 .bonuses = bonuses,
+                                .alliance = alliance,
                                 .log = log,
                                 .console = console,
                                 .console_cookies_secure = config.console.cookie_secure,
@@ -538,6 +544,27 @@ int sign_off_level2_cash_command(const server_config& config, const std::vector<
     return 0;
 }
 
+// sharedstore grant-platform-operator --user N --by NAME: the first operator cannot be granted
+// through the API (no operator exists to do it); NAME is recorded with the grant.
+int grant_platform_operator_command(const server_config& config, const std::vector<std::string>& args) {
+    auto options = named_options(args);
+    const auto user = id_option(options, "--user");
+    const auto by = options["--by"];
+    if (args.size() != 4 || options.size() != 2 || !user || by.empty() || by.size() > 100) {
+        std::fprintf(stderr, "sharedstore: grant-platform-operator needs --user N --by NAME (1..100)\n");
+        return 2;
+    }
+    mysql_driver_init();
+    auto native = mysql_connect(config.mysql);
+    mysql_connection db(std::move(native), 16, nullptr);
+    if (!grant_platform_operator(db, user, by, std::chrono::system_clock::now())) {
+        std::fprintf(stderr, "sharedstore: no user %llu\n", static_cast<unsigned long long>(user));
+        return 1;
+    }
+    std::printf("{\"platform_operator_user_id\":\"%llu\"}\n", static_cast<unsigned long long>(user));
+    return 0;
+}
+
 int console_confirm_command(const server_config& config, const std::vector<std::string>& args) {
     std::string ticket;
     std::uint64_t user_id = 0;
@@ -661,6 +688,7 @@ int main(int argc, char** argv) {
         if (command == "console-confirm") return console_confirm_command(config, rest);
         if (command == "correct-referral") return correct_referral_command(config, rest);
         if (command == "sign-off-level2-cash") return sign_off_level2_cash_command(config, rest);
+        if (command == "grant-platform-operator") return grant_platform_operator_command(config, rest);
         if (command == "config-get" && rest.size() == 1) {
             auto value = config_value_text(config, rest[0]);
             if (!value) {

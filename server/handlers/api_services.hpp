@@ -18,6 +18,7 @@ class logger;
 class merchant_refund_service;
 class member_service;
 class bonus_service;
+class alliance_service;
 class merchant_service;
 class metrics_registry;
 class mysql_pool;
@@ -65,6 +66,7 @@ struct api_services {
     payout_service& payouts;
     member_service& members;
     bonus_service& bonuses;
+    alliance_service& alliance;
     logger& log;
 
     // The merchant console: its login and sessions, its cookies (Secure or not), the folder its

@@ -98,7 +98,9 @@ asio::awaitable<http_response> handle_console_me(const api_services& s, http_req
     auto session = co_await s.console.session(std::move(token));
     if (!session) throw api_error(401, "invalid_session", "the console session is unknown, expired or signed out; scan the QR code again");
     auto stores = co_await s.console.stores_of(who.user_id);
-    co_return http_response::json(200, session_json(*session, stores, s.console.session_limits().idle));
+    auto body = session_json(*session, stores, s.console.session_limits().idle);
+    body["platform_operator"] = co_await s.console.platform_operator(who.user_id);  // the console's platform pages
+    co_return http_response::json(200, body);
 }
 
 asio::awaitable<http_response> handle_console_logout(const api_services& s, http_request&, const caller& who) {

@@ -118,6 +118,12 @@ constexpr std::array error_table{
     error_row{service_failure::order_not_closable, 409, "order_not_closable", "the order is paid or is not a WeChat Pay order: there is nothing to close"},
     error_row{service_failure::bonus_config_refused, 422, "bonus_config_refused",
               "the bonus configuration is refused; every reason is in details.problems"},
+    error_row{service_failure::not_platform_operator, 403, "forbidden", "only platform operators may do this"},
+    error_row{service_failure::alliance_config_refused, 422, "alliance_config_refused",
+              "the pool configuration is refused; every reason is in details.problems"},
+    error_row{service_failure::not_in_alliance, 409, "not_in_alliance", "the store was not admitted to the alliance"},
+    error_row{service_failure::alliance_concession_refused, 422, "alliance_concession_refused",
+              "the concession is refused; every reason is in details.problems"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

@@ -94,12 +94,6 @@ json::object change_json(const lead_change_record& c) {
                         {"created_at", format_rfc3339_seconds(c.created_at)}};
 }
 
-// Ids in bodies are strings, as the API sends them.
-std::uint64_t body_id(body_reader& body, std::string_view name) {
-    if (auto id = parse_decimal_id(body.required_string(name, 1, 20))) return *id;
-    throw api_error(400, "invalid_field", body.field(name) + " must be an id (a decimal string)");
-}
-
 cash_buy_in read_cash_buy_in(body_reader& body) {
     cash_buy_in payment;
     // Up to 100 million yuan: a sanity bound, far above any tier.
@@ -114,7 +108,7 @@ cash_buy_in read_cash_buy_in(body_reader& body) {
 
 asio::awaitable<http_response> handle_enrol_partner(const api_services& s, http_request& request, const caller& who) {
     body_reader body(request);
-    const auto user_id = body_id(body, "user_id");
+    const auto user_id = body.required_id("user_id");
     auto payment = read_cash_buy_in(body);
     body.finish();
     auto enrolled = co_await s.partners.enrol(who.user_id, id_param(request, "merchant_id", "merchant"), user_id, std::move(payment));
@@ -167,7 +161,7 @@ asio::awaitable<http_response> handle_record_buy_in(const api_services& s, http_
 
 asio::awaitable<http_response> handle_issue_card_pack(const api_services& s, http_request& request, const caller& who) {
     body_reader body(request);
-    const auto template_id = body_id(body, "card_template_id");
+    const auto template_id = body.required_id("card_template_id");
     const auto quota = static_cast<int>(body.optional_int("quota", 1, max_pack_quota).value_or(default_pack_quota));
     body.finish();
     auto issued = co_await s.partners.issue_pack(who.user_id, id_param(request, "merchant_id", "merchant"),
@@ -187,7 +181,7 @@ asio::awaitable<http_response> handle_list_leads(const api_services& s, http_req
 
 asio::awaitable<http_response> handle_reassign_lead(const api_services& s, http_request& request, const caller& who) {
     body_reader body(request);
-    const auto partner_id = body_id(body, "partner_id");
+    const auto partner_id = body.required_id("partner_id");
     auto reason = body.required_string("reason", 1, 200);
     body.finish();
     auto moved = co_await s.partners.reassign(who.user_id, id_param(request, "merchant_id", "merchant"),

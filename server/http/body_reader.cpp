@@ -4,6 +4,7 @@
 
 #include "common/utf8.hpp"
 #include "server/http/api_error.hpp"
+#include "server/http/request_params.hpp"
 
 #include <cstdio>
 
@@ -117,6 +118,11 @@ std::pair<wall_time, wall_time> read_window(body_reader& body, std::chrono::hour
     const auto start = from.value_or(to - fallback);
     if (to <= start || to - start > longest) throw api_error(400, "invalid_field", "to must be after from, at most 366 days later");
     return {start, to};
+}
+
+std::uint64_t body_reader::required_id(std::string_view name) {
+    if (auto id = parse_decimal_id(required_string(name, 1, 20))) return *id;
+    throw api_error(400, "invalid_field", field(name) + " must be an id (a decimal string)");
 }
 
 }  // namespace sharedstore

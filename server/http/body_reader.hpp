@@ -35,6 +35,8 @@ public:
     std::int64_t required_int(std::string_view name, std::int64_t min, std::int64_t max);
     std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t min, std::int64_t max);
     std::optional<bool> optional_bool(std::string_view name);
+    // Ids in bodies are strings, as the API sends them: 400 invalid_field unless a decimal id.
+    std::uint64_t required_id(std::string_view name);
     // An array of objects, 0..max_items long.
     const boost::json::array& required_array(std::string_view name, std::size_t max_items);
     // Whole numbers in [min, max], at most max_items of them; absent: empty.

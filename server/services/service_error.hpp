@@ -112,9 +112,13 @@ enum class service_failure {
     card_redemption_other_customer,  // the order's customer is not the card's holder
     order_not_closable,              // paid already, or not a WeChat Pay order: nothing to close
     bonus_config_refused,            // see `problems`: every reason the bonus configuration is unlawful or incomplete
+    not_platform_operator,           // only platform operators may do this (docs/alliance.md)
+    alliance_config_refused,         // see `problems`: every reason the pool configuration is unfunded or out of range
+    not_in_alliance,                 // the store was not admitted to the alliance
+    alliance_concession_refused,     // see `problems`: the concession or voucher share is out of range, or leaves the lock reward unfunded
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::bonus_config_refused;
+inline constexpr service_failure last_service_failure = service_failure::alliance_concession_refused;
 
 struct service_error {
     service_failure kind;

@@ -134,6 +134,20 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('put', '/api/v1/merchants/{merchant_id}/bonus-config', M, { token: owner.token, body: { awards: [{ type: 'tier' }, { type: 'level_difference' }] }, expect: 200 })
   await op('get', '/api/v1/partners/me/awards', {}, { token: owner.token, expect: 200 })
   await op('post', '/api/v1/merchants/{merchant_id}/bonus-config/preview', M, { token: owner.token, body: { awards: [{ type: 'level_difference' }, { type: 'flat_push', flat_bp: 300 }] }, expect: 200 })
+  // The alliance (docs/alliance.md): the owner is granted the platform operator role from the command line.
+  await op('get', '/api/v1/platform/alliance/config', {}, { token: owner.token, expect: 403 })
+  await stack.command('grant-platform-operator', ['--user', owner.id, '--by', 'contract-test'])
+  // Numbers unfunded whatever the pool in force (another suite may set it meanwhile).
+  const pool = (await op('get', '/api/v1/platform/alliance/config', {}, { token: owner.token, expect: 200 })).json.current.config
+  const unfunded = await op('put', '/api/v1/platform/alliance/config', {}, { token: owner.token, body: { ...pool, rate_cap_bp: 5000, quota_bp: 50000 }, expect: 422 })
+  assert.equal(unfunded.json.error.details.problems.length, 2, 'both unfunded numbers are named')
+  await op('put', '/api/v1/platform/alliance/config', {}, { token: owner.token, body: pool, expect: 200 })
+  await op('put', '/api/v1/merchants/{merchant_id}/alliance', M, { token: owner.token, body: { concession_bp: 1000, voucher_max_bp: 5000 }, expect: 409 })
+  await op('post', '/api/v1/platform/alliance/merchants', {}, { token: owner.token, body: { merchant_id: M.merchant_id }, expect: 201 })
+  await op('post', '/api/v1/platform/alliance/merchants', {}, { token: owner.token, body: { merchant_id: M.merchant_id }, expect: 200 })
+  await op('put', '/api/v1/merchants/{merchant_id}/alliance', M, { token: owner.token, body: { concession_bp: 1000, voucher_max_bp: 5000 }, expect: 200 })
+  await op('get', '/api/v1/merchants/{merchant_id}/alliance', M, { token: cashier.token, expect: 200 })
+  await op('get', '/api/v1/platform/alliance/merchants', {}, { token: owner.token, expect: 200 })
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {

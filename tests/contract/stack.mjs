@@ -128,19 +128,23 @@ export async function startStack({ sharedstore, wechatSim, env = {} }) {
         request.end(JSON.stringify(body))
       })
     },
-    /** `sharedstore run-job NAME` beside the server (same configuration): its JSON summary line. */
-    runJob(name) {
+    /** A `sharedstore` command beside the server (same configuration): the JSON object of its last output line. */
+    command(name, args = []) {
       return new Promise((resolve, reject) => {
-        execFile(sharedstore, ['run-job', '--config', config, name], { env: serverEnv, timeout: 60000 }, (error, stdout, stderr) => {
-          if (error) return reject(new Error(`run-job ${name} failed: ${error.message}\n${stdout}${stderr}`))
+        execFile(sharedstore, [name, '--config', config, ...args], { env: serverEnv, timeout: 60000 }, (error, stdout, stderr) => {
+          if (error) return reject(new Error(`${name} ${args.join(' ')} failed: ${error.message}\n${stdout}${stderr}`))
           const output = stdout.trim()
           try {
             resolve(JSON.parse(output.slice(output.lastIndexOf('\n{') + 1)))
           } catch {
-            reject(new Error(`run-job ${name} printed no JSON summary:\n${stdout}${stderr}`))
+            reject(new Error(`${name} printed no JSON summary:\n${stdout}${stderr}`))
           }
         })
       })
+    },
+    /** `sharedstore run-job NAME` beside the server: its JSON summary line. */
+    runJob(name) {
+      return this.command('run-job', [name])
     },
     logs: () => `--- server ---\n${server.log()}\n--- wechat-sim ---\n${sim.log()}`,
     async stop() {

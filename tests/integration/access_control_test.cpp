@@ -292,6 +292,9 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
     auto exchange_body = [&] {
         return json::serialize(json::object{{"item_id", points_item()}, {"request_id", "access-x-" + std::to_string(++exchanges)}});
     };
+    const std::string pool_config_body = R"({"initial_value_cp":10000000,"min_holders":20,"growth_bp":1500,"first_rate_bp":50,"rate_step_bp":10,"rate_cap_bp":300,)"
+             R"("fund_share_bp":5000,"quota_bp":2500,"advance_periods":3,"advance_budget_bp":2000,"lock_bp":100,"voucher_validity_days":365,)"
+             R"("vest_days":7,"supply_voucher_max_bp":3000})";
     const std::vector<row> table{
         {"GET", fixed("/api/v1/me"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed("/api/v1/merchants"), fixed(R"({"name":"another"})"), {401, 201, 201, 201, 201, 201, 201}},
@@ -389,6 +392,15 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"PUT", fixed(S + "/bonus-config"), fixed(R"({"awards":[{"type":"tier"},{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed(S + "/bonus-config"), none, {401, 403, 403, 200, 200, 200, 403}},
         {"GET", fixed(S + "/bonus-report" + period), none, {401, 403, 403, 403, 200, 200, 403}},
+        // The alliance (docs/alliance.md): no role of a store is a platform operator; S is not admitted,
+        // so its owner gets past the role check to 409 not_in_alliance.
+        {"GET", fixed("/api/v1/platform/alliance/config"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"PUT", fixed("/api/v1/platform/alliance/config"), fixed(pool_config_body), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/alliance/merchants"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/alliance/merchants"), fixed(json::serialize(json::object{{"merchant_id", store}})),
+         {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed(S + "/alliance"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"PUT", fixed(S + "/alliance"), fixed(R"({"concession_bp":1000,"voucher_max_bp":5000})"), {401, 403, 403, 403, 403, 409, 403}},
         {"POST", fixed(S + "/bonus-config/preview"), fixed(R"({"awards":[{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
@@ -510,7 +522,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 51) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 57) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

@@ -1,0 +1,158 @@
+#include "server/handlers/alliance_handlers.hpp"
+
+#include "server/domain/rfc3339.hpp"
+#include "server/handlers/api_services.hpp"
+#include "server/handlers/service_errors.hpp"
+#include "server/http/api_error.hpp"
+#include "server/http/body_reader.hpp"
+#include "server/http/request_params.hpp"
+#include "server/services/alliance_service.hpp"
+
+namespace sharedstore {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+// Sane numbers only: the validator names what is out of its range.
+constexpr std::int64_t max_number = 1'000'000'000'000LL;
+
+// The configuration's whole-number fields, by their JSON names (initial_value_cp, 64-bit, apart).
+struct int_field {
+    std::string_view name;
+    int alliance_pool_config::*member;
+};
+constexpr int_field int_fields[] = {
+    {"min_holders", &alliance_pool_config::min_holders},
+    {"growth_bp", &alliance_pool_config::growth_bp},
+    {"first_rate_bp", &alliance_pool_config::first_rate_bp},
+    {"rate_step_bp", &alliance_pool_config::rate_step_bp},
+    {"rate_cap_bp", &alliance_pool_config::rate_cap_bp},
+    {"fund_share_bp", &alliance_pool_config::fund_share_bp},
+    {"quota_bp", &alliance_pool_config::quota_bp},
+    {"advance_periods", &alliance_pool_config::advance_periods},
+    {"advance_budget_bp", &alliance_pool_config::advance_budget_bp},
+    {"lock_bp", &alliance_pool_config::lock_bp},
+    {"voucher_validity_days", &alliance_pool_config::voucher_validity_days},
+    {"vest_days", &alliance_pool_config::vest_days},
+    {"supply_voucher_max_bp", &alliance_pool_config::supply_voucher_max_bp},
+};
+
+json::object config_json(const alliance_pool_config& c) {
+    json::object out{{"initial_value_cp", c.initial_value_cp}};
+    for (const auto& f : int_fields) out[f.name] = c.*f.member;
+    return out;
+}
+
+// Every field, each required: a PUT replaces the whole configuration.
+alliance_pool_config read_config(body_reader& body) {
+    alliance_pool_config c;
+    c.initial_value_cp = body.required_int("initial_value_cp", -max_number, max_number);
+    for (const auto& f : int_fields) c.*f.member = static_cast<int>(body.required_int(f.name, -1'000'000'000, 1'000'000'000));
+    return c;
+}
+
+json::value version_json(const pool_config_version& v) {
+    return json::object{{"version", v.version},
+                        {"config", config_json(v.config)},
+                        {"created_by_user_id", v.version == 0 ? json::value(nullptr) : json::value(std::to_string(v.created_by_user_id))},
+                        {"created_at", v.version == 0 ? json::value(nullptr) : json::value(format_rfc3339_seconds(v.created_at))}};
+}
+
+json::object pool_view_json(const pool_config_view& view) {
+    json::array history;
+    for (const auto& v : view.history) history.push_back(version_json(v));
+    return json::object{{"current", version_json(view.current)},
+                        {"history", std::move(history)},
+                        {"lowest_concession_bp", view.lowest_concession_bp ? json::value(*view.lowest_concession_bp) : json::value(nullptr)},
+                        {"bounds", json::object{{"rate_cap_bp_max", view.max_rate_cap_bp},
+                                                {"quota_bp_max", view.max_quota_bp},
+                                                {"lock_bp_max", view.max_lock_bp},
+                                                {"concession_bp_min", min_concession_bp},
+                                                {"concession_bp_max", max_concession_bp}}}};
+}
+
+json::value concession_json(const concession_version& c) {
+    return json::object{{"version", c.version},
+                        {"concession_bp", c.concession_bp},
+                        {"voucher_max_bp", c.voucher_max_bp},
+                        {"effective_from", format_rfc3339_seconds(c.effective_from)},
+                        {"created_by_user_id", std::to_string(c.created_by_user_id)}};
+}
+
+json::object member_json(const alliance_member& m) {
+    return json::object{{"merchant", json::object{{"id", std::to_string(m.merchant_id)}, {"name", m.merchant_name}}},
+                        {"admitted_by_user_id", std::to_string(m.admitted_by_user_id)},
+                        {"admitted_at", format_rfc3339_seconds(m.admitted_at)},
+                        {"concession", m.concession ? concession_json(*m.concession) : json::value(nullptr)}};
+}
+
+json::object store_view_json(const store_alliance_view& view) {
+    json::array history;
+    for (const auto& c : view.history) history.push_back(concession_json(c));
+    return json::object{{"admitted", view.member.has_value()},
+                        {"admitted_at", view.member ? json::value(format_rfc3339_seconds(view.member->admitted_at)) : json::value(nullptr)},
+                        {"concession", view.history.empty() ? json::value(nullptr) : concession_json(view.history.front())},
+                        {"history", std::move(history)},
+                        {"pool", json::object{{"lock_bp", view.lock_bp}, {"fund_share_bp", view.fund_share_bp}}},
+                        {"bounds", json::object{{"concession_bp_min", min_concession_bp}, {"concession_bp_max", max_concession_bp}}}};
+}
+
+asio::awaitable<http_response> handle_pool_config(const api_services& s, http_request&, const caller& who) {
+    auto view = co_await s.alliance.pool_config(who.user_id);
+    co_return http_response::json(200, pool_view_json(unwrap(view)));
+}
+
+asio::awaitable<http_response> handle_set_pool_config(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    auto config = read_config(body);
+    body.finish();
+    auto view = co_await s.alliance.set_pool_config(who.user_id, config);
+    co_return http_response::json(200, pool_view_json(unwrap(view)));
+}
+
+asio::awaitable<http_response> handle_members(const api_services& s, http_request& request, const caller& who) {
+    const auto query = read_list_query(request);
+    auto members = co_await s.alliance.members(who.user_id, query.before_id, query.limit + 1);
+    co_return http_response::json(200, page_json(unwrap(members), query.limit, member_json, [](const alliance_member& m) { return m.merchant_id; }));
+}
+
+asio::awaitable<http_response> handle_admit(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    const auto merchant = body.required_id("merchant_id");
+    body.finish();
+    auto admitted = co_await s.alliance.admit(who.user_id, merchant);
+    const auto& a = unwrap(admitted);
+    // 201 when this call admitted it; 200 for a store that was a member already (a retry).
+    co_return http_response::json(a.second ? 201 : 200, json::object{{"member", member_json(a.first)}});
+}
+
+asio::awaitable<http_response> handle_store_alliance(const api_services& s, http_request& request, const caller& who) {
+    auto view = co_await s.alliance.store_alliance(who.user_id, id_param(request, "merchant_id", "merchant"));
+    co_return http_response::json(200, store_view_json(unwrap(view)));
+}
+
+asio::awaitable<http_response> handle_set_concession(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    const auto concession = static_cast<int>(body.required_int("concession_bp", -1'000'000, 1'000'000));
+    const auto voucher_max = static_cast<int>(body.required_int("voucher_max_bp", -1'000'000, 1'000'000));
+    body.finish();
+    auto view = co_await s.alliance.set_concession(who.user_id, id_param(request, "merchant_id", "merchant"), concession, voucher_max);
+    co_return http_response::json(200, store_view_json(unwrap(view)));
+}
+
+constexpr route table[] = {
+    {"GET", "/api/v1/platform/alliance/config", route_access::staff, handle_pool_config},
+    {"PUT", "/api/v1/platform/alliance/config", route_access::staff, handle_set_pool_config},
+    {"GET", "/api/v1/platform/alliance/merchants", route_access::staff, handle_members},
+    {"POST", "/api/v1/platform/alliance/merchants", route_access::staff, handle_admit},
+    {"GET", "/api/v1/merchants/{merchant_id}/alliance", route_access::staff, handle_store_alliance},
+    {"PUT", "/api/v1/merchants/{merchant_id}/alliance", route_access::staff, handle_set_concession},
+};
+
+}  // namespace
+
+std::span<const route> alliance_routes() { return table; }
+
+}  // namespace sharedstore

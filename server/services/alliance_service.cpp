@@ -1,0 +1,119 @@
+#include "server/services/alliance_service.hpp"
+
+#include "server/services/merchant_service.hpp"
+#include "server/storage/merchant_repository.hpp"
+
+namespace sharedstore {
+
+namespace {
+
+constexpr int history_limit = 20;
+
+pool_config_view make_view(mysql_connection& db) {
+    pool_config_view view;
+    view.history = list_pool_config_versions(db, history_limit);
+    view.current = view.history.empty() ? pool_config_version{} : view.history.front();
+    view.lowest_concession_bp = lowest_concession_bp(db);
+    const auto& c = view.current.config;
+    view.max_rate_cap_bp = sustainable_rate_cap_bp(c.fund_share_bp, c.growth_bp);
+    view.max_quota_bp = sustainable_quota_bp(c.fund_share_bp);
+    view.max_lock_bp = sustainable_lock_bp(c.fund_share_bp, view.lowest_concession_bp.value_or(min_concession_bp));
+    return view;
+}
+
+store_alliance_view make_store_view(mysql_connection& db, std::uint64_t merchant_id) {
+    const auto pool = pool_config_in_force(db).config;
+    return store_alliance_view{find_alliance_member(db, merchant_id), list_concession_versions(db, merchant_id, history_limit), pool.lock_bp,
+                               pool.fund_share_bp};
+}
+
+// Why a concession cannot be set, every reason at once.
+std::vector<validation_problem> concession_problems(int concession_bp, int voucher_max_bp, const alliance_pool_config& pool) {
+    std::vector<validation_problem> problems;
+    if (concession_bp < min_concession_bp || concession_bp > max_concession_bp)
+        problems.push_back({"concession_bp", "out_of_range",
+                            "the concession must be " + std::to_string(min_concession_bp) + "-" + std::to_string(max_concession_bp) + " bp"});
+    else if (pool.lock_bp > sustainable_lock_bp(pool.fund_share_bp, concession_bp))
+        // The fan-lock reward is paid from the platform's part of the concession: a lower one leaves it unfunded.
+        problems.push_back({"concession_bp", "lock_unfunded",
+                            "at this concession the platform's part (" + std::to_string(sustainable_lock_bp(pool.fund_share_bp, concession_bp)) +
+                                " bp of the order) cannot pay the pool's fan-lock reward of " + std::to_string(pool.lock_bp) + " bp"});
+    if (voucher_max_bp < 0 || voucher_max_bp > 10'000)
+        problems.push_back({"voucher_max_bp", "out_of_range", "the share vouchers may pay must be 0-10000 bp"});
+    return problems;
+}
+
+}  // namespace
+
+boost::asio::awaitable<bool> alliance_service::is_operator(std::uint64_t user_id) {
+    auto read = [=](mysql_connection& db) { return is_platform_operator(db, user_id); };
+    co_return co_await database_.run(std::move(read));
+}
+
+boost::asio::awaitable<service_result<pool_config_view>> alliance_service::pool_config(std::uint64_t caller) {
+    auto read = [=](mysql_connection& db) -> service_result<pool_config_view> {
+        if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
+        return make_view(db);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+boost::asio::awaitable<service_result<pool_config_view>> alliance_service::set_pool_config(std::uint64_t caller, alliance_pool_config config) {
+    const auto now = clock_.now();
+    auto write = [=](mysql_connection& db) -> service_result<pool_config_view> {
+        if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
+        lock_alliance(db);
+        auto problems = validate_pool_config(config, lowest_concession_bp(db).value_or(min_concession_bp));
+        if (!problems.empty()) return failure(service_failure::alliance_config_refused, std::move(problems));
+        insert_pool_config_version(db, config, caller, now);
+        return make_view(db);
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+boost::asio::awaitable<service_result<std::vector<alliance_member>>> alliance_service::members(std::uint64_t caller, std::uint64_t before,
+                                                                                               int limit) {
+    auto read = [=](mysql_connection& db) -> service_result<std::vector<alliance_member>> {
+        if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
+        return list_alliance_members(db, before, limit);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+boost::asio::awaitable<service_result<std::pair<alliance_member, bool>>> alliance_service::admit(std::uint64_t caller, std::uint64_t merchant_id) {
+    const auto now = clock_.now();
+    auto write = [=](mysql_connection& db) -> service_result<std::pair<alliance_member, bool>> {
+        if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
+        if (!find_merchant(db, merchant_id)) return failure(service_failure::merchant_not_found);
+        const bool admitted = insert_alliance_member(db, merchant_id, caller, now);
+        auto member = find_alliance_member(db, merchant_id);
+        if (!member) throw std::logic_error("alliance member vanished inside its transaction");
+        return std::pair{std::move(*member), admitted};
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+boost::asio::awaitable<service_result<store_alliance_view>> alliance_service::store_alliance(std::uint64_t caller, std::uint64_t merchant_id) {
+    auto read = [=](mysql_connection& db) -> service_result<store_alliance_view> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {})) return *denied;
+        return make_store_view(db, merchant_id);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+boost::asio::awaitable<service_result<store_alliance_view>> alliance_service::set_concession(std::uint64_t caller, std::uint64_t merchant_id,
+                                                                                             int concession_bp, int voucher_max_bp) {
+    const auto now = clock_.now();
+    auto write = [=](mysql_connection& db) -> service_result<store_alliance_view> {
+        if (auto denied = check_store_access(db, merchant_id, caller, {staff_role::owner})) return *denied;
+        lock_alliance(db);
+        if (!find_alliance_member(db, merchant_id)) return failure(service_failure::not_in_alliance);
+        auto problems = concession_problems(concession_bp, voucher_max_bp, pool_config_in_force(db).config);
+        if (!problems.empty()) return failure(service_failure::alliance_concession_refused, std::move(problems));
+        insert_concession_version(db, merchant_id, concession_bp, voucher_max_bp, caller, now);
+        return make_store_view(db, merchant_id);
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+}  // namespace sharedstore

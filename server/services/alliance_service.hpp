@@ -1,0 +1,58 @@
+#pragma once
+// The alliance's set-up (docs/alliance.md): platform operators configure the points pool and admit
+// merchants; an admitted store's owner sets its concession and the share of an order vouchers may
+// pay. Configurations that would promise unfunded vouchers are refused with every problem at once
+// (validate_pool_config); a concession low enough to leave the pool's lock reward unfunded is
+// refused as well, so the validator's "lowest concession" always holds.
+#include "common/clock.hpp"
+#include "common/mysql_pool.hpp"
+#include "server/domain/alliance_config.hpp"
+#include "server/services/service_error.hpp"
+#include "server/storage/alliance_repository.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <vector>
+
+namespace sharedstore {
+
+struct pool_config_view {
+    pool_config_version current;                 // version 0: never set, the defaults
+    std::vector<pool_config_version> history;    // newest first
+    std::optional<int> lowest_concession_bp;     // among admitted merchants; none set yet: any may join
+    // What the validator allows at the current fund share and growth (docs/business-rules.md 3.1).
+    int max_rate_cap_bp = 0, max_quota_bp = 0, max_lock_bp = 0;
+};
+
+struct store_alliance_view {
+    std::optional<alliance_member> member;      // none: not admitted
+    std::vector<concession_version> history;    // newest first
+    int lock_bp = 0, fund_share_bp = 0;         // the pool's, for the console's bound on the concession
+};
+
+class alliance_service {
+public:
+    explicit alliance_service(mysql_pool& database, const wall_clock& clock = system_clock_instance()) : database_(database), clock_(clock) {}
+
+    // Operators only.
+    boost::asio::awaitable<service_result<pool_config_view>> pool_config(std::uint64_t caller);
+    boost::asio::awaitable<service_result<pool_config_view>> set_pool_config(std::uint64_t caller, alliance_pool_config config);
+    boost::asio::awaitable<service_result<std::vector<alliance_member>>> members(std::uint64_t caller, std::uint64_t before_merchant_id, int limit);
+    // The member, and whether this call admitted it (false: it was a member already).
+    boost::asio::awaitable<service_result<std::pair<alliance_member, bool>>> admit(std::uint64_t caller, std::uint64_t merchant_id);
+
+    // Any staff of the store reads; the owner sets.
+    boost::asio::awaitable<service_result<store_alliance_view>> store_alliance(std::uint64_t caller, std::uint64_t merchant_id);
+    boost::asio::awaitable<service_result<store_alliance_view>> set_concession(std::uint64_t caller, std::uint64_t merchant_id, int concession_bp,
+                                                                               int voucher_max_bp);
+
+    // For `GET /api/v1/console/me`: the console shows the platform pages to operators.
+    boost::asio::awaitable<bool> is_operator(std::uint64_t user_id);
+
+private:
+    mysql_pool& database_;
+    const wall_clock& clock_;
+};
+
+}  // namespace sharedstore
