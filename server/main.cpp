@@ -488,6 +488,12 @@ std::uint64_t id_option(std::map<std::string, std::string>& options, const char*
     return ec == std::errc() && end == text.data() + text.size() ? id : 0;
 }
 
+// One connection for a command run beside the server (no pool, no statement cache to speak of).
+mysql_connection command_connection(const server_config& config) {
+    mysql_driver_init();
+    return mysql_connection(mysql_connect(config.mysql), 16, nullptr);
+}
+
 // The development stand-in for a staff member's phone: confirms a login ticket as that user would
 // (the same checks: staff of a store, a live ticket). Refused outside development.
 // sharedstore correct-referral --user N --referrer M --operator NAME --reason TEXT: an operator's
@@ -502,9 +508,7 @@ int correct_referral_command(const server_config& config, const std::vector<std:
         std::fprintf(stderr, "sharedstore: correct-referral needs --user N --referrer M --operator NAME (<= 64) --reason TEXT (<= 200)\n");
         return 2;
     }
-    mysql_driver_init();
-    auto native = mysql_connect(config.mysql);
-    mysql_connection db(std::move(native), 16, nullptr);
+    auto db = command_connection(config);
     db.native().setAutoCommit(false);
     const auto refused = correct_lifetime_referral(db, user, referrer, operator_name, reason, std::chrono::system_clock::now());
     if (refused) {
@@ -519,8 +523,9 @@ int correct_referral_command(const server_config& config, const std::vector<std:
 }
 
 // sharedstore sign-off-level2-cash --merchant N --operator-user N --reference TEXT: the platform
-// operator records who allowed cash to A2 at a store, on what reference (docs/bonus.md), until the
-// operator's own API. The store's next bonus configuration with level2_cash carries it.
+// operator (granted with grant-platform-operator) records who allowed cash to A2 at a store, on
+// what reference (docs/bonus.md), until the operator's own API. The store's next bonus
+// configuration with level2_cash carries it.
 int sign_off_level2_cash_command(const server_config& config, const std::vector<std::string>& args) {
     auto options = named_options(args);
     auto id_of = [&](const char* name) { return id_option(options, name); };
@@ -531,11 +536,15 @@ int sign_off_level2_cash_command(const server_config& config, const std::vector<
         std::fprintf(stderr, "sharedstore: sign-off-level2-cash needs --merchant N --operator-user N --reference TEXT (1..500)\n");
         return 2;
     }
-    mysql_driver_init();
-    auto native = mysql_connect(config.mysql);
-    mysql_connection db(std::move(native), 16, nullptr);
+    auto db = command_connection(config);
     if (!find_merchant(db, merchant)) {
         std::fprintf(stderr, "sharedstore: no merchant %llu\n", static_cast<unsigned long long>(merchant));
+        return 1;
+    }
+    // The sign-off is the operator's: a user without the role (docs/alliance.md) cannot give it.
+    if (!is_platform_operator(db, operator_user)) {
+        std::fprintf(stderr, "sharedstore: user %llu is no platform operator (sharedstore grant-platform-operator)\n",
+                     static_cast<unsigned long long>(operator_user));
         return 1;
     }
     insert_cash_sign_off(db, merchant, sign_off);
@@ -554,9 +563,7 @@ int grant_platform_operator_command(const server_config& config, const std::vect
         std::fprintf(stderr, "sharedstore: grant-platform-operator needs --user N --by NAME (1..100)\n");
         return 2;
     }
-    mysql_driver_init();
-    auto native = mysql_connect(config.mysql);
-    mysql_connection db(std::move(native), 16, nullptr);
+    auto db = command_connection(config);
     if (!grant_platform_operator(db, user, by, std::chrono::system_clock::now())) {
         std::fprintf(stderr, "sharedstore: no user %llu\n", static_cast<unsigned long long>(user));
         return 1;

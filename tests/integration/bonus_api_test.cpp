@@ -52,6 +52,14 @@ protected:
         if (claim(c.customer, c.a1.share_code) != "claimed") throw std::runtime_error("the customer could not claim A1's share");
         return c;
     }
+    // A platform operator, who alone may sign cash to A2 off (docs/alliance.md).
+    static std::string platform_operator() {
+        const auto person = sign_in();
+        child_process grant({SHAREDSTORE_BINARY, "grant-platform-operator", "--config", test_config_path(), "--user", person.id, "--by", "bonus-test"},
+                            {}, make_temp_dir("grant-operator") + "/out.log");
+        if (grant.wait_exit(std::chrono::seconds(60)).value_or(-1) != 0) throw std::runtime_error("grant failed: " + grant.output());
+        return person.id;
+    }
     static void run_job(const std::string& name) {
         child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), name}, sim->server_environment(server->port()),
                           make_temp_dir("run-job") + "/out.log");
@@ -115,8 +123,13 @@ TEST_F(bonus_api_test, a_lawful_configuration_becomes_the_stores_version_and_tie
     EXPECT_EQ(unsigned_cash.status, 422);
     EXPECT_TRUE(codes_of(unsigned_cash).count("level2_cash_without_sign_off")) << unsigned_cash.body;
     {
-        child_process sign_off({SHAREDSTORE_BINARY, "sign-off-level2-cash", "--config", test_config_path(), "--merchant", s.id, "--operator-user", "1",
-                                "--reference", "法务意见 2026-17"},
+        // A user who is no platform operator cannot sign it off.
+        child_process refused({SHAREDSTORE_BINARY, "sign-off-level2-cash", "--config", test_config_path(), "--merchant", s.id, "--operator-user",
+                               s.owner.id, "--reference", "自己批准"},
+                              {}, make_temp_dir("sign-off") + "/out.log");
+        EXPECT_EQ(refused.wait_exit(std::chrono::seconds(60)).value_or(-1), 1) << refused.output();
+        child_process sign_off({SHAREDSTORE_BINARY, "sign-off-level2-cash", "--config", test_config_path(), "--merchant", s.id, "--operator-user",
+                                platform_operator(), "--reference", "法务意见 2026-17"},
                                {}, make_temp_dir("sign-off") + "/out.log");
         ASSERT_EQ(sign_off.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << sign_off.output();
     }
@@ -364,8 +377,8 @@ TEST_F(bonus_api_test, a_project_campaign_is_judged_once_after_its_refund_window
 TEST_F(bonus_api_test, cash_to_a2_with_the_operators_sign_off_settles_into_the_withdrawable_balance_and_a_late_refund_takes_it_back) {
     auto s = open_store();
     const auto c = make_chain(s);
-    child_process sign_off({SHAREDSTORE_BINARY, "sign-off-level2-cash", "--config", test_config_path(), "--merchant", s.id, "--operator-user", "1",
-                            "--reference", "法务意见 2026-18"},
+    child_process sign_off({SHAREDSTORE_BINARY, "sign-off-level2-cash", "--config", test_config_path(), "--merchant", s.id, "--operator-user",
+                            platform_operator(), "--reference", "法务意见 2026-18"},
                            {}, make_temp_dir("sign-off") + "/out.log");
     ASSERT_EQ(sign_off.wait_exit(std::chrono::seconds(60)).value_or(-1), 0) << sign_off.output();
     ok(call("PUT", s.path() + "/bonus-config", s.owner,
