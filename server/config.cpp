@@ -165,6 +165,8 @@ const std::vector<key_spec>& key_table() {
         k.push_back(integer_key("jobs.check_payouts_every_s", false, 0, 24 * 3600, [](server_config& c) -> int& { return c.jobs.check_payouts_every_s; }));
         k.push_back(integer_key("jobs.vest_member_orders_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.vest_member_orders_every_s; }));
+        k.push_back(integer_key("jobs.vest_alliance_lots_every_s", false, 0, 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.vest_alliance_lots_every_s; }));
         k.push_back(integer_key("jobs.expire_member_points_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.expire_member_points_every_s; }));
         k.push_back(integer_key("jobs.member_level_retention_every_s", false, 0, 24 * 3600,

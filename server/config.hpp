@@ -87,6 +87,7 @@ struct jobs_settings {
     int settle_dividends_every_s = 0;
     int check_payouts_every_s = 0;
     int vest_member_orders_every_s = 0;
+    int vest_alliance_lots_every_s = 0;  // vest-alliance-lots (docs/alliance.md)
     int expire_member_points_every_s = 0;
     int member_level_retention_every_s = 0;
     int remind_expiring_cards_every_s = 0;

@@ -23,8 +23,21 @@ std::string_view to_string(account_kind kind) {
     case account_kind::member_points_held: return "member_points_held";
     case account_kind::bonus_expense: return "bonus_expense";
     case account_kind::bonus_payable: return "bonus_payable";
+    case account_kind::concession_expense: return "concession_expense";
+    case account_kind::concession_payable: return "concession_payable";
+    case account_kind::merchant_alliance_points_pending: return "merchant_alliance_points_pending";
+    case account_kind::merchant_alliance_points: return "merchant_alliance_points";
+    case account_kind::merchant_vouchers: return "merchant_vouchers";
+    case account_kind::concession_receivable: return "concession_receivable";
+    case account_kind::concession_revenue: return "concession_revenue";
+    case account_kind::alliance_fund_pending: return "alliance_fund_pending";
+    case account_kind::alliance_fund_free: return "alliance_fund_free";
+    case account_kind::alliance_fund_reserved: return "alliance_fund_reserved";
+    case account_kind::lock_rewards_pending: return "lock_rewards_pending";
     case account_kind::alliance_points_issued: return "alliance_points_issued";
+    case account_kind::alliance_points_pending: return "alliance_points_pending";
     case account_kind::alliance_points: return "alliance_points";
+    case account_kind::vouchers_issued: return "vouchers_issued";
     }
     return "unknown";
 }
@@ -50,7 +63,14 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::member_points_pending, account_kind::member_points,
                                                  account_kind::member_points_held,  account_kind::bonus_expense,
                                                  account_kind::bonus_payable,
-                                                 account_kind::alliance_points_issued, account_kind::alliance_points};
+                                                 account_kind::concession_expense, account_kind::concession_payable,
+                                                 account_kind::merchant_alliance_points_pending, account_kind::merchant_alliance_points,
+                                                 account_kind::merchant_vouchers, account_kind::concession_receivable,
+                                                 account_kind::concession_revenue, account_kind::alliance_fund_pending,
+                                                 account_kind::alliance_fund_free, account_kind::alliance_fund_reserved,
+                                                 account_kind::lock_rewards_pending, account_kind::alliance_points_issued,
+                                                 account_kind::alliance_points_pending, account_kind::alliance_points,
+                                                 account_kind::vouchers_issued};
     return kinds;
 }
 
@@ -67,6 +87,7 @@ bool is_per_user(account_kind kind) {
     case account_kind::member_points:
     case account_kind::member_points_held:
     case account_kind::bonus_payable:
+    case account_kind::alliance_points_pending:
     case account_kind::alliance_points: return true;
     default: return false;
     }
@@ -75,7 +96,12 @@ bool is_per_user(account_kind kind) {
 ledger_asset asset_of(account_kind kind) {
     switch (kind) {
     case account_kind::alliance_points_issued:
-    case account_kind::alliance_points: return ledger_asset::points;
+    case account_kind::alliance_points_pending:
+    case account_kind::alliance_points:
+    case account_kind::merchant_alliance_points_pending:
+    case account_kind::merchant_alliance_points: return ledger_asset::points;
+    case account_kind::vouchers_issued:
+    case account_kind::merchant_vouchers: return ledger_asset::voucher_fen;
     case account_kind::member_points_issued:
     case account_kind::member_points_pending:
     case account_kind::member_points:
@@ -84,7 +110,21 @@ ledger_asset asset_of(account_kind kind) {
     }
 }
 
-bool in_platform_book(account_kind kind) { return kind == account_kind::alliance_points_issued || kind == account_kind::alliance_points; }
+bool in_platform_book(account_kind kind) {
+    switch (kind) {
+    case account_kind::concession_receivable:
+    case account_kind::concession_revenue:
+    case account_kind::alliance_fund_pending:
+    case account_kind::alliance_fund_free:
+    case account_kind::alliance_fund_reserved:
+    case account_kind::lock_rewards_pending:
+    case account_kind::alliance_points_issued:
+    case account_kind::alliance_points_pending:
+    case account_kind::alliance_points:
+    case account_kind::vouchers_issued: return true;
+    default: return false;
+    }
+}
 
 std::optional<std::string> check_entries(const std::vector<ledger_entry>& entries) {
     if (entries.empty()) return "a ledger transaction needs at least one entry";
@@ -103,7 +143,11 @@ std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credit
     const bool credit_normal = kind == account_kind::stored_value || kind == account_kind::dividend_payable ||
                                kind == account_kind::dividend_withdrawable || kind == account_kind::payout_in_flight || kind == account_kind::sales ||
                                kind == account_kind::alliance_points_issued || kind == account_kind::member_points_issued ||
-                               kind == account_kind::prepaid_principal || kind == account_kind::prepaid_bonus || kind == account_kind::bonus_payable;
+                               kind == account_kind::prepaid_principal || kind == account_kind::prepaid_bonus || kind == account_kind::bonus_payable ||
+                               kind == account_kind::concession_payable || kind == account_kind::concession_revenue ||
+                               kind == account_kind::alliance_fund_pending || kind == account_kind::alliance_fund_free ||
+                               kind == account_kind::alliance_fund_reserved || kind == account_kind::lock_rewards_pending ||
+                               kind == account_kind::vouchers_issued;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
 

@@ -46,10 +46,24 @@ enum class account_kind {
     // A store's book, the bonus system's cash awards to A2 (docs/bonus.md; with the operator's sign-off).
     bonus_expense,          // expense: cash awards less their reversals
     bonus_payable,          // liability, per partner: cash awards owed, until they settle
-    // The platform's book (points). Kept for the alliance's points pool (business rules section 3):
-    // nothing posts to them yet; the ledger's checks and tests cover them.
-    alliance_points_issued,  // points the platform has issued (credit-normal: the pool's size)
-    alliance_points,         // per person: points a consumer holds
+    // The alliance (docs/alliance.md, "The books"). A member store's book: its concession owed to
+    // the platform, its own lots of points, the vouchers it holds.
+    concession_expense,                // expense: concessions on paid alliance orders, less reversals
+    concession_payable,                // liability: concessions owed to the platform, not yet collected
+    merchant_alliance_points_pending,  // the store's lots still inside their refund window (cp)
+    merchant_alliance_points,          // the store's vested lots (cp): counted in the pool
+    merchant_vouchers,                 // vouchers the store holds (fan-lock rewards, dividends)
+    // The platform's book: the concessions' side, the voucher fund, the pool's points, vouchers.
+    concession_receivable,    // asset: concessions the member stores owe the platform
+    concession_revenue,       // revenue: the platform's part of each concession (K - fund - lock)
+    alliance_fund_pending,    // the fund's share of orders still inside their refund window
+    alliance_fund_free,       // the voucher fund's free balance: what a dividend may credit
+    alliance_fund_reserved,   // money behind credited, unspent vouchers (== vouchers outstanding)
+    lock_rewards_pending,     // fan-lock rewards of orders still inside their refund window
+    alliance_points_issued,   // points the platform has issued, pending or vested (credit-normal)
+    alliance_points_pending,  // per person: a consumer's lots still inside their refund window (cp)
+    alliance_points,          // per person: a consumer's vested lots (cp): counted in the pool
+    vouchers_issued,          // vouchers outstanding (credit-normal), against alliance_fund_reserved
 };
 
 // How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a

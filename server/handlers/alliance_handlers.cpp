@@ -96,7 +96,33 @@ json::object store_view_json(const store_alliance_view& view) {
                         {"concession", view.history.empty() ? json::value(nullptr) : concession_json(view.history.front())},
                         {"history", std::move(history)},
                         {"pool", json::object{{"lock_bp", view.lock_bp}, {"fund_share_bp", view.fund_share_bp}}},
-                        {"bounds", json::object{{"concession_bp_min", min_concession_bp}, {"concession_bp_max", max_concession_bp}}}};
+                        {"bounds", json::object{{"concession_bp_min", min_concession_bp}, {"concession_bp_max", max_concession_bp}}},
+                        {"books", view.member ? json::value(json::object{{"points_pending_cp", view.books.points_pending_cp},
+                                                                          {"points_cp", view.books.points_cp},
+                                                                          {"vouchers_fen", view.books.vouchers_fen},
+                                                                          {"concession_owed_fen", view.books.concession_owed_fen},
+                                                                          {"fans", view.books.fans}})
+                                              : json::value(nullptr)}};
+}
+
+json::value lock_json(const std::optional<fan_lock>& lock, const std::string& merchant_name) {
+    if (!lock) return nullptr;
+    return json::object{{"merchant", json::object{{"id", std::to_string(lock->merchant_id)}, {"name", merchant_name}}},
+                        {"source", lock->source},
+                        {"locked_at", format_rfc3339_seconds(lock->locked_at)}};
+}
+
+json::object fan_view_json(const fan_view& view) {
+    json::array changes;
+    for (const auto& c : view.changes)
+        changes.push_back(json::object{
+            {"from_merchant_id", c.from_merchant_id ? json::value(std::to_string(*c.from_merchant_id)) : json::value(nullptr)},
+            {"to_merchant_id", std::to_string(c.to_merchant_id)},
+            {"source", c.source},
+            {"reason", c.reason},
+            {"changed_by_user_id", c.changed_by_user_id ? json::value(std::to_string(*c.changed_by_user_id)) : json::value(nullptr)},
+            {"changed_at", format_rfc3339_seconds(c.changed_at)}});
+    return json::object{{"user_id", std::to_string(view.user_id)}, {"lock", lock_json(view.lock, view.merchant_name)}, {"changes", std::move(changes)}};
 }
 
 asio::awaitable<http_response> handle_pool_config(const api_services& s, http_request&, const caller& who) {
@@ -142,6 +168,28 @@ asio::awaitable<http_response> handle_set_concession(const api_services& s, http
     co_return http_response::json(200, store_view_json(unwrap(view)));
 }
 
+asio::awaitable<http_response> handle_fan(const api_services& s, http_request& request, const caller& who) {
+    auto view = co_await s.alliance.fan(who.user_id, id_param(request, "user_id", "user"));
+    co_return http_response::json(200, fan_view_json(unwrap(view)));
+}
+
+asio::awaitable<http_response> handle_reassign_fan(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    const auto merchant = body.required_id("merchant_id");
+    // Why the fan moves is the audit's point: required.
+    auto reason = body.required_string("reason", 1, 500);
+    body.finish();
+    auto view = co_await s.alliance.reassign_fan(who.user_id, id_param(request, "user_id", "user"), merchant, std::move(reason));
+    co_return http_response::json(200, fan_view_json(unwrap(view)));
+}
+
+asio::awaitable<http_response> handle_my_alliance(const api_services& s, http_request&, const caller& who) {
+    auto view = co_await s.alliance.consumer(who.user_id);
+    const auto& v = unwrap(view);
+    co_return http_response::json(200, json::object{{"lock", lock_json(v.lock, v.merchant_name)},
+                                                    {"points", json::object{{"pending_cp", v.points_pending_cp}, {"vested_cp", v.points_cp}}}});
+}
+
 constexpr route table[] = {
     {"GET", "/api/v1/platform/alliance/config", route_access::staff, handle_pool_config},
     {"PUT", "/api/v1/platform/alliance/config", route_access::staff, handle_set_pool_config},
@@ -149,6 +197,9 @@ constexpr route table[] = {
     {"POST", "/api/v1/platform/alliance/merchants", route_access::staff, handle_admit},
     {"GET", "/api/v1/merchants/{merchant_id}/alliance", route_access::staff, handle_store_alliance},
     {"PUT", "/api/v1/merchants/{merchant_id}/alliance", route_access::staff, handle_set_concession},
+    {"GET", "/api/v1/platform/alliance/fans/{user_id}", route_access::staff, handle_fan},
+    {"PUT", "/api/v1/platform/alliance/fans/{user_id}", route_access::staff, handle_reassign_fan},
+    {"GET", "/api/v1/me/alliance", route_access::user_session, handle_my_alliance},
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "server/jobs/job_set.hpp"
 
+#include "server/jobs/alliance_jobs.hpp"
 #include "server/jobs/bonus_jobs.hpp"
 #include "server/jobs/check_payouts_job.hpp"
 #include "server/jobs/member_jobs.hpp"
@@ -42,6 +43,7 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     jobs.push_back(make_award_top_dealers_job(deps.database, bonus_max_stores));
     jobs.push_back(make_award_projects_job(deps.database, bonus_max_stores));
     jobs.push_back(make_settle_bonus_awards_job(deps.database, bonus_max_stores));
+    jobs.push_back(make_vest_alliance_lots_job(deps.database, member_max_items));
     return jobs;
 }
 
@@ -50,6 +52,7 @@ std::chrono::seconds job_interval(const server_config& config, std::string_view 
     if (job_name == "prune-outbox") return std::chrono::seconds(config.jobs.prune_outbox_every_s);
     if (job_name == "settle-dividends" || job_name == "settle-bonus-awards") return std::chrono::seconds(config.jobs.settle_dividends_every_s);
     if (job_name == "check-payouts") return std::chrono::seconds(config.jobs.check_payouts_every_s);
+    if (job_name == "vest-alliance-lots") return std::chrono::seconds(config.jobs.vest_alliance_lots_every_s);
     if (job_name == "vest-member-orders") return std::chrono::seconds(config.jobs.vest_member_orders_every_s);
     if (job_name == "expire-member-points") return std::chrono::seconds(config.jobs.expire_member_points_every_s);
     if (job_name == "member-level-retention") return std::chrono::seconds(config.jobs.member_level_retention_every_s);

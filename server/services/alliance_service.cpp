@@ -1,7 +1,10 @@
 #include "server/services/alliance_service.hpp"
 
+#include "server/domain/ledger.hpp"
 #include "server/services/merchant_service.hpp"
+#include "server/storage/ledger_repository.hpp"
 #include "server/storage/merchant_repository.hpp"
+#include "server/storage/user_repository.hpp"
 
 namespace sharedstore {
 
@@ -23,8 +26,27 @@ pool_config_view make_view(mysql_connection& db) {
 
 store_alliance_view make_store_view(mysql_connection& db, std::uint64_t merchant_id) {
     const auto pool = pool_config_in_force(db).config;
-    return store_alliance_view{find_alliance_member(db, merchant_id), list_concession_versions(db, merchant_id, history_limit), pool.lock_bp,
-                               pool.fund_share_bp};
+    store_alliance_view view{find_alliance_member(db, merchant_id), list_concession_versions(db, merchant_id, history_limit), pool.lock_bp,
+                             pool.fund_share_bp, {}};
+    if (view.member) {
+        auto balance = [&](account_kind kind) { return account_balance(db, merchant_id, {kind, 0}); };
+        view.books = store_alliance_books{.points_pending_cp = balance(account_kind::merchant_alliance_points_pending),
+                                          .points_cp = balance(account_kind::merchant_alliance_points),
+                                          .vouchers_fen = balance(account_kind::merchant_vouchers),
+                                          .concession_owed_fen = balance(account_kind::concession_payable),
+                                          .fans = count_fans(db, merchant_id)};
+    }
+    return view;
+}
+
+fan_view make_fan_view(mysql_connection& db, std::uint64_t user_id) {
+    fan_view view;
+    view.user_id = user_id;
+    view.lock = find_fan_lock(db, user_id);
+    if (view.lock)
+        if (auto m = find_merchant(db, view.lock->merchant_id)) view.merchant_name = m->name;
+    view.changes = list_fan_changes(db, user_id, history_limit);
+    return view;
 }
 
 // Why a concession cannot be set, every reason at once.
@@ -114,6 +136,45 @@ boost::asio::awaitable<service_result<store_alliance_view>> alliance_service::se
         return make_store_view(db, merchant_id);
     };
     co_return co_await database_.transaction(std::move(write));
+}
+
+boost::asio::awaitable<service_result<fan_view>> alliance_service::fan(std::uint64_t caller, std::uint64_t user_id) {
+    auto read = [=](mysql_connection& db) -> service_result<fan_view> {
+        if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
+        if (!find_user(db, user_id)) return failure(service_failure::user_not_found);
+        return make_fan_view(db, user_id);
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+boost::asio::awaitable<service_result<fan_view>> alliance_service::reassign_fan(std::uint64_t caller, std::uint64_t user_id, std::uint64_t merchant_id,
+                                                                                std::string reason) {
+    const auto now = clock_.now();
+    auto write = [=](mysql_connection& db) -> service_result<fan_view> {
+        if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
+        if (!find_user(db, user_id)) return failure(service_failure::user_not_found);
+        if (!find_alliance_member(db, merchant_id)) return failure(service_failure::not_in_alliance);
+        // Locked like a first touch would be: a concurrent touch waits, then finds the operator's lock.
+        auto lock = find_fan_lock(db, user_id, "update");
+        // Already there (a retry, or a move to where the fan is): nothing to audit.
+        if (!lock || lock->merchant_id != merchant_id)
+            reassign_fan_lock(db, user_id, lock ? std::optional(lock->merchant_id) : std::nullopt, merchant_id, caller, reason, now);
+        return make_fan_view(db, user_id);
+    };
+    co_return co_await database_.transaction(std::move(write));
+}
+
+boost::asio::awaitable<service_result<consumer_alliance_view>> alliance_service::consumer(std::uint64_t user_id) {
+    auto read = [=](mysql_connection& db) -> service_result<consumer_alliance_view> {
+        consumer_alliance_view view;
+        view.lock = find_fan_lock(db, user_id);
+        if (view.lock)
+            if (auto m = find_merchant(db, view.lock->merchant_id)) view.merchant_name = m->name;
+        view.points_pending_cp = account_balance(db, 0, {account_kind::alliance_points_pending, user_id});
+        view.points_cp = account_balance(db, 0, {account_kind::alliance_points, user_id});
+        return view;
+    };
+    co_return co_await database_.run(std::move(read));
 }
 
 }  // namespace sharedstore

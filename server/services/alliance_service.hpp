@@ -8,6 +8,7 @@
 #include "common/mysql_pool.hpp"
 #include "server/domain/alliance_config.hpp"
 #include "server/services/service_error.hpp"
+#include "server/storage/alliance_fan_repository.hpp"
 #include "server/storage/alliance_repository.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -25,10 +26,36 @@ struct pool_config_view {
     int max_rate_cap_bp = 0, max_quota_bp = 0, max_lock_bp = 0;
 };
 
+// A member store's figures, from its book (docs/alliance.md, "The books").
+struct store_alliance_books {
+    std::int64_t points_pending_cp = 0;    // its lots inside their refund window
+    std::int64_t points_cp = 0;            // its vested lots, counted in the pool
+    std::int64_t vouchers_fen = 0;         // vouchers it holds (fan-lock rewards)
+    std::int64_t concession_owed_fen = 0;  // concessions owed to the platform, not yet collected
+    std::int64_t fans = 0;                 // consumers locked to it
+};
+
 struct store_alliance_view {
     std::optional<alliance_member> member;      // none: not admitted
     std::vector<concession_version> history;    // newest first
     int lock_bp = 0, fund_share_bp = 0;         // the pool's, for the console's bound on the concession
+    store_alliance_books books;                 // zeros for a store not admitted
+};
+
+// A consumer's fan lock as the operator sees it, with its audit.
+struct fan_view {
+    std::uint64_t user_id = 0;
+    std::optional<fan_lock> lock;
+    std::string merchant_name;        // the locking store's
+    std::vector<fan_change> changes;  // newest first
+};
+
+// What a consumer sees of the alliance (the mini-program).
+struct consumer_alliance_view {
+    std::optional<fan_lock> lock;
+    std::string merchant_name;
+    std::int64_t points_pending_cp = 0;  // lots inside their refund window
+    std::int64_t points_cp = 0;          // vested lots, counted in the pool
 };
 
 class alliance_service {
@@ -46,6 +73,13 @@ public:
     boost::asio::awaitable<service_result<store_alliance_view>> store_alliance(std::uint64_t caller, std::uint64_t merchant_id);
     boost::asio::awaitable<service_result<store_alliance_view>> set_concession(std::uint64_t caller, std::uint64_t merchant_id, int concession_bp,
                                                                                int voucher_max_bp);
+
+    // Operators: a consumer's fan lock and its audit; moving it to another member, with a reason.
+    boost::asio::awaitable<service_result<fan_view>> fan(std::uint64_t caller, std::uint64_t user_id);
+    boost::asio::awaitable<service_result<fan_view>> reassign_fan(std::uint64_t caller, std::uint64_t user_id, std::uint64_t merchant_id,
+                                                                  std::string reason);
+    // The caller's own lock and points.
+    boost::asio::awaitable<service_result<consumer_alliance_view>> consumer(std::uint64_t user_id);
 
     // For `GET /api/v1/console/me`: the console shows the platform pages to operators.
     boost::asio::awaitable<bool> is_operator(std::uint64_t user_id);

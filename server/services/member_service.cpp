@@ -1,5 +1,7 @@
 #include "server/services/member_service.hpp"
 
+#include "server/services/alliance_fans.hpp"
+
 #include "server/domain/calendar.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/services/member_journey.hpp"
@@ -108,6 +110,8 @@ asio::awaitable<service_result<member_profile>> member_service::record_visit(std
     auto visit = [=](mysql_connection& db) -> service_result<member_profile> {
         if (!find_merchant(db, merchant_id)) return failure(service_failure::merchant_not_found);
         record_member_contact(db, merchant_id, user, source, now);
+        // A scan of a member store's QR code locks the consumer to it (docs/alliance.md, "Fan locks").
+        if (source == "qr") touch_alliance_fan(db, user, merchant_id, "qr", now);
         return *find_member_profile(db, merchant_id, user);
     };
     co_return co_await database_.transaction(std::move(visit));

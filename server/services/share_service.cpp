@@ -1,5 +1,7 @@
 #include "server/services/share_service.hpp"
 
+#include "server/services/alliance_fans.hpp"
+
 #include "server/services/member_journey.hpp"
 
 #include "common/dependency_error.hpp"
@@ -104,6 +106,9 @@ service_result<claim_result> claim_in_transaction(mysql_connection& db, std::uin
         // The member journey: a claim is an identified contact, and the first claim that binds the
         // customer to a partner links them to that partner for life (docs/members.md).
         record_member_contact(db, merchant, customer, "claim", now);
+        // The alliance: a claimed card of a member store locks the consumer to it, first touch wins
+        // (docs/alliance.md, "Fan locks").
+        if (holds) touch_alliance_fan(db, customer, merchant, "claim", now);
         if (decision.take_ownership) link_first_referral(db, customer, ctx->partner_user_id, merchant, ctx->share.id, now);
         return claim_result{decision.outcome, holds, std::move(*ctx)};
     }

@@ -175,6 +175,57 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
         {"every member's growth equals their growth entries",
          "SELECT CONCAT('member ', p.merchant_id, '/', p.user_id) FROM member_profiles p WHERE p.growth <> "
          "(SELECT COALESCE(SUM(delta), 0) FROM member_growth_entries g WHERE g.merchant_id = p.merchant_id AND g.user_id = p.user_id)"},
+        // The alliance (docs/alliance.md; docs/business-rules.md section 3).
+        {"every alliance order splits its concession exactly: K = floor(B x c / 10000) = fund + lock + platform, reversals within each part",
+         "SELECT CONCAT('order ', order_id) FROM alliance_accruals WHERE concession_fen <> FLOOR(base_fen * concession_bp / 10000) "
+         "OR fund_fen <> FLOOR(concession_fen * fund_share_bp / 10000) OR fund_fen + lock_fen + platform_fen <> concession_fen "
+         "OR lock_fen < 0 OR platform_fen < 0 OR lock_fen > FLOOR(base_fen * lock_bp / 10000) OR refunded_fen > amount_fen "
+         "OR reversed_fund_fen > fund_fen OR reversed_lock_fen > lock_fen OR reversed_platform_fen > platform_fen "
+         "OR (refunded_fen = amount_fen AND (reversed_fund_fen <> fund_fen OR reversed_lock_fen <> lock_fen OR reversed_platform_fen <> platform_fen))"},
+        {"a fan-lock reward goes only to another store than the one paid",
+         "SELECT CONCAT('order ', order_id) FROM alliance_accruals WHERE lock_fen > 0 AND (lock_merchant_id IS NULL OR lock_merchant_id = merchant_id)"},
+        {"each alliance order has a lot of K cp for its store and one for its buyer, reversed alike, in the order's state",
+         "SELECT CONCAT('order ', a.order_id) FROM alliance_accruals a "
+         "LEFT JOIN alliance_lots m ON m.order_id = a.order_id AND m.holder = 'merchant' "
+         "LEFT JOIN alliance_lots c ON c.order_id = a.order_id AND c.holder = 'consumer' "
+         "WHERE m.id IS NULL OR m.cp <> a.concession_fen OR m.reversed_cp > m.cp OR m.state <> a.state OR m.merchant_id <> a.merchant_id "
+         "OR (a.refunded_fen = a.amount_fen AND m.reversed_cp <> m.cp) OR (a.consumer_user_id IS NULL) <> (c.id IS NULL) "
+         "OR (c.id IS NOT NULL AND (c.cp <> m.cp OR c.reversed_cp <> m.reversed_cp OR c.state <> a.state OR c.user_id <> a.consumer_user_id))"},
+        {"each holder's alliance points, pending and vested, equal their lots (the pool S is recomputable from lots)",
+         "SELECT CONCAT(x.kind, ' ', x.holder) FROM ("
+         "SELECT kind, IF(kind LIKE 'merchant%', merchant_id, user_id) AS holder, balance AS ledger, 0 AS lots FROM ledger_accounts "
+         "WHERE kind IN ('alliance_points', 'alliance_points_pending', 'merchant_alliance_points', 'merchant_alliance_points_pending') "
+         "UNION ALL SELECT CONCAT(IF(holder = 'merchant', 'merchant_', ''), IF(state = 'vested', 'alliance_points', 'alliance_points_pending')), "
+         "COALESCE(user_id, merchant_id), 0, SUM(cp - reversed_cp) FROM alliance_lots GROUP BY holder, state, COALESCE(user_id, merchant_id)) x "
+         "GROUP BY x.kind, x.holder HAVING SUM(x.ledger) <> SUM(x.lots)"},
+        {"each store's concession owed equals its alliance orders' concessions less reversals, and the platform's receivable their sum",
+         "SELECT CONCAT('store ', x.merchant_id) FROM ("
+         "SELECT merchant_id, -balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'concession_payable' "
+         "UNION ALL SELECT merchant_id, 0, SUM(concession_fen - reversed_fund_fen - reversed_lock_fen - reversed_platform_fen) "
+         "FROM alliance_accruals GROUP BY merchant_id) x GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.business) "
+         "UNION ALL SELECT 'platform receivable' FROM ledger_accounts r WHERE r.kind = 'concession_receivable' AND r.balance <> "
+         "(SELECT COALESCE(-SUM(balance), 0) FROM ledger_accounts WHERE kind = 'concession_payable')"},
+        {"the fund's pending share and the pending fan-lock rewards equal their pending orders' parts; the fund's free balance is not below zero",
+         "SELECT 'alliance_fund_pending' FROM (SELECT COALESCE(SUM(IF(state = 'pending', fund_fen - reversed_fund_fen, 0)), 0) AS fund, "
+         "COALESCE(SUM(IF(state = 'pending', lock_fen - reversed_lock_fen, 0)), 0) AS locks FROM alliance_accruals) a "
+         "WHERE a.fund <> (SELECT COALESCE(-SUM(balance), 0) FROM ledger_accounts WHERE kind = 'alliance_fund_pending') "
+         "UNION ALL SELECT 'lock_rewards_pending' FROM (SELECT COALESCE(SUM(IF(state = 'pending', lock_fen - reversed_lock_fen, 0)), 0) AS locks "
+         "FROM alliance_accruals) a WHERE a.locks <> (SELECT COALESCE(-SUM(balance), 0) FROM ledger_accounts WHERE kind = 'lock_rewards_pending') "
+         "UNION ALL SELECT 'alliance_fund_free' FROM ledger_accounts WHERE kind = 'alliance_fund_free' AND balance > 0"},
+        {"vouchers outstanding equal the fund's reserve, and each store's vouchers its credits' remaining value",
+         "SELECT 'vouchers_issued' FROM (SELECT COALESCE(SUM(IF(kind = 'vouchers_issued', balance, 0)), 0) AS issued, "
+         "COALESCE(SUM(IF(kind = 'alliance_fund_reserved', balance, 0)), 0) AS reserved FROM ledger_accounts) t WHERE t.issued <> t.reserved "
+         "UNION ALL SELECT CONCAT('store ', x.merchant_id) FROM ("
+         "SELECT merchant_id, balance AS ledger, 0 AS credits FROM ledger_accounts WHERE kind = 'merchant_vouchers' "
+         "UNION ALL SELECT merchant_id, 0, SUM(remaining_fen) FROM alliance_voucher_credits WHERE holder = 'merchant' GROUP BY merchant_id) x "
+         "GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.credits)"},
+        {"every vested fan-lock reward was credited to its locking store, less what refunds took back",
+         "SELECT CONCAT('order ', a.order_id) FROM alliance_accruals a LEFT JOIN alliance_voucher_credits v ON v.reason = 'lock_reward' "
+         "AND v.order_id = a.order_id WHERE (a.state = 'vested' AND a.lock_fen > 0 AND (COALESCE(v.amount_fen - v.taken_back_fen, 0) <> "
+         "a.lock_fen - a.reversed_lock_fen OR (v.id IS NOT NULL AND v.merchant_id <> a.lock_merchant_id))) OR (a.state = 'pending' AND v.id IS NOT NULL)"},
+        {"every fan's lock is the last one its audit records",
+         "SELECT CONCAT('fan ', f.user_id) FROM alliance_fans f LEFT JOIN alliance_fan_changes c ON c.id = "
+         "(SELECT MAX(id) FROM alliance_fan_changes WHERE user_id = f.user_id) WHERE c.id IS NULL OR c.to_merchant_id <> f.merchant_id"},
     };
     std::vector<ledger_check_result> results;
     for (const auto& [name, query] : checks) results.push_back({name, offending_ids(db, query)});

@@ -401,6 +401,10 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
          {401, 403, 403, 403, 403, 403, 403}},
         {"GET", fixed(S + "/alliance"), none, {401, 403, 403, 200, 200, 200, 403}},
         {"PUT", fixed(S + "/alliance"), fixed(R"({"concession_bp":1000,"voucher_max_bp":5000})"), {401, 403, 403, 403, 403, 409, 403}},
+        {"GET", fixed("/api/v1/platform/alliance/fans/" + who[customer].user_id), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"PUT", fixed("/api/v1/platform/alliance/fans/" + who[customer].user_id),
+         fixed(json::serialize(json::object{{"merchant_id", store}, {"reason", "test"}})), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/me/alliance"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed(S + "/bonus-config/preview"), fixed(R"({"awards":[{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
@@ -522,7 +526,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 57) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 59) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

@@ -112,6 +112,15 @@ TEST_F(ledger_books_test, a_store_transaction_can_award_points_in_the_platforms_
                          .entries = {{{account_kind::alliance_points, 2}, {account_kind::sales, 0}, 100}},
                          .booked_at = ""};
     EXPECT_THROW(post_ledger_transaction(*db, mixed), std::invalid_argument) << "points bought with nothing but a sale";
+    // Points no lot stands behind break the alliance's own check (each holder's points equal their lots).
+    EXPECT_NE(broken(*db).find("alliance_points 2"), std::string::npos) << broken(*db);
+    ledger_posting back{.merchant_id = 0,
+                        .kind = "points_adjustment",
+                        .reference = "test:3",
+                        .actor_user_id = 1,
+                        .entries = {{{account_kind::alliance_points_issued, 0}, {account_kind::alliance_points, 2}, 2'500}},
+                        .booked_at = ""};
+    post_ledger_transaction(*db, back);
     EXPECT_EQ(broken(*db), "");
 }
 

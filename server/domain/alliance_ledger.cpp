@@ -1,0 +1,60 @@
+#include "server/domain/alliance_ledger.hpp"
+
+namespace sharedstore {
+
+namespace {
+
+using k = account_kind;
+
+void add(std::vector<ledger_entry>& out, account_ref debit, account_ref credit, std::int64_t amount) {
+    if (amount > 0) out.push_back({debit, credit, amount});
+}
+
+}  // namespace
+
+std::vector<ledger_entry> accrual_entries(const accrual_parts& p, std::uint64_t consumer) {
+    std::vector<ledger_entry> out;
+    add(out, {k::concession_expense, 0}, {k::concession_payable, 0}, p.concession_fen());
+    add(out, {k::concession_receivable, 0}, {k::alliance_fund_pending, 0}, p.fund_fen);
+    add(out, {k::concession_receivable, 0}, {k::lock_rewards_pending, 0}, p.lock_fen);
+    add(out, {k::concession_receivable, 0}, {k::concession_revenue, 0}, p.platform_fen);
+    if (consumer) add(out, {k::alliance_points_pending, consumer}, {k::alliance_points_issued, 0}, p.consumer_cp);
+    add(out, {k::merchant_alliance_points_pending, 0}, {k::alliance_points_issued, 0}, p.merchant_cp);
+    return out;
+}
+
+std::vector<ledger_entry> accrual_vest_entries(const accrual_parts& left, std::uint64_t consumer) {
+    std::vector<ledger_entry> out;
+    if (consumer) add(out, {k::alliance_points, consumer}, {k::alliance_points_pending, consumer}, left.consumer_cp);
+    add(out, {k::merchant_alliance_points, 0}, {k::merchant_alliance_points_pending, 0}, left.merchant_cp);
+    add(out, {k::alliance_fund_pending, 0}, {k::alliance_fund_free, 0}, left.fund_fen);
+    return out;
+}
+
+std::vector<ledger_entry> lock_reward_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::lock_rewards_pending, 0}, {k::alliance_fund_reserved, 0}, fen);
+    add(out, {k::merchant_vouchers, 0}, {k::vouchers_issued, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> accrual_reversal_entries(const accrual_parts& r, std::uint64_t consumer, bool vested) {
+    std::vector<ledger_entry> out;
+    add(out, {k::concession_payable, 0}, {k::concession_expense, 0}, r.concession_fen());
+    add(out, {vested ? k::alliance_fund_free : k::alliance_fund_pending, 0}, {k::concession_receivable, 0}, r.fund_fen);
+    if (!vested) add(out, {k::lock_rewards_pending, 0}, {k::concession_receivable, 0}, r.lock_fen);
+    add(out, {k::concession_revenue, 0}, {k::concession_receivable, 0}, r.platform_fen);
+    if (consumer)
+        add(out, {k::alliance_points_issued, 0}, {vested ? k::alliance_points : k::alliance_points_pending, consumer}, r.consumer_cp);
+    add(out, {k::alliance_points_issued, 0}, {vested ? k::merchant_alliance_points : k::merchant_alliance_points_pending, 0}, r.merchant_cp);
+    return out;
+}
+
+std::vector<ledger_entry> lock_reward_reversal_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_reserved, 0}, {k::concession_receivable, 0}, fen);
+    add(out, {k::vouchers_issued, 0}, {k::merchant_vouchers, 0}, fen);
+    return out;
+}
+
+}  // namespace sharedstore

@@ -1,0 +1,40 @@
+#pragma once
+// The alliance's ledger entries (docs/alliance.md, "The books"). A paid order at a member store owes
+// its concession K to the platform (the store's concession_payable against the platform's
+// concession_receivable), which splits it into the fund's share, the fan-lock reward and its own
+// part; both lots of points are issued pending. Vesting moves the lots into the pool and the
+// fund's share into its free balance; a fan-lock reward becomes vouchers of the locking store,
+// backed by money moved into the fund's reserve. Refunds undo each part where it then is. Pure.
+#include "server/domain/ledger.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace sharedstore {
+
+// One order's parts, or what a refund reverses of them. The concession is their sum.
+struct accrual_parts {
+    std::int64_t fund_fen = 0;
+    std::int64_t lock_fen = 0;
+    std::int64_t platform_fen = 0;
+    std::int64_t consumer_cp = 0;  // 0 without an identified buyer
+    std::int64_t merchant_cp = 0;
+    std::int64_t concession_fen() const { return fund_fen + lock_fen + platform_fen; }
+};
+
+// A paid alliance order, posted at its store. `consumer_user_id` 0: no consumer lot.
+std::vector<ledger_entry> accrual_entries(const accrual_parts& parts, std::uint64_t consumer_user_id);
+// The refund window closed: what is left of the lots vests, the fund's share becomes free. (The
+// lock reward vests at the locking store: lock_reward_entries.) Empty when nothing is left.
+std::vector<ledger_entry> accrual_vest_entries(const accrual_parts& left, std::uint64_t consumer_user_id);
+// A fan-lock reward, posted at the locking store: money into the fund's reserve, vouchers to the store.
+std::vector<ledger_entry> lock_reward_entries(std::int64_t fen);
+// A refund's reversal at the order's store. Pending: everything comes back from where it waits.
+// Vested: the lots leave the pool and the fund's share its free balance; the lock part's money and
+// vouchers are undone at the locking store (lock_reward_reversal_entries) — only the concession
+// owed for it is undone here.
+std::vector<ledger_entry> accrual_reversal_entries(const accrual_parts& reversed, std::uint64_t consumer_user_id, bool vested);
+// A vested fan-lock reward taken back: the store's vouchers return, and their money leaves the reserve.
+std::vector<ledger_entry> lock_reward_reversal_entries(std::int64_t fen);
+
+}  // namespace sharedstore

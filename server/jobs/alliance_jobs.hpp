@@ -1,0 +1,16 @@
+#pragma once
+// The alliance's jobs (docs/alliance.md, "Jobs"):
+// - vest-alliance-lots: orders past their refund window vest their lots into the pool, their fund
+//   share into its free balance, and pay their fan-lock reward in vouchers.
+// Each order is one transaction that locks and marks it: a pass cut short or run twice does
+// nothing twice.
+#include "common/mysql_pool.hpp"
+#include "server/jobs/job.hpp"
+
+#include <memory>
+
+namespace sharedstore {
+
+std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders);
+
+}  // namespace sharedstore

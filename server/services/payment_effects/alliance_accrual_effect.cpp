@@ -1,0 +1,112 @@
+// The alliance's accrual on a paid order at a member store (docs/alliance.md, "Accrual";
+// docs/business-rules.md section 3): the buyer's first payment at a member store locks them to it
+// (unless another touch did before); the concession K = floor(B x c / 10000) on the money actually
+// paid (a pre-stored bonus is the store's gift, not money) is owed to the platform and split into
+// the fund's share, the fan-lock reward (only when the buyer is locked to another member) and the
+// platform's part; the buyer and the store each get a lot of K centipoints, pending until the
+// refund window closes (vest-alliance-lots). A refund reverses each part cumulatively, from where
+// it then is: pending, or vested (the lock reward's vouchers at the locking store).
+#include "server/services/payment_effects/payment_effect.hpp"
+
+#include "common/clock.hpp"
+#include "server/domain/alliance_accrual.hpp"
+#include "server/domain/alliance_ledger.hpp"
+#include "server/services/alliance_fans.hpp"
+#include "server/storage/alliance_accrual_repository.hpp"
+#include "server/storage/alliance_repository.hpp"
+#include "server/storage/ledger_repository.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace sharedstore {
+
+namespace {
+
+class alliance_accrual_effect final : public payment_effect {
+public:
+    std::string_view name() const override { return "alliance_accrual"; }
+
+    void paid(mysql_connection& db, const paid_order_facts& order, effect_output& out) const override {
+        // Purchases only: a buy-in is the partner's own money, a top-up is spent later (and accrues then).
+        if (order.kind != order_kind::purchase) return;
+        if (!find_alliance_member(db, order.merchant_id)) return;
+        const auto concession = concession_at(db, order.merchant_id, order.paid_at);
+        std::optional<fan_lock> fan;
+        if (order.customer_user_id) fan = touch_alliance_fan(db, *order.customer_user_id, order.merchant_id, "payment", order.paid_at);
+        if (!concession) return;  // admitted, no concession set yet: the store does not accrue
+        const auto pool = pool_config_in_force(db);
+        const bool elsewhere = fan && fan->merchant_id != order.merchant_id;
+        const auto split = split_concession(order.amount_fen - order.member.prepaid_bonus_fen, concession->concession_bp,
+                                            pool.config.fund_share_bp, elsewhere, pool.config.lock_bp);
+        if (split.concession_fen <= 0) return;  // too small to concede a fen: nothing accrues
+
+        alliance_accrual a;
+        a.order_id = order.order_id;
+        a.merchant_id = order.merchant_id;
+        a.consumer_user_id = order.customer_user_id;
+        a.concession_version = concession->version;
+        a.concession_bp = concession->concession_bp;
+        a.pool_config_version = pool.version;
+        a.fund_share_bp = pool.config.fund_share_bp;
+        a.lock_bp = pool.config.lock_bp;
+        if (elsewhere && split.lock_fen > 0) a.lock_merchant_id = fan->merchant_id;
+        a.amount_fen = order.amount_fen;
+        a.base_fen = split.base_fen;
+        a.concession_fen = split.concession_fen;
+        a.fund_fen = split.fund_fen;
+        a.lock_fen = split.lock_fen;
+        a.platform_fen = split.platform_fen;
+        a.lot_cp = split.lot_cp;
+        a.paid_at = order.paid_at;
+        // The refund window: the pool's vest_days, or the store's own settlement delay when longer.
+        a.vests_at = order.paid_at + std::max<std::chrono::seconds>(std::chrono::days(pool.config.vest_days), order.settlement_delay);
+        insert_alliance_accrual(db, a);
+
+        const accrual_parts parts{.fund_fen = a.fund_fen,
+                                  .lock_fen = a.lock_fen,
+                                  .platform_fen = a.platform_fen,
+                                  .consumer_cp = a.consumer_user_id ? a.lot_cp : 0,
+                                  .merchant_cp = a.lot_cp};
+        for (auto& e : accrual_entries(parts, a.consumer_user_id.value_or(0))) out.entries.push_back(e);
+    }
+
+    void refunded(mysql_connection& db, const refund_facts& refund, effect_output& out) const override {
+        auto a = find_alliance_accrual(db, refund.order.order_id, true);
+        if (!a) return;
+        const auto before = a->refunded_fen, now = refund.amount_fen, amount = a->amount_fen;
+        accrual_parts r;
+        r.fund_fen = reversal_of(a->fund_fen, amount, before, now, a->reversed_fund_fen);
+        r.lock_fen = reversal_of(a->lock_fen, amount, before, now, a->reversed_lock_fen);
+        r.platform_fen = reversal_of(a->platform_fen, amount, before, now, a->reversed_platform_fen);
+        r.merchant_cp = reversal_of(a->lot_cp, amount, before, now, a->reversed_cp);
+        r.consumer_cp = a->consumer_user_id ? r.merchant_cp : 0;
+        add_alliance_reversal(db, a->order_id, now, r);
+        const bool vested = a->state == "vested";
+        const auto reversal = accrual_reversal_entries(r, a->consumer_user_id.value_or(0), vested);
+        for (const auto& e : reversal) out.entries.push_back(e);
+        if (!vested || r.lock_fen == 0 || !a->lock_merchant_id) return;
+        // The lock reward vested as vouchers of the locking store: taken back there, in a posting of
+        // that store's book (a transaction touches one store's book and the platform's).
+        const auto locking = *a->lock_merchant_id;
+        const auto fen = r.lock_fen;
+        out.after_posting.push_back([locking, fen, order_id = a->order_id, refund_id = refund.refund_id, at = refund.at](mysql_connection& db,
+                                                                                                                         posted_payment&) {
+            // Vouchers cannot be spent yet, so a credit still has every fen a refund may reverse.
+            // (Spending lands with voucher debt: docs/alliance.md, "Not built yet".)
+            if (take_back_lock_reward(db, order_id, fen) != fen) throw std::logic_error("lock reward already spent: voucher debt is not built");
+            post_ledger_transaction(db, ledger_posting{.merchant_id = locking,
+                                                       .kind = "alliance_lock_reversal",
+                                                       .reference = "refund:" + std::to_string(refund_id),
+                                                       .actor_user_id = std::nullopt,
+                                                       .entries = lock_reward_reversal_entries(fen),
+                                                       .booked_at = format_sql_datetime_utc(at)});
+        });
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<const payment_effect> make_alliance_accrual_effect() { return std::make_unique<alliance_accrual_effect>(); }
+
+}  // namespace sharedstore
