@@ -148,6 +148,16 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('put', '/api/v1/merchants/{merchant_id}/alliance', M, { token: owner.token, body: { concession_bp: 1000, voucher_max_bp: 5000 }, expect: 200 })
   await op('get', '/api/v1/merchants/{merchant_id}/alliance', M, { token: cashier.token, expect: 200 })
   await op('get', '/api/v1/platform/alliance/merchants', {}, { token: owner.token, expect: 200 })
+  // A QR scan of the member store locks the customer to it; the operator reads and moves the lock.
+  await op('post', '/api/v1/me/stores/{merchant_id}/visits', M, { token: customer.token, body: { source: 'qr' }, expect: 200 })
+  const myAlliance = await op('get', '/api/v1/me/alliance', {}, { token: customer.token, expect: 200 })
+  assert.equal(myAlliance.json.lock.merchant.id, M.merchant_id)
+  const F = { user_id: customer.id }
+  await op('get', '/api/v1/platform/alliance/fans/{user_id}', F, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/platform/alliance/fans/{user_id}', F, { token: customer.token, expect: 403 })
+  await op('get', '/api/v1/platform/alliance/fans/{user_id}', { user_id: '999999999' }, { token: owner.token, expect: 404 })
+  await op('put', '/api/v1/platform/alliance/fans/{user_id}', F, { token: owner.token, body: { merchant_id: M.merchant_id }, expect: 400 })
+  await op('put', '/api/v1/platform/alliance/fans/{user_id}', F, { token: owner.token, body: { merchant_id: M.merchant_id, reason: '核对' }, expect: 200 })
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {
