@@ -15,6 +15,8 @@ export interface ConsolePage {
   menu?: { titleKey: string; icon: Component }
   /** Roles that see it (docs/access-control.md); absent: every staff role. */
   roles?: StaffRole[]
+  /** A platform page (`/api/v1/platform/...`): platform operators only, whatever their stores; `roles` does not apply. */
+  platform?: true
 }
 
 export const pages: ConsolePage[] = Object.values(import.meta.glob<{ page: ConsolePage }>('./pages/*/page.ts', { eager: true }))
@@ -26,7 +28,7 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     component: () => import('./layout/ConsoleLayout.vue'),
-    children: pages.map((p) => ({ path: p.path, name: p.name, component: p.component, meta: { roles: p.roles } })),
+    children: pages.map((p) => ({ path: p.path, name: p.name, component: p.component, meta: { roles: p.roles, platform: p.platform } })),
   },
   { path: '/:rest(.*)*', redirect: '/' },
 ]

@@ -1,8 +1,8 @@
 import { createRouter, createWebHistory } from 'vue-router'
 
 import { setUnauthorizedHandler } from './api/client'
-import { routes } from './pages'
-import { clearSession, ensureSession, safeNext } from './session'
+import { pages, routes } from './pages'
+import { clearSession, ensureSession, safeNext, session } from './session'
 
 // The console lives under /console/ (vite.config.ts `base`), so deep links survive a reload.
 export const router = createRouter({
@@ -23,6 +23,11 @@ router.beforeEach(async (to) => {
   }
   if (to.name === 'login') return signedIn ? safeNext(to.query.next) : true
   if (!signedIn) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  // A platform operator who is staff of no store has no overview to open: home is the first platform page.
+  if (to.path === '/' && session.stores.length === 0 && session.platformOperator) {
+    const home = pages.find((p) => p.platform && p.menu)
+    if (home) return { name: home.name }
+  }
   return true
 })
 

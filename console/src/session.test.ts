@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 
-import { applySession, clearSession, currentRole, currentStore, roleAllows, safeNext, selectStore, session } from './session'
+import { applySession, clearSession, currentRole, currentStore, isPlatformOperator, pageAllowed, roleAllows, safeNext, selectStore, session } from './session'
 
 const stores = [
   { merchant_id: '12', name: '春风茶饮', role: 'cashier' as const },
@@ -39,6 +39,28 @@ describe('the console session', () => {
     expect(roleAllows(['owner', 'manager'], 'manager')).toBe(true)
     expect(roleAllows(['owner'], 'manager')).toBe(false)
     expect(roleAllows(undefined, null)).toBe(false)
+  })
+
+  it('knows a platform operator from /console/me, and not from the login\'s answer', () => {
+    applySession(answer)
+    expect([isPlatformOperator.value, session.operatorKnown]).toEqual([false, false])
+    applySession({ ...answer, stores: [], platform_operator: true })
+    expect([isPlatformOperator.value, session.operatorKnown, currentStore.value]).toEqual([true, true, null])
+    applySession({ ...answer, platform_operator: false })
+    expect([isPlatformOperator.value, session.operatorKnown]).toEqual([false, true])
+    clearSession()
+    expect([isPlatformOperator.value, session.operatorKnown]).toEqual([false, false])
+  })
+
+  it('opens a platform page to operators only, whatever their role, and a store page by role', () => {
+    const platform = { platform: true }
+    expect(pageAllowed(platform, null, true)).toBe(true)
+    expect(pageAllowed(platform, 'owner', false)).toBe(false)
+    expect(pageAllowed(platform, 'cashier', true)).toBe(true)
+    expect(pageAllowed({ roles: ['owner'] }, 'owner', false)).toBe(true)
+    // An operator without a store has no store pages.
+    expect(pageAllowed({}, null, true)).toBe(false)
+    expect(pageAllowed({ roles: ['owner'] }, 'cashier', true)).toBe(false)
   })
 
   it('goes back only to the console\'s own pages after the login', () => {

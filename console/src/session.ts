@@ -2,13 +2,15 @@
 // is an HttpOnly cookie the page cannot read; what the page keeps is what GET /api/v1/console/me
 // and the login's answer say: the user, their stores and roles now, and the CSRF token for writes.
 // The chosen store is remembered per user in the browser; pages read it through useCurrentStore().
+// A platform operator (docs/alliance.md) may be staff of no store: only /console/me says whether
+// the user is one (the login's answer does not), so the console asks it once after a login.
 import { computed, reactive, readonly } from 'vue'
 
 import { api, ApiError, setCsrfToken, type Schemas } from './api/client'
 import type { StaffRole } from './pages'
 
 export type ConsoleStore = Schemas['ConsoleStore']
-type SessionBody = Pick<Schemas['ConsoleSession'], 'user' | 'stores' | 'csrf_token' | 'expires_at'>
+type SessionBody = Pick<Schemas['ConsoleSession'], 'user' | 'stores' | 'csrf_token' | 'expires_at' | 'platform_operator'>
 
 const state = reactive({
   /** GET /console/me has answered once (signed in or not). */
@@ -17,6 +19,10 @@ const state = reactive({
   stores: [] as ConsoleStore[],
   expiresAt: '',
   merchantId: '',
+  /** The user is a platform operator (GET /console/me); the platform pages are theirs. */
+  platformOperator: false,
+  /** /console/me has said whether the user is an operator (the login's answer does not). */
+  operatorKnown: false,
 })
 
 export const session = readonly(state)
@@ -38,6 +44,8 @@ export function applySession(body: SessionBody): void {
   state.stores = [...body.stores]
   state.expiresAt = body.expires_at
   setCsrfToken(body.csrf_token)
+  state.operatorKnown = body.platform_operator !== undefined
+  state.platformOperator = body.platform_operator === true
   // The store chosen last time, while the user is still staff there; else their first.
   const wanted = state.merchantId || rememberedStore(body.user.id)
   state.merchantId = body.stores.find((s) => s.merchant_id === wanted)?.merchant_id ?? body.stores[0]?.merchant_id ?? ''
@@ -50,6 +58,8 @@ export function clearSession(): void {
   state.stores = []
   state.expiresAt = ''
   state.merchantId = ''
+  state.platformOperator = false
+  state.operatorKnown = false
   setCsrfToken('')
   pending = null
 }
@@ -64,7 +74,10 @@ let pending: Promise<boolean> | null = null
  * 503) are thrown, so the page can say the server is unreachable instead of asking for a scan.
  */
 export function ensureSession(): Promise<boolean> {
-  if (state.checked && state.userId) return Promise.resolve(true)
+  if (state.checked && state.userId && state.operatorKnown) return Promise.resolve(true)
+  // Signed in by the login page just now: /console/me is asked only for the operator flag, and a
+  // failure of it (network, 503) leaves the user signed in, without the platform pages.
+  const justSignedIn = state.userId !== ''
   pending ??= api.get('/api/v1/console/me', { unauthorizedIsExpected: true }).then(
     (me) => {
       applySession(me)
@@ -75,6 +88,10 @@ export function ensureSession(): Promise<boolean> {
       if (error instanceof ApiError && error.status === 401) {
         clearSession()
         return false
+      }
+      if (justSignedIn) {
+        state.operatorKnown = true
+        return true
       }
       throw error
     },
@@ -105,6 +122,21 @@ export const currentRole = computed<StaffRole | null>(() => currentStore.value?.
 export function roleAllows(roles: readonly StaffRole[] | undefined, role: StaffRole | null = currentRole.value): boolean {
   if (!role) return false
   return !roles || roles.includes(role)
+}
+
+/** Whether the user is a platform operator (the platform pages: pages.ts `platform`). */
+export const isPlatformOperator = computed(() => state.platformOperator)
+
+/**
+ * Whether the user may use a page: a platform page (`platform`) is the platform operators', whatever
+ * their stores; a store page is the roles it names at the chosen store.
+ */
+export function pageAllowed(
+  page: { roles?: readonly StaffRole[] | undefined; platform?: boolean | undefined },
+  role: StaffRole | null = currentRole.value,
+  operator: boolean = state.platformOperator,
+): boolean {
+  return page.platform ? operator : roleAllows(page.roles, role)
 }
 
 /** For pages: the chosen store's id and the caller's role there, reactive. */

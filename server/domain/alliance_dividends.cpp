@@ -22,16 +22,31 @@ int dividend_rate_bp(const alliance_pool_config& config, int number) {
 
 std::int64_t lot_quota_fen(std::int64_t cp, int quota_bp) { return static_cast<std::int64_t>(static_cast<__int128>(cp) * quota_bp / 10000); }
 
-namespace {
-// What a lot would release at `rate_bp` with `released` already out of its quota.
-std::int64_t release_of(std::int64_t cp, std::int64_t released, int rate_bp, int quota_bp) {
+std::int64_t lot_release_fen(std::int64_t cp, std::int64_t released, int rate_bp, int quota_bp) {
+    if (cp <= 0) return 0;
     const auto wanted = static_cast<std::int64_t>(static_cast<__int128>(cp) * rate_bp / 10000);
     return std::clamp<std::int64_t>(lot_quota_fen(cp, quota_bp) - released, 0, wanted);
 }
+
+std::int64_t scaled_release_fen(std::int64_t fen, std::int64_t available_fen, std::int64_t wanted_fen) {
+    if (fen <= 0 || available_fen <= 0) return 0;
+    if (available_fen >= wanted_fen) return fen;
+    return static_cast<std::int64_t>(static_cast<__int128>(fen) * available_fen / wanted_fen);
+}
+
+std::int64_t released_clawback_fen(std::int64_t released_fen, std::int64_t cp_before, std::int64_t cp_after) {
+    if (released_fen <= 0 || cp_before <= 0) return 0;
+    if (cp_after <= 0) return released_fen;
+    const auto kept = static_cast<std::int64_t>(static_cast<__int128>(released_fen) * std::min(cp_after, cp_before) / cp_before);
+    return released_fen - kept;
+}
+
+namespace {
+std::int64_t release_of(std::int64_t cp, std::int64_t released, int rate_bp, int quota_bp) { return lot_release_fen(cp, released, rate_bp, quota_bp); }
 }  // namespace
 
-dividend_plan plan_dividend(const alliance_pool_config& config, int number, const std::vector<pool_lot>& lots, std::int64_t fund_free_fen) {
-    dividend_plan plan;
+pool_dividend_plan plan_dividend(const alliance_pool_config& config, int number, const std::vector<pool_lot>& lots, std::int64_t fund_free_fen) {
+    pool_dividend_plan plan;
     plan.number = number;
     plan.rate_bp = dividend_rate_bp(config, number);
     for (const auto& lot : lots) {
@@ -44,7 +59,7 @@ dividend_plan plan_dividend(const alliance_pool_config& config, int number, cons
     plan.scaled = plan.wanted_fen > available;
     if (plan.scaled) {
         // Every lot by the same fraction, floored: the sum stays within the fund.
-        for (auto& r : plan.releases) r.fen = static_cast<std::int64_t>(static_cast<__int128>(r.fen) * available / plan.wanted_fen);
+        for (auto& r : plan.releases) r.fen = scaled_release_fen(r.fen, available, plan.wanted_fen);
         std::erase_if(plan.releases, [](const lot_release& r) { return r.fen == 0; });
     }
     for (const auto& r : plan.releases) plan.released_fen += r.fen;

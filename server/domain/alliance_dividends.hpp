@@ -35,13 +35,25 @@ struct pool_lot {
 // floor(cp x quota / 10000): what a lot may release in its life.
 std::int64_t lot_quota_fen(std::int64_t cp, int quota_bp);
 
+// What one lot releases at `rate_bp` with `released_fen` of its quota already out: floor(cp x r /
+// 10000) within what the quota has left. The dividend job applies it lot by lot, in chunks.
+std::int64_t lot_release_fen(std::int64_t cp, std::int64_t released_fen, int rate_bp, int quota_bp);
+// A lot's release once the dividend is scaled to the fund: floor(fen x available / wanted), or fen
+// itself when the fund covers the whole (available >= wanted).
+std::int64_t scaled_release_fen(std::int64_t fen, std::int64_t available_fen, std::int64_t wanted_fen);
+
+// A refund took a lot from `cp_before` to `cp_after` points: what it takes back of the
+// `released_fen` vouchers the lot has out, so that what stays out is floor(released x after /
+// before) (all of it when nothing is left).
+std::int64_t released_clawback_fen(std::int64_t released_fen, std::int64_t cp_before, std::int64_t cp_after);
+
 struct lot_release {
     std::uint64_t lot_id = 0;
     std::uint64_t holder = 0;
     std::int64_t fen = 0;
 };
 
-struct dividend_plan {
+struct pool_dividend_plan {
     int number = 0;
     int rate_bp = 0;
     std::int64_t pool_cp = 0;       // S_n: recorded, the next threshold's base
@@ -54,7 +66,7 @@ struct dividend_plan {
 // Dividend `number` over the vested lots: per lot floor(cp x r / 10000) within what its quota has
 // left; when their sum passes `fund_free_fen` every lot's release is scaled by fund / sum (floor).
 // The per-lot flooring remainders stay in the fund.
-dividend_plan plan_dividend(const alliance_pool_config& config, int number, const std::vector<pool_lot>& lots, std::int64_t fund_free_fen);
+pool_dividend_plan plan_dividend(const alliance_pool_config& config, int number, const std::vector<pool_lot>& lots, std::int64_t fund_free_fen);
 
 // A holder's share of a dividend: outstanding advance repaid first, the rest credited as vouchers.
 struct holder_credit {

@@ -57,4 +57,20 @@ std::vector<ledger_entry> lock_reward_reversal_entries(std::int64_t fen) {
     return out;
 }
 
+std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_free, 0}, {k::alliance_fund_reserved, 0}, fen);
+    if (consumer) add(out, {k::alliance_vouchers, consumer}, {k::vouchers_issued, 0}, fen);
+    else add(out, {k::merchant_vouchers, 0}, {k::vouchers_issued, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> dividend_clawback_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_reserved, 0}, {k::alliance_fund_free, 0}, fen);
+    if (consumer) add(out, {k::vouchers_issued, 0}, {k::alliance_vouchers, consumer}, fen);
+    else add(out, {k::vouchers_issued, 0}, {k::merchant_vouchers, 0}, fen);
+    return out;
+}
+
 }  // namespace sharedstore

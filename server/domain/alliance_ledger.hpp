@@ -37,4 +37,11 @@ std::vector<ledger_entry> accrual_reversal_entries(const accrual_parts& reversed
 // A vested fan-lock reward taken back: the store's vouchers return, and their money leaves the reserve.
 std::vector<ledger_entry> lock_reward_reversal_entries(std::int64_t fen);
 
+// A dividend's credit to one holder: money from the fund's free balance into its reserve, vouchers
+// to the consumer (platform book, `consumer_user_id`) or to the store (its book: consumer 0).
+std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+// A refund takes back vouchers a lot released: the holder's vouchers return, their money goes back
+// from the reserve to the free balance (before the fund's share of the refund leaves it).
+std::vector<ledger_entry> dividend_clawback_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+
 }  // namespace sharedstore

@@ -38,6 +38,7 @@ std::string_view to_string(account_kind kind) {
     case account_kind::alliance_points_pending: return "alliance_points_pending";
     case account_kind::alliance_points: return "alliance_points";
     case account_kind::vouchers_issued: return "vouchers_issued";
+    case account_kind::alliance_vouchers: return "alliance_vouchers";
     }
     return "unknown";
 }
@@ -70,7 +71,7 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::alliance_fund_free, account_kind::alliance_fund_reserved,
                                                  account_kind::lock_rewards_pending, account_kind::alliance_points_issued,
                                                  account_kind::alliance_points_pending, account_kind::alliance_points,
-                                                 account_kind::vouchers_issued};
+                                                 account_kind::vouchers_issued, account_kind::alliance_vouchers};
     return kinds;
 }
 
@@ -88,7 +89,8 @@ bool is_per_user(account_kind kind) {
     case account_kind::member_points_held:
     case account_kind::bonus_payable:
     case account_kind::alliance_points_pending:
-    case account_kind::alliance_points: return true;
+    case account_kind::alliance_points:
+    case account_kind::alliance_vouchers: return true;
     default: return false;
     }
 }
@@ -101,6 +103,7 @@ ledger_asset asset_of(account_kind kind) {
     case account_kind::merchant_alliance_points_pending:
     case account_kind::merchant_alliance_points: return ledger_asset::points;
     case account_kind::vouchers_issued:
+    case account_kind::alliance_vouchers:
     case account_kind::merchant_vouchers: return ledger_asset::voucher_fen;
     case account_kind::member_points_issued:
     case account_kind::member_points_pending:
@@ -121,7 +124,8 @@ bool in_platform_book(account_kind kind) {
     case account_kind::alliance_points_issued:
     case account_kind::alliance_points_pending:
     case account_kind::alliance_points:
-    case account_kind::vouchers_issued: return true;
+    case account_kind::vouchers_issued:
+    case account_kind::alliance_vouchers: return true;
     default: return false;
     }
 }

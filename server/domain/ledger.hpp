@@ -64,6 +64,7 @@ enum class account_kind {
     alliance_points_pending,  // per person: a consumer's lots still inside their refund window (cp)
     alliance_points,          // per person: a consumer's vested lots (cp): counted in the pool
     vouchers_issued,          // vouchers outstanding (credit-normal), against alliance_fund_reserved
+    alliance_vouchers,        // per person: a consumer's vouchers (dividends), spendable at any member store
 };
 
 // How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a

@@ -186,8 +186,54 @@ asio::awaitable<http_response> handle_reassign_fan(const api_services& s, http_r
 asio::awaitable<http_response> handle_my_alliance(const api_services& s, http_request&, const caller& who) {
     auto view = co_await s.alliance.consumer(who.user_id);
     const auto& v = unwrap(view);
+    json::array credits;
+    for (const auto& c : v.credits)
+        credits.push_back(json::object{{"reason", c.reason},
+                                       {"dividend_number", c.dividend_number ? json::value(*c.dividend_number) : json::value(nullptr)},
+                                       {"amount_fen", c.amount_fen},
+                                       {"remaining_fen", c.remaining_fen},
+                                       {"expires_at", format_rfc3339_seconds(c.expires_at)},
+                                       {"credited_at", format_rfc3339_seconds(c.created_at)}});
     co_return http_response::json(200, json::object{{"lock", lock_json(v.lock, v.merchant_name)},
-                                                    {"points", json::object{{"pending_cp", v.points_pending_cp}, {"vested_cp", v.points_cp}}}});
+                                                    {"points", json::object{{"pending_cp", v.points_pending_cp}, {"vested_cp", v.points_cp}}},
+                                                    {"vouchers", json::object{{"balance_fen", v.vouchers_fen}, {"credits", std::move(credits)}}}});
+}
+
+json::object dividend_json(const alliance_dividend& d) {
+    return json::object{{"number", d.number},
+                        {"state", d.state},
+                        {"phase", d.phase},
+                        {"pool_config_version", d.pool_config_version},
+                        {"rate_bp", d.rate_bp},
+                        {"pool_cp", d.pool_cp},
+                        {"consumer_holders", d.consumer_holders},
+                        {"lots", d.lots},
+                        {"wanted_fen", d.wanted_fen},
+                        {"fund_free_fen", d.fund_free_fen},
+                        {"available_fen", d.available_fen},
+                        {"scaled", d.available_fen < d.wanted_fen},
+                        {"released_fen", d.released_fen},
+                        {"holders_credited", d.holders_credited},
+                        {"chunks", d.chunks},
+                        {"started_at", format_rfc3339_seconds(d.started_at)},
+                        {"finished_at", d.finished_at ? json::value(format_rfc3339_seconds(*d.finished_at)) : json::value(nullptr)}};
+}
+
+asio::awaitable<http_response> handle_dividends(const api_services& s, http_request& request, const caller& who) {
+    const auto query = read_list_query(request);
+    const std::optional<int> before = query.before_id ? std::optional(static_cast<int>(std::min<std::uint64_t>(query.before_id, 2'000'000'000))) : std::nullopt;
+    auto view = co_await s.alliance.dividends(who.user_id, before, query.limit + 1);
+    const auto& v = unwrap(view);
+    auto page = page_json(v.items, query.limit, dividend_json, [](const alliance_dividend& d) { return static_cast<std::uint64_t>(d.number); });
+    page["pool"] = json::object{{"pool_cp", v.pool.pool_cp},
+                                {"consumer_holders", v.pool.consumer_holders},
+                                {"lots", v.pool.lots},
+                                {"next_number", v.next_number},
+                                {"threshold_cp", v.threshold_cp},
+                                {"min_holders", v.min_holders},
+                                {"fund_free_fen", v.fund_free_fen},
+                                {"running", v.running ? json::value(*v.running) : json::value(nullptr)}};
+    co_return http_response::json(200, std::move(page));
 }
 
 constexpr route table[] = {
@@ -199,6 +245,7 @@ constexpr route table[] = {
     {"PUT", "/api/v1/merchants/{merchant_id}/alliance", route_access::staff, handle_set_concession},
     {"GET", "/api/v1/platform/alliance/fans/{user_id}", route_access::staff, handle_fan},
     {"PUT", "/api/v1/platform/alliance/fans/{user_id}", route_access::staff, handle_reassign_fan},
+    {"GET", "/api/v1/platform/alliance/dividends", route_access::staff, handle_dividends},
     {"GET", "/api/v1/me/alliance", route_access::user_session, handle_my_alliance},
 };
 

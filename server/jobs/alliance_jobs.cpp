@@ -1,7 +1,12 @@
 #include "server/jobs/alliance_jobs.hpp"
 
+#include "server/services/alliance_dividend_run.hpp"
 #include "server/services/alliance_vesting.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace sharedstore {
 
@@ -32,7 +37,59 @@ private:
     int max_;
 };
 
+class pay_alliance_dividends_job final : public job {
+public:
+    pay_alliance_dividends_job(mysql_pool& database, int chunk_holders, std::chrono::milliseconds pause)
+        : database_(database), chunk_(chunk_holders), pause_(pause) {}
+    std::string_view name() const override { return "pay-alliance-dividends"; }
+    std::string_view summary() const override {
+        return "when the vested pool crossed its threshold, credit every holder its dividend in vouchers (resumes a dividend cut short)";
+    }
+
+    asio::awaitable<job_report> run_once(time_point now) override {
+        auto begin = [=](mysql_connection& db) { return start_alliance_dividend(db, now); };
+        const auto start = co_await database_.transaction(std::move(begin));
+        if (!start.number)
+            co_return job_report{.ok = true,
+                                 .figures = {{"dividend", nullptr},
+                                             {"pool_cp", start.pool.pool_cp},
+                                             {"consumer_holders", start.pool.consumer_holders},
+                                             {"threshold_cp", start.threshold_cp}}};
+        const int number = *start.number;
+        int chunks = 0, holders = 0;
+        std::int64_t fen = 0;
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        for (;;) {
+            auto step = [=, max = chunk_](mysql_connection& db) { return run_alliance_dividend_chunk(db, number, max, now); };
+            const auto chunk = co_await database_.transaction(std::move(step));
+            if (chunk.done) break;
+            ++chunks;
+            holders += chunk.holders;
+            fen += chunk.fen;
+            if (pause_.count() > 0) {
+                timer.expires_after(pause_);
+                co_await timer.async_wait(asio::use_awaitable);
+            }
+        }
+        co_return job_report{.ok = true,
+                             .figures = {{"dividend", number},
+                                         {"resumed", start.resumed},
+                                         {"chunks", chunks},
+                                         {"holders", holders},
+                                         {"released_fen", fen}}};
+    }
+
+private:
+    mysql_pool& database_;
+    int chunk_;
+    std::chrono::milliseconds pause_;
+};
+
 }  // namespace
+
+std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, int chunk_holders, std::chrono::milliseconds pause) {
+    return std::make_unique<pay_alliance_dividends_job>(database, chunk_holders, pause);
+}
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders) {
     return std::make_unique<vest_alliance_lots_job>(database, max_orders);

@@ -2,15 +2,20 @@
 // The alliance's jobs (docs/alliance.md, "Jobs"):
 // - vest-alliance-lots: orders past their refund window vest their lots into the pool, their fund
 //   share into its free balance, and pay their fan-lock reward in vouchers.
-// Each order is one transaction that locks and marks it: a pass cut short or run twice does
-// nothing twice.
+//   Each order is one transaction that locks and marks it: a pass cut short or run twice does
+//   nothing twice.
+// - pay-alliance-dividends: resumes the dividend under way, or starts the next one when the vested
+//   pool crossed its threshold, and carries it out a chunk of holders per transaction
+//   (server/services/alliance_dividend_run.hpp), pausing between chunks.
 #include "common/mysql_pool.hpp"
 #include "server/jobs/job.hpp"
 
+#include <chrono>
 #include <memory>
 
 namespace sharedstore {
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders);
+std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, int chunk_holders, std::chrono::milliseconds pause);
 
 }  // namespace sharedstore

@@ -1,5 +1,6 @@
 #include "server/services/alliance_service.hpp"
 
+#include "server/domain/alliance_dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/storage/ledger_repository.hpp"
@@ -11,6 +12,8 @@ namespace sharedstore {
 namespace {
 
 constexpr int history_limit = 20;
+// A consumer's voucher credits shown at once (the soonest to expire first).
+constexpr int consumer_credits_shown = 20;
 
 pool_config_view make_view(mysql_connection& db) {
     pool_config_view view;
@@ -172,6 +175,26 @@ boost::asio::awaitable<service_result<consumer_alliance_view>> alliance_service:
             if (auto m = find_merchant(db, view.lock->merchant_id)) view.merchant_name = m->name;
         view.points_pending_cp = account_balance(db, 0, {account_kind::alliance_points_pending, user_id});
         view.points_cp = account_balance(db, 0, {account_kind::alliance_points, user_id});
+        view.vouchers_fen = account_balance(db, 0, {account_kind::alliance_vouchers, user_id});
+        view.credits = list_consumer_voucher_credits(db, user_id, consumer_credits_shown);
+        return view;
+    };
+    co_return co_await database_.run(std::move(read));
+}
+
+boost::asio::awaitable<service_result<dividends_view>> alliance_service::dividends(std::uint64_t caller, std::optional<int> before, int limit) {
+    auto read = [=](mysql_connection& db) -> service_result<dividends_view> {
+        if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
+        dividends_view view;
+        const auto config = pool_config_in_force(db).config;
+        const auto last = find_last_dividend(db);
+        view.pool = vested_pool_figures(db);
+        view.next_number = last ? last->number + 1 : 1;
+        view.threshold_cp = last ? next_dividend_threshold(last->pool_cp, config.growth_bp) : config.initial_value_cp;
+        view.min_holders = config.min_holders;
+        view.fund_free_fen = account_balance(db, 0, {account_kind::alliance_fund_free, 0});
+        if (last && last->state == "running") view.running = last->number;
+        view.items = list_dividends(db, limit, before);
         return view;
     };
     co_return co_await database_.run(std::move(read));

@@ -8,6 +8,7 @@
 #include "common/mysql_pool.hpp"
 #include "server/domain/alliance_config.hpp"
 #include "server/services/service_error.hpp"
+#include "server/storage/alliance_dividend_repository.hpp"
 #include "server/storage/alliance_fan_repository.hpp"
 #include "server/storage/alliance_repository.hpp"
 
@@ -30,7 +31,7 @@ struct pool_config_view {
 struct store_alliance_books {
     std::int64_t points_pending_cp = 0;    // its lots inside their refund window
     std::int64_t points_cp = 0;            // its vested lots, counted in the pool
-    std::int64_t vouchers_fen = 0;         // vouchers it holds (fan-lock rewards)
+    std::int64_t vouchers_fen = 0;         // vouchers it holds (fan-lock rewards, dividends)
     std::int64_t concession_owed_fen = 0;  // concessions owed to the platform, not yet collected
     std::int64_t fans = 0;                 // consumers locked to it
 };
@@ -56,6 +57,19 @@ struct consumer_alliance_view {
     std::string merchant_name;
     std::int64_t points_pending_cp = 0;  // lots inside their refund window
     std::int64_t points_cp = 0;          // vested lots, counted in the pool
+    std::int64_t vouchers_fen = 0;       // vouchers held (dividends)
+    std::vector<voucher_credit> credits;  // with something left, the soonest to expire first
+};
+
+// The operator's view of the dividends: where the pool stands and the dividends, newest first.
+struct dividends_view {
+    pool_figures pool;                 // the vested pool now
+    int next_number = 1;
+    std::int64_t threshold_cp = 0;     // where the next dividend fires
+    int min_holders = 0;               // dividend 1 also needs this many consumer holders
+    std::int64_t fund_free_fen = 0;
+    std::optional<int> running;        // a dividend under way
+    std::vector<alliance_dividend> items;
 };
 
 class alliance_service {
@@ -80,6 +94,8 @@ public:
                                                                   std::string reason);
     // The caller's own lock and points.
     boost::asio::awaitable<service_result<consumer_alliance_view>> consumer(std::uint64_t user_id);
+    // Operators: the pool's progress towards its next dividend and the dividends so far.
+    boost::asio::awaitable<service_result<dividends_view>> dividends(std::uint64_t caller, std::optional<int> before, int limit);
 
     // For `GET /api/v1/console/me`: the console shows the platform pages to operators.
     boost::asio::awaitable<bool> is_operator(std::uint64_t user_id);

@@ -2,12 +2,15 @@
 
 #include "server/domain/alliance_ledger.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
+#include "server/storage/alliance_dividend_repository.hpp"
 #include "server/storage/alliance_repository.hpp"
 #include "server/storage/ledger_repository.hpp"
 
 namespace sharedstore {
 
 bool vest_alliance_accrual(mysql_connection& db, std::uint64_t order_id, wall_time now) {
+    // A dividend under way fixed its lots when it started: vesting waits until it is done.
+    if (lock_running_dividend(db)) return false;
     auto a = find_alliance_accrual(db, order_id, true);
     if (!a || a->state != "pending" || a->vests_at > now) return false;
     const auto left_cp = a->lot_cp - a->reversed_cp;

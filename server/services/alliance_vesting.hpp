@@ -11,7 +11,8 @@
 
 namespace sharedstore {
 
-// False when the order is not (or no longer) due: vested already, or its window still open.
+// False when the order is not (or no longer) due: vested already, or its window still open; or a
+// dividend is under way (its lots are fixed until it is done: alliance_dividend_run.hpp).
 bool vest_alliance_accrual(mysql_connection& db, std::uint64_t order_id, wall_time now);
 
 }  // namespace sharedstore

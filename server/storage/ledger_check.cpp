@@ -212,13 +212,33 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "UNION ALL SELECT 'lock_rewards_pending' FROM (SELECT COALESCE(SUM(IF(state = 'pending', lock_fen - reversed_lock_fen, 0)), 0) AS locks "
          "FROM alliance_accruals) a WHERE a.locks <> (SELECT COALESCE(-SUM(balance), 0) FROM ledger_accounts WHERE kind = 'lock_rewards_pending') "
          "UNION ALL SELECT 'alliance_fund_free' FROM ledger_accounts WHERE kind = 'alliance_fund_free' AND balance > 0"},
-        {"vouchers outstanding equal the fund's reserve, and each store's vouchers its credits' remaining value",
+        {"vouchers outstanding equal the fund's reserve, and each store's and each consumer's vouchers their credits' remaining value",
          "SELECT 'vouchers_issued' FROM (SELECT COALESCE(SUM(IF(kind = 'vouchers_issued', balance, 0)), 0) AS issued, "
          "COALESCE(SUM(IF(kind = 'alliance_fund_reserved', balance, 0)), 0) AS reserved FROM ledger_accounts) t WHERE t.issued <> t.reserved "
          "UNION ALL SELECT CONCAT('store ', x.merchant_id) FROM ("
          "SELECT merchant_id, balance AS ledger, 0 AS credits FROM ledger_accounts WHERE kind = 'merchant_vouchers' "
          "UNION ALL SELECT merchant_id, 0, SUM(remaining_fen) FROM alliance_voucher_credits WHERE holder = 'merchant' GROUP BY merchant_id) x "
-         "GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.credits)"},
+         "GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.credits) "
+         "UNION ALL SELECT CONCAT('user ', x.user_id) FROM ("
+         "SELECT user_id, balance AS ledger, 0 AS credits FROM ledger_accounts WHERE kind = 'alliance_vouchers' "
+         "UNION ALL SELECT user_id, 0, SUM(remaining_fen) FROM alliance_voucher_credits WHERE holder = 'consumer' GROUP BY user_id) x "
+         "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.credits)"},
+        {"every dividend credited exactly what its lots released, never more than the fund had free when it started",
+         "SELECT CONCAT('dividend ', d.number) FROM alliance_dividends d "
+         "LEFT JOIN (SELECT dividend_number, SUM(fen) AS fen FROM alliance_lot_releases GROUP BY dividend_number) r ON r.dividend_number = d.number "
+         "LEFT JOIN (SELECT dividend_number, SUM(amount_fen) AS fen FROM alliance_voucher_credits WHERE reason = 'dividend' GROUP BY dividend_number) v "
+         "ON v.dividend_number = d.number "
+         "WHERE COALESCE(r.fen, 0) <> d.released_fen OR COALESCE(v.fen, 0) <> d.released_fen OR d.released_fen > d.available_fen "
+         "OR d.available_fen > LEAST(d.wanted_fen, d.fund_free_fen) OR (d.state = 'done') = (d.number = (SELECT COALESCE(running_dividend, 0) "
+         "FROM alliance_pool_state WHERE id = 1))"},
+        {"each lot's vouchers out equal its releases less what refunds took back, and each holder's dividend credits that sum",
+         "SELECT CONCAT('lot ', l.id) FROM alliance_lots l LEFT JOIN (SELECT lot_id, SUM(fen) AS fen FROM alliance_lot_releases GROUP BY lot_id) r "
+         "ON r.lot_id = l.id WHERE l.released_fen <> COALESCE(r.fen, 0) - l.clawed_fen OR l.released_fen < 0 "
+         "UNION ALL SELECT CONCAT(x.holder, ' ', x.holder_id) FROM ("
+         "SELECT holder, COALESCE(user_id, merchant_id) AS holder_id, SUM(released_fen) AS lots, 0 AS credits FROM alliance_lots "
+         "WHERE released_fen <> 0 GROUP BY holder, COALESCE(user_id, merchant_id) "
+         "UNION ALL SELECT holder, holder_id, 0, SUM(amount_fen - taken_back_fen) FROM alliance_voucher_credits WHERE reason = 'dividend' "
+         "GROUP BY holder, holder_id) x GROUP BY x.holder, x.holder_id HAVING SUM(x.lots) <> SUM(x.credits)"},
         {"every vested fan-lock reward was credited to its locking store, less what refunds took back",
          "SELECT CONCAT('order ', a.order_id) FROM alliance_accruals a LEFT JOIN alliance_voucher_credits v ON v.reason = 'lock_reward' "
          "AND v.order_id = a.order_id WHERE (a.state = 'vested' AND a.lock_fen > 0 AND (COALESCE(v.amount_fen - v.taken_back_fen, 0) <> "

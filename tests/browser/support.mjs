@@ -2,6 +2,7 @@
 // download), a fresh profile each launch, a folder for screenshots; and the real stack for the
 // console's pages with the calls a test makes as the mini-program, the POS or the console
 // (startConsoleStack, signIn, openStore, consoleSession, loginViaTicket, ...).
+import { execFileSync } from 'node:child_process'
 import { createHmac, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -135,12 +136,37 @@ export function watchForErrors(page, { expected = [] } = {}) {
 export const consoleDist = path.join(consoleDir, 'dist')
 
 /** The server with /console/ served from console/dist, and the simulator (SHAREDSTORE_BINARY, WECHAT_SIM_BINARY from ctest). */
-export async function startConsoleStack() {
+export async function startConsoleStack({ env = {} } = {}) {
   if (!existsSync(path.join(consoleDist, 'index.html'))) throw new Error('console/dist is missing: build the console first (cd console && npm run build)')
   const sharedstore = process.env.SHAREDSTORE_BINARY
   const wechatSim = process.env.WECHAT_SIM_BINARY
   if (!sharedstore || !wechatSim) throw new Error('SHAREDSTORE_BINARY and WECHAT_SIM_BINARY are not set: run this test through ctest (scripts/test -L browser)')
-  return startStack({ sharedstore, wechatSim, env: { SHAREDSTORE_CONSOLE_STATIC_DIR: consoleDist } })
+  return startStack({ sharedstore, wechatSim, env: { SHAREDSTORE_CONSOLE_STATIC_DIR: consoleDist, ...env } })
+}
+
+// ---- A database of a test's own -----------------------------------------------------------------
+// For pages over platform-wide state (the alliance's pool and dividends) that other tests' data
+// must not join: a database on scripts/test's MariaDB, migrated, for a stack started with
+// startConsoleStack({ env: { SHAREDSTORE_MYSQL_DATABASE: name } }); sql() runs statements in it.
+function mariadb(database, statement) {
+  const args = ['-h', '127.0.0.1', '-P', process.env.SHAREDSTORE_MYSQL_PORT, '-u', process.env.SHAREDSTORE_MYSQL_USER, '--batch', '--skip-column-names']
+  if (database) args.push(database)
+  // The password through the environment, not the command line.
+  return execFileSync('mariadb', [...args, '-e', statement], { env: { ...process.env, MYSQL_PWD: process.env.SHAREDSTORE_MYSQL_PASSWORD }, encoding: 'utf8' })
+}
+
+export function createScratchDatabase(tag) {
+  const name = `scratch_${tag}_${randomBytes(4).toString('hex')}`
+  mariadb('', `CREATE DATABASE \`${name}\``)
+  execFileSync(process.env.SHAREDSTORE_BINARY, ['migrate', '--config', process.env.SHAREDSTORE_TEST_CONFIG], {
+    env: { ...process.env, SHAREDSTORE_MYSQL_DATABASE: name },
+    encoding: 'utf8',
+  })
+  return {
+    name,
+    sql: (statement) => mariadb(name, statement).trim(),
+    drop: () => mariadb('', `DROP DATABASE IF EXISTS \`${name}\``),
+  }
 }
 
 /** The console's URL on the stack: consoleUrl(stack, 'settings') -> http://127.0.0.1:PORT/console/settings */

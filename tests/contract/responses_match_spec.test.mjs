@@ -158,6 +158,11 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('get', '/api/v1/platform/alliance/fans/{user_id}', { user_id: '999999999' }, { token: owner.token, expect: 404 })
   await op('put', '/api/v1/platform/alliance/fans/{user_id}', F, { token: owner.token, body: { merchant_id: M.merchant_id }, expect: 400 })
   await op('put', '/api/v1/platform/alliance/fans/{user_id}', F, { token: owner.token, body: { merchant_id: M.merchant_id, reason: '核对' }, expect: 200 })
+  // The dividends: the pool's progress (platform-wide: other tests' figures), operators only.
+  const dividends = await op('get', '/api/v1/platform/alliance/dividends', {}, { token: owner.token, expect: 200 })
+  assert.ok(dividends.json.pool.next_number >= 1)
+  await op('get', '/api/v1/platform/alliance/dividends', {}, { token: customer.token, expect: 403 })
+  assert.equal(myAlliance.json.vouchers.balance_fen, 0)
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {

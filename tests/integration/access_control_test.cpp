@@ -404,6 +404,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", fixed("/api/v1/platform/alliance/fans/" + who[customer].user_id), none, {401, 403, 403, 403, 403, 403, 403}},
         {"PUT", fixed("/api/v1/platform/alliance/fans/" + who[customer].user_id),
          fixed(json::serialize(json::object{{"merchant_id", store}, {"reason", "test"}})), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/alliance/dividends"), none, {401, 403, 403, 403, 403, 403, 403}},
         {"GET", fixed("/api/v1/me/alliance"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed(S + "/bonus-config/preview"), fixed(R"({"awards":[{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
@@ -526,7 +527,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 59) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 60) << "every /api/v1/merchants row of the table above";
 }
 
 }  // namespace

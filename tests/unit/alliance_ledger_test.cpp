@@ -131,3 +131,26 @@ TEST(alliance_ledger, no_buyer_means_no_consumer_lot_and_no_lock_means_no_lock_e
     EXPECT_EQ(b.at(0, account_kind::lock_rewards_pending), 0);
     EXPECT_EQ(b.at(0, account_kind::concession_revenue), 750);
 }
+
+TEST(alliance_ledger, a_dividend_credit_moves_free_fund_to_the_reserve_and_a_refund_takes_it_back) {
+    const auto p = worked_step_4();
+    books b;
+    b.post(B, accrual_entries(p, c));
+    b.post(B, accrual_vest_entries(p, c));
+    // Dividend 2 of the worked example at B: c 9 fen (platform book), B 9 fen (B's book).
+    b.post(0, dividend_credit_entries(c, 9));
+    b.post(B, dividend_credit_entries(0, 9));
+    EXPECT_EQ(b.at(0, account_kind::alliance_vouchers, c), 9);
+    EXPECT_EQ(b.at(B, account_kind::merchant_vouchers), 9);
+    EXPECT_EQ(b.at(0, account_kind::vouchers_issued), 18);
+    EXPECT_EQ(b.at(0, account_kind::alliance_fund_reserved), 18) << "every voucher has its money in the reserve";
+    EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), 750 - 18);
+    // A whole refund after it: what the lots released comes back first, then everything else.
+    b.post(B, dividend_clawback_entries(c, 9));
+    b.post(B, dividend_clawback_entries(0, 9));
+    b.post(A, lock_reward_entries(p.lock_fen));
+    b.post(B, accrual_reversal_entries(p, c, true));
+    b.post(A, lock_reward_reversal_entries(p.lock_fen));
+    EXPECT_TRUE(b.all_zero());
+    EXPECT_TRUE(dividend_credit_entries(c, 0).empty());
+}

@@ -20,13 +20,13 @@ std::set<std::string> codes(const std::vector<validation_problem>& problems) {
     return out;
 }
 
-std::map<std::uint64_t, std::int64_t> by_holder(const dividend_plan& plan) {
+std::map<std::uint64_t, std::int64_t> by_holder(const pool_dividend_plan& plan) {
     std::map<std::uint64_t, std::int64_t> out;
     for (const auto& r : plan.releases) out[r.holder] += r.fen;
     return out;
 }
 
-void record_releases(std::vector<pool_lot>& lots, const dividend_plan& plan) {
+void record_releases(std::vector<pool_lot>& lots, const pool_dividend_plan& plan) {
     for (const auto& r : plan.releases)
         for (auto& lot : lots)
             if (lot.id == r.lot_id) lot.released_fen += r.fen;
@@ -147,6 +147,36 @@ TEST(alliance_dividends, a_dividend_larger_than_the_free_fund_is_scaled_down_to_
     EXPECT_EQ(by_holder(short_fund).at(10), 74) << "floor(100 x 150 / 201)";
     EXPECT_EQ(short_fund.released_fen, 148);
     EXPECT_EQ(plan_dividend(c, 1, lots, 0).released_fen, 0);
+}
+
+TEST(alliance_dividends, the_batch_pieces_give_the_plan_lot_by_lot) {
+    // The dividend job applies lot_release_fen and scaled_release_fen lot by lot in chunks; the sum
+    // is the plan's, scaled or not.
+    alliance_pool_config config;
+    const std::vector<pool_lot> lots{{1, 10, 20000, 0}, {2, 10, 3333, 0}, {3, 11, 777, 80}, {4, 12, 999999, 2000}};
+    for (const std::int64_t fund : {1'000'000LL, 500LL, 37LL, 0LL}) {
+        const auto plan = plan_dividend(config, 3, lots, fund);
+        std::int64_t wanted = 0, sum = 0;
+        for (const auto& lot : lots) wanted += lot_release_fen(lot.cp, lot.released_fen, plan.rate_bp, config.quota_bp);
+        EXPECT_EQ(wanted, plan.wanted_fen);
+        const auto available = std::min(wanted, fund);
+        for (const auto& lot : lots) sum += scaled_release_fen(lot_release_fen(lot.cp, lot.released_fen, plan.rate_bp, config.quota_bp), available, wanted);
+        EXPECT_EQ(sum, plan.released_fen) << "fund " << fund;
+        EXPECT_LE(sum, fund);
+    }
+}
+
+TEST(alliance_dividends, a_refund_takes_back_released_vouchers_in_proportion) {
+    EXPECT_EQ(released_clawback_fen(220, 20000, 10000), 110);
+    EXPECT_EQ(released_clawback_fen(110, 10000, 0), 110) << "nothing left: everything back";
+    EXPECT_EQ(released_clawback_fen(9, 1500, 1000), 9 - 6) << "what stays out is floored: floor(9 x 1000 / 1500) = 6";
+    EXPECT_EQ(released_clawback_fen(0, 1500, 1000), 0);
+    // Refunds in parts leave out what one refund to the same size would: floor(r x after / before) chains.
+    std::int64_t out = 333;
+    out -= released_clawback_fen(out, 30000, 21000);
+    out -= released_clawback_fen(out, 21000, 7000);
+    EXPECT_LE(out, 333 * 7000 / 30000);
+    EXPECT_GE(out, 333 * 7000 / 30000 - 1) << "at most a fen of rounding per part, always in the fund's favour";
 }
 
 TEST(alliance_dividends, a_lot_stops_releasing_at_its_lifetime_quota) {

@@ -127,6 +127,19 @@ describe('the API client', () => {
     await expect(createClient('', f.fetch).post('/api/v1/auth/logout', {})).resolves.toBeUndefined()
   })
 
+  it('tells the status of a successful answer to a caller that asks (201 made, 200 there already)', async () => {
+    const member = { merchant: { id: '12', name: '茶饮小店' }, admitted_by_user_id: '3', admitted_at: '2026-12-02T08:00:00Z', concession: null }
+    let status = 201
+    const f = fakeFetch(() => json(status, { member }))
+    const client = createClient('', f.fetch)
+    const seen: number[] = []
+    for (const s of [201, 200]) {
+      status = s
+      await client.post('/api/v1/platform/alliance/merchants', { body: { merchant_id: '12' }, onStatus: (x) => seen.push(x) })
+    }
+    expect(seen).toEqual([201, 200])
+  })
+
   it('escapes path parameters and refuses a missing one', () => {
     expect(expandPath('/api/v1/shares/{code}', { code: 'a/b?c' })).toBe('/api/v1/shares/a%2Fb%3Fc')
     expect(() => expandPath('/api/v1/shares/{code}', {})).toThrow('{code}')

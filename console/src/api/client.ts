@@ -44,6 +44,8 @@ export type RequestOptions<P extends keyof paths, M extends Method> = IfDeclared
     signal?: AbortSignal
     /** A 401 is this call's own answer (the session check at start-up), not a lost session. */
     unauthorizedIsExpected?: boolean
+    /** Told the status of a successful answer, where two mean different things (201 made, 200 there already). */
+    onStatus?: (status: number) => void
   }
 
 /** Every failure of a call: the API's error body, or what stood for one (network, a proxy's page). */
@@ -138,12 +140,13 @@ export type Fetch = (input: string, init: RequestInit) => Promise<Response>
 /** A client on `baseUrl` ('' = the console's own origin). `fetchImpl` is for tests. */
 export function createClient(baseUrl = '', fetchImpl: Fetch = (input, init) => fetch(input, init)) {
   async function call<P extends PathsWith<M>, M extends Method>(method: M, path: P, options: RequestOptions<P, M>): Promise<SuccessBody<P, M>> {
-    const { path: params, query, body, signal, unauthorizedIsExpected } = options as {
+    const { path: params, query, body, signal, unauthorizedIsExpected, onStatus } = options as {
       path?: Record<string, string>
       query?: Record<string, unknown>
       body?: unknown
       signal?: AbortSignal
       unauthorizedIsExpected?: boolean
+      onStatus?: (status: number) => void
     }
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (body !== undefined) headers['Content-Type'] = 'application/json'
@@ -166,6 +169,7 @@ export function createClient(baseUrl = '', fetchImpl: Fetch = (input, init) => f
       if (error.status === 401 && !unauthorizedIsExpected) unauthorizedHandler?.(error)
       throw error
     }
+    onStatus?.(response.status)
     if (response.status === 204) return undefined as SuccessBody<P, M>
     const type = response.headers.get('Content-Type') ?? ''
     if (!type.startsWith('application/json'))

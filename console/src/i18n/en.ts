@@ -10,6 +10,9 @@ const en: typeof zhCN = {
   layout: {
     store: 'Store',
     noStores: 'You are no longer staff of any store',
+    operatorNoStores: 'Platform operator account (no store)',
+    platformOperator: 'Platform operator',
+    platform: 'Platform',
     user: 'User {id}',
     logout: 'Sign out',
     revokeAll: 'Sign out everywhere',
@@ -28,7 +31,9 @@ const en: typeof zhCN = {
     title: 'Not available to your role',
     text: 'Your role at “{store}” is {role}, which cannot use this page. Ask the store’s owner if you need it.',
     noStore: 'You are not staff of any store at the moment; ask a store’s owner to add you.',
-    home: 'Back to the overview',
+    operatorNoStore: 'This is a store’s page, and your account is staff of no store. The platform pages are in the menu on the left.',
+    platformOnly: 'This page is for platform operators only.',
+    home: 'Back to the home page',
   },
   common: {
     loading: 'Loading…',

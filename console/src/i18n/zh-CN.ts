@@ -8,6 +8,9 @@ export default {
   layout: {
     store: '门店',
     noStores: '您已不是任何门店的员工',
+    operatorNoStores: '平台运营账号（未关联门店）',
+    platformOperator: '平台运营方',
+    platform: '平台运营',
     user: '用户 {id}',
     logout: '退出登录',
     revokeAll: '退出所有设备',
@@ -26,7 +29,9 @@ export default {
     title: '没有权限',
     text: '您在「{store}」的角色是{role}，不能使用此页面。如需使用，请联系店主。',
     noStore: '您目前不是任何门店的员工，请联系店主添加。',
-    home: '返回概览',
+    operatorNoStore: '此页面属于门店，而您的账号不是任何门店的员工。平台运营的页面在左侧菜单中。',
+    platformOnly: '此页面仅供平台运营方使用。',
+    home: '返回首页',
   },
   common: {
     loading: '加载中…',

@@ -5,14 +5,17 @@
 // the fund's share, the fan-lock reward (only when the buyer is locked to another member) and the
 // platform's part; the buyer and the store each get a lot of K centipoints, pending until the
 // refund window closes (vest-alliance-lots). A refund reverses each part cumulatively, from where
-// it then is: pending, or vested (the lock reward's vouchers at the locking store).
+// it then is: pending, or vested (the lock reward's vouchers at the locking store, and what the
+// lots released in dividends taken back in proportion).
 #include "server/services/payment_effects/payment_effect.hpp"
 
 #include "common/clock.hpp"
 #include "server/domain/alliance_accrual.hpp"
+#include "server/domain/alliance_dividends.hpp"
 #include "server/domain/alliance_ledger.hpp"
 #include "server/services/alliance_fans.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
+#include "server/storage/alliance_dividend_repository.hpp"
 #include "server/storage/alliance_repository.hpp"
 #include "server/storage/ledger_repository.hpp"
 
@@ -81,8 +84,23 @@ public:
         r.platform_fen = reversal_of(a->platform_fen, amount, before, now, a->reversed_platform_fen);
         r.merchant_cp = reversal_of(a->lot_cp, amount, before, now, a->reversed_cp);
         r.consumer_cp = a->consumer_user_id ? r.merchant_cp : 0;
-        add_alliance_reversal(db, a->order_id, now, r);
         const bool vested = a->state == "vested";
+        // Vouchers the lots released in dividends go back in proportion to the points the refund
+        // takes (before the fund's share leaves the free balance: what they took returns to it).
+        if (vested && r.merchant_cp > 0) {
+            const auto cp_before = a->lot_cp - a->reversed_cp, cp_after = cp_before - r.merchant_cp;
+            for (const auto& lot : lock_order_lots(db, a->order_id)) {
+                const auto claw = released_clawback_fen(lot.released_fen, cp_before, cp_after);
+                if (claw <= 0) continue;
+                claw_back_lot_release(db, lot.id, claw);
+                // Vouchers cannot be spent or expire yet, so the holder still has every fen a lot released.
+                // (Spending lands with voucher debt: docs/alliance.md, "Not built yet".)
+                if (take_back_dividend_vouchers(db, lot.holder, lot.holder_id, claw) != claw)
+                    throw std::logic_error("dividend vouchers already spent: voucher debt is not built");
+                for (const auto& e : dividend_clawback_entries(lot.holder == "consumer" ? lot.holder_id : 0, claw)) out.entries.push_back(e);
+            }
+        }
+        add_alliance_reversal(db, a->order_id, now, r);
         const auto reversal = accrual_reversal_entries(r, a->consumer_user_id.value_or(0), vested);
         for (const auto& e : reversal) out.entries.push_back(e);
         if (!vested || r.lock_fen == 0 || !a->lock_merchant_id) return;
