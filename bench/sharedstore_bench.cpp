@@ -5,7 +5,9 @@
 //   fanout       frames to N acknowledging WebSockets: rates, latency, CPU per frame (bench_fanout.cpp)
 //   connections  N idle authenticated WebSockets: server memory per connection, drops (bench_connections.cpp)
 //   what-if  the tier what-if's time on a store with N paid orders (bench_what_if.cpp)
+//   alliance-dividend  one pool dividend over 1,000,000 seeded lots (bench_alliance_dividend.cpp)
 // One JSON summary line is printed last, after a readable table.
+#include "bench/bench_alliance_dividend.hpp"
 #include "bench/bench_connections.hpp"
 #include "bench/bench_fanout.hpp"
 #include "bench/bench_support.hpp"
@@ -548,7 +550,7 @@ void usage() {
                  "          [--duration S] [--drain S]   POS callback -> WebSocket frame latency (medians of K rounds a rate)\n"
                  "  notify  [--rate R] [--duration S] [--duplicates 0.3] [--keys DIR] [--appid ID]   WeChat Pay notifications\n"
                  "  http    [--concurrency C] [--duration S]   logins and claims\n"
-              << bench::connections_usage() << bench::what_if_usage() << bench::fanout_usage() <<
+              << bench::connections_usage() << bench::what_if_usage() << bench::alliance_dividend_usage() << bench::fanout_usage() <<
                  "  common: [--server URL] [--sim URL] [--ca PEM]; drives a server started by scripts/run\n"
                  "  (defaults: http://127.0.0.1:8080, https://127.0.0.1:8090, var/keys/wechat-ca.pem)\n";
 }
@@ -559,6 +561,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "connections") return bench::run_connections(args);
     if (!args.empty() && args[0] == "what-if") return bench::run_what_if(args);
+    if (!args.empty() && args[0] == "alliance-dividend") return bench::run_alliance_dividend(args);
     if (!args.empty() && args[0] == "fanout") return bench::run_fanout(args);
     if (args.empty() || (args[0] != "e2e" && args[0] != "notify" && args[0] != "http")) {
         usage();

@@ -1,6 +1,6 @@
 -- Pool dividends (docs/business-rules.md section 3.1 "Dividends", docs/alliance.md "Dividends"):
 -- each dividend is a batch that a job starts when the vested pool crosses its threshold and then
--- carries out holder by holder, each chunk of holders in one transaction with the cursor, so that a
+-- carries out a chunk of lots at a time, each chunk in one transaction with the cursor, so that a
 -- run cut short anywhere resumes where the last commit left it and never credits a lot twice.
 
 -- One row: the dividend being carried out, if any. Vesting and every dividend step lock it, so no
@@ -13,9 +13,10 @@ CREATE TABLE alliance_pool_state (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 INSERT INTO alliance_pool_state (id, running_dividend) VALUES (1, NULL);
 
--- Dividend n: what it was computed from when it started (the configuration's numbers, the pool
--- S_n, the holders, the wanted total V_n, the fund's free balance), what it credited so far, and
--- where the batch stands (phase and cursor: consumers by user id, then stores by merchant id).
+-- Dividend n: what it was computed from (the configuration's numbers, the pool S_n and its holders
+-- when it started; the wanted total V_n and the fund's free balance once planned), what it
+-- credited so far, and where the batch stands: planning (lots by id), then consumers' lots by
+-- (user, lot), then stores' lots by (store, lot); the cursor is the last holder and lot carried out.
 CREATE TABLE alliance_dividends (
   number INT UNSIGNED NOT NULL,
   pool_config_version INT UNSIGNED NOT NULL,
@@ -31,8 +32,9 @@ CREATE TABLE alliance_dividends (
   released_fen BIGINT NOT NULL DEFAULT 0,   -- credited so far (<= available_fen)
   holders_credited INT NOT NULL DEFAULT 0,
   state VARCHAR(16) NOT NULL,               -- running | done
-  phase VARCHAR(16) NOT NULL,               -- consumers | merchants | done
-  cursor_id BIGINT UNSIGNED NOT NULL DEFAULT 0,  -- the last holder of the phase carried out
+  phase VARCHAR(16) NOT NULL,               -- planning | consumers | merchants | done
+  cursor_holder BIGINT UNSIGNED NOT NULL DEFAULT 0,  -- the last holder of the phase carried out (planning: 0)
+  cursor_lot BIGINT UNSIGNED NOT NULL DEFAULT 0,     -- and its last lot
   chunks INT NOT NULL DEFAULT 0,
   started_at DATETIME(6) NOT NULL,
   finished_at DATETIME(6) NULL,
@@ -50,9 +52,9 @@ CREATE TABLE alliance_lot_releases (
   fen BIGINT NOT NULL,
   PRIMARY KEY (dividend_number, lot_id),
   KEY ix_alliance_lot_releases_holder (dividend_number, holder, holder_id),
-  KEY ix_alliance_lot_releases_lot (lot_id),
+  -- No foreign key to alliance_lots: a dividend writes a million of these rows, and each key
+  -- check costs; check-ledger proves every lot's releases against the lot instead.
   CONSTRAINT fk_alliance_lot_releases_dividend FOREIGN KEY (dividend_number) REFERENCES alliance_dividends (number),
-  CONSTRAINT fk_alliance_lot_releases_lot FOREIGN KEY (lot_id) REFERENCES alliance_lots (id),
   CONSTRAINT ck_alliance_lot_releases_positive CHECK (fen > 0)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
@@ -62,7 +64,7 @@ ALTER TABLE alliance_lots
   ADD COLUMN clawed_fen BIGINT NOT NULL DEFAULT 0 AFTER released_fen,
   ADD KEY ix_alliance_lots_dividend (state, holder, user_id, merchant_id);
 
--- A dividend's credit: one per holder per dividend.
+-- A dividend's credit: one per holder per dividend (a holder whose lots span two chunks adds to it).
 ALTER TABLE alliance_voucher_credits
   ADD COLUMN dividend_number INT UNSIGNED NULL AFTER order_id,
   ADD COLUMN holder_id BIGINT UNSIGNED AS (COALESCE(user_id, merchant_id)) PERSISTENT,

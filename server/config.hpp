@@ -89,7 +89,7 @@ struct jobs_settings {
     int vest_member_orders_every_s = 0;
     int vest_alliance_lots_every_s = 0;  // vest-alliance-lots (docs/alliance.md)
     int pay_alliance_dividends_every_s = 0;     // pay-alliance-dividends (docs/alliance.md "Dividends")
-    int alliance_dividend_chunk_holders = 500;  // holders credited per transaction
+    int alliance_dividend_chunk_lots = 2000;  // lots planned or credited per transaction
     int alliance_dividend_chunk_pause_ms = 0;   // a pause between chunks, so payments keep the database
     int expire_member_points_every_s = 0;
     int member_level_retention_every_s = 0;

@@ -39,16 +39,18 @@ private:
 
 class pay_alliance_dividends_job final : public job {
 public:
-    pay_alliance_dividends_job(mysql_pool& database, int chunk_holders, std::chrono::milliseconds pause)
-        : database_(database), chunk_(chunk_holders), pause_(pause) {}
+    pay_alliance_dividends_job(mysql_pool& database, int chunk_lots, std::chrono::milliseconds pause)
+        : database_(database), chunk_(chunk_lots), pause_(pause) {}
     std::string_view name() const override { return "pay-alliance-dividends"; }
     std::string_view summary() const override {
         return "when the vested pool crossed its threshold, credit every holder its dividend in vouchers (resumes a dividend cut short)";
     }
 
     asio::awaitable<job_report> run_once(time_point now) override {
+        const auto t0 = std::chrono::steady_clock::now();
         auto begin = [=](mysql_connection& db) { return start_alliance_dividend(db, now); };
         const auto start = co_await database_.transaction(std::move(begin));
+        const auto t1 = std::chrono::steady_clock::now();
         if (!start.number)
             co_return job_report{.ok = true,
                                  .figures = {{"dividend", nullptr},
@@ -60,7 +62,10 @@ public:
         std::int64_t fen = 0;
         asio::steady_timer timer(co_await asio::this_coro::executor);
         for (;;) {
-            auto step = [=, max = chunk_](mysql_connection& db) { return run_alliance_dividend_chunk(db, number, max, now); };
+            // Each chunk at its own time: the credits' dates and the dividend's end are when they happened.
+            auto step = [=, max = chunk_, at = std::chrono::system_clock::now()](mysql_connection& db) {
+                return run_alliance_dividend_chunk(db, number, max, at);
+            };
             const auto chunk = co_await database_.transaction(std::move(step));
             if (chunk.done) break;
             ++chunks;
@@ -71,9 +76,12 @@ public:
                 co_await timer.async_wait(asio::use_awaitable);
             }
         }
+        const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
         co_return job_report{.ok = true,
                              .figures = {{"dividend", number},
                                          {"resumed", start.resumed},
+                                         {"start_ms", ms(t1 - t0)},
+                                         {"chunks_ms", ms(std::chrono::steady_clock::now() - t1)},
                                          {"chunks", chunks},
                                          {"holders", holders},
                                          {"released_fen", fen}}};
@@ -81,14 +89,14 @@ public:
 
 private:
     mysql_pool& database_;
-    int chunk_;
+    int chunk_;  // lots a chunk
     std::chrono::milliseconds pause_;
 };
 
 }  // namespace
 
-std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, int chunk_holders, std::chrono::milliseconds pause) {
-    return std::make_unique<pay_alliance_dividends_job>(database, chunk_holders, pause);
+std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, int chunk_lots, std::chrono::milliseconds pause) {
+    return std::make_unique<pay_alliance_dividends_job>(database, chunk_lots, pause);
 }
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders) {

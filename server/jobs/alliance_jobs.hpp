@@ -16,6 +16,6 @@
 namespace sharedstore {
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders);
-std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, int chunk_holders, std::chrono::milliseconds pause);
+std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, int chunk_lots, std::chrono::milliseconds pause);
 
 }  // namespace sharedstore

@@ -12,9 +12,6 @@ namespace sharedstore {
 
 namespace {
 
-// Lots read per query when a dividend computes its total.
-constexpr int lot_page = 10000;
-
 std::int64_t threshold_after(const alliance_pool_config& config, const std::optional<alliance_dividend>& last) {
     return last ? next_dividend_threshold(last->pool_cp, config.growth_bp) : config.initial_value_cp;
 }
@@ -30,43 +27,52 @@ dividend_start start_alliance_dividend(mysql_connection& db, wall_time now) {
     if (!dividend_due(pool.config, number, figures.pool_cp, figures.consumer_holders, last ? last->pool_cp : 0))
         return {.pool = figures, .threshold_cp = threshold_after(pool.config, last)};
 
+    // Recorded now, with the pool's row taken: from here no lot vests until the dividend is done.
+    // V_n and the fund come from the planning chunks (a million lots do not fit one transaction).
     alliance_dividend d;
     d.number = number;
     d.pool_config_version = pool.version;
     d.rate_bp = dividend_rate_bp(pool.config, number);
     d.quota_bp = pool.config.quota_bp;
     d.voucher_validity_days = pool.config.voucher_validity_days;
+    d.pool_cp = figures.pool_cp;
     d.consumer_holders = figures.consumer_holders;
-    // V_n lot by lot (the same snapshot as the figures: one transaction), a page at a time.
-    std::uint64_t after = 0;
-    for (;;) {
-        const auto page = list_vested_lots(db, after, lot_page);
-        for (const auto& lot : page) {
-            d.pool_cp += lot.cp;
-            d.wanted_fen += lot_release_fen(lot.cp, lot.released_fen, d.rate_bp, d.quota_bp);
-            ++d.lots;
-        }
-        if (static_cast<int>(page.size()) < lot_page) break;
-        after = page.back().id;
-    }
-    d.fund_free_fen = std::max<std::int64_t>(0, account_balance(db, 0, {account_kind::alliance_fund_free, 0}, true));
-    d.available_fen = std::min(d.wanted_fen, d.fund_free_fen);
+    d.lots = figures.lots;
     d.started_at = now;
     insert_dividend(db, d);
     set_running_dividend(db, number);
     return {.number = number, .pool = figures, .threshold_cp = next_dividend_threshold(d.pool_cp, pool.config.growth_bp)};
 }
 
-dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int max_holders, wall_time now) {
+namespace {
+
+// Planning: V_n over the next page of lots; after the last, the fund's free balance fixes the scale.
+dividend_chunk plan_chunk(mysql_connection& db, const alliance_dividend& d, int max_lots) {
+    const auto page = list_vested_lots(db, d.cursor_lot, max_lots);
+    if (page.empty()) {
+        const auto free = std::max<std::int64_t>(0, account_balance(db, 0, {account_kind::alliance_fund_free, 0}, true));
+        fund_dividend(db, d.number, free, std::min(d.wanted_fen, free));
+        return {};
+    }
+    std::int64_t wanted = 0;
+    for (const auto& lot : page) wanted += lot_release_fen(lot.cp, lot.released_fen, d.rate_bp, d.quota_bp);
+    add_dividend_plan(db, d.number, page.back().id, wanted);
+    return {};
+}
+
+}  // namespace
+
+dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int max_lots, wall_time now) {
     if (lock_running_dividend(db) != number) return {.done = true};
     const auto d = find_dividend(db, number, true);
     if (!d || d->state != "running") throw std::logic_error("alliance dividend " + std::to_string(number) + " is marked running but is not");
+    if (d->phase == "planning") return plan_chunk(db, *d, max_lots);
     const bool consumers = d->phase == "consumers";
     const std::string holder = consumers ? "consumer" : "merchant";
-    const auto holders = next_dividend_holders(db, holder, d->cursor_id, max_holders);
-    if (holders.empty()) {
+    const auto lots = lock_next_holder_lots(db, holder, d->cursor_holder, d->cursor_lot, max_lots);
+    if (lots.empty()) {
         if (consumers) {
-            advance_dividend(db, number, "merchants", 0, 0, 0);
+            advance_dividend(db, number, "merchants", 0, 0, 0, 0);
             return {};
         }
         finish_dividend(db, number, now);
@@ -75,8 +81,8 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     }
 
     // Each lot's release at the dividend's rate within its quota, scaled like every other lot's;
-    // a holder's amount is the sum of its lots' (the lots come ordered by holder).
-    const auto lots = lock_holder_lots(db, holder, holders.front(), holders.back());
+    // a holder's amount is the sum of its lots' (the lots come ordered by holder; a holder whose
+    // lots continue from the last chunk adds to the credit that chunk made).
     std::vector<lot_release_row> releases;
     std::vector<holder_amount> credits;
     std::int64_t total = 0;
@@ -93,11 +99,14 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
         throw std::logic_error("alliance dividend " + std::to_string(number) + " would credit more than the fund had free");
     // Advances are repaid first (credit_after_advance); none can be taken yet, so all is credited.
     for (auto& c : credits) c.fen = credit_after_advance(c.fen, 0).credited_fen;
+    // Holders new to this dividend: all but one continuing from the last chunk.
+    const int new_holders = static_cast<int>(credits.size()) - (!credits.empty() && credits.front().holder_id == d->cursor_holder ? 1 : 0);
 
     insert_lot_releases(db, number, holder, releases);
     insert_dividend_credits(db, number, holder, credits, now + std::chrono::days(d->voucher_validity_days), now);
     const auto booked = format_sql_datetime_utc(now);
-    const auto prefix = "dividend:" + std::to_string(number);
+    // A chunk is named by its first lot: unique within the dividend.
+    const auto reference = "dividend:" + std::to_string(number) + (consumers ? ":c:" : ":m:") + std::to_string(lots.front().id);
     if (consumers && total > 0) {
         // One posting for the chunk in the platform's book: the fund's move once, each consumer's vouchers.
         std::vector<ledger_entry> entries{{{account_kind::alliance_fund_free, 0}, {account_kind::alliance_fund_reserved, 0}, total}};
@@ -105,22 +114,22 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
             entries.push_back({{account_kind::alliance_vouchers, c.holder_id}, {account_kind::vouchers_issued, 0}, c.fen});
         post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
                                                    .kind = "alliance_dividend",
-                                                   .reference = prefix + ":u:" + std::to_string(holders.front()) + "-" + std::to_string(holders.back()),
+                                                   .reference = reference,
                                                    .actor_user_id = std::nullopt,
                                                    .entries = std::move(entries),
                                                    .booked_at = booked});
     }
     if (!consumers)
-        // A store's vouchers are in its own book: a posting per store.
+        // A store's vouchers are in its own book: a posting per store of the chunk.
         for (const auto& c : credits)
             post_ledger_transaction(db, ledger_posting{.merchant_id = c.holder_id,
                                                        .kind = "alliance_dividend",
-                                                       .reference = prefix + ":m:" + std::to_string(c.holder_id),
+                                                       .reference = reference + ":" + std::to_string(c.holder_id),
                                                        .actor_user_id = std::nullopt,
                                                        .entries = dividend_credit_entries(0, c.fen),
                                                        .booked_at = booked});
-    advance_dividend(db, number, d->phase, holders.back(), total, static_cast<int>(credits.size()));
-    return {.holders = static_cast<int>(credits.size()), .fen = total};
+    advance_dividend(db, number, d->phase, lots.back().holder_id, lots.back().id, total, new_holders);
+    return {.holders = new_holders, .fen = total};
 }
 
 }  // namespace sharedstore

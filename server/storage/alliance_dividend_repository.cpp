@@ -22,10 +22,10 @@ using time_point = std::chrono::system_clock::time_point;
 // Rows per multi-row INSERT: well under max_allowed_packet and the prepared statement's 65,535 placeholders.
 constexpr std::size_t insert_batch = 1000;
 
-std::string repeated(const std::string& part, std::size_t n) {
+std::string repeated(const std::string& part, std::size_t n, const char* separator = ", ") {
     std::string out;
     out.reserve((part.size() + 2) * n);
-    for (std::size_t i = 0; i < n; ++i) out += (i ? ", " : "") + part;
+    for (std::size_t i = 0; i < n; ++i) out += (i ? separator : "") + part;
     return out;
 }
 
@@ -37,7 +37,7 @@ std::string holder_column(const std::string& holder) {
 }
 
 const std::string dividend_columns = "number, pool_config_version, rate_bp, quota_bp, voucher_validity_days, pool_cp, consumer_holders, lots, "
-                                     "wanted_fen, fund_free_fen, available_fen, released_fen, holders_credited, state, phase, cursor_id, chunks, " +
+                                     "wanted_fen, fund_free_fen, available_fen, released_fen, holders_credited, state, phase, cursor_holder, cursor_lot, chunks, " +
                                      sql_micros("started_at") + ", " + sql_micros("finished_at");
 
 alliance_dividend read_dividend(sql::ResultSet& rs) {
@@ -57,10 +57,11 @@ alliance_dividend read_dividend(sql::ResultSet& rs) {
     d.holders_credited = rs.getInt(13);
     d.state = rs.getString(14);
     d.phase = rs.getString(15);
-    d.cursor_id = rs.getUInt64(16);
-    d.chunks = rs.getInt(17);
-    d.started_at = from_micros(rs.getInt64(18));
-    if (!rs.isNull(19)) d.finished_at = from_micros(rs.getInt64(19));
+    d.cursor_holder = rs.getUInt64(16);
+    d.cursor_lot = rs.getUInt64(17);
+    d.chunks = rs.getInt(18);
+    d.started_at = from_micros(rs.getInt64(19));
+    if (!rs.isNull(20)) d.finished_at = from_micros(rs.getInt64(20));
     return d;
 }
 
@@ -109,8 +110,8 @@ std::vector<alliance_dividend> list_dividends(mysql_connection& db, int limit, s
 void insert_dividend(mysql_connection& db, const alliance_dividend& d) {
     statement insert(db.prepare(
         "INSERT INTO alliance_dividends (number, pool_config_version, rate_bp, quota_bp, voucher_validity_days, pool_cp, consumer_holders, lots, "
-        "wanted_fen, fund_free_fen, available_fen, state, phase, cursor_id, started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 'consumers', 0, ?)"));
+        "wanted_fen, fund_free_fen, available_fen, state, phase, started_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 'planning', ?)"));
     insert->setUInt(1, static_cast<unsigned>(d.number));
     insert->setUInt(2, static_cast<unsigned>(d.pool_config_version));
     insert->setInt(3, d.rate_bp);
@@ -126,17 +127,38 @@ void insert_dividend(mysql_connection& db, const alliance_dividend& d) {
     insert->executeUpdate();
 }
 
-void advance_dividend(mysql_connection& db, int number, const std::string& phase, std::uint64_t cursor_id, std::int64_t released_fen,
-                      int holders_credited) {
+void advance_dividend(mysql_connection& db, int number, const std::string& phase, std::uint64_t cursor_holder, std::uint64_t cursor_lot,
+                      std::int64_t released_fen, int holders_credited) {
     statement update(db.prepare(
-        "UPDATE alliance_dividends SET phase = ?, cursor_id = ?, released_fen = released_fen + ?, holders_credited = holders_credited + ?, "
-        "chunks = chunks + 1 WHERE number = ? AND state = 'running'"));
+        "UPDATE alliance_dividends SET phase = ?, cursor_holder = ?, cursor_lot = ?, released_fen = released_fen + ?, "
+        "holders_credited = holders_credited + ?, chunks = chunks + 1 WHERE number = ? AND state = 'running'"));
     update->setString(1, phase);
-    update->setUInt64(2, cursor_id);
-    update->setInt64(3, released_fen);
-    update->setInt(4, holders_credited);
-    update->setUInt(5, static_cast<unsigned>(number));
+    update->setUInt64(2, cursor_holder);
+    update->setUInt64(3, cursor_lot);
+    update->setInt64(4, released_fen);
+    update->setInt(5, holders_credited);
+    update->setUInt(6, static_cast<unsigned>(number));
     if (update->executeUpdate() != 1) throw std::logic_error("alliance dividend " + std::to_string(number) + " is not running");
+}
+
+void add_dividend_plan(mysql_connection& db, int number, std::uint64_t cursor_lot, std::int64_t wanted_fen) {
+    statement update(db.prepare(
+        "UPDATE alliance_dividends SET cursor_lot = ?, wanted_fen = wanted_fen + ?, chunks = chunks + 1 "
+        "WHERE number = ? AND state = 'running' AND phase = 'planning'"));
+    update->setUInt64(1, cursor_lot);
+    update->setInt64(2, wanted_fen);
+    update->setUInt(3, static_cast<unsigned>(number));
+    if (update->executeUpdate() != 1) throw std::logic_error("alliance dividend " + std::to_string(number) + " is not planning");
+}
+
+void fund_dividend(mysql_connection& db, int number, std::int64_t fund_free_fen, std::int64_t available_fen) {
+    statement update(db.prepare(
+        "UPDATE alliance_dividends SET fund_free_fen = ?, available_fen = ?, phase = 'consumers', cursor_holder = 0, cursor_lot = 0 "
+        "WHERE number = ? AND state = 'running' AND phase = 'planning'"));
+    update->setInt64(1, fund_free_fen);
+    update->setInt64(2, available_fen);
+    update->setUInt(3, static_cast<unsigned>(number));
+    if (update->executeUpdate() != 1) throw std::logic_error("alliance dividend " + std::to_string(number) + " is not planning");
 }
 
 void finish_dividend(mysql_connection& db, int number, time_point at) {
@@ -167,29 +189,33 @@ std::vector<dividend_lot> list_vested_lots(mysql_connection& db, std::uint64_t a
     return out;
 }
 
-std::vector<std::uint64_t> next_dividend_holders(mysql_connection& db, const std::string& holder, std::uint64_t after_holder, int limit) {
+std::vector<dividend_lot> lock_next_holder_lots(mysql_connection& db, const std::string& holder, std::uint64_t after_holder, std::uint64_t after_lot,
+                                                int limit) {
     const auto column = holder_column(holder);
-    statement select(db.prepare("SELECT DISTINCT " + column + " FROM alliance_lots WHERE state = 'vested' AND holder = ? AND " + column +
-                                " > ? AND cp > reversed_cp ORDER BY " + column + " LIMIT ?"));
-    select->setString(1, holder);
-    select->setUInt64(2, after_holder);
-    select->setInt(3, limit);
-    rows rs(select->executeQuery());
-    std::vector<std::uint64_t> out;
-    while (rs->next()) out.push_back(rs->getUInt64(1));
-    return out;
-}
-
-std::vector<dividend_lot> lock_holder_lots(mysql_connection& db, const std::string& holder, std::uint64_t first_holder, std::uint64_t last_holder) {
-    const auto column = holder_column(holder);
-    statement select(db.prepare("SELECT id, " + column + ", cp - reversed_cp, released_fen FROM alliance_lots WHERE state = 'vested' AND holder = ? AND " +
-                                column + " BETWEEN ? AND ? AND cp > reversed_cp ORDER BY " + column + ", id FOR UPDATE"));
-    select->setString(1, holder);
-    select->setUInt64(2, first_holder);
-    select->setUInt64(3, last_holder);
-    rows rs(select->executeQuery());
+    // Two index ranges rather than a row comparison (which the optimizer does not turn into one):
+    // the rest of the cursor's holder, then the holders after it. ix_alliance_lots_dividend ends
+    // with the primary key, so each range comes ordered by (holder, id).
+    const std::string select_part = "SELECT id, " + column + ", cp - reversed_cp, released_fen FROM alliance_lots WHERE state = 'vested' AND holder = ? AND ";
     std::vector<dividend_lot> out;
-    while (rs->next()) out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getInt64(3), rs->getInt64(4)});
+    auto read = [&](statement& s) {
+        rows rs(s->executeQuery());
+        while (rs->next()) out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getInt64(3), rs->getInt64(4)});
+    };
+    if (after_holder > 0) {
+        statement same(db.prepare(select_part + column + " = ? AND id > ? AND cp > reversed_cp ORDER BY id LIMIT ? FOR UPDATE"));
+        same->setString(1, holder);
+        same->setUInt64(2, after_holder);
+        same->setUInt64(3, after_lot);
+        same->setInt(4, limit);
+        read(same);
+    }
+    if (static_cast<int>(out.size()) < limit) {
+        statement next(db.prepare(select_part + column + " > ? AND cp > reversed_cp ORDER BY " + column + ", id LIMIT ? FOR UPDATE"));
+        next->setString(1, holder);
+        next->setUInt64(2, after_holder);
+        next->setInt(3, limit - static_cast<int>(out.size()));
+        read(next);
+    }
     return out;
 }
 
@@ -209,15 +235,23 @@ void insert_lot_releases(mysql_connection& db, int number, const std::string& ho
         insert->executeUpdate();
     }
     if (releases.empty()) return;
-    // The chunk's holders are one range: the join moves every lot released in it at once.
+    // One join moves every lot released in the chunk (measured faster than CASE arms by primary
+    // key, whose cost grows with the arms): the chunk's releases are the dividend's rows in its
+    // holders' range but for those of its first holder's lots below the chunk's first lot (an
+    // earlier chunk's).
     const auto [low, high] = std::minmax_element(releases.begin(), releases.end(), [](const auto& a, const auto& b) { return a.holder_id < b.holder_id; });
+    std::uint64_t first_lot = releases.front().lot_id;
+    for (const auto& r : releases)
+        if (r.holder_id == low->holder_id) first_lot = std::min(first_lot, r.lot_id);
     statement update(db.prepare(
         "UPDATE alliance_lots l JOIN alliance_lot_releases r ON r.lot_id = l.id SET l.released_fen = l.released_fen + r.fen "
-        "WHERE r.dividend_number = ? AND r.holder = ? AND r.holder_id BETWEEN ? AND ?"));
+        "WHERE r.dividend_number = ? AND r.holder = ? AND r.holder_id BETWEEN ? AND ? AND (r.holder_id > ? OR r.lot_id >= ?)"));
     update->setUInt(1, static_cast<unsigned>(number));
     update->setString(2, holder);
     update->setUInt64(3, low->holder_id);
     update->setUInt64(4, high->holder_id);
+    update->setUInt64(5, low->holder_id);
+    update->setUInt64(6, first_lot);
     if (update->executeUpdate() != static_cast<int>(releases.size()))
         throw std::logic_error("alliance dividend " + std::to_string(number) + ": a chunk's releases did not each move one lot");
 }
@@ -230,7 +264,8 @@ void insert_dividend_credits(mysql_connection& db, int number, const std::string
         const auto n = std::min(insert_batch, credits.size() - start);
         statement insert(db.prepare("INSERT INTO alliance_voucher_credits (holder, " + column +
                                     ", reason, dividend_number, amount_fen, remaining_fen, expires_at, created_at) VALUES " +
-                                    repeated("(?, ?, 'dividend', ?, ?, ?, ?, ?)", n)));
+                                    repeated("(?, ?, 'dividend', ?, ?, ?, ?, ?)", n) +
+                                    " ON DUPLICATE KEY UPDATE amount_fen = amount_fen + VALUES(amount_fen), remaining_fen = remaining_fen + VALUES(remaining_fen)"));
         unsigned i = 1;
         for (std::size_t k = start; k < start + n; ++k) {
             insert->setString(i++, holder);

@@ -28,8 +28,9 @@ struct alliance_dividend {
     std::int64_t released_fen = 0;
     int holders_credited = 0;
     std::string state;  // running | done
-    std::string phase;  // consumers | merchants | done
-    std::uint64_t cursor_id = 0;
+    std::string phase;  // planning | consumers | merchants | done
+    std::uint64_t cursor_holder = 0;  // the last holder and lot carried out in the phase
+    std::uint64_t cursor_lot = 0;
     int chunks = 0;
     std::chrono::system_clock::time_point started_at{};
     std::optional<std::chrono::system_clock::time_point> finished_at;
@@ -46,8 +47,12 @@ std::optional<alliance_dividend> find_last_dividend(mysql_connection& db);
 std::vector<alliance_dividend> list_dividends(mysql_connection& db, int limit, std::optional<int> before);
 void insert_dividend(mysql_connection& db, const alliance_dividend& d);
 // The batch moved on: the phase and cursor where the next chunk starts, what this chunk credited.
-void advance_dividend(mysql_connection& db, int number, const std::string& phase, std::uint64_t cursor_id, std::int64_t released_fen,
-                      int holders_credited);
+void advance_dividend(mysql_connection& db, int number, const std::string& phase, std::uint64_t cursor_holder, std::uint64_t cursor_lot,
+                      std::int64_t released_fen, int holders_credited);
+// Planning moved on: the lots up to `cursor_lot` added `wanted_fen` to V_n.
+void add_dividend_plan(mysql_connection& db, int number, std::uint64_t cursor_lot, std::int64_t wanted_fen);
+// Planning done: the fund's free balance now and what the dividend may credit; the consumers next.
+void fund_dividend(mysql_connection& db, int number, std::int64_t fund_free_fen, std::int64_t available_fen);
 void finish_dividend(mysql_connection& db, int number, std::chrono::system_clock::time_point at);
 
 // The vested pool now: points in vested lots with points left, and how many consumers hold them.
@@ -67,10 +72,10 @@ struct dividend_lot {
 };
 // Vested lots with points left (both holders), by id after `after_id`, a page at a time.
 std::vector<dividend_lot> list_vested_lots(mysql_connection& db, std::uint64_t after_id, int limit);
-// The next `limit` holders (`holder` consumer | merchant) with vested points after `after_holder`.
-std::vector<std::uint64_t> next_dividend_holders(mysql_connection& db, const std::string& holder, std::uint64_t after_holder, int limit);
-// Their vested lots with points left, locked, by holder then id.
-std::vector<dividend_lot> lock_holder_lots(mysql_connection& db, const std::string& holder, std::uint64_t first_holder, std::uint64_t last_holder);
+// The next `limit` vested lots with points left of `holder` lots (consumer | merchant) after the
+// cursor, by (holder, lot id), locked.
+std::vector<dividend_lot> lock_next_holder_lots(mysql_connection& db, const std::string& holder, std::uint64_t after_holder, std::uint64_t after_lot,
+                                                int limit);
 
 struct lot_release_row {
     std::uint64_t lot_id = 0;
@@ -84,7 +89,8 @@ struct holder_amount {
     std::uint64_t holder_id = 0;
     std::int64_t fen = 0;
 };
-// One voucher credit per holder of the chunk (reason dividend), expiring at `expires_at`.
+// One voucher credit per holder (reason dividend), expiring at `expires_at`; a holder credited by
+// an earlier chunk of the same dividend has its credit increased.
 void insert_dividend_credits(mysql_connection& db, int number, const std::string& holder, const std::vector<holder_amount>& credits,
                              std::chrono::system_clock::time_point expires_at, std::chrono::system_clock::time_point at);
 

@@ -68,37 +68,80 @@ std::string repeated(const std::string& item, std::size_t count, const std::stri
     return out;
 }
 
+// An account as the database names it: its store (0: the platform's book), kind and user.
+struct account_key {
+    std::uint64_t store = 0;
+    std::string kind;
+    std::uint64_t user_id = 0;
+    auto operator<=>(const account_key&) const = default;
+};
+
+// Reads the ids of `wanted` accounts (those found) in one statement: the accounts grouped by store
+// and kind, each group one range of uq_ledger_accounts_merchant (user ids IN a list), so that a
+// posting of hundreds of consumers' accounts (a dividend's chunk) is a few index ranges rather than
+// hundreds of OR'ed conditions.
+std::map<account_key, std::uint64_t> read_account_ids(mysql_connection& db, const std::vector<account_key>& wanted) {
+    std::map<std::pair<std::uint64_t, std::string>, std::vector<std::uint64_t>> groups;
+    for (const auto& k : wanted) groups[{k.store, k.kind}].push_back(k.user_id);
+    std::string where;
+    for (const auto& [group, users] : groups)
+        where += (where.empty() ? "" : " OR ") + std::string("(merchant_id = ? AND kind = ? AND user_id IN (") + repeated("?", users.size(), ", ") + "))";
+    statement select(db.prepare("SELECT id, merchant_id, kind, user_id FROM ledger_accounts WHERE " + where));
+    unsigned index = 1;
+    for (const auto& [group, users] : groups) {
+        select->setUInt64(index++, group.first);
+        select->setString(index++, group.second);
+        for (const auto user : users) select->setUInt64(index++, user);
+    }
+    std::map<account_key, std::uint64_t> found;
+    rows rs(select->executeQuery());
+    while (rs->next()) found[{rs->getUInt64(2), std::string(rs->getString(3)), rs->getUInt64(4)}] = rs->getUInt64(1);
+    return found;
+}
+
 // The ids of the posting's accounts, in one read. Read first: an upsert of an existing row takes
 // next-key locks that make concurrent transactions of one store deadlock; a plain read takes
-// none. Accounts used for the first time are created afterwards, one by one.
+// none. Accounts used for the first time are created afterwards: one by one when they are a few,
+// in one insert when they are many.
 std::vector<std::uint64_t> account_ids(mysql_connection& db, std::uint64_t merchant_id, const std::vector<account_ref>& accounts) {
-    // The store's own accounts (the usual posting) in the shape that reads one range of the
-    // index; with platform accounts among them, each account names its book's store (0).
-    const bool store_only = std::none_of(accounts.begin(), accounts.end(), [](const account_ref& a) { return in_platform_book(a.kind); });
-    statement select(store_only ? db.prepare("SELECT id, kind, user_id FROM ledger_accounts WHERE merchant_id = ? AND (" +
-                                             repeated("(kind = ? AND user_id = ?)", accounts.size(), " OR ") + ")")
-                                : db.prepare("SELECT id, kind, user_id FROM ledger_accounts WHERE " +
-                                             repeated("(merchant_id = ? AND kind = ? AND user_id = ?)", accounts.size(), " OR ")));
-    unsigned index = 1;
-    if (store_only) select->setUInt64(index++, merchant_id);
-    for (const auto& account : accounts) {
-        if (!store_only) select->setUInt64(index++, store_of(merchant_id, account));
-        select->setString(index++, std::string(to_string(account.kind)));
-        select->setUInt64(index++, account.user_id);
-    }
+    std::vector<account_key> keys;
+    keys.reserve(accounts.size());
+    for (const auto& a : accounts) keys.push_back({store_of(merchant_id, a), std::string(to_string(a.kind)), a.user_id});
+    const auto found = read_account_ids(db, keys);
     std::vector<std::uint64_t> ids(accounts.size(), 0);
-    {
-        rows rs(select->executeQuery());
-        while (rs->next()) {
-            const auto kind = std::string(rs->getString(2));
-            const auto user_id = rs->getUInt64(3);
-            // (kind, user) names one account of a posting: a kind lives in one kind of book.
-            for (std::size_t i = 0; i < accounts.size(); ++i)
-                if (to_string(accounts[i].kind) == kind && accounts[i].user_id == user_id) ids[i] = rs->getUInt64(1);
-        }
+    std::vector<std::size_t> missing;
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+        if (auto it = found.find(keys[i]); it != found.end()) ids[i] = it->second;
+        else missing.push_back(i);
     }
-    for (std::size_t i = 0; i < accounts.size(); ++i)
-        if (ids[i] == 0) ids[i] = create_account(db, store_of(merchant_id, accounts[i]), accounts[i]);
+    if (missing.size() <= 2) {
+        for (const auto i : missing) ids[i] = create_account(db, keys[i].store, accounts[i]);
+        return ids;
+    }
+    // Many first uses at once (a dividend's chunk credits hundreds of consumers): one insert of the
+    // missing rows (a row made meanwhile by another posting is left as it is), then their ids.
+    std::map<std::uint64_t, std::uint64_t> books;  // store (0: the platform) -> book
+    for (const auto i : missing)
+        if (!books.contains(keys[i].store)) books[keys[i].store] = book_id(db, keys[i].store);
+    statement insert(db.prepare("INSERT INTO ledger_accounts (book_id, merchant_id, kind, asset, user_id) VALUES " +
+                                repeated("(?, ?, ?, ?, ?)", missing.size(), ", ") + " ON DUPLICATE KEY UPDATE id = id"));
+    unsigned parameter = 1;
+    std::vector<account_key> made;
+    for (const auto i : missing) {
+        insert->setUInt64(parameter++, books[keys[i].store]);
+        insert->setUInt64(parameter++, keys[i].store);
+        insert->setString(parameter++, keys[i].kind);
+        insert->setString(parameter++, std::string(to_string(asset_of(accounts[i].kind))));
+        insert->setUInt64(parameter++, keys[i].user_id);
+        made.push_back(keys[i]);
+    }
+    insert->executeUpdate();
+    const auto created = read_account_ids(db, made);
+    for (const auto i : missing) {
+        auto it = created.find(keys[i]);
+        if (it == created.end()) throw std::logic_error("ledger: an account made in this posting cannot be read back");
+        ids[i] = it->second;
+    }
     return ids;
 }
 

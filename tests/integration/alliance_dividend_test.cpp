@@ -4,8 +4,9 @@
 // - The worked example of section 3.1 through the API and the jobs: dividend 1 at S0, nothing
 //   between thresholds, dividend 2 with a fan-lock reward, every holder's vouchers to the fen; a
 //   refund after the dividends takes back what the lots released, in proportion.
-// - A dividend killed (SIGKILL) after a few of its chunks, then carried on by two runs at once:
-//   every lot released exactly what the domain's plan_dividend says, every holder credited once.
+// - A dividend killed (SIGKILL) while it plans and again while it credits, then carried on by two
+//   runs at once: every lot released exactly what the domain's plan_dividend says, every holder
+//   credited once (a store's lots span many chunks).
 // check-ledger after every step.
 #include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/store_api.hpp"
@@ -246,15 +247,19 @@ TEST_F(alliance_dividend_test, a_dividend_killed_mid_run_resumes_and_credits_eve
         per_holder[r.holder] += r.fen;
     }
 
-    // Three holders a chunk, a pause between chunks: killed once a few chunks have committed.
-    const environment_changes slow{{"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_HOLDERS", "3"}, {"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_PAUSE_MS", "150"}};
-    {
+    // Three lots a chunk, a pause between chunks: killed while it plans, and again while it credits.
+    const environment_changes slow{{"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_LOTS", "3"}, {"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_PAUSE_MS", "100"}};
+    auto kill_when = [&](const std::string& condition) {
         child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "pay-alliance-dividends"}, job_environment(slow),
                           make_temp_dir("run-job") + "/out.log");
-        eventually([&] { return scalar("SELECT COALESCE(MAX(chunks), 0) FROM alliance_dividends") >= 4; }, 30s, 10ms);
+        eventually([&] { return scalar("SELECT COUNT(*) FROM alliance_dividends WHERE " + condition) == 1; }, 30s, 5ms);
         job.send_signal(SIGKILL);
         EXPECT_EQ(job.wait_exit(10s).value_or(-1), 128 + SIGKILL);
-    }
+    };
+    kill_when("phase = 'planning' AND chunks >= 3");
+    EXPECT_EQ(scalar("SELECT phase = 'planning' FROM alliance_dividends WHERE number = 1"), 1);
+    EXPECT_EQ(scalar("SELECT released_fen FROM alliance_dividends WHERE number = 1"), 0);
+    kill_when("phase = 'consumers' AND released_fen > 0");
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM alliance_dividends WHERE state = 'running'"), 1);
     EXPECT_EQ(scalar("SELECT running_dividend FROM alliance_pool_state"), 1);
     const auto halfway = of_dividend(1, "released_fen");
@@ -270,7 +275,7 @@ TEST_F(alliance_dividend_test, a_dividend_killed_mid_run_resumes_and_credits_eve
 
     // Two runs at once carry it on: each chunk takes the pool's row, so they take turns.
     {
-        const environment_changes chunks{{"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_HOLDERS", "3"}};
+        const environment_changes chunks{{"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_LOTS", "4"}};
         child_process one({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "pay-alliance-dividends"}, job_environment(chunks),
                           make_temp_dir("run-job") + "/out.log");
         child_process two({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), "pay-alliance-dividends"}, job_environment(chunks),
