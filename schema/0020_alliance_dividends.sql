@@ -60,9 +60,10 @@ CREATE TABLE alliance_lot_releases (
 
 -- A refund of a lot's order takes back the vouchers the lot released, in proportion
 -- (released_fen is what the lot has out now; clawed_fen what refunds took back of it).
+-- A dividend reads lots by (user, lot) and (store, lot) through ix_alliance_lots_user and
+-- ix_alliance_lots_merchant (each ends with state, then the primary key).
 ALTER TABLE alliance_lots
-  ADD COLUMN clawed_fen BIGINT NOT NULL DEFAULT 0 AFTER released_fen,
-  ADD KEY ix_alliance_lots_dividend (state, holder, user_id, merchant_id);
+  ADD COLUMN clawed_fen BIGINT NOT NULL DEFAULT 0 AFTER released_fen;
 
 -- A dividend's credit: one per holder per dividend (a holder whose lots span two chunks adds to it).
 ALTER TABLE alliance_voucher_credits

@@ -99,11 +99,8 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
         throw std::logic_error("alliance dividend " + std::to_string(number) + " would credit more than the fund had free");
     // Advances are repaid first (credit_after_advance); none can be taken yet, so all is credited.
     for (auto& c : credits) c.fen = credit_after_advance(c.fen, 0).credited_fen;
-    // Holders new to this dividend: all but one continuing from the last chunk.
-    const int new_holders = static_cast<int>(credits.size()) - (!credits.empty() && credits.front().holder_id == d->cursor_holder ? 1 : 0);
-
     insert_lot_releases(db, number, holder, releases);
-    insert_dividend_credits(db, number, holder, credits, now + std::chrono::days(d->voucher_validity_days), now);
+    const int new_holders = insert_dividend_credits(db, number, holder, credits, now + std::chrono::days(d->voucher_validity_days), now);
     const auto booked = format_sql_datetime_utc(now);
     // A chunk is named by its first lot: unique within the dividend.
     const auto reference = "dividend:" + std::to_string(number) + (consumers ? ":c:" : ":m:") + std::to_string(lots.front().id);

@@ -193,9 +193,14 @@ std::vector<dividend_lot> lock_next_holder_lots(mysql_connection& db, const std:
                                                 int limit) {
     const auto column = holder_column(holder);
     // Two index ranges rather than a row comparison (which the optimizer does not turn into one):
-    // the rest of the cursor's holder, then the holders after it. ix_alliance_lots_dividend ends
-    // with the primary key, so each range comes ordered by (holder, id).
-    const std::string select_part = "SELECT id, " + column + ", cp - reversed_cp, released_fen FROM alliance_lots WHERE state = 'vested' AND holder = ? AND ";
+    // the rest of the cursor's holder, then the holders after it. The holder's index is (holder,
+    // state) and then the primary key, so with the state fixed each range comes ordered by
+    // (holder, id) and the LIMIT stops the read; named, because a plan that sorts every lot after
+    // the cursor makes each chunk cost the whole rest of the pool (measured: 77 ms a chunk at
+    // 200,000 lots, growing with them).
+    const std::string index = holder == "consumer" ? "ix_alliance_lots_user" : "ix_alliance_lots_merchant";
+    const std::string select_part = "SELECT id, " + column + ", cp - reversed_cp, released_fen FROM alliance_lots FORCE INDEX (" + index +
+                                    ") WHERE state = 'vested' AND holder = ? AND ";
     std::vector<dividend_lot> out;
     auto read = [&](statement& s) {
         rows rs(s->executeQuery());
@@ -256,8 +261,9 @@ void insert_lot_releases(mysql_connection& db, int number, const std::string& ho
         throw std::logic_error("alliance dividend " + std::to_string(number) + ": a chunk's releases did not each move one lot");
 }
 
-void insert_dividend_credits(mysql_connection& db, int number, const std::string& holder, const std::vector<holder_amount>& credits,
-                             time_point expires_at, time_point at) {
+int insert_dividend_credits(mysql_connection& db, int number, const std::string& holder, const std::vector<holder_amount>& credits,
+                            time_point expires_at, time_point at) {
+    int made = 0;
     const auto column = holder_column(holder);
     const auto expires = format_sql_datetime_utc(expires_at), created = format_sql_datetime_utc(at);
     for (std::size_t start = 0; start < credits.size(); start += insert_batch) {
@@ -276,8 +282,10 @@ void insert_dividend_credits(mysql_connection& db, int number, const std::string
             insert->setString(i++, expires);
             insert->setString(i++, created);
         }
-        insert->executeUpdate();
+        // MariaDB counts 1 a row inserted and 2 a row updated (every update here changes the row).
+        made += static_cast<int>(2 * n) - insert->executeUpdate();
     }
+    return made;
 }
 
 std::vector<voucher_credit> list_consumer_voucher_credits(mysql_connection& db, std::uint64_t user_id, int limit) {

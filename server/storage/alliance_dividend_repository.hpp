@@ -91,8 +91,9 @@ struct holder_amount {
 };
 // One voucher credit per holder (reason dividend), expiring at `expires_at`; a holder credited by
 // an earlier chunk of the same dividend has its credit increased.
-void insert_dividend_credits(mysql_connection& db, int number, const std::string& holder, const std::vector<holder_amount>& credits,
-                             std::chrono::system_clock::time_point expires_at, std::chrono::system_clock::time_point at);
+// Answers how many credits it made (holders new to the dividend).
+int insert_dividend_credits(mysql_connection& db, int number, const std::string& holder, const std::vector<holder_amount>& credits,
+                            std::chrono::system_clock::time_point expires_at, std::chrono::system_clock::time_point at);
 
 // A holder's voucher credit as the holder sees it.
 struct voucher_credit {

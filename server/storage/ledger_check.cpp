@@ -1,5 +1,6 @@
 #include "server/storage/ledger_check.hpp"
 
+#include "server/domain/alliance_config.hpp"
 #include "server/domain/ledger.hpp"
 
 #include <cppconn/connection.h>
@@ -32,6 +33,8 @@ std::string account_kind_rows() {
 }  // namespace
 
 std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
+    // The pool's defaults (configuration version 0 has no row) for the dividends' thresholds.
+    const alliance_pool_config defaults;
     const std::vector<std::pair<std::string, std::string>> checks{
         // An entry moves a positive amount from one account to another, so a transaction whose
         // entries are all such sums to zero (its debits equal its credits).
@@ -231,6 +234,15 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "WHERE COALESCE(r.fen, 0) <> d.released_fen OR COALESCE(v.fen, 0) <> d.released_fen OR d.released_fen > d.available_fen "
          "OR d.available_fen > LEAST(d.wanted_fen, d.fund_free_fen) OR (d.state = 'done') = (d.number = (SELECT COALESCE(running_dividend, 0) "
          "FROM alliance_pool_state WHERE id = 1))"},
+        {"every dividend fired past its threshold: dividend 1 at the initial value with enough holders, dividend n+1 at ceil(S_n x (10000 + growth) / 10000)",
+         "SELECT CONCAT('dividend ', d.number) FROM alliance_dividends d LEFT JOIN alliance_pool_configs c ON c.version = d.pool_config_version "
+         "LEFT JOIN alliance_dividends p ON p.number = d.number - 1 WHERE (d.number = 1 AND (d.pool_cp < COALESCE(c.initial_value_cp, " +
+             std::to_string(defaults.initial_value_cp) + ") OR d.consumer_holders < COALESCE(c.min_holders, " + std::to_string(defaults.min_holders) +
+             "))) OR (d.number > 1 AND (p.number IS NULL OR d.pool_cp < CEIL(p.pool_cp * (10000 + COALESCE(c.growth_bp, " +
+             std::to_string(defaults.growth_bp) + ")) / 10000)))"},
+        {"no lot has more vouchers out than its lifetime quota allows on the points it has left",
+         "SELECT CONCAT('lot ', l.id) FROM alliance_lots l WHERE l.released_fen > "
+         "FLOOR((l.cp - l.reversed_cp) * (SELECT COALESCE(MAX(quota_bp), 0) FROM alliance_dividends) / 10000)"},
         {"each lot's vouchers out equal its releases less what refunds took back, and each holder's dividend credits that sum",
          "SELECT CONCAT('lot ', l.id) FROM alliance_lots l LEFT JOIN (SELECT lot_id, SUM(fen) AS fen FROM alliance_lot_releases GROUP BY lot_id) r "
          "ON r.lot_id = l.id WHERE l.released_fen <> COALESCE(r.fen, 0) - l.clawed_fen OR l.released_fen < 0 "
