@@ -218,7 +218,9 @@ int run_alliance_dividend(const std::vector<std::string>& args) {
     const auto name = "bench_alliance_" + random_hex(4);
     exec(*admin, "CREATE DATABASE `" + name + "`");
     const std::vector<std::string> env{"SHAREDSTORE_MYSQL_DATABASE=" + name, "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_LOTS=" + std::to_string(o.chunk),
-                                       "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_PAUSE_MS=" + std::to_string(o.pause_ms)};
+                                       "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_PAUSE_MS=" + std::to_string(o.pause_ms),
+                                       // No relay runs here: the frames stay in the outbox, so the job must not wait for them.
+                                       "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_OUTBOX_BACKLOG=0"};
     const auto log = "/tmp/" + name + ".log";
     int exit_status = 0;
     try {

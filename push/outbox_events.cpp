@@ -66,6 +66,10 @@ json::object payload_of(const card_redeemed_event& e) {
                         {"at", e.at}};
 }
 
+json::object payload_of(const vouchers_event& e) {
+    return json::object{{"type", e.kind()}, {"dividend", e.dividend_number}, {"amount_fen", e.amount_fen}, {"expires_at", e.expires_at}, {"at", e.at}};
+}
+
 json::object payload_of(const award_event& e) {
     return json::object{{"type", e.kind()},
                         {"order_id", std::to_string(e.order_id)},
@@ -217,6 +221,19 @@ std::optional<award_event> award_from(const json::object& o) {
     return e;
 }
 
+std::optional<vouchers_event> vouchers_from(const json::object& o) {
+    vouchers_event e;
+    auto amount = fen_in(o, "amount_fen");
+    const auto* number = o.if_contains("dividend");
+    if (!amount || *amount <= 0 || !number || !number->is_int64() || number->as_int64() < 1) return std::nullopt;
+    e.dividend_number = static_cast<int>(number->as_int64());
+    e.amount_fen = *amount;
+    e.expires_at = text_in(o, "expires_at");
+    e.at = text_in(o, "at");
+    if (e.expires_at.empty()) return std::nullopt;
+    return e;
+}
+
 // "2026-11-27T08:00:00Z" -> "2026-11-27 08:00", WeChat's time field.
 std::string subscribe_time(std::string at) {
     if (at.size() >= 16) at = at.substr(0, 10) + " " + at.substr(11, 5);
@@ -255,10 +272,15 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
     if (kind == "award") {
         if (auto e = award_from(value.as_object())) return outbox_event{std::move(*e)};
     }
+    if (kind == "vouchers") {
+        if (auto e = vouchers_from(value.as_object())) return outbox_event{std::move(*e)};
+    }
     return std::nullopt;
 }
 
-bool has_subscribe_message(std::string_view kind) { return kind != "level_up" && kind != "points_expiring" && kind != "award"; }
+bool has_subscribe_message(std::string_view kind) {
+    return kind != "level_up" && kind != "points_expiring" && kind != "award" && kind != "vouchers";
+}
 
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings) {
     return std::visit(overloaded{[&](const dividend_event& e) {
@@ -296,7 +318,8 @@ std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_e
                                          {settings.field_customer, subscribe_thing("即将到期 " + e.card_title)}};
                                  },
                                  [](const member_frame_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
-                                 [](const award_event&) { return std::vector<std::pair<std::string, std::string>>{}; }},
+                                 [](const award_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
+                                 [](const vouchers_event&) { return std::vector<std::pair<std::string, std::string>>{}; }},
                       event);
 }
 

@@ -101,7 +101,20 @@ struct award_event {
     std::string_view kind() const { return "award"; }
 };
 
-using outbox_event = std::variant<dividend_event, payout_event, member_frame_event, card_redeemed_event, card_expiring_event, award_event>;
+// Vouchers a pool dividend credited to a consumer ("vouchers", docs/alliance.md "Dividends"): how
+// much, from which dividend, until when. No subscribe message: the template is the stores'
+// dividend's, which this is not; the frame and the mini-program's vouchers tell the holder.
+struct vouchers_event {
+    int dividend_number = 0;
+    std::int64_t amount_fen = 0;
+    std::string expires_at;  // RFC 3339, UTC
+    std::string at;          // RFC 3339, UTC: when they were credited
+
+    std::string_view kind() const { return "vouchers"; }
+};
+
+using outbox_event =
+    std::variant<dividend_event, payout_event, member_frame_event, card_redeemed_event, card_expiring_event, award_event, vouchers_event>;
 
 std::string_view kind_of(const outbox_event& event);
 // The payload stored in outbox_events.payload (the frame less its id).

@@ -36,6 +36,14 @@ pending_read pending_events(mysql_connection& db, int limit) {
     return out;
 }
 
+int pending_event_count(mysql_connection& db, int cap) {
+    // Bounded: the caller asks whether the backlog is above a line, not how far.
+    mysql_statement select(db.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM outbox_events WHERE relayed_at IS NULL LIMIT ?) pending"));
+    select->setInt(1, cap);
+    std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+    return rs->next() ? rs->getInt(1) : 0;
+}
+
 void mark_relayed(mysql_connection& db, const std::vector<std::uint64_t>& ids, std::int64_t stamp_us) {
     // The IN list is padded to a power of two with the last id: a handful of statement shapes
     // (1, 2, 4 ... 512 ids) that the connection keeps prepared, instead of one per batch size.

@@ -23,6 +23,9 @@ struct pending_read {
 
 // Up to `limit` events not relayed yet, in id order, and the newest relayed_at.
 pending_read pending_events(mysql_connection& db, int limit);
+// How many events wait for the relay, counted up to `cap`: a bulk writer (a pool dividend) waits
+// while it is at the cap, so the core loop's reminders never queue behind more than that.
+int pending_event_count(mysql_connection& db, int cap);
 // relayed_at = the batch's stamp in Redis's relay mark (inbox::relay_batch), not the clock.
 void mark_relayed(mysql_connection& db, const std::vector<std::uint64_t>& ids, std::int64_t stamp_us);
 // Events marked relayed after `cutoff_us` go back in the outbox (Redis lost them); how many.

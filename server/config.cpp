@@ -173,6 +173,10 @@ const std::vector<key_spec>& key_table() {
                                 [](server_config& c) -> int& { return c.jobs.alliance_dividend_chunk_lots; }));
         k.push_back(integer_key("jobs.alliance_dividend_chunk_pause_ms", false, 0, 60000,
                                 [](server_config& c) -> int& { return c.jobs.alliance_dividend_chunk_pause_ms; }));
+        k.push_back(integer_key("jobs.alliance_dividend_outbox_backlog", false, 0, 1'000'000,
+                                [](server_config& c) -> int& { return c.jobs.alliance_dividend_outbox_backlog; }));
+        k.push_back(integer_key("jobs.alliance_dividend_outbox_wait_s", false, 1, 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.alliance_dividend_outbox_wait_s; }));
         k.push_back(integer_key("jobs.expire_member_points_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.expire_member_points_every_s; }));
         k.push_back(integer_key("jobs.member_level_retention_every_s", false, 0, 24 * 3600,

@@ -91,6 +91,8 @@ struct jobs_settings {
     int pay_alliance_dividends_every_s = 0;     // pay-alliance-dividends (docs/alliance.md "Dividends")
     int alliance_dividend_chunk_lots = 2000;  // lots planned or credited per transaction
     int alliance_dividend_chunk_pause_ms = 0;   // a pause between chunks, so payments keep the database
+    int alliance_dividend_outbox_backlog = 2000;  // chunks wait while this many reminders await the relay (0: never)
+    int alliance_dividend_outbox_wait_s = 60;     // a run waiting longer stops; the next run resumes
     int expire_member_points_every_s = 0;
     int member_level_retention_every_s = 0;
     int remind_expiring_cards_every_s = 0;

@@ -293,7 +293,8 @@ export function createReminders({ wx, session, url, clock = globalThis, random =
       closeCurrent('stopped')
     },
     /**
-     * `dividend`, `reversal`, `payout`, `level_up`, `points_expiring` (a Reminder), `reminder` (any of them), `open`, `close`,
+     * `dividend`, `reversal`, `payout`, `level_up`, `points_expiring`, `card_redeemed`, `card_expiring`, `award`, `vouchers`
+     * (a Reminder), `reminder` (any of them), `open`, `close`,
      * `reconnecting`, `error`. Returns the unsubscribe function.
      * @param {string} type
      * @param {(value: any) => void} listener

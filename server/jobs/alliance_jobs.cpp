@@ -1,5 +1,6 @@
 #include "server/jobs/alliance_jobs.hpp"
 
+#include "push/outbox_store.hpp"
 #include "server/services/alliance_dividend_run.hpp"
 #include "server/services/alliance_vesting.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
@@ -14,6 +15,10 @@ namespace {
 
 using time_point = std::chrono::system_clock::time_point;
 namespace asio = boost::asio;
+namespace json = boost::json;
+
+// How often a dividend waiting for the relay looks at its backlog again.
+constexpr std::chrono::milliseconds backlog_poll{50};
 
 class vest_alliance_lots_job final : public job {
 public:
@@ -39,8 +44,7 @@ private:
 
 class pay_alliance_dividends_job final : public job {
 public:
-    pay_alliance_dividends_job(mysql_pool& database, int chunk_lots, std::chrono::milliseconds pause)
-        : database_(database), chunk_(chunk_lots), pause_(pause) {}
+    pay_alliance_dividends_job(mysql_pool& database, dividend_job_settings settings) : database_(database), settings_(settings) {}
     std::string_view name() const override { return "pay-alliance-dividends"; }
     std::string_view summary() const override {
         return "when the vested pool crossed its threshold, credit every holder its dividend in vouchers (resumes a dividend cut short)";
@@ -61,9 +65,26 @@ public:
         int chunks = 0, holders = 0;
         std::int64_t fen = 0;
         asio::steady_timer timer(co_await asio::this_coro::executor);
+        std::chrono::milliseconds waited{0};
+        bool paused = false;
         for (;;) {
+            // Backpressure: the relay catches up before the next chunk adds its frames.
+            if (settings_.outbox_backlog > 0) {
+                for (;;) {
+                    auto count = [cap = settings_.outbox_backlog](mysql_connection& db) { return pending_event_count(db, cap); };
+                    if (co_await database_.run(std::move(count)) < settings_.outbox_backlog) break;
+                    if (waited >= settings_.outbox_wait) break;
+                    timer.expires_after(backlog_poll);
+                    co_await timer.async_wait(asio::use_awaitable);
+                    waited += backlog_poll;
+                }
+                if (waited >= settings_.outbox_wait) {
+                    paused = true;
+                    break;
+                }
+            }
             // Each chunk at its own time: the credits' dates and the dividend's end are when they happened.
-            auto step = [=, max = chunk_, at = std::chrono::system_clock::now()](mysql_connection& db) {
+            auto step = [=, max = settings_.chunk_lots, at = std::chrono::system_clock::now()](mysql_connection& db) {
                 return run_alliance_dividend_chunk(db, number, max, at);
             };
             const auto chunk = co_await database_.transaction(std::move(step));
@@ -71,8 +92,8 @@ public:
             ++chunks;
             holders += chunk.holders;
             fen += chunk.fen;
-            if (pause_.count() > 0) {
-                timer.expires_after(pause_);
+            if (settings_.pause.count() > 0) {
+                timer.expires_after(settings_.pause);
                 co_await timer.async_wait(asio::use_awaitable);
             }
         }
@@ -81,6 +102,9 @@ public:
                              .figures = {{"dividend", number},
                                          {"resumed", start.resumed},
                                          {"start_ms", ms(t1 - t0)},
+                                         // Stopped waiting for the relay: the next run resumes.
+                                         {"paused", paused ? json::value("outbox_backlog") : json::value(nullptr)},
+                                         {"waited_ms", static_cast<std::int64_t>(waited.count())},
                                          {"chunks_ms", ms(std::chrono::steady_clock::now() - t1)},
                                          {"chunks", chunks},
                                          {"holders", holders},
@@ -89,14 +113,13 @@ public:
 
 private:
     mysql_pool& database_;
-    int chunk_;  // lots a chunk
-    std::chrono::milliseconds pause_;
+    dividend_job_settings settings_;
 };
 
 }  // namespace
 
-std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, int chunk_lots, std::chrono::milliseconds pause) {
-    return std::make_unique<pay_alliance_dividends_job>(database, chunk_lots, pause);
+std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, dividend_job_settings settings) {
+    return std::make_unique<pay_alliance_dividends_job>(database, settings);
 }
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders) {

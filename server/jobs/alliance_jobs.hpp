@@ -6,7 +6,8 @@
 //   nothing twice.
 // - pay-alliance-dividends: resumes the dividend under way, or starts the next one when the vested
 //   pool crossed its threshold, and carries it out a chunk of holders per transaction
-//   (server/services/alliance_dividend_run.hpp), pausing between chunks.
+//   (server/services/alliance_dividend_run.hpp), pausing between chunks, and waiting while the
+//   relay has a backlog: its "vouchers" frames never crowd out the core loop's reminders.
 #include "common/mysql_pool.hpp"
 #include "server/jobs/job.hpp"
 
@@ -16,6 +17,12 @@
 namespace sharedstore {
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders);
-std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, int chunk_lots, std::chrono::milliseconds pause);
+struct dividend_job_settings {
+    int chunk_lots = 2000;
+    std::chrono::milliseconds pause{0};       // between chunks
+    int outbox_backlog = 2000;                // wait while this many reminders await the relay; 0: never
+    std::chrono::seconds outbox_wait{60};     // waiting longer stops the run (the next resumes)
+};
+std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, dividend_job_settings settings);
 
 }  // namespace sharedstore

@@ -44,8 +44,11 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     jobs.push_back(make_award_projects_job(deps.database, bonus_max_stores));
     jobs.push_back(make_settle_bonus_awards_job(deps.database, bonus_max_stores));
     jobs.push_back(make_vest_alliance_lots_job(deps.database, member_max_items));
-    jobs.push_back(make_pay_alliance_dividends_job(deps.database, c.jobs.alliance_dividend_chunk_lots,
-                                                   std::chrono::milliseconds(c.jobs.alliance_dividend_chunk_pause_ms)));
+    jobs.push_back(make_pay_alliance_dividends_job(deps.database,
+                                                   dividend_job_settings{.chunk_lots = c.jobs.alliance_dividend_chunk_lots,
+                                                                         .pause = std::chrono::milliseconds(c.jobs.alliance_dividend_chunk_pause_ms),
+                                                                         .outbox_backlog = c.jobs.alliance_dividend_outbox_backlog,
+                                                                         .outbox_wait = std::chrono::seconds(c.jobs.alliance_dividend_outbox_wait_s)}));
     return jobs;
 }
 

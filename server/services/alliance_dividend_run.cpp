@@ -3,9 +3,13 @@
 #include "server/domain/alliance_dividends.hpp"
 #include "server/domain/alliance_ledger.hpp"
 #include "server/storage/alliance_repository.hpp"
+#include "server/domain/rfc3339.hpp"
 #include "server/storage/ledger_repository.hpp"
+#include "server/storage/order_repository.hpp"
+#include "push/outbox_events.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace sharedstore {
@@ -69,7 +73,13 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     if (d->phase == "planning") return plan_chunk(db, *d, max_lots);
     const bool consumers = d->phase == "consumers";
     const std::string holder = consumers ? "consumer" : "merchant";
-    const auto lots = lock_next_holder_lots(db, holder, d->cursor_holder, d->cursor_lot, max_lots);
+    auto lots = lock_next_holder_lots(db, holder, d->cursor_holder, d->cursor_lot, max_lots);
+    // A consumer is never split between chunks: each gets one "vouchers" frame with its whole
+    // amount. (A store may be: its lots can be hundreds of thousands, and it gets no frame.)
+    if (consumers && static_cast<int>(lots.size()) == max_lots) {
+        const auto rest = lock_next_holder_lots(db, holder, lots.back().holder_id, lots.back().id, std::numeric_limits<int>::max() / 2, true);
+        lots.insert(lots.end(), rest.begin(), rest.end());
+    }
     if (lots.empty()) {
         if (consumers) {
             advance_dividend(db, number, "merchants", 0, 0, 0, 0);
@@ -100,7 +110,8 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     // Advances are repaid first (credit_after_advance); none can be taken yet, so all is credited.
     for (auto& c : credits) c.fen = credit_after_advance(c.fen, 0).credited_fen;
     insert_lot_releases(db, number, holder, releases);
-    const int new_holders = insert_dividend_credits(db, number, holder, credits, now + std::chrono::days(d->voucher_validity_days), now);
+    const auto expires_at = now + std::chrono::days(d->voucher_validity_days);
+    const int new_holders = insert_dividend_credits(db, number, holder, credits, expires_at, now);
     const auto booked = format_sql_datetime_utc(now);
     // A chunk is named by its first lot: unique within the dividend.
     const auto reference = "dividend:" + std::to_string(number) + (consumers ? ":c:" : ":m:") + std::to_string(lots.front().id);
@@ -115,6 +126,13 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
                                                    .actor_user_id = std::nullopt,
                                                    .entries = std::move(entries),
                                                    .booked_at = booked});
+        // Each consumer's frame, in the transaction that credits them (after the ledger's locks).
+        std::vector<outbox_insert> events;
+        const auto expires = format_rfc3339_seconds(expires_at), at = format_rfc3339_seconds(now);
+        for (const auto& c : credits)
+            events.push_back({c.holder_id, "vouchers",
+                              to_payload(outbox_event{vouchers_event{.dividend_number = number, .amount_fen = c.fen, .expires_at = expires, .at = at}})});
+        insert_outbox_events(db, std::move(events));
     }
     if (!consumers)
         // A store's vouchers are in its own book: a posting per store of the chunk.

@@ -190,7 +190,7 @@ std::vector<dividend_lot> list_vested_lots(mysql_connection& db, std::uint64_t a
 }
 
 std::vector<dividend_lot> lock_next_holder_lots(mysql_connection& db, const std::string& holder, std::uint64_t after_holder, std::uint64_t after_lot,
-                                                int limit) {
+                                                int limit, bool this_holder_only) {
     const auto column = holder_column(holder);
     // Two index ranges rather than a row comparison (which the optimizer does not turn into one):
     // the rest of the cursor's holder, then the holders after it. The holder's index is (holder,
@@ -214,7 +214,7 @@ std::vector<dividend_lot> lock_next_holder_lots(mysql_connection& db, const std:
         same->setInt(4, limit);
         read(same);
     }
-    if (static_cast<int>(out.size()) < limit) {
+    if (!this_holder_only && static_cast<int>(out.size()) < limit) {
         statement next(db.prepare(select_part + column + " > ? AND cp > reversed_cp ORDER BY " + column + ", id LIMIT ? FOR UPDATE"));
         next->setString(1, holder);
         next->setUInt64(2, after_holder);

@@ -73,9 +73,9 @@ struct dividend_lot {
 // Vested lots with points left (both holders), by id after `after_id`, a page at a time.
 std::vector<dividend_lot> list_vested_lots(mysql_connection& db, std::uint64_t after_id, int limit);
 // The next `limit` vested lots with points left of `holder` lots (consumer | merchant) after the
-// cursor, by (holder, lot id), locked.
+// cursor, by (holder, lot id), locked. `this_holder_only`: the rest of the cursor's holder alone.
 std::vector<dividend_lot> lock_next_holder_lots(mysql_connection& db, const std::string& holder, std::uint64_t after_holder, std::uint64_t after_lot,
-                                                int limit);
+                                                int limit, bool this_holder_only = false);
 
 struct lot_release_row {
     std::uint64_t lot_id = 0;

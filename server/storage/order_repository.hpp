@@ -127,6 +127,14 @@ void record_store_purchase(mysql_connection& db, std::uint64_t merchant_id, std:
 // Locks the user's row first (until commit), so each user's events commit in id order: call it
 // after the transaction's ledger posting (locks are taken accounts first, then the user).
 void insert_outbox_event(mysql_connection& db, std::uint64_t user_id, const std::string& kind, const std::string& payload);
+// Many users' events at once (a dividend's chunk), each user's row locked in id order first like
+// insert_outbox_event's, then one insert per thousand.
+struct outbox_insert {
+    std::uint64_t user_id = 0;
+    std::string kind;
+    std::string payload;
+};
+void insert_outbox_events(mysql_connection& db, std::vector<outbox_insert> events);
 // Once per (kind, reference): a redelivered notification does not add a second row.
 void record_payment_anomaly(mysql_connection& db, std::optional<std::uint64_t> merchant_id, std::optional<std::uint64_t> order_id,
                             payment_anomaly_kind kind, const std::string& reference, const std::string& detail);

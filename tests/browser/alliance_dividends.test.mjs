@@ -1,6 +1,6 @@
-// The operator's dividends tab in a real Chromium (docs/alliance.md "Dividends"), on a database of
-// this test's own: the pool and its dividends are platform-wide, and other tests' lots must not
-// join them. With the worked example's S0 (40,000 cp, one holder; docs/business-rules.md 3.1):
+// The operator's dividends tab in a real Chromium (docs/alliance.md "Dividends"), on a database and
+// a Redis of this test's own: the pool and its dividends are platform-wide, and other tests' lots
+// must not join them (nor their inboxes this test's). With the worked example's S0 (40,000 cp, one holder; docs/business-rules.md 3.1):
 // before any dividend the tab shows dividend 1's threshold and the holders it still needs; a
 // consumer's 1000.00 at a store with a concession of 20 % vests 20,000 cp each for them and the
 // store, the job pays dividend 1 (r = 50 bp: ¥1.00 each), and the tab shows it with the next
@@ -21,23 +21,27 @@ import {
   posOrder,
   signIn,
   startConsoleStack,
+  startScratchRedis,
   wholePageShot,
 } from './support.mjs'
 
 const shots = outputDir('alliance_dividends')
 let database
+let redis
 let stack
 let browser
 
 before(async () => {
   database = createScratchDatabase('dividends')
-  stack = await startConsoleStack({ env: { SHAREDSTORE_MYSQL_DATABASE: database.name } })
+  redis = await startScratchRedis()
+  stack = await startConsoleStack({ env: { SHAREDSTORE_MYSQL_DATABASE: database.name, SHAREDSTORE_REDIS_PORT: String(redis.port) } })
   browser = await launchBrowser()
 })
 
 after(async () => {
   await browser?.close()
   await stack?.stop()
+  await redis?.stop()
   database?.drop()
 })
 

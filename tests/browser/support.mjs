@@ -2,15 +2,16 @@
 // download), a fresh profile each launch, a folder for screenshots; and the real stack for the
 // console's pages with the calls a test makes as the mini-program, the POS or the console
 // (startConsoleStack, signIn, openStore, consoleSession, loginViaTicket, ...).
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { createHmac, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-import { startStack } from '../contract/stack.mjs'
+import { freePort, startStack, stop } from '../contract/stack.mjs'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const consoleDir = path.join(root, 'console')
@@ -153,6 +154,29 @@ function mariadb(database, statement) {
   if (database) args.push(database)
   // The password through the environment, not the command line.
   return execFileSync('mariadb', [...args, '-e', statement], { env: { ...process.env, MYSQL_PWD: process.env.SHAREDSTORE_MYSQL_PASSWORD }, encoding: 'utf8' })
+}
+
+/**
+ * A Redis of the test's own (no persistence), for a stack on a scratch database: user ids repeat
+ * across databases, so their inboxes, and the relay's mark, must not share the tests' Redis.
+ * { port, stop() }.
+ */
+export async function startScratchRedis() {
+  const port = await freePort()
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end()
+        resolve(true)
+      })
+      socket.on('error', () => resolve(false))
+    })
+    if (up) return { port, stop: () => stop(child) }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  child.kill('SIGKILL')
+  throw new Error(`redis-server did not listen on ${port}`)
 }
 
 export function createScratchDatabase(tag) {

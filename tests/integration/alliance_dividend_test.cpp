@@ -6,10 +6,13 @@
 //   refund after the dividends takes back what the lots released, in proportion.
 // - A dividend killed (SIGKILL) while it plans and again while it credits, then carried on by two
 //   runs at once: every lot released exactly what the domain's plan_dividend says, every holder
-//   credited once (a store's lots span many chunks).
+//   credited once (a store's lots span many chunks), every consumer told once.
+// - With the relay frozen, a dividend waits at the outbox backlog bound, stops after its wait, and
+//   the next run finishes it once the relay has caught up.
 // check-ledger after every step.
 #include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/store_api.hpp"
+#include "tests/integration/support/ws_client.hpp"
 #include "tests/support/eventually.hpp"
 
 #include "server/domain/alliance_config.hpp"
@@ -30,23 +33,30 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class alliance_dividend_test : public store_api_test {
+// A Redis and a database of each test's own: the relay of a server on another database must not
+// share inboxes (user ids repeat across databases) or the relay's mark with this one.
+class alliance_dividend_test : public isolated_cluster_test {
 protected:
-    void SetUp() override {
-        create_scratch_database("dividend");
-        start(false, {{"SHAREDSTORE_MYSQL_DATABASE", scratch_database}});
-    }
-    void TearDown() override {
-        stop();
-        drop_scratch_database();
-    }
+    void SetUp() override { start_cluster("dividend", {}, false); }
+    void TearDown() override { stop_cluster(); }
 
-    static environment_changes scratch() { return {{"SHAREDSTORE_MYSQL_DATABASE", scratch_database}}; }
+    static environment_changes scratch() { return cluster_environment(); }
     static environment_changes job_environment(environment_changes extra = {}) {
-        auto env = sim->server_environment(server->port());
-        env.emplace_back("SHAREDSTORE_MYSQL_DATABASE", scratch_database);
+        auto env = instance_environment(server ? server->port() : 0);
         env.insert(env.end(), extra.begin(), extra.end());
         return env;
+    }
+    // The caller's frames of `type` from the start of their inbox (a resume from 0-0).
+    static std::vector<json::object> frames(const user& who, const std::string& type, std::size_t count) {
+        ws_client client(server->port(), bearer(who.token));
+        if (client.status() != 101) throw std::runtime_error("upgrade refused: " + client.body());
+        client.send_text(R"({"type":"resume","after":"0-0"})");
+        std::vector<json::object> out;
+        while (out.size() < count) {
+            auto f = json::parse(client.read_text(10s)).as_object();
+            if (f.at("type").as_string() == type) out.push_back(std::move(f));
+        }
+        return out;
     }
     static json::object run_job(const std::string& name, environment_changes extra = {}) {
         child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), name}, job_environment(std::move(extra)),
@@ -164,6 +174,13 @@ TEST_F(alliance_dividend_test, the_worked_example_two_dividends_a_lock_reward_an
     EXPECT_EQ(mine_a[1].at("remaining_fen").as_int64(), 120);
     std::tie(code, output) = check_ledger();
     EXPECT_EQ(code, 0) << output;
+    // Each dividend told a its vouchers in a frame (no store gets one: stores read the console).
+    const auto told = frames(a, "vouchers", 2);
+    EXPECT_EQ(told[0].at("dividend").as_int64(), 1);
+    EXPECT_EQ(told[0].at("amount_fen").as_int64(), 100);
+    EXPECT_EQ(told[1].at("dividend").as_int64(), 2);
+    EXPECT_EQ(told[1].at("amount_fen").as_int64(), 120);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE kind = 'vouchers'"), 2 + 1 + 1) << "a twice; b and c once";
 
     // The operator's view: the pool, the next threshold ceil(47000 x 1.15) = 54050, both dividends.
     auto list = ok(call("GET", "/api/v1/platform/alliance/dividends", op));
@@ -304,6 +321,11 @@ TEST_F(alliance_dividend_test, a_dividend_killed_mid_run_resumes_and_credits_eve
     }
     EXPECT_EQ(released, per_lot);
     EXPECT_EQ(credited, per_holder);
+    // One frame per credited consumer, never two, whatever the kills.
+    long long consumers_credited = 0;
+    for (const auto& [key, fen] : per_holder) consumers_credited += (key >> 62) == 0 && fen > 0;
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE kind = 'vouchers'"), consumers_credited);
+    EXPECT_EQ(scalar("SELECT COUNT(DISTINCT user_id) FROM outbox_events WHERE kind = 'vouchers'"), consumers_credited);
     EXPECT_EQ(scalar("SELECT COALESCE(SUM(released_fen), 0) FROM alliance_lots"), plan.released_fen);
     std::tie(code, output) = check_ledger();
     EXPECT_EQ(code, 0) << output;
@@ -311,6 +333,45 @@ TEST_F(alliance_dividend_test, a_dividend_killed_mid_run_resumes_and_credits_eve
     // Done: the late order vests now.
     vest_everything();
     EXPECT_EQ(scalar("SELECT state = 'vested' FROM alliance_accruals WHERE order_id = ?", {late_id}), 1);
+}
+
+TEST_F(alliance_dividend_test, a_dividend_waits_for_the_relay_and_a_run_that_waited_too_long_stops_and_the_next_resumes) {
+    const auto op = make_operator();
+    set_pool(op, 1000, 1);
+    auto A = member_store(op, 1000);
+    const auto key = make_pos_key(A);
+    std::vector<user> people;
+    for (int i = 0; i < 12; ++i) {
+        people.push_back(sign_in());
+        paid(key, people.back(), 20000 + 100 * i);
+    }
+    vest_everything();
+
+    // The server (and its relay) frozen: every frame the dividend writes stays in the outbox.
+    server->process().send_signal(SIGSTOP);
+    const environment_changes tight{{"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_LOTS", "4"},
+                                    {"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_OUTBOX_BACKLOG", "3"},
+                                    {"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_OUTBOX_WAIT_S", "1"}};
+    auto figures = run_job("pay-alliance-dividends", tight);
+    server->process().send_signal(SIGCONT);
+    EXPECT_EQ(text(figures, {"paused"}), "outbox_backlog") << json::serialize(figures);
+    EXPECT_GE(figures.at("waited_ms").as_int64(), 1000);
+    EXPECT_EQ(scalar("SELECT state = 'running' AND phase = 'consumers' FROM alliance_dividends WHERE number = 1"), 1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE kind = 'vouchers'"), 4) << "one chunk of four consumers, then it waited";
+    auto [code, output] = check_ledger();
+    EXPECT_EQ(code, 0) << output;
+
+    // The relay catches up; the next run finishes the dividend.
+    eventually([&] { return scalar("SELECT COUNT(*) FROM outbox_events WHERE relayed_at IS NULL") == 0; }, 20s, 20ms);
+    figures = run_job("pay-alliance-dividends", {{"SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_LOTS", "4"}});
+    EXPECT_TRUE(figures.at("paused").is_null()) << json::serialize(figures);
+    EXPECT_TRUE(figures.at("resumed").as_bool());
+    EXPECT_EQ(scalar("SELECT state = 'done' FROM alliance_dividends WHERE number = 1"), 1);
+    EXPECT_EQ(scalar("SELECT COUNT(DISTINCT user_id) FROM outbox_events WHERE kind = 'vouchers'"), 12);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE kind = 'vouchers'"), 12);
+    EXPECT_EQ(frames(people.back(), "vouchers", 1).at(0).at("dividend").as_int64(), 1);
+    std::tie(code, output) = check_ledger();
+    EXPECT_EQ(code, 0) << output;
 }
 
 }  // namespace

@@ -108,3 +108,21 @@ TEST(outbox_events, a_payout_reads_back_and_renders_what_happened_to_the_withdra
 }
 
 }  // namespace
+
+TEST(outbox_events, a_dividends_vouchers_read_back_and_have_no_subscribe_message) {
+    const vouchers_event original{.dividend_number = 2, .amount_fen = 120, .expires_at = "2027-12-03T09:00:00Z", .at = "2026-12-03T09:00:00Z"};
+    const auto payload = to_payload(outbox_event{original});
+    auto read = parse_outbox_event("vouchers", payload);
+    ASSERT_TRUE(read) << payload;
+    const auto& back = std::get<vouchers_event>(*read);
+    EXPECT_EQ(back.dividend_number, 2);
+    EXPECT_EQ(back.amount_fen, 120);
+    EXPECT_EQ(back.expires_at, original.expires_at);
+    auto json = boost::json::parse(payload).as_object();
+    EXPECT_EQ(json.at("type").as_string(), "vouchers");
+    EXPECT_EQ(json.at("dividend").as_int64(), 2);
+    EXPECT_FALSE(has_subscribe_message("vouchers")) << "the stores' dividend template does not fit vouchers";
+    EXPECT_TRUE(subscribe_fields(*read, push_settings{}).empty());
+    EXPECT_FALSE(parse_outbox_event("vouchers", R"({"type":"vouchers","dividend":2,"amount_fen":0,"expires_at":"x","at":"y"})")) << "nothing credited";
+    EXPECT_FALSE(parse_outbox_event("vouchers", R"({"type":"vouchers","amount_fen":5,"expires_at":"x","at":"y"})")) << "no dividend";
+}
