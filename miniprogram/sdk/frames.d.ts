@@ -39,4 +39,14 @@ export interface PayoutFrame extends FrameBase {
   at: string
 }
 
-export type ReminderFrame = DividendFrame | ReversalFrame | PayoutFrame
+/** Vouchers a pool dividend credited (docs/alliance.md "Dividends"); never cash. */
+export interface VouchersFrame extends FrameBase {
+  type: 'vouchers'
+  /** the dividend's number */
+  dividend: number
+  amount_fen: number
+  expires_at: string
+  at: string
+}
+
+export type ReminderFrame = DividendFrame | ReversalFrame | PayoutFrame | VouchersFrame

@@ -1,6 +1,7 @@
 // The sharedstore mini-program SDK: one client per app (App({ onLaunch() { this.client =
 // createClient({...}) } })). Plain ES modules; the mini-program's build turns them into its
 // modules, Node imports them as they are (tests/sdk/).
+import { createAlliance } from './alliance.js'
 import { createConsoleLogin } from './console.js'
 import { createHttp } from './http.js'
 import { createPartners } from './partners.js'
@@ -48,6 +49,7 @@ export function createClient(options) {
     shares: createShares({ http, session }),
     partners: createPartners({ session }),
     payouts: createPayouts({ wx, session }),
+    alliance: createAlliance({ session }),
     console: createConsoleLogin({ session }),
     subscriptions: createSubscriptions({ wx, session, templateId: options.subscribeTemplateId }),
   }

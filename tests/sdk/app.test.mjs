@@ -14,7 +14,7 @@ import { CLAIM_MESSAGES, CONSOLE_REFUSALS, formatFen } from '../../miniprogram/s
 import { root } from '../contract/stack.mjs'
 import { startCluster } from './cluster.mjs'
 import { createWx } from './wx_node.mjs'
-import { eventually, newRun, storeWithPartner } from './scenario.mjs'
+import { api, eventually, newRun, signIn, storeWithPartner } from './scenario.mjs'
 
 const run = newRun()
 const appDir = path.join(root, 'miniprogram', 'app')
@@ -74,7 +74,7 @@ async function open(phone, route, query = {}) {
 }
 
 test('every page of app.json has its four files; its WXML binds only its methods and shows only its data', async () => {
-  assert.deepEqual(pages, ['pages/dividends/index', 'pages/share/index', 'pages/withdrawals/index', 'pages/cards/index', 'pages/console-login/index'])
+  assert.deepEqual(pages, ['pages/dividends/index', 'pages/share/index', 'pages/withdrawals/index', 'pages/cards/index', 'pages/vouchers/index', 'pages/console-login/index'])
   for (const route of pages) {
     const files = readdirSync(path.join(appDir, path.dirname(route)))
     for (const ext of ['js', 'json', 'wxml', 'wxss']) assert.ok(files.includes(`index.${ext}`), `${route}.${ext}`)
@@ -170,6 +170,49 @@ test('my cards: a share button\'s onShareAppMessage shares a new link of that pa
   const view = await partner.app.client.shares.view(code)
   assert.equal(view.claimable, true)
   assert.deepEqual(page.onShareAppMessage({ from: 'menu' }), { title: '共享小店', path: '/pages/dividends/index' })
+})
+
+test('my vouchers: a pool dividend credits the buyer, the live line comes from its reminder, acked, and the balance follows', async () => {
+  // The store joins the alliance (a concession of 10 %), the pool's first dividend at 1,000 cp and one holder.
+  const operator = await signIn(cluster, a.api, `oOperator${run}`)
+  await cluster.command('grant-platform-operator', ['--user', operator.id, '--by', 'sdk-app-test'])
+  const config = (await api(a.api, 'GET', '/api/v1/platform/alliance/config', { token: operator.token, expect: 200 })).current.config
+  await api(a.api, 'PUT', '/api/v1/platform/alliance/config', { token: operator.token, body: { ...config, initial_value_cp: 1000, min_holders: 1 }, expect: 200 })
+  await api(a.api, 'POST', '/api/v1/platform/alliance/merchants', { token: operator.token, body: { merchant_id: world.merchant.id }, expect: 201 })
+  await api(a.api, 'PUT', `/api/v1/merchants/${world.merchant.id}/alliance`, { token: world.owner.token, body: { concession_bp: 1000, voucher_max_bp: 5000 }, expect: 200 })
+  const buyerOpenid = `oVoucherBuyer${run}`
+  const buyer = await world.ownedCustomer(buyerOpenid)
+  await world.pay(buyer, 50000) // K = 5000: a lot of 5000 cp each for the buyer and the store
+  const phone = await launch(buyerOpenid)
+  const page = await open(phone, 'pages/vouchers/index')
+  assert.equal(page.data.error, '')
+  assert.equal(page.data.balance, '¥0.00')
+  assert.equal(page.data.pending, '50')
+  assert.deepEqual(page.data.credits, [])
+  assert.equal(page.data.store, '茶饮小店', 'the first payment at a member store locked the buyer to it')
+  await eventually(() => phone.app.client.reminders.status().connected, 'the app\'s socket opens')
+
+  // The refund window closes (moved back rather than waited for), the lots vest, the dividend pays 0.5 %.
+  await cluster.sql("UPDATE alliance_accruals SET vests_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE state = 'pending'")
+  await cluster.runJob('vest-alliance-lots')
+  const paid = await cluster.runJob('pay-alliance-dividends')
+  assert.equal(paid.dividend, 1, JSON.stringify(paid))
+  await eventually(() => page.data.credits.length === 1 && page.data.balance === '¥0.25', 'the live line and the balance')
+  const [credit] = page.data.credits
+  assert.equal(credit.live, true)
+  assert.equal(credit.source, '第 1 次分红')
+  assert.equal(credit.left, '¥0.25') // floor(5000 x 50 / 10000) = 25 fen
+  await eventually(() => phone.app.client.reminders.status().ackedId !== null, 'the shown reminder is acked')
+  page.onUnload()
+  phone.app.client.reminders.stop()
+
+  // Opened again: the credit from the API, with its end a year (the pool's validity) later.
+  const again = await open(phone, 'pages/vouchers/index')
+  assert.equal(again.data.credits.length, 1)
+  assert.equal(again.data.credits[0].live, false)
+  assert.equal(again.data.credits[0].amount, '¥0.25')
+  assert.equal(again.data.vested, '50')
+  again.onUnload()
 })
 
 test('the console\'s QR code: the page asks, the staff member confirms, the waiting console page is signed in', async () => {

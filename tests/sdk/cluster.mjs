@@ -171,6 +171,10 @@ export async function startCluster({ tag, env = {} }) {
       const output = (await run(sharedstore, ['run-job', '--config', config, name], instanceEnv(instances[0]?.port ?? 8080))).trim()
       return JSON.parse(output.slice(output.lastIndexOf('\n{') + 1))
     },
+    /** Another `sharedstore` command beside the servers (grant-platform-operator, ...): its output. */
+    command: (name, args = []) => run(sharedstore, [name, '--config', config, ...args], instanceEnv(instances[0]?.port ?? 8080)),
+    /** A statement in the cluster's database (what a test moves in time, as the jobs' tests do). */
+    sql: (statement) => run('mariadb', [...mysql, database, '-e', statement], mysqlEnv),
     logs: () => instances.map((instance, i) => `--- instance ${i} (${instance.port}) ---\n${instance.logs().slice(-3000)}`).join('\n') + `\n--- wechat-sim ---\n${sim.log().slice(-2000)}`,
     stop: stopAll,
   }
