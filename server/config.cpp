@@ -169,7 +169,8 @@ const std::vector<key_spec>& key_table() {
                                 [](server_config& c) -> int& { return c.jobs.vest_alliance_lots_every_s; }));
         k.push_back(integer_key("jobs.pay_alliance_dividends_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.pay_alliance_dividends_every_s; }));
-        k.push_back(integer_key("jobs.alliance_dividend_chunk_lots", false, 1, 100000,
+        // Within MariaDB's 65,535 placeholders for a chunk's ledger entries and inserts.
+        k.push_back(integer_key("jobs.alliance_dividend_chunk_lots", false, 1, 10000,
                                 [](server_config& c) -> int& { return c.jobs.alliance_dividend_chunk_lots; }));
         k.push_back(integer_key("jobs.alliance_dividend_chunk_pause_ms", false, 0, 60000,
                                 [](server_config& c) -> int& { return c.jobs.alliance_dividend_chunk_pause_ms; }));

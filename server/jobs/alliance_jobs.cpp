@@ -65,23 +65,25 @@ public:
         int chunks = 0, holders = 0;
         std::int64_t fen = 0;
         asio::steady_timer timer(co_await asio::this_coro::executor);
-        std::chrono::milliseconds waited{0};
+        std::chrono::milliseconds waited{0};  // in all, for the figures
         bool paused = false;
         for (;;) {
-            // Backpressure: the relay catches up before the next chunk adds its frames.
+            // Backpressure: the relay catches up before the next chunk adds its frames; one wait
+            // longer than outbox_wait (the relay or Redis down) stops the run.
             if (settings_.outbox_backlog > 0) {
+                const auto deadline = std::chrono::steady_clock::now() + settings_.outbox_wait;
                 for (;;) {
                     auto count = [cap = settings_.outbox_backlog](mysql_connection& db) { return pending_event_count(db, cap); };
                     if (co_await database_.run(std::move(count)) < settings_.outbox_backlog) break;
-                    if (waited >= settings_.outbox_wait) break;
+                    if (std::chrono::steady_clock::now() >= deadline) {
+                        paused = true;
+                        break;
+                    }
                     timer.expires_after(backlog_poll);
                     co_await timer.async_wait(asio::use_awaitable);
                     waited += backlog_poll;
                 }
-                if (waited >= settings_.outbox_wait) {
-                    paused = true;
-                    break;
-                }
+                if (paused) break;
             }
             // Each chunk at its own time: the credits' dates and the dividend's end are when they happened.
             auto step = [=, max = settings_.chunk_lots, at = std::chrono::system_clock::now()](mysql_connection& db) {

@@ -97,16 +97,17 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     std::vector<holder_amount> credits;
     std::int64_t total = 0;
     for (const auto& lot : lots) {
-        const auto fen = scaled_release_fen(lot_release_fen(lot.cp, lot.released_fen, d->rate_bp, d->quota_bp), d->available_fen, d->wanted_fen);
+        auto fen = scaled_release_fen(lot_release_fen(lot.cp, lot.released_fen, d->rate_bp, d->quota_bp), d->available_fen, d->wanted_fen);
+        // Never past what the fund set aside, whatever happened to the lots since planning (a
+        // partial refund's clawback can leave a lot a fen more room than it had): the last
+        // chunks are trimmed rather than the dividend stalling.
+        fen = std::min(fen, d->available_fen - d->released_fen - total);
         if (fen <= 0) continue;
         releases.push_back({lot.id, lot.holder_id, fen});
         if (credits.empty() || credits.back().holder_id != lot.holder_id) credits.push_back({lot.holder_id, 0});
         credits.back().fen += fen;
         total += fen;
     }
-    // Lots only shrink after the start (refunds), so a chunk can never pass what the fund set aside.
-    if (d->released_fen + total > d->available_fen)
-        throw std::logic_error("alliance dividend " + std::to_string(number) + " would credit more than the fund had free");
     // Advances are repaid first (credit_after_advance); none can be taken yet, so all is credited.
     for (auto& c : credits) c.fen = credit_after_advance(c.fen, 0).credited_fen;
     insert_lot_releases(db, number, holder, releases);
