@@ -100,6 +100,7 @@ applied_payment apply_order_paid(mysql_connection& db, std::uint64_t order_id, s
     posted.ledger_transaction_id = post(db, merchant.id, "order_paid", "order:" + std::to_string(order_id), std::move(out.entries), paid);
     mark_order_paid(db, order_id, paid, transaction_id, facts.profit_fen, facts.version ? std::optional(facts.version->id) : std::nullopt,
                     out.dividend_due);
+    for (auto& write : out.other_postings) write(db, posted);
     for (auto& write : out.after_posting) write(db, posted);
     return {payment_outcome::applied, *find_order(db, order_id), std::move(posted.dividend)};
 }
@@ -126,6 +127,7 @@ applied_refund apply_order_refund(mysql_connection& db, std::uint64_t order_id, 
     for (const auto& effect : effects) effect->refunded(db, refund, out);
     posted_payment posted;
     posted.ledger_transaction_id = post(db, order->merchant_id, "refund", "refund:" + std::to_string(refund_id), std::move(out.entries), now);
+    for (auto& write : out.other_postings) write(db, posted);
     for (auto& write : out.after_posting) write(db, posted);
     return {refund_outcome::applied, out.dividend_reversed_fen};
 }

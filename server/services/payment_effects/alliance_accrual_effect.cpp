@@ -108,7 +108,7 @@ public:
         // that store's book (a transaction touches one store's book and the platform's).
         const auto locking = *a->lock_merchant_id;
         const auto fen = r.lock_fen;
-        out.after_posting.push_back([locking, fen, order_id = a->order_id, refund_id = refund.refund_id, at = refund.at](mysql_connection& db,
+        out.other_postings.push_back([locking, fen, order_id = a->order_id, refund_id = refund.refund_id, at = refund.at](mysql_connection& db,
                                                                                                                          posted_payment&) {
             // Vouchers cannot be spent yet, so a credit still has every fen a refund may reverse.
             // (Spending lands with voucher debt: docs/alliance.md, "Not built yet".)

@@ -27,6 +27,10 @@ struct posted_payment {
 
 struct effect_output {
     std::vector<ledger_entry> entries;  // joined into the event's one ledger transaction
+    // Postings of another store's book, written right after the event's own posting and before
+    // any step below: every ledger lock of the event comes before any user row an outbox event
+    // locks (see insert_outbox_event), whichever effect writes which.
+    std::vector<std::function<void(mysql_connection&, posted_payment&)>> other_postings;
     // Rows written after the posting: rows that point at it, and outbox events (written after
     // the ledger locked its accounts: see insert_outbox_event).
     std::vector<std::function<void(mysql_connection&, posted_payment&)>> after_posting;
