@@ -169,7 +169,7 @@ const std::vector<key_spec>& key_table() {
                                 [](server_config& c) -> int& { return c.jobs.vest_alliance_lots_every_s; }));
         k.push_back(integer_key("jobs.pay_alliance_dividends_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.pay_alliance_dividends_every_s; }));
-        // Within MariaDB's 65,535 placeholders for a chunk's ledger entries and inserts.
+        // A chunk's ledger entries and inserts must stay under the 65,535 placeholders MariaDB allows a statement.
         k.push_back(integer_key("jobs.alliance_dividend_chunk_lots", false, 1, 10000,
                                 [](server_config& c) -> int& { return c.jobs.alliance_dividend_chunk_lots; }));
         k.push_back(integer_key("jobs.alliance_dividend_chunk_pause_ms", false, 0, 60000,

@@ -9,6 +9,10 @@ std::int64_t next_dividend_threshold(std::int64_t pool_at_last_dividend_cp, int 
     return static_cast<std::int64_t>((scaled + 9999) / 10000);
 }
 
+std::int64_t dividend_threshold_cp(const alliance_pool_config& config, std::optional<std::int64_t> pool_at_last_dividend_cp) {
+    return pool_at_last_dividend_cp ? next_dividend_threshold(*pool_at_last_dividend_cp, config.growth_bp) : config.initial_value_cp;
+}
+
 bool dividend_due(const alliance_pool_config& config, int number, std::int64_t pool_cp, int consumer_holders,
                   std::int64_t pool_at_last_dividend_cp) {
     if (number <= 1) return pool_cp >= config.initial_value_cp && consumer_holders >= config.min_holders;

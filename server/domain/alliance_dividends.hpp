@@ -7,6 +7,7 @@
 #include "server/domain/alliance_config.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace sharedstore {
@@ -14,6 +15,10 @@ namespace sharedstore {
 // The pool size at which dividend n+1 fires: ceil(S_n x (10000 + growth) / 10000), S_n the size
 // recorded when dividend n fired (not the threshold it crossed).
 std::int64_t next_dividend_threshold(std::int64_t pool_at_last_dividend_cp, int growth_bp);
+
+// Where the next dividend fires: the initial value before the first, else next_dividend_threshold
+// of the pool recorded at the last one.
+std::int64_t dividend_threshold_cp(const alliance_pool_config& config, std::optional<std::int64_t> pool_at_last_dividend_cp);
 
 // Whether dividend `number` (1, 2, ...) is due at pool size `pool_cp`: dividend 1 at the initial
 // value with enough consumer holders, later ones past next_dividend_threshold of the last. One

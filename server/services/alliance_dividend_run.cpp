@@ -14,14 +14,6 @@
 
 namespace sharedstore {
 
-namespace {
-
-std::int64_t threshold_after(const alliance_pool_config& config, const std::optional<alliance_dividend>& last) {
-    return last ? next_dividend_threshold(last->pool_cp, config.growth_bp) : config.initial_value_cp;
-}
-
-}  // namespace
-
 dividend_start start_alliance_dividend(mysql_connection& db, wall_time now) {
     if (auto running = lock_running_dividend(db)) return {.number = *running, .resumed = true};
     const auto last = find_last_dividend(db);
@@ -29,7 +21,7 @@ dividend_start start_alliance_dividend(mysql_connection& db, wall_time now) {
     const auto pool = pool_config_in_force(db);
     const auto figures = vested_pool_figures(db);
     if (!dividend_due(pool.config, number, figures.pool_cp, figures.consumer_holders, last ? last->pool_cp : 0))
-        return {.pool = figures, .threshold_cp = threshold_after(pool.config, last)};
+        return {.pool = figures, .threshold_cp = dividend_threshold_cp(pool.config, last ? std::optional(last->pool_cp) : std::nullopt)};
 
     // Recorded now, with the pool's row taken: from here no lot vests until the dividend is done.
     // V_n and the fund come from the planning chunks (a million lots do not fit one transaction).

@@ -190,7 +190,7 @@ boost::asio::awaitable<service_result<dividends_view>> alliance_service::dividen
         const auto last = find_last_dividend(db);
         view.pool = vested_pool_figures(db);
         view.next_number = last ? last->number + 1 : 1;
-        view.threshold_cp = last ? next_dividend_threshold(last->pool_cp, config.growth_bp) : config.initial_value_cp;
+        view.threshold_cp = dividend_threshold_cp(config, last ? std::optional(last->pool_cp) : std::nullopt);
         view.min_holders = config.min_holders;
         view.fund_free_fen = account_balance(db, 0, {account_kind::alliance_fund_free, 0});
         if (last && last->state == "running") view.running = last->number;

@@ -19,15 +19,9 @@ using statement = mysql_statement;
 using rows = std::unique_ptr<sql::ResultSet>;
 using time_point = std::chrono::system_clock::time_point;
 
-// Rows per multi-row INSERT: well under max_allowed_packet and the prepared statement's 65,535 placeholders.
+// Rows per multi-row INSERT: this keeps a statement well under max_allowed_packet and under the
+// 65,535 placeholders a prepared statement may have.
 constexpr std::size_t insert_batch = 1000;
-
-std::string repeated(const std::string& part, std::size_t n, const char* separator = ", ") {
-    std::string out;
-    out.reserve((part.size() + 2) * n);
-    for (std::size_t i = 0; i < n; ++i) out += (i ? separator : "") + part;
-    return out;
-}
 
 // The column naming a lot's or a credit's holder.
 std::string holder_column(const std::string& holder) {

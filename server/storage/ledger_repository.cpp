@@ -60,13 +60,8 @@ std::uint64_t create_account(mysql_connection& db, std::uint64_t merchant_id, co
     return last_insert_id(db);
 }
 
-// "?, ?, ?" style lists: a posting touches 2 to 4 accounts and has 1 to 3 entries, so these
-// statements come in a handful of shapes, each kept prepared by the connection.
-std::string repeated(const std::string& item, std::size_t count, const std::string& separator) {
-    std::string out;
-    for (std::size_t i = 0; i < count; ++i) out += (i ? separator : "") + item;
-    return out;
-}
+// The "?, ?, ?" lists (sql_support.hpp's repeated): a posting touches 2 to 4 accounts and has 1 to
+// 3 entries, so its statements come in a handful of shapes, each kept prepared by the connection.
 
 // An account as the database names it: its store (0: the platform's book), kind and user.
 struct account_key {

@@ -369,18 +369,13 @@ void insert_outbox_events(mysql_connection& db, std::vector<outbox_insert> event
     if (events.empty()) return;
     std::sort(events.begin(), events.end(), [](const outbox_insert& a, const outbox_insert& b) { return a.user_id < b.user_id; });
     constexpr std::size_t batch = 1000;
-    auto marks = [](std::size_t n, const char* item) {
-        std::string out;
-        for (std::size_t i = 0; i < n; ++i) out += (i ? ", " : "") + std::string(item);
-        return out;
-    };
     for (std::size_t start = 0; start < events.size(); start += batch) {
         const auto n = std::min(batch, events.size() - start);
         // The users' rows, ascending (every locker takes them in id order), as insert_outbox_event does one.
-        statement lock(db.prepare("SELECT id FROM users WHERE id IN (" + marks(n, "?") + ") ORDER BY id FOR UPDATE"));
+        statement lock(db.prepare("SELECT id FROM users WHERE id IN (" + repeated("?", n) + ") ORDER BY id FOR UPDATE"));
         for (std::size_t k = 0; k < n; ++k) lock->setUInt64(static_cast<unsigned>(k + 1), events[start + k].user_id);
         { rows locked(lock->executeQuery()); }
-        statement insert(db.prepare("INSERT INTO outbox_events (user_id, kind, payload) VALUES " + marks(n, "(?, ?, ?)")));
+        statement insert(db.prepare("INSERT INTO outbox_events (user_id, kind, payload) VALUES " + repeated("(?, ?, ?)", n)));
         unsigned i = 1;
         for (std::size_t k = start; k < start + n; ++k) {
             insert->setUInt64(i++, events[k].user_id);

@@ -16,6 +16,13 @@ std::uint64_t last_insert_id(mysql_connection& db) {
 }
 
 
+std::string repeated(const std::string& item, std::size_t count, const std::string& separator) {
+    std::string out;
+    out.reserve((item.size() + separator.size()) * count);
+    for (std::size_t i = 0; i < count; ++i) out += (i ? separator : "") + item;
+    return out;
+}
+
 std::string sql_micros(const std::string& column) { return "CAST(UNIX_TIMESTAMP(" + column + ") * 1000000 AS SIGNED)"; }
 
 std::chrono::system_clock::time_point from_micros(std::int64_t microseconds) {

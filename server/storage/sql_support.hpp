@@ -15,6 +15,10 @@ std::uint64_t last_insert_id(mysql_connection& db);
 // answer this instead of letting the driver's error reach a service.
 enum class insert_outcome { inserted, duplicate };
 
+// `item` `count` times with `separator` between: the placeholder lists of multi-row statements
+// ("(?, ?)", 3 -> "(?, ?), (?, ?), (?, ?)").
+std::string repeated(const std::string& item, std::size_t count, const std::string& separator = ", ");
+
 // SQL that reads a DATETIME(6) column (UTC: sessions run in UTC) as microseconds since the epoch,
 // and their time point: records carry time points, and the JSON edge formats them
 // (server/domain/rfc3339.hpp). NULL stays NULL.

@@ -125,6 +125,9 @@ TEST(alliance_dividends, the_next_threshold_is_computed_from_the_recorded_pool_n
     c.min_holders = 20;
     EXPECT_FALSE(dividend_due(c, 1, 40000, 19, 0)) << "the initial value needs enough consumer holders";
     EXPECT_TRUE(dividend_due(c, 1, 40000, 20, 0));
+    // What the operator's page and the job say the next dividend waits for.
+    EXPECT_EQ(dividend_threshold_cp(c, std::nullopt), 40000) << "before the first: the initial value";
+    EXPECT_EQ(dividend_threshold_cp(c, 47000), 54050);
 }
 
 TEST(alliance_dividends, the_rate_rises_by_its_step_to_the_cap) {
