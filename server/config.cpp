@@ -167,6 +167,8 @@ const std::vector<key_spec>& key_table() {
                                 [](server_config& c) -> int& { return c.jobs.vest_member_orders_every_s; }));
         k.push_back(integer_key("jobs.vest_alliance_lots_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.vest_alliance_lots_every_s; }));
+        k.push_back(integer_key("jobs.release_voucher_reservations_every_s", false, 0, 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.release_voucher_reservations_every_s; }));
         k.push_back(integer_key("jobs.pay_alliance_dividends_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.pay_alliance_dividends_every_s; }));
         // A chunk's ledger entries and inserts must stay under the 65,535 placeholders MariaDB allows a statement.

@@ -73,4 +73,54 @@ std::vector<ledger_entry> dividend_clawback_entries(std::uint64_t consumer, std:
     return out;
 }
 
+std::vector<ledger_entry> voucher_hold_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_vouchers_held, consumer}, {k::alliance_vouchers, consumer}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> voucher_release_entries(std::uint64_t consumer, std::int64_t back, std::int64_t to_debt) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_vouchers, consumer}, {k::alliance_vouchers_held, consumer}, back);
+    add(out, {k::vouchers_issued, 0}, {k::alliance_vouchers_held, consumer}, to_debt);
+    add(out, {k::voucher_debt_issued, 0}, {k::alliance_voucher_debt, consumer}, to_debt);
+    add(out, {k::alliance_fund_reserved, 0}, {k::alliance_fund_free, 0}, to_debt);
+    return out;
+}
+
+std::vector<ledger_entry> voucher_spend_entries(std::uint64_t consumer, std::int64_t held, std::int64_t from_balance, std::int64_t unbacked) {
+    std::vector<ledger_entry> out;
+    add(out, {k::vouchers_issued, 0}, {k::alliance_vouchers_held, consumer}, held);
+    add(out, {k::vouchers_issued, 0}, {k::alliance_vouchers, consumer}, from_balance);
+    add(out, {k::alliance_fund_reserved, 0}, {k::voucher_reimbursement_payable, 0}, held + from_balance);
+    add(out, {k::alliance_voucher_debt, consumer}, {k::voucher_debt_issued, 0}, unbacked);
+    add(out, {k::alliance_fund_free, 0}, {k::voucher_reimbursement_payable, 0}, unbacked);
+    return out;
+}
+
+std::vector<ledger_entry> voucher_sale_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::voucher_reimbursement_receivable, 0}, {k::sales, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> voucher_return_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::voucher_reimbursement_payable, 0}, {k::alliance_fund_reserved, 0}, fen);
+    add(out, {k::alliance_vouchers, consumer}, {k::vouchers_issued, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> voucher_sale_reversal_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::sales, 0}, {k::voucher_reimbursement_receivable, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> voucher_debt_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_voucher_debt, consumer}, {k::voucher_debt_issued, 0}, fen);
+    return out;
+}
+
 }  // namespace sharedstore

@@ -44,4 +44,26 @@ std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer_user_id
 // from the reserve to the free balance (before the fund's share of the refund leaves it).
 std::vector<ledger_entry> dividend_clawback_entries(std::uint64_t consumer_user_id, std::int64_t fen);
 
+// Spending vouchers (docs/alliance.md, "Spending vouchers"). All in the platform's book unless named.
+// An order placed or a desk's reservation holds the consumer's vouchers.
+std::vector<ledger_entry> voucher_hold_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+// Closed unpaid or released: the held vouchers come back, `to_debt` of them paying the consumer's
+// voucher debt (they vanish, and their money returns from the reserve to the free balance).
+std::vector<ledger_entry> voucher_release_entries(std::uint64_t consumer_user_id, std::int64_t back_fen, std::int64_t to_debt_fen);
+// Paid: the held vouchers are spent and their money, from the reserve, is owed to the accepting
+// store. An order paid after it was closed (its holds released) spends `from_balance` of what the
+// consumer still has, and `unbacked`, what they no longer have, becomes their voucher debt, its
+// money advanced from the free balance.
+std::vector<ledger_entry> voucher_spend_entries(std::uint64_t consumer_user_id, std::int64_t held_fen, std::int64_t from_balance_fen,
+                                                std::int64_t unbacked_fen);
+// The accepting store's side of a spend (its book): the platform owes it the voucher part of the sale.
+std::vector<ledger_entry> voucher_sale_entries(std::int64_t fen);
+// A refund gives the voucher part back: the store owes back that reimbursement (its book:
+// voucher_sale_reversal_entries), the money returns to the reserve and the vouchers to the consumer.
+std::vector<ledger_entry> voucher_return_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+std::vector<ledger_entry> voucher_sale_reversal_entries(std::int64_t fen);
+// A refund took back `fen` of vouchers its lots released that the consumer had spent: a voucher
+// debt, no money moves (the money left with the spend; later dividends recover it by not paying).
+std::vector<ledger_entry> voucher_debt_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+
 }  // namespace sharedstore

@@ -39,6 +39,11 @@ std::string_view to_string(account_kind kind) {
     case account_kind::alliance_points: return "alliance_points";
     case account_kind::vouchers_issued: return "vouchers_issued";
     case account_kind::alliance_vouchers: return "alliance_vouchers";
+    case account_kind::alliance_vouchers_held: return "alliance_vouchers_held";
+    case account_kind::alliance_voucher_debt: return "alliance_voucher_debt";
+    case account_kind::voucher_debt_issued: return "voucher_debt_issued";
+    case account_kind::voucher_reimbursement_payable: return "voucher_reimbursement_payable";
+    case account_kind::voucher_reimbursement_receivable: return "voucher_reimbursement_receivable";
     }
     return "unknown";
 }
@@ -71,7 +76,10 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::alliance_fund_free, account_kind::alliance_fund_reserved,
                                                  account_kind::lock_rewards_pending, account_kind::alliance_points_issued,
                                                  account_kind::alliance_points_pending, account_kind::alliance_points,
-                                                 account_kind::vouchers_issued, account_kind::alliance_vouchers};
+                                                 account_kind::vouchers_issued, account_kind::alliance_vouchers,
+                                                 account_kind::alliance_vouchers_held, account_kind::alliance_voucher_debt,
+                                                 account_kind::voucher_debt_issued, account_kind::voucher_reimbursement_payable,
+                                                 account_kind::voucher_reimbursement_receivable};
     return kinds;
 }
 
@@ -90,7 +98,9 @@ bool is_per_user(account_kind kind) {
     case account_kind::bonus_payable:
     case account_kind::alliance_points_pending:
     case account_kind::alliance_points:
-    case account_kind::alliance_vouchers: return true;
+    case account_kind::alliance_vouchers:
+    case account_kind::alliance_vouchers_held:
+    case account_kind::alliance_voucher_debt: return true;
     default: return false;
     }
 }
@@ -104,6 +114,9 @@ ledger_asset asset_of(account_kind kind) {
     case account_kind::merchant_alliance_points: return ledger_asset::points;
     case account_kind::vouchers_issued:
     case account_kind::alliance_vouchers:
+    case account_kind::alliance_vouchers_held:
+    case account_kind::alliance_voucher_debt:
+    case account_kind::voucher_debt_issued:
     case account_kind::merchant_vouchers: return ledger_asset::voucher_fen;
     case account_kind::member_points_issued:
     case account_kind::member_points_pending:
@@ -125,7 +138,11 @@ bool in_platform_book(account_kind kind) {
     case account_kind::alliance_points_pending:
     case account_kind::alliance_points:
     case account_kind::vouchers_issued:
-    case account_kind::alliance_vouchers: return true;
+    case account_kind::alliance_vouchers:
+    case account_kind::alliance_vouchers_held:
+    case account_kind::alliance_voucher_debt:
+    case account_kind::voucher_debt_issued:
+    case account_kind::voucher_reimbursement_payable: return true;
     default: return false;
     }
 }
@@ -151,7 +168,8 @@ std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credit
                                kind == account_kind::concession_payable || kind == account_kind::concession_revenue ||
                                kind == account_kind::alliance_fund_pending || kind == account_kind::alliance_fund_free ||
                                kind == account_kind::alliance_fund_reserved || kind == account_kind::lock_rewards_pending ||
-                               kind == account_kind::vouchers_issued;
+                               kind == account_kind::vouchers_issued || kind == account_kind::voucher_debt_issued ||
+                               kind == account_kind::voucher_reimbursement_payable;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
 

@@ -65,6 +65,12 @@ enum class account_kind {
     alliance_points,          // per person: a consumer's vested lots (cp): counted in the pool
     vouchers_issued,          // vouchers outstanding (credit-normal), against alliance_fund_reserved
     alliance_vouchers,        // per person: a consumer's vouchers (dividends), spendable at any member store
+    // Spending vouchers (docs/alliance.md, "Spending vouchers").
+    alliance_vouchers_held,          // per person: vouchers an unpaid order or a desk's reservation holds
+    alliance_voucher_debt,           // per person: vouchers owed back (spent, then taken back by a refund)
+    voucher_debt_issued,             // credit-normal: voucher debts recorded and not yet netted
+    voucher_reimbursement_payable,   // liability: what the fund owes accepting stores for vouchers they took
+    voucher_reimbursement_receivable,  // a store's book, asset: what the platform owes it for vouchers it took
 };
 
 // How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a

@@ -40,6 +40,7 @@ struct paid_order_facts {
     bool member_program = false;               // the store runs a member programme (docs/members.md)
     bool bonus_config = false;                 // the store has a bonus configuration (docs/bonus.md)
     std::optional<std::uint64_t> card_redemption_id;  // the card it was placed with (docs/api.md, "The customer's cards")
+    std::int64_t voucher_fen = 0;  // paid with alliance vouchers beside amount_fen (docs/alliance.md, "Spending vouchers")
     // Purchases only (a buy-in is the partner's own money: no profit, no owner):
     std::optional<tier_version_facts> version;  // in force at paid_at
     std::optional<std::int64_t> profit_fen;     // under that version's margins; none without a version

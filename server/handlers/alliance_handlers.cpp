@@ -101,6 +101,7 @@ json::object store_view_json(const store_alliance_view& view) {
                                                                           {"points_cp", view.books.points_cp},
                                                                           {"vouchers_fen", view.books.vouchers_fen},
                                                                           {"concession_owed_fen", view.books.concession_owed_fen},
+                                                                          {"reimbursement_due_fen", view.books.reimbursement_due_fen},
                                                                           {"fans", view.books.fans}})
                                               : json::value(nullptr)}};
 }
@@ -196,7 +197,20 @@ asio::awaitable<http_response> handle_my_alliance(const api_services& s, http_re
                                        {"credited_at", format_rfc3339_seconds(c.created_at)}});
     co_return http_response::json(200, json::object{{"lock", lock_json(v.lock, v.merchant_name)},
                                                     {"points", json::object{{"pending_cp", v.points_pending_cp}, {"vested_cp", v.points_cp}}},
-                                                    {"vouchers", json::object{{"balance_fen", v.vouchers_fen}, {"credits", std::move(credits)}}}});
+                                                    {"vouchers", json::object{{"balance_fen", v.vouchers_fen},
+                                                                              {"held_fen", v.vouchers_held_fen},
+                                                                              {"debt_fen", v.voucher_debt_fen},
+                                                                              {"credits", std::move(credits)}}}});
+}
+
+// A desk code for the caller's vouchers (docs/alliance.md, "At the desk"): shown as digits or QR.
+asio::awaitable<http_response> handle_my_voucher_code(const api_services& s, http_request&, const caller& who) {
+    auto made = co_await s.alliance.voucher_code(who.user_id);
+    const auto& c = unwrap(made);
+    co_return http_response::json(201, json::object{{"code", c.digits},
+                                                    {"qr_payload", c.qr_payload},
+                                                    {"expires_at", format_rfc3339_seconds(c.expires_at)},
+                                                    {"spendable_fen", c.spendable_fen}});
 }
 
 json::object dividend_json(const alliance_dividend& d) {
@@ -247,6 +261,7 @@ constexpr route table[] = {
     {"PUT", "/api/v1/platform/alliance/fans/{user_id}", route_access::staff, handle_reassign_fan},
     {"GET", "/api/v1/platform/alliance/dividends", route_access::staff, handle_dividends},
     {"GET", "/api/v1/me/alliance", route_access::user_session, handle_my_alliance},
+    {"POST", "/api/v1/me/alliance/voucher-code", route_access::user_session, handle_my_voucher_code},
 };
 
 }  // namespace

@@ -124,6 +124,23 @@ constexpr std::array error_table{
     error_row{service_failure::not_in_alliance, 409, "not_in_alliance", "the store was not admitted to the alliance"},
     error_row{service_failure::alliance_concession_refused, 422, "alliance_concession_refused",
               "the concession is refused; every reason is in details.problems"},
+    error_row{service_failure::vouchers_not_accepted, 409, "vouchers_not_accepted", "this store does not take alliance vouchers"},
+    error_row{service_failure::vouchers_spending_off, 409, "vouchers_spending_off", "this store lets vouchers pay no part of an order"},
+    error_row{service_failure::vouchers_over_order_maximum, 409, "vouchers_over_order_maximum",
+              "vouchers may pay at most the store's share of an order (voucher_max_bp)"},
+    error_row{service_failure::vouchers_leave_nothing_to_pay, 409, "vouchers_leave_nothing_to_pay",
+              "vouchers may not pay the whole order: at least 1 fen is paid in money"},
+    error_row{service_failure::vouchers_over_balance, 409, "vouchers_over_balance", "you hold fewer spendable vouchers than that"},
+    error_row{service_failure::voucher_code_invalid, 409, "voucher_code_invalid",
+              "no live voucher code like that (unknown, replaced, used or expired): the customer shows a new one"},
+    error_row{service_failure::voucher_reservation_not_found, 404, "voucher_reservation_not_found", "no such voucher reservation at this store"},
+    error_row{service_failure::voucher_reservation_conflict, 409, "voucher_reservation_conflict",
+              "this merchant_order_id already reserved vouchers of other amounts or another customer"},
+    error_row{service_failure::voucher_reservation_expired, 409, "voucher_reservation_expired",
+              "the reservation no longer holds the vouchers (expired or cancelled): reserve them again"},
+    error_row{service_failure::voucher_reservation_mismatch, 409, "voucher_reservation_mismatch",
+              "the order does not match its voucher reservation (amounts, customer or merchant_order_id)"},
+    error_row{service_failure::voucher_reservation_confirmed, 409, "voucher_reservation_confirmed", "the reservation paid an order already"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

@@ -1,6 +1,7 @@
 #include "server/handlers/order_handlers.hpp"
 
 #include "common/dependency_error.hpp"
+#include "server/domain/alliance_vouchers.hpp"
 #include "server/domain/card_templates.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
@@ -65,6 +66,7 @@ asio::awaitable<http_response> handle_create_order(const api_services& s, http_r
     order.points = body.optional_int("points", 1, 10'000'000).value_or(0);
     const auto pay_with = body.required_string("pay_with", 1, 16);
     order.card_redemption_id = card_redemption_param(body);
+    order.voucher_fen = body.optional_int("voucher_fen", 1, max_amount_fen).value_or(0);
     body.finish();
     // The API's words: "wechat" (WeChat Pay), "stored_value" (a partner's tier stored value) or
     // "prepaid" (a member's pre-stored value from top-up packages).
@@ -78,6 +80,7 @@ asio::awaitable<http_response> handle_create_order(const api_services& s, http_r
     if (order.points > 0 && order.kind != order_kind::purchase) throw api_error(400, "invalid_field", "points are spent on purchases");
     // A card discounts a purchase; a buy-in is the partner's own stored value.
     if (order.kind != order_kind::purchase && order.card_redemption_id) throw api_error(400, "invalid_field", "only a purchase takes a card_redemption_id");
+    if (order.kind != order_kind::purchase && order.voucher_fen > 0) throw api_error(400, "invalid_field", "vouchers pay purchases only");
     auto created = co_await s.orders.create(who.user_id, std::move(order));
     auto& c = unwrap(created);
     json::object out{{"order", order_json(c.order)}};
@@ -151,6 +154,14 @@ asio::awaitable<http_response> handle_pos_order(const api_services& s, http_requ
     input.paid_at = *paid_at;
     input.category = body.optional_string("category", 1, 64).value_or("");
     input.card_redemption_id = card_redemption_param(body);
+    // Vouchers reserved for this sale (POST /api/v1/pos/voucher-reservations): both or neither.
+    if (auto reservation = body.optional_string("voucher_reservation_id", 1, 20)) {
+        input.voucher_reservation_id = parse_decimal_id(*reservation);
+        if (!input.voucher_reservation_id) throw api_error(400, "invalid_field", "voucher_reservation_id must be an id (a decimal string)");
+    }
+    input.voucher_fen = body.optional_int("voucher_fen", 1, max_amount_fen).value_or(0);
+    if (input.voucher_reservation_id.has_value() != (input.voucher_fen > 0))
+        throw api_error(400, "invalid_field", "voucher_reservation_id and voucher_fen come together");
     body.finish();
     auto recorded = co_await s.pos.record_order(who.merchant_id, std::move(input));
     auto& r = unwrap(recorded);
@@ -174,6 +185,43 @@ asio::awaitable<http_response> handle_pos_refund(const api_services& s, http_req
                                   json::object{{"order", order_json(r.order)}, {"reversed_fen", r.reversed_fen}, {"replayed", r.replayed}});
 }
 
+json::object reservation_json(const voucher_reservation& r) {
+    return json::object{{"id", std::to_string(r.id)},
+                        {"merchant_order_id", r.merchant_order_id},
+                        {"user_id", std::to_string(r.user_id)},
+                        {"state", r.state},
+                        {"order_total_fen", r.order_total_fen},
+                        {"voucher_fen", r.voucher_fen},
+                        {"pay_fen", r.order_total_fen - r.voucher_fen},
+                        {"order_id", r.order_id ? json::value(std::to_string(*r.order_id)) : json::value(nullptr)},
+                        {"released_by", r.released_by.empty() ? json::value(nullptr) : json::value(r.released_by)},
+                        {"expires_at", format_rfc3339_seconds(r.expires_at)}};
+}
+
+// Step one of vouchers at the desk (docs/alliance.md, "At the desk"): the customer's code, the
+// sale's id and amounts; the vouchers are held until the order callback names the reservation.
+asio::awaitable<http_response> handle_pos_voucher_reservation(const api_services& s, http_request& request, const caller& who) {
+    body_reader body(request);
+    voucher_reservation_input input;
+    input.merchant_order_id = pos_id(body, "merchant_order_id");
+    const auto code = parse_voucher_code(body.required_string("code", 1, 40));
+    input.order_total_fen = body.required_int("order_total_fen", 2, max_amount_fen);
+    input.voucher_fen = body.required_int("voucher_fen", 1, max_amount_fen);
+    body.finish();
+    if (!code) throw api_error(400, "invalid_field", "code is the customer's 12-digit voucher code or its QR payload");
+    input.code_digits = *code;
+    if (input.voucher_fen >= input.order_total_fen) throw api_error(409, "vouchers_leave_nothing_to_pay", "vouchers may not pay the whole order: at least 1 fen is paid in money");
+    auto reserved = co_await s.pos.reserve_vouchers(who.merchant_id, std::move(input));
+    auto& r = unwrap(reserved);
+    co_return http_response::json(r.replayed ? 200 : 201, json::object{{"reservation", reservation_json(r.reservation)}, {"replayed", r.replayed}});
+}
+
+asio::awaitable<http_response> handle_pos_voucher_cancel(const api_services& s, http_request& request, const caller& who) {
+    auto cancelled = co_await s.pos.cancel_voucher_reservation(who.merchant_id, id_param(request, "reservation_id", "voucher_reservation"));
+    auto& r = unwrap(cancelled);
+    co_return http_response::json(200, json::object{{"reservation", reservation_json(r.reservation)}, {"replayed", r.replayed}});
+}
+
 constexpr route table[] = {
     {"POST", "/api/v1/orders",                route_access::user_session,         handle_create_order},
     {"GET",  "/api/v1/me/orders/{order_id}",  route_access::user_session,         handle_my_order},
@@ -181,6 +229,8 @@ constexpr route table[] = {
     {"POST", "/api/v1/wechat/pay/notify",     route_access::wechat_pay_signature, handle_wechat_pay_notification},
     {"POST", "/api/v1/pos/orders",            route_access::pos_signature,        handle_pos_order},
     {"POST", "/api/v1/pos/refunds",           route_access::pos_signature,        handle_pos_refund},
+    {"POST", "/api/v1/pos/voucher-reservations", route_access::pos_signature,     handle_pos_voucher_reservation},
+    {"POST", "/api/v1/pos/voucher-reservations/{reservation_id}/cancel", route_access::pos_signature, handle_pos_voucher_cancel},
 };
 
 }  // namespace

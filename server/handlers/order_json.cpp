@@ -23,6 +23,7 @@ json::object order_json(const order_record& o) {
                      {"description", o.description},
                      {"category", text_or_null(o.category)},
                      {"amount_fen", o.amount_fen},
+                     {"voucher_fen", o.voucher_fen},
                      {"status", to_string(o.status)},
                      {"paid_at", o.paid_at ? json::value(format_rfc3339_seconds(*o.paid_at)) : json::value(nullptr)},
                      {"refunded_fen", o.refunded_fen},

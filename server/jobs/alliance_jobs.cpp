@@ -3,6 +3,7 @@
 #include "push/outbox_store.hpp"
 #include "server/services/alliance_dividend_run.hpp"
 #include "server/services/alliance_vesting.hpp"
+#include "server/services/alliance_voucher_spending.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -42,6 +43,28 @@ private:
     int max_;
 };
 
+class release_voucher_reservations_job final : public job {
+public:
+    release_voucher_reservations_job(mysql_pool& database, int max_reservations) : database_(database), max_(max_reservations) {}
+    std::string_view name() const override { return "release-voucher-reservations"; }
+    std::string_view summary() const override { return "give back the vouchers of desk reservations that expired unconfirmed"; }
+
+    asio::awaitable<job_report> run_once(time_point now) override {
+        auto list = [=, max = max_](mysql_connection& db) { return list_expired_voucher_reservations(db, now, max); };
+        auto ids = co_await database_.run(std::move(list));
+        int released = 0;
+        for (const auto id : ids) {
+            auto release = [=](mysql_connection& db) { return release_voucher_reservation_holds(db, id, "expiry", now); };
+            if (co_await database_.transaction(std::move(release))) ++released;
+        }
+        co_return job_report{.ok = true, .figures = {{"reservations", released}, {"more", static_cast<int>(ids.size()) == max_}}};
+    }
+
+private:
+    mysql_pool& database_;
+    int max_;
+};
+
 class pay_alliance_dividends_job final : public job {
 public:
     pay_alliance_dividends_job(mysql_pool& database, dividend_job_settings settings) : database_(database), settings_(settings) {}
@@ -71,7 +94,9 @@ public:
             // Backpressure: the relay catches up before the next chunk adds its frames; one wait
             // longer than outbox_wait (the relay or Redis down) stops the run.
             if (settings_.outbox_backlog > 0) {
-                const auto deadline = std::chrono::steady_clock::now() + settings_.outbox_wait;
+                const auto wait_start = std::chrono::steady_clock::now();
+                const auto deadline = wait_start + settings_.outbox_wait;
+                bool slept = false;
                 for (;;) {
                     auto count = [cap = settings_.outbox_backlog](mysql_connection& db) { return pending_event_count(db, cap); };
                     if (co_await database_.run(std::move(count)) < settings_.outbox_backlog) break;
@@ -81,8 +106,10 @@ public:
                     }
                     timer.expires_after(backlog_poll);
                     co_await timer.async_wait(asio::use_awaitable);
-                    waited += backlog_poll;
+                    slept = true;
                 }
+                // The time it really waited, the backlog's reads included (not the sleeps alone).
+                if (slept) waited += std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wait_start);
                 if (paused) break;
             }
             // Each chunk at its own time: the credits' dates and the dividend's end are when they happened.
@@ -122,6 +149,10 @@ private:
 
 std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, dividend_job_settings settings) {
     return std::make_unique<pay_alliance_dividends_job>(database, settings);
+}
+
+std::unique_ptr<job> make_release_voucher_reservations_job(mysql_pool& database, int max_reservations) {
+    return std::make_unique<release_voucher_reservations_job>(database, max_reservations);
 }
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders) {

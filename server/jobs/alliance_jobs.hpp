@@ -8,6 +8,9 @@
 //   pool crossed its threshold, and carries it out a chunk of holders per transaction
 //   (server/services/alliance_dividend_run.hpp), pausing between chunks, and waiting while the
 //   relay has a backlog: its "vouchers" frames never crowd out the core loop's reminders.
+// - release-voucher-reservations: desk reservations past their expiry that no order confirmed
+//   give their vouchers back (one transaction each, the reservation locked: an order confirming
+//   it at the same moment either wins or is refused as expired).
 #include "common/mysql_pool.hpp"
 #include "server/jobs/job.hpp"
 
@@ -24,5 +27,6 @@ struct dividend_job_settings {
     std::chrono::seconds outbox_wait{60};     // waiting longer stops the run (the next resumes)
 };
 std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, dividend_job_settings settings);
+std::unique_ptr<job> make_release_voucher_reservations_job(mysql_pool& database, int max_reservations);
 
 }  // namespace sharedstore

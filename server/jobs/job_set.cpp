@@ -44,6 +44,7 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     jobs.push_back(make_award_projects_job(deps.database, bonus_max_stores));
     jobs.push_back(make_settle_bonus_awards_job(deps.database, bonus_max_stores));
     jobs.push_back(make_vest_alliance_lots_job(deps.database, member_max_items));
+    jobs.push_back(make_release_voucher_reservations_job(deps.database, member_max_items));
     jobs.push_back(make_pay_alliance_dividends_job(deps.database,
                                                    dividend_job_settings{.chunk_lots = c.jobs.alliance_dividend_chunk_lots,
                                                                          .pause = std::chrono::milliseconds(c.jobs.alliance_dividend_chunk_pause_ms),
@@ -58,6 +59,7 @@ std::chrono::seconds job_interval(const server_config& config, std::string_view 
     if (job_name == "settle-dividends" || job_name == "settle-bonus-awards") return std::chrono::seconds(config.jobs.settle_dividends_every_s);
     if (job_name == "check-payouts") return std::chrono::seconds(config.jobs.check_payouts_every_s);
     if (job_name == "vest-alliance-lots") return std::chrono::seconds(config.jobs.vest_alliance_lots_every_s);
+    if (job_name == "release-voucher-reservations") return std::chrono::seconds(config.jobs.release_voucher_reservations_every_s);
     if (job_name == "pay-alliance-dividends") return std::chrono::seconds(config.jobs.pay_alliance_dividends_every_s);
     if (job_name == "vest-member-orders") return std::chrono::seconds(config.jobs.vest_member_orders_every_s);
     if (job_name == "expire-member-points") return std::chrono::seconds(config.jobs.expire_member_points_every_s);

@@ -7,6 +7,7 @@
 #include "server/storage/ledger_repository.hpp"
 #include "server/storage/order_repository.hpp"
 #include "push/outbox_events.hpp"
+#include "server/storage/alliance_voucher_repository.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -102,6 +103,23 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     }
     // Advances are repaid first (credit_after_advance); none can be taken yet, so all is credited.
     for (auto& c : credits) c.fen = credit_after_advance(c.fen, 0).credited_fen;
+    // A consumer's voucher debt (a refund took back vouchers they had spent) is paid from the
+    // credit first: the lots release the whole amount, the consumer can spend the rest, and the
+    // debt's part stays in the fund's free balance, which advanced it.
+    std::int64_t netted = 0;
+    if (consumers && !credits.empty()) {
+        std::vector<std::uint64_t> ids;
+        for (const auto& c : credits) ids.push_back(c.holder_id);
+        auto debts = lock_voucher_debts(db, holder, ids);
+        std::size_t k = 0;
+        for (auto& c : credits) {
+            while (k < debts.size() && debts[k].holder_id < c.holder_id) ++k;
+            if (k == debts.size() || debts[k].holder_id != c.holder_id) continue;
+            c.netted_fen = std::min(c.fen, debts[k].owed_fen);
+            net_voucher_debt(db, holder, c.holder_id, c.netted_fen, now);
+            netted += c.netted_fen;
+        }
+    }
     insert_lot_releases(db, number, holder, releases);
     const auto expires_at = now + std::chrono::days(d->voucher_validity_days);
     const int new_holders = insert_dividend_credits(db, number, holder, credits, expires_at, now);
@@ -110,9 +128,14 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     const auto reference = "dividend:" + std::to_string(number) + (consumers ? ":c:" : ":m:") + std::to_string(lots.front().id);
     if (consumers && total > 0) {
         // One posting for the chunk in the platform's book: the fund's move once, each consumer's vouchers.
-        std::vector<ledger_entry> entries{{{account_kind::alliance_fund_free, 0}, {account_kind::alliance_fund_reserved, 0}, total}};
-        for (const auto& c : credits)
-            entries.push_back({{account_kind::alliance_vouchers, c.holder_id}, {account_kind::vouchers_issued, 0}, c.fen});
+        std::vector<ledger_entry> entries;
+        if (total > netted) entries.push_back({{account_kind::alliance_fund_free, 0}, {account_kind::alliance_fund_reserved, 0}, total - netted});
+        for (const auto& c : credits) {
+            if (c.fen > c.netted_fen)
+                entries.push_back({{account_kind::alliance_vouchers, c.holder_id}, {account_kind::vouchers_issued, 0}, c.fen - c.netted_fen});
+            if (c.netted_fen > 0)
+                entries.push_back({{account_kind::voucher_debt_issued, 0}, {account_kind::alliance_voucher_debt, c.holder_id}, c.netted_fen});
+        }
         post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
                                                    .kind = "alliance_dividend",
                                                    .reference = reference,
@@ -123,9 +146,11 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
         std::vector<outbox_insert> events;
         const auto expires = format_rfc3339_seconds(expires_at), at = format_rfc3339_seconds(now);
         for (const auto& c : credits)
-            events.push_back({c.holder_id, "vouchers",
-                              to_payload(outbox_event{vouchers_event{.dividend_number = number, .amount_fen = c.fen, .expires_at = expires, .at = at}})});
-        insert_outbox_events(db, std::move(events));
+            if (c.fen > c.netted_fen)
+                events.push_back({c.holder_id, "vouchers",
+                                  to_payload(outbox_event{vouchers_event{
+                                      .dividend_number = number, .amount_fen = c.fen - c.netted_fen, .expires_at = expires, .at = at}})});
+        if (!events.empty()) insert_outbox_events(db, std::move(events));
     }
     if (!consumers)
         // A store's vouchers are in its own book: a posting per store of the chunk.

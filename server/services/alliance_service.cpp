@@ -1,5 +1,12 @@
 #include "server/services/alliance_service.hpp"
 
+#include "common/random_token.hpp"
+#include "server/domain/alliance_vouchers.hpp"
+#include "server/domain/redemption_codes.hpp"
+#include "server/storage/alliance_voucher_repository.hpp"
+
+#include <charconv>
+
 #include "server/domain/alliance_dividends.hpp"
 #include "server/domain/ledger.hpp"
 #include "server/services/merchant_service.hpp"
@@ -37,6 +44,7 @@ store_alliance_view make_store_view(mysql_connection& db, std::uint64_t merchant
                                           .points_cp = balance(account_kind::merchant_alliance_points),
                                           .vouchers_fen = balance(account_kind::merchant_vouchers),
                                           .concession_owed_fen = balance(account_kind::concession_payable),
+                                          .reimbursement_due_fen = balance(account_kind::voucher_reimbursement_receivable),
                                           .fans = count_fans(db, merchant_id)};
     }
     return view;
@@ -176,10 +184,29 @@ boost::asio::awaitable<service_result<consumer_alliance_view>> alliance_service:
         view.points_pending_cp = account_balance(db, 0, {account_kind::alliance_points_pending, user_id});
         view.points_cp = account_balance(db, 0, {account_kind::alliance_points, user_id});
         view.vouchers_fen = account_balance(db, 0, {account_kind::alliance_vouchers, user_id});
+        view.vouchers_held_fen = account_balance(db, 0, {account_kind::alliance_vouchers_held, user_id});
+        view.voucher_debt_fen = account_balance(db, 0, {account_kind::alliance_voucher_debt, user_id});
         view.credits = list_consumer_voucher_credits(db, user_id, consumer_credits_shown);
         return view;
     };
     co_return co_await database_.run(std::move(read));
+}
+
+boost::asio::awaitable<service_result<voucher_code_view>> alliance_service::voucher_code(std::uint64_t user_id) {
+    const auto now = clock_.now();
+    auto make = [=](mysql_connection& db) -> service_result<voucher_code_view> {
+        const auto hex = random_hex(8);
+        std::uint64_t bits = 0;
+        std::from_chars(hex.data(), hex.data() + hex.size(), bits, 16);
+        const auto code = make_redemption_code(bits, now);
+        upsert_voucher_code(db, user_id, code.digits, code.expires_at, now);
+        return voucher_code_view{.digits = code.digits,
+                                 .qr_payload = std::string(voucher_qr_prefix) + code.digits,
+                                 .expires_at = code.expires_at,
+                                 .spendable_fen = lock_spendable_vouchers(db, user_id, now)};
+    };
+    // Another consumer's live code with the same digits (1 in 10^11): the unique key, and a new draw.
+    co_return co_await database_.transaction(std::move(make), mysql_pool::conflicts::rerun_on_duplicate_key);
 }
 
 boost::asio::awaitable<service_result<dividends_view>> alliance_service::dividends(std::uint64_t caller, std::optional<int> before, int limit) {

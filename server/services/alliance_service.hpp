@@ -33,6 +33,7 @@ struct store_alliance_books {
     std::int64_t points_cp = 0;            // its vested lots, counted in the pool
     std::int64_t vouchers_fen = 0;         // vouchers it holds (fan-lock rewards, dividends)
     std::int64_t concession_owed_fen = 0;  // concessions owed to the platform, not yet collected
+    std::int64_t reimbursement_due_fen = 0;  // vouchers it took as payment, owed to it by the platform's fund
     std::int64_t fans = 0;                 // consumers locked to it
 };
 
@@ -57,8 +58,17 @@ struct consumer_alliance_view {
     std::string merchant_name;
     std::int64_t points_pending_cp = 0;  // lots inside their refund window
     std::int64_t points_cp = 0;          // vested lots, counted in the pool
-    std::int64_t vouchers_fen = 0;       // vouchers held (dividends)
+    std::int64_t vouchers_fen = 0;       // vouchers held (dividends, refunds' returns), spendable unless expired
+    std::int64_t vouchers_held_fen = 0;  // held by unpaid orders and desk reservations
+    std::int64_t voucher_debt_fen = 0;   // owed back (netted from later dividends)
     std::vector<voucher_credit> credits;  // with something left, the soonest to expire first
+};
+
+// The code a consumer shows at the desk to spend vouchers (docs/alliance.md, "At the desk").
+struct voucher_code_view {
+    std::string digits, qr_payload;
+    std::chrono::system_clock::time_point expires_at{};
+    std::int64_t spendable_fen = 0;
 };
 
 // The operator's view of the dividends: where the pool stands and the dividends, newest first.
@@ -94,6 +104,8 @@ public:
                                                                   std::string reason);
     // The caller's own lock and points.
     boost::asio::awaitable<service_result<consumer_alliance_view>> consumer(std::uint64_t user_id);
+    // A new desk code for the caller's vouchers (the old one dies).
+    boost::asio::awaitable<service_result<voucher_code_view>> voucher_code(std::uint64_t user_id);
     // Operators: the pool's progress towards its next dividend and the dividends so far.
     boost::asio::awaitable<service_result<dividends_view>> dividends(std::uint64_t caller, std::optional<int> before, int limit);
 

@@ -64,6 +64,12 @@ service_result<priced_order> price_member_order(mysql_connection& db, const memb
         priced.member.points_discount_fen = plan.spend->discount_fen;
         priced.amount_fen -= plan.spend->discount_fen;
     }
+    // Vouchers pay part of what is left; the money is the rest (the pre-stored value draws on it).
+    if (r.voucher_fen > 0) {
+        if (r.kind != order_kind::purchase) return failure(service_failure::vouchers_not_accepted);
+        if (r.voucher_fen >= priced.amount_fen) return failure(service_failure::vouchers_leave_nothing_to_pay);
+        priced.amount_fen -= r.voucher_fen;
+    }
     if (r.pay_with == payment_source::prepaid) {
         if (r.kind == order_kind::top_up) return failure(service_failure::member_offer_wrong_kind);
         const prepaid_buckets buckets{account_balance(db, r.merchant_id, {account_kind::prepaid_principal, r.buyer_user_id}, true),

@@ -23,10 +23,11 @@ struct member_order_request {
     std::int64_t amount_fen = 0;  // purchase: the listed price; top_up, membership: 0 or the offer's price
     std::optional<std::uint64_t> offer_id;
     std::int64_t points = 0;
+    std::int64_t voucher_fen = 0;  // alliance vouchers paying part of a purchase (checked and held by the caller)
 };
 
 struct priced_order {
-    std::int64_t amount_fen = 0;  // what the buyer pays
+    std::int64_t amount_fen = 0;  // what the buyer pays in money (after vouchers)
     order_member_terms member;
 };
 

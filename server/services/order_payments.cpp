@@ -47,6 +47,7 @@ paid_order_facts order_facts(const order_record& order, std::chrono::seconds set
                             .settlement_delay = settlement_delay,
                             .member = order.member,
                             .card_redemption_id = order.card_redemption_id,
+                            .voucher_fen = order.voucher_fen,
                             .version = std::nullopt,
                             .profit_fen = std::nullopt,
                             .owner = std::nullopt};

@@ -7,6 +7,7 @@
 #include "server/services/member_pricing.hpp"
 #include "server/services/card_orders.hpp"
 #include "server/services/pay_numbers.hpp"
+#include "server/services/alliance_voucher_spending.hpp"
 #include "server/domain/card_templates.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/domain/ledger.hpp"
@@ -44,7 +45,8 @@ new_order buyer_order(const order_request& request, std::uint64_t buyer, payment
                      .pos_profit_fen = std::nullopt,
                      .member = priced.member,
                      .card_redemption_id = request.card_redemption_id,
-                     .card_discount_fen = card_discount_fen};
+                     .card_discount_fen = card_discount_fen,
+                     .voucher_fen = request.voucher_fen};
 }
 
 // The discount of the card redemption the order names (none: 0), checked as card_customer_for_order checks it.
@@ -62,7 +64,23 @@ member_order_request member_request(const order_request& r, std::uint64_t buyer)
                                 .pay_with = r.pay_with,
                                 .amount_fen = r.amount_fen,
                                 .offer_id = r.offer_id,
-                                .points = r.points};
+                                .points = r.points,
+                                .voucher_fen = r.voucher_fen};
+}
+
+// The order's voucher part, checked before its row is written (a failure writes nothing) and held
+// once it is (the check's locks keep it holdable).
+std::optional<service_error> check_order_vouchers(mysql_connection& db, const order_request& r, std::uint64_t buyer, const priced_order& priced,
+                                                  std::chrono::system_clock::time_point now) {
+    if (r.voucher_fen <= 0) return std::nullopt;
+    return check_voucher_part(db, r.merchant_id, buyer, priced.amount_fen + r.voucher_fen, r.voucher_fen, now);
+}
+
+void hold_order_vouchers(mysql_connection& db, const order_request& r, std::uint64_t buyer, const priced_order& priced, std::uint64_t order_id,
+                         std::chrono::system_clock::time_point now) {
+    if (r.voucher_fen <= 0) return;
+    if (hold_vouchers_for(db, r.merchant_id, buyer, priced.amount_fen + r.voucher_fen, r.voucher_fen, voucher_hold_owner{order_id, std::nullopt}, now))
+        throw std::logic_error("vouchers checked in this transaction could not be held");
 }
 
 struct prepared_wechat_order {
@@ -90,8 +108,10 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
             }
             auto card_discount = card_discount_for(db, request, buyer);
             if (!card_discount) return card_discount.error();
+            if (auto refused = check_order_vouchers(db, request, buyer, priced.value(), now)) return *refused;
             const auto id = insert_order(db, buyer_order(request, buyer, request.pay_with, "", priced.value(), card_discount.value()));
             if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, id);
+            hold_order_vouchers(db, request, buyer, priced.value(), id, now);
             auto applied = apply_order_paid(db, id, now, "");
             return created_order{std::move(applied.order), std::nullopt, std::move(applied.dividend)};
         };
@@ -119,6 +139,7 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
         }
         auto card_discount = card_discount_for(db, request, buyer);
         if (!card_discount) return card_discount.error();
+        if (auto refused = check_order_vouchers(db, request, buyer, priced, now)) return *refused;
         auto user = find_user(db, buyer);
         prepared_wechat_order prepared{0, new_pay_number("SS"), user ? user->openid : "", priced.amount_fen};
         prepared.order_id =
@@ -126,6 +147,7 @@ asio::awaitable<service_result<created_order>> order_service::create(std::uint64
         if (request.card_redemption_id) attach_card_to_order(db, *request.card_redemption_id, prepared.order_id);
         // Paid later: its points are held until it is paid or closed (docs/members.md).
         if (priced.member.points_used > 0) hold_points_for_order(db, request.merchant_id, buyer, prepared.order_id, priced.member.points_used, now);
+        hold_order_vouchers(db, request, buyer, priced, prepared.order_id, now);
         return prepared;
     };
     auto prepared = co_await database_.transaction(std::move(prepare));
@@ -316,6 +338,7 @@ asio::awaitable<order_service::close_outcome> order_service::close_unpaid(order_
         if (!locked || locked->status != order_status::created) return false;
         mark_order_closed(db, id, format_sql_datetime_utc(at));
         release_held_points(db, id, at);
+        if (locked->voucher_fen > 0) release_vouchers(db, lock_order_voucher_holds(db, id), at);
         if (locked->card_redemption_id) detach_card_from_order(db, *locked->card_redemption_id, id);
         return true;
     };

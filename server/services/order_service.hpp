@@ -26,6 +26,9 @@ struct order_request {
     std::optional<std::uint64_t> offer_id;
     std::int64_t points = 0;
     std::optional<std::uint64_t> card_redemption_id;  // a card the desk redeemed for this purchase (card_orders.hpp)
+    // A purchase at an alliance store: this much paid with the buyer's vouchers, the rest in money
+    // (held until a WeChat Pay order is paid or closed; docs/alliance.md, "Spending vouchers").
+    std::int64_t voucher_fen = 0;
 };
 
 struct created_order {

@@ -3,6 +3,8 @@
 #include "common/dependency_error.hpp"
 #include "common/sha256.hpp"
 #include "server/services/card_orders.hpp"
+#include "server/services/alliance_voucher_spending.hpp"
+#include "server/domain/alliance_vouchers.hpp"
 #include "server/storage/lead_repository.hpp"
 #include "server/storage/pos_key_repository.hpp"
 #include "server/storage/user_repository.hpp"
@@ -20,8 +22,26 @@ std::string content_digest(const pos_order_input& in) {
     return sha256_hex(in.merchant_order_id + "\n" + (in.user_id ? std::to_string(*in.user_id) : "") + "\n" + in.openid + "\n" + in.phone +
                       "\n" + std::to_string(in.amount_fen) + "\n" + (in.profit_fen ? std::to_string(*in.profit_fen) : "") + "\n" +
                       in.paid_at_text + "\n" + in.category +
-                      // Only orders with a card add a line: the digests of all other orders stay as they were.
-                      (in.card_redemption_id ? "\ncard:" + std::to_string(*in.card_redemption_id) : std::string()));
+                      // Only orders with a card or vouchers add a line: the digests of all other orders stay as they were.
+                      (in.card_redemption_id ? "\ncard:" + std::to_string(*in.card_redemption_id) : std::string()) +
+                      (in.voucher_reservation_id
+                           ? "\nvouchers:" + std::to_string(*in.voucher_reservation_id) + ":" + std::to_string(in.voucher_fen)
+                           : std::string()));
+}
+
+// The reservation an order names, checked against it (this store, this sale, live, the amounts,
+// the customer) and locked; the customer it names.
+service_result<std::uint64_t> reservation_customer(mysql_connection& db, std::uint64_t merchant_id, const pos_order_input& in,
+                                                   std::optional<std::uint64_t> named, std::chrono::system_clock::time_point now) {
+    auto r = find_voucher_reservation_by_id(db, *in.voucher_reservation_id, true);
+    if (!r || r->merchant_id != merchant_id) return failure(service_failure::voucher_reservation_not_found);
+    if (r->merchant_order_id != in.merchant_order_id) return failure(service_failure::voucher_reservation_mismatch);
+    if (r->state == "confirmed") return failure(service_failure::voucher_reservation_confirmed);
+    if (r->state != "reserved" || r->expires_at <= now) return failure(service_failure::voucher_reservation_expired);
+    if (r->voucher_fen != in.voucher_fen || r->order_total_fen != in.amount_fen + in.voucher_fen)
+        return failure(service_failure::voucher_reservation_mismatch);
+    if (named && *named != r->user_id) return failure(service_failure::voucher_reservation_mismatch);
+    return r->user_id;
 }
 
 }  // namespace
@@ -49,6 +69,7 @@ asio::awaitable<service_result<std::uint64_t>> pos_service::authenticate(pos_sig
 
 asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std::uint64_t merchant_id, pos_order_input input) {
     const auto digest = content_digest(input);
+    const auto now = clock_.now();
     auto record = [=, appid = appid_](mysql_connection& db) -> service_result<pos_order_result> {
         // READ COMMITTED: the existence check below locks no gap, so concurrent new orders of one
         // store do not deadlock on their inserts; a true duplicate hits the unique key instead.
@@ -58,6 +79,12 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
             return pos_order_result{*existing, find_dividend_by_order(db, existing->id), true};
         }
         auto customer = resolve_pos_customer(db, input.user_id, input.openid, input.phone, appid);
+        if (input.voucher_reservation_id) {
+            // The vouchers' holder is the sale's customer.
+            auto holder = reservation_customer(db, merchant_id, input, customer, now);
+            if (!holder) return holder.error();
+            customer = holder.value();
+        }
         std::int64_t card_discount = 0;
         if (input.card_redemption_id) {
             auto holder = card_customer_for_order(db, merchant_id, *input.card_redemption_id, customer, input.merchant_order_id);
@@ -78,9 +105,15 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
                               .pos_profit_fen = input.profit_fen,
                               .member = {},
                               .card_redemption_id = input.card_redemption_id,
-                              .card_discount_fen = card_discount};
+                              .card_discount_fen = card_discount,
+                              .voucher_fen = input.voucher_fen};
         const auto id = insert_order(db, order);
         if (input.card_redemption_id) attach_card_to_order(db, *input.card_redemption_id, id);
+        if (input.voucher_reservation_id) {
+            // Confirmed in the order's own transaction: the sale and its voucher part commit together.
+            attach_reservation_holds(db, *input.voucher_reservation_id, id);
+            confirm_voucher_reservation(db, *input.voucher_reservation_id, id, now);
+        }
         auto applied = apply_order_paid(db, id, input.paid_at, "");
         return pos_order_result{std::move(applied.order), std::move(applied.dividend), false};
     };
@@ -111,6 +144,62 @@ asio::awaitable<service_result<pos_refund_result>> pos_service::record_refund(st
     auto recorded = co_await database_.transaction(std::move(record), mysql_pool::conflicts::rerun_on_duplicate_key);
     if (outbox_written_ && recorded && !recorded.value().replayed) outbox_written_();
     co_return recorded;
+}
+
+asio::awaitable<service_result<voucher_reservation_result>> pos_service::reserve_vouchers(std::uint64_t merchant_id, voucher_reservation_input in) {
+    const auto now = clock_.now();
+    auto reserve = [=](mysql_connection& db) -> service_result<voucher_reservation_result> {
+        auto existing = find_voucher_reservation(db, merchant_id, in.merchant_order_id, true);
+        if (existing && existing->state == "reserved" && existing->expires_at <= now) {
+            // Expired and not yet released by the job: released now, and reserved anew below.
+            release_voucher_reservation_holds(db, existing->id, "expiry", now);
+            existing = find_voucher_reservation_by_id(db, existing->id, true);
+        }
+        if (existing && existing->state != "released") {
+            // The desk asking again (a retry, a restart mid-sale): the same sale answers the same
+            // reservation without a code; other amounts are another sale under a reused id.
+            if (existing->order_total_fen != in.order_total_fen || existing->voucher_fen != in.voucher_fen)
+                return failure(service_failure::voucher_reservation_conflict);
+            return voucher_reservation_result{*existing, true};
+        }
+        auto user = find_voucher_code_user(db, in.code_digits, now);
+        if (!user) return failure(service_failure::voucher_code_invalid);
+        if (auto refused = check_voucher_part(db, merchant_id, *user, in.order_total_fen, in.voucher_fen, now)) return *refused;
+        delete_voucher_code(db, *user);
+        std::uint64_t id = 0;
+        const auto expires = now + voucher_reservation_lifetime;
+        if (existing) {
+            id = existing->id;
+            reopen_voucher_reservation(db, id, *user, in.order_total_fen, in.voucher_fen, expires);
+        } else {
+            id = insert_voucher_reservation(db, voucher_reservation{.merchant_id = merchant_id,
+                                                                    .merchant_order_id = in.merchant_order_id,
+                                                                    .user_id = *user,
+                                                                    .order_total_fen = in.order_total_fen,
+                                                                    .voucher_fen = in.voucher_fen,
+                                                                    .expires_at = expires,
+                                                                    .created_at = now});
+        }
+        if (hold_vouchers_for(db, merchant_id, *user, in.order_total_fen, in.voucher_fen, voucher_hold_owner{std::nullopt, id}, now))
+            throw std::logic_error("vouchers checked in this transaction could not be held");
+        return voucher_reservation_result{*find_voucher_reservation_by_id(db, id, false), false};
+    };
+    // Two copies of one request racing: the loser meets the unique key, runs again and replays.
+    co_return co_await database_.transaction(std::move(reserve), mysql_pool::conflicts::rerun_on_duplicate_key);
+}
+
+asio::awaitable<service_result<voucher_reservation_result>> pos_service::cancel_voucher_reservation(std::uint64_t merchant_id,
+                                                                                                   std::uint64_t reservation_id) {
+    const auto now = clock_.now();
+    auto cancel = [=](mysql_connection& db) -> service_result<voucher_reservation_result> {
+        auto r = find_voucher_reservation_by_id(db, reservation_id, true);
+        if (!r || r->merchant_id != merchant_id) return failure(service_failure::voucher_reservation_not_found);
+        if (r->state == "confirmed") return failure(service_failure::voucher_reservation_confirmed);
+        if (r->state == "released") return voucher_reservation_result{*r, true};
+        release_voucher_reservation_holds(db, reservation_id, "cancel", now);
+        return voucher_reservation_result{*find_voucher_reservation_by_id(db, reservation_id, false), false};
+    };
+    co_return co_await database_.transaction(std::move(cancel));
 }
 
 }  // namespace sharedstore

@@ -9,6 +9,7 @@
 #include "server/services/pos_signature.hpp"
 #include "server/services/merchant_service.hpp"
 #include "server/services/order_payments.hpp"
+#include "server/storage/alliance_voucher_repository.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -26,6 +27,23 @@ struct pos_order_input {
     std::string paid_at_text;  // as sent: part of what makes a repeat "the same order"
     std::string category;
     std::optional<std::uint64_t> card_redemption_id;  // a card the desk redeemed for this order (card_orders.hpp)
+    // Vouchers reserved for this sale (reserve_vouchers): amount_fen is then the money the desk
+    // took, and amount_fen + voucher_fen the reservation's order total.
+    std::optional<std::uint64_t> voucher_reservation_id;
+    std::int64_t voucher_fen = 0;
+};
+
+// Step one of spending vouchers at the desk: the customer's code, the sale's own id and amounts.
+struct voucher_reservation_input {
+    std::string merchant_order_id;
+    std::string code_digits;
+    std::int64_t order_total_fen = 0;  // the sale before vouchers
+    std::int64_t voucher_fen = 0;
+};
+
+struct voucher_reservation_result {
+    voucher_reservation reservation;
+    bool replayed = false;
 };
 
 struct pos_order_result {
@@ -52,6 +70,15 @@ public:
     boost::asio::awaitable<service_result<std::uint64_t>> authenticate(pos_signed_request request);
 
     boost::asio::awaitable<service_result<pos_order_result>> record_order(std::uint64_t merchant_id, pos_order_input input);
+    // Holds the customer's vouchers for the sale `merchant_order_id` until the order callback names
+    // the reservation (confirmed in the order's transaction), the desk cancels it, or it expires.
+    // The same sale reserved again answers the same reservation; after it ended, it reserves anew
+    // (a new code).
+    boost::asio::awaitable<service_result<voucher_reservation_result>> reserve_vouchers(std::uint64_t merchant_id, voucher_reservation_input input);
+    // The vouchers come back; cancelling twice answers the same; a confirmed one is refused.
+    boost::asio::awaitable<service_result<voucher_reservation_result>> cancel_voucher_reservation(std::uint64_t merchant_id,
+                                                                                                 std::uint64_t reservation_id);
+
     boost::asio::awaitable<service_result<pos_refund_result>> record_refund(std::uint64_t merchant_id, std::string merchant_order_id,
                                                                              std::string merchant_refund_id, std::int64_t amount_fen);
 

@@ -116,9 +116,21 @@ enum class service_failure {
     alliance_config_refused,         // see `problems`: every reason the pool configuration is unfunded or out of range
     not_in_alliance,                 // the store was not admitted to the alliance
     alliance_concession_refused,     // see `problems`: the concession or voucher share is out of range, or leaves the lock reward unfunded
+    // Spending vouchers (docs/alliance.md, "Spending vouchers"):
+    vouchers_not_accepted,           // the store is no alliance member with a concession in force
+    vouchers_spending_off,           // the store lets vouchers pay nothing (voucher_max_bp 0)
+    vouchers_over_order_maximum,     // more than the store's voucher_max_bp of the order
+    vouchers_leave_nothing_to_pay,   // at least 1 fen is paid in money
+    vouchers_over_balance,           // more than the buyer's spendable vouchers
+    voucher_code_invalid,            // no live voucher code like that (unknown, replaced, used, expired)
+    voucher_reservation_not_found,   // no such reservation at this store
+    voucher_reservation_conflict,    // this merchant_order_id reserved other amounts, or for another customer
+    voucher_reservation_expired,     // the reservation's hold ended (expired or cancelled): reserve again
+    voucher_reservation_mismatch,    // the order does not match its reservation (amounts, customer, order id)
+    voucher_reservation_confirmed,   // the reservation paid an order already: nothing to cancel
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::alliance_concession_refused;
+inline constexpr service_failure last_service_failure = service_failure::voucher_reservation_confirmed;
 
 struct service_error {
     service_failure kind;

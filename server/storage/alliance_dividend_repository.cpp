@@ -272,7 +272,7 @@ int insert_dividend_credits(mysql_connection& db, int number, const std::string&
             insert->setUInt64(i++, credits[k].holder_id);
             insert->setUInt(i++, static_cast<unsigned>(number));
             insert->setInt64(i++, credits[k].fen);
-            insert->setInt64(i++, credits[k].fen);
+            insert->setInt64(i++, credits[k].fen - credits[k].netted_fen);
             insert->setString(i++, expires);
             insert->setString(i++, created);
         }

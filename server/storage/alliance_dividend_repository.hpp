@@ -88,6 +88,7 @@ void insert_lot_releases(mysql_connection& db, int number, const std::string& ho
 struct holder_amount {
     std::uint64_t holder_id = 0;
     std::int64_t fen = 0;
+    std::int64_t netted_fen = 0;  // of `fen`, what paid the holder's voucher debt: credited, not spendable
 };
 // One voucher credit per holder (reason dividend), expiring at `expires_at`; a holder credited by
 // an earlier chunk of the same dividend has its credit increased.

@@ -226,6 +226,37 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "SELECT user_id, balance AS ledger, 0 AS credits FROM ledger_accounts WHERE kind = 'alliance_vouchers' "
          "UNION ALL SELECT user_id, 0, SUM(remaining_fen) FROM alliance_voucher_credits WHERE holder = 'consumer' GROUP BY user_id) x "
          "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.credits)"},
+        {"each consumer's held vouchers equal their orders' and reservations' holds, their voucher debt what its record owes, and the debts issued their sum",
+         "SELECT CONCAT('held user ', x.user_id) FROM ("
+         "SELECT user_id, balance AS ledger, 0 AS holds FROM ledger_accounts WHERE kind = 'alliance_vouchers_held' "
+         "UNION ALL SELECT user_id, 0, SUM(amount_fen) FROM alliance_voucher_holds WHERE state = 'held' GROUP BY user_id) x "
+         "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.holds) "
+         "UNION ALL SELECT CONCAT('debt user ', x.user_id) FROM ("
+         "SELECT user_id, balance AS ledger, 0 AS debts FROM ledger_accounts WHERE kind = 'alliance_voucher_debt' "
+         "UNION ALL SELECT holder_id, 0, recorded_fen - netted_fen FROM alliance_voucher_debts WHERE holder = 'consumer') x "
+         "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.debts) "
+         "UNION ALL SELECT 'voucher_debt_issued' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_debt_issued', -balance, 0)), 0) AS issued, "
+         "COALESCE(SUM(IF(kind = 'alliance_voucher_debt', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.issued <> t.owed"},
+        {"the platform owes the stores what their books say it owes each, and each store the voucher part of its paid orders less what refunds gave back",
+         "SELECT 'voucher_reimbursement_payable' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_reimbursement_payable', -balance, 0)), 0) AS payable, "
+         "COALESCE(SUM(IF(kind = 'voucher_reimbursement_receivable', balance, 0)), 0) AS receivable FROM ledger_accounts) t "
+         "WHERE t.payable <> t.receivable "
+         "UNION ALL SELECT CONCAT('store ', x.merchant_id) FROM ("
+         "SELECT merchant_id, balance AS ledger, 0 AS orders FROM ledger_accounts WHERE kind = 'voucher_reimbursement_receivable' "
+         "UNION ALL SELECT merchant_id, 0, SUM(voucher_fen - FLOOR(voucher_fen * refunded_fen / amount_fen)) FROM orders "
+         "WHERE status = 'paid' AND voucher_fen > 0 GROUP BY merchant_id) x GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.orders)"},
+        {"each refund of an order paid partly with vouchers gave back exactly its share of them",
+         "SELECT CONCAT('order ', o.id) FROM orders o LEFT JOIN (SELECT order_id, SUM(amount_fen) AS fen FROM alliance_voucher_credits "
+         "WHERE reason = 'refund_return' GROUP BY order_id) r ON r.order_id = o.id "
+         "WHERE (o.voucher_fen > 0 OR r.fen IS NOT NULL) AND COALESCE(r.fen, 0) <> FLOOR(o.voucher_fen * o.refunded_fen / o.amount_fen)"},
+        {"a reservation holds its vouchers while reserved and nothing after; a confirmed one paid its order's voucher part; no order holds more than its voucher part",
+         "SELECT CONCAT('reservation ', r.id) FROM alliance_voucher_reservations r LEFT JOIN alliance_voucher_holds h ON h.reservation_id = r.id "
+         "GROUP BY r.id, r.state, r.voucher_fen HAVING COALESCE(SUM(IF(h.state = 'held', h.amount_fen, 0)), 0) <> IF(r.state = 'reserved', r.voucher_fen, 0) "
+         "UNION ALL SELECT CONCAT('reservation ', r.id) FROM alliance_voucher_reservations r LEFT JOIN orders o ON o.id = r.order_id "
+         "WHERE r.state = 'confirmed' AND (o.id IS NULL OR o.voucher_fen <> r.voucher_fen OR o.merchant_id <> r.merchant_id "
+         "OR o.customer_user_id <> r.user_id) "
+         "UNION ALL SELECT CONCAT('order ', h.order_id) FROM alliance_voucher_holds h JOIN orders o ON o.id = h.order_id "
+         "WHERE h.state <> 'released' GROUP BY h.order_id, o.voucher_fen HAVING SUM(h.amount_fen) > o.voucher_fen"},
         {"every dividend credited exactly what its lots released, never more than the fund had free when it started",
          "SELECT CONCAT('dividend ', d.number) FROM alliance_dividends d "
          "LEFT JOIN (SELECT dividend_number, SUM(fen) AS fen FROM alliance_lot_releases GROUP BY dividend_number) r ON r.dividend_number = d.number "

@@ -29,7 +29,7 @@ const std::string order_columns =
     "customer_user_id, description, COALESCE(category, ''), amount_fen, pos_profit_fen, status, COALESCE(prepay_id, ''), "
     "COALESCE(transaction_id, ''), " + sql_micros("paid_at") + ", profit_fen, dividend_due, refunded_fen, " + sql_micros("created_at") +
     ", offer_id, listed_fen, member_level_no, member_discount_bp, points_used, points_discount_fen, prepaid_principal_fen, prepaid_bonus_fen, " +
-    sql_micros("member_vested_at") + ", card_redemption_id, card_discount_fen, " + sql_micros("closed_at") + " FROM orders ";
+    sql_micros("member_vested_at") + ", card_redemption_id, card_discount_fen, " + sql_micros("closed_at") + ", voucher_fen FROM orders ";
 
 order_record read_order(sql::ResultSet& rs) {
     order_record o;
@@ -71,6 +71,7 @@ order_record read_order(sql::ResultSet& rs) {
     if (!rs.isNull(30)) o.card_redemption_id = rs.getUInt64(30);
     o.card_discount_fen = rs.getInt64(31);
     if (!rs.isNull(32)) o.closed_at = from_micros(rs.getInt64(32));
+    o.voucher_fen = rs.getInt64(33);
     return o;
 }
 
@@ -120,8 +121,8 @@ std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
     statement insert(db.prepare(
         "INSERT INTO orders (merchant_id, source, kind, out_trade_no, merchant_order_id, pos_content_sha256, customer_user_id, description, "
         "category, amount_fen, pos_profit_fen, offer_id, listed_fen, member_level_no, member_discount_bp, points_used, points_discount_fen, "
-        "prepaid_principal_fen, prepaid_bonus_fen, card_redemption_id, card_discount_fen) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "prepaid_principal_fen, prepaid_bonus_fen, card_redemption_id, card_discount_fen, voucher_fen) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, o.merchant_id);
     insert->setString(2, std::string(to_string(o.source)));
     insert->setString(3, std::string(to_string(o.kind)));
@@ -151,6 +152,7 @@ std::uint64_t insert_order(mysql_connection& db, const new_order& o) {
     if (o.card_redemption_id) insert->setUInt64(20, *o.card_redemption_id);
     else insert->setNull(20, 0);
     insert->setInt64(21, o.card_discount_fen);
+    insert->setInt64(22, o.voucher_fen);
     insert->executeUpdate();
     return last_insert_id(db);
 }

@@ -35,6 +35,7 @@ struct order_record {
     std::optional<std::uint64_t> card_redemption_id;  // the card it was placed with
     std::int64_t card_discount_fen = 0;               // that card's discount (off the profit)
     std::optional<std::chrono::system_clock::time_point> closed_at;  // closed unpaid
+    std::int64_t voucher_fen = 0;  // the part alliance vouchers pay, beside amount_fen (docs/alliance.md)
 };
 
 struct new_order {
@@ -49,6 +50,7 @@ struct new_order {
     order_member_terms member;
     std::optional<std::uint64_t> card_redemption_id;
     std::int64_t card_discount_fen = 0;
+    std::int64_t voucher_fen = 0;
 };
 
 struct dividend_record {

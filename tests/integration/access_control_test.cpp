@@ -343,6 +343,8 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         // Signed by a store's API key or by WeChat Pay, never by a session: a Bearer token is no key.
         {"POST", fixed("/api/v1/pos/orders"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
         {"POST", fixed("/api/v1/pos/refunds"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
+        {"POST", fixed("/api/v1/pos/voucher-reservations"), fixed(R"({"merchant_order_id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
+        {"POST", fixed("/api/v1/pos/voucher-reservations/1/cancel"), none, {401, 401, 401, 401, 401, 401, 401}},
         {"POST", fixed("/api/v1/wechat/pay/notify"), fixed(R"({"id":"x"})"), {401, 401, 401, 401, 401, 401, 401}},
         {"POST", fixed("/api/v1/me/subscriptions"), fixed(R"({"template_id":"t1"})"), {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed(S + "/api-keys"), fixed(R"({"label":"till"})"), {401, 403, 403, 403, 403, 201, 403}},
@@ -406,6 +408,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
          fixed(json::serialize(json::object{{"merchant_id", store}, {"reason", "test"}})), {401, 403, 403, 403, 403, 403, 403}},
         {"GET", fixed("/api/v1/platform/alliance/dividends"), none, {401, 403, 403, 403, 403, 403, 403}},
         {"GET", fixed("/api/v1/me/alliance"), none, {401, 200, 200, 200, 200, 200, 200}},
+        {"POST", fixed("/api/v1/me/alliance/voucher-code"), none, {401, 201, 201, 201, 201, 201, 201}},
         {"POST", fixed(S + "/bonus-config/preview"), fixed(R"({"awards":[{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
     };

@@ -16,6 +16,7 @@
 #include "server/services/alliance_fans.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
 #include "server/storage/alliance_dividend_repository.hpp"
+#include "server/storage/alliance_voucher_repository.hpp"
 #include "server/storage/alliance_repository.hpp"
 #include "server/storage/ledger_repository.hpp"
 
@@ -93,11 +94,20 @@ public:
                 const auto claw = released_clawback_fen(lot.released_fen, cp_before, cp_after);
                 if (claw <= 0) continue;
                 claw_back_lot_release(db, lot.id, claw);
-                // Vouchers cannot be spent or expire yet, so the holder still has every fen a lot released.
-                // (Spending lands with voucher debt: docs/alliance.md, "Not built yet".)
-                if (take_back_dividend_vouchers(db, lot.holder, lot.holder_id, claw) != claw)
-                    throw std::logic_error("dividend vouchers already spent: voucher debt is not built");
-                for (const auto& e : dividend_clawback_entries(lot.holder == "consumer" ? lot.holder_id : 0, claw)) out.entries.push_back(e);
+                // Unspent dividend vouchers go back; what the holder spent (or holds for an order)
+                // becomes voucher debt, netted from what comes to them later, never cash.
+                const auto taken = take_back_dividend_vouchers(db, lot.holder, lot.holder_id, claw);
+                const auto owed = claw - taken;
+                const bool consumer = lot.holder == "consumer";
+                if (owed > 0) {
+                    // Stores cannot spend their vouchers yet (supply orders are not built).
+                    if (!consumer) throw std::logic_error("a store's dividend vouchers were spent: supply orders are not built");
+                    if (charge_spent_dividend_vouchers(db, lot.holder, lot.holder_id, owed) != owed)
+                        throw std::logic_error("a clawback beyond what the holder's dividend credits released");
+                    add_voucher_debt(db, lot.holder, lot.holder_id, owed, refund.at);
+                    for (const auto& e : voucher_debt_entries(lot.holder_id, owed)) out.entries.push_back(e);
+                }
+                for (const auto& e : dividend_clawback_entries(consumer ? lot.holder_id : 0, taken)) out.entries.push_back(e);
             }
         }
         add_alliance_reversal(db, a->order_id, now, r);

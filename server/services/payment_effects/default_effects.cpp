@@ -17,6 +17,7 @@ const payment_effects& default_payment_effects() {
         list.push_back(make_member_growth_effect());
         list.push_back(make_card_effect());
         list.push_back(make_alliance_accrual_effect());
+        list.push_back(make_alliance_voucher_effect());
         return list;
     }();
     return effects;

@@ -66,5 +66,6 @@ std::unique_ptr<const payment_effect> make_member_stage_effect();
 std::unique_ptr<const payment_effect> make_member_growth_effect();
 std::unique_ptr<const payment_effect> make_card_effect();
 std::unique_ptr<const payment_effect> make_alliance_accrual_effect();
+std::unique_ptr<const payment_effect> make_alliance_voucher_effect();
 
 }  // namespace sharedstore

@@ -60,6 +60,7 @@ export default defineMessages(
         points: '已计入积分池',
         vouchers: '持有消费券',
         owed: '应付平台让利',
+        reimbursementDue: '待平台结算消费券',
         fans: '锁定粉丝',
       },
       history: {
@@ -141,6 +142,7 @@ export default defineMessages(
         points: 'Points in the pool',
         vouchers: 'Vouchers held',
         owed: 'Concessions owed',
+        reimbursementDue: 'Vouchers taken, due from the platform',
         fans: 'Locked fans',
       },
       history: {

@@ -1,0 +1,345 @@
+#include "server/storage/alliance_voucher_repository.hpp"
+
+#include "common/clock.hpp"
+#include "server/storage/sql_support.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+
+namespace sharedstore {
+
+namespace {
+
+using statement = mysql_statement;
+using rows = std::unique_ptr<sql::ResultSet>;
+using time_point = std::chrono::system_clock::time_point;
+
+std::string holder_column(const std::string& holder) {
+    if (holder == "consumer") return "user_id";
+    if (holder == "merchant") return "merchant_id";
+    throw std::invalid_argument("alliance holder: " + holder);
+}
+
+struct credit_part {
+    std::uint64_t id = 0;
+    std::int64_t fen = 0;
+};
+
+// The consumer's spendable credits, locked, the soonest to expire first; up to `fen` of them.
+std::vector<credit_part> draw_credits(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, time_point now) {
+    statement select(db.prepare("SELECT id, remaining_fen FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
+                                "AND remaining_fen > 0 AND expires_at > ? ORDER BY expires_at, id FOR UPDATE"));
+    select->setUInt64(1, user_id);
+    select->setString(2, format_sql_datetime_utc(now));
+    rows rs(select->executeQuery());
+    std::vector<credit_part> out;
+    std::int64_t taken = 0;
+    while (taken < fen && rs->next()) {
+        const auto part = std::min(fen - taken, rs->getInt64(2));
+        out.push_back({rs->getUInt64(1), part});
+        taken += part;
+    }
+    statement update(db.prepare("UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ? WHERE id = ?"));
+    for (const auto& p : out) {
+        update->setInt64(1, p.fen);
+        update->setUInt64(2, p.id);
+        update->executeUpdate();
+    }
+    return out;
+}
+
+std::vector<voucher_hold> read_holds(statement& select) {
+    rows rs(select->executeQuery());
+    std::vector<voucher_hold> out;
+    while (rs->next())
+        out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getInt64(4), rs->getString(5), from_micros(rs->getInt64(6))});
+    return out;
+}
+
+const std::string hold_select = "SELECT h.id, h.user_id, h.credit_id, h.amount_fen, h.state, " + sql_micros("c.expires_at") +
+                                " FROM alliance_voucher_holds h JOIN alliance_voucher_credits c ON c.id = h.credit_id ";
+
+const std::string reservation_columns = "id, merchant_id, merchant_order_id, user_id, order_total_fen, voucher_fen, state, order_id, released_by, " +
+                                        sql_micros("expires_at") + ", " + sql_micros("created_at") + ", " + sql_micros("ended_at");
+
+voucher_reservation read_reservation(sql::ResultSet& rs) {
+    voucher_reservation r;
+    r.id = rs.getUInt64(1);
+    r.merchant_id = rs.getUInt64(2);
+    r.merchant_order_id = rs.getString(3);
+    r.user_id = rs.getUInt64(4);
+    r.order_total_fen = rs.getInt64(5);
+    r.voucher_fen = rs.getInt64(6);
+    r.state = rs.getString(7);
+    if (!rs.isNull(8)) r.order_id = rs.getUInt64(8);
+    if (!rs.isNull(9)) r.released_by = rs.getString(9);
+    r.expires_at = from_micros(rs.getInt64(10));
+    r.created_at = from_micros(rs.getInt64(11));
+    if (!rs.isNull(12)) r.ended_at = from_micros(rs.getInt64(12));
+    return r;
+}
+
+}  // namespace
+
+std::int64_t lock_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, time_point now) {
+    statement select(db.prepare("SELECT remaining_fen FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
+                                "AND remaining_fen > 0 AND expires_at > ? ORDER BY expires_at, id FOR UPDATE"));
+    select->setUInt64(1, user_id);
+    select->setString(2, format_sql_datetime_utc(now));
+    rows rs(select->executeQuery());
+    std::int64_t total = 0;
+    while (rs->next()) total += rs->getInt64(1);
+    return total;
+}
+
+std::int64_t hold_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, voucher_hold_owner owner, time_point now) {
+    const auto parts = draw_credits(db, user_id, fen, now);
+    statement insert(db.prepare("INSERT INTO alliance_voucher_holds (user_id, credit_id, order_id, reservation_id, amount_fen, state, created_at) "
+                                "VALUES (?, ?, ?, ?, ?, 'held', ?)"));
+    std::int64_t held = 0;
+    for (const auto& p : parts) {
+        insert->setUInt64(1, user_id);
+        insert->setUInt64(2, p.id);
+        if (owner.order_id) insert->setUInt64(3, *owner.order_id);
+        else insert->setNull(3, 0);
+        if (owner.reservation_id) insert->setUInt64(4, *owner.reservation_id);
+        else insert->setNull(4, 0);
+        insert->setInt64(5, p.fen);
+        insert->setString(6, format_sql_datetime_utc(now));
+        insert->executeUpdate();
+        held += p.fen;
+    }
+    return held;
+}
+
+std::vector<voucher_hold> lock_order_voucher_holds(mysql_connection& db, std::uint64_t order_id) {
+    statement select(db.prepare(hold_select + "WHERE h.order_id = ? ORDER BY h.id FOR UPDATE"));
+    select->setUInt64(1, order_id);
+    return read_holds(select);
+}
+
+std::vector<voucher_hold> lock_reservation_voucher_holds(mysql_connection& db, std::uint64_t reservation_id) {
+    statement select(db.prepare(hold_select + "WHERE h.reservation_id = ? ORDER BY h.id FOR UPDATE"));
+    select->setUInt64(1, reservation_id);
+    return read_holds(select);
+}
+
+void attach_reservation_holds(mysql_connection& db, std::uint64_t reservation_id, std::uint64_t order_id) {
+    statement update(db.prepare("UPDATE alliance_voucher_holds SET order_id = ? WHERE reservation_id = ? AND state = 'held'"));
+    update->setUInt64(1, order_id);
+    update->setUInt64(2, reservation_id);
+    update->executeUpdate();
+}
+
+void end_voucher_holds(mysql_connection& db, const std::vector<voucher_hold>& holds, const std::string& state, time_point at) {
+    statement update(db.prepare("UPDATE alliance_voucher_holds SET state = ?, ended_at = ? WHERE id = ? AND state = 'held'"));
+    for (const auto& h : holds) {
+        if (h.state != "held") continue;
+        update->setString(1, state);
+        update->setString(2, format_sql_datetime_utc(at));
+        update->setUInt64(3, h.id);
+        update->executeUpdate();
+    }
+}
+
+void restore_voucher_credit(mysql_connection& db, std::uint64_t credit_id, std::int64_t fen) {
+    if (fen <= 0) return;
+    statement update(db.prepare("UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen + ? WHERE id = ?"));
+    update->setInt64(1, fen);
+    update->setUInt64(2, credit_id);
+    update->executeUpdate();
+}
+
+std::int64_t take_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, time_point now) {
+    std::int64_t taken = 0;
+    for (const auto& p : draw_credits(db, user_id, fen, now)) taken += p.fen;
+    return taken;
+}
+
+void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, std::uint64_t order_id, std::uint64_t refund_id, std::int64_t fen,
+                                 time_point expires_at, time_point at) {
+    statement insert(db.prepare("INSERT INTO alliance_voucher_credits (holder, user_id, reason, order_id, refund_id, amount_fen, remaining_fen, "
+                                "expires_at, created_at) VALUES ('consumer', ?, 'refund_return', ?, ?, ?, ?, ?, ?)"));
+    insert->setUInt64(1, user_id);
+    insert->setUInt64(2, order_id);
+    insert->setUInt64(3, refund_id);
+    insert->setInt64(4, fen);
+    insert->setInt64(5, fen);
+    insert->setString(6, format_sql_datetime_utc(expires_at));
+    insert->setString(7, format_sql_datetime_utc(at));
+    insert->executeUpdate();
+}
+
+std::int64_t lock_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id) {
+    statement select(db.prepare("SELECT recorded_fen - netted_fen FROM alliance_voucher_debts WHERE holder = ? AND holder_id = ? FOR UPDATE"));
+    select->setString(1, holder);
+    select->setUInt64(2, holder_id);
+    rows rs(select->executeQuery());
+    return rs->next() ? rs->getInt64(1) : 0;
+}
+
+void add_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen, time_point at) {
+    if (fen <= 0) return;
+    statement upsert(db.prepare("INSERT INTO alliance_voucher_debts (holder, holder_id, recorded_fen, updated_at) VALUES (?, ?, ?, ?) "
+                                "ON DUPLICATE KEY UPDATE recorded_fen = recorded_fen + VALUES(recorded_fen), updated_at = VALUES(updated_at)"));
+    upsert->setString(1, holder);
+    upsert->setUInt64(2, holder_id);
+    upsert->setInt64(3, fen);
+    upsert->setString(4, format_sql_datetime_utc(at));
+    upsert->executeUpdate();
+}
+
+void net_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen, time_point at) {
+    if (fen <= 0) return;
+    statement update(db.prepare("UPDATE alliance_voucher_debts SET netted_fen = netted_fen + ?, updated_at = ? "
+                                "WHERE holder = ? AND holder_id = ? AND recorded_fen - netted_fen >= ?"));
+    update->setInt64(1, fen);
+    update->setString(2, format_sql_datetime_utc(at));
+    update->setString(3, holder);
+    update->setUInt64(4, holder_id);
+    update->setInt64(5, fen);
+    if (update->executeUpdate() != 1) throw std::logic_error("voucher debt netted beyond what is owed");
+}
+
+std::vector<holder_debt> lock_voucher_debts(mysql_connection& db, const std::string& holder, const std::vector<std::uint64_t>& holder_ids) {
+    std::vector<holder_debt> out;
+    constexpr std::size_t batch = 1000;
+    for (std::size_t start = 0; start < holder_ids.size(); start += batch) {
+        const auto n = std::min(batch, holder_ids.size() - start);
+        statement select(db.prepare("SELECT holder_id, recorded_fen - netted_fen FROM alliance_voucher_debts WHERE holder = ? AND holder_id IN (" +
+                                    repeated("?", n) + ") AND recorded_fen > netted_fen ORDER BY holder_id FOR UPDATE"));
+        select->setString(1, holder);
+        for (std::size_t k = 0; k < n; ++k) select->setUInt64(static_cast<unsigned>(k + 2), holder_ids[start + k]);
+        rows rs(select->executeQuery());
+        while (rs->next()) out.push_back({rs->getUInt64(1), rs->getInt64(2)});
+    }
+    return out;
+}
+
+std::int64_t charge_spent_dividend_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen) {
+    const auto column = holder_column(holder);
+    statement select(db.prepare("SELECT id, amount_fen - taken_back_fen - remaining_fen FROM alliance_voucher_credits WHERE holder = ? AND " + column +
+                                " = ? AND reason = 'dividend' AND amount_fen - taken_back_fen - remaining_fen > 0 ORDER BY expires_at, id FOR UPDATE"));
+    select->setString(1, holder);
+    select->setUInt64(2, holder_id);
+    rows rs(select->executeQuery());
+    std::vector<credit_part> parts;
+    std::int64_t charged = 0;
+    while (charged < fen && rs->next()) {
+        const auto part = std::min(fen - charged, rs->getInt64(2));
+        parts.push_back({rs->getUInt64(1), part});
+        charged += part;
+    }
+    statement update(db.prepare("UPDATE alliance_voucher_credits SET taken_back_fen = taken_back_fen + ? WHERE id = ?"));
+    for (const auto& p : parts) {
+        update->setInt64(1, p.fen);
+        update->setUInt64(2, p.id);
+        update->executeUpdate();
+    }
+    return charged;
+}
+
+std::optional<voucher_reservation> find_voucher_reservation(mysql_connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
+                                                            bool lock) {
+    statement select(db.prepare("SELECT " + reservation_columns + " FROM alliance_voucher_reservations WHERE merchant_id = ? AND merchant_order_id = ?" +
+                                (lock ? " FOR UPDATE" : "")));
+    select->setUInt64(1, merchant_id);
+    select->setString(2, merchant_order_id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_reservation(*rs);
+}
+
+std::optional<voucher_reservation> find_voucher_reservation_by_id(mysql_connection& db, std::uint64_t id, bool lock) {
+    statement select(db.prepare("SELECT " + reservation_columns + " FROM alliance_voucher_reservations WHERE id = ?" + (lock ? " FOR UPDATE" : "")));
+    select->setUInt64(1, id);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_reservation(*rs);
+}
+
+std::uint64_t insert_voucher_reservation(mysql_connection& db, const voucher_reservation& r) {
+    statement insert(db.prepare("INSERT INTO alliance_voucher_reservations (merchant_id, merchant_order_id, user_id, order_total_fen, voucher_fen, "
+                                "state, expires_at, created_at) VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?)"));
+    insert->setUInt64(1, r.merchant_id);
+    insert->setString(2, r.merchant_order_id);
+    insert->setUInt64(3, r.user_id);
+    insert->setInt64(4, r.order_total_fen);
+    insert->setInt64(5, r.voucher_fen);
+    insert->setString(6, format_sql_datetime_utc(r.expires_at));
+    insert->setString(7, format_sql_datetime_utc(r.created_at));
+    insert->executeUpdate();
+    return last_insert_id(db);
+}
+
+void reopen_voucher_reservation(mysql_connection& db, std::uint64_t id, std::uint64_t user_id, std::int64_t order_total_fen, std::int64_t voucher_fen,
+                                time_point expires_at) {
+    statement update(db.prepare("UPDATE alliance_voucher_reservations SET state = 'reserved', user_id = ?, order_total_fen = ?, voucher_fen = ?, "
+                                "expires_at = ?, released_by = NULL, ended_at = NULL WHERE id = ? AND state = 'released'"));
+    update->setUInt64(1, user_id);
+    update->setInt64(2, order_total_fen);
+    update->setInt64(3, voucher_fen);
+    update->setString(4, format_sql_datetime_utc(expires_at));
+    update->setUInt64(5, id);
+    if (update->executeUpdate() != 1) throw std::logic_error("voucher reservation reopened while not released");
+}
+
+void confirm_voucher_reservation(mysql_connection& db, std::uint64_t id, std::uint64_t order_id, time_point at) {
+    statement update(db.prepare("UPDATE alliance_voucher_reservations SET state = 'confirmed', order_id = ?, ended_at = ? WHERE id = ? AND state = 'reserved'"));
+    update->setUInt64(1, order_id);
+    update->setString(2, format_sql_datetime_utc(at));
+    update->setUInt64(3, id);
+    if (update->executeUpdate() != 1) throw std::logic_error("voucher reservation confirmed while not reserved");
+}
+
+void release_voucher_reservation(mysql_connection& db, std::uint64_t id, const std::string& by, time_point at) {
+    statement update(db.prepare("UPDATE alliance_voucher_reservations SET state = 'released', released_by = ?, ended_at = ? WHERE id = ? AND state = 'reserved'"));
+    update->setString(1, by);
+    update->setString(2, format_sql_datetime_utc(at));
+    update->setUInt64(3, id);
+    if (update->executeUpdate() != 1) throw std::logic_error("voucher reservation released while not reserved");
+}
+
+std::vector<std::uint64_t> list_expired_voucher_reservations(mysql_connection& db, time_point now, int limit) {
+    statement select(db.prepare("SELECT id FROM alliance_voucher_reservations WHERE state = 'reserved' AND expires_at <= ? ORDER BY expires_at, id LIMIT ?"));
+    select->setString(1, format_sql_datetime_utc(now));
+    select->setInt(2, limit);
+    rows rs(select->executeQuery());
+    std::vector<std::uint64_t> out;
+    while (rs->next()) out.push_back(rs->getUInt64(1));
+    return out;
+}
+
+void upsert_voucher_code(mysql_connection& db, std::uint64_t user_id, const std::string& digits, time_point expires_at, time_point at) {
+    statement upsert(db.prepare("INSERT INTO alliance_voucher_codes (user_id, digits, expires_at, created_at) VALUES (?, ?, ?, ?) "
+                                "ON DUPLICATE KEY UPDATE digits = VALUES(digits), expires_at = VALUES(expires_at), created_at = VALUES(created_at)"));
+    upsert->setUInt64(1, user_id);
+    upsert->setString(2, digits);
+    upsert->setString(3, format_sql_datetime_utc(expires_at));
+    upsert->setString(4, format_sql_datetime_utc(at));
+    upsert->executeUpdate();
+}
+
+std::optional<std::uint64_t> find_voucher_code_user(mysql_connection& db, const std::string& digits, time_point now) {
+    statement select(db.prepare("SELECT user_id, " + sql_micros("expires_at") + " FROM alliance_voucher_codes WHERE digits = ? FOR UPDATE"));
+    select->setString(1, digits);
+    rows rs(select->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    const auto user = rs->getUInt64(1);
+    const auto expires = from_micros(rs->getInt64(2));
+    if (expires <= now) return std::nullopt;
+    return user;
+}
+
+void delete_voucher_code(mysql_connection& db, std::uint64_t user_id) {
+    statement remove(db.prepare("DELETE FROM alliance_voucher_codes WHERE user_id = ?"));
+    remove->setUInt64(1, user_id);
+    remove->executeUpdate();
+}
+
+}  // namespace sharedstore

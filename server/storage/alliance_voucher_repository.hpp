@@ -1,0 +1,107 @@
+#pragma once
+// Spending vouchers in MariaDB (schema/0021_alliance_voucher_spending.sql, docs/alliance.md
+// "Spending vouchers"): holds on credits, a desk's reservations, consumers' desk codes, voucher
+// debts and the credits refunds give back. Blocking: call through mysql_pool, inside the
+// transaction of the order, reservation or refund that changes them (their ledger entries go
+// with them).
+#include "common/mysql_connection.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sharedstore {
+
+// A consumer's vouchers that may be spent at `now`: their credits' remaining value, not expired.
+// Locks the credits (soonest to expire first), so that concurrent orders queue on them.
+std::int64_t lock_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, std::chrono::system_clock::time_point now);
+
+// Holds `fen` of the consumer's credits (the soonest to expire first) for an order or a desk's
+// reservation: taken from their remaining value, one hold row per credit. Answers what it held
+// (less than `fen` only when the credits have less: callers check the balance first).
+struct voucher_hold_owner {
+    std::optional<std::uint64_t> order_id, reservation_id;
+};
+std::int64_t hold_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, voucher_hold_owner owner,
+                           std::chrono::system_clock::time_point now);
+
+struct voucher_hold {
+    std::uint64_t id = 0;
+    std::uint64_t user_id = 0;
+    std::uint64_t credit_id = 0;
+    std::int64_t amount_fen = 0;
+    std::string state;  // held | spent | released
+    std::chrono::system_clock::time_point credit_expires_at{};
+};
+// An order's holds or a reservation's (locked, with their credits' expiry).
+std::vector<voucher_hold> lock_order_voucher_holds(mysql_connection& db, std::uint64_t order_id);
+std::vector<voucher_hold> lock_reservation_voucher_holds(mysql_connection& db, std::uint64_t reservation_id);
+// A confirmed reservation's holds belong to its order from then on.
+void attach_reservation_holds(mysql_connection& db, std::uint64_t reservation_id, std::uint64_t order_id);
+// The holds in state held end as `state` (spent | released).
+void end_voucher_holds(mysql_connection& db, const std::vector<voucher_hold>& holds, const std::string& state,
+                       std::chrono::system_clock::time_point at);
+// A released hold's vouchers back on its credit.
+void restore_voucher_credit(mysql_connection& db, std::uint64_t credit_id, std::int64_t fen);
+// Takes up to `fen` from the consumer's spendable credits (the soonest to expire first), without a
+// hold: an order paid after it was closed spends what is there. What it took.
+std::int64_t take_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, std::chrono::system_clock::time_point now);
+
+// A refund's share of an order's voucher part, given back as a credit of its own.
+void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, std::uint64_t order_id, std::uint64_t refund_id,
+                                 std::int64_t fen, std::chrono::system_clock::time_point expires_at, std::chrono::system_clock::time_point at);
+
+// Voucher debt (holder consumer | merchant).
+std::int64_t lock_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id);
+void add_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen,
+                      std::chrono::system_clock::time_point at);
+void net_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen,
+                      std::chrono::system_clock::time_point at);
+// What each of `holder_ids` (ascending) owes, locked; holders owing nothing are left out.
+struct holder_debt {
+    std::uint64_t holder_id = 0;
+    std::int64_t owed_fen = 0;
+};
+std::vector<holder_debt> lock_voucher_debts(mysql_connection& db, const std::string& holder, const std::vector<std::uint64_t>& holder_ids);
+// A clawback beyond the holder's unspent dividend vouchers: the rest is charged on what its
+// dividend credits had spent (taken_back grows, remaining stays), the soonest to expire first.
+// What it charged (all of `fen` whenever the credits released at least what lots now claw back).
+std::int64_t charge_spent_dividend_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen);
+
+// A desk's reservation.
+struct voucher_reservation {
+    std::uint64_t id = 0;
+    std::uint64_t merchant_id = 0;
+    std::string merchant_order_id;
+    std::uint64_t user_id = 0;
+    std::int64_t order_total_fen = 0;
+    std::int64_t voucher_fen = 0;
+    std::string state;  // reserved | confirmed | released
+    std::optional<std::uint64_t> order_id;
+    std::string released_by;  // cancel | expiry
+    std::chrono::system_clock::time_point expires_at{}, created_at{};
+    std::optional<std::chrono::system_clock::time_point> ended_at;
+};
+std::optional<voucher_reservation> find_voucher_reservation(mysql_connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
+                                                            bool lock);
+std::optional<voucher_reservation> find_voucher_reservation_by_id(mysql_connection& db, std::uint64_t id, bool lock);
+std::uint64_t insert_voucher_reservation(mysql_connection& db, const voucher_reservation& r);
+// Reserved again after it was released (a new code, the same desk order): new amounts and expiry.
+void reopen_voucher_reservation(mysql_connection& db, std::uint64_t id, std::uint64_t user_id, std::int64_t order_total_fen,
+                                std::int64_t voucher_fen, std::chrono::system_clock::time_point expires_at);
+void confirm_voucher_reservation(mysql_connection& db, std::uint64_t id, std::uint64_t order_id, std::chrono::system_clock::time_point at);
+void release_voucher_reservation(mysql_connection& db, std::uint64_t id, const std::string& by, std::chrono::system_clock::time_point at);
+// Reservations still reserved whose expiry passed by `now`, oldest first.
+std::vector<std::uint64_t> list_expired_voucher_reservations(mysql_connection& db, std::chrono::system_clock::time_point now, int limit);
+
+// A consumer's desk code: one per consumer (a new one replaces it).
+void upsert_voucher_code(mysql_connection& db, std::uint64_t user_id, const std::string& digits, std::chrono::system_clock::time_point expires_at,
+                         std::chrono::system_clock::time_point at);
+// The consumer a live code names (locked); none for a code unknown or expired.
+std::optional<std::uint64_t> find_voucher_code_user(mysql_connection& db, const std::string& digits, std::chrono::system_clock::time_point now);
+// The consumer's code used up (a reservation took it).
+void delete_voucher_code(mysql_connection& db, std::uint64_t user_id);
+
+}  // namespace sharedstore
