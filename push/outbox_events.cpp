@@ -70,6 +70,10 @@ json::object payload_of(const vouchers_event& e) {
     return json::object{{"type", e.kind()}, {"dividend", e.dividend_number}, {"amount_fen", e.amount_fen}, {"expires_at", e.expires_at}, {"at", e.at}};
 }
 
+json::object payload_of(const vouchers_expiring_event& e) {
+    return json::object{{"type", e.kind()}, {"amount_fen", e.amount_fen}, {"expires_at", e.expires_at}, {"at", e.at}};
+}
+
 json::object payload_of(const award_event& e) {
     return json::object{{"type", e.kind()},
                         {"order_id", std::to_string(e.order_id)},
@@ -234,6 +238,17 @@ std::optional<vouchers_event> vouchers_from(const json::object& o) {
     return e;
 }
 
+std::optional<vouchers_expiring_event> vouchers_expiring_from(const json::object& o) {
+    vouchers_expiring_event e;
+    auto amount = fen_in(o, "amount_fen");
+    if (!amount || *amount <= 0) return std::nullopt;
+    e.amount_fen = *amount;
+    e.expires_at = text_in(o, "expires_at");
+    e.at = text_in(o, "at");
+    if (e.expires_at.empty()) return std::nullopt;
+    return e;
+}
+
 // "2026-11-27T08:00:00Z" -> "2026-11-27 08:00", WeChat's time field.
 std::string subscribe_time(std::string at) {
     if (at.size() >= 16) at = at.substr(0, 10) + " " + at.substr(11, 5);
@@ -274,6 +289,9 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
     }
     if (kind == "vouchers") {
         if (auto e = vouchers_from(value.as_object())) return outbox_event{std::move(*e)};
+    }
+    if (kind == "vouchers_expiring") {
+        if (auto e = vouchers_expiring_from(value.as_object())) return outbox_event{std::move(*e)};
     }
     return std::nullopt;
 }
@@ -319,7 +337,15 @@ std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_e
                                  },
                                  [](const member_frame_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
                                  [](const award_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
-                                 [](const vouchers_event&) { return std::vector<std::pair<std::string, std::string>>{}; }},
+                                 [](const vouchers_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
+                                 // The time is when the first of them ends; the "merchant" is the alliance.
+                                 [&](const vouchers_expiring_event& e) {
+                                     return std::vector<std::pair<std::string, std::string>>{
+                                         {settings.field_amount, subscribe_amount(e.amount_fen)},
+                                         {settings.field_merchant, subscribe_thing("众店联盟消费券")},
+                                         {settings.field_time, subscribe_time(e.expires_at)},
+                                         {settings.field_customer, subscribe_thing("消费券即将到期 请尽快使用")}};
+                                 }},
                       event);
 }
 

@@ -113,8 +113,20 @@ struct vouchers_event {
     std::string_view kind() const { return "vouchers"; }
 };
 
-using outbox_event =
-    std::variant<dividend_event, payout_event, member_frame_event, card_redeemed_event, card_expiring_event, award_event, vouchers_event>;
+// A consumer's alliance vouchers end soon (docs/websocket.md, "vouchers_expiring"): how much ends
+// within the notice and the soonest end. Once per credit. Offline holders get the subscribe
+// message (the stores' template, as card_expiring uses it: the last field says what it is),
+// because unlike a credit this one asks them to act.
+struct vouchers_expiring_event {
+    std::int64_t amount_fen = 0;
+    std::string expires_at;  // RFC 3339, UTC: the soonest end among them
+    std::string at;          // RFC 3339, UTC
+
+    std::string_view kind() const { return "vouchers_expiring"; }
+};
+
+using outbox_event = std::variant<dividend_event, payout_event, member_frame_event, card_redeemed_event, card_expiring_event, award_event,
+                                  vouchers_event, vouchers_expiring_event>;
 
 std::string_view kind_of(const outbox_event& event);
 // The payload stored in outbox_events.payload (the frame less its id).

@@ -167,6 +167,12 @@ const std::vector<key_spec>& key_table() {
                                 [](server_config& c) -> int& { return c.jobs.vest_member_orders_every_s; }));
         k.push_back(integer_key("jobs.vest_alliance_lots_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.vest_alliance_lots_every_s; }));
+        k.push_back(integer_key("jobs.expire_alliance_vouchers_every_s", false, 0, 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.expire_alliance_vouchers_every_s; }));
+        k.push_back(integer_key("jobs.remind_expiring_vouchers_every_s", false, 0, 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.remind_expiring_vouchers_every_s; }));
+        k.push_back(integer_key("jobs.voucher_expiry_notice_s", false, 3600, 90 * 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.voucher_expiry_notice_s; }));
         k.push_back(integer_key("jobs.release_voucher_reservations_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.release_voucher_reservations_every_s; }));
         k.push_back(integer_key("jobs.pay_alliance_dividends_every_s", false, 0, 24 * 3600,

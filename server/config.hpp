@@ -90,6 +90,9 @@ struct jobs_settings {
     int vest_alliance_lots_every_s = 0;  // vest-alliance-lots (docs/alliance.md)
     int pay_alliance_dividends_every_s = 0;     // pay-alliance-dividends (docs/alliance.md "Dividends")
     int release_voucher_reservations_every_s = 0;  // release-voucher-reservations (docs/alliance.md "At the desk")
+    int expire_alliance_vouchers_every_s = 0;      // expire-alliance-vouchers (docs/alliance.md "Expiry")
+    int remind_expiring_vouchers_every_s = 0;      // remind-expiring-vouchers
+    int voucher_expiry_notice_s = 7 * 24 * 3600;   // vouchers ending within this get their one reminder
     int alliance_dividend_chunk_lots = 2000;  // lots planned or credited per transaction
     int alliance_dividend_chunk_pause_ms = 0;   // a pause between chunks, so payments keep the database
     int alliance_dividend_outbox_backlog = 2000;  // chunks wait while this many reminders await the relay (0: never)

@@ -57,6 +57,20 @@ std::vector<ledger_entry> lock_reward_reversal_entries(std::int64_t fen) {
     return out;
 }
 
+std::vector<ledger_entry> expired_lock_reward_reversal_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_free, 0}, {k::concession_receivable, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> vouchers_expired_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_reserved, 0}, {k::alliance_fund_free, 0}, fen);
+    if (consumer) add(out, {k::vouchers_issued, 0}, {k::alliance_vouchers, consumer}, fen);
+    else add(out, {k::vouchers_issued, 0}, {k::merchant_vouchers, 0}, fen);
+    return out;
+}
+
 std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer, std::int64_t fen) {
     std::vector<ledger_entry> out;
     add(out, {k::alliance_fund_free, 0}, {k::alliance_fund_reserved, 0}, fen);
@@ -104,10 +118,12 @@ std::vector<ledger_entry> voucher_sale_entries(std::int64_t fen) {
     return out;
 }
 
-std::vector<ledger_entry> voucher_return_entries(std::uint64_t consumer, std::int64_t fen) {
+std::vector<ledger_entry> voucher_return_entries(std::uint64_t consumer, std::int64_t fen, std::int64_t to_debt) {
     std::vector<ledger_entry> out;
     add(out, {k::voucher_reimbursement_payable, 0}, {k::alliance_fund_reserved, 0}, fen);
     add(out, {k::alliance_vouchers, consumer}, {k::vouchers_issued, 0}, fen);
+    add(out, {k::voucher_reimbursement_payable, 0}, {k::alliance_fund_free, 0}, to_debt);
+    add(out, {k::voucher_debt_issued, 0}, {k::alliance_voucher_debt, consumer}, to_debt);
     return out;
 }
 

@@ -36,6 +36,9 @@ std::vector<ledger_entry> lock_reward_entries(std::int64_t fen);
 std::vector<ledger_entry> accrual_reversal_entries(const accrual_parts& reversed, std::uint64_t consumer_user_id, bool vested);
 // A vested fan-lock reward taken back: the store's vouchers return, and their money leaves the reserve.
 std::vector<ledger_entry> lock_reward_reversal_entries(std::int64_t fen);
+// The part of it that had expired: its money left the reserve for the free balance at expiry, and
+// leaves that now.
+std::vector<ledger_entry> expired_lock_reward_reversal_entries(std::int64_t fen);
 
 // A dividend's credit to one holder: money from the fund's free balance into its reserve, vouchers
 // to the consumer (platform book, `consumer_user_id`) or to the store (its book: consumer 0).
@@ -59,11 +62,17 @@ std::vector<ledger_entry> voucher_spend_entries(std::uint64_t consumer_user_id, 
 // The accepting store's side of a spend (its book): the platform owes it the voucher part of the sale.
 std::vector<ledger_entry> voucher_sale_entries(std::int64_t fen);
 // A refund gives the voucher part back: the store owes back that reimbursement (its book:
-// voucher_sale_reversal_entries), the money returns to the reserve and the vouchers to the consumer.
-std::vector<ledger_entry> voucher_return_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+// voucher_sale_reversal_entries), the money returns to the reserve and the vouchers to the consumer;
+// `to_debt` of it pays the consumer's voucher debt instead (its money to the free balance).
+std::vector<ledger_entry> voucher_return_entries(std::uint64_t consumer_user_id, std::int64_t fen, std::int64_t to_debt_fen = 0);
 std::vector<ledger_entry> voucher_sale_reversal_entries(std::int64_t fen);
 // A refund took back `fen` of vouchers its lots released that the consumer had spent: a voucher
 // debt, no money moves (the money left with the spend; later dividends recover it by not paying).
 std::vector<ledger_entry> voucher_debt_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+
+// Vouchers expired unspent (docs/alliance.md, "Expiry"): the holder's vouchers (a consumer's in
+// the platform's book, consumer 0: the store's, in its book) leave, and their money returns from
+// the reserve to the fund's free balance.
+std::vector<ledger_entry> vouchers_expired_entries(std::uint64_t consumer_user_id, std::int64_t fen);
 
 }  // namespace sharedstore

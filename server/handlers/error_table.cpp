@@ -141,6 +141,7 @@ constexpr std::array error_table{
     error_row{service_failure::voucher_reservation_mismatch, 409, "voucher_reservation_mismatch",
               "the order does not match its voucher reservation (amounts, customer or merchant_order_id)"},
     error_row{service_failure::voucher_reservation_confirmed, 409, "voucher_reservation_confirmed", "the reservation paid an order already"},
+    error_row{service_failure::voucher_codes_rate_limited, 429, "rate_limited", "too many wrong voucher codes from this store; retry in a minute", 60},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

@@ -4,6 +4,7 @@
 #include "server/services/alliance_dividend_run.hpp"
 #include "server/services/alliance_vesting.hpp"
 #include "server/services/alliance_voucher_spending.hpp"
+#include "server/services/alliance_voucher_expiry.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -63,6 +64,60 @@ public:
 private:
     mysql_pool& database_;
     int max_;
+};
+
+class expire_alliance_vouchers_job final : public job {
+public:
+    expire_alliance_vouchers_job(mysql_pool& database, int chunk, int max_chunks) : database_(database), chunk_(chunk), max_chunks_(max_chunks) {}
+    std::string_view name() const override { return "expire-alliance-vouchers"; }
+    std::string_view summary() const override { return "expire what alliance voucher credits have left at their end; the money returns to the fund"; }
+
+    asio::awaitable<job_report> run_once(time_point now) override {
+        int credits = 0, chunks = 0;
+        std::int64_t fen = 0;
+        bool more = true;
+        while (more && chunks < max_chunks_) {
+            auto step = [=, limit = chunk_](mysql_connection& db) { return expire_alliance_vouchers(db, now, limit); };
+            const auto done = co_await database_.transaction(std::move(step));
+            credits += done.credits;
+            fen += done.fen;
+            more = done.more;
+            ++chunks;
+        }
+        co_return job_report{.ok = true, .figures = {{"credits", credits}, {"fen", fen}, {"chunks", chunks}, {"more", more}}};
+    }
+
+private:
+    mysql_pool& database_;
+    int chunk_, max_chunks_;
+};
+
+class remind_expiring_vouchers_job final : public job {
+public:
+    remind_expiring_vouchers_job(mysql_pool& database, std::chrono::seconds notice, int chunk, int max_chunks)
+        : database_(database), notice_(notice), chunk_(chunk), max_chunks_(max_chunks) {}
+    std::string_view name() const override { return "remind-expiring-vouchers"; }
+    std::string_view summary() const override { return "remind consumers, once per credit, of alliance vouchers ending within the notice"; }
+
+    asio::awaitable<job_report> run_once(time_point now) override {
+        int reminded = 0, chunks = 0;
+        std::uint64_t after = 0;
+        bool more = true;
+        while (more && chunks < max_chunks_) {
+            auto step = [=, notice = notice_, limit = chunk_](mysql_connection& db) { return remind_expiring_vouchers(db, now, notice, after, limit); };
+            const auto done = co_await database_.transaction(std::move(step));
+            reminded += done.reminded;
+            after = done.last_user;
+            more = done.more;
+            ++chunks;
+        }
+        co_return job_report{.ok = true, .figures = {{"reminded", reminded}, {"chunks", chunks}, {"more", more}}};
+    }
+
+private:
+    mysql_pool& database_;
+    std::chrono::seconds notice_;
+    int chunk_, max_chunks_;
 };
 
 class pay_alliance_dividends_job final : public job {
@@ -149,6 +204,14 @@ private:
 
 std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, dividend_job_settings settings) {
     return std::make_unique<pay_alliance_dividends_job>(database, settings);
+}
+
+std::unique_ptr<job> make_expire_alliance_vouchers_job(mysql_pool& database, int chunk_credits, int max_chunks) {
+    return std::make_unique<expire_alliance_vouchers_job>(database, chunk_credits, max_chunks);
+}
+
+std::unique_ptr<job> make_remind_expiring_vouchers_job(mysql_pool& database, std::chrono::seconds notice, int chunk_users, int max_chunks) {
+    return std::make_unique<remind_expiring_vouchers_job>(database, notice, chunk_users, max_chunks);
 }
 
 std::unique_ptr<job> make_release_voucher_reservations_job(mysql_pool& database, int max_reservations) {

@@ -203,7 +203,7 @@ boost::asio::awaitable<service_result<voucher_code_view>> alliance_service::vouc
         return voucher_code_view{.digits = code.digits,
                                  .qr_payload = std::string(voucher_qr_prefix) + code.digits,
                                  .expires_at = code.expires_at,
-                                 .spendable_fen = lock_spendable_vouchers(db, user_id, now)};
+                                 .spendable_fen = spendable_vouchers(db, user_id, now)};
     };
     // Another consumer's live code with the same digits (1 in 10^11): the unique key, and a new draw.
     co_return co_await database_.transaction(std::move(make), mysql_pool::conflicts::rerun_on_duplicate_key);

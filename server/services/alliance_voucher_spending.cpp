@@ -91,6 +91,8 @@ bool release_voucher_reservation_holds(mysql_connection& db, std::uint64_t reser
                                        std::chrono::system_clock::time_point at) {
     auto r = find_voucher_reservation_by_id(db, reservation_id, true);
     if (!r || r->state != "reserved") return false;
+    // Looked at again under the lock: a sale reserved anew since the job listed it is live again.
+    if (by == "expiry" && r->expires_at > at) return false;
     release_vouchers(db, lock_reservation_voucher_holds(db, reservation_id), at);
     release_voucher_reservation(db, reservation_id, by, at);
     return true;

@@ -28,8 +28,8 @@ std::optional<service_error> hold_vouchers_for(mysql_connection& db, std::uint64
 // them) and end released, with their posting. What came back.
 std::int64_t release_vouchers(mysql_connection& db, const std::vector<voucher_hold>& holds, std::chrono::system_clock::time_point at);
 
-// A desk's reservation released (cancelled by the desk or expired): its holds come back. False
-// when it was no longer reserved.
+// A desk's reservation released (`by` cancel, or expiry: then only if it is past its end under
+// the lock): its holds come back. False when it was no longer reserved (or not yet expired).
 bool release_voucher_reservation_holds(mysql_connection& db, std::uint64_t reservation_id, const std::string& by,
                                        std::chrono::system_clock::time_point at);
 

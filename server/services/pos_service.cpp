@@ -2,6 +2,8 @@
 
 #include "common/dependency_error.hpp"
 #include "common/sha256.hpp"
+
+#include <cstdlib>
 #include "server/services/card_orders.hpp"
 #include "server/services/alliance_voucher_spending.hpp"
 #include "server/domain/alliance_vouchers.hpp"
@@ -16,6 +18,9 @@ namespace asio = boost::asio;
 
 namespace {
 
+// Wrong voucher codes a store's desk may send in a minute (a live code is one in 10^11).
+constexpr int voucher_code_misses_per_minute = 20;
+
 
 // Everything that makes two reports "the same order", in a fixed layout.
 std::string content_digest(const pos_order_input& in) {
@@ -29,19 +34,31 @@ std::string content_digest(const pos_order_input& in) {
                            : std::string()));
 }
 
-// The reservation an order names, checked against it (this store, this sale, live, the amounts,
-// the customer) and locked; the customer it names.
-service_result<std::uint64_t> reservation_customer(mysql_connection& db, std::uint64_t merchant_id, const pos_order_input& in,
-                                                   std::optional<std::uint64_t> named, std::chrono::system_clock::time_point now) {
+// The reservation an order names, checked against it (this store, this sale, still holding, the
+// amounts, the customer) and locked; the customer it names. `named`: whether the desk named a
+// customer at all, and `resolved` whom that is (none: nobody we know, which is not the holder).
+// A reservation a copy of this very order confirmed meanwhile answers `confirmed_by` it, for the
+// replay.
+struct reservation_check {
+    std::uint64_t customer = 0;
+    std::optional<std::uint64_t> confirmed_by;
+};
+service_result<reservation_check> reservation_customer(mysql_connection& db, std::uint64_t merchant_id, const pos_order_input& in, bool named,
+                                                       std::optional<std::uint64_t> resolved) {
     auto r = find_voucher_reservation_by_id(db, *in.voucher_reservation_id, true);
     if (!r || r->merchant_id != merchant_id) return failure(service_failure::voucher_reservation_not_found);
     if (r->merchant_order_id != in.merchant_order_id) return failure(service_failure::voucher_reservation_mismatch);
-    if (r->state == "confirmed") return failure(service_failure::voucher_reservation_confirmed);
-    if (r->state != "reserved" || r->expires_at <= now) return failure(service_failure::voucher_reservation_expired);
+    if (r->state == "confirmed") {
+        if (r->order_id) return reservation_check{r->user_id, r->order_id};
+        return failure(service_failure::voucher_reservation_confirmed);
+    }
+    // Still reserved is enough, even past its 15 minutes: the sale happened at the desk; only a
+    // reservation the release job (or a cancel) let go is refused.
+    if (r->state != "reserved") return failure(service_failure::voucher_reservation_expired);
     if (r->voucher_fen != in.voucher_fen || r->order_total_fen != in.amount_fen + in.voucher_fen)
         return failure(service_failure::voucher_reservation_mismatch);
-    if (named && *named != r->user_id) return failure(service_failure::voucher_reservation_mismatch);
-    return r->user_id;
+    if (named && resolved != r->user_id) return failure(service_failure::voucher_reservation_mismatch);
+    return reservation_check{r->user_id, std::nullopt};
 }
 
 }  // namespace
@@ -81,9 +98,18 @@ asio::awaitable<service_result<pos_order_result>> pos_service::record_order(std:
         auto customer = resolve_pos_customer(db, input.user_id, input.openid, input.phone, appid);
         if (input.voucher_reservation_id) {
             // The vouchers' holder is the sale's customer.
-            auto holder = reservation_customer(db, merchant_id, input, customer, now);
+            const bool named = input.user_id || !input.openid.empty() || !input.phone.empty();
+            auto holder = reservation_customer(db, merchant_id, input, named, customer);
             if (!holder) return holder.error();
-            customer = holder.value();
+            if (holder.value().confirmed_by) {
+                // A copy of this order, run at the same time, confirmed it and committed first
+                // (READ COMMITTED: its row is visible now): answered as the replay it is.
+                auto order = find_order(db, *holder.value().confirmed_by);
+                if (!order || order->merchant_order_id != input.merchant_order_id || order->pos_content_sha256 != digest)
+                    return failure(service_failure::voucher_reservation_confirmed);
+                return pos_order_result{*order, find_dividend_by_order(db, order->id), true};
+            }
+            customer = holder.value().customer;
         }
         std::int64_t card_discount = 0;
         if (input.card_redemption_id) {
@@ -148,6 +174,18 @@ asio::awaitable<service_result<pos_refund_result>> pos_service::record_refund(st
 
 asio::awaitable<service_result<voucher_reservation_result>> pos_service::reserve_vouchers(std::uint64_t merchant_id, voucher_reservation_input in) {
     const auto now = clock_.now();
+    // A code names someone's vouchers at any member store: a desk guessing codes is stopped after
+    // voucher_code_misses_per_minute wrong ones (per store, shared by every instance through Redis).
+    const auto minute = std::chrono::duration_cast<std::chrono::minutes>(now.time_since_epoch()).count();
+    const auto misses_key = "pos-voucher-misses:" + std::to_string(merchant_id) + ":" + std::to_string(minute);
+    std::vector<std::string> read_misses{"GET", misses_key};
+    auto misses = co_await redis_.command(std::move(read_misses));
+    if (misses.is_error()) throw dependency_unavailable("redis", misses.str);
+    if (!misses.is_nil() && std::atoll(misses.str.c_str()) >= voucher_code_misses_per_minute) {
+        auto limited = failure(service_failure::voucher_codes_rate_limited);
+        limited.retry_after = std::chrono::seconds(60 - std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count() % 60);
+        co_return limited;
+    }
     auto reserve = [=](mysql_connection& db) -> service_result<voucher_reservation_result> {
         auto existing = find_voucher_reservation(db, merchant_id, in.merchant_order_id, true);
         if (existing && existing->state == "reserved" && existing->expires_at <= now) {
@@ -159,6 +197,9 @@ asio::awaitable<service_result<voucher_reservation_result>> pos_service::reserve
             // The desk asking again (a retry, a restart mid-sale): the same sale answers the same
             // reservation without a code; other amounts are another sale under a reused id.
             if (existing->order_total_fen != in.order_total_fen || existing->voucher_fen != in.voucher_fen)
+                return failure(service_failure::voucher_reservation_conflict);
+            // The code the reservation used is gone; another customer's live code is another sale.
+            if (auto other = find_voucher_code_user(db, in.code_digits, now); other && *other != existing->user_id)
                 return failure(service_failure::voucher_reservation_conflict);
             return voucher_reservation_result{*existing, true};
         }
@@ -185,7 +226,15 @@ asio::awaitable<service_result<voucher_reservation_result>> pos_service::reserve
         return voucher_reservation_result{*find_voucher_reservation_by_id(db, id, false), false};
     };
     // Two copies of one request racing: the loser meets the unique key, runs again and replays.
-    co_return co_await database_.transaction(std::move(reserve), mysql_pool::conflicts::rerun_on_duplicate_key);
+    auto reserved = co_await database_.transaction(std::move(reserve), mysql_pool::conflicts::rerun_on_duplicate_key);
+    if (!reserved && reserved.error().kind == service_failure::voucher_code_invalid) {
+        std::vector<std::string> count{"INCR", misses_key};
+        auto counted = co_await redis_.command(std::move(count));
+        if (counted.is_error()) throw dependency_unavailable("redis", counted.str);
+        std::vector<std::string> expire{"EXPIRE", misses_key, "120"};
+        co_await redis_.command(std::move(expire));
+    }
+    co_return reserved;
 }
 
 asio::awaitable<service_result<voucher_reservation_result>> pos_service::cancel_voucher_reservation(std::uint64_t merchant_id,

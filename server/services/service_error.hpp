@@ -128,9 +128,10 @@ enum class service_failure {
     voucher_reservation_expired,     // the reservation's hold ended (expired or cancelled): reserve again
     voucher_reservation_mismatch,    // the order does not match its reservation (amounts, customer, order id)
     voucher_reservation_confirmed,   // the reservation paid an order already: nothing to cancel
+    voucher_codes_rate_limited,      // this store sent too many wrong voucher codes this minute
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::voucher_reservation_confirmed;
+inline constexpr service_failure last_service_failure = service_failure::voucher_codes_rate_limited;
 
 struct service_error {
     service_failure kind;

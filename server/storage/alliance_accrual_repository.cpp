@@ -156,20 +156,24 @@ void insert_lock_reward_credit(mysql_connection& db, std::uint64_t merchant_id, 
     insert->executeUpdate();
 }
 
-std::int64_t take_back_lock_reward(mysql_connection& db, std::uint64_t order_id, std::int64_t fen) {
-    statement select(db.prepare(
-        "SELECT id, remaining_fen FROM alliance_voucher_credits WHERE reason = 'lock_reward' AND order_id = ? AND holder = 'merchant' FOR UPDATE"));
+lock_reward_take_back take_back_lock_reward(mysql_connection& db, std::uint64_t order_id, std::int64_t fen) {
+    statement select(db.prepare("SELECT id, remaining_fen, expired_fen FROM alliance_voucher_credits WHERE reason = 'lock_reward' AND order_id = ? "
+                                "AND holder = 'merchant' FOR UPDATE"));
     select->setUInt64(1, order_id);
     rows rs(select->executeQuery());
-    if (!rs->next()) return 0;
+    if (!rs->next()) return {};
     const auto id = rs->getUInt64(1);
-    const auto taken = std::min(fen, rs->getInt64(2));
-    statement update(db.prepare("UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ?, taken_back_fen = taken_back_fen + ? WHERE id = ?"));
-    update->setInt64(1, taken);
-    update->setInt64(2, taken);
-    update->setUInt64(3, id);
+    lock_reward_take_back t;
+    t.unspent_fen = std::min(fen, rs->getInt64(2));
+    t.expired_fen = std::min(fen - t.unspent_fen, rs->getInt64(3));
+    statement update(db.prepare("UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ?, expired_fen = expired_fen - ?, "
+                                "taken_back_fen = taken_back_fen + ? WHERE id = ?"));
+    update->setInt64(1, t.unspent_fen);
+    update->setInt64(2, t.expired_fen);
+    update->setInt64(3, t.unspent_fen + t.expired_fen);
+    update->setUInt64(4, id);
     update->executeUpdate();
-    return taken;
+    return t;
 }
 
 }  // namespace sharedstore

@@ -49,7 +49,11 @@ void mark_alliance_accrual_vested(mysql_connection& db, std::uint64_t order_id, 
 // A store's voucher credit for a locked fan's order elsewhere.
 void insert_lock_reward_credit(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t order_id, std::int64_t amount_fen,
                                std::chrono::system_clock::time_point expires_at, std::chrono::system_clock::time_point at);
-// Takes up to `fen` back from the order's lock-reward credit (its remaining vouchers); what it took.
-std::int64_t take_back_lock_reward(mysql_connection& db, std::uint64_t order_id, std::int64_t fen);
+// Takes up to `fen` back from the order's lock-reward credit: its remaining vouchers first, then
+// what expired of it (whose money is back in the fund's free balance already). What it took of each.
+struct lock_reward_take_back {
+    std::int64_t unspent_fen = 0, expired_fen = 0;
+};
+lock_reward_take_back take_back_lock_reward(mysql_connection& db, std::uint64_t order_id, std::int64_t fen);
 
 }  // namespace sharedstore

@@ -97,6 +97,15 @@ std::int64_t lock_spendable_vouchers(mysql_connection& db, std::uint64_t user_id
     return total;
 }
 
+std::int64_t spendable_vouchers(mysql_connection& db, std::uint64_t user_id, time_point now) {
+    statement select(db.prepare("SELECT COALESCE(SUM(remaining_fen), 0) FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
+                                "AND remaining_fen > 0 AND expires_at > ?"));
+    select->setUInt64(1, user_id);
+    select->setString(2, format_sql_datetime_utc(now));
+    rows rs(select->executeQuery());
+    return rs->next() ? rs->getInt64(1) : 0;
+}
+
 std::int64_t hold_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, voucher_hold_owner owner, time_point now) {
     const auto parts = draw_credits(db, user_id, fen, now);
     statement insert(db.prepare("INSERT INTO alliance_voucher_holds (user_id, credit_id, order_id, reservation_id, amount_fen, state, created_at) "
@@ -162,17 +171,39 @@ std::int64_t take_spendable_vouchers(mysql_connection& db, std::uint64_t user_id
 }
 
 void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, std::uint64_t order_id, std::uint64_t refund_id, std::int64_t fen,
-                                 time_point expires_at, time_point at) {
+                                 std::int64_t remaining_fen, time_point expires_at, time_point at) {
     statement insert(db.prepare("INSERT INTO alliance_voucher_credits (holder, user_id, reason, order_id, refund_id, amount_fen, remaining_fen, "
                                 "expires_at, created_at) VALUES ('consumer', ?, 'refund_return', ?, ?, ?, ?, ?, ?)"));
     insert->setUInt64(1, user_id);
     insert->setUInt64(2, order_id);
     insert->setUInt64(3, refund_id);
     insert->setInt64(4, fen);
-    insert->setInt64(5, fen);
+    insert->setInt64(5, remaining_fen);
     insert->setString(6, format_sql_datetime_utc(expires_at));
     insert->setString(7, format_sql_datetime_utc(at));
     insert->executeUpdate();
+}
+
+std::int64_t take_returned_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen) {
+    if (fen <= 0) return 0;
+    statement select(db.prepare("SELECT id, remaining_fen FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
+                                "AND reason = 'refund_return' AND remaining_fen > 0 ORDER BY expires_at, id FOR UPDATE"));
+    select->setUInt64(1, user_id);
+    rows rs(select->executeQuery());
+    std::vector<credit_part> parts;
+    std::int64_t taken = 0;
+    while (taken < fen && rs->next()) {
+        const auto part = std::min(fen - taken, rs->getInt64(2));
+        parts.push_back({rs->getUInt64(1), part});
+        taken += part;
+    }
+    statement update(db.prepare("UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ? WHERE id = ?"));
+    for (const auto& p : parts) {
+        update->setInt64(1, p.fen);
+        update->setUInt64(2, p.id);
+        update->executeUpdate();
+    }
+    return taken;
 }
 
 std::int64_t lock_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id) {
@@ -223,8 +254,10 @@ std::vector<holder_debt> lock_voucher_debts(mysql_connection& db, const std::str
 
 std::int64_t charge_spent_dividend_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen) {
     const auto column = holder_column(holder);
-    statement select(db.prepare("SELECT id, amount_fen - taken_back_fen - remaining_fen FROM alliance_voucher_credits WHERE holder = ? AND " + column +
-                                " = ? AND reason = 'dividend' AND amount_fen - taken_back_fen - remaining_fen > 0 ORDER BY expires_at, id FOR UPDATE"));
+    // What the credit spent (or holds): neither left, taken back nor expired.
+    statement select(db.prepare("SELECT id, amount_fen - taken_back_fen - remaining_fen - expired_fen FROM alliance_voucher_credits WHERE holder = ? AND " +
+                                column + " = ? AND reason = 'dividend' AND amount_fen - taken_back_fen - remaining_fen - expired_fen > 0 "
+                                "ORDER BY expires_at, id FOR UPDATE"));
     select->setString(1, holder);
     select->setUInt64(2, holder_id);
     rows rs(select->executeQuery());
@@ -242,6 +275,76 @@ std::int64_t charge_spent_dividend_vouchers(mysql_connection& db, const std::str
         update->executeUpdate();
     }
     return charged;
+}
+
+std::int64_t take_back_expired_dividend_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen) {
+    if (fen <= 0) return 0;
+    const auto column = holder_column(holder);
+    statement select(db.prepare("SELECT id, expired_fen FROM alliance_voucher_credits WHERE holder = ? AND " + column +
+                                " = ? AND reason = 'dividend' AND expired_fen > 0 ORDER BY expires_at, id FOR UPDATE"));
+    select->setString(1, holder);
+    select->setUInt64(2, holder_id);
+    rows rs(select->executeQuery());
+    std::vector<credit_part> parts;
+    std::int64_t taken = 0;
+    while (taken < fen && rs->next()) {
+        const auto part = std::min(fen - taken, rs->getInt64(2));
+        parts.push_back({rs->getUInt64(1), part});
+        taken += part;
+    }
+    statement update(db.prepare("UPDATE alliance_voucher_credits SET expired_fen = expired_fen - ?, taken_back_fen = taken_back_fen + ? WHERE id = ?"));
+    for (const auto& p : parts) {
+        update->setInt64(1, p.fen);
+        update->setInt64(2, p.fen);
+        update->setUInt64(3, p.id);
+        update->executeUpdate();
+    }
+    return taken;
+}
+
+std::vector<ended_credit> lock_ended_credits(mysql_connection& db, time_point now, int limit) {
+    statement select(db.prepare("SELECT id, holder, COALESCE(user_id, merchant_id), remaining_fen FROM alliance_voucher_credits "
+                                "WHERE expires_at <= ? AND remaining_fen > 0 ORDER BY expires_at, id LIMIT ? FOR UPDATE"));
+    select->setString(1, format_sql_datetime_utc(now));
+    select->setInt(2, limit);
+    rows rs(select->executeQuery());
+    std::vector<ended_credit> out;
+    while (rs->next()) out.push_back({rs->getUInt64(1), rs->getString(2), rs->getUInt64(3), rs->getInt64(4)});
+    return out;
+}
+
+void expire_credits(mysql_connection& db, const std::vector<ended_credit>& credits) {
+    statement update(db.prepare("UPDATE alliance_voucher_credits SET expired_fen = expired_fen + remaining_fen, remaining_fen = 0 WHERE id = ?"));
+    for (const auto& c : credits) {
+        update->setUInt64(1, c.id);
+        update->executeUpdate();
+    }
+}
+
+std::vector<expiring_vouchers> list_expiring_vouchers(mysql_connection& db, time_point now, time_point until, std::uint64_t after_user, int limit) {
+    statement select(db.prepare("SELECT user_id, SUM(remaining_fen), " + sql_micros("MIN(expires_at)") +
+                                " FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id > ? AND remaining_fen > 0 AND reminded_at IS NULL "
+                                "AND expires_at > ? AND expires_at <= ? GROUP BY user_id ORDER BY user_id LIMIT ? FOR UPDATE"));
+    select->setUInt64(1, after_user);
+    select->setString(2, format_sql_datetime_utc(now));
+    select->setString(3, format_sql_datetime_utc(until));
+    select->setInt(4, limit);
+    rows rs(select->executeQuery());
+    std::vector<expiring_vouchers> out;
+    while (rs->next()) out.push_back({rs->getUInt64(1), rs->getInt64(2), from_micros(rs->getInt64(3))});
+    return out;
+}
+
+void mark_vouchers_reminded(mysql_connection& db, const std::vector<std::uint64_t>& user_ids, time_point now, time_point until) {
+    if (user_ids.empty()) return;
+    statement update(db.prepare("UPDATE alliance_voucher_credits SET reminded_at = ? WHERE holder = 'consumer' AND user_id IN (" +
+                                repeated("?", user_ids.size()) + ") AND remaining_fen > 0 AND reminded_at IS NULL AND expires_at > ? AND expires_at <= ?"));
+    unsigned i = 1;
+    update->setString(i++, format_sql_datetime_utc(now));
+    for (const auto id : user_ids) update->setUInt64(i++, id);
+    update->setString(i++, format_sql_datetime_utc(now));
+    update->setString(i++, format_sql_datetime_utc(until));
+    update->executeUpdate();
 }
 
 std::optional<voucher_reservation> find_voucher_reservation(mysql_connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,

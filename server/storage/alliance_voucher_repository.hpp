@@ -17,6 +17,8 @@ namespace sharedstore {
 // A consumer's vouchers that may be spent at `now`: their credits' remaining value, not expired.
 // Locks the credits (soonest to expire first), so that concurrent orders queue on them.
 std::int64_t lock_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, std::chrono::system_clock::time_point now);
+// The same figure, read without locking (for showing it).
+std::int64_t spendable_vouchers(mysql_connection& db, std::uint64_t user_id, std::chrono::system_clock::time_point now);
 
 // Holds `fen` of the consumer's credits (the soonest to expire first) for an order or a desk's
 // reservation: taken from their remaining value, one hold row per credit. Answers what it held
@@ -49,9 +51,14 @@ void restore_voucher_credit(mysql_connection& db, std::uint64_t credit_id, std::
 // hold: an order paid after it was closed spends what is there. What it took.
 std::int64_t take_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, std::chrono::system_clock::time_point now);
 
-// A refund's share of an order's voucher part, given back as a credit of its own.
+// A refund's share of an order's voucher part, given back as a credit of its own: `fen` in all,
+// `remaining_fen` of it spendable (the rest paid a voucher debt).
 void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, std::uint64_t order_id, std::uint64_t refund_id,
-                                 std::int64_t fen, std::chrono::system_clock::time_point expires_at, std::chrono::system_clock::time_point at);
+                                 std::int64_t fen, std::int64_t remaining_fen, std::chrono::system_clock::time_point expires_at,
+                                 std::chrono::system_clock::time_point at);
+// A clawback beyond the consumer's unspent dividend vouchers takes their refunds' returned
+// vouchers next (the soonest to expire first), before anything becomes debt. What it took.
+std::int64_t take_returned_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen);
 
 // Voucher debt (holder consumer | merchant).
 std::int64_t lock_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id);
@@ -69,6 +76,36 @@ std::vector<holder_debt> lock_voucher_debts(mysql_connection& db, const std::str
 // dividend credits had spent (taken_back grows, remaining stays), the soonest to expire first.
 // What it charged (all of `fen` whenever the credits released at least what lots now claw back).
 std::int64_t charge_spent_dividend_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen);
+
+// A clawback beyond the holder's unspent dividend vouchers takes what expired of them next (their
+// money is in the fund's free balance already): expired_fen moves to taken_back. What it took.
+std::int64_t take_back_expired_dividend_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen);
+
+// Expiry (docs/alliance.md, "Expiry"). Credits past their end with something left, the soonest
+// ended first, locked, at most `limit`.
+struct ended_credit {
+    std::uint64_t id = 0;
+    std::string holder;
+    std::uint64_t holder_id = 0;
+    std::int64_t remaining_fen = 0;
+};
+std::vector<ended_credit> lock_ended_credits(mysql_connection& db, std::chrono::system_clock::time_point now, int limit);
+// Their remaining value becomes expired.
+void expire_credits(mysql_connection& db, const std::vector<ended_credit>& credits);
+
+// Reminders: consumers with credits ending within (now, until] not yet reminded, after
+// `after_user` by user id, at most `limit`; what they have left there and the soonest end. Locked,
+// so that two runs at once remind nobody twice.
+struct expiring_vouchers {
+    std::uint64_t user_id = 0;
+    std::int64_t amount_fen = 0;
+    std::chrono::system_clock::time_point first_end{};
+};
+std::vector<expiring_vouchers> list_expiring_vouchers(mysql_connection& db, std::chrono::system_clock::time_point now,
+                                                      std::chrono::system_clock::time_point until, std::uint64_t after_user, int limit);
+// Those credits marked reminded (the ones list_expiring_vouchers counted for these users).
+void mark_vouchers_reminded(mysql_connection& db, const std::vector<std::uint64_t>& user_ids, std::chrono::system_clock::time_point now,
+                            std::chrono::system_clock::time_point until);
 
 // A desk's reservation.
 struct voucher_reservation {

@@ -243,12 +243,12 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "WHERE t.payable <> t.receivable "
          "UNION ALL SELECT CONCAT('store ', x.merchant_id) FROM ("
          "SELECT merchant_id, balance AS ledger, 0 AS orders FROM ledger_accounts WHERE kind = 'voucher_reimbursement_receivable' "
-         "UNION ALL SELECT merchant_id, 0, SUM(voucher_fen - FLOOR(voucher_fen * refunded_fen / amount_fen)) FROM orders "
+         "UNION ALL SELECT merchant_id, 0, SUM(voucher_fen - FLOOR(CAST(voucher_fen AS DECIMAL(38, 0)) * refunded_fen / amount_fen)) FROM orders "
          "WHERE status = 'paid' AND voucher_fen > 0 GROUP BY merchant_id) x GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.orders)"},
         {"each refund of an order paid partly with vouchers gave back exactly its share of them",
          "SELECT CONCAT('order ', o.id) FROM orders o LEFT JOIN (SELECT order_id, SUM(amount_fen) AS fen FROM alliance_voucher_credits "
          "WHERE reason = 'refund_return' GROUP BY order_id) r ON r.order_id = o.id "
-         "WHERE (o.voucher_fen > 0 OR r.fen IS NOT NULL) AND COALESCE(r.fen, 0) <> FLOOR(o.voucher_fen * o.refunded_fen / o.amount_fen)"},
+         "WHERE (o.voucher_fen > 0 OR r.fen IS NOT NULL) AND COALESCE(r.fen, 0) <> FLOOR(CAST(o.voucher_fen AS DECIMAL(38, 0)) * o.refunded_fen / o.amount_fen)"},
         {"a reservation holds its vouchers while reserved and nothing after; a confirmed one paid its order's voucher part; no order holds more than its voucher part",
          "SELECT CONCAT('reservation ', r.id) FROM alliance_voucher_reservations r LEFT JOIN alliance_voucher_holds h ON h.reservation_id = r.id "
          "GROUP BY r.id, r.state, r.voucher_fen HAVING COALESCE(SUM(IF(h.state = 'held', h.amount_fen, 0)), 0) <> IF(r.state = 'reserved', r.voucher_fen, 0) "

@@ -221,14 +221,22 @@ TEST_F(alliance_voucher_test, vouchers_pay_part_of_wechat_pay_and_desk_orders_an
     EXPECT_EQ(error_code(pos_call(keyA, "/api/v1/pos/voucher-reservations/" + cancel_id + "/cancel", json::object{})), "voucher_reservation_not_found")
         << "another store's reservation does not exist for A";
 
-    // Expired (a desk that never came back): the callback is refused, the job gives them back.
+    // Past its 15 minutes but not yet released, a reservation still confirms (the sale happened at
+    // the desk); once the job released it, the callback is refused and the vouchers are back.
+    auto late = reserve(keyB, "D-5", code_of(a), 800, 100);
+    ASSERT_EQ(late.status, 201) << late.body;
+    execute("UPDATE alliance_voucher_reservations SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE id = ?", {text(late.json(), {"reservation", "id"})});
+    EXPECT_EQ(desk_order(keyB, "D-5", a, 700, 100, text(late.json(), {"reservation", "id"})).status, 201);
+    EXPECT_EQ(balance(a), 300);
+    ASSERT_EQ(pos_call(keyB, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "D-5"}, {"merchant_refund_id", "R-5"}, {"amount_fen", 700}}).status, 201);
+    EXPECT_EQ(balance(a), 400);
     auto lapsed = reserve(keyB, "D-4", code_of(a), 800, 100);
     ASSERT_EQ(lapsed.status, 201) << lapsed.body;
     const auto lapsed_id = text(lapsed.json(), {"reservation", "id"});
     EXPECT_EQ(balance(a), 300);
     execute("UPDATE alliance_voucher_reservations SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE id = ?", {lapsed_id});
-    EXPECT_EQ(error_code(desk_order(keyB, "D-4", a, 700, 100, lapsed_id)), "voucher_reservation_expired");
     run_job("release-voucher-reservations");
+    EXPECT_EQ(error_code(desk_order(keyB, "D-4", a, 700, 100, lapsed_id)), "voucher_reservation_expired");
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM alliance_voucher_reservations WHERE id = ? AND released_by = 'expiry'", {lapsed_id}), 1);
     EXPECT_EQ(balance(a), 400);
     // The same sale reserved again with a new code holds them again.
@@ -270,12 +278,18 @@ TEST_F(alliance_voucher_test, vouchers_spent_then_taken_back_by_a_refund_become_
     EXPECT_EQ(vouchers_of(a).at("debt_fen").as_int64(), 900);
     expect_ledger_holds("a clawback beyond the unspent vouchers");
 
-    // Dividend 2 (S = 600,220 >= ceil(400,000 x 1.15)): a's new lot of 300,000 cp releases 1,800 at
-    // 60 bp; the debt takes 900 first, a can spend the other 900 and is told of those.
+    // Half of the desk sale refunded: its 450 of vouchers come back, and pay the debt first.
+    ASSERT_EQ(pos_call(keyB, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "S-1"}, {"merchant_refund_id", "RS-1"}, {"amount_fen", 550}}).status, 201);
+    EXPECT_EQ(balance(a), 0);
+    EXPECT_EQ(vouchers_of(a).at("debt_fen").as_int64(), 450);
+    expect_ledger_holds("returned vouchers paying a debt");
+
+    // Dividend 2 (S >= ceil(400,000 x 1.15)): a's new lot of 300,000 cp releases 1,800 at 60 bp;
+    // the debt takes 450 first, a can spend the other 1,350 and is told of those.
     run_job("pay-alliance-dividends");
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM alliance_dividends WHERE number = 2 AND state = 'done'"), 1);
     EXPECT_EQ(vouchers_of(a).at("debt_fen").as_int64(), 0);
-    EXPECT_EQ(balance(a), 900);
+    EXPECT_EQ(balance(a), 1350);
     EXPECT_EQ(scalar("SELECT amount_fen FROM alliance_voucher_credits WHERE dividend_number = 2 AND holder = 'consumer' AND user_id = ?", {a.id}), 1800)
         << "the lots released the whole amount";
     ws_client client(server->port(), bearer(a.token));
@@ -288,8 +302,60 @@ TEST_F(alliance_voucher_test, vouchers_spent_then_taken_back_by_a_refund_become_
         ++n;
         if (f.at("dividend").as_int64() == 2) told = f.at("amount_fen").as_int64();
     }
-    EXPECT_EQ(told, 900);
+    EXPECT_EQ(told, 1350);
     expect_ledger_holds("a debt netted by a dividend");
+}
+
+TEST_F(alliance_voucher_test, vouchers_ending_are_reminded_once_then_expire_into_the_fund_and_a_later_refund_takes_back_no_debt) {
+    const auto op = make_operator();
+    set_pool(op, 40000, 1);
+    auto A = member_store(op, 2000);
+    const auto keyA = make_pos_key(A);
+    const user a = sign_in();
+    const auto first = paid(keyA, a, 1'000'000);
+    vest_everything();
+    run_job("pay-alliance-dividends");
+    ASSERT_EQ(balance(a), 1000);
+    auto fund_free = [] { return scalar("SELECT COALESCE(-SUM(balance), 0) FROM ledger_accounts WHERE kind = 'alliance_fund_free'"); };
+    const auto free_after_dividend = fund_free();
+
+    // Ending within the notice (7 days): one reminder, however often the job runs.
+    execute("UPDATE alliance_voucher_credits SET expires_at = UTC_TIMESTAMP(6) + INTERVAL 1 DAY");
+    run_job("remind-expiring-vouchers");
+    run_job("remind-expiring-vouchers");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE kind = 'vouchers_expiring' AND user_id = ?", {a.id}), 1);
+    ws_client client(server->port(), bearer(a.token));
+    ASSERT_EQ(client.status(), 101) << client.body();
+    client.send_text(R"({"type":"resume","after":"0-0"})");
+    for (;;) {
+        auto f = json::parse(client.read_text(10s)).as_object();
+        if (f.at("type").as_string() != "vouchers_expiring") continue;
+        EXPECT_EQ(f.at("amount_fen").as_int64(), 1000);
+        break;
+    }
+
+    // Past their end: the consumer's and the store's vouchers expire, their money back in the free
+    // balance; run again, nothing more.
+    execute("UPDATE alliance_voucher_credits SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND");
+    run_job("expire-alliance-vouchers");
+    run_job("expire-alliance-vouchers");
+    EXPECT_EQ(balance(a), 0);
+    EXPECT_EQ(ok(call("GET", A.path() + "/alliance", A.owner)).at("books").at("vouchers_fen").as_int64(), 0);
+    EXPECT_EQ(fund_free(), free_after_dividend + 2000);
+    EXPECT_EQ(scalar("SELECT SUM(expired_fen) FROM alliance_voucher_credits"), 2000);
+    EXPECT_EQ(error_code(place(a, A, 2000, 100)), "vouchers_over_balance") << "expired vouchers are not spendable";
+    expect_ledger_holds("vouchers expired");
+
+    // Half of the order refunded after: each lot gives back 500 of what it released, taken from the
+    // expired part (its money is in the free balance already): no debt.
+    ASSERT_EQ(pos_call(keyA, "/api/v1/pos/refunds",
+                       json::object{{"merchant_order_id", text(first.json(), {"order", "merchant_order_id"})}, {"merchant_refund_id", "R-half"}, {"amount_fen", 500'000}})
+                  .status,
+              201);
+    EXPECT_EQ(vouchers_of(a).at("debt_fen").as_int64(), 0);
+    EXPECT_EQ(fund_free(), free_after_dividend + 2000 - 50'000) << "only the refunded fund share leaves";
+    EXPECT_EQ(scalar("SELECT SUM(expired_fen) FROM alliance_voucher_credits"), 1000);
+    expect_ledger_holds("a refund after expiry");
 }
 
 }  // namespace

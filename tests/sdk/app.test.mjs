@@ -59,6 +59,16 @@ async function launch(openid, options = {}) {
   return { wx, app: definition }
 }
 
+/** True when the 12 digits end in their Luhn check digit (every second digit from the right doubled). */
+function luhn(digits) {
+  let sum = 0
+  for (const [i, c] of [...digits].reverse().entries()) {
+    const d = Number(c) * (i % 2 === 1 ? 2 : 1)
+    sum += d > 9 ? d - 9 : d
+  }
+  return sum % 10 === 0
+}
+
 /** Opens `route` in `phone`'s app as WeChat would: Page() registers it, onLoad(query) runs. */
 async function open(phone, route, query = {}) {
   let definition
@@ -212,6 +222,50 @@ test('my vouchers: a pool dividend credits the buyer, the live line comes from i
   assert.equal(again.data.credits[0].live, false)
   assert.equal(again.data.credits[0].amount, '¥0.25')
   assert.equal(again.data.vested, '50')
+  assert.deepEqual([again.data.held, again.data.debt, again.data.desk], ['', '', null], 'nothing held, no debt: not shown')
+
+  // 到店使用: a desk code, shown grouped for reading, is the one the server keeps for the buyer,
+  // with its two minutes counting down; a tap replaces it.
+  const stored = async () => {
+    const [, row] = (await cluster.sql(`SELECT digits, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(6), expires_at) FROM alliance_voucher_codes WHERE user_id = ${buyer.id}`)).trim().split('\n')
+    const [digits, left] = row?.split('\t') ?? []
+    return { digits, left: Number(left) }
+  }
+  const seconds = (left) => Number(left.split(':')[0]) * 60 + Number(left.split(':')[1])
+  await again.onDeskCode()
+  assert.equal(again.data.deskError, '')
+  const shown = again.data.desk
+  assert.match(shown.code, /^\d{12}$/)
+  assert.ok(luhn(shown.code), `${shown.code} carries its Luhn check digit`)
+  assert.equal(shown.grouped, shown.code.replace(/(\d{4})(?=\d)/g, '$1 '))
+  assert.match(shown.grouped, /^\d{4} \d{4} \d{4}$/)
+  assert.equal(shown.spendable, '¥0.25')
+  const kept = await stored()
+  assert.equal(kept.digits, shown.code, 'the code shown is the one the server stored')
+  assert.match(shown.left, /^[0-2]:[0-5]\d$/)
+  assert.ok(Math.abs(seconds(shown.left) - kept.left) <= 2 && kept.left > 100, `${shown.left} left on screen, ${kept.left} s on the server`)
+  await again.onDeskCode() // the tap on the code
+  const renewed = again.data.desk.code
+  assert.match(renewed, /^\d{12}$/)
+  assert.notEqual(renewed, shown.code)
+  assert.equal((await stored()).digits, renewed, 'one live code: the new one replaced it')
+
+  // The desk reserves with it: the vouchers are held (shown), then the order spends them and its
+  // refund gives them back as a credit of its own (退款退回).
+  const sale = `D${run}-1`
+  const reserved = await world.pos('/api/v1/pos/voucher-reservations', { merchant_order_id: sale, code: renewed, order_total_fen: 1000, voucher_fen: 25 })
+  assert.equal(reserved.status, 201, JSON.stringify(reserved.answer))
+  assert.equal((await stored()).digits, undefined, 'the reservation used the code up')
+  await again.onPullDownRefresh()
+  assert.deepEqual([again.data.balance, again.data.held, again.data.debt], ['¥0.00', '¥0.25', ''])
+  await world.pay(buyer, 975, a.api, { merchant_order_id: sale, voucher_fen: 25, voucher_reservation_id: reserved.answer.reservation.id })
+  const refunded = await world.pos('/api/v1/pos/refunds', { merchant_order_id: sale, merchant_refund_id: `R${run}-1`, amount_fen: 975 })
+  assert.equal(refunded.status, 201, JSON.stringify(refunded.answer))
+  await again.onPullDownRefresh()
+  assert.deepEqual([again.data.balance, again.data.held], ['¥0.25', ''])
+  const returned = again.data.credits.find((c) => c.source === '退款退回')
+  assert.ok(returned, JSON.stringify(again.data.credits))
+  assert.deepEqual([returned.amount, returned.left], ['¥0.25', '¥0.25'])
   again.onUnload()
 })
 

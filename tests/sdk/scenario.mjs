@@ -44,7 +44,8 @@ export function phone(cluster, { openid, base, socket, ...options }) {
 
 /**
  * A store whose partner owns a customer: `owner`, `partner` (with `share` of a card pack),
- * `customer` (claimed through the share), and `pay(amount)` through a POS key.
+ * `customer` (claimed through the share), `pay(amount)` through a POS key, and `pos(path, body)` for
+ * the desk's other calls.
  */
 export async function storeWithPartner(cluster, base, run, { settlementDelayDays = 7, partnerOpenid } = {}) {
   const owner = await signIn(cluster, base, `oOwner${run}`)
@@ -77,19 +78,25 @@ export async function storeWithPartner(cluster, base, run, { settlementDelayDays
     return customer
   }
 
-  /** A POS order of `customer`, signed with the store's key (docs/pos-callbacks.md), through `via`. */
-  async function pay(customer, amountFen, via = base) {
-    const text = JSON.stringify({ merchant_order_id: `P${run}-${++orders}`, user_id: customer.id, amount_fen: amountFen, paid_at: new Date().toISOString() })
+  /** A POST of the desk, signed with the store's key (docs/pos-callbacks.md), through `via`: its status and answer. */
+  async function pos(pathname, body, via = base) {
+    const text = JSON.stringify(body)
     const timestamp = String(Math.floor(Date.now() / 1000))
     const nonce = 'n' + randomBytes(12).toString('hex')
-    const signature = createHmac('sha256', key.secret).update(`${timestamp}\n${nonce}\nPOST\n/api/v1/pos/orders\n${text}`).digest('hex')
-    const response = await fetch(via + '/api/v1/pos/orders', {
+    const signature = createHmac('sha256', key.secret).update(`${timestamp}\n${nonce}\nPOST\n${pathname}\n${text}`).digest('hex')
+    const response = await fetch(via + pathname, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Api-Key': key.api_key.id, 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Signature': signature },
       body: text,
     })
-    const answer = await response.json()
-    if (response.status !== 201 || !answer.dividend) throw new Error(`POS order: ${response.status} ${JSON.stringify(answer)}`)
+    return { status: response.status, answer: await response.json() }
+  }
+
+  /** A POS order of `customer` (docs/pos-callbacks.md), through `via`; `extra` joins the body (voucher_fen, ...). */
+  async function pay(customer, amountFen, via = base, extra = {}) {
+    const body = { merchant_order_id: `P${run}-${++orders}`, user_id: customer.id, amount_fen: amountFen, paid_at: new Date().toISOString(), ...extra }
+    const { status, answer } = await pos('/api/v1/pos/orders', body, via)
+    if (status !== 201 || !answer.dividend) throw new Error(`POS order: ${status} ${JSON.stringify(answer)}`)
     return answer
   }
 
@@ -101,7 +108,7 @@ export async function storeWithPartner(cluster, base, run, { settlementDelayDays
     return api(base, 'POST', `/api/v1/partners/me/cards/${otherPack.id}/shares`, { token: other.token, expect: 201 })
   }
 
-  return { owner, partner, merchant, pack, share, ownedCustomer, otherPartnerShare, pay }
+  return { owner, partner, merchant, pack, share, ownedCustomer, otherPartnerShare, pay, pos }
 }
 
 /** Resolves when `predicate()` holds, checking every 20 ms; rejects with `what` after `ms`. */

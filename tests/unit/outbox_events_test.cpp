@@ -126,3 +126,21 @@ TEST(outbox_events, a_dividends_vouchers_read_back_and_have_no_subscribe_message
     EXPECT_FALSE(parse_outbox_event("vouchers", R"({"type":"vouchers","dividend":2,"amount_fen":0,"expires_at":"x","at":"y"})")) << "nothing credited";
     EXPECT_FALSE(parse_outbox_event("vouchers", R"({"type":"vouchers","amount_fen":5,"expires_at":"x","at":"y"})")) << "no dividend";
 }
+
+TEST(outbox_events, vouchers_about_to_expire_read_back_and_fall_back_to_the_subscribe_message) {
+    const vouchers_expiring_event original{.amount_fen = 350, .expires_at = "2027-12-03T09:00:00Z", .at = "2027-11-26T09:00:00Z"};
+    const auto payload = to_payload(outbox_event{original});
+    auto read = parse_outbox_event("vouchers_expiring", payload);
+    ASSERT_TRUE(read) << payload;
+    const auto& back = std::get<vouchers_expiring_event>(*read);
+    EXPECT_EQ(back.amount_fen, 350);
+    EXPECT_EQ(back.expires_at, original.expires_at);
+    EXPECT_EQ(kind_of(*read), "vouchers_expiring");
+    EXPECT_TRUE(has_subscribe_message("vouchers_expiring")) << "it asks the holder to act: offline holders are told too";
+    const push_settings settings;
+    const auto fields = subscribe_fields(*read, settings);
+    ASSERT_EQ(fields.size(), 4u);
+    EXPECT_EQ(fields[0].second, "¥3.50");
+    EXPECT_EQ(fields[2].second, "2027-12-03 09:00") << "when the first of them ends";
+    EXPECT_FALSE(parse_outbox_event("vouchers_expiring", R"({"type":"vouchers_expiring","amount_fen":0,"expires_at":"x","at":"y"})"));
+}

@@ -97,17 +97,24 @@ public:
                 // Unspent dividend vouchers go back; what the holder spent (or holds for an order)
                 // becomes voucher debt, netted from what comes to them later, never cash.
                 const auto taken = take_back_dividend_vouchers(db, lot.holder, lot.holder_id, claw);
-                const auto owed = claw - taken;
+                // Then what expired of them: its money is in the free balance already, nothing moves.
+                const auto lapsed = take_back_expired_dividend_vouchers(db, lot.holder, lot.holder_id, claw - taken);
+                const auto spent = claw - taken - lapsed;  // of the vouchers the lot released, what the holder spent
                 const bool consumer = lot.holder == "consumer";
-                if (owed > 0) {
+                std::int64_t returned = 0;
+                if (spent > 0) {
                     // Stores cannot spend their vouchers yet (supply orders are not built).
                     if (!consumer) throw std::logic_error("a store's dividend vouchers were spent: supply orders are not built");
-                    if (charge_spent_dividend_vouchers(db, lot.holder, lot.holder_id, owed) != owed)
+                    // Charged on the dividend credits' spent part (so each holder's dividend credits
+                    // still sum to what their lots released); taken from vouchers refunds gave the
+                    // consumer back, and what they do not have is a voucher debt.
+                    if (charge_spent_dividend_vouchers(db, lot.holder, lot.holder_id, spent) != spent)
                         throw std::logic_error("a clawback beyond what the holder's dividend credits released");
-                    add_voucher_debt(db, lot.holder, lot.holder_id, owed, refund.at);
-                    for (const auto& e : voucher_debt_entries(lot.holder_id, owed)) out.entries.push_back(e);
+                    returned = take_returned_vouchers(db, lot.holder_id, spent);
+                    add_voucher_debt(db, lot.holder, lot.holder_id, spent - returned, refund.at);
+                    for (const auto& e : voucher_debt_entries(lot.holder_id, spent - returned)) out.entries.push_back(e);
                 }
-                for (const auto& e : dividend_clawback_entries(consumer ? lot.holder_id : 0, taken)) out.entries.push_back(e);
+                for (const auto& e : dividend_clawback_entries(consumer ? lot.holder_id : 0, taken + returned)) out.entries.push_back(e);
             }
         }
         add_alliance_reversal(db, a->order_id, now, r);
@@ -120,14 +127,17 @@ public:
         const auto fen = r.lock_fen;
         out.other_postings.push_back([locking, fen, order_id = a->order_id, refund_id = refund.refund_id, at = refund.at](mysql_connection& db,
                                                                                                                          posted_payment&) {
-            // Vouchers cannot be spent yet, so a credit still has every fen a refund may reverse.
-            // (Spending lands with voucher debt: docs/alliance.md, "Not built yet".)
-            if (take_back_lock_reward(db, order_id, fen) != fen) throw std::logic_error("lock reward already spent: voucher debt is not built");
+            // Stores cannot spend their vouchers yet (supply orders): what the credit does not hold
+            // any more expired, and its money is in the fund's free balance.
+            const auto back = take_back_lock_reward(db, order_id, fen);
+            if (back.unspent_fen + back.expired_fen != fen) throw std::logic_error("a store's lock-reward vouchers were spent: supply orders are not built");
+            auto entries = lock_reward_reversal_entries(back.unspent_fen);
+            for (auto& e : expired_lock_reward_reversal_entries(back.expired_fen)) entries.push_back(e);
             post_ledger_transaction(db, ledger_posting{.merchant_id = locking,
                                                        .kind = "alliance_lock_reversal",
                                                        .reference = "refund:" + std::to_string(refund_id),
                                                        .actor_user_id = std::nullopt,
-                                                       .entries = lock_reward_reversal_entries(fen),
+                                                       .entries = std::move(entries),
                                                        .booked_at = format_sql_datetime_utc(at)});
         });
     }

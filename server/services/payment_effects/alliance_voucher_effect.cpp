@@ -2,7 +2,8 @@
 // vouchers its placing (or the desk's reservation) held are spent, their money moves from the
 // fund's reserve to what the platform owes the accepting store, and the store's book shows that
 // part of the sale as owed by the platform. A refund gives back its share of the voucher part
-// (a credit of its own, valid at least 30 days more) and the store owes that reimbursement back.
+// (a credit of its own, valid at least 30 days more; a voucher debt of the buyer's paid from it
+// first) and the store owes that reimbursement back.
 #include "server/services/payment_effects/payment_effect.hpp"
 
 #include "common/clock.hpp"
@@ -50,9 +51,13 @@ public:
         auto spent_expiry = refund.at;
         for (const auto& h : lock_order_voucher_holds(db, order.order_id))
             if (h.state == "spent") spent_expiry = std::max(spent_expiry, h.credit_expires_at);
-        insert_refund_return_credit(db, *order.customer_user_id, order.order_id, refund.refund_id, back, refund_return_expiry(spent_expiry, refund.at),
+        // What the buyer owes in vouchers (spent ones a refund took back) is paid first from them.
+        const auto user = *order.customer_user_id;
+        const auto to_debt = std::min(back, lock_voucher_debt(db, "consumer", user));
+        net_voucher_debt(db, "consumer", user, to_debt, refund.at);
+        insert_refund_return_credit(db, user, order.order_id, refund.refund_id, back, back - to_debt, refund_return_expiry(spent_expiry, refund.at),
                                     refund.at);
-        for (auto& e : voucher_return_entries(*order.customer_user_id, back)) out.entries.push_back(e);
+        for (auto& e : voucher_return_entries(user, back - to_debt, to_debt)) out.entries.push_back(e);
         for (auto& e : voucher_sale_reversal_entries(back)) out.entries.push_back(e);
     }
 };
