@@ -49,4 +49,12 @@ export interface VouchersFrame extends FrameBase {
   at: string
 }
 
-export type ReminderFrame = DividendFrame | ReversalFrame | PayoutFrame | VouchersFrame
+/** Vouchers ending within the notice (7 days): what is left of them and the soonest end. */
+export interface VouchersExpiringFrame extends FrameBase {
+  type: 'vouchers_expiring'
+  amount_fen: number
+  expires_at: string
+  at: string
+}
+
+export type ReminderFrame = DividendFrame | ReversalFrame | PayoutFrame | VouchersFrame | VouchersExpiringFrame
