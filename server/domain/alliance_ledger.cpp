@@ -71,6 +71,28 @@ std::vector<ledger_entry> vouchers_expired_entries(std::uint64_t consumer, std::
     return out;
 }
 
+std::vector<ledger_entry> advance_hold_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_free, 0}, {k::alliance_fund_reserved, 0}, fen);
+    add(out, {k::alliance_vouchers_held, consumer}, {k::vouchers_issued, 0}, fen);
+    add(out, {k::alliance_voucher_advance, consumer}, {k::voucher_advances_issued, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> advance_release_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_reserved, 0}, {k::alliance_fund_free, 0}, fen);
+    add(out, {k::vouchers_issued, 0}, {k::alliance_vouchers_held, consumer}, fen);
+    add(out, {k::voucher_advances_issued, 0}, {k::alliance_voucher_advance, consumer}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> advance_repaid_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::voucher_advances_issued, 0}, {k::alliance_voucher_advance, consumer}, fen);
+    return out;
+}
+
 std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer, std::int64_t fen) {
     std::vector<ledger_entry> out;
     add(out, {k::alliance_fund_free, 0}, {k::alliance_fund_reserved, 0}, fen);

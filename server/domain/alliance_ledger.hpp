@@ -70,6 +70,15 @@ std::vector<ledger_entry> voucher_sale_reversal_entries(std::int64_t fen);
 // debt, no money moves (the money left with the spend; later dividends recover it by not paying).
 std::vector<ledger_entry> voucher_debt_entries(std::uint64_t consumer_user_id, std::int64_t fen);
 
+// Advances (docs/alliance.md, "Advances"). An order or a reservation holding `fen` advanced on the
+// consumer's next dividends: money from the fund's free balance into its reserve, vouchers issued
+// straight into the hold, and the advance owed. Released (closed, cancelled, expired): all undone.
+std::vector<ledger_entry> advance_hold_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+std::vector<ledger_entry> advance_release_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+// A dividend repaying `fen` of it: that much of the holder's release is not credited (its money
+// stays in the free balance, which advanced it).
+std::vector<ledger_entry> advance_repaid_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+
 // Vouchers expired unspent (docs/alliance.md, "Expiry"): the holder's vouchers (a consumer's in
 // the platform's book, consumer 0: the store's, in its book) leave, and their money returns from
 // the reserve to the fund's free balance.

@@ -44,6 +44,8 @@ std::string_view to_string(account_kind kind) {
     case account_kind::voucher_debt_issued: return "voucher_debt_issued";
     case account_kind::voucher_reimbursement_payable: return "voucher_reimbursement_payable";
     case account_kind::voucher_reimbursement_receivable: return "voucher_reimbursement_receivable";
+    case account_kind::alliance_voucher_advance: return "alliance_voucher_advance";
+    case account_kind::voucher_advances_issued: return "voucher_advances_issued";
     }
     return "unknown";
 }
@@ -79,7 +81,8 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::vouchers_issued, account_kind::alliance_vouchers,
                                                  account_kind::alliance_vouchers_held, account_kind::alliance_voucher_debt,
                                                  account_kind::voucher_debt_issued, account_kind::voucher_reimbursement_payable,
-                                                 account_kind::voucher_reimbursement_receivable};
+                                                 account_kind::voucher_reimbursement_receivable, account_kind::alliance_voucher_advance,
+                                                 account_kind::voucher_advances_issued};
     return kinds;
 }
 
@@ -100,7 +103,8 @@ bool is_per_user(account_kind kind) {
     case account_kind::alliance_points:
     case account_kind::alliance_vouchers:
     case account_kind::alliance_vouchers_held:
-    case account_kind::alliance_voucher_debt: return true;
+    case account_kind::alliance_voucher_debt:
+    case account_kind::alliance_voucher_advance: return true;
     default: return false;
     }
 }
@@ -117,6 +121,8 @@ ledger_asset asset_of(account_kind kind) {
     case account_kind::alliance_vouchers_held:
     case account_kind::alliance_voucher_debt:
     case account_kind::voucher_debt_issued:
+    case account_kind::alliance_voucher_advance:
+    case account_kind::voucher_advances_issued:
     case account_kind::merchant_vouchers: return ledger_asset::voucher_fen;
     case account_kind::member_points_issued:
     case account_kind::member_points_pending:
@@ -142,6 +148,8 @@ bool in_platform_book(account_kind kind) {
     case account_kind::alliance_vouchers_held:
     case account_kind::alliance_voucher_debt:
     case account_kind::voucher_debt_issued:
+    case account_kind::alliance_voucher_advance:
+    case account_kind::voucher_advances_issued:
     case account_kind::voucher_reimbursement_payable: return true;
     default: return false;
     }
@@ -168,7 +176,7 @@ std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credit
                                kind == account_kind::concession_payable || kind == account_kind::concession_revenue ||
                                kind == account_kind::alliance_fund_pending || kind == account_kind::alliance_fund_free ||
                                kind == account_kind::alliance_fund_reserved || kind == account_kind::lock_rewards_pending ||
-                               kind == account_kind::vouchers_issued || kind == account_kind::voucher_debt_issued ||
+                               kind == account_kind::vouchers_issued || kind == account_kind::voucher_debt_issued || kind == account_kind::voucher_advances_issued ||
                                kind == account_kind::voucher_reimbursement_payable;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }

@@ -71,6 +71,8 @@ enum class account_kind {
     voucher_debt_issued,             // credit-normal: voucher debts recorded and not yet netted
     voucher_reimbursement_payable,   // liability: what the fund owes accepting stores for vouchers they took
     voucher_reimbursement_receivable,  // a store's book, asset: what the platform owes it for vouchers it took
+    alliance_voucher_advance,        // per person: vouchers advanced on the next dividends, not yet repaid
+    voucher_advances_issued,         // credit-normal: advances outstanding (their sum)
 };
 
 // How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a

@@ -200,6 +200,9 @@ asio::awaitable<http_response> handle_my_alliance(const api_services& s, http_re
                                                     {"vouchers", json::object{{"balance_fen", v.vouchers_fen},
                                                                               {"held_fen", v.vouchers_held_fen},
                                                                               {"debt_fen", v.voucher_debt_fen},
+                                                                              {"advance", json::object{{"limit_fen", v.advance.limit_fen},
+                                                                                                       {"outstanding_fen", v.advance.outstanding_fen},
+                                                                                                       {"available_fen", v.advance.available_fen}}},
                                                                               {"credits", std::move(credits)}}}});
 }
 

@@ -101,24 +101,34 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
         credits.back().fen += fen;
         total += fen;
     }
-    // Advances are repaid first (credit_after_advance); none can be taken yet, so all is credited.
-    for (auto& c : credits) c.fen = credit_after_advance(c.fen, 0).credited_fen;
-    // A consumer's voucher debt (a refund took back vouchers they had spent) is paid from the
-    // credit first: the lots release the whole amount, the consumer can spend the rest, and the
-    // debt's part stays in the fund's free balance, which advanced it.
+    // A consumer's advance (vouchers spent ahead of this dividend) is repaid first
+    // (credit_after_advance), then their voucher debt (a refund took back vouchers they had spent):
+    // the lots release the whole amount, the consumer can spend the rest, and the repaid part stays
+    // in the fund's free balance, which had paid for it.
     std::int64_t netted = 0;
+    std::vector<std::pair<std::uint64_t, std::int64_t>> advance_repaid, debt_netted;
     if (consumers && !credits.empty()) {
         std::vector<std::uint64_t> ids;
         for (const auto& c : credits) ids.push_back(c.holder_id);
-        auto debts = lock_voucher_debts(db, holder, ids);
-        std::size_t k = 0;
+        const auto advances = lock_voucher_advances(db, ids);
+        const auto debts = lock_voucher_debts(db, holder, ids);
+        std::size_t a = 0, k = 0;
         for (auto& c : credits) {
+            while (a < advances.size() && advances[a].first < c.holder_id) ++a;
+            const auto owed_advance = a < advances.size() && advances[a].first == c.holder_id ? advances[a].second : 0;
+            const auto after = credit_after_advance(c.fen, owed_advance);
+            if (after.repaid_fen > 0) advance_repaid.emplace_back(c.holder_id, after.repaid_fen);
             while (k < debts.size() && debts[k].holder_id < c.holder_id) ++k;
-            if (k == debts.size() || debts[k].holder_id != c.holder_id) continue;
-            c.netted_fen = std::min(c.fen, debts[k].owed_fen);
-            net_voucher_debt(db, holder, c.holder_id, c.netted_fen, now);
+            const auto owed_debt = k < debts.size() && debts[k].holder_id == c.holder_id ? debts[k].owed_fen : 0;
+            const auto to_debt = std::min(after.credited_fen, owed_debt);
+            if (to_debt > 0) {
+                net_voucher_debt(db, holder, c.holder_id, to_debt, now);
+                debt_netted.emplace_back(c.holder_id, to_debt);
+            }
+            c.netted_fen = after.repaid_fen + to_debt;
             netted += c.netted_fen;
         }
+        repay_voucher_advances(db, advance_repaid, now);
     }
     insert_lot_releases(db, number, holder, releases);
     const auto expires_at = now + std::chrono::days(d->voucher_validity_days);
@@ -130,12 +140,13 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
         // One posting for the chunk in the platform's book: the fund's move once, each consumer's vouchers.
         std::vector<ledger_entry> entries;
         if (total > netted) entries.push_back({{account_kind::alliance_fund_free, 0}, {account_kind::alliance_fund_reserved, 0}, total - netted});
-        for (const auto& c : credits) {
+        for (const auto& c : credits)
             if (c.fen > c.netted_fen)
                 entries.push_back({{account_kind::alliance_vouchers, c.holder_id}, {account_kind::vouchers_issued, 0}, c.fen - c.netted_fen});
-            if (c.netted_fen > 0)
-                entries.push_back({{account_kind::voucher_debt_issued, 0}, {account_kind::alliance_voucher_debt, c.holder_id}, c.netted_fen});
-        }
+        for (const auto& [user, fen] : advance_repaid)
+            for (auto& e : advance_repaid_entries(user, fen)) entries.push_back(e);
+        for (const auto& [user, fen] : debt_netted)
+            entries.push_back({{account_kind::voucher_debt_issued, 0}, {account_kind::alliance_voucher_debt, user}, fen});
         post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
                                                    .kind = "alliance_dividend",
                                                    .reference = reference,

@@ -176,6 +176,7 @@ boost::asio::awaitable<service_result<fan_view>> alliance_service::reassign_fan(
 }
 
 boost::asio::awaitable<service_result<consumer_alliance_view>> alliance_service::consumer(std::uint64_t user_id) {
+    const auto now = clock_.now();
     auto read = [=](mysql_connection& db) -> service_result<consumer_alliance_view> {
         consumer_alliance_view view;
         view.lock = find_fan_lock(db, user_id);
@@ -186,6 +187,7 @@ boost::asio::awaitable<service_result<consumer_alliance_view>> alliance_service:
         view.vouchers_fen = account_balance(db, 0, {account_kind::alliance_vouchers, user_id});
         view.vouchers_held_fen = account_balance(db, 0, {account_kind::alliance_vouchers_held, user_id});
         view.voucher_debt_fen = account_balance(db, 0, {account_kind::alliance_voucher_debt, user_id});
+        view.advance = consumer_advance(db, user_id, now, false);
         view.credits = list_consumer_voucher_credits(db, user_id, consumer_credits_shown);
         return view;
     };

@@ -7,6 +7,7 @@
 #include "common/clock.hpp"
 #include "common/mysql_pool.hpp"
 #include "server/domain/alliance_config.hpp"
+#include "server/services/alliance_voucher_spending.hpp"
 #include "server/services/service_error.hpp"
 #include "server/storage/alliance_dividend_repository.hpp"
 #include "server/storage/alliance_fan_repository.hpp"
@@ -61,6 +62,7 @@ struct consumer_alliance_view {
     std::int64_t vouchers_fen = 0;       // vouchers held (dividends, refunds' returns), spendable unless expired
     std::int64_t vouchers_held_fen = 0;  // held by unpaid orders and desk reservations
     std::int64_t voucher_debt_fen = 0;   // owed back (netted from later dividends)
+    advance_figures advance;             // what may be spent ahead of the next dividends
     std::vector<voucher_credit> credits;  // with something left, the soonest to expire first
 };
 

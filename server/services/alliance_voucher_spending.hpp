@@ -12,6 +12,18 @@
 
 namespace sharedstore {
 
+// What the consumer may spend beyond their vouchers (docs/alliance.md, "Advances"): the next
+// `advance_periods` dividends' expected release of their vested lots, less what they owe of
+// advances, within what the pool's budget has left (advance_budget_bp of the fund's free balance,
+// less all advances outstanding); nothing while a dividend is under way. `lock`: the pool's row,
+// the consumer's advance and the fund's accounts locked (a grant follows in this transaction).
+struct advance_figures {
+    std::int64_t limit_fen = 0;        // the lots' expected release over the next dividends, less what is owed
+    std::int64_t outstanding_fen = 0;  // owed
+    std::int64_t available_fen = 0;    // may be spent now: the limit within the budget's room
+};
+advance_figures consumer_advance(mysql_connection& db, std::uint64_t user_id, std::chrono::system_clock::time_point now, bool lock);
+
 // The check of hold_vouchers_for alone (the credits locked): for callers that write the owner's
 // row between the check and the hold.
 std::optional<service_error> check_voucher_part(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t user_id, std::int64_t order_fen,

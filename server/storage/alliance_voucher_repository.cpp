@@ -57,12 +57,14 @@ std::vector<voucher_hold> read_holds(statement& select) {
     rows rs(select->executeQuery());
     std::vector<voucher_hold> out;
     while (rs->next())
-        out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getUInt64(3), rs->getInt64(4), rs->getString(5), from_micros(rs->getInt64(6))});
+        out.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->isNull(3) ? 0 : rs->getUInt64(3), rs->getInt64(4), rs->getString(5),
+                       rs->isNull(6) ? time_point{} : from_micros(rs->getInt64(6)), rs->getString(7)});
     return out;
 }
 
+// An advance's hold has no credit: the join keeps it, with no expiry.
 const std::string hold_select = "SELECT h.id, h.user_id, h.credit_id, h.amount_fen, h.state, " + sql_micros("c.expires_at") +
-                                " FROM alliance_voucher_holds h JOIN alliance_voucher_credits c ON c.id = h.credit_id ";
+                                ", h.source FROM alliance_voucher_holds h LEFT JOIN alliance_voucher_credits c ON c.id = h.credit_id ";
 
 const std::string reservation_columns = "id, merchant_id, merchant_order_id, user_id, order_total_fen, voucher_fen, state, order_id, released_by, " +
                                         sql_micros("expires_at") + ", " + sql_micros("created_at") + ", " + sql_micros("ended_at");
@@ -124,6 +126,81 @@ std::int64_t hold_vouchers(mysql_connection& db, std::uint64_t user_id, std::int
         held += p.fen;
     }
     return held;
+}
+
+void hold_advance(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, voucher_hold_owner owner, time_point now) {
+    if (fen <= 0) return;
+    statement insert(db.prepare("INSERT INTO alliance_voucher_holds (user_id, credit_id, source, order_id, reservation_id, amount_fen, state, created_at) "
+                                "VALUES (?, NULL, 'advance', ?, ?, ?, 'held', ?)"));
+    insert->setUInt64(1, user_id);
+    if (owner.order_id) insert->setUInt64(2, *owner.order_id);
+    else insert->setNull(2, 0);
+    if (owner.reservation_id) insert->setUInt64(3, *owner.reservation_id);
+    else insert->setNull(3, 0);
+    insert->setInt64(4, fen);
+    insert->setString(5, format_sql_datetime_utc(now));
+    insert->executeUpdate();
+    statement upsert(db.prepare("INSERT INTO alliance_voucher_advances (user_id, granted_fen, updated_at) VALUES (?, ?, ?) "
+                                "ON DUPLICATE KEY UPDATE granted_fen = granted_fen + VALUES(granted_fen), updated_at = VALUES(updated_at)"));
+    upsert->setUInt64(1, user_id);
+    upsert->setInt64(2, fen);
+    upsert->setString(3, format_sql_datetime_utc(now));
+    upsert->executeUpdate();
+}
+
+std::int64_t lock_voucher_advance(mysql_connection& db, std::uint64_t user_id) {
+    statement select(db.prepare("SELECT granted_fen - cancelled_fen - repaid_fen FROM alliance_voucher_advances WHERE user_id = ? FOR UPDATE"));
+    select->setUInt64(1, user_id);
+    rows rs(select->executeQuery());
+    return rs->next() ? rs->getInt64(1) : 0;
+}
+
+void cancel_voucher_advance(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, time_point at) {
+    if (fen <= 0) return;
+    statement update(db.prepare("UPDATE alliance_voucher_advances SET cancelled_fen = cancelled_fen + ?, updated_at = ? WHERE user_id = ? "
+                                "AND granted_fen - cancelled_fen - repaid_fen >= ?"));
+    update->setInt64(1, fen);
+    update->setString(2, format_sql_datetime_utc(at));
+    update->setUInt64(3, user_id);
+    update->setInt64(4, fen);
+    if (update->executeUpdate() != 1) throw std::logic_error("an advance given back beyond what is owed");
+}
+
+void repay_voucher_advances(mysql_connection& db, const std::vector<std::pair<std::uint64_t, std::int64_t>>& repaid, time_point at) {
+    statement update(db.prepare("UPDATE alliance_voucher_advances SET repaid_fen = repaid_fen + ?, updated_at = ? WHERE user_id = ? "
+                                "AND granted_fen - cancelled_fen - repaid_fen >= ?"));
+    for (const auto& [user, fen] : repaid) {
+        if (fen <= 0) continue;
+        update->setInt64(1, fen);
+        update->setString(2, format_sql_datetime_utc(at));
+        update->setUInt64(3, user);
+        update->setInt64(4, fen);
+        if (update->executeUpdate() != 1) throw std::logic_error("an advance repaid beyond what is owed");
+    }
+}
+
+std::vector<std::pair<std::uint64_t, std::int64_t>> lock_voucher_advances(mysql_connection& db, const std::vector<std::uint64_t>& user_ids) {
+    std::vector<std::pair<std::uint64_t, std::int64_t>> out;
+    constexpr std::size_t batch = 1000;
+    for (std::size_t start = 0; start < user_ids.size(); start += batch) {
+        const auto n = std::min(batch, user_ids.size() - start);
+        statement select(db.prepare("SELECT user_id, granted_fen - cancelled_fen - repaid_fen FROM alliance_voucher_advances WHERE user_id IN (" +
+                                    repeated("?", n) + ") AND granted_fen > cancelled_fen + repaid_fen ORDER BY user_id FOR UPDATE"));
+        for (std::size_t k = 0; k < n; ++k) select->setUInt64(static_cast<unsigned>(k + 1), user_ids[start + k]);
+        rows rs(select->executeQuery());
+        while (rs->next()) out.emplace_back(rs->getUInt64(1), rs->getInt64(2));
+    }
+    return out;
+}
+
+std::vector<consumer_lot> list_consumer_vested_lots(mysql_connection& db, std::uint64_t user_id) {
+    statement select(db.prepare("SELECT id, cp - reversed_cp, released_fen FROM alliance_lots WHERE user_id = ? AND state = 'vested' "
+                                "AND cp > reversed_cp ORDER BY id"));
+    select->setUInt64(1, user_id);
+    rows rs(select->executeQuery());
+    std::vector<consumer_lot> out;
+    while (rs->next()) out.push_back({rs->getUInt64(1), rs->getInt64(2), rs->getInt64(3)});
+    return out;
 }
 
 std::vector<voucher_hold> lock_order_voucher_holds(mysql_connection& db, std::uint64_t order_id) {

@@ -32,11 +32,32 @@ std::int64_t hold_vouchers(mysql_connection& db, std::uint64_t user_id, std::int
 struct voucher_hold {
     std::uint64_t id = 0;
     std::uint64_t user_id = 0;
-    std::uint64_t credit_id = 0;
+    std::uint64_t credit_id = 0;  // 0: an advance's hold
     std::int64_t amount_fen = 0;
     std::string state;  // held | spent | released
-    std::chrono::system_clock::time_point credit_expires_at{};
+    std::chrono::system_clock::time_point credit_expires_at{};  // an advance's: the epoch
+    std::string source;  // credit | advance
 };
+// The part of an order (or reservation) advanced on the consumer's next dividends: a hold of its
+// own, and the advance granted.
+void hold_advance(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, voucher_hold_owner owner, std::chrono::system_clock::time_point now);
+// What the consumer owes of advances (locked).
+std::int64_t lock_voucher_advance(mysql_connection& db, std::uint64_t user_id);
+// Given back (a hold released) or repaid (by a dividend).
+void cancel_voucher_advance(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, std::chrono::system_clock::time_point at);
+void repay_voucher_advances(mysql_connection& db, const std::vector<std::pair<std::uint64_t, std::int64_t>>& repaid,
+                            std::chrono::system_clock::time_point at);
+// What each of `user_ids` (ascending) owes of advances, locked; those owing nothing left out.
+std::vector<std::pair<std::uint64_t, std::int64_t>> lock_voucher_advances(mysql_connection& db, const std::vector<std::uint64_t>& user_ids);
+
+// A consumer's vested lots with points left, as the dividend arithmetic reads them.
+struct consumer_lot {
+    std::uint64_t id = 0;
+    std::int64_t cp = 0;
+    std::int64_t released_fen = 0;
+};
+std::vector<consumer_lot> list_consumer_vested_lots(mysql_connection& db, std::uint64_t user_id);
+
 // An order's holds or a reservation's (locked, with their credits' expiry).
 std::vector<voucher_hold> lock_order_voucher_holds(mysql_connection& db, std::uint64_t order_id);
 std::vector<voucher_hold> lock_reservation_voucher_holds(mysql_connection& db, std::uint64_t reservation_id);

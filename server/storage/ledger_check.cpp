@@ -237,6 +237,16 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.debts) "
          "UNION ALL SELECT 'voucher_debt_issued' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_debt_issued', -balance, 0)), 0) AS issued, "
          "COALESCE(SUM(IF(kind = 'alliance_voucher_debt', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.issued <> t.owed"},
+        {"each consumer's advance owed equals its record and its holds' grants less what was given back and repaid, and the advances issued their sum",
+         "SELECT CONCAT('advance user ', x.user_id) FROM ("
+         "SELECT user_id, balance AS ledger, 0 AS record FROM ledger_accounts WHERE kind = 'alliance_voucher_advance' "
+         "UNION ALL SELECT user_id, 0, granted_fen - cancelled_fen - repaid_fen FROM alliance_voucher_advances) x "
+         "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.record) "
+         "UNION ALL SELECT CONCAT('advance grants user ', a.user_id) FROM alliance_voucher_advances a LEFT JOIN (SELECT user_id, SUM(amount_fen) AS fen, "
+         "SUM(IF(state = 'released', amount_fen, 0)) AS back FROM alliance_voucher_holds WHERE source = 'advance' GROUP BY user_id) h ON h.user_id = a.user_id "
+         "WHERE a.granted_fen <> COALESCE(h.fen, 0) OR a.cancelled_fen <> COALESCE(h.back, 0) "
+         "UNION ALL SELECT 'voucher_advances_issued' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_advances_issued', -balance, 0)), 0) AS issued, "
+         "COALESCE(SUM(IF(kind = 'alliance_voucher_advance', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.issued <> t.owed"},
         {"the platform owes the stores what their books say it owes each, and each store the voucher part of its paid orders less what refunds gave back",
          "SELECT 'voucher_reimbursement_payable' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_reimbursement_payable', -balance, 0)), 0) AS payable, "
          "COALESCE(SUM(IF(kind = 'voucher_reimbursement_receivable', balance, 0)), 0) AS receivable FROM ledger_accounts) t "

@@ -115,7 +115,7 @@ TEST_F(alliance_voucher_test, vouchers_pay_part_of_wechat_pay_and_desk_orders_an
     // Refusals, each by name, and nothing held by any of them.
     EXPECT_EQ(error_code(place(a, B, 2000, 1001)), "vouchers_over_order_maximum") << "B lets vouchers pay 50 %";
     EXPECT_EQ(error_code(place(a, B, 2000, 2000)), "vouchers_leave_nothing_to_pay");
-    EXPECT_EQ(error_code(place(a, B, 10000, 1500)), "vouchers_over_balance");
+    EXPECT_EQ(error_code(place(a, B, 20000, 6000)), "vouchers_over_balance") << "1,000 of vouchers, 4,200 of advance (alliance_advance_test)";
     EXPECT_EQ(error_code(place(a, outside, 2000, 500)), "vouchers_not_accepted");
     EXPECT_EQ(call("POST", "/api/v1/orders", a,
                    json::object{{"merchant_id", B.id}, {"kind", "buy_in"}, {"amount_fen", 1000000}, {"description", "x"}, {"pay_with", "wechat"}, {"voucher_fen", 5}})
@@ -343,7 +343,8 @@ TEST_F(alliance_voucher_test, vouchers_ending_are_reminded_once_then_expire_into
     EXPECT_EQ(ok(call("GET", A.path() + "/alliance", A.owner)).at("books").at("vouchers_fen").as_int64(), 0);
     EXPECT_EQ(fund_free(), free_after_dividend + 2000);
     EXPECT_EQ(scalar("SELECT SUM(expired_fen) FROM alliance_voucher_credits"), 2000);
-    EXPECT_EQ(error_code(place(a, A, 2000, 100)), "vouchers_over_balance") << "expired vouchers are not spendable";
+    EXPECT_EQ(vouchers_of(a).at("advance").at("available_fen").as_int64(), 4200);
+    EXPECT_EQ(error_code(place(a, A, 10000, 4201)), "vouchers_over_balance") << "expired vouchers are not spendable; only the advance is";
     expect_ledger_holds("vouchers expired");
 
     // Half of the order refunded after: each lot gives back 500 of what it released, taken from the
@@ -356,6 +357,64 @@ TEST_F(alliance_voucher_test, vouchers_ending_are_reminded_once_then_expire_into
     EXPECT_EQ(fund_free(), free_after_dividend + 2000 - 50'000) << "only the refunded fund share leaves";
     EXPECT_EQ(scalar("SELECT SUM(expired_fen) FROM alliance_voucher_credits"), 1000);
     expect_ledger_holds("a refund after expiry");
+}
+
+}  // namespace
+
+namespace {
+
+class alliance_advance_test : public alliance_voucher_test {};
+
+TEST_F(alliance_advance_test, an_advance_pays_beyond_the_vouchers_and_the_next_dividend_repays_it_before_crediting) {
+    const auto op = make_operator();
+    set_pool(op, 40000, 1);
+    auto A = member_store(op, 2000), B = member_store(op, 1000);
+    const auto keyA = make_pos_key(A);
+    const user a = sign_in(), b = sign_in();
+    first_dividend(keyA, a, 1'000'000);
+    ASSERT_EQ(balance(a), 1000);
+    // The limit: a's lot of 200,000 cp at the next three rates (60, 70, 80 bp): 1,200 + 1,400 + 1,600;
+    // the budget (2000 bp of the free fund, 98,000) has room for it.
+    auto advance = vouchers_of(a).at("advance");
+    EXPECT_EQ(advance.at("limit_fen").as_int64(), 4200);
+    EXPECT_EQ(advance.at("outstanding_fen").as_int64(), 0);
+    EXPECT_EQ(advance.at("available_fen").as_int64(), 4200);
+
+    EXPECT_EQ(error_code(place(a, B, 12000, 5201)), "vouchers_over_balance") << "1,000 of vouchers and 4,200 of advance";
+    // 5,000 of a 10,000 fen order: the 1,000 vouchers first, then 4,000 advanced; closed unpaid,
+    // the advance is simply not taken.
+    auto placed = ok(place(a, B, 10000, 5000), 201);
+    EXPECT_EQ(balance(a), 0);
+    EXPECT_EQ(vouchers_of(a).at("held_fen").as_int64(), 5000);
+    EXPECT_EQ(vouchers_of(a).at("advance").at("outstanding_fen").as_int64(), 4000);
+    EXPECT_EQ(vouchers_of(a).at("advance").at("available_fen").as_int64(), 200);
+    expect_ledger_holds("an advance held");
+    ok(call("POST", "/api/v1/me/orders/" + text(placed, {"order", "id"}) + "/close", a));
+    EXPECT_EQ(balance(a), 1000);
+    EXPECT_EQ(vouchers_of(a).at("advance").at("outstanding_fen").as_int64(), 0);
+    expect_ledger_holds("an advance given back");
+
+    // Again, and paid: the store is reimbursed the whole voucher part; a owes 4,000 of advance.
+    placed = ok(place(a, B, 10000, 5000), 201);
+    const auto id = text(placed, {"order", "id"});
+    ASSERT_EQ(sim->send("POST", "/sim/v1/pay/transactions/" + text(placed, {"order", "out_trade_no"}) + "/succeed").status, 200);
+    eventually([&] { return text(ok(call("GET", "/api/v1/me/orders/" + id, a)), {"order", "status"}) == "paid"; }, 10s, 50ms);
+    EXPECT_EQ(account("voucher_reimbursement_receivable", B.id), 5000);
+    EXPECT_EQ(vouchers_of(a).at("advance").at("outstanding_fen").as_int64(), 4000);
+    expect_ledger_holds("an advance spent");
+
+    // Dividend 2 (b's order takes S past ceil(400,000 x 1.15)): a's lots release 1,200 + 3; all of
+    // it repays the advance before anything is credited, so a gets no vouchers and no frame.
+    paid(keyA, b, 1'000'000);
+    vest_everything();
+    run_job("pay-alliance-dividends");
+    ASSERT_EQ(scalar("SELECT COUNT(*) FROM alliance_dividends WHERE number = 2 AND state = 'done'"), 1);
+    EXPECT_EQ(scalar("SELECT amount_fen FROM alliance_voucher_credits WHERE dividend_number = 2 AND holder = 'consumer' AND user_id = ?", {a.id}), 1203);
+    EXPECT_EQ(balance(a), 0);
+    EXPECT_EQ(vouchers_of(a).at("advance").at("outstanding_fen").as_int64(), 4000 - 1203);
+    EXPECT_EQ(balance(b), 1200) << "b owed nothing";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE kind = 'vouchers' AND user_id = ?", {a.id}), 1) << "dividend 1's frame only";
+    expect_ledger_holds("an advance repaid by a dividend");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // what refunds give back, the desk code's form, and the books through a spend, a refund, a hold
 // released, and a voucher debt made and netted: every posting valid, fund reserve equal to the
 // vouchers outstanding throughout.
+#include "server/domain/alliance_dividends.hpp"
 #include "server/domain/alliance_ledger.hpp"
 #include "server/domain/alliance_vouchers.hpp"
 #include "server/domain/redemption_codes.hpp"
@@ -135,4 +136,40 @@ TEST(alliance_vouchers, a_spend_a_refund_a_released_hold_and_a_debt_keep_the_boo
     EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), free_before);
     EXPECT_TRUE(b.reserve_matches());
     EXPECT_EQ(b.at(0, account_kind::voucher_debt_issued), b.at(0, account_kind::alliance_voucher_debt, c));
+}
+
+TEST(alliance_vouchers, an_advance_is_funded_from_the_free_balance_and_a_dividend_repays_it_before_crediting) {
+    books b;
+    b.post(0, {{{account_kind::concession_receivable, 0}, {account_kind::alliance_fund_free, 0}, 10000}});
+    // 400 advanced into an order's hold, then spent at S.
+    b.post(0, advance_hold_entries(c, 400));
+    EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), 9600);
+    EXPECT_EQ(b.at(0, account_kind::alliance_vouchers_held, c), 400);
+    EXPECT_EQ(b.at(0, account_kind::alliance_voucher_advance, c), 400);
+    EXPECT_TRUE(b.reserve_matches());
+    auto paid = voucher_spend_entries(c, 400, 0, 0);
+    for (auto& e : voucher_sale_entries(400)) paid.push_back(e);
+    b.post(S, paid);
+    EXPECT_TRUE(b.reserve_matches());
+    // A dividend releasing 1,000 to c: 400 repay the advance, 600 are credited (the free balance
+    // moves only those 600 into the reserve).
+    const auto split = credit_after_advance(1000, b.at(0, account_kind::alliance_voucher_advance, c));
+    EXPECT_EQ(split.repaid_fen, 400);
+    EXPECT_EQ(split.credited_fen, 600);
+    auto dividend = dividend_credit_entries(c, split.credited_fen);
+    for (auto& e : advance_repaid_entries(c, split.repaid_fen)) dividend.push_back(e);
+    b.post(0, dividend);
+    EXPECT_EQ(b.at(0, account_kind::alliance_voucher_advance, c), 0);
+    EXPECT_EQ(b.at(0, account_kind::voucher_advances_issued), 0);
+    EXPECT_EQ(b.at(0, account_kind::alliance_vouchers, c), 600);
+    EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), 9000) << "1,000 released in all: 400 ahead, 600 now";
+    EXPECT_TRUE(b.reserve_matches());
+    // An advance held and released leaves nothing behind.
+    books r;
+    r.post(0, {{{account_kind::concession_receivable, 0}, {account_kind::alliance_fund_free, 0}, 500}});
+    r.post(0, advance_hold_entries(c, 300));
+    r.post(0, advance_release_entries(c, 300));
+    EXPECT_EQ(r.at(0, account_kind::alliance_fund_free), 500);
+    EXPECT_EQ(r.at(0, account_kind::alliance_voucher_advance, c), 0);
+    EXPECT_EQ(r.at(0, account_kind::alliance_vouchers_held, c), 0);
 }
