@@ -29,6 +29,9 @@ const figures = (vouchers) => ({
   balance: formatFen(vouchers.balance_fen),
   held: vouchers.held_fen ? formatFen(vouchers.held_fen) : '',
   debt: vouchers.debt_fen ? formatFen(vouchers.debt_fen) : '',
+  // The advance line on the next dividends (docs/alliance.md "Advances"): what may be spent ahead, what is owed.
+  advanceAvailable: vouchers.advance && vouchers.advance.available_fen ? formatFen(vouchers.advance.available_fen) : '',
+  advanceOwed: vouchers.advance && vouchers.advance.outstanding_fen ? formatFen(vouchers.advance.outstanding_fen) : '',
 })
 
 // Points are centipoints: 100 = one displayed point.
@@ -50,6 +53,8 @@ Page({
     balance: '',
     held: '',
     debt: '',
+    advanceAvailable: '',
+    advanceOwed: '',
     store: '',
     pending: '',
     vested: '',
