@@ -249,6 +249,12 @@ asio::awaitable<http_response> handle_dividends(const api_services& s, http_requ
                                 {"threshold_cp", v.threshold_cp},
                                 {"min_holders", v.min_holders},
                                 {"fund_free_fen", v.fund_free_fen},
+                                {"books", json::object{{"fund_reserved_fen", v.fund_reserved_fen},
+                                                       {"vouchers_outstanding_fen", v.vouchers_outstanding_fen},
+                                                       {"advances_outstanding_fen", v.advances_outstanding_fen},
+                                                       {"voucher_debt_fen", v.voucher_debt_fen},
+                                                       {"reimbursements_owed_fen", v.reimbursements_owed_fen},
+                                                       {"concessions_receivable_fen", v.concessions_receivable_fen}}},
                                 {"running", v.running ? json::value(*v.running) : json::value(nullptr)}};
     co_return http_response::json(200, std::move(page));
 }

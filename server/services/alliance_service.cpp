@@ -222,6 +222,12 @@ boost::asio::awaitable<service_result<dividends_view>> alliance_service::dividen
         view.threshold_cp = dividend_threshold_cp(config, last ? std::optional(last->pool_cp) : std::nullopt);
         view.min_holders = config.min_holders;
         view.fund_free_fen = account_balance(db, 0, {account_kind::alliance_fund_free, 0});
+        view.fund_reserved_fen = account_balance(db, 0, {account_kind::alliance_fund_reserved, 0});
+        view.vouchers_outstanding_fen = account_balance(db, 0, {account_kind::vouchers_issued, 0});
+        view.advances_outstanding_fen = account_balance(db, 0, {account_kind::voucher_advances_issued, 0});
+        view.voucher_debt_fen = account_balance(db, 0, {account_kind::voucher_debt_issued, 0});
+        view.reimbursements_owed_fen = account_balance(db, 0, {account_kind::voucher_reimbursement_payable, 0});
+        view.concessions_receivable_fen = account_balance(db, 0, {account_kind::concession_receivable, 0});
         if (last && last->state == "running") view.running = last->number;
         view.items = list_dividends(db, limit, before);
         return view;

@@ -80,6 +80,14 @@ struct dividends_view {
     std::int64_t threshold_cp = 0;     // where the next dividend fires
     int min_holders = 0;               // dividend 1 also needs this many consumer holders
     std::int64_t fund_free_fen = 0;
+    // The platform's book (docs/alliance.md, "The books"): the liability vouchers are, and what is
+    // owed either way.
+    std::int64_t fund_reserved_fen = 0;          // money behind the vouchers outstanding
+    std::int64_t vouchers_outstanding_fen = 0;   // credited, not spent, expired or taken back (held ones included)
+    std::int64_t advances_outstanding_fen = 0;   // advanced on the next dividends, not yet repaid
+    std::int64_t voucher_debt_fen = 0;           // owed back by holders, netted from later dividends
+    std::int64_t reimbursements_owed_fen = 0;    // to stores, for vouchers they took as payment
+    std::int64_t concessions_receivable_fen = 0; // from stores, not yet collected
     std::optional<int> running;        // a dividend under way
     std::vector<alliance_dividend> items;
 };

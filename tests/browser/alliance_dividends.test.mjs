@@ -82,6 +82,13 @@ test('the dividends tab shows the pool towards dividend 1, then the dividend the
   assert.equal((await page.locator('[data-test=dividend-threshold]').innerText()).trim(), '46,000 cp（460 积分）')
   assert.equal((await page.locator('[data-test=dividend-holders]').innerText()).trim(), '1', 'after dividend 1 the holders count no more')
   assert.equal((await page.locator('[data-test=dividend-fund-free]').innerText()).trim(), '¥98.00')
+  // The platform's book: the vouchers credited are a liability the fund has set aside, the store's
+  // concession is still owed to the platform.
+  assert.equal((await page.locator('[data-test=books-vouchers-outstanding]').innerText()).trim(), '¥2.00')
+  assert.equal((await page.locator('[data-test=books-advances]').innerText()).trim(), '¥0.00')
+  assert.equal((await page.locator('[data-test=books-debts]').innerText()).trim(), '¥0.00')
+  assert.equal((await page.locator('[data-test=books-reimbursements]').innerText()).trim(), '¥0.00')
+  assert.equal((await page.locator('[data-test=books-concessions]').innerText()).trim(), '¥200.00')
   assert.equal((await page.locator('[data-test=dividend-state-1]').innerText()).trim(), '已完成')
   assert.equal((await page.locator('[data-test=dividend-released-1]').innerText()).trim(), '¥2.00')
   assert.match(await page.locator('[data-test=dividends-table]').innerText(), /50 bp（0\.5%）[\s\S]*40,000 cp[\s\S]*¥2\.00/)

@@ -137,6 +137,8 @@ TEST_F(alliance_voucher_test, vouchers_pay_part_of_wechat_pay_and_desk_orders_an
     EXPECT_EQ(balance(a), 400);
     EXPECT_EQ(vouchers_of(a).at("held_fen").as_int64(), 0);
     EXPECT_EQ(account("voucher_reimbursement_receivable", B.id), 600) << "the platform owes B the voucher part";
+    EXPECT_EQ(ok(call("GET", "/api/v1/platform/alliance/dividends", op)).at("pool").at("books").at("reimbursements_owed_fen").as_int64(), 600)
+        << "the operator sees what the platform owes the stores";
     EXPECT_EQ(scalar("SELECT base_fen FROM alliance_accruals WHERE order_id = ?", {wx_id}), 1400) << "the concession is on money paid";
     expect_ledger_holds("a WeChat Pay order paid partly with vouchers");
 
@@ -402,6 +404,7 @@ TEST_F(alliance_advance_test, an_advance_pays_beyond_the_vouchers_and_the_next_d
     EXPECT_EQ(account("voucher_reimbursement_receivable", B.id), 5000);
     EXPECT_EQ(vouchers_of(a).at("advance").at("outstanding_fen").as_int64(), 4000);
     expect_ledger_holds("an advance spent");
+    EXPECT_EQ(ok(call("GET", "/api/v1/platform/alliance/dividends", op)).at("pool").at("books").at("advances_outstanding_fen").as_int64(), 4000);
 
     // Dividend 2 (b's order takes S past ceil(400,000 x 1.15)): a's lots release 1,200 + 3; all of
     // it repays the advance before anything is credited, so a gets no vouchers and no frame.
