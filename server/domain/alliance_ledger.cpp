@@ -120,7 +120,7 @@ std::vector<ledger_entry> voucher_release_entries(std::uint64_t consumer, std::i
     add(out, {k::alliance_vouchers, consumer}, {k::alliance_vouchers_held, consumer}, back);
     add(out, {k::vouchers_issued, 0}, {k::alliance_vouchers_held, consumer}, to_debt);
     add(out, {k::voucher_debt_issued, 0}, {k::alliance_voucher_debt, consumer}, to_debt);
-    add(out, {k::alliance_fund_reserved, 0}, {k::alliance_fund_free, 0}, to_debt);
+    add(out, {k::alliance_fund_reserved, 0}, {k::voucher_debt_advanced, 0}, to_debt);
     return out;
 }
 
@@ -130,7 +130,7 @@ std::vector<ledger_entry> voucher_spend_entries(std::uint64_t consumer, std::int
     add(out, {k::vouchers_issued, 0}, {k::alliance_vouchers, consumer}, from_balance);
     add(out, {k::alliance_fund_reserved, 0}, {k::voucher_reimbursement_payable, 0}, held + from_balance);
     add(out, {k::alliance_voucher_debt, consumer}, {k::voucher_debt_issued, 0}, unbacked);
-    add(out, {k::alliance_fund_free, 0}, {k::voucher_reimbursement_payable, 0}, unbacked);
+    add(out, {k::voucher_debt_advanced, 0}, {k::voucher_reimbursement_payable, 0}, unbacked);
     return out;
 }
 
@@ -144,7 +144,7 @@ std::vector<ledger_entry> voucher_return_entries(std::uint64_t consumer, std::in
     std::vector<ledger_entry> out;
     add(out, {k::voucher_reimbursement_payable, 0}, {k::alliance_fund_reserved, 0}, fen);
     add(out, {k::alliance_vouchers, consumer}, {k::vouchers_issued, 0}, fen);
-    add(out, {k::voucher_reimbursement_payable, 0}, {k::alliance_fund_free, 0}, to_debt);
+    add(out, {k::voucher_reimbursement_payable, 0}, {k::voucher_debt_advanced, 0}, to_debt);
     add(out, {k::voucher_debt_issued, 0}, {k::alliance_voucher_debt, consumer}, to_debt);
     return out;
 }
@@ -158,6 +158,14 @@ std::vector<ledger_entry> voucher_sale_reversal_entries(std::int64_t fen) {
 std::vector<ledger_entry> voucher_debt_entries(std::uint64_t consumer, std::int64_t fen) {
     std::vector<ledger_entry> out;
     add(out, {k::alliance_voucher_debt, consumer}, {k::voucher_debt_issued, 0}, fen);
+    add(out, {k::voucher_debt_advanced, 0}, {k::alliance_fund_free, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> voucher_debt_netted_entries(std::uint64_t consumer, std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::voucher_debt_issued, 0}, {k::alliance_voucher_debt, consumer}, fen);
+    add(out, {k::alliance_fund_free, 0}, {k::voucher_debt_advanced, 0}, fen);
     return out;
 }
 

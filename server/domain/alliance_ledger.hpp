@@ -51,24 +51,27 @@ std::vector<ledger_entry> dividend_clawback_entries(std::uint64_t consumer_user_
 // An order placed or a desk's reservation holds the consumer's vouchers.
 std::vector<ledger_entry> voucher_hold_entries(std::uint64_t consumer_user_id, std::int64_t fen);
 // Closed unpaid or released: the held vouchers come back, `to_debt` of them paying the consumer's
-// voucher debt (they vanish, and their money returns from the reserve to the free balance).
+// voucher debt (they vanish, and their money repays the platform's advance of the debt).
 std::vector<ledger_entry> voucher_release_entries(std::uint64_t consumer_user_id, std::int64_t back_fen, std::int64_t to_debt_fen);
 // Paid: the held vouchers are spent and their money, from the reserve, is owed to the accepting
 // store. An order paid after it was closed (its holds released) spends `from_balance` of what the
 // consumer still has, and `unbacked`, what they no longer have, becomes their voucher debt, its
-// money advanced from the free balance.
+// money advanced by the platform (voucher_debt_advanced), never by the fund.
 std::vector<ledger_entry> voucher_spend_entries(std::uint64_t consumer_user_id, std::int64_t held_fen, std::int64_t from_balance_fen,
                                                 std::int64_t unbacked_fen);
 // The accepting store's side of a spend (its book): the platform owes it the voucher part of the sale.
 std::vector<ledger_entry> voucher_sale_entries(std::int64_t fen);
 // A refund gives the voucher part back: the store owes back that reimbursement (its book:
 // voucher_sale_reversal_entries), the money returns to the reserve and the vouchers to the consumer;
-// `to_debt` of it pays the consumer's voucher debt instead (its money to the free balance).
+// `to_debt` of it pays the consumer's voucher debt instead (its money repays the platform's advance).
 std::vector<ledger_entry> voucher_return_entries(std::uint64_t consumer_user_id, std::int64_t fen, std::int64_t to_debt_fen = 0);
 std::vector<ledger_entry> voucher_sale_reversal_entries(std::int64_t fen);
 // A refund took back `fen` of vouchers its lots released that the consumer had spent: a voucher
-// debt, no money moves (the money left with the spend; later dividends recover it by not paying).
+// debt. Their money left the fund with the spend; the platform advances it back into the free
+// balance (voucher_debt_advanced), so the fund is never short for a debt, and later dividends
+// repay the platform as they net it (voucher_debt_netted_entries).
 std::vector<ledger_entry> voucher_debt_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+std::vector<ledger_entry> voucher_debt_netted_entries(std::uint64_t consumer_user_id, std::int64_t fen);
 
 // Advances (docs/alliance.md, "Advances"). An order or a reservation holding `fen` advanced on the
 // consumer's next dividends: money from the fund's free balance into its reserve, vouchers issued

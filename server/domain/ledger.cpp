@@ -46,6 +46,7 @@ std::string_view to_string(account_kind kind) {
     case account_kind::voucher_reimbursement_receivable: return "voucher_reimbursement_receivable";
     case account_kind::alliance_voucher_advance: return "alliance_voucher_advance";
     case account_kind::voucher_advances_issued: return "voucher_advances_issued";
+    case account_kind::voucher_debt_advanced: return "voucher_debt_advanced";
     }
     return "unknown";
 }
@@ -82,7 +83,7 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::alliance_vouchers_held, account_kind::alliance_voucher_debt,
                                                  account_kind::voucher_debt_issued, account_kind::voucher_reimbursement_payable,
                                                  account_kind::voucher_reimbursement_receivable, account_kind::alliance_voucher_advance,
-                                                 account_kind::voucher_advances_issued};
+                                                 account_kind::voucher_advances_issued, account_kind::voucher_debt_advanced};
     return kinds;
 }
 
@@ -150,6 +151,7 @@ bool in_platform_book(account_kind kind) {
     case account_kind::voucher_debt_issued:
     case account_kind::alliance_voucher_advance:
     case account_kind::voucher_advances_issued:
+    case account_kind::voucher_debt_advanced:
     case account_kind::voucher_reimbursement_payable: return true;
     default: return false;
     }

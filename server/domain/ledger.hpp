@@ -73,6 +73,7 @@ enum class account_kind {
     voucher_reimbursement_receivable,  // a store's book, asset: what the platform owes it for vouchers it took
     alliance_voucher_advance,        // per person: vouchers advanced on the next dividends, not yet repaid
     voucher_advances_issued,         // credit-normal: advances outstanding (their sum)
+    voucher_debt_advanced,           // asset: money the platform advanced into the fund for voucher debts, recovered as they are netted
 };
 
 // How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a

@@ -103,8 +103,9 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     }
     // A consumer's advance (vouchers spent ahead of this dividend) is repaid first
     // (credit_after_advance), then their voucher debt (a refund took back vouchers they had spent):
-    // the lots release the whole amount, the consumer can spend the rest, and the repaid part stays
-    // in the fund's free balance, which had paid for it.
+    // the lots release the whole amount, the consumer can spend the rest; an advance's part stays in
+    // the fund's free balance, which had paid for it, and a debt's part repays the platform, which
+    // had advanced it into the fund.
     std::int64_t netted = 0;
     std::vector<std::pair<std::uint64_t, std::int64_t>> advance_repaid, debt_netted;
     if (consumers && !credits.empty()) {
@@ -146,7 +147,7 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
         for (const auto& [user, fen] : advance_repaid)
             for (auto& e : advance_repaid_entries(user, fen)) entries.push_back(e);
         for (const auto& [user, fen] : debt_netted)
-            entries.push_back({{account_kind::voucher_debt_issued, 0}, {account_kind::alliance_voucher_debt, user}, fen});
+            for (auto& e : voucher_debt_netted_entries(user, fen)) entries.push_back(e);
         post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
                                                    .kind = "alliance_dividend",
                                                    .reference = reference,

@@ -226,7 +226,7 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "SELECT user_id, balance AS ledger, 0 AS credits FROM ledger_accounts WHERE kind = 'alliance_vouchers' "
          "UNION ALL SELECT user_id, 0, SUM(remaining_fen) FROM alliance_voucher_credits WHERE holder = 'consumer' GROUP BY user_id) x "
          "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.credits)"},
-        {"each consumer's held vouchers equal their orders' and reservations' holds, their voucher debt what its record owes, and the debts issued their sum",
+        {"each consumer's held vouchers equal their orders' and reservations' holds, their voucher debt what its record owes, the debts issued their sum, and the platform's advance of them the same",
          "SELECT CONCAT('held user ', x.user_id) FROM ("
          "SELECT user_id, balance AS ledger, 0 AS holds FROM ledger_accounts WHERE kind = 'alliance_vouchers_held' "
          "UNION ALL SELECT user_id, 0, SUM(amount_fen) FROM alliance_voucher_holds WHERE state = 'held' GROUP BY user_id) x "
@@ -236,7 +236,9 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "UNION ALL SELECT holder_id, 0, recorded_fen - netted_fen FROM alliance_voucher_debts WHERE holder = 'consumer') x "
          "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.debts) "
          "UNION ALL SELECT 'voucher_debt_issued' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_debt_issued', -balance, 0)), 0) AS issued, "
-         "COALESCE(SUM(IF(kind = 'alliance_voucher_debt', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.issued <> t.owed"},
+         "COALESCE(SUM(IF(kind = 'alliance_voucher_debt', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.issued <> t.owed "
+         "UNION ALL SELECT 'voucher_debt_advanced' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_debt_advanced', balance, 0)), 0) AS advanced, "
+         "COALESCE(SUM(IF(kind = 'alliance_voucher_debt', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.advanced <> t.owed"},
         {"each consumer's advance owed equals its record and its holds' grants less what was given back and repaid, and the advances issued their sum",
          "SELECT CONCAT('advance user ', x.user_id) FROM ("
          "SELECT user_id, balance AS ledger, 0 AS record FROM ledger_accounts WHERE kind = 'alliance_voucher_advance' "

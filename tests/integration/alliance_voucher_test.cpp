@@ -278,12 +278,15 @@ TEST_F(alliance_voucher_test, vouchers_spent_then_taken_back_by_a_refund_become_
               201);
     EXPECT_EQ(balance(a), 0);
     EXPECT_EQ(vouchers_of(a).at("debt_fen").as_int64(), 900);
+    auto platform_advance = [] { return scalar("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'voucher_debt_advanced'"); };
+    EXPECT_EQ(platform_advance(), 900) << "the platform advanced the debt's money into the fund";
     expect_ledger_holds("a clawback beyond the unspent vouchers");
 
     // Half of the desk sale refunded: its 450 of vouchers come back, and pay the debt first.
     ASSERT_EQ(pos_call(keyB, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "S-1"}, {"merchant_refund_id", "RS-1"}, {"amount_fen", 550}}).status, 201);
     EXPECT_EQ(balance(a), 0);
     EXPECT_EQ(vouchers_of(a).at("debt_fen").as_int64(), 450);
+    EXPECT_EQ(platform_advance(), 450);
     expect_ledger_holds("returned vouchers paying a debt");
 
     // Dividend 2 (S >= ceil(400,000 x 1.15)): a's new lot of 300,000 cp releases 1,800 at 60 bp;
@@ -291,6 +294,7 @@ TEST_F(alliance_voucher_test, vouchers_spent_then_taken_back_by_a_refund_become_
     run_job("pay-alliance-dividends");
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM alliance_dividends WHERE number = 2 AND state = 'done'"), 1);
     EXPECT_EQ(vouchers_of(a).at("debt_fen").as_int64(), 0);
+    EXPECT_EQ(platform_advance(), 0) << "repaid as the dividend netted the debt";
     EXPECT_EQ(balance(a), 1350);
     EXPECT_EQ(scalar("SELECT amount_fen FROM alliance_voucher_credits WHERE dividend_number = 2 AND holder = 'consumer' AND user_id = ?", {a.id}), 1800)
         << "the lots released the whole amount";

@@ -110,32 +110,45 @@ TEST(alliance_vouchers, a_spend_a_refund_a_released_hold_and_a_debt_keep_the_boo
     EXPECT_EQ(b.at(0, account_kind::voucher_reimbursement_payable), 300);
     EXPECT_EQ(b.at(S, account_kind::voucher_reimbursement_receivable), 300);
     EXPECT_TRUE(b.reserve_matches());
-    // A clawback of 900 when c has 700 unspent: 700 back to the fund, 200 a debt (no money moves).
+    // A clawback of 900 when c has 700 unspent: 700 back to the fund, 200 a debt, whose money the
+    // platform advances into the free balance (the fund is never short for a debt).
+    const auto free_before_claw = b.at(0, account_kind::alliance_fund_free);
     auto claw = dividend_clawback_entries(c, 700);
     for (auto& e : voucher_debt_entries(c, 200)) claw.push_back(e);
     b.post(0, claw);
     EXPECT_EQ(b.at(0, account_kind::alliance_voucher_debt, c), 200);
     EXPECT_EQ(b.at(0, account_kind::voucher_debt_issued), 200);
+    EXPECT_EQ(b.at(0, account_kind::voucher_debt_advanced), 200);
+    EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), free_before_claw + 900);
     EXPECT_TRUE(b.reserve_matches());
     // An order paid after it was closed spends 0 from the balance and 50 unbacked: more debt, its
-    // money advanced from the free balance.
+    // money advanced by the platform, not the fund.
     auto late = voucher_spend_entries(c, 0, 0, 50);
     for (auto& e : voucher_sale_entries(50)) late.push_back(e);
     b.post(S, late);
     EXPECT_EQ(b.at(0, account_kind::alliance_voucher_debt, c), 250);
     EXPECT_EQ(b.at(0, account_kind::voucher_reimbursement_payable), 350);
+    EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), free_before_claw + 900) << "the fund does not pay for a debt";
+    EXPECT_EQ(b.at(0, account_kind::voucher_debt_advanced), 250);
     EXPECT_TRUE(b.reserve_matches());
-    // A later credit of 100 is held and released: it pays 100 of the debt and vanishes; the fund
-    // gets its money back in the free balance.
+    // A later credit of 100 is held and released: it pays 100 of the debt and vanishes; its money
+    // repays the platform's advance.
     const auto free_before = b.at(0, account_kind::alliance_fund_free);
     b.post(0, dividend_credit_entries(c, 100));
     b.post(0, voucher_hold_entries(c, 100));
     b.post(0, voucher_release_entries(c, 0, 100));
     EXPECT_EQ(b.at(0, account_kind::alliance_voucher_debt, c), 150);
     EXPECT_EQ(b.at(0, account_kind::alliance_vouchers, c), 0);
-    EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), free_before);
+    EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), free_before - 100) << "the credit came from the free balance";
+    EXPECT_EQ(b.at(0, account_kind::voucher_debt_advanced), 150);
     EXPECT_TRUE(b.reserve_matches());
     EXPECT_EQ(b.at(0, account_kind::voucher_debt_issued), b.at(0, account_kind::alliance_voucher_debt, c));
+    // A dividend netting the rest: the platform is repaid from the free balance.
+    const auto free_before_netting = b.at(0, account_kind::alliance_fund_free);
+    b.post(0, voucher_debt_netted_entries(c, 150));
+    EXPECT_EQ(b.at(0, account_kind::alliance_voucher_debt, c), 0);
+    EXPECT_EQ(b.at(0, account_kind::voucher_debt_advanced), 0);
+    EXPECT_EQ(b.at(0, account_kind::alliance_fund_free), free_before_netting - 150);
 }
 
 TEST(alliance_vouchers, an_advance_is_funded_from_the_free_balance_and_a_dividend_repays_it_before_crediting) {
