@@ -30,27 +30,42 @@ struct credit_part {
     std::int64_t fen = 0;
 };
 
+// Up to `fen` taken from the credits a locked SELECT lists as (id, what it has to give), in its
+// order, each part then moved by `update_sql` (its placeholders: the part `amounts` times, then
+// the credit's id).
+std::vector<credit_part> take_parts(mysql_connection& db, statement& select, std::int64_t fen, const std::string& update_sql, int amounts) {
+    std::vector<credit_part> parts;
+    if (fen <= 0) return parts;
+    rows rs(select->executeQuery());
+    std::int64_t taken = 0;
+    while (taken < fen && rs->next()) {
+        const auto part = std::min(fen - taken, rs->getInt64(2));
+        parts.push_back({rs->getUInt64(1), part});
+        taken += part;
+    }
+    statement update(db.prepare(update_sql));
+    for (const auto& p : parts) {
+        unsigned i = 1;
+        for (int k = 0; k < amounts; ++k) update->setInt64(i++, p.fen);
+        update->setUInt64(i, p.id);
+        update->executeUpdate();
+    }
+    return parts;
+}
+
+std::int64_t sum_of(const std::vector<credit_part>& parts) {
+    std::int64_t total = 0;
+    for (const auto& p : parts) total += p.fen;
+    return total;
+}
+
 // The consumer's spendable credits, locked, the soonest to expire first; up to `fen` of them.
 std::vector<credit_part> draw_credits(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, time_point now) {
     statement select(db.prepare("SELECT id, remaining_fen FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
                                 "AND remaining_fen > 0 AND expires_at > ? ORDER BY expires_at, id FOR UPDATE"));
     select->setUInt64(1, user_id);
     select->setString(2, format_sql_datetime_utc(now));
-    rows rs(select->executeQuery());
-    std::vector<credit_part> out;
-    std::int64_t taken = 0;
-    while (taken < fen && rs->next()) {
-        const auto part = std::min(fen - taken, rs->getInt64(2));
-        out.push_back({rs->getUInt64(1), part});
-        taken += part;
-    }
-    statement update(db.prepare("UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ? WHERE id = ?"));
-    for (const auto& p : out) {
-        update->setInt64(1, p.fen);
-        update->setUInt64(2, p.id);
-        update->executeUpdate();
-    }
-    return out;
+    return take_parts(db, select, fen, "UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ? WHERE id = ?", 1);
 }
 
 std::vector<voucher_hold> read_holds(statement& select) {
@@ -242,9 +257,7 @@ void restore_voucher_credit(mysql_connection& db, std::uint64_t credit_id, std::
 }
 
 std::int64_t take_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, time_point now) {
-    std::int64_t taken = 0;
-    for (const auto& p : draw_credits(db, user_id, fen, now)) taken += p.fen;
-    return taken;
+    return sum_of(draw_credits(db, user_id, fen, now));
 }
 
 void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, std::uint64_t order_id, std::uint64_t refund_id, std::int64_t fen,
@@ -262,25 +275,10 @@ void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, st
 }
 
 std::int64_t take_returned_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen) {
-    if (fen <= 0) return 0;
     statement select(db.prepare("SELECT id, remaining_fen FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
                                 "AND reason = 'refund_return' AND remaining_fen > 0 ORDER BY expires_at, id FOR UPDATE"));
     select->setUInt64(1, user_id);
-    rows rs(select->executeQuery());
-    std::vector<credit_part> parts;
-    std::int64_t taken = 0;
-    while (taken < fen && rs->next()) {
-        const auto part = std::min(fen - taken, rs->getInt64(2));
-        parts.push_back({rs->getUInt64(1), part});
-        taken += part;
-    }
-    statement update(db.prepare("UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ? WHERE id = ?"));
-    for (const auto& p : parts) {
-        update->setInt64(1, p.fen);
-        update->setUInt64(2, p.id);
-        update->executeUpdate();
-    }
-    return taken;
+    return sum_of(take_parts(db, select, fen, "UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ? WHERE id = ?", 1));
 }
 
 std::int64_t lock_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id) {
@@ -337,46 +335,17 @@ std::int64_t charge_spent_dividend_vouchers(mysql_connection& db, const std::str
                                 "ORDER BY expires_at, id FOR UPDATE"));
     select->setString(1, holder);
     select->setUInt64(2, holder_id);
-    rows rs(select->executeQuery());
-    std::vector<credit_part> parts;
-    std::int64_t charged = 0;
-    while (charged < fen && rs->next()) {
-        const auto part = std::min(fen - charged, rs->getInt64(2));
-        parts.push_back({rs->getUInt64(1), part});
-        charged += part;
-    }
-    statement update(db.prepare("UPDATE alliance_voucher_credits SET taken_back_fen = taken_back_fen + ? WHERE id = ?"));
-    for (const auto& p : parts) {
-        update->setInt64(1, p.fen);
-        update->setUInt64(2, p.id);
-        update->executeUpdate();
-    }
-    return charged;
+    return sum_of(take_parts(db, select, fen, "UPDATE alliance_voucher_credits SET taken_back_fen = taken_back_fen + ? WHERE id = ?", 1));
 }
 
 std::int64_t take_back_expired_dividend_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen) {
-    if (fen <= 0) return 0;
     const auto column = holder_column(holder);
     statement select(db.prepare("SELECT id, expired_fen FROM alliance_voucher_credits WHERE holder = ? AND " + column +
                                 " = ? AND reason = 'dividend' AND expired_fen > 0 ORDER BY expires_at, id FOR UPDATE"));
     select->setString(1, holder);
     select->setUInt64(2, holder_id);
-    rows rs(select->executeQuery());
-    std::vector<credit_part> parts;
-    std::int64_t taken = 0;
-    while (taken < fen && rs->next()) {
-        const auto part = std::min(fen - taken, rs->getInt64(2));
-        parts.push_back({rs->getUInt64(1), part});
-        taken += part;
-    }
-    statement update(db.prepare("UPDATE alliance_voucher_credits SET expired_fen = expired_fen - ?, taken_back_fen = taken_back_fen + ? WHERE id = ?"));
-    for (const auto& p : parts) {
-        update->setInt64(1, p.fen);
-        update->setInt64(2, p.fen);
-        update->setUInt64(3, p.id);
-        update->executeUpdate();
-    }
-    return taken;
+    return sum_of(take_parts(db, select, fen,
+                             "UPDATE alliance_voucher_credits SET expired_fen = expired_fen - ?, taken_back_fen = taken_back_fen + ? WHERE id = ?", 2));
 }
 
 std::vector<ended_credit> lock_ended_credits(mysql_connection& db, time_point now, int limit) {

@@ -10,6 +10,7 @@
 // - With the relay frozen, a dividend waits at the outbox backlog bound, stops after its wait, and
 //   the next run finishes it once the relay has caught up.
 // check-ledger after every step.
+#include "tests/integration/support/alliance_cluster.hpp"
 #include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/ws_client.hpp"
@@ -35,7 +36,7 @@ namespace {
 
 // A Redis and a database of each test's own: the relay of a server on another database must not
 // share inboxes (user ids repeat across databases) or the relay's mark with this one.
-class alliance_dividend_test : public isolated_cluster_test {
+class alliance_dividend_test : public alliance_cluster_test {
 protected:
     void SetUp() override { start_cluster("dividend", {}, false); }
     void TearDown() override { stop_cluster(); }
@@ -74,31 +75,6 @@ protected:
         child_process process({SHAREDSTORE_BINARY, "check-ledger", "--config", test_config_path()}, scratch(), make_temp_dir("check-ledger") + "/out.log");
         auto code = process.wait_exit(60s);
         return {code.value_or(-1), process.output()};
-    }
-    static user make_operator() {
-        auto person = sign_in();
-        child_process grant({SHAREDSTORE_BINARY, "grant-platform-operator", "--config", test_config_path(), "--user", person.id, "--by", "dividend-test"},
-                            scratch(), make_temp_dir("grant-operator") + "/out.log");
-        if (grant.wait_exit(60s).value_or(-1) != 0) throw std::runtime_error("grant failed: " + grant.output());
-        return person;
-    }
-    // The defaults with S0 and the first dividend's holders lowered (the worked example's set-up).
-    static void set_pool(const user& op, std::int64_t initial_value_cp, int min_holders) {
-        auto config = ok(call("GET", "/api/v1/platform/alliance/config", op)).at("current").at("config").as_object();
-        config["initial_value_cp"] = initial_value_cp;
-        config["min_holders"] = min_holders;
-        ok(call("PUT", "/api/v1/platform/alliance/config", op, config));
-    }
-    static store member_store(const user& op, int concession_bp) {
-        auto s = open_store();
-        ok(call("POST", "/api/v1/platform/alliance/merchants", op, json::object{{"merchant_id", s.id}}), 201);
-        ok(call("PUT", s.path() + "/alliance", s.owner, json::object{{"concession_bp", concession_bp}, {"voucher_max_bp", 5000}}));
-        return s;
-    }
-    static http_reply paid(const pos_key& key, const user& who, std::int64_t fen) {
-        auto r = pos_order(key, who, fen);
-        if (r.status != 201) throw std::runtime_error("order: " + std::to_string(r.status) + " " + r.body);
-        return r;
     }
     static void vest_everything() {
         execute("UPDATE alliance_accruals SET vests_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE state = 'pending'");

@@ -10,6 +10,7 @@
 // - Voucher debt: vouchers spent, then the order whose lots released them refunded: the unspent
 //   part goes back, the rest is a debt that the next dividend nets before crediting.
 // check-ledger after every step.
+#include "tests/integration/support/alliance_cluster.hpp"
 #include "tests/integration/support/child_process.hpp"
 #include "tests/integration/support/store_api.hpp"
 #include "tests/integration/support/ws_client.hpp"
@@ -29,7 +30,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class alliance_voucher_test : public isolated_cluster_test {
+class alliance_voucher_test : public alliance_cluster_test {
 protected:
     void SetUp() override { start_cluster("vouchers", {}, true); }
     void TearDown() override { stop_cluster(); }
@@ -43,30 +44,6 @@ protected:
         child_process process({SHAREDSTORE_BINARY, "check-ledger", "--config", test_config_path()}, cluster_environment(),
                               make_temp_dir("check-ledger") + "/out.log");
         EXPECT_EQ(process.wait_exit(60s).value_or(-1), 0) << when << ": " << process.output();
-    }
-    static user make_operator() {
-        auto person = sign_in();
-        child_process grant({SHAREDSTORE_BINARY, "grant-platform-operator", "--config", test_config_path(), "--user", person.id, "--by", "voucher-test"},
-                            cluster_environment(), make_temp_dir("grant-operator") + "/out.log");
-        if (grant.wait_exit(60s).value_or(-1) != 0) throw std::runtime_error("grant failed: " + grant.output());
-        return person;
-    }
-    static void set_pool(const user& op, std::int64_t initial_value_cp, int min_holders) {
-        auto config = ok(call("GET", "/api/v1/platform/alliance/config", op)).at("current").at("config").as_object();
-        config["initial_value_cp"] = initial_value_cp;
-        config["min_holders"] = min_holders;
-        ok(call("PUT", "/api/v1/platform/alliance/config", op, config));
-    }
-    static store member_store(const user& op, int concession_bp, int voucher_max_bp = 5000) {
-        auto s = open_store();
-        ok(call("POST", "/api/v1/platform/alliance/merchants", op, json::object{{"merchant_id", s.id}}), 201);
-        ok(call("PUT", s.path() + "/alliance", s.owner, json::object{{"concession_bp", concession_bp}, {"voucher_max_bp", voucher_max_bp}}));
-        return s;
-    }
-    static http_reply paid(const pos_key& key, const user& who, std::int64_t fen) {
-        auto r = pos_order(key, who, fen);
-        if (r.status != 201) throw std::runtime_error("order: " + std::to_string(r.status) + " " + r.body);
-        return r;
     }
     static void vest_everything() {
         execute("UPDATE alliance_accruals SET vests_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE state = 'pending'");

@@ -5,6 +5,8 @@
 #include "server/domain/alliance_accrual.hpp"
 #include "server/domain/alliance_ledger.hpp"
 
+#include "tests/support/ledger_books.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -14,27 +16,7 @@ using namespace sharedstore;
 
 namespace {
 
-// Balances by (store, kind, user), debits - credits; `store` 0 for the platform's book.
-using book_key = std::tuple<int, account_kind, std::uint64_t>;
-struct books {
-    std::map<book_key, std::int64_t> balance;
-    void post(int store, const std::vector<ledger_entry>& entries) {
-        ASSERT_FALSE(check_entries(entries)) << *check_entries(entries);
-        for (const auto& e : entries) {
-            balance[{in_platform_book(e.debit.kind) ? 0 : store, e.debit.kind, e.debit.user_id}] += e.amount;
-            balance[{in_platform_book(e.credit.kind) ? 0 : store, e.credit.kind, e.credit.user_id}] -= e.amount;
-        }
-    }
-    std::int64_t at(int store, account_kind kind, std::uint64_t user = 0) const {
-        auto it = balance.find({in_platform_book(kind) ? 0 : store, kind, user});
-        return it == balance.end() ? 0 : natural_balance(kind, it->second);
-    }
-    bool all_zero() const {
-        for (const auto& [key, value] : balance)
-            if (value != 0) return false;
-        return true;
-    }
-};
+using books = test_support::ledger_books;
 
 constexpr int A = 1, B = 2;
 constexpr std::uint64_t c = 7;

@@ -8,6 +8,8 @@
 #include "server/domain/alliance_vouchers.hpp"
 #include "server/domain/redemption_codes.hpp"
 
+#include "tests/support/ledger_books.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -18,23 +20,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using book_key = std::tuple<int, account_kind, std::uint64_t>;
-struct books {
-    std::map<book_key, std::int64_t> balance;
-    void post(int store, const std::vector<ledger_entry>& entries) {
-        ASSERT_FALSE(check_entries(entries)) << *check_entries(entries);
-        for (const auto& e : entries) {
-            balance[{in_platform_book(e.debit.kind) ? 0 : store, e.debit.kind, e.debit.user_id}] += e.amount;
-            balance[{in_platform_book(e.credit.kind) ? 0 : store, e.credit.kind, e.credit.user_id}] -= e.amount;
-        }
-    }
-    std::int64_t at(int store, account_kind kind, std::uint64_t user = 0) const {
-        auto it = balance.find({in_platform_book(kind) ? 0 : store, kind, user});
-        return it == balance.end() ? 0 : natural_balance(kind, it->second);
-    }
-    // The invariant of check-ledger: money behind vouchers == vouchers outstanding.
-    bool reserve_matches() const { return at(0, account_kind::alliance_fund_reserved) == at(0, account_kind::vouchers_issued); }
-};
+using books = test_support::ledger_books;
 
 constexpr int S = 3;
 constexpr std::uint64_t c = 7;
