@@ -26,26 +26,30 @@ std::uint64_t number_of(const redis_reply& reply) {
     return value;
 }
 
-// ARGV: waiter hash, ttl ms, expires_at ms.
+// ARGV: waiter hash, expires_at ms. The key's end is the ticket's end on the server's clock
+// (PEXPIREAT), and the scripts below compare with the server's now too: Redis dropping the key
+// a few milliseconds later than the server's deadline must not let a late confirmation through.
 constexpr const char* create_script =
-    "redis.call('HSET', KEYS[1], 'state', 'pending', 'waiter', ARGV[1], 'expires_at', ARGV[3]) "
-    "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1";
+    "redis.call('HSET', KEYS[1], 'state', 'pending', 'waiter', ARGV[1], 'expires_at', ARGV[2]) "
+    "redis.call('PEXPIREAT', KEYS[1], ARGV[2]) return 1";
 
-// ARGV: user id. 1 confirmed, 2 replayed (the same user), 3 taken (another user), 0 not found.
+// ARGV: user id, now ms. 1 confirmed, 2 replayed (the same user), 3 taken (another user), 0 not
+// found (or past its end).
 constexpr const char* confirm_script =
-    "local state = redis.call('HGET', KEYS[1], 'state') "
-    "if not state then return 0 end "
+    "local t = redis.call('HMGET', KEYS[1], 'state', 'expires_at') "
+    "local state = t[1] "
+    "if not state or tonumber(t[2]) <= tonumber(ARGV[2]) then return 0 end "
     "if state == 'pending' then redis.call('HSET', KEYS[1], 'state', 'confirmed', 'user', ARGV[1]) return 1 end "
     "if redis.call('HGET', KEYS[1], 'user') == ARGV[1] then return 2 end "
     "return 3";
 
-// ARGV: waiter hash. {0} gone, {-1} other browser, {1, expires_at} pending, {2, user} claimed
-// (the ticket is used from now on), {3} used already.
+// ARGV: waiter hash, now ms. {0} gone (or a pending one past its end), {-1} other browser,
+// {1, expires_at} pending, {2, user} claimed (the ticket is used from now on), {3} used already.
 constexpr const char* claim_script =
     "local t = redis.call('HMGET', KEYS[1], 'state', 'waiter', 'user', 'expires_at') "
     "if not t[1] then return {0} end "
     "if t[2] ~= ARGV[1] then return {-1} end "
-    "if t[1] == 'pending' then return {1, t[4]} end "
+    "if t[1] == 'pending' then if tonumber(t[4]) <= tonumber(ARGV[2]) then return {0} end return {1, t[4]} end "
     "if t[1] == 'confirmed' then redis.call('HSET', KEYS[1], 'state', 'used') return {2, t[3]} end "
     "return {3}";
 
@@ -56,15 +60,14 @@ long long unix_ms(std::chrono::system_clock::time_point t) { return std::chrono:
 std::string console_ticket_id(const std::string& ticket) { return sha256_hex(ticket); }
 
 asio::awaitable<void> console_ticket_store::create(std::string ticket, std::string waiter_secret, std::chrono::system_clock::time_point expires_at) {
-    const auto ttl = std::max<long long>(1, unix_ms(expires_at) - unix_ms(std::chrono::system_clock::now()));
-    std::vector<std::string> eval{"EVAL", create_script, "1", key_of(ticket), sha256_hex(waiter_secret), std::to_string(ttl),
-                                  std::to_string(unix_ms(expires_at))};
+    std::vector<std::string> eval{"EVAL", create_script, "1", key_of(ticket), sha256_hex(waiter_secret), std::to_string(unix_ms(expires_at))};
     auto reply = co_await redis_->command(std::move(eval));
     check(reply);
 }
 
 asio::awaitable<ticket_confirmation> console_ticket_store::confirm(std::string ticket, std::uint64_t user_id) {
-    std::vector<std::string> eval{"EVAL", confirm_script, "1", key_of(ticket), std::to_string(user_id)};
+    std::vector<std::string> eval{"EVAL", confirm_script, "1", key_of(ticket), std::to_string(user_id),
+                                  std::to_string(unix_ms(std::chrono::system_clock::now()))};
     auto reply = co_await redis_->command(std::move(eval));
     check(reply);
     switch (reply.integer) {
@@ -82,7 +85,8 @@ asio::awaitable<ticket_confirmation> console_ticket_store::confirm(std::string t
 }
 
 asio::awaitable<ticket_claim> console_ticket_store::claim(std::string ticket, std::string waiter_secret) {
-    std::vector<std::string> eval{"EVAL", claim_script, "1", key_of(ticket), sha256_hex(waiter_secret)};
+    std::vector<std::string> eval{"EVAL", claim_script, "1", key_of(ticket), sha256_hex(waiter_secret),
+                                  std::to_string(unix_ms(std::chrono::system_clock::now()))};
     auto reply = co_await redis_->command(std::move(eval));
     check(reply);
     ticket_claim out;
