@@ -34,6 +34,10 @@ std::string trim(std::string_view s) {
 bool push_endpoint::handles(const http_request& request) const { return request.path == path; }
 
 asio::awaitable<std::optional<http_response>> push_endpoint::authorize(http_request& request, std::string& subprotocol) {
+    // A socket opened before the instance reads the session-ends stream would miss a sign-out
+    // announced between its session check and that first read (it would stay open until expiry).
+    if (ctx_.listening && !ctx_.listening->load())
+        co_return refusal(503, "dependency_unavailable", "reminders are starting on this instance; retry shortly", request.request_id);
     std::string token;
     std::vector<std::string> offers;
     if (auto offered = request.header("sec-websocket-protocol")) {

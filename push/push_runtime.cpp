@@ -45,6 +45,7 @@ push_runtime::push_runtime(asio::io_context& io, redis_client& redis, redis_conf
     context.history = &history_;
     context.acks = &acks_;
     context.frames_sent = &frames_sent_;
+    context.listening = &listening_;
     endpoint_ = std::make_unique<push_endpoint>(context, std::move(check));
     redis_settings.command_timeout = std::chrono::milliseconds(5000);  // XREAD blocks up to 1 s
     poke_redis_ = redis_client::create(io.get_executor(), redis_settings, log);
@@ -238,10 +239,12 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
     std::string last, last_end;
     bool lost = false;
     std::uint64_t last_seq = 0;  // of the last frame-carrying poke read (0: none yet)
+    int starting_failures = 0;
     while (!stopping_) {
         try {
             if (last.empty()) last = co_await newest_id(pokes_key(instance_));
             if (last_end.empty()) last_end = co_await newest_id(session_ends_key());
+            listening_ = true;
             std::vector<std::string> read{"XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", pokes_key(instance_), session_ends_key(),
                                           last, last_end};
             auto reply = co_await poke_redis_->command(std::move(read));
@@ -268,11 +271,14 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
             }
             continue;
         } catch (const std::exception& e) {
-            if (!lost && !stopping_) log_.warn("push_pokes_unavailable", {{"error", e.what()}});
-            lost = true;
+            // At start the connection of its own is usually still being made: retried briefly and
+            // quietly for a second (sockets are refused meanwhile), then like any outage.
+            const bool starting = !listening_ && ++starting_failures <= 50;
+            if (!lost && !stopping_ && !starting) log_.warn("push_pokes_unavailable", {{"error", e.what()}});
+            if (!starting) lost = true;
         }
         if (stopping_) break;
-        pause.expires_after(std::chrono::milliseconds(200));
+        pause.expires_after(std::chrono::milliseconds(listening_ ? 200 : 20));
         boost::system::error_code ec;
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }

@@ -36,6 +36,9 @@ public:
     // lease relays them now rather than at its next poll. Any thread; cheap to call often: while a
     // signal waits to be sent, further calls add nothing (it covers every commit made before it).
     void outbox_written();
+    // The poke listener has fixed where it reads the pokes and the session-ends streams: from then
+    // on no sign-out is missed, so sockets are accepted (and /readyz counts the instance ready).
+    bool listening() const { return listening_; }
     // A login session was signed out: its sockets close (4401) on every instance. Throws
     // dependency_unavailable when Redis is down.
     boost::asio::awaitable<void> session_ended(std::uint64_t user_id, std::string session_id);
@@ -72,6 +75,7 @@ private:
     boost::asio::strand<boost::asio::io_context::executor_type> relay_strand_;
     std::atomic<bool> signal_pending_{false};
     std::atomic<bool> stopping_{false};
+    std::atomic<bool> listening_{false};
     std::atomic<std::uint64_t> frames_sent_{0};
 };
 

@@ -35,6 +35,9 @@ struct push_context {
     // Frames written, added to sharedstore_push_frames_sent_total by the owner now and then (a
     // registry lookup and lock per frame cost more than the frame's write); null: counted at once.
     std::atomic<std::uint64_t>* frames_sent = nullptr;
+    // Whether this instance reads the session-ends stream yet; until then a sign-out could pass
+    // unseen, so upgrades are refused (503). Null: always.
+    const std::atomic<bool>* listening = nullptr;
 };
 
 // Whether the login session that opened the socket still stands (once, when the socket joins the hub).

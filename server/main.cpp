@@ -299,6 +299,7 @@ int serve(const server_config& config) {
                                 .auth = auth,
                                 .sessions = sessions,
                                 .signed_out = std::move(signed_out),
+                                .push_listening = [&push] { return push.listening(); },
                                 .merchants = merchants,
                                 .tier_previews = tier_previews,
                                 .partners = partners,

@@ -49,6 +49,8 @@ struct api_services {
     auth_service& auth;
     session_store& sessions;
     session_end_signal signed_out;  // may be empty
+    // Whether this instance's reminders listen yet (push_runtime::listening); empty: no such check.
+    std::function<bool()> push_listening;
     merchant_service& merchants;
     tier_preview_service& tier_previews;
     partner_service& partners;

@@ -43,12 +43,17 @@ boost::asio::awaitable<http_response> handle_readyz(const api_services& s, http_
     auto [mysql, redis_answer] = co_await std::move(both);
     const std::string redis = redis_answer ? *redis_answer : std::string("slow");
     boost::json::object checks{{"mysql", mysql}, {"redis", redis}};
-    if (mysql == "ok" && redis == "ok")
+    // Sockets are refused until the reminders' listener reads its streams (a second at most once
+    // Redis answers): until then the instance is not ready for the traffic it would get.
+    const std::string push = !s.push_listening || s.push_listening() ? "ok" : "starting";
+    checks["push"] = push;
+    if (mysql == "ok" && redis == "ok" && push == "ok")
         co_return http_response::json(200, boost::json::object{{"status", "ready"}, {"checks", std::move(checks)}});
     // "mysql slow", "redis unavailable", "mysql slow, redis unavailable"
     std::string failed;
     if (mysql != "ok") failed = "mysql " + mysql;
     if (redis != "ok") failed += (failed.empty() ? "redis " : ", redis ") + redis;
+    if (push != "ok") failed += (failed.empty() ? "push " : ", push ") + push;
     auto body = error_body("not_ready", failed, request.request_id);
     body["checks"] = std::move(checks);
     auto response = http_response::json(503, body);

@@ -2,6 +2,7 @@
 // real MariaDB and Redis of scripts/test.
 #include "tests/integration/support/http_client.hpp"
 #include "tests/integration/support/test_environment.hpp"
+#include "tests/integration/support/ws_client.hpp"
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -52,6 +53,7 @@ TEST_F(server_http_test, readyz_is_200_when_mariadb_and_redis_answer) {
     ASSERT_EQ(reply.status, 200) << reply.body;
     EXPECT_EQ(reply.json().at("checks").at("mysql").as_string(), "ok");
     EXPECT_EQ(reply.json().at("checks").at("redis").as_string(), "ok");
+    EXPECT_EQ(reply.json().at("checks").at("push").as_string(), "ok");
 }
 
 TEST_F(server_http_test, unknown_route_is_404_json_with_request_id) {
@@ -270,6 +272,34 @@ TEST(server_readiness, follows_redis_down_and_back) {
     EXPECT_EQ(up.status, 200) << up.body;
     EXPECT_TRUE(server.process().running());
     EXPECT_NE(server.log().find("redis_reconnected"), std::string::npos);
+}
+
+// An instance whose Redis is not there yet does not read the session-ends stream: a socket it
+// accepted could miss a sign-out announced before that first read and stay open. Until the
+// listener reads, upgrades are refused and /readyz says "push starting"; then both open.
+TEST(server_readiness, sockets_wait_for_the_reminders_listener) {
+    redis_server_process redis;
+    redis.stop();
+    server_process server({{"SHAREDSTORE_REDIS_PORT", std::to_string(redis.port())}});
+
+    auto starting = http_call(server.port(), "GET", "/readyz");
+    ASSERT_EQ(starting.status, 503) << starting.body;
+    EXPECT_EQ(starting.json().at("checks").at("push").as_string(), "starting");
+    ws_client early(server.port(), {{"Authorization", "Bearer f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0"}});
+    EXPECT_EQ(early.status(), 503) << early.body();
+    EXPECT_NE(early.body().find("reminders are starting"), std::string::npos) << early.body();
+
+    redis.start();
+    http_reply ready;
+    for (int i = 0; i < 200 && ready.status != 200; ++i) {  // reconnect backoff is at most 2 s
+        ready = http_call(server.port(), "GET", "/readyz");
+        if (ready.status != 200) std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_EQ(ready.status, 200) << ready.body;
+    EXPECT_EQ(ready.json().at("checks").at("push").as_string(), "ok");
+    // Past the listener's gate: the forged token is what is refused now.
+    ws_client later(server.port(), {{"Authorization", "Bearer f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0"}});
+    EXPECT_EQ(later.status(), 401) << later.body();
 }
 
 // A listening socket that never answers: a MariaDB that hangs during the handshake.
