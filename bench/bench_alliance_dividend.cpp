@@ -8,6 +8,9 @@
 // through the POS would take longer than the dividend.
 #include "bench/bench_alliance_dividend.hpp"
 
+#include "bench/bench_dividend_delivery.hpp"
+#include "bench/bench_support.hpp"
+
 #include "common/mysql_pool.hpp"
 #include "common/random_token.hpp"
 #include "server/config.hpp"
@@ -35,8 +38,6 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
-
 namespace sharedstore::bench {
 
 namespace {
@@ -54,6 +55,11 @@ struct options {
     int pause_ms = 0;
     bool keep = false;
     int mariadb_pid = 0;  // 0: read from @@pid_file
+    // The second half: holders connected over WebSocket (0: none, no server), probe reminders.
+    long long connected = 0;
+    int probes = 20;
+    double probe_rate = 20;
+    double baseline_s = 5;
 };
 
 double seconds_since(steady::time_point t0) { return std::chrono::duration<double>(steady::now() - t0).count(); }
@@ -72,32 +78,6 @@ std::string text(sql::Connection& db, const std::string& query) {
     return rs->next() && !rs->isNull(1) ? std::string(rs->getString(1)) : std::string();
 }
 
-// KiB of a process's resident set now (VmRSS), 0 when it cannot be read.
-long long rss_kib(int pid) {
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
-    return 0;
-}
-
-// CPU seconds a process has used (utime + stime of /proc/PID/stat), 0 when it cannot be read.
-double cpu_seconds(int pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    const auto close = all.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream fields(all.substr(close + 2));
-    std::string field;
-    long long utime = 0, stime = 0;
-    // Fields 3.. after the name: state is the first; utime and stime are fields 14 and 15.
-    for (int i = 3; i <= 15 && fields >> field; ++i) {
-        if (i == 14) utime = std::atoll(field.c_str());
-        if (i == 15) stime = std::atoll(field.c_str());
-    }
-    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 struct child_run {
     int status = -1;
     long long max_rss_kib = 0;
@@ -108,30 +88,9 @@ struct child_run {
 
 // The command with `env` added to this process's environment, its output in `log`; waits for it.
 child_run run_child(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& log) {
-    // `env` replaces variables of the same name (getenv would find the first of two).
-    std::vector<std::string> environment;
-    for (char** e = environ; *e; ++e) {
-        const std::string entry(*e);
-        const auto name = entry.substr(0, entry.find('=') + 1);
-        bool replaced = false;
-        for (const auto& mine : env) replaced = replaced || mine.rfind(name, 0) == 0;
-        if (!replaced) environment.push_back(entry);
-    }
-    environment.insert(environment.end(), env.begin(), env.end());
-    std::vector<char*> args, envp;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    for (const auto& e : environment) envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = 0;
     const auto t0 = steady::now();
     child_run run;
-    if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data()) != 0) throw std::runtime_error("cannot start " + argv[0]);
-    posix_spawn_file_actions_destroy(&actions);
+    const pid_t pid = spawn_process(argv, env, log);
     int status = 0;
     rusage usage{};
     wait4(pid, &status, 0, &usage);
@@ -162,9 +121,14 @@ bool parse(const std::vector<std::string>& args, options& o) {
         else if (a == "--pause-ms") o.pause_ms = std::stoi(value());
         else if (a == "--keep") o.keep = true;
         else if (a == "--mariadb-pid") o.mariadb_pid = std::stoi(value());
+        else if (a == "--connected") o.connected = std::stoll(value());
+        else if (a == "--probes") o.probes = std::stoi(value());
+        else if (a == "--probe-rate") o.probe_rate = std::stod(value());
+        else if (a == "--baseline-s") o.baseline_s = std::stod(value());
         else return false;
     }
-    return o.consumers > 0 && o.merchants > 0 && o.orders > 0 && o.chunk > 0;
+    return o.consumers > 0 && o.merchants > 0 && o.orders > 0 && o.chunk > 0 && o.connected >= 0 && o.connected <= o.consumers && o.probes > 0 &&
+           o.probe_rate > 0 && o.baseline_s >= 0;
 }
 
 void seed(sql::Connection& db, const options& o) {
@@ -199,7 +163,8 @@ void seed(sql::Connection& db, const options& o) {
 
 const char* alliance_dividend_usage() {
     return "  sharedstore-bench alliance-dividend [--config conf/dev.json] [--binary build/server/sharedstore]\n"
-           "        [--consumers 200000] [--merchants 2000] [--orders 500000] [--chunk 2000] [--pause-ms 0] [--mariadb-pid N] [--keep]\n";
+           "        [--consumers 200000] [--merchants 2000] [--orders 500000] [--chunk 2000] [--pause-ms 0] [--mariadb-pid N] [--keep]\n"
+           "        [--connected 10000 [--probes 20] [--probe-rate 20] [--baseline-s 5]]   holders on WebSockets of a server of its own\n";
 }
 
 int run_alliance_dividend(const std::vector<std::string>& args) {
@@ -213,14 +178,22 @@ int run_alliance_dividend(const std::vector<std::string>& args) {
         std::cerr << e.what() << "\n" << alliance_dividend_usage();
         return 2;
     }
+    if (o.connected > 0) {
+        // A socket a holder, and the probes'.
+        rlimit limit{};
+        getrlimit(RLIMIT_NOFILE, &limit);
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
     const auto config = load_config_file(o.config, process_environment(), false);
     auto admin = mysql_connect(config.mysql);
     const auto name = "bench_alliance_" + random_hex(4);
     exec(*admin, "CREATE DATABASE `" + name + "`");
-    const std::vector<std::string> env{"SHAREDSTORE_MYSQL_DATABASE=" + name, "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_LOTS=" + std::to_string(o.chunk),
-                                       "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_PAUSE_MS=" + std::to_string(o.pause_ms),
-                                       // No relay runs here: the frames stay in the outbox, so the job must not wait for them.
-                                       "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_OUTBOX_BACKLOG=0"};
+    std::vector<std::string> env{"SHAREDSTORE_MYSQL_DATABASE=" + name, "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_LOTS=" + std::to_string(o.chunk),
+                                 "SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_CHUNK_PAUSE_MS=" + std::to_string(o.pause_ms)};
+    // Without connected holders no relay runs: the frames stay in the outbox, so the job must not
+    // wait for them. With them, the configured backlog holds as in production.
+    if (o.connected == 0) env.push_back("SHAREDSTORE_JOBS_ALLIANCE_DIVIDEND_OUTBOX_BACKLOG=0");
     const auto log = "/tmp/" + name + ".log";
     int exit_status = 0;
     try {
@@ -242,18 +215,44 @@ int run_alliance_dividend(const std::vector<std::string>& args) {
         const auto mariadb_pid = o.mariadb_pid ? o.mariadb_pid : std::atoi(text(*db, "SELECT LOAD_FILE(@@pid_file)").c_str());
         std::atomic<bool> running{true};
         std::atomic<long long> mariadb_peak{0};
-        const long long mariadb_before = mariadb_pid ? rss_kib(mariadb_pid) : 0;
+        const long long mariadb_before = mariadb_pid ? process_rss_kib(mariadb_pid) : 0;
         std::thread sampler([&] {
             while (running) {
-                if (mariadb_pid) mariadb_peak = std::max(mariadb_peak.load(), rss_kib(mariadb_pid));
+                if (mariadb_pid) mariadb_peak = std::max(mariadb_peak.load(), process_rss_kib(mariadb_pid));
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             }
         });
-        const double mariadb_cpu_before = mariadb_pid ? cpu_seconds(mariadb_pid) : 0;
-        auto job = run_child({o.binary, "run-job", "--config", o.config, "pay-alliance-dividends"}, env, log);
+        const double mariadb_cpu_before = mariadb_pid ? process_cpu_seconds(mariadb_pid) : 0;
+        child_run job;
+        json::object delivery;
+        if (o.connected == 0) {
+            job = run_child({o.binary, "run-job", "--config", o.config, "pay-alliance-dividends"}, env, log);
+        } else {
+            // Users without lots for the probe's reminders; the holders are the first consumers.
+            exec(*db, "INSERT INTO users (appid, openid) SELECT 'wxbench', CONCAT('probe', seq) FROM seq_1_to_" + std::to_string(o.probes));
+            const auto first_user = number(*db, "SELECT MIN(id) FROM users WHERE appid = 'wxbench'");
+            const auto first_probe = number(*db, "SELECT MIN(id) FROM users WHERE openid LIKE 'probe%'");
+            delivery_options d;
+            d.binary = o.binary;
+            d.config = o.config;
+            d.env = env;
+            d.mysql = db_config;
+            // Spread over the consumers, so over the dividend's chunks (the first ones alone would all
+            // be credited in its first seconds).
+            const auto stride = o.consumers / o.connected;
+            for (long long i = 0; i < o.connected; ++i) d.holders.push_back(static_cast<std::uint64_t>(first_user + i * stride));
+            for (int i = 0; i < o.probes; ++i) d.probe_users.push_back(static_cast<std::uint64_t>(first_probe + i));
+            d.probe_rate = o.probe_rate;
+            d.baseline_s = o.baseline_s;
+            delivery = measure_delivery(d, [&](const std::vector<std::string>& redis_env) {
+                auto with_redis = env;
+                with_redis.insert(with_redis.end(), redis_env.begin(), redis_env.end());
+                job = run_child({o.binary, "run-job", "--config", o.config, "pay-alliance-dividends"}, with_redis, log);
+            });
+        }
         running = false;
         sampler.join();
-        const double mariadb_cpu = mariadb_pid ? cpu_seconds(mariadb_pid) - mariadb_cpu_before : 0;
+        const double mariadb_cpu = mariadb_pid ? process_cpu_seconds(mariadb_pid) - mariadb_cpu_before : 0;
         if (job.status != 0) throw std::runtime_error("pay-alliance-dividends failed: " + job.output);
 
         // The job's own figures (its job_done line): the start (S_n) and the chunks (V_n, credits), in ms.
@@ -304,6 +303,23 @@ int run_alliance_dividend(const std::vector<std::string>& args) {
                              {"job_peak_rss_kib", job.max_rss_kib},
                              {"mariadb_peak_rss_kib", mariadb_peak.load()},
                              {"mariadb_rss_before_kib", mariadb_before}};
+        if (!delivery.empty()) {
+            auto ms = [](const json::value& l, const char* key) { return l.at(key).to_number<double>(); };
+            const auto& h = delivery.at("holder_frame_latency");
+            std::printf("  connected holders: %lld of %lld sockets got their frame, the last %+.1f s after the job exited; frame after its row: p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",
+                        static_cast<long long>(delivery.at("holders_with_frame").as_int64()), static_cast<long long>(delivery.at("holders_connected").as_int64()), delivery.at("last_frame_after_job_exit_s").to_number<double>(),
+                        ms(h, "p50_ms"), ms(h, "p99_ms"), ms(h, "max_ms"));
+            for (const char* window : {"probe_before", "probe_during", "probe_after"}) {
+                const auto& p = delivery.at(window);
+                std::printf("  core-loop reminders %-7s the job: %5lld, p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", window + 6, static_cast<long long>(p.at("count").as_int64()), ms(p, "p50_ms"),
+                            ms(p, "p99_ms"), ms(p, "max_ms"));
+            }
+            std::printf("  server: peak RSS %lld KiB (%lld before), CPU %.1f s; Redis CPU %.1f s; %s\n", static_cast<long long>(delivery.at("server_peak_rss_kib").as_int64()),
+                        static_cast<long long>(delivery.at("server_rss_before_kib").as_int64()), delivery.at("server_cpu_s").to_number<double>(), delivery.at("redis_cpu_s").to_number<double>(),
+                        delivery.at("complete").as_bool() ? "complete" : "INCOMPLETE (frames missing, repeated or sockets dropped)");
+            if (!delivery.at("complete").as_bool()) exit_status = 1;
+            summary["delivery"] = std::move(delivery);
+        }
         std::cout << json::serialize(summary) << std::endl;
     } catch (const std::exception& e) {
         std::cerr << "alliance-dividend: " << e.what() << "\n";

@@ -93,36 +93,12 @@ std::int64_t epoch_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// utime + stime of a process in seconds (0 when unknown).
-double cpu_seconds(int pid) {
-    if (pid <= 0) return 0;
-    std::ifstream in(pid == -1 ? "/proc/self/stat" : "/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const auto close = text.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream fields(text.substr(close + 2));
-    std::string f;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && fields >> f; ++i) {
-        if (i == 14) utime = std::stod(f);
-        if (i == 15) stime = std::stod(f);
-    }
-    return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 double self_cpu_seconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
-long long rss_kib(int pid) {
-    if (pid <= 0) return -1;
-    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
-    return -1;
-}
 
 // The whole machine's busy share since the last call (load conditions next to the figures).
 struct machine_cpu {
@@ -223,16 +199,6 @@ std::optional<fanout_options> parse_options(const std::vector<std::string>& args
     return o;
 }
 
-// The reminder's "id":"123-0" in a frame (not the merchant's "id":"12"); 0 when absent.
-std::uint64_t frame_id(std::string_view text) {
-    for (auto at = text.find("\"id\":\""); at != std::string_view::npos; at = text.find("\"id\":\"", at + 1)) {
-        std::uint64_t id = 0;
-        const char* begin = text.data() + at + 6;
-        const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), id);
-        if (ec == std::errc() && text.substr(static_cast<std::size_t>(end - text.data())).substr(0, 3) == "-0\"") return id;
-    }
-    return 0;
-}
 std::int64_t frame_stamp_us(std::string_view text) {
     const auto at = text.find("\"t\":");
     if (at == std::string_view::npos) return 0;
@@ -242,7 +208,7 @@ std::int64_t frame_stamp_us(std::string_view text) {
 }
 
 void record(fanout_state& s, client& c, std::string_view text) {
-    const auto id = frame_id(text);
+    const auto id = reminder_id(text);
     if (id == 0) return;
     auto& t = s.track;
     ++t.frames;
@@ -277,12 +243,12 @@ asio::awaitable<void> reader(fanout_state& s, client& c) {
             else if (!text.empty() && text[0] == '0') answer = "40";
             else if (text.rfind("42", 0) == 0) {
                 record(s, c, text);
-                const auto id = frame_id(text);
+                const auto id = reminder_id(text);
                 if (id) answer = "42[\"ack\",\"" + std::to_string(id) + "\"]";
             }
         } else {
             record(s, c, text);
-            const auto id = frame_id(text);
+            const auto id = reminder_id(text);
             if (id) answer = "{\"type\":\"ack\",\"id\":\"" + std::to_string(id) + "-0\"}";
         }
         if (answer.empty()) continue;
@@ -347,24 +313,9 @@ asio::awaitable<void> sleep_for(double seconds) {
     co_await t.async_wait(use_tuple);
 }
 
-// The frame every injection sends (a dividend, ~190 bytes as in issue 19's measurements).
-dividend_event sample_event() {
-    dividend_event e;
-    e.dividend_id = 311;
-    e.order_id = 877;
-    e.merchant_id = 12;
-    e.merchant_name = "茶饮小店";
-    e.customer = "138****5678";
-    e.order_amount_fen = 12800;
-    e.dividend_fen = 768;
-    e.state = "pending";
-    e.paid_at = "2026-11-27T08:00:00Z";
-    return e;
-}
-
 // Frames into the inboxes at `rate` for `duration` through the relay's own Redis script.
 asio::awaitable<long long> inject_redis(fanout_state& s, inbox& box, double rate, std::uint64_t first_id) {
-    const auto payload = to_payload(outbox_event{sample_event()});
+    const auto payload = to_payload(outbox_event{sample_dividend_event()});
     const auto start = mono_ns();
     const auto end = start + static_cast<std::int64_t>(s.o.duration * 1e9);
     long long injected = 0;
@@ -403,7 +354,7 @@ asio::awaitable<long long> inject_redis(fanout_state& s, inbox& box, double rate
 // flight; each commit wakes the relay as a payment's does.
 asio::awaitable<void> commit_outbox(fanout_state& s, mysql_pool& db, inbox& box, double rate, std::int64_t start, std::int64_t end,
                                     std::shared_ptr<long long> injected, std::shared_ptr<int> running) {
-    const auto payload = to_payload(outbox_event{sample_event()});
+    const auto payload = to_payload(outbox_event{sample_dividend_event()});
     const auto users = s.clients.size();
     asio::steady_timer tick(co_await asio::this_coro::executor);
     while (mono_ns() < end) {
@@ -475,7 +426,7 @@ struct cpu_sample {
     double server = 0, redis = 0, mariadb = 0, bench = 0;
     machine_cpu machine;
     static cpu_sample take(const fanout_options& o) {
-        return {cpu_seconds(o.server_pid), cpu_seconds(o.redis_pid), cpu_seconds(o.mariadb_pid), self_cpu_seconds(), machine_cpu::now()};
+        return {process_cpu_seconds(o.server_pid), process_cpu_seconds(o.redis_pid), process_cpu_seconds(o.mariadb_pid), self_cpu_seconds(), machine_cpu::now()};
     }
 };
 
@@ -565,7 +516,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
     if (socketio) next_id = static_cast<std::uint64_t>(epoch_us() / 1000) * 1000;  // grows across runs
     s.track.base = next_id;
 
-    const auto rss_before = rss_kib(o.server_pid);
+    const auto rss_before = process_rss_kib(o.server_pid);
     const auto opened_at = mono_ns();
     s.next = 0;
     for (int i = 0; i < o.connect_concurrency; ++i, ++s.workers) asio::co_spawn(executor, opener(s), asio::detached);
@@ -575,14 +526,14 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
     summary["connect_s"] = static_cast<double>(mono_ns() - opened_at) / 1e9;
     if (!s.first_error.empty()) std::cerr << "first error: " << s.first_error << "\n";
     co_await sleep_for(o.settle);
-    const auto rss_open = rss_kib(o.server_pid);
+    const auto rss_open = process_rss_kib(o.server_pid);
     if (o.server_pid > 0 && s.opened > 0) {
         summary["server_rss_before_mib"] = static_cast<double>(rss_before) / 1024.0;
         summary["server_rss_open_kib_per_connection"] = static_cast<double>(rss_open - rss_before) / static_cast<double>(s.opened);
     }
     if (o.idle_hold > 0) {
         co_await sleep_for(o.idle_hold);
-        const auto rss_held = rss_kib(o.server_pid);
+        const auto rss_held = process_rss_kib(o.server_pid);
         if (o.server_pid > 0 && s.opened > 0)
             summary["server_rss_idle_kib_per_connection"] = static_cast<double>(rss_held - rss_before) / static_cast<double>(s.opened);
         summary["idle_hold_s"] = o.idle_hold;

@@ -6,9 +6,20 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <stdexcept>
+
+extern char** environ;
 
 namespace sharedstore::bench {
 
@@ -99,6 +110,88 @@ std::string run_to_end(boost::asio::io_context& io, boost::asio::awaitable<void>
     });
     io.run();
     return failure;
+}
+
+double process_cpu_seconds(int pid) {
+    if (pid <= 0) return 0;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');  // the name may hold spaces and parentheses
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(text.substr(close + 2));
+    std::string f;
+    long long utime = 0, stime = 0;
+    // Fields 3.. after the name: state is the first; utime and stime are fields 14 and 15.
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+        if (i == 14) utime = std::atoll(f.c_str());
+        if (i == 15) stime = std::atoll(f.c_str());
+    }
+    return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+long long process_rss_kib(int pid) {
+    if (pid <= 0) return -1;
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+    return -1;
+}
+
+std::vector<std::string> environment_with(const std::vector<std::string>& changes) {
+    // Replaced, not appended: getenv would find the first of two.
+    std::vector<std::string> environment;
+    for (char** e = environ; *e; ++e) {
+        const std::string entry(*e);
+        const auto name = entry.substr(0, entry.find('=') + 1);
+        bool replaced = false;
+        for (const auto& mine : changes) replaced = replaced || mine.rfind(name, 0) == 0;
+        if (!replaced) environment.push_back(entry);
+    }
+    environment.insert(environment.end(), changes.begin(), changes.end());
+    return environment;
+}
+
+int spawn_process(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& log) {
+    const auto environment = environment_with(env);
+    std::vector<char*> args, envp;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    for (const auto& e : environment) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    pid_t pid = 0;
+    const int failed = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (failed != 0) throw std::runtime_error("cannot start " + argv[0]);
+    return pid;
+}
+
+dividend_event sample_dividend_event() {
+    dividend_event e;
+    e.dividend_id = 311;
+    e.order_id = 877;
+    e.merchant_id = 12;
+    e.merchant_name = "茶饮小店";
+    e.customer = "138****5678";
+    e.order_amount_fen = 12800;
+    e.dividend_fen = 768;
+    e.state = "pending";
+    e.paid_at = "2026-11-27T08:00:00Z";
+    return e;
+}
+
+std::uint64_t reminder_id(std::string_view text) {
+    for (auto at = text.find("\"id\":\""); at != std::string_view::npos; at = text.find("\"id\":\"", at + 1)) {
+        std::uint64_t id = 0;
+        const char* begin = text.data() + at + 6;
+        const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), id);
+        if (ec == std::errc() && text.substr(static_cast<std::size_t>(end - text.data())).substr(0, 3) == "-0\"") return id;
+    }
+    return 0;
 }
 
 void print_summary(const std::string& title, const json::object& summary, const std::vector<std::string>& skip) {

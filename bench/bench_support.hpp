@@ -1,6 +1,7 @@
 #pragma once
 // What every sharedstore-bench mode needs: JSON requests, a user signed in the way the
 // mini-program does it, and the summary printed as a table and one JSON line.
+#include "push/outbox_events.hpp"
 #include "wechat/https_client.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -8,7 +9,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,23 @@ double percentile(std::vector<double>& values, double p);
 
 // Runs `work` on `io` until everything it started has finished; what it threw, as text ("" when nothing).
 std::string run_to_end(boost::asio::io_context& io, boost::asio::awaitable<void> work);
+
+// Processes the benches watch or start (/proc, posix_spawn).
+// utime + stime of process `pid` in seconds; 0 when it cannot be read.
+double process_cpu_seconds(int pid);
+// Its resident set now (VmRSS) in KiB; -1 when it cannot be read.
+long long process_rss_kib(int pid);
+// This process's environment with `changes` (NAME=value) replacing variables of the same name.
+std::vector<std::string> environment_with(const std::vector<std::string>& changes);
+// Starts `argv` with environment_with(`env`), stdout and stderr into `log`; its pid. Throws when
+// it cannot be started.
+int spawn_process(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& log);
+
+// The dividend reminder the benches send (~190 bytes a frame, as in issue 19's measurements).
+dividend_event sample_dividend_event();
+
+// The reminder id of a frame, the N of "id":"N-0" (not a merchant's "id":"12"); 0 when absent.
+std::uint64_t reminder_id(std::string_view frame);
 
 // "key  value" lines for the keys not listed in `skip`, then the whole summary as one JSON line.
 void print_summary(const std::string& title, const boost::json::object& summary, const std::vector<std::string>& skip = {});
