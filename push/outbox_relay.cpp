@@ -5,6 +5,8 @@
 #include "push/outbox_history.hpp"
 #include "push/outbox_store.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -49,7 +51,9 @@ asio::awaitable<int> outbox_relay::relay_once() {
         for (const auto& row : pending.rows) {
             // A lost tail's events go again with their fallback (it was lost with them), unless
             // it fell due before Redis lost them: then it was checked (sent, claimed or acked).
-            const bool schedule = fallbacks && row.created_us + ack_us > lost_at_us_;
+            // A kind without a subscribe message has nothing to fall back on: not scheduled, so a
+            // dividend's vouchers to 200,000 offline holders leave no sweep behind them.
+            const bool schedule = fallbacks && has_subscribe_message(row.kind) && row.created_us + ack_us > lost_at_us_;
             batch.push_back({row.user_id, row.id, outbox_frame(row.id, row.kind, row.payload), schedule ? due_ms : 0});
             relayed.push_back(row.id);
         }
@@ -138,6 +142,27 @@ asio::awaitable<int> outbox_relay::fallback_once() {
     co_return sent;
 }
 
+asio::awaitable<void> outbox_relay::run_fallbacks() {
+    if (settings_.subscribe_template_id.empty() || !wechat_) co_return;
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    bool failing = false;
+    while (!stopping_) {
+        // Fallbacks fall due after ack_timeout (30 s): looking four times a second is plenty.
+        pause.expires_after(fallback_check_interval);
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping_) break;
+        try {
+            if (co_await box_.hold_lock(instance_, lease)) co_await fallback_once();
+            failing = false;
+        } catch (const std::exception& e) {
+            // Redis or MariaDB away: the due reminders stay scheduled; the relay says so too.
+            if (!failing) log_.warn("push_fallback_pass_failed", {{"error", e.what()}});
+            failing = true;
+        }
+    }
+}
+
 void outbox_relay::wake() {
     woken_ = true;
     if (pause_) pause_->cancel();
@@ -147,8 +172,8 @@ asio::awaitable<void> outbox_relay::run() {
     auto executor = co_await asio::this_coro::executor;
     asio::steady_timer pause(executor);
     pause_ = &pause;
+    asio::co_spawn(executor, run_fallbacks(), asio::detached);
     auto last_pass = std::chrono::steady_clock::time_point{};
-    auto last_fallback = last_pass;
     while (!stopping_) {
         // Passes are at least min_pass_gap apart: under load, commits made meanwhile share a
         // pass (one read, one Redis call, one update) instead of each paying for its own.
@@ -163,14 +188,7 @@ asio::awaitable<void> outbox_relay::run() {
         woken_ = false;  // what a wake-up asked for is looked at by this pass
         int relayed = 0;
         try {
-            if (co_await box_.hold_lock(instance_, lease)) {
-                relayed = co_await relay_once();
-                // Fallbacks fall due after ack_timeout (30 s): looking four times a second is plenty.
-                if (last_pass - last_fallback >= fallback_check_interval) {
-                    last_fallback = last_pass;
-                    co_await fallback_once();
-                }
-            }
+            if (co_await box_.hold_lock(instance_, lease)) relayed = co_await relay_once();
         } catch (const std::exception& e) {
             // Redis or MariaDB away: the events wait in the outbox; try again shortly.
             log_.warn("push_relay_failed", {{"error", e.what()}});

@@ -7,9 +7,10 @@
 // back without its last writes is found at the next pass (inbox::relay_batch's relay mark) and the
 // lost events go back to the outbox.
 //
-// The same lease holder runs the fallback: a reminder no connection acknowledged within
-// `ack_timeout` goes out once as a WeChat subscribe message, if the user has an accepted
-// subscription left.
+// The same lease holder runs the fallback, in a loop of its own beside the relay's (a sweep of many
+// due reminders never holds up the next pass): a reminder of a kind with a subscribe message that
+// no connection acknowledged within `ack_timeout` goes out once as a WeChat subscribe message, if
+// the user has an accepted subscription left.
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "common/mysql_pool.hpp"
@@ -31,8 +32,8 @@ public:
                  metrics_registry& metrics)
         : database_(database), box_(box), settings_(settings), instance_(std::move(instance)), wechat_(wechat), log_(log), metrics_(metrics) {}
 
-    // Until stop(): hold the lease, relay, run the fallback, sleep relay_interval when idle or
-    // until woken. run() and wake() must run on one strand.
+    // Until stop(): hold the lease, relay, sleep relay_interval when idle or until woken; the
+    // fallback's loop beside it. run() and wake() must run on one strand.
     boost::asio::awaitable<void> run();
     void stop() { stopping_ = true; }
     // New events are committed: look now (the poll is the safety net).
@@ -43,6 +44,8 @@ public:
     boost::asio::awaitable<int> fallback_once();
 
 private:
+    // Four times a second while the lease is ours: the fallbacks that fell due.
+    boost::asio::awaitable<void> run_fallbacks();
     boost::asio::awaitable<void> send_fallback(std::uint64_t user_id, std::uint64_t event_id);
     // Redis lost the batches after `redis_mark_us` (inbox::relay_batch): they go back to the outbox.
     boost::asio::awaitable<void> put_back_lost_tail(std::int64_t redis_mark_us, std::int64_t mariadb_mark_us);

@@ -480,6 +480,29 @@ TEST_F(push_test, a_resume_from_before_the_inbox_gets_the_missed_reminders_from_
 // the appends, the fallback schedule and the relay mark of that second together: emulated here by
 // undoing the last batch's writes. The relay finds the tail lost, relays it again, and the
 // unacknowledged reminder still gets its one subscribe message.
+// A kind without a subscribe message (a dividend's vouchers, to every holder at once) is relayed
+// without a fallback scheduled: 200,000 offline holders would otherwise leave a sweep of 200,000
+// claims that the fallback works through 30 s later.
+TEST_F(push_test, a_reminder_without_a_subscribe_message_schedules_no_fallback) {
+    auto sc = owned_customer();
+    accept_two_subscriptions(sc.owner_partner.person);
+    const auto user = sc.owner_partner.person.id;
+    redis_link link(redis->port());
+    execute("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, 'vouchers', ?)",
+            {user, std::string(R"({"dividend":2,"amount_fen":120,"expires_at":"2027-12-03T09:00:00Z","at":"2026-12-03T09:00:00Z"})")});
+    const auto vouchers = std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {user}));
+    pay(sc, 12800);  // a dividend after it, which has its subscribe message
+    const auto dividend = std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {user}));
+    eventually([&] { return scalar("SELECT COUNT(*) FROM outbox_events WHERE id = ? AND relayed_at IS NOT NULL", {dividend}) == 1; }, 5s, 10ms);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE id = ? AND relayed_at IS NOT NULL", {vouchers}), 1);
+    EXPECT_EQ(link.command({"XRANGE", "inbox:" + user, vouchers + "-0", vouchers + "-0"}).elements.size(), 1u) << "the frame is in the inbox";
+    EXPECT_TRUE(link.command({"ZSCORE", "push:fallback-due", user + ":" + vouchers}).is_nil()) << "no fallback for the vouchers";
+    // The dividend's is scheduled (or, on a slow machine, already past its 700 ms and claimed).
+    const bool scheduled = !link.command({"ZSCORE", "push:fallback-due", user + ":" + dividend}).is_nil() ||
+                           scalar("SELECT COUNT(*) FROM push_fallbacks WHERE outbox_event_id = ?", {dividend}) == 1;
+    EXPECT_TRUE(scheduled) << "the dividend's fallback is scheduled";
+}
+
 TEST_F(push_test, a_reminder_whose_append_redis_lost_still_gets_its_subscribe_message) {
     auto sc = owned_customer();
     // The partner accepted two one-time subscriptions, in WeChat and reported to us.
