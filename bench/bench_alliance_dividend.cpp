@@ -60,6 +60,7 @@ struct options {
     int probes = 20;
     double probe_rate = 20;
     double baseline_s = 5;
+    double after_s = 40;
 };
 
 double seconds_since(steady::time_point t0) { return std::chrono::duration<double>(steady::now() - t0).count(); }
@@ -125,6 +126,7 @@ bool parse(const std::vector<std::string>& args, options& o) {
         else if (a == "--probes") o.probes = std::stoi(value());
         else if (a == "--probe-rate") o.probe_rate = std::stod(value());
         else if (a == "--baseline-s") o.baseline_s = std::stod(value());
+        else if (a == "--after-s") o.after_s = std::stod(value());
         else return false;
     }
     return o.consumers > 0 && o.merchants > 0 && o.orders > 0 && o.chunk > 0 && o.connected >= 0 && o.connected <= o.consumers && o.probes > 0 &&
@@ -164,7 +166,7 @@ void seed(sql::Connection& db, const options& o) {
 const char* alliance_dividend_usage() {
     return "  sharedstore-bench alliance-dividend [--config conf/dev.json] [--binary build/server/sharedstore]\n"
            "        [--consumers 200000] [--merchants 2000] [--orders 500000] [--chunk 2000] [--pause-ms 0] [--mariadb-pid N] [--keep]\n"
-           "        [--connected 10000 [--probes 20] [--probe-rate 20] [--baseline-s 5]]   holders on WebSockets of a server of its own\n";
+           "        [--connected 10000 [--probes 20] [--probe-rate 20] [--baseline-s 5] [--after-s 40]]   holders on WebSockets of a server of its own\n";
 }
 
 int run_alliance_dividend(const std::vector<std::string>& args) {
@@ -244,6 +246,7 @@ int run_alliance_dividend(const std::vector<std::string>& args) {
             for (int i = 0; i < o.probes; ++i) d.probe_users.push_back(static_cast<std::uint64_t>(first_probe + i));
             d.probe_rate = o.probe_rate;
             d.baseline_s = o.baseline_s;
+            d.after_s = o.after_s;
             delivery = measure_delivery(d, [&](const std::vector<std::string>& redis_env) {
                 auto with_redis = env;
                 with_redis.insert(with_redis.end(), redis_env.begin(), redis_env.end());

@@ -341,7 +341,7 @@ asio::awaitable<void> measure(delivery_state& s, int redis_port, const std::func
     const auto waited_from = std::chrono::steady_clock::now();
     while (s.holders_with_frame < static_cast<long long>(o.holders.size()) && std::chrono::steady_clock::now() - waited_from < std::chrono::duration<double>(o.wait_s))
         co_await pause(0.1);
-    co_await pause(o.baseline_s);  // the core loop after the dividend, for comparison
+    co_await pause(o.after_s);  // the core loop after the dividend, the fallbacks' sweep included
     s.probing = false;
     co_await pause(3.0);  // the last probes' frames
     s.closing = true;

@@ -24,6 +24,9 @@ struct delivery_options {
     std::vector<std::uint64_t> probe_users;  // users without lots: the probe's reminders go to them
     double probe_rate = 20;            // probe reminders a second
     double baseline_s = 5;             // probing before the job starts
+    // Probing after the last holder's frame: past ack_timeout (30 s), when the fallbacks of the
+    // frames nobody acknowledged fall due.
+    double after_s = 40;
     double wait_s = 120;               // after the job: how long to wait for the last holder's frame
     int mariadb_pid = 0;
 };
