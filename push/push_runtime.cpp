@@ -239,7 +239,7 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
     std::string last, last_end;
     bool lost = false;
     std::uint64_t last_seq = 0;  // of the last frame-carrying poke read (0: none yet)
-    int starting_failures = 0;
+    const auto started = std::chrono::steady_clock::now();
     while (!stopping_) {
         try {
             if (last.empty()) last = co_await newest_id(pokes_key(instance_));
@@ -273,12 +273,13 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
         } catch (const std::exception& e) {
             // At start the connection of its own is usually still being made: retried briefly and
             // quietly for a second (sockets are refused meanwhile), then like any outage.
-            const bool starting = !listening_ && ++starting_failures <= 50;
+            const bool starting = !listening_ && std::chrono::steady_clock::now() - started < std::chrono::seconds(1);
             if (!lost && !stopping_ && !starting) log_.warn("push_pokes_unavailable", {{"error", e.what()}});
             if (!starting) lost = true;
         }
         if (stopping_) break;
-        pause.expires_after(std::chrono::milliseconds(listening_ ? 200 : 20));
+        const bool first_second = !listening_ && std::chrono::steady_clock::now() - started < std::chrono::seconds(1);
+        pause.expires_after(std::chrono::milliseconds(first_second ? 20 : 200));
         boost::system::error_code ec;
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }

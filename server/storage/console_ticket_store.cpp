@@ -26,12 +26,13 @@ std::uint64_t number_of(const redis_reply& reply) {
     return value;
 }
 
-// ARGV: waiter hash, expires_at ms. The key's end is the ticket's end on the server's clock
-// (PEXPIREAT), and the scripts below compare with the server's now too: Redis dropping the key
-// a few milliseconds later than the server's deadline must not let a late confirmation through.
+// ARGV: waiter hash, expires_at ms, key lifetime ms. The ticket ends on the server's clock: the
+// scripts below compare expires_at with the server's now, so a key Redis drops a little later
+// than that (its lifetime is relative, with a second to spare, so a Redis clock set apart from
+// ours cannot cut it short) lets no late confirmation through.
 constexpr const char* create_script =
     "redis.call('HSET', KEYS[1], 'state', 'pending', 'waiter', ARGV[1], 'expires_at', ARGV[2]) "
-    "redis.call('PEXPIREAT', KEYS[1], ARGV[2]) return 1";
+    "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1";
 
 // ARGV: user id, now ms. 1 confirmed, 2 replayed (the same user), 3 taken (another user), 0 not
 // found (or past its end).
@@ -60,7 +61,9 @@ long long unix_ms(std::chrono::system_clock::time_point t) { return std::chrono:
 std::string console_ticket_id(const std::string& ticket) { return sha256_hex(ticket); }
 
 asio::awaitable<void> console_ticket_store::create(std::string ticket, std::string waiter_secret, std::chrono::system_clock::time_point expires_at) {
-    std::vector<std::string> eval{"EVAL", create_script, "1", key_of(ticket), sha256_hex(waiter_secret), std::to_string(unix_ms(expires_at))};
+    const auto lifetime_ms = std::max<std::int64_t>(1, unix_ms(expires_at) - unix_ms(std::chrono::system_clock::now())) + 1000;
+    std::vector<std::string> eval{"EVAL", create_script, "1", key_of(ticket), sha256_hex(waiter_secret), std::to_string(unix_ms(expires_at)),
+                                  std::to_string(lifetime_ms)};
     auto reply = co_await redis_->command(std::move(eval));
     check(reply);
 }

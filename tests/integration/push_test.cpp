@@ -476,10 +476,6 @@ TEST_F(push_test, a_resume_from_before_the_inbox_gets_the_missed_reminders_from_
     resume_and_read("inbox gone");
 }
 
-// Redis coming back without its last second (a crash with AOF everysec, a replica behind) loses
-// the appends, the fallback schedule and the relay mark of that second together: emulated here by
-// undoing the last batch's writes. The relay finds the tail lost, relays it again, and the
-// unacknowledged reminder still gets its one subscribe message.
 // A kind without a subscribe message (a dividend's vouchers, to every holder at once) is relayed
 // without a fallback scheduled: 200,000 offline holders would otherwise leave a sweep of 200,000
 // claims that the fallback works through 30 s later.
@@ -503,6 +499,10 @@ TEST_F(push_test, a_reminder_without_a_subscribe_message_schedules_no_fallback) 
     EXPECT_TRUE(scheduled) << "the dividend's fallback is scheduled";
 }
 
+// Redis coming back without its last second (a crash with AOF everysec, a replica behind) loses
+// the appends, the fallback schedule and the relay mark of that second together: emulated here by
+// undoing the last batch's writes. The relay finds the tail lost, relays it again, and the
+// unacknowledged reminder still gets its one subscribe message.
 TEST_F(push_test, a_reminder_whose_append_redis_lost_still_gets_its_subscribe_message) {
     auto sc = owned_customer();
     // The partner accepted two one-time subscriptions, in WeChat and reported to us.
