@@ -149,12 +149,6 @@ struct delivery_state {
     std::atomic<bool> job_done{false};
 };
 
-asio::awaitable<void> pause(double seconds) {
-    asio::steady_timer t(co_await asio::this_coro::executor);
-    t.expires_after(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
-    co_await t.async_wait(use_tuple);
-}
-
 void record(delivery_state& s, socket_client& c, std::string_view text, std::uint64_t id) {
     const auto at = now_us();
     if (c.probe) {
@@ -293,7 +287,7 @@ asio::awaitable<void> measure(delivery_state& s, int redis_port, const std::func
     rc.port = redis_port;
     auto redis = redis_client::create(executor, rc, log);
     redis->start();
-    while (!redis->connected()) co_await pause(0.05);
+    while (!redis->connected()) co_await sleep_seconds(0.05);
     session_store sessions(redis, std::chrono::hours(4));
     inbox box(*redis, 1000, std::chrono::seconds(7 * 24 * 3600));
     auto db_config = o.mysql;
@@ -314,17 +308,17 @@ asio::awaitable<void> measure(delivery_state& s, int redis_port, const std::func
     auto t0 = std::chrono::steady_clock::now();
     s.next = 0;
     for (int i = 0; i < 16; ++i, ++s.workers) asio::co_spawn(executor, session_maker(s, sessions), asio::detached);
-    while (s.workers > 0) co_await pause(0.02);
+    while (s.workers > 0) co_await sleep_seconds(0.02);
     s.next = 0;
     for (int i = 0; i < 64; ++i, ++s.workers) asio::co_spawn(executor, opener(s), asio::detached);
-    while (s.workers > 0) co_await pause(0.02);
+    while (s.workers > 0) co_await sleep_seconds(0.02);
     out["connect_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out["sockets_open"] = s.opened;
     if (s.failed > 0) throw std::runtime_error(std::to_string(s.failed) + " sockets failed: " + s.first_error);
-    co_await pause(1.0);  // presence advertised, sessions live
+    co_await sleep_seconds(1.0);  // presence advertised, sessions live
 
     asio::co_spawn(executor, probe(s, db, box, probes), asio::detached);
-    co_await pause(o.baseline_s);
+    co_await sleep_seconds(o.baseline_s);
 
     const std::vector<std::string> redis_env{"SHAREDSTORE_REDIS_PORT=" + std::to_string(redis_port)};
     std::thread runner([&] {
@@ -336,14 +330,14 @@ asio::awaitable<void> measure(delivery_state& s, int redis_port, const std::func
         s.job_end_us = now_us();
         s.job_done = true;
     });
-    while (!s.job_done) co_await pause(0.1);
+    while (!s.job_done) co_await sleep_seconds(0.1);
     runner.join();
     const auto waited_from = std::chrono::steady_clock::now();
     while (s.holders_with_frame < static_cast<long long>(o.holders.size()) && std::chrono::steady_clock::now() - waited_from < std::chrono::duration<double>(o.wait_s))
-        co_await pause(0.1);
-    co_await pause(o.after_s);  // the core loop after the dividend, the fallbacks' sweep included
+        co_await sleep_seconds(0.1);
+    co_await sleep_seconds(o.after_s);  // the core loop after the dividend, the fallbacks' sweep included
     s.probing = false;
-    co_await pause(3.0);  // the last probes' frames
+    co_await sleep_seconds(3.0);  // the last probes' frames
     s.closing = true;
     for (auto& c : s.clients) {
         boost::system::error_code ignored;

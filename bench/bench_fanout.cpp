@@ -307,12 +307,6 @@ asio::awaitable<void> opener(fanout_state& s) {
     --s.workers;
 }
 
-asio::awaitable<void> sleep_for(double seconds) {
-    asio::steady_timer t(co_await asio::this_coro::executor);
-    t.expires_after(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
-    co_await t.async_wait(use_tuple);
-}
-
 // Frames into the inboxes at `rate` for `duration` through the relay's own Redis script.
 asio::awaitable<long long> inject_redis(fanout_state& s, inbox& box, double rate, std::uint64_t first_id) {
     const auto payload = to_payload(outbox_event{sample_dividend_event()});
@@ -482,7 +476,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
         mc.pool_size = std::max(2, o.committers);
         db = std::make_unique<mysql_pool>(mc, log);
     }
-    co_await sleep_for(0.2);  // the Redis connection
+    co_await sleep_seconds(0.2);  // the Redis connection
 
     for (long long i = 0; i < o.connections; ++i) {
         s.clients.push_back(std::make_unique<client>(executor));
@@ -496,7 +490,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
         const auto started = mono_ns();
         s.next = 0;
         for (int i = 0; i < o.login_concurrency; ++i, ++s.workers) asio::co_spawn(executor, sign_in_worker(*http, s), asio::detached);
-        while (s.workers > 0) co_await sleep_for(0.05);
+        while (s.workers > 0) co_await sleep_seconds(0.05);
         summary["sign_in_s"] = static_cast<double>(mono_ns() - started) / 1e9;
         if (!s.first_error.empty()) throw std::runtime_error(s.first_error);
     }
@@ -520,19 +514,19 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
     const auto opened_at = mono_ns();
     s.next = 0;
     for (int i = 0; i < o.connect_concurrency; ++i, ++s.workers) asio::co_spawn(executor, opener(s), asio::detached);
-    while (s.workers > 0) co_await sleep_for(0.05);
+    while (s.workers > 0) co_await sleep_seconds(0.05);
     summary["connections_opened"] = s.opened;
     summary["connections_failed"] = s.failed;
     summary["connect_s"] = static_cast<double>(mono_ns() - opened_at) / 1e9;
     if (!s.first_error.empty()) std::cerr << "first error: " << s.first_error << "\n";
-    co_await sleep_for(o.settle);
+    co_await sleep_seconds(o.settle);
     const auto rss_open = process_rss_kib(o.server_pid);
     if (o.server_pid > 0 && s.opened > 0) {
         summary["server_rss_before_mib"] = static_cast<double>(rss_before) / 1024.0;
         summary["server_rss_open_kib_per_connection"] = static_cast<double>(rss_open - rss_before) / static_cast<double>(s.opened);
     }
     if (o.idle_hold > 0) {
-        co_await sleep_for(o.idle_hold);
+        co_await sleep_seconds(o.idle_hold);
         const auto rss_held = process_rss_kib(o.server_pid);
         if (o.server_pid > 0 && s.opened > 0)
             summary["server_rss_idle_kib_per_connection"] = static_cast<double>(rss_held - rss_before) / static_cast<double>(s.opened);
@@ -560,7 +554,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
             auto running = std::make_shared<int>(o.committers);
             const auto end = start + static_cast<std::int64_t>(o.duration * 1e9);
             for (int i = 0; i < o.committers; ++i) asio::co_spawn(executor, commit_outbox(s, *db, box, rate, start, end, count, running), asio::detached);
-            while (*running > 0) co_await sleep_for(0.01);
+            while (*running > 0) co_await sleep_seconds(0.01);
             injected = *count;
         } else {
             const auto first = next_id;
@@ -568,7 +562,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
             auto result = std::make_shared<std::atomic<long long>>(-2);
             const fanout_options& opts = o;
             std::thread publisher([result, &opts, rate, first, users] { *result = run_publisher(opts, rate, first, users); });
-            while (*result == -2) co_await sleep_for(0.05);
+            while (*result == -2) co_await sleep_seconds(0.05);
             publisher.join();
             injected = *result;
             next_id += static_cast<std::uint64_t>(std::max(0LL, injected)) + 1000;
@@ -585,7 +579,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
                 if (got == wanted) break;
                 if (got != seen) last_progress = mono_ns();
                 seen = got;
-                co_await sleep_for(0.25);
+                co_await sleep_seconds(0.25);
             }
         }
         const auto after = cpu_sample::take(o);
@@ -640,7 +634,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
         duplicates_all += s.track.duplicates.load();
         rounds.push_back(std::move(r));
         std::cerr << "rate " << rate << ": offered " << injected << ", delivered " << delivered << ", missing " << missing << "\n";
-        co_await sleep_for(o.pause);
+        co_await sleep_seconds(o.pause);
     }
     summary["rounds"] = std::move(rounds);
     summary["missing"] = missing_all;
@@ -648,7 +642,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
     summary["dropped"] = s.dropped;
 
     close_all(s);
-    co_await sleep_for(0.3);
+    co_await sleep_seconds(0.3);
     redis->stop();
     if (db) db->stop();
 }

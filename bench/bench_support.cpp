@@ -2,7 +2,11 @@
 
 #include "common/random_token.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -96,6 +100,12 @@ double percentile(std::vector<double>& values, double p) {
     std::sort(values.begin(), values.end());
     const auto index = static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size() - 1) + 0.5);
     return values[std::min(index, values.size() - 1)];
+}
+
+boost::asio::awaitable<void> sleep_seconds(double seconds) {
+    boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
+    t.expires_after(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));
+    co_await t.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
 }
 
 std::string run_to_end(boost::asio::io_context& io, boost::asio::awaitable<void> work) {

@@ -40,6 +40,9 @@ std::string readable_json(const boost::json::value& v);
 // The p-th percentile (0..100) of the values, nearest rank; sorts them.
 double percentile(std::vector<double>& values, double p);
 
+// Waits `seconds` on the calling coroutine's executor.
+boost::asio::awaitable<void> sleep_seconds(double seconds);
+
 // Runs `work` on `io` until everything it started has finished; what it threw, as text ("" when nothing).
 std::string run_to_end(boost::asio::io_context& io, boost::asio::awaitable<void> work);
 
