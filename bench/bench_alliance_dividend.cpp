@@ -230,7 +230,7 @@ int run_alliance_dividend(const std::vector<std::string>& args) {
         if (o.connected == 0) {
             job = run_child({o.binary, "run-job", "--config", o.config, "pay-alliance-dividends"}, env, log);
         } else {
-            // Users without lots for the probe's reminders; the holders are the first consumers.
+            // Users without lots for the probe's reminders.
             exec(*db, "INSERT INTO users (appid, openid) SELECT 'wxbench', CONCAT('probe', seq) FROM seq_1_to_" + std::to_string(o.probes));
             const auto first_user = number(*db, "SELECT MIN(id) FROM users WHERE appid = 'wxbench'");
             const auto first_probe = number(*db, "SELECT MIN(id) FROM users WHERE openid LIKE 'probe%'");

@@ -45,6 +45,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -61,10 +62,6 @@ namespace websocket = beast::websocket;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-std::int64_t now_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 int free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -150,7 +147,7 @@ struct delivery_state {
 };
 
 void record(delivery_state& s, socket_client& c, std::string_view text, std::uint64_t id) {
-    const auto at = now_us();
+    const auto at = epoch_us();
     if (c.probe) {
         if (text.find("\"type\":\"dividend\"") == std::string_view::npos) ++s.other_frames;
         else if (!s.probe_read_us.emplace(id, at).second) ++s.probe_repeats;
@@ -255,7 +252,7 @@ asio::awaitable<void> probe(delivery_state& s, mysql_pool& db, inbox& box, std::
             if (s.first_error.empty()) s.first_error = std::string("probe insert: ") + ex.what();
             continue;
         }
-        s.probe_committed_us[id] = now_us();
+        s.probe_committed_us[id] = epoch_us();
         try {
             std::string self = "dividend-bench";
             co_await box.wake_relay(std::move(self));
@@ -321,23 +318,29 @@ asio::awaitable<void> measure(delivery_state& s, int redis_port, const std::func
     co_await sleep_seconds(o.baseline_s);
 
     const std::vector<std::string> redis_env{"SHAREDSTORE_REDIS_PORT=" + std::to_string(redis_port)};
+    std::exception_ptr job_failure;
     std::thread runner([&] {
-        s.job_start_us = now_us();
+        s.job_start_us = epoch_us();
         try {
             job(redis_env);
         } catch (...) {
+            job_failure = std::current_exception();
         }
-        s.job_end_us = now_us();
+        s.job_end_us = epoch_us();
         s.job_done = true;
     });
     while (!s.job_done) co_await sleep_seconds(0.1);
     runner.join();
-    const auto waited_from = std::chrono::steady_clock::now();
-    while (s.holders_with_frame < static_cast<long long>(o.holders.size()) && std::chrono::steady_clock::now() - waited_from < std::chrono::duration<double>(o.wait_s))
-        co_await sleep_seconds(0.1);
-    co_await sleep_seconds(o.after_s);  // the core loop after the dividend, the fallbacks' sweep included
+    if (!job_failure) {
+        const auto waited_from = std::chrono::steady_clock::now();
+        while (s.holders_with_frame < static_cast<long long>(o.holders.size()) &&
+               std::chrono::steady_clock::now() - waited_from < std::chrono::duration<double>(o.wait_s))
+            co_await sleep_seconds(0.1);
+        co_await sleep_seconds(o.after_s);  // the core loop after the dividend, the fallbacks' sweep included
+    }
     s.probing = false;
-    co_await sleep_seconds(3.0);  // the last probes' frames
+    co_await sleep_seconds(3.0);  // the last probes' frames (the probe uses `db` and `box` until then)
+    if (job_failure) std::rethrow_exception(job_failure);
     s.closing = true;
     for (auto& c : s.clients) {
         boost::system::error_code ignored;
@@ -402,7 +405,7 @@ json::object measure_delivery(const delivery_options& o, const std::function<voi
     int redis_pid = 0, server_pid = 0;
     json::object out;
     std::atomic<bool> sampling{true};
-    std::atomic<long long> server_peak{0}, mariadb_peak{0};
+    std::atomic<long long> server_peak{0};
     std::thread sampler;
     auto cleanup = [&] {
         sampling = false;
@@ -437,8 +440,7 @@ json::object measure_delivery(const delivery_options& o, const std::function<voi
         sampler = std::thread([&] {
             while (sampling) {
                 server_peak = std::max(server_peak.load(), process_rss_kib(server_pid));
-                if (o.mariadb_pid) mariadb_peak = std::max(mariadb_peak.load(), process_rss_kib(o.mariadb_pid));
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
             }
         });
         const double server_cpu_before = process_cpu_seconds(server_pid), redis_cpu_before = process_cpu_seconds(redis_pid);
@@ -450,7 +452,6 @@ json::object measure_delivery(const delivery_options& o, const std::function<voi
         if (!failure.empty()) throw std::runtime_error(failure);
         out["server_rss_before_kib"] = server_rss_before;
         out["server_peak_rss_kib"] = server_peak.load();
-        out["mariadb_peak_rss_kib"] = mariadb_peak.load();
         out["server_cpu_s"] = process_cpu_seconds(server_pid) - server_cpu_before;
         out["redis_cpu_s"] = process_cpu_seconds(redis_pid) - redis_cpu_before;
     } catch (...) {

@@ -28,7 +28,6 @@ struct delivery_options {
     // frames nobody acknowledged fall due.
     double after_s = 40;
     double wait_s = 120;               // after the job: how long to wait for the last holder's frame
-    int mariadb_pid = 0;
 };
 
 // Starts the server and Redis, connects, probes, runs `job` (blocking: the dividend job as a child

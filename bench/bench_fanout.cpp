@@ -89,16 +89,12 @@ struct fanout_options {
 
 std::int64_t mono_ns() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 std::int64_t real_ns() { return std::chrono::system_clock::now().time_since_epoch().count(); }
-std::int64_t epoch_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 double self_cpu_seconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
-
 
 // The whole machine's busy share since the last call (load conditions next to the figures).
 struct machine_cpu {

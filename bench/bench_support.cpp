@@ -102,6 +102,10 @@ double percentile(std::vector<double>& values, double p) {
     return values[std::min(index, values.size() - 1)];
 }
 
+std::int64_t epoch_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 boost::asio::awaitable<void> sleep_seconds(double seconds) {
     boost::asio::steady_timer t(co_await boost::asio::this_coro::executor);
     t.expires_after(std::chrono::microseconds(static_cast<long long>(seconds * 1e6)));

@@ -40,6 +40,9 @@ std::string readable_json(const boost::json::value& v);
 // The p-th percentile (0..100) of the values, nearest rank; sorts them.
 double percentile(std::vector<double>& values, double p);
 
+// Microseconds since the epoch, now (the system clock: comparable with MariaDB's UTC stamps).
+std::int64_t epoch_us();
+
 // Waits `seconds` on the calling coroutine's executor.
 boost::asio::awaitable<void> sleep_seconds(double seconds);
 

@@ -241,6 +241,9 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
     std::uint64_t last_seq = 0;  // of the last frame-carrying poke read (0: none yet)
     const auto started = std::chrono::steady_clock::now();
     while (!stopping_) {
+        // At start the connection of its own is usually still being made: retried quickly and
+        // quietly for a second (sockets are refused meanwhile), then like any outage.
+        const bool starting = !listening_ && std::chrono::steady_clock::now() - started < std::chrono::seconds(1);
         try {
             if (last.empty()) last = co_await newest_id(pokes_key(instance_));
             if (last_end.empty()) last_end = co_await newest_id(session_ends_key());
@@ -271,15 +274,11 @@ asio::awaitable<void> push_runtime::listen_for_pokes() {
             }
             continue;
         } catch (const std::exception& e) {
-            // At start the connection of its own is usually still being made: retried briefly and
-            // quietly for a second (sockets are refused meanwhile), then like any outage.
-            const bool starting = !listening_ && std::chrono::steady_clock::now() - started < std::chrono::seconds(1);
             if (!lost && !stopping_ && !starting) log_.warn("push_pokes_unavailable", {{"error", e.what()}});
             if (!starting) lost = true;
         }
         if (stopping_) break;
-        const bool first_second = !listening_ && std::chrono::steady_clock::now() - started < std::chrono::seconds(1);
-        pause.expires_after(std::chrono::milliseconds(first_second ? 20 : 200));
+        pause.expires_after(std::chrono::milliseconds(starting ? 20 : 200));
         boost::system::error_code ec;
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
