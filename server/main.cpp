@@ -20,6 +20,7 @@
 #include "server/services/share_service.hpp"
 #include "server/services/member_journey.hpp"
 #include "server/services/alliance_service.hpp"
+#include "server/services/alliance_supply.hpp"
 #include "server/storage/alliance_repository.hpp"
 #include "server/services/bonus_service.hpp"
 #include "server/storage/bonus_repository.hpp"
@@ -275,6 +276,7 @@ int serve(const server_config& config) {
     member_service members(database);
     bonus_service bonuses(database);
     alliance_service alliance(database);
+    alliance_supply_service supply(database);
     const system_wall_clock clock;
     payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
     // The merchant console: tickets and sessions in Redis, waiting login pages woken through it.
@@ -318,6 +320,7 @@ int serve(const server_config& config) {
                                 .members = members,
                                 .bonuses = bonuses,
                                 .alliance = alliance,
+                                .supply = supply,
                                 .log = log,
                                 .console = console,
                                 .console_cookies_secure = config.console.cookie_secure,

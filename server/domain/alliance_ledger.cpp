@@ -93,9 +93,9 @@ std::vector<ledger_entry> advance_repaid_entries(std::uint64_t consumer, std::in
     return out;
 }
 
-std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer, std::int64_t fen) {
+std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer, std::int64_t fen, bool earmarked) {
     std::vector<ledger_entry> out;
-    add(out, {k::alliance_fund_free, 0}, {k::alliance_fund_reserved, 0}, fen);
+    add(out, {earmarked ? k::alliance_fund_earmarked : k::alliance_fund_free, 0}, {k::alliance_fund_reserved, 0}, fen);
     if (consumer) add(out, {k::alliance_vouchers, consumer}, {k::vouchers_issued, 0}, fen);
     else add(out, {k::merchant_vouchers, 0}, {k::vouchers_issued, 0}, fen);
     return out;
@@ -162,10 +162,34 @@ std::vector<ledger_entry> voucher_debt_entries(std::uint64_t consumer, std::int6
     return out;
 }
 
-std::vector<ledger_entry> voucher_debt_netted_entries(std::uint64_t consumer, std::int64_t fen) {
+std::vector<ledger_entry> voucher_debt_netted_entries(std::uint64_t consumer, std::int64_t fen, bool earmarked) {
     std::vector<ledger_entry> out;
     add(out, {k::voucher_debt_issued, 0}, {k::alliance_voucher_debt, consumer}, fen);
-    add(out, {k::alliance_fund_free, 0}, {k::voucher_debt_advanced, 0}, fen);
+    add(out, {earmarked ? k::alliance_fund_earmarked : k::alliance_fund_free, 0}, {k::voucher_debt_advanced, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> dividend_earmark_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_free, 0}, {k::alliance_fund_earmarked, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> dividend_earmark_return_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_earmarked, 0}, {k::alliance_fund_free, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> fund_shortfall_advance_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::fund_shortfall_advanced, 0}, {k::alliance_fund_free, 0}, fen);
+    return out;
+}
+
+std::vector<ledger_entry> fund_shortfall_repaid_entries(std::int64_t fen) {
+    std::vector<ledger_entry> out;
+    add(out, {k::alliance_fund_free, 0}, {k::fund_shortfall_advanced, 0}, fen);
     return out;
 }
 

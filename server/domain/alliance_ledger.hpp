@@ -40,9 +40,20 @@ std::vector<ledger_entry> lock_reward_reversal_entries(std::int64_t fen);
 // leaves that now.
 std::vector<ledger_entry> expired_lock_reward_reversal_entries(std::int64_t fen);
 
-// A dividend's credit to one holder: money from the fund's free balance into its reserve, vouchers
+// A dividend's credit to one holder: money from the dividend's earmark (`earmarked`; else the
+// fund's free balance, for a dividend planned before earmarks existed) into the reserve, vouchers
 // to the consumer (platform book, `consumer_user_id`) or to the store (its book: consumer 0).
-std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+std::vector<ledger_entry> dividend_credit_entries(std::uint64_t consumer_user_id, std::int64_t fen, bool earmarked = false);
+// A dividend's planning ended: what it may credit leaves the free balance for its earmark, so that
+// no refund meanwhile can take it; at its end what the earmark still has (advances repaid, debts
+// netted from it stay in the fund) returns.
+std::vector<ledger_entry> dividend_earmark_entries(std::int64_t fen);
+std::vector<ledger_entry> dividend_earmark_return_entries(std::int64_t fen);
+// A refund's fund share beyond the free balance (a dividend has earmarked the rest): the platform
+// advances the shortfall into it, so the free balance never goes below zero, and is repaid from
+// the free balance when the next dividend plans (before anything is earmarked).
+std::vector<ledger_entry> fund_shortfall_advance_entries(std::int64_t fen);
+std::vector<ledger_entry> fund_shortfall_repaid_entries(std::int64_t fen);
 // A refund takes back vouchers a lot released: the holder's vouchers return, their money goes back
 // from the reserve to the free balance (before the fund's share of the refund leaves it).
 std::vector<ledger_entry> dividend_clawback_entries(std::uint64_t consumer_user_id, std::int64_t fen);
@@ -71,7 +82,7 @@ std::vector<ledger_entry> voucher_sale_reversal_entries(std::int64_t fen);
 // balance (voucher_debt_advanced), so the fund is never short for a debt, and later dividends
 // repay the platform as they net it (voucher_debt_netted_entries).
 std::vector<ledger_entry> voucher_debt_entries(std::uint64_t consumer_user_id, std::int64_t fen);
-std::vector<ledger_entry> voucher_debt_netted_entries(std::uint64_t consumer_user_id, std::int64_t fen);
+std::vector<ledger_entry> voucher_debt_netted_entries(std::uint64_t consumer_user_id, std::int64_t fen, bool earmarked = false);
 
 // Advances (docs/alliance.md, "Advances"). An order or a reservation holding `fen` advanced on the
 // consumer's next dividends: money from the fund's free balance into its reserve, vouchers issued

@@ -47,6 +47,13 @@ std::string_view to_string(account_kind kind) {
     case account_kind::alliance_voucher_advance: return "alliance_voucher_advance";
     case account_kind::voucher_advances_issued: return "voucher_advances_issued";
     case account_kind::voucher_debt_advanced: return "voucher_debt_advanced";
+    case account_kind::merchant_voucher_debt: return "merchant_voucher_debt";
+    case account_kind::supply_purchases: return "supply_purchases";
+    case account_kind::supply_payable: return "supply_payable";
+    case account_kind::supply_receivable: return "supply_receivable";
+    case account_kind::supply_revenue: return "supply_revenue";
+    case account_kind::alliance_fund_earmarked: return "alliance_fund_earmarked";
+    case account_kind::fund_shortfall_advanced: return "fund_shortfall_advanced";
     }
     return "unknown";
 }
@@ -83,7 +90,11 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::alliance_vouchers_held, account_kind::alliance_voucher_debt,
                                                  account_kind::voucher_debt_issued, account_kind::voucher_reimbursement_payable,
                                                  account_kind::voucher_reimbursement_receivable, account_kind::alliance_voucher_advance,
-                                                 account_kind::voucher_advances_issued, account_kind::voucher_debt_advanced};
+                                                 account_kind::voucher_advances_issued, account_kind::voucher_debt_advanced,
+                                                 account_kind::merchant_voucher_debt, account_kind::supply_purchases,
+                                                 account_kind::supply_payable, account_kind::supply_receivable,
+                                                 account_kind::supply_revenue, account_kind::alliance_fund_earmarked,
+                                                 account_kind::fund_shortfall_advanced};
     return kinds;
 }
 
@@ -124,6 +135,7 @@ ledger_asset asset_of(account_kind kind) {
     case account_kind::voucher_debt_issued:
     case account_kind::alliance_voucher_advance:
     case account_kind::voucher_advances_issued:
+    case account_kind::merchant_voucher_debt:
     case account_kind::merchant_vouchers: return ledger_asset::voucher_fen;
     case account_kind::member_points_issued:
     case account_kind::member_points_pending:
@@ -152,6 +164,10 @@ bool in_platform_book(account_kind kind) {
     case account_kind::alliance_voucher_advance:
     case account_kind::voucher_advances_issued:
     case account_kind::voucher_debt_advanced:
+    case account_kind::supply_receivable:
+    case account_kind::supply_revenue:
+    case account_kind::alliance_fund_earmarked:
+    case account_kind::fund_shortfall_advanced:
     case account_kind::voucher_reimbursement_payable: return true;
     default: return false;
     }
@@ -179,7 +195,8 @@ std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credit
                                kind == account_kind::alliance_fund_pending || kind == account_kind::alliance_fund_free ||
                                kind == account_kind::alliance_fund_reserved || kind == account_kind::lock_rewards_pending ||
                                kind == account_kind::vouchers_issued || kind == account_kind::voucher_debt_issued || kind == account_kind::voucher_advances_issued ||
-                               kind == account_kind::voucher_reimbursement_payable;
+                               kind == account_kind::voucher_reimbursement_payable || kind == account_kind::supply_payable ||
+                               kind == account_kind::supply_revenue || kind == account_kind::alliance_fund_earmarked;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
 

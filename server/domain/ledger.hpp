@@ -74,6 +74,18 @@ enum class account_kind {
     alliance_voucher_advance,        // per person: vouchers advanced on the next dividends, not yet repaid
     voucher_advances_issued,         // credit-normal: advances outstanding (their sum)
     voucher_debt_advanced,           // asset: money the platform advanced into the fund for voucher debts, recovered as they are netted
+    merchant_voucher_debt,           // a store's book: vouchers it owes back (spent on supply, then taken back by a refund)
+    // Supply orders (docs/alliance.md, "Supply orders"): the platform bills a store for goods.
+    supply_purchases,                // a store's book, expense: goods bought from the platform, the money part
+    supply_payable,                  // a store's book, liability: that money, owed to the platform
+    supply_receivable,               // the platform's: money stores owe it for supply
+    supply_revenue,                  // the platform's revenue from supply: the stores' money and the fund's payment for their vouchers
+    // The fund's money a dividend under way may credit, set aside when its planning ends
+    // (docs/alliance.md, "Dividends"): a refund meanwhile cannot take it from under the dividend.
+    alliance_fund_earmarked,
+    // Money the platform put into the fund's free balance when a refund's fund share found it set
+    // aside for a dividend under way; repaid from the free balance when the next dividend plans.
+    fund_shortfall_advanced,
 };
 
 // How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a

@@ -19,6 +19,7 @@ class merchant_refund_service;
 class member_service;
 class bonus_service;
 class alliance_service;
+class alliance_supply_service;
 class merchant_service;
 class metrics_registry;
 class mysql_pool;
@@ -69,6 +70,7 @@ struct api_services {
     member_service& members;
     bonus_service& bonuses;
     alliance_service& alliance;
+    alliance_supply_service& supply;
     logger& log;
 
     // The merchant console: its login and sessions, its cookies (Secure or not), the folder its

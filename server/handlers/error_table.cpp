@@ -142,6 +142,14 @@ constexpr std::array error_table{
               "the order does not match its voucher reservation (amounts, customer or merchant_order_id)"},
     error_row{service_failure::voucher_reservation_confirmed, 409, "voucher_reservation_confirmed", "the reservation paid an order already"},
     error_row{service_failure::voucher_codes_rate_limited, 429, "rate_limited", "too many wrong voucher codes from this store; retry in a minute", 60},
+    error_row{service_failure::supply_order_not_found, 404, "supply_order_not_found", "no such supply order"},
+    error_row{service_failure::supply_reference_conflict, 409, "supply_reference_conflict",
+              "this reference names another supply order of the store (another amount or description)"},
+    error_row{service_failure::supply_order_not_open, 409, "supply_order_not_open", "the supply order is not open for payment"},
+    error_row{service_failure::supply_order_not_paid, 409, "supply_order_not_paid", "only a paid supply order can be refunded"},
+    error_row{service_failure::supply_vouchers_over_maximum, 409, "supply_vouchers_over_maximum",
+              "vouchers may pay at most the alliance's share of a supply order (supply_voucher_max_bp)"},
+    error_row{service_failure::supply_vouchers_over_balance, 409, "supply_vouchers_over_balance", "the store holds fewer spendable vouchers than that"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

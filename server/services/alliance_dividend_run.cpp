@@ -2,6 +2,7 @@
 
 #include "server/domain/alliance_dividends.hpp"
 #include "server/domain/alliance_ledger.hpp"
+#include "server/domain/alliance_supply.hpp"
 #include "server/storage/alliance_repository.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/storage/ledger_repository.hpp"
@@ -44,11 +45,28 @@ dividend_start start_alliance_dividend(mysql_connection& db, wall_time now) {
 namespace {
 
 // Planning: V_n over the next page of lots; after the last, the fund's free balance fixes the scale.
-dividend_chunk plan_chunk(mysql_connection& db, const alliance_dividend& d, int max_lots) {
+dividend_chunk plan_chunk(mysql_connection& db, const alliance_dividend& d, int max_lots, wall_time now) {
     const auto page = list_vested_lots(db, d.cursor_lot, max_lots);
     if (page.empty()) {
-        const auto free = std::max<std::int64_t>(0, account_balance(db, 0, {account_kind::alliance_fund_free, 0}, true));
-        fund_dividend(db, d.number, free, std::min(d.wanted_fen, free));
+        auto free = account_balance(db, 0, {account_kind::alliance_fund_free, 0}, true);
+        // What the platform put in for refunds while the last dividend had the money set aside
+        // is repaid first: it was never the fund's to credit.
+        const auto shortfall = account_balance(db, 0, {account_kind::fund_shortfall_advanced, 0}, true);
+        const auto repaid = std::clamp<std::int64_t>(free, 0, shortfall);
+        free = std::max<std::int64_t>(0, free - repaid);
+        const auto available = std::min(d.wanted_fen, free);
+        // Set aside now: a refund during the dividend takes its fund share from what is left free
+        // (or the platform advances it), never from what the dividend is about to credit.
+        auto entries = fund_shortfall_repaid_entries(repaid);
+        for (auto& e : dividend_earmark_entries(available)) entries.push_back(e);
+        if (!entries.empty())
+            post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
+                                                       .kind = "alliance_dividend_earmark",
+                                                       .reference = "dividend:" + std::to_string(d.number),
+                                                       .actor_user_id = std::nullopt,
+                                                       .entries = std::move(entries),
+                                                       .booked_at = format_sql_datetime_utc(now)});
+        fund_dividend(db, d.number, free, available);
         return {};
     }
     std::int64_t wanted = 0;
@@ -63,7 +81,9 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     if (lock_running_dividend(db) != number) return {.done = true};
     const auto d = find_dividend(db, number, true);
     if (!d || d->state != "running") throw std::logic_error("alliance dividend " + std::to_string(number) + " is marked running but is not");
-    if (d->phase == "planning") return plan_chunk(db, *d, max_lots);
+    if (d->phase == "planning") return plan_chunk(db, *d, max_lots, now);
+    // Credits come from the earmark (a dividend planned before earmarks existed: the free balance).
+    const bool earmarked = d->earmarked_fen.has_value();
     const bool consumers = d->phase == "consumers";
     const std::string holder = consumers ? "consumer" : "merchant";
     auto lots = lock_next_holder_lots(db, holder, d->cursor_holder, d->cursor_lot, max_lots);
@@ -78,6 +98,16 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
             advance_dividend(db, number, "merchants", 0, 0, 0, 0);
             return {};
         }
+        // What the earmark still holds (trimmed releases, advances repaid and debts netted from it)
+        // returns to the free balance.
+        if (earmarked)
+            if (const auto rest = account_balance(db, 0, {account_kind::alliance_fund_earmarked, 0}, true); rest > 0)
+                post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
+                                                           .kind = "alliance_dividend_earmark_return",
+                                                           .reference = "dividend:" + std::to_string(number),
+                                                           .actor_user_id = std::nullopt,
+                                                           .entries = dividend_earmark_return_entries(rest),
+                                                           .booked_at = format_sql_datetime_utc(now)});
         finish_dividend(db, number, now);
         set_running_dividend(db, std::nullopt);
         return {.done = true};
@@ -108,6 +138,21 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     // had advanced it into the fund.
     std::int64_t netted = 0;
     std::vector<std::pair<std::uint64_t, std::int64_t>> advance_repaid, debt_netted;
+    if (!consumers && !credits.empty()) {
+        // A store's voucher debt (a refund took back vouchers it had spent on supply) is netted
+        // the same way; stores have no advances.
+        std::vector<std::uint64_t> ids;
+        for (const auto& c : credits) ids.push_back(c.holder_id);
+        const auto debts = lock_voucher_debts(db, holder, ids);
+        std::size_t k = 0;
+        for (auto& c : credits) {
+            while (k < debts.size() && debts[k].holder_id < c.holder_id) ++k;
+            const auto to_debt = k < debts.size() && debts[k].holder_id == c.holder_id ? std::min(c.fen, debts[k].owed_fen) : 0;
+            if (to_debt <= 0) continue;
+            net_voucher_debt(db, holder, c.holder_id, to_debt, now);
+            c.netted_fen = to_debt;
+        }
+    }
     if (consumers && !credits.empty()) {
         std::vector<std::uint64_t> ids;
         for (const auto& c : credits) ids.push_back(c.holder_id);
@@ -140,14 +185,15 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     if (consumers && total > 0) {
         // One posting for the chunk in the platform's book: the fund's move once, each consumer's vouchers.
         std::vector<ledger_entry> entries;
-        if (total > netted) entries.push_back({{account_kind::alliance_fund_free, 0}, {account_kind::alliance_fund_reserved, 0}, total - netted});
+        const auto source = earmarked ? account_kind::alliance_fund_earmarked : account_kind::alliance_fund_free;
+        if (total > netted) entries.push_back({{source, 0}, {account_kind::alliance_fund_reserved, 0}, total - netted});
         for (const auto& c : credits)
             if (c.fen > c.netted_fen)
                 entries.push_back({{account_kind::alliance_vouchers, c.holder_id}, {account_kind::vouchers_issued, 0}, c.fen - c.netted_fen});
         for (const auto& [user, fen] : advance_repaid)
             for (auto& e : advance_repaid_entries(user, fen)) entries.push_back(e);
         for (const auto& [user, fen] : debt_netted)
-            for (auto& e : voucher_debt_netted_entries(user, fen)) entries.push_back(e);
+            for (auto& e : voucher_debt_netted_entries(user, fen, earmarked)) entries.push_back(e);
         post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
                                                    .kind = "alliance_dividend",
                                                    .reference = reference,
@@ -166,13 +212,16 @@ dividend_chunk run_alliance_dividend_chunk(mysql_connection& db, int number, int
     }
     if (!consumers)
         // A store's vouchers are in its own book: a posting per store of the chunk.
-        for (const auto& c : credits)
+        for (const auto& c : credits) {
+            auto entries = dividend_credit_entries(0, c.fen - c.netted_fen, earmarked);
+            for (auto& e : merchant_voucher_debt_netted_entries(c.netted_fen, earmarked)) entries.push_back(e);
             post_ledger_transaction(db, ledger_posting{.merchant_id = c.holder_id,
                                                        .kind = "alliance_dividend",
                                                        .reference = reference + ":" + std::to_string(c.holder_id),
                                                        .actor_user_id = std::nullopt,
-                                                       .entries = dividend_credit_entries(0, c.fen),
+                                                       .entries = std::move(entries),
                                                        .booked_at = booked});
+        }
     advance_dividend(db, number, d->phase, lots.back().holder_id, lots.back().id, total, new_holders);
     return {.holders = new_holders, .fen = total};
 }

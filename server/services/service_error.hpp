@@ -129,9 +129,16 @@ enum class service_failure {
     voucher_reservation_mismatch,    // the order does not match its reservation (amounts, customer, order id)
     voucher_reservation_confirmed,   // the reservation paid an order already: nothing to cancel
     voucher_codes_rate_limited,      // this store sent too many wrong voucher codes this minute
+    // Supply orders (docs/alliance.md, "Supply orders"):
+    supply_order_not_found,          // no such supply order (of this store)
+    supply_reference_conflict,       // the store's reference names a supply order of another amount or description
+    supply_order_not_open,           // paid, cancelled or refunded already (detail: its state)
+    supply_order_not_paid,           // only a paid supply order can be refunded (detail: its state)
+    supply_vouchers_over_maximum,    // more than the pool's supply_voucher_max_bp of the order
+    supply_vouchers_over_balance,    // more than the store's spendable vouchers
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::voucher_codes_rate_limited;
+inline constexpr service_failure last_service_failure = service_failure::supply_vouchers_over_balance;
 
 struct service_error {
     service_failure kind;

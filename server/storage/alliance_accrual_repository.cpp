@@ -166,11 +166,14 @@ lock_reward_take_back take_back_lock_reward(mysql_connection& db, std::uint64_t 
     lock_reward_take_back t;
     t.unspent_fen = std::min(fen, rs->getInt64(2));
     t.expired_fen = std::min(fen - t.unspent_fen, rs->getInt64(3));
+    // The rest was spent (supply orders): charged on the credit all the same, so that it keeps
+    // amount - taken back == the reward left.
+    t.spent_fen = fen - t.unspent_fen - t.expired_fen;
     statement update(db.prepare("UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ?, expired_fen = expired_fen - ?, "
                                 "taken_back_fen = taken_back_fen + ? WHERE id = ?"));
     update->setInt64(1, t.unspent_fen);
     update->setInt64(2, t.expired_fen);
-    update->setInt64(3, t.unspent_fen + t.expired_fen);
+    update->setInt64(3, fen);
     update->setUInt64(4, id);
     update->executeUpdate();
     return t;

@@ -49,10 +49,11 @@ void mark_alliance_accrual_vested(mysql_connection& db, std::uint64_t order_id, 
 // A store's voucher credit for a locked fan's order elsewhere.
 void insert_lock_reward_credit(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t order_id, std::int64_t amount_fen,
                                std::chrono::system_clock::time_point expires_at, std::chrono::system_clock::time_point at);
-// Takes up to `fen` back from the order's lock-reward credit: its remaining vouchers first, then
-// what expired of it (whose money is back in the fund's free balance already). What it took of each.
+// Takes `fen` back from the order's lock-reward credit: its remaining vouchers first, then what
+// expired of it (whose money is back in the fund's free balance already), then what the store
+// spent of it (a voucher debt). What it took of each; all zero when the order has no such credit.
 struct lock_reward_take_back {
-    std::int64_t unspent_fen = 0, expired_fen = 0;
+    std::int64_t unspent_fen = 0, expired_fen = 0, spent_fen = 0;
 };
 lock_reward_take_back take_back_lock_reward(mysql_connection& db, std::uint64_t order_id, std::int64_t fen);
 

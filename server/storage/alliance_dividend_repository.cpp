@@ -32,7 +32,7 @@ std::string holder_column(const std::string& holder) {
 
 const std::string dividend_columns = "number, pool_config_version, rate_bp, quota_bp, voucher_validity_days, pool_cp, consumer_holders, lots, "
                                      "wanted_fen, fund_free_fen, available_fen, released_fen, holders_credited, state, phase, cursor_holder, cursor_lot, chunks, " +
-                                     sql_micros("started_at") + ", " + sql_micros("finished_at");
+                                     sql_micros("started_at") + ", " + sql_micros("finished_at") + ", earmarked_fen";
 
 alliance_dividend read_dividend(sql::ResultSet& rs) {
     alliance_dividend d;
@@ -56,6 +56,7 @@ alliance_dividend read_dividend(sql::ResultSet& rs) {
     d.chunks = rs.getInt(18);
     d.started_at = from_micros(rs.getInt64(19));
     if (!rs.isNull(20)) d.finished_at = from_micros(rs.getInt64(20));
+    if (!rs.isNull(21)) d.earmarked_fen = rs.getInt64(21);
     return d;
 }
 
@@ -147,11 +148,13 @@ void add_dividend_plan(mysql_connection& db, int number, std::uint64_t cursor_lo
 
 void fund_dividend(mysql_connection& db, int number, std::int64_t fund_free_fen, std::int64_t available_fen) {
     statement update(db.prepare(
-        "UPDATE alliance_dividends SET fund_free_fen = ?, available_fen = ?, phase = 'consumers', cursor_holder = 0, cursor_lot = 0 "
+        "UPDATE alliance_dividends SET fund_free_fen = ?, available_fen = ?, earmarked_fen = ?, phase = 'consumers', "
+        "cursor_holder = 0, cursor_lot = 0 "
         "WHERE number = ? AND state = 'running' AND phase = 'planning'"));
     update->setInt64(1, fund_free_fen);
     update->setInt64(2, available_fen);
-    update->setUInt(3, static_cast<unsigned>(number));
+    update->setInt64(3, available_fen);
+    update->setUInt(4, static_cast<unsigned>(number));
     if (update->executeUpdate() != 1) throw std::logic_error("alliance dividend " + std::to_string(number) + " is not planning");
 }
 

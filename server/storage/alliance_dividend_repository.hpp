@@ -26,6 +26,9 @@ struct alliance_dividend {
     std::int64_t fund_free_fen = 0;
     std::int64_t available_fen = 0;
     std::int64_t released_fen = 0;
+    // Set aside from the free balance when planning ended (alliance_fund_earmarked); none: a
+    // dividend planned before earmarks existed, crediting from the free balance.
+    std::optional<std::int64_t> earmarked_fen;
     int holders_credited = 0;
     std::string state;  // running | done
     std::string phase;  // planning | consumers | merchants | done
@@ -51,7 +54,8 @@ void advance_dividend(mysql_connection& db, int number, const std::string& phase
                       std::int64_t released_fen, int holders_credited);
 // Planning moved on: the lots up to `cursor_lot` added `wanted_fen` to V_n.
 void add_dividend_plan(mysql_connection& db, int number, std::uint64_t cursor_lot, std::int64_t wanted_fen);
-// Planning done: the fund's free balance now and what the dividend may credit; the consumers next.
+// Planning done: the fund's free balance now and what the dividend may credit (earmarked, the
+// ledger's move beside it); the consumers next.
 void fund_dividend(mysql_connection& db, int number, std::int64_t fund_free_fen, std::int64_t available_fen);
 void finish_dividend(mysql_connection& db, int number, std::chrono::system_clock::time_point at);
 

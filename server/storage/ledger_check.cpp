@@ -235,10 +235,35 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "SELECT user_id, balance AS ledger, 0 AS debts FROM ledger_accounts WHERE kind = 'alliance_voucher_debt' "
          "UNION ALL SELECT holder_id, 0, recorded_fen - netted_fen FROM alliance_voucher_debts WHERE holder = 'consumer') x "
          "GROUP BY x.user_id HAVING SUM(x.ledger) <> SUM(x.debts) "
+         "UNION ALL SELECT CONCAT('debt store ', x.merchant_id) FROM ("
+         "SELECT merchant_id, balance AS ledger, 0 AS debts FROM ledger_accounts WHERE kind = 'merchant_voucher_debt' "
+         "UNION ALL SELECT holder_id, 0, recorded_fen - netted_fen FROM alliance_voucher_debts WHERE holder = 'merchant') x "
+         "GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.debts) "
          "UNION ALL SELECT 'voucher_debt_issued' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_debt_issued', -balance, 0)), 0) AS issued, "
-         "COALESCE(SUM(IF(kind = 'alliance_voucher_debt', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.issued <> t.owed "
+         "COALESCE(SUM(IF(kind IN ('alliance_voucher_debt', 'merchant_voucher_debt'), balance, 0)), 0) AS owed FROM ledger_accounts) t "
+         "WHERE t.issued <> t.owed "
          "UNION ALL SELECT 'voucher_debt_advanced' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_debt_advanced', balance, 0)), 0) AS advanced, "
-         "COALESCE(SUM(IF(kind = 'alliance_voucher_debt', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.advanced <> t.owed"},
+         "COALESCE(SUM(IF(kind IN ('alliance_voucher_debt', 'merchant_voucher_debt'), balance, 0)), 0) AS owed FROM ledger_accounts) t "
+         "WHERE t.advanced <> t.owed"},
+        {"each store's supply owed equals its paid supply orders' money part and the platform's receivable their sum; each paid or refunded "
+         "order drew exactly its voucher part from the store's credits, and each refunded one gave it back",
+         "SELECT CONCAT('store ', x.merchant_id) FROM ("
+         "SELECT merchant_id, -balance AS ledger, 0 AS orders FROM ledger_accounts WHERE kind = 'supply_payable' "
+         "UNION ALL SELECT merchant_id, 0, SUM(amount_fen - voucher_fen) FROM alliance_supply_orders WHERE state = 'paid' GROUP BY merchant_id) x "
+         "GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.orders) "
+         "UNION ALL SELECT 'supply_receivable' FROM ledger_accounts r WHERE r.kind = 'supply_receivable' AND r.balance <> "
+         "(SELECT COALESCE(-SUM(balance), 0) FROM ledger_accounts WHERE kind = 'supply_payable') "
+         "UNION ALL SELECT CONCAT('supply order ', s.id) FROM alliance_supply_orders s LEFT JOIN (SELECT supply_order_id, SUM(amount_fen) AS fen "
+         "FROM alliance_supply_voucher_draws GROUP BY supply_order_id) d ON d.supply_order_id = s.id "
+         "LEFT JOIN alliance_voucher_credits c ON c.supply_order_id = s.id "
+         "WHERE COALESCE(d.fen, 0) <> IF(s.state IN ('paid', 'refunded'), s.voucher_fen, 0) "
+         "OR (c.id IS NOT NULL) <> (s.state = 'refunded' AND s.voucher_fen > 0) OR (c.id IS NOT NULL AND (c.amount_fen <> s.voucher_fen "
+         "OR c.merchant_id <> s.merchant_id))"},
+        {"a dividend's earmark holds money only while a dividend past its planning runs, and the platform's shortfall advance is not below zero",
+         "SELECT 'alliance_fund_earmarked' FROM ledger_accounts a WHERE a.kind = 'alliance_fund_earmarked' AND (a.balance > 0 "
+         "OR (a.balance < 0 AND NOT EXISTS (SELECT 1 FROM alliance_pool_state p JOIN alliance_dividends d ON d.number = p.running_dividend "
+         "WHERE p.id = 1 AND d.phase IN ('consumers', 'merchants') AND d.earmarked_fen IS NOT NULL))) "
+         "UNION ALL SELECT 'fund_shortfall_advanced' FROM ledger_accounts WHERE kind = 'fund_shortfall_advanced' AND balance < 0"},
         {"each consumer's advance owed equals its record and its holds' grants less what was given back and repaid, and the advances issued their sum",
          "SELECT CONCAT('advance user ', x.user_id) FROM ("
          "SELECT user_id, balance AS ledger, 0 AS record FROM ledger_accounts WHERE kind = 'alliance_voucher_advance' "

@@ -163,6 +163,23 @@ test('every answer of a scenario through every route family matches docs/openapi
   assert.ok(dividends.json.pool.next_number >= 1)
   await op('get', '/api/v1/platform/alliance/dividends', {}, { token: customer.token, expect: 403 })
   assert.equal(myAlliance.json.vouchers.balance_fen, 0)
+  // Supply orders: the operator bills the member store, the store pays it (no vouchers: money alone).
+  const reference = `INV-${Date.now()}`
+  const bill = { merchant_id: M.merchant_id, reference, description: '茶叶', amount_fen: 5000 }
+  const issued = await op('post', '/api/v1/platform/alliance/supply-orders', {}, { token: owner.token, body: bill, expect: 201 })
+  await op('post', '/api/v1/platform/alliance/supply-orders', {}, { token: owner.token, body: bill, expect: 200 })
+  await op('post', '/api/v1/platform/alliance/supply-orders', {}, { token: owner.token, body: { ...bill, amount_fen: 1 }, expect: 409 })
+  const SO = { ...M, supply_order_id: issued.json.supply_order.id }
+  await op('post', '/api/v1/merchants/{merchant_id}/alliance/supply-orders/{supply_order_id}/pay', SO, { token: cashier.token, body: { voucher_fen: 0 }, expect: 403 })
+  await op('post', '/api/v1/merchants/{merchant_id}/alliance/supply-orders/{supply_order_id}/pay', SO, { token: owner.token, body: { voucher_fen: 1 }, expect: 409 })
+  const paidBill = await op('post', '/api/v1/merchants/{merchant_id}/alliance/supply-orders/{supply_order_id}/pay', SO, { token: owner.token, body: { voucher_fen: 0 }, expect: 200 })
+  assert.equal(paidBill.json.supply_order.money_fen, 5000)
+  const storeBills = await op('get', '/api/v1/merchants/{merchant_id}/alliance/supply-orders', M, { token: cashier.token, expect: 200 })
+  assert.equal(storeBills.json.supply_owed_fen, 5000)
+  await op('get', '/api/v1/platform/alliance/supply-orders', {}, { token: owner.token, query: { state: 'paid' }, expect: 200 })
+  await op('post', '/api/v1/platform/alliance/supply-orders/{supply_order_id}/cancel', SO, { token: owner.token, body: { reason: '重复' }, expect: 409 })
+  await op('post', '/api/v1/platform/alliance/supply-orders/{supply_order_id}/refund', SO, { token: owner.token, body: { reason: '退货' }, expect: 200 })
+  await op('post', '/api/v1/platform/alliance/supply-orders/{supply_order_id}/refund', { supply_order_id: '999999999' }, { token: owner.token, body: { reason: '退货' }, expect: 404 })
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {

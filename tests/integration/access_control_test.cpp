@@ -409,6 +409,16 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"GET", fixed("/api/v1/platform/alliance/dividends"), none, {401, 403, 403, 403, 403, 403, 403}},
         {"GET", fixed("/api/v1/me/alliance"), none, {401, 200, 200, 200, 200, 200, 200}},
         {"POST", fixed("/api/v1/me/alliance/voucher-code"), none, {401, 201, 201, 201, 201, 201, 201}},
+        // Supply orders: the platform's side is the operator's; S has none, so its owner and a
+        // manager get past the role check to 404 supply_order_not_found.
+        {"POST", fixed("/api/v1/platform/alliance/supply-orders"),
+         fixed(json::serialize(json::object{{"merchant_id", store}, {"reference", "INV-1"}, {"description", "tea"}, {"amount_fen", 1000}})),
+         {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/alliance/supply-orders"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/alliance/supply-orders/1/cancel"), fixed(R"({"reason":"wrong"})"), {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/alliance/supply-orders/1/refund"), fixed(R"({"reason":"returned"})"), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed(S + "/alliance/supply-orders"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"POST", fixed(S + "/alliance/supply-orders/1/pay"), fixed(R"({"voucher_fen":0})"), {401, 403, 403, 403, 404, 404, 403}},
         {"POST", fixed(S + "/bonus-config/preview"), fixed(R"({"awards":[{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
@@ -530,7 +540,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 60) << "every /api/v1/merchants row of the table above";
+    EXPECT_EQ(staff_rows, 66) << "every staff row of the table above";
 }
 
 }  // namespace

@@ -41,12 +41,6 @@ protected:
     void SetUp() override { start_cluster("dividend", {}, false); }
     void TearDown() override { stop_cluster(); }
 
-    static environment_changes scratch() { return cluster_environment(); }
-    static environment_changes job_environment(environment_changes extra = {}) {
-        auto env = instance_environment(server ? server->port() : 0);
-        env.insert(env.end(), extra.begin(), extra.end());
-        return env;
-    }
     // The caller's frames of `type` from the start of their inbox (a resume from 0-0).
     static std::vector<json::object> frames(const user& who, const std::string& type, std::size_t count) {
         ws_client client(server->port(), bearer(who.token));
@@ -58,27 +52,6 @@ protected:
             if (f.at("type").as_string() == type) out.push_back(std::move(f));
         }
         return out;
-    }
-    static json::object run_job(const std::string& name, environment_changes extra = {}) {
-        child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), name}, job_environment(std::move(extra)),
-                          make_temp_dir("run-job") + "/out.log");
-        if (job.wait_exit(90s).value_or(-1) != 0) throw std::runtime_error(name + " failed: " + job.output());
-        // The job's figures: its "job_done" log line (one JSON object) carries them.
-        const auto out = job.output();
-        const auto at = out.rfind("\"job_done\"");
-        if (at == std::string::npos) throw std::runtime_error(name + " logged no job_done: " + out);
-        const auto start = out.rfind('\n', at) == std::string::npos ? 0 : out.rfind('\n', at) + 1;
-        const auto end = out.find('\n', at);
-        return json::parse(out.substr(start, end == std::string::npos ? std::string::npos : end - start)).as_object();
-    }
-    static std::pair<int, std::string> check_ledger() {
-        child_process process({SHAREDSTORE_BINARY, "check-ledger", "--config", test_config_path()}, scratch(), make_temp_dir("check-ledger") + "/out.log");
-        auto code = process.wait_exit(60s);
-        return {code.value_or(-1), process.output()};
-    }
-    static void vest_everything() {
-        execute("UPDATE alliance_accruals SET vests_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE state = 'pending'");
-        run_job("vest-alliance-lots");
     }
     static json::value mine(const user& who) { return ok(call("GET", "/api/v1/me/alliance", who)); }
     static std::int64_t vouchers(const user& who) { return mine(who).at("vouchers").at("balance_fen").as_int64(); }

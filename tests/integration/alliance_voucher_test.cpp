@@ -35,19 +35,9 @@ protected:
     void SetUp() override { start_cluster("vouchers", {}, true); }
     void TearDown() override { stop_cluster(); }
 
-    static environment_changes job_environment() { return instance_environment(server ? server->port() : 0); }
-    static void run_job(const std::string& name) {
-        child_process job({SHAREDSTORE_BINARY, "run-job", "--config", test_config_path(), name}, job_environment(), make_temp_dir("run-job") + "/out.log");
-        if (job.wait_exit(90s).value_or(-1) != 0) throw std::runtime_error(name + " failed: " + job.output());
-    }
     static void expect_ledger_holds(const std::string& when) {
-        child_process process({SHAREDSTORE_BINARY, "check-ledger", "--config", test_config_path()}, cluster_environment(),
-                              make_temp_dir("check-ledger") + "/out.log");
-        EXPECT_EQ(process.wait_exit(60s).value_or(-1), 0) << when << ": " << process.output();
-    }
-    static void vest_everything() {
-        execute("UPDATE alliance_accruals SET vests_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE state = 'pending'");
-        run_job("vest-alliance-lots");
+        auto [code, output] = check_ledger();
+        EXPECT_EQ(code, 0) << when << ": " << output;
     }
     static json::value vouchers_of(const user& who) { return ok(call("GET", "/api/v1/me/alliance", who)).at("vouchers"); }
     static std::int64_t balance(const user& who) { return vouchers_of(who).at("balance_fen").as_int64(); }
