@@ -20,6 +20,7 @@
 #include "server/services/share_service.hpp"
 #include "server/services/member_journey.hpp"
 #include "server/services/alliance_service.hpp"
+#include "server/services/alliance_settlement.hpp"
 #include "server/services/alliance_supply.hpp"
 #include "server/storage/alliance_repository.hpp"
 #include "server/services/bonus_service.hpp"
@@ -277,6 +278,7 @@ int serve(const server_config& config) {
     bonus_service bonuses(database);
     alliance_service alliance(database);
     alliance_supply_service supply(database);
+    alliance_settlement_service settlement(database);
     const system_wall_clock clock;
     payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
     // The merchant console: tickets and sessions in Redis, waiting login pages woken through it.
@@ -321,6 +323,7 @@ int serve(const server_config& config) {
                                 .bonuses = bonuses,
                                 .alliance = alliance,
                                 .supply = supply,
+                                .settlement = settlement,
                                 .log = log,
                                 .console = console,
                                 .console_cookies_secure = config.console.cookie_secure,

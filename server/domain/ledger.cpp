@@ -54,6 +54,8 @@ std::string_view to_string(account_kind kind) {
     case account_kind::supply_revenue: return "supply_revenue";
     case account_kind::alliance_fund_earmarked: return "alliance_fund_earmarked";
     case account_kind::fund_shortfall_advanced: return "fund_shortfall_advanced";
+    case account_kind::alliance_settlement_cash: return "alliance_settlement_cash";
+    case account_kind::platform_settlement_cash: return "platform_settlement_cash";
     }
     return "unknown";
 }
@@ -94,7 +96,8 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::merchant_voucher_debt, account_kind::supply_purchases,
                                                  account_kind::supply_payable, account_kind::supply_receivable,
                                                  account_kind::supply_revenue, account_kind::alliance_fund_earmarked,
-                                                 account_kind::fund_shortfall_advanced};
+                                                 account_kind::fund_shortfall_advanced, account_kind::alliance_settlement_cash,
+                                                 account_kind::platform_settlement_cash};
     return kinds;
 }
 
@@ -168,6 +171,7 @@ bool in_platform_book(account_kind kind) {
     case account_kind::supply_revenue:
     case account_kind::alliance_fund_earmarked:
     case account_kind::fund_shortfall_advanced:
+    case account_kind::platform_settlement_cash:
     case account_kind::voucher_reimbursement_payable: return true;
     default: return false;
     }

@@ -86,6 +86,10 @@ enum class account_kind {
     // Money the platform put into the fund's free balance when a refund's fund share found it set
     // aside for a dividend under way; repaid from the free balance when the next dividend plans.
     fund_shortfall_advanced,
+    // Settling with stores (docs/alliance.md, "Settlement"): each side's bank as far as the
+    // alliance's statements go (the store's book: negative when it paid out).
+    alliance_settlement_cash,
+    platform_settlement_cash,
 };
 
 // How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a

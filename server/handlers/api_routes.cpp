@@ -7,6 +7,7 @@
 #include "server/handlers/dashboard_handlers.hpp"
 #include "server/handlers/health_handlers.hpp"
 #include "server/handlers/alliance_handlers.hpp"
+#include "server/handlers/alliance_settlement_handlers.hpp"
 #include "server/handlers/alliance_supply_handlers.hpp"
 #include "server/handlers/bonus_handlers.hpp"
 #include "server/handlers/member_handlers.hpp"
@@ -27,7 +28,7 @@ namespace sharedstore {
 std::vector<route> api_routes() {
     std::vector<route> all;
     for (auto area : {health_routes(), auth_routes(), merchant_routes(), partner_routes(), share_routes(), card_wallet_routes(), pos_key_routes(), order_routes(),
-                      merchant_refund_routes(), report_routes(), dashboard_routes(), subscription_routes(), payout_routes(), member_routes(), bonus_routes(), alliance_routes(), alliance_supply_routes(), console_routes(),
+                      merchant_refund_routes(), report_routes(), dashboard_routes(), subscription_routes(), payout_routes(), member_routes(), bonus_routes(), alliance_routes(), alliance_supply_routes(), alliance_settlement_routes(), console_routes(),
                       console_static_routes()})
         all.insert(all.end(), area.begin(), area.end());
     return all;

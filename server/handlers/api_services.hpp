@@ -20,6 +20,7 @@ class member_service;
 class bonus_service;
 class alliance_service;
 class alliance_supply_service;
+class alliance_settlement_service;
 class merchant_service;
 class metrics_registry;
 class mysql_pool;
@@ -71,6 +72,7 @@ struct api_services {
     bonus_service& bonuses;
     alliance_service& alliance;
     alliance_supply_service& supply;
+    alliance_settlement_service& settlement;
     logger& log;
 
     // The merchant console: its login and sessions, its cookies (Secure or not), the folder its

@@ -150,6 +150,10 @@ constexpr std::array error_table{
     error_row{service_failure::supply_vouchers_over_maximum, 409, "supply_vouchers_over_maximum",
               "vouchers may pay at most the alliance's share of a supply order (supply_voucher_max_bp)"},
     error_row{service_failure::supply_vouchers_over_balance, 409, "supply_vouchers_over_balance", "the store holds fewer spendable vouchers than that"},
+    error_row{service_failure::statement_not_found, 404, "statement_not_found", "no such statement"},
+    error_row{service_failure::statement_settled, 409, "statement_settled", "the statement was settled already, with another transfer reference"},
+    error_row{service_failure::statement_period_invalid, 400, "invalid_field", "period must be a month like 2026-11"},
+    error_row{service_failure::statement_period_open, 409, "statement_period_open", "that month has not closed yet: statements are issued an hour after it ends"},
 };
 static_assert(error_table.size() == static_cast<std::size_t>(last_service_failure) + 1, "every service_failure has a row");
 static_assert(max_active_pos_keys == 20, "too_many_api_keys' message names the limit");

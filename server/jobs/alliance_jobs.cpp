@@ -5,6 +5,8 @@
 #include "server/services/alliance_vesting.hpp"
 #include "server/services/alliance_voucher_spending.hpp"
 #include "server/services/alliance_voucher_expiry.hpp"
+#include "server/services/alliance_settlement.hpp"
+#include "server/domain/calendar.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -42,6 +44,24 @@ public:
 private:
     mysql_pool& database_;
     int max_;
+};
+
+class issue_alliance_statements_job final : public job {
+public:
+    explicit issue_alliance_statements_job(mysql_pool& database) : database_(database) {}
+    std::string_view name() const override { return "issue-alliance-statements"; }
+    std::string_view summary() const override {
+        return "issue each member store's statement of the last closed month: concessions and supply owed, reimbursements due";
+    }
+
+    asio::awaitable<job_report> run_once(time_point now) override {
+        const auto period = last_closed_period(now, *utc_offset_of("Asia/Shanghai"), statement_grace);
+        const auto issued = co_await issue_alliance_statements(database_, period, now);
+        co_return job_report{.ok = true, .figures = {{"period", issued.period}, {"issued", issued.issued}, {"existing", issued.existing}}};
+    }
+
+private:
+    mysql_pool& database_;
 };
 
 class release_voucher_reservations_job final : public job {
@@ -217,6 +237,8 @@ std::unique_ptr<job> make_remind_expiring_vouchers_job(mysql_pool& database, std
 std::unique_ptr<job> make_release_voucher_reservations_job(mysql_pool& database, int max_reservations) {
     return std::make_unique<release_voucher_reservations_job>(database, max_reservations);
 }
+
+std::unique_ptr<job> make_issue_alliance_statements_job(mysql_pool& database) { return std::make_unique<issue_alliance_statements_job>(database); }
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders) {
     return std::make_unique<vest_alliance_lots_job>(database, max_orders);

@@ -15,6 +15,8 @@
 //   each one transaction with its postings: the money back in the fund's free balance).
 // - remind-expiring-vouchers: each consumer whose vouchers end within the notice gets one
 //   `vouchers_expiring` reminder (chunks of consumers; each credit reminded once).
+// - issue-alliance-statements: each member store's statement of the last closed Asia/Shanghai
+//   month (an hour after it ends), one transaction a store, none twice.
 #include "common/mysql_pool.hpp"
 #include "server/jobs/job.hpp"
 
@@ -33,6 +35,7 @@ struct dividend_job_settings {
 std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, dividend_job_settings settings);
 std::unique_ptr<job> make_release_voucher_reservations_job(mysql_pool& database, int max_reservations);
 std::unique_ptr<job> make_expire_alliance_vouchers_job(mysql_pool& database, int chunk_credits, int max_chunks);
+std::unique_ptr<job> make_issue_alliance_statements_job(mysql_pool& database);
 std::unique_ptr<job> make_remind_expiring_vouchers_job(mysql_pool& database, std::chrono::seconds notice, int chunk_users, int max_chunks);
 
 }  // namespace sharedstore

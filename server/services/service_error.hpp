@@ -136,9 +136,14 @@ enum class service_failure {
     supply_order_not_paid,           // only a paid supply order can be refunded (detail: its state)
     supply_vouchers_over_maximum,    // more than the pool's supply_voucher_max_bp of the order
     supply_vouchers_over_balance,    // more than the store's spendable vouchers
+    // Settling with stores (docs/alliance.md, "Settlement"):
+    statement_not_found,             // no such statement
+    statement_settled,               // settled already, with another transfer reference
+    statement_period_invalid,        // the period is not a month like "2026-11"
+    statement_period_open,           // the month has not closed yet (its end plus an hour)
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::supply_vouchers_over_balance;
+inline constexpr service_failure last_service_failure = service_failure::statement_period_open;
 
 struct service_error {
     service_failure kind;

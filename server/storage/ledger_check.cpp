@@ -201,11 +201,13 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "UNION ALL SELECT CONCAT(IF(holder = 'merchant', 'merchant_', ''), IF(state = 'vested', 'alliance_points', 'alliance_points_pending')), "
          "COALESCE(user_id, merchant_id), 0, SUM(cp - reversed_cp) FROM alliance_lots GROUP BY holder, state, COALESCE(user_id, merchant_id)) x "
          "GROUP BY x.kind, x.holder HAVING SUM(x.ledger) <> SUM(x.lots)"},
-        {"each store's concession owed equals its alliance orders' concessions less reversals, and the platform's receivable their sum",
+        {"each store's concession owed equals its alliance orders' concessions less reversals and less its settled statements, and the platform's receivable their sum",
          "SELECT CONCAT('store ', x.merchant_id) FROM ("
          "SELECT merchant_id, -balance AS ledger, 0 AS business FROM ledger_accounts WHERE kind = 'concession_payable' "
          "UNION ALL SELECT merchant_id, 0, SUM(concession_fen - reversed_fund_fen - reversed_lock_fen - reversed_platform_fen) "
-         "FROM alliance_accruals GROUP BY merchant_id) x GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.business) "
+         "FROM alliance_accruals GROUP BY merchant_id "
+         "UNION ALL SELECT merchant_id, 0, -SUM(concession_fen) FROM alliance_statements WHERE state = 'settled' GROUP BY merchant_id) x "
+         "GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.business) "
          "UNION ALL SELECT 'platform receivable' FROM ledger_accounts r WHERE r.kind = 'concession_receivable' AND r.balance <> "
          "(SELECT COALESCE(-SUM(balance), 0) FROM ledger_accounts WHERE kind = 'concession_payable')"},
         {"the fund's pending share and the pending fan-lock rewards equal their pending orders' parts; the fund's free balance is not below zero",
@@ -245,11 +247,12 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "UNION ALL SELECT 'voucher_debt_advanced' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_debt_advanced', balance, 0)), 0) AS advanced, "
          "COALESCE(SUM(IF(kind IN ('alliance_voucher_debt', 'merchant_voucher_debt'), balance, 0)), 0) AS owed FROM ledger_accounts) t "
          "WHERE t.advanced <> t.owed"},
-        {"each store's supply owed equals its paid supply orders' money part and the platform's receivable their sum; each paid or refunded "
+        {"each store's supply owed equals its paid supply orders' money part less its settled statements and the platform's receivable their sum; each paid or refunded "
          "order drew exactly its voucher part from the store's credits, and each refunded one gave it back",
          "SELECT CONCAT('store ', x.merchant_id) FROM ("
          "SELECT merchant_id, -balance AS ledger, 0 AS orders FROM ledger_accounts WHERE kind = 'supply_payable' "
-         "UNION ALL SELECT merchant_id, 0, SUM(amount_fen - voucher_fen) FROM alliance_supply_orders WHERE state = 'paid' GROUP BY merchant_id) x "
+         "UNION ALL SELECT merchant_id, 0, SUM(amount_fen - voucher_fen) FROM alliance_supply_orders WHERE state = 'paid' GROUP BY merchant_id "
+         "UNION ALL SELECT merchant_id, 0, -SUM(supply_fen) FROM alliance_statements WHERE state = 'settled' GROUP BY merchant_id) x "
          "GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.orders) "
          "UNION ALL SELECT 'supply_receivable' FROM ledger_accounts r WHERE r.kind = 'supply_receivable' AND r.balance <> "
          "(SELECT COALESCE(-SUM(balance), 0) FROM ledger_accounts WHERE kind = 'supply_payable') "
@@ -259,6 +262,25 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "WHERE COALESCE(d.fen, 0) <> IF(s.state IN ('paid', 'refunded'), s.voucher_fen, 0) "
          "OR (c.id IS NOT NULL) <> (s.state = 'refunded' AND s.voucher_fen > 0) OR (c.id IS NOT NULL AND (c.amount_fen <> s.voucher_fen "
          "OR c.merchant_id <> s.merchant_id))"},
+        {"each statement shows what moved on its store's alliance accounts in its month, and the settlement cash of each side is what the settled statements' nets moved",
+         "SELECT CONCAT('statement ', s.id) FROM alliance_statements s LEFT JOIN (SELECT y.merchant_id, y.created_at, "
+         "-IF(y.kind = 'concession_payable', y.amount, 0) AS concession, -IF(y.kind = 'supply_payable', y.amount, 0) AS supply, "
+         "IF(y.kind = 'voucher_reimbursement_receivable', y.amount, 0) AS due FROM ("
+         "SELECT a.merchant_id, a.kind, t.created_at, e.amount FROM ledger_accounts a JOIN ledger_entries e ON e.debit_account_id = a.id "
+         "JOIN ledger_transactions t ON t.id = e.transaction_id "
+         "WHERE a.kind IN ('concession_payable', 'supply_payable', 'voucher_reimbursement_receivable') AND t.kind <> 'alliance_settlement' "
+         "UNION ALL SELECT a.merchant_id, a.kind, t.created_at, -e.amount FROM ledger_accounts a JOIN ledger_entries e ON e.credit_account_id = a.id "
+         "JOIN ledger_transactions t ON t.id = e.transaction_id "
+         "WHERE a.kind IN ('concession_payable', 'supply_payable', 'voucher_reimbursement_receivable') AND t.kind <> 'alliance_settlement') y) m "
+         "ON m.merchant_id = s.merchant_id AND m.created_at >= s.period_start AND m.created_at < s.period_end "
+         "GROUP BY s.id, s.concession_fen, s.supply_fen, s.reimbursement_fen "
+         "HAVING COALESCE(SUM(m.concession), 0) <> s.concession_fen OR COALESCE(SUM(m.supply), 0) <> s.supply_fen "
+         "OR COALESCE(SUM(m.due), 0) <> s.reimbursement_fen "
+         "UNION ALL SELECT CONCAT('store ', x.merchant_id) FROM (SELECT merchant_id, balance AS ledger, 0 AS nets FROM ledger_accounts "
+         "WHERE kind = 'alliance_settlement_cash' UNION ALL SELECT merchant_id, 0, -SUM(net_fen) FROM alliance_statements WHERE state = 'settled' "
+         "GROUP BY merchant_id) x GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.nets) "
+         "UNION ALL SELECT 'platform_settlement_cash' FROM (SELECT COALESCE(SUM(IF(kind = 'platform_settlement_cash', balance, 0)), 0) AS cash "
+         "FROM ledger_accounts) c WHERE c.cash <> (SELECT COALESCE(SUM(net_fen), 0) FROM alliance_statements WHERE state = 'settled')"},
         {"a dividend's earmark holds money only while a dividend past its planning runs, and the platform's shortfall advance is not below zero",
          "SELECT 'alliance_fund_earmarked' FROM ledger_accounts a WHERE a.kind = 'alliance_fund_earmarked' AND (a.balance > 0 "
          "OR (a.balance < 0 AND NOT EXISTS (SELECT 1 FROM alliance_pool_state p JOIN alliance_dividends d ON d.number = p.running_dividend "
@@ -274,14 +296,16 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "WHERE a.granted_fen <> COALESCE(h.fen, 0) OR a.cancelled_fen <> COALESCE(h.back, 0) "
          "UNION ALL SELECT 'voucher_advances_issued' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_advances_issued', -balance, 0)), 0) AS issued, "
          "COALESCE(SUM(IF(kind = 'alliance_voucher_advance', balance, 0)), 0) AS owed FROM ledger_accounts) t WHERE t.issued <> t.owed"},
-        {"the platform owes the stores what their books say it owes each, and each store the voucher part of its paid orders less what refunds gave back",
+        {"the platform owes the stores what their books say it owes each, and each store the voucher part of its paid orders less what refunds gave back and its settled statements",
          "SELECT 'voucher_reimbursement_payable' FROM (SELECT COALESCE(SUM(IF(kind = 'voucher_reimbursement_payable', -balance, 0)), 0) AS payable, "
          "COALESCE(SUM(IF(kind = 'voucher_reimbursement_receivable', balance, 0)), 0) AS receivable FROM ledger_accounts) t "
          "WHERE t.payable <> t.receivable "
          "UNION ALL SELECT CONCAT('store ', x.merchant_id) FROM ("
          "SELECT merchant_id, balance AS ledger, 0 AS orders FROM ledger_accounts WHERE kind = 'voucher_reimbursement_receivable' "
          "UNION ALL SELECT merchant_id, 0, SUM(voucher_fen - FLOOR(CAST(voucher_fen AS DECIMAL(38, 0)) * refunded_fen / amount_fen)) FROM orders "
-         "WHERE status = 'paid' AND voucher_fen > 0 GROUP BY merchant_id) x GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.orders)"},
+         "WHERE status = 'paid' AND voucher_fen > 0 GROUP BY merchant_id "
+         "UNION ALL SELECT merchant_id, 0, -SUM(reimbursement_fen) FROM alliance_statements WHERE state = 'settled' GROUP BY merchant_id) x "
+         "GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.orders)"},
         {"each refund of an order paid partly with vouchers gave back exactly its share of them",
          "SELECT CONCAT('order ', o.id) FROM orders o LEFT JOIN (SELECT order_id, SUM(amount_fen) AS fen FROM alliance_voucher_credits "
          "WHERE reason = 'refund_return' GROUP BY order_id) r ON r.order_id = o.id "

@@ -180,6 +180,12 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('post', '/api/v1/platform/alliance/supply-orders/{supply_order_id}/cancel', SO, { token: owner.token, body: { reason: '重复' }, expect: 409 })
   await op('post', '/api/v1/platform/alliance/supply-orders/{supply_order_id}/refund', SO, { token: owner.token, body: { reason: '退货' }, expect: 200 })
   await op('post', '/api/v1/platform/alliance/supply-orders/{supply_order_id}/refund', { supply_order_id: '999999999' }, { token: owner.token, body: { reason: '退货' }, expect: 404 })
+  // Statements: a month that has not closed is refused; an old one issues (nothing moved then).
+  await op('post', '/api/v1/platform/alliance/statements', {}, { token: owner.token, body: { period: '2099-01' }, expect: 409 })
+  await op('post', '/api/v1/platform/alliance/statements', {}, { token: owner.token, body: { period: '2020-01' }, expect: 200 })
+  await op('get', '/api/v1/platform/alliance/statements', {}, { token: owner.token, query: { period: '2020-01' }, expect: 200 })
+  await op('post', '/api/v1/platform/alliance/statements/{statement_id}/settle', { statement_id: '999999999' }, { token: owner.token, body: { transfer_reference: 'B-1' }, expect: 404 })
+  await op('get', '/api/v1/merchants/{merchant_id}/alliance/statements', M, { token: cashier.token, expect: 200 })
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {

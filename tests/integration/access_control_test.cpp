@@ -419,6 +419,11 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"POST", fixed("/api/v1/platform/alliance/supply-orders/1/refund"), fixed(R"({"reason":"returned"})"), {401, 403, 403, 403, 403, 403, 403}},
         {"GET", fixed(S + "/alliance/supply-orders"), none, {401, 403, 403, 200, 200, 200, 403}},
         {"POST", fixed(S + "/alliance/supply-orders/1/pay"), fixed(R"({"voucher_fen":0})"), {401, 403, 403, 403, 404, 404, 403}},
+        // Statements: the operator's; S's staff read S's own.
+        {"GET", fixed("/api/v1/platform/alliance/statements"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/alliance/statements"), fixed(R"({"period":"2026-10"})"), {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/alliance/statements/1/settle"), fixed(R"({"transfer_reference":"BANK-1"})"), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed(S + "/alliance/statements"), none, {401, 403, 403, 200, 200, 200, 403}},
         {"POST", fixed(S + "/bonus-config/preview"), fixed(R"({"awards":[{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
@@ -540,7 +545,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 66) << "every staff row of the table above";
+    EXPECT_EQ(staff_rows, 70) << "every staff row of the table above";
 }
 
 }  // namespace

@@ -1,0 +1,116 @@
+// Settling with member stores on the real stack (docs/alliance.md "Settlement"; issue 20), on a
+// cluster of its own: a store's concessions and supply money of a month (its postings moved back
+// into October 2026, as a month that has closed) become one statement; issuing again, or the job,
+// makes no second one; an open month and a malformed one are refused; the operator records the
+// bank transfer (again: the same answer; another reference: refused), and the store owes nothing
+// more. A refund in November after that is a negative statement the platform pays. check-ledger
+// holds after every step, the statements' amounts recomputed from the ledger by month.
+#include "tests/integration/support/alliance_cluster.hpp"
+#include "tests/integration/support/store_api.hpp"
+
+#include <boost/json/serialize.hpp>
+
+using namespace sharedstore;
+using namespace sharedstore::test_support;
+namespace json = boost::json;
+
+namespace {
+
+class alliance_settlement_test : public alliance_cluster_test {
+protected:
+    void SetUp() override { start_cluster("settlement", {}, false); }
+    void TearDown() override { stop_cluster(); }
+
+    static void expect_ledger_holds(const std::string& when) {
+        auto [code, output] = check_ledger();
+        EXPECT_EQ(code, 0) << when << ": " << output;
+    }
+    // Every posting of the store so far, booked at `at` instead (a month that has closed).
+    static void book_store_postings_at(const store& s, const std::string& at, const std::string& after_id = "0") {
+        execute("UPDATE ledger_transactions SET created_at = ? WHERE merchant_id = ? AND id > ?", {at, s.id, after_id});
+    }
+    static std::string last_transaction_id() { return std::to_string(scalar("SELECT COALESCE(MAX(id), 0) FROM ledger_transactions")); }
+    static http_reply issue(const user& op, const std::string& period) {
+        return call("POST", "/api/v1/platform/alliance/statements", op, json::object{{"period", period}});
+    }
+    static http_reply settle(const user& op, const std::string& id, const std::string& reference) {
+        return call("POST", "/api/v1/platform/alliance/statements/" + id + "/settle", op, json::object{{"transfer_reference", reference}});
+    }
+};
+
+TEST_F(alliance_settlement_test, a_months_concessions_and_supply_become_one_statement_settled_by_one_transfer_and_a_later_refund_is_paid_back) {
+    const auto op = make_operator();
+    auto A = member_store(op, 2000);
+    const auto key = make_pos_key(A);
+    const user a = sign_in();
+    // October: a pays 1,000.00 at A (a concession of 200.00) and A pays a supply bill of 10.00 in money.
+    const auto order = paid(key, a, 100000);
+    const auto bill = text(ok(call("POST", "/api/v1/platform/alliance/supply-orders", op,
+                                   json::object{{"merchant_id", A.id}, {"reference", "S-10"}, {"description", "tea"}, {"amount_fen", 1000}}),
+                              201),
+                           {"supply_order", "id"});
+    ok(call("POST", A.path() + "/alliance/supply-orders/" + bill + "/pay", A.owner, json::object{{"voucher_fen", 0}}));
+    book_store_postings_at(A, "2026-10-15 04:00:00");
+
+    // Refused: a month still open, a malformed one; then October's statement, once.
+    EXPECT_EQ(text(issue(op, "2099-01").json(), {"error", "code"}), "statement_period_open");
+    EXPECT_EQ(issue(op, "2026-13").status, 400);
+    EXPECT_EQ(issue(A.owner, "2026-10").status, 403);
+    auto issued = ok(issue(op, "2026-10"));
+    EXPECT_EQ(issued.at("issued").as_int64(), 1) << json::serialize(issued);
+    EXPECT_EQ(ok(issue(op, "2026-10")).at("existing").as_int64(), 1);
+    auto list = ok(call("GET", "/api/v1/platform/alliance/statements?period=2026-10", op));
+    ASSERT_EQ(list.at("items").as_array().size(), 1u);
+    const auto s = list.at("items").at(0);
+    const auto id = text(s, {"id"});
+    EXPECT_EQ(s.at("concession_fen").as_int64(), 20000);
+    EXPECT_EQ(s.at("supply_fen").as_int64(), 1000);
+    EXPECT_EQ(s.at("reimbursement_fen").as_int64(), 0);
+    EXPECT_EQ(s.at("net_fen").as_int64(), 21000);
+    EXPECT_EQ(text(s, {"payer"}), "store");
+    EXPECT_EQ(text(s, {"state"}), "due");
+    EXPECT_EQ(text(s, {"period_start"}), "2026-09-30T16:00:00Z");
+    EXPECT_EQ(call("GET", "/api/v1/platform/alliance/statements?period=10-2026", op).status, 400);
+    // The store's staff read their own.
+    auto mine = ok(call("GET", A.path() + "/alliance/statements", A.owner));
+    ASSERT_EQ(mine.at("items").as_array().size(), 1u);
+    EXPECT_EQ(text(mine.at("items").at(0), {"id"}), id);
+    expect_ledger_holds("issued");
+
+    // The job finds nothing more to issue for the last closed month than what is there.
+    const auto job = run_job("issue-alliance-statements");
+    EXPECT_EQ(job.at("issued").as_int64(), 0) << json::serialize(job);
+
+    // Settled by the store's transfer: again the same answer; another reference refused.
+    auto settled = ok(settle(op, id, "BANK-20261105-001"));
+    EXPECT_EQ(text(settled, {"statement", "state"}), "settled");
+    EXPECT_FALSE(settled.at("replayed").as_bool());
+    EXPECT_TRUE(ok(settle(op, id, "BANK-20261105-001")).at("replayed").as_bool());
+    EXPECT_EQ(text(settle(op, id, "BANK-OTHER").json(), {"error", "code"}), "statement_settled");
+    EXPECT_EQ(settle(op, "999999", "X").status, 404);
+    auto books = ok(call("GET", A.path() + "/alliance", A.owner)).at("books");
+    EXPECT_EQ(books.at("concession_owed_fen").as_int64(), 0);
+    EXPECT_EQ(ok(call("GET", A.path() + "/alliance/supply-orders", A.owner)).at("supply_owed_fen").as_int64(), 0);
+    expect_ledger_holds("settled");
+
+    // November: the order refunded whole (inside its window): the concession comes back, the
+    // platform owes it to the store.
+    const auto before_refund = last_transaction_id();
+    ASSERT_EQ(pos_call(key, "/api/v1/pos/refunds",
+                       json::object{{"merchant_order_id", text(order.json(), {"order", "merchant_order_id"})}, {"merchant_refund_id", "R-11"}, {"amount_fen", 100000}})
+                  .status,
+              201);
+    book_store_postings_at(A, "2026-11-10 04:00:00", before_refund);
+    EXPECT_EQ(ok(issue(op, "2026-11")).at("issued").as_int64(), 1);
+    const auto november = ok(call("GET", "/api/v1/platform/alliance/statements?period=2026-11&merchant_id=" + A.id, op)).at("items").at(0);
+    EXPECT_EQ(november.at("concession_fen").as_int64(), -20000);
+    EXPECT_EQ(november.at("net_fen").as_int64(), -20000);
+    EXPECT_EQ(text(november, {"payer"}), "platform");
+    ok(settle(op, text(november, {"id"}), "BANK-20261203-007"));
+    EXPECT_EQ(ok(call("GET", A.path() + "/alliance", A.owner)).at("books").at("concession_owed_fen").as_int64(), 0);
+    EXPECT_EQ(scalar("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'platform_settlement_cash'"), 21000 - 20000);
+    EXPECT_EQ(ok(call("GET", "/api/v1/platform/alliance/statements?state=settled", op)).at("items").as_array().size(), 2u);
+    expect_ledger_holds("the refund paid back");
+}
+
+}  // namespace
