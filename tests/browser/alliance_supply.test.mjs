@@ -6,7 +6,10 @@
 // refused ¥2.00 (more than the store holds) and ¥3.01 (more than 30 % of the bill) beside the
 // field, then pays ¥1.00 of vouchers and owes ¥9.00. A cashier reads the bills without a pay
 // button. The operator refunds the bill with a reason (the vouchers come back), and cancels a
-// second one. check-ledger holds at the end. Screenshots in build/test-output/browser/alliance_supply/.
+// second one. Settlement: the store's postings moved into October 2026, the operator issues that
+// month's statements on the settlement tab (an open month refused beside the field) and records
+// the store's transfer; the store's page shows it settled and owes no concession. check-ledger
+// holds at the end. Screenshots in build/test-output/browser/alliance_supply/.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { after, before, test } from 'node:test'
@@ -170,6 +173,43 @@ test('the operator bills a store, the store pays part with its vouchers, the ope
   const books = await api(stack, 'GET', `${store.path}/alliance/supply-orders`, { token: owner.token })
   assert.equal(books.vouchers_spendable_fen, 100, 'the refund gave the vouchers back')
   assert.equal(books.supply_owed_fen, 0)
+
+  // Settlement: the store's postings moved into October 2026 (a month that has closed); the
+  // operator issues October's statements and records the store's transfer of its ¥200.00 of
+  // concession; the store's page shows the statement settled.
+  database.sql(`UPDATE ledger_transactions SET created_at = '2026-10-15 04:00:00' WHERE merchant_id = ${Number(store.id)}`)
+  const st = await openConsoleAs(browser, stack, operator, 'alliance-pool?tab=statements', [[409, '/api/v1/platform/alliance/statements']])
+  const p3 = st.page
+  await p3.locator('[data-test=statements-card]').waitFor()
+  await fillField(p3, 'statements-period', '2099-01')
+  await p3.locator('[data-test=statements-issue]').click()
+  await p3.locator('[data-test=statements-issue-card] .el-form-item__error').getByText('这个月还没有结束（结束一小时后才能出具）').waitFor()
+  await fillField(p3, 'statements-period', '2026-10')
+  await p3.locator('[data-test=statements-issue]').click()
+  await p3.locator('.el-message').getByText('2026-10：新出具 1 张，已有 0 张').waitFor()
+  const statement = (await api(stack, 'GET', '/api/v1/platform/alliance/statements?period=2026-10', { token: operator.token })).items[0]
+  assert.equal(statement.concession_fen, 20000)
+  assert.equal(statement.net_fen, 20000)
+  assert.equal(await text(p3, `statement-net-${statement.id}`), '门店付平台 ¥200.00')
+  await p3.locator(`[data-test=statement-settle-${statement.id}]`).click()
+  const settleBox = p3.locator('.statement-settle-box')
+  await settleBox.getByText('“供货测试店”应向平台转账 ¥200.00。到账后填写银行转账流水号：').waitFor()
+  await settleBox.locator('input').fill('BANK-20261105-001')
+  await settleBox.getByRole('button', { name: '结算' }).click()
+  await p3.locator(`[data-test=statement-state-${statement.id}]`).getByText('已结算').waitFor()
+  await p3.mouse.move(0, 0)
+  await wholePageShot(p3, shots, 'operator-statements.png')
+  assert.deepEqual(st.problems, [])
+  await p3.close()
+  const storeView = await openConsoleAs(browser, stack, owner, 'alliance')
+  await storeView.page.locator('[data-test=store-statement-state-2026-10]').getByText('已结算').waitFor()
+  assert.equal(await text(storeView.page, 'store-statement-net-2026-10'), '本店付平台 ¥200.00')
+  assert.match(await storeView.page.locator('[data-test=store-statements]').innerText(), /BANK-20261105-001/)
+  assert.equal(await statistic(storeView.page, 'books-owed'), '¥0.00', 'the concession owed is settled')
+  await storeView.page.locator('[data-test=statements-card]').scrollIntoViewIfNeeded()
+  await wholePageShot(storeView.page, shots, 'store-statements.png')
+  assert.deepEqual(storeView.problems, [])
+  await storeView.page.close()
   const check = execFileSync(process.env.SHAREDSTORE_BINARY, ['check-ledger', '--config', process.env.SHAREDSTORE_TEST_CONFIG], {
     env: { ...process.env, SHAREDSTORE_MYSQL_DATABASE: database.name },
     encoding: 'utf8',
