@@ -256,6 +256,13 @@ asio::awaitable<void> inbox::drop_fallback(std::uint64_t user_id, std::uint64_t 
     checked(co_await redis_.command(std::move(remove)));
 }
 
+asio::awaitable<void> inbox::drop_fallbacks(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& entries) {
+    if (entries.empty()) co_return;
+    std::vector<std::string> remove{"ZREM", fallback_key};
+    for (const auto& [user, event] : entries) remove.push_back(std::to_string(user) + ":" + std::to_string(event));
+    checked(co_await redis_.command(std::move(remove)));
+}
+
 asio::awaitable<void> inbox::wake_relay(std::string self) {
     static const std::string wake =
         "local holder = redis.call('GET', KEYS[1]) or ARGV[1] "

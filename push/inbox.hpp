@@ -91,6 +91,8 @@ public:
     };
     boost::asio::awaitable<due_fallback_page> take_due_fallbacks(std::chrono::system_clock::time_point now, int scan);
     boost::asio::awaitable<void> drop_fallback(std::uint64_t user_id, std::uint64_t event_id);
+    // Several at once (one ZREM): reminders whose users have no subscription left to spend.
+    boost::asio::awaitable<void> drop_fallbacks(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& entries);
 
     // Tells the instance holding the relay's lock (or `self`, when none does) that new outbox
     // events are committed: its relay looks now instead of at its next poll.

@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 
 namespace sharedstore {
 
@@ -250,7 +252,20 @@ std::optional<vouchers_expiring_event> vouchers_expiring_from(const json::object
 }
 
 // "2026-11-27T08:00:00Z" -> "2026-11-27 08:00", WeChat's time field.
+// WeChat shows the time field as it is: the reader's clock, Beijing time (China keeps no daylight
+// saving). Reminders carry UTC ("...Z"); anything else is shown as written.
 std::string subscribe_time(std::string at) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+    if (at.size() >= 17 && at.back() == 'Z' && std::sscanf(at.c_str(), "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5) {
+        using namespace std::chrono;
+        const auto local = sys_days{year{y} / month{static_cast<unsigned>(mo)} / day{static_cast<unsigned>(d)}} + hours{h + 8} + minutes{mi};
+        const auto date = year_month_day{floor<days>(local)};
+        const auto time = hh_mm_ss{local - floor<days>(local)};
+        char text[32];
+        std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                      static_cast<unsigned>(date.day()), static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()));
+        return text;
+    }
     if (at.size() >= 16) at = at.substr(0, 10) + " " + at.substr(11, 5);
     return at;
 }
@@ -297,7 +312,7 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
 }
 
 bool has_subscribe_message(std::string_view kind) {
-    return kind != "level_up" && kind != "points_expiring" && kind != "award" && kind != "vouchers";
+    return kind != "level_up" && kind != "points_expiring" && kind != "award";
 }
 
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings) {
@@ -337,7 +352,15 @@ std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_e
                                  },
                                  [](const member_frame_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
                                  [](const award_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
-                                 [](const vouchers_event&) { return std::vector<std::pair<std::string, std::string>>{}; },
+                                 // The stores' template as vouchers_expiring uses it: the time is the crediting, the
+                                 // last field says which dividend it was.
+                                 [&](const vouchers_event& e) {
+                                     return std::vector<std::pair<std::string, std::string>>{
+                                         {settings.field_amount, subscribe_amount(e.amount_fen)},
+                                         {settings.field_merchant, subscribe_thing("众店联盟消费券")},
+                                         {settings.field_time, subscribe_time(e.at)},
+                                         {settings.field_customer, subscribe_thing("第" + std::to_string(e.dividend_number) + "次分红 消费券已到账")}};
+                                 },
                                  // The time is when the first of them ends; the "merchant" is the alliance.
                                  [&](const vouchers_expiring_event& e) {
                                      return std::vector<std::pair<std::string, std::string>>{

@@ -102,8 +102,9 @@ struct award_event {
 };
 
 // Vouchers a pool dividend credited to a consumer ("vouchers", docs/alliance.md "Dividends"): how
-// much, from which dividend, until when. No subscribe message: the template is the stores'
-// dividend's, which this is not; the frame and the mini-program's vouchers tell the holder.
+// much, from which dividend, until when. Offline holders with an accepted subscription left get
+// the subscribe message (the stores' template, as vouchers_expiring uses it; those without one
+// cost the fallback nothing but a shared read: outbox_relay drops them a page at a time).
 struct vouchers_event {
     int dividend_number = 0;
     std::int64_t amount_fen = 0;
@@ -115,8 +116,7 @@ struct vouchers_event {
 
 // A consumer's alliance vouchers end soon (docs/websocket.md, "vouchers_expiring"): how much ends
 // within the notice and the soonest end. Once per credit. Offline holders get the subscribe
-// message (the stores' template, as card_expiring uses it: the last field says what it is),
-// because unlike a credit this one asks them to act.
+// message (the stores' template, as card_expiring uses it: the last field says what it is).
 struct vouchers_expiring_event {
     std::int64_t amount_fen = 0;
     std::string expires_at;  // RFC 3339, UTC: the soonest end among them

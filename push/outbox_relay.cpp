@@ -132,11 +132,31 @@ asio::awaitable<int> outbox_relay::fallback_once() {
     int sent = 0;
     for (;;) {
         auto page = co_await box_.take_due_fallbacks(std::chrono::system_clock::now(), scan);
+        // Quota first, a page at a time: a user without an accepted subscription left gets no
+        // message, so their reminders are dropped together, without a claim each.
+        std::vector<std::uint64_t> users;
+        for (const auto& entry : page.unacknowledged) users.push_back(entry.first);
+        std::vector<std::uint64_t> can;
+        if (!users.empty()) {
+            auto read = [users, template_id = settings_.subscribe_template_id](mysql_connection& db) {
+                return users_with_subscription(db, users, template_id);
+            };
+            can = co_await database_.run(std::move(read));
+        }
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> unsendable;
         for (auto [user, event] : page.unacknowledged) {
             if (stopping_) co_return sent;  // a claim cut off by the shutdown would read as sent
+            if (!std::binary_search(can.begin(), can.end(), user)) {
+                unsendable.emplace_back(user, event);
+                continue;
+            }
             co_await send_fallback(user, event);
             ++sent;
             co_await box_.drop_fallback(user, event);
+        }
+        if (!unsendable.empty()) {
+            co_await box_.drop_fallbacks(unsendable);
+            metrics_.increment("sharedstore_push_fallback_messages_total", {{"outcome", "no_subscription"}}, unsendable.size());
         }
         if (page.scanned < scan || stopping_) break;
     }

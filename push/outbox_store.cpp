@@ -111,4 +111,23 @@ void record_fallback_failure(mysql_connection& db, std::uint64_t event_id, const
     mark->executeUpdate();
 }
 
+std::vector<std::uint64_t> users_with_subscription(mysql_connection& db, std::vector<std::uint64_t> user_ids, const std::string& template_id) {
+    std::sort(user_ids.begin(), user_ids.end());
+    user_ids.erase(std::unique(user_ids.begin(), user_ids.end()), user_ids.end());
+    std::vector<std::uint64_t> out;
+    constexpr std::size_t batch = 500;
+    for (std::size_t start = 0; start < user_ids.size(); start += batch) {
+        const auto n = std::min(batch, user_ids.size() - start);
+        std::string placeholders;
+        for (std::size_t i = 0; i < n; ++i) placeholders += i ? ", ?" : "?";
+        mysql_statement select(db.prepare("SELECT user_id FROM push_subscriptions WHERE template_id = ? AND remaining > 0 AND user_id IN (" +
+                                          placeholders + ") ORDER BY user_id"));
+        select->setString(1, template_id);
+        for (std::size_t i = 0; i < n; ++i) select->setUInt64(static_cast<unsigned>(i + 2), user_ids[start + i]);
+        std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
+        while (rs->next()) out.push_back(rs->getUInt64(1));
+    }
+    return out;
+}
+
 }  // namespace sharedstore

@@ -40,5 +40,9 @@ struct fallback_claim {
 // when one is left (then the outcome is 'sent'), and reads what the message needs.
 fallback_claim claim_fallback(mysql_connection& db, std::uint64_t user_id, std::uint64_t event_id, const std::string& template_id);
 void record_fallback_failure(mysql_connection& db, std::uint64_t event_id, const std::string& detail);
+// Of `user_ids`, those with an accepted subscription of `template_id` left, ascending: the others
+// cannot be sent a message, and their due reminders are dropped without a claim (a dividend's
+// vouchers reach 200,000 holders, nearly all of them without one).
+std::vector<std::uint64_t> users_with_subscription(mysql_connection& db, std::vector<std::uint64_t> user_ids, const std::string& template_id);
 
 }  // namespace sharedstore

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <map>
 #include <thread>
 
 using namespace sharedstore;
@@ -484,19 +485,52 @@ TEST_F(push_test, a_reminder_without_a_subscribe_message_schedules_no_fallback) 
     accept_two_subscriptions(sc.owner_partner.person);
     const auto user = sc.owner_partner.person.id;
     redis_link link(redis->port());
-    execute("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, 'vouchers', ?)",
-            {user, std::string(R"({"dividend":2,"amount_fen":120,"expires_at":"2027-12-03T09:00:00Z","at":"2026-12-03T09:00:00Z"})")});
-    const auto vouchers = std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {user}));
+    // An award (the bonus system's frame: its subscribe template names a dividend, which this is not).
+    execute("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, 'award', ?)",
+            {user, std::string(R"({"order_id":"9","merchant":{"id":"1","name":"店"},"award_kind":"level_difference","medium":"cash",)"
+                               R"("amount":120,"reversed":0,"at":"2026-12-03T09:00:00Z"})")});
+    const auto award = std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {user}));
     pay(sc, 12800);  // a dividend after it, which has its subscribe message
     const auto dividend = std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {user}));
     eventually([&] { return scalar("SELECT COUNT(*) FROM outbox_events WHERE id = ? AND relayed_at IS NOT NULL", {dividend}) == 1; }, 5s, 10ms);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE id = ? AND relayed_at IS NOT NULL", {vouchers}), 1);
-    EXPECT_EQ(link.command({"XRANGE", "inbox:" + user, vouchers + "-0", vouchers + "-0"}).elements.size(), 1u) << "the frame is in the inbox";
-    EXPECT_TRUE(link.command({"ZSCORE", "push:fallback-due", user + ":" + vouchers}).is_nil()) << "no fallback for the vouchers";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox_events WHERE id = ? AND relayed_at IS NOT NULL", {award}), 1);
+    EXPECT_EQ(link.command({"XRANGE", "inbox:" + user, award + "-0", award + "-0"}).elements.size(), 1u) << "the frame is in the inbox";
+    EXPECT_TRUE(link.command({"ZSCORE", "push:fallback-due", user + ":" + award}).is_nil()) << "no fallback for the award";
     // The dividend's is scheduled (or, on a slow machine, already past its 700 ms and claimed).
     const bool scheduled = !link.command({"ZSCORE", "push:fallback-due", user + ":" + dividend}).is_nil() ||
                            scalar("SELECT COUNT(*) FROM push_fallbacks WHERE outbox_event_id = ?", {dividend}) == 1;
     EXPECT_TRUE(scheduled) << "the dividend's fallback is scheduled";
+}
+
+// A pool dividend's vouchers to two offline holders (docs/alliance.md "Dividends"): the one with an
+// accepted subscription gets one subscribe message in the alliance's words; the one without costs
+// the fallback no claim (dropped with its page, counted as no_subscription).
+TEST_F(push_test, a_dividends_vouchers_reach_an_offline_holder_with_a_subscription_and_cost_nothing_for_one_without) {
+    auto sc = owned_customer();
+    const auto with = sign_in(), without = sign_in();
+    accept_two_subscriptions(with);
+    redis_link link(redis->port());
+    const std::string payload = R"({"dividend":2,"amount_fen":120,"expires_at":"2027-12-03T09:00:00Z","at":"2026-12-03T09:00:00Z"})";
+    std::map<std::string, std::string> event_of;
+    for (const auto* who : {&with, &without}) {
+        execute("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, 'vouchers', ?)", {who->id, payload});
+        event_of[who->id] = std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {who->id}));
+    }
+    pay(sc, 900);  // wakes the relay
+    eventually([&] { return !subscribe_messages_to(with).empty(); }, 10s, 50ms);
+    const auto sent = subscribe_messages_to(with);
+    ASSERT_EQ(sent.size(), 1u);
+    const auto text = json::serialize(sent.at(0));
+    EXPECT_NE(text.find("¥1.20"), std::string::npos) << text;
+    EXPECT_NE(text.find("第2次分红 消费券已到账"), std::string::npos) << text;
+    EXPECT_NE(text.find("2026-12-03 17:00"), std::string::npos) << "Beijing time: " << text;
+    // The holder without a subscription: dropped from the schedule, no claim row, no message.
+    eventually([&] { return link.command({"ZSCORE", "push:fallback-due", without.id + ":" + event_of[without.id]}).is_nil(); }, 10s, 50ms);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM push_fallbacks WHERE outbox_event_id = ?", {event_of[without.id]}), 0);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM push_fallbacks WHERE outbox_event_id = ?", {event_of[with.id]}), 1);
+    EXPECT_TRUE(subscribe_messages_to(without).empty());
+    auto metrics = http_call(server->port(), "GET", "/metrics");
+    EXPECT_NE(metrics.body.find("sharedstore_push_fallback_messages_total{outcome=\"no_subscription\"}"), std::string::npos) << metrics.body;
 }
 
 // Redis coming back without its last second (a crash with AOF everysec, a replica behind) loses

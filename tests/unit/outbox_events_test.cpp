@@ -58,7 +58,7 @@ TEST(outbox_events, each_kind_renders_its_subscribe_message_in_wechats_field_for
     std::map<std::string, std::string> by_name(fields.begin(), fields.end());
     EXPECT_EQ(by_name.at(settings.field_amount), "¥7.68");
     EXPECT_EQ(by_name.at(settings.field_merchant), "茶饮小店");
-    EXPECT_EQ(by_name.at(settings.field_time), "2026-11-27 08:00");
+    EXPECT_EQ(by_name.at(settings.field_time), "2026-11-27 16:00") << "UTC shown in Beijing time";
     EXPECT_EQ(by_name.at(settings.field_customer), "138****5678");
     auto reversal = sample();
     reversal.reversed_fen = 192;
@@ -99,7 +99,7 @@ TEST(outbox_events, a_payout_reads_back_and_renders_what_happened_to_the_withdra
     auto fields = subscribe_fields(outbox_event{paid}, settings);
     ASSERT_EQ(fields.size(), 4u);
     EXPECT_EQ(fields[0].second, "¥50.00");
-    EXPECT_EQ(fields[2].second, "2026-12-02 01:30");
+    EXPECT_EQ(fields[2].second, "2026-12-02 09:30");
     EXPECT_EQ(fields[3].second, "提现已到微信零钱");
     auto failed = paid;
     failed.state = "failed";
@@ -109,7 +109,7 @@ TEST(outbox_events, a_payout_reads_back_and_renders_what_happened_to_the_withdra
 
 }  // namespace
 
-TEST(outbox_events, a_dividends_vouchers_read_back_and_have_no_subscribe_message) {
+TEST(outbox_events, a_dividends_vouchers_read_back_and_fall_back_to_the_subscribe_message) {
     const vouchers_event original{.dividend_number = 2, .amount_fen = 120, .expires_at = "2027-12-03T09:00:00Z", .at = "2026-12-03T09:00:00Z"};
     const auto payload = to_payload(outbox_event{original});
     auto read = parse_outbox_event("vouchers", payload);
@@ -121,8 +121,14 @@ TEST(outbox_events, a_dividends_vouchers_read_back_and_have_no_subscribe_message
     auto json = boost::json::parse(payload).as_object();
     EXPECT_EQ(json.at("type").as_string(), "vouchers");
     EXPECT_EQ(json.at("dividend").as_int64(), 2);
-    EXPECT_FALSE(has_subscribe_message("vouchers")) << "the stores' dividend template does not fit vouchers";
-    EXPECT_TRUE(subscribe_fields(*read, push_settings{}).empty());
+    EXPECT_TRUE(has_subscribe_message("vouchers")) << "offline holders are told by the subscribe message";
+    const push_settings settings;
+    const auto fields = subscribe_fields(*read, settings);
+    ASSERT_EQ(fields.size(), 4u);
+    EXPECT_EQ(fields[0], (std::pair<std::string, std::string>{settings.field_amount, "¥1.20"}));
+    EXPECT_EQ(fields[1].second, "众店联盟消费券");
+    EXPECT_EQ(fields[2].second, "2026-12-03 17:00") << "the crediting, in Beijing time";
+    EXPECT_EQ(fields[3].second, "第2次分红 消费券已到账");
     EXPECT_FALSE(parse_outbox_event("vouchers", R"({"type":"vouchers","dividend":2,"amount_fen":0,"expires_at":"x","at":"y"})")) << "nothing credited";
     EXPECT_FALSE(parse_outbox_event("vouchers", R"({"type":"vouchers","amount_fen":5,"expires_at":"x","at":"y"})")) << "no dividend";
 }
@@ -141,6 +147,6 @@ TEST(outbox_events, vouchers_about_to_expire_read_back_and_fall_back_to_the_subs
     const auto fields = subscribe_fields(*read, settings);
     ASSERT_EQ(fields.size(), 4u);
     EXPECT_EQ(fields[0].second, "¥3.50");
-    EXPECT_EQ(fields[2].second, "2027-12-03 09:00") << "when the first of them ends";
+    EXPECT_EQ(fields[2].second, "2027-12-03 17:00") << "when the first of them ends";
     EXPECT_FALSE(parse_outbox_event("vouchers_expiring", R"({"type":"vouchers_expiring","amount_fen":0,"expires_at":"x","at":"y"})"));
 }
