@@ -139,10 +139,22 @@ asio::awaitable<http_response> handle_set_pool_config(const api_services& s, htt
     co_return http_response::json(200, pool_view_json(unwrap(view)));
 }
 
+// A member in the operator's list: with what is unsettled either way (the statements settle it).
+json::object member_row_json(const member_with_books& m) {
+    auto out = member_json(m.member);
+    out["books"] = json::object{{"concession_owed_fen", m.concession_owed_fen},
+                                {"supply_owed_fen", m.supply_owed_fen},
+                                {"reimbursement_due_fen", m.reimbursement_due_fen},
+                                {"net_owed_fen", m.concession_owed_fen + m.supply_owed_fen - m.reimbursement_due_fen},
+                                {"vouchers_fen", m.vouchers_fen}};
+    return out;
+}
+
 asio::awaitable<http_response> handle_members(const api_services& s, http_request& request, const caller& who) {
     const auto query = read_list_query(request);
     auto members = co_await s.alliance.members(who.user_id, query.before_id, query.limit + 1);
-    co_return http_response::json(200, page_json(unwrap(members), query.limit, member_json, [](const alliance_member& m) { return m.merchant_id; }));
+    co_return http_response::json(
+        200, page_json(unwrap(members), query.limit, member_row_json, [](const member_with_books& m) { return m.member.merchant_id; }));
 }
 
 asio::awaitable<http_response> handle_admit(const api_services& s, http_request& request, const caller& who) {

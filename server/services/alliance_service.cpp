@@ -104,11 +104,25 @@ boost::asio::awaitable<service_result<pool_config_view>> alliance_service::set_p
     co_return co_await database_.transaction(std::move(write));
 }
 
-boost::asio::awaitable<service_result<std::vector<alliance_member>>> alliance_service::members(std::uint64_t caller, std::uint64_t before,
-                                                                                               int limit) {
-    auto read = [=](mysql_connection& db) -> service_result<std::vector<alliance_member>> {
+boost::asio::awaitable<service_result<std::vector<member_with_books>>> alliance_service::members(std::uint64_t caller, std::uint64_t before,
+                                                                                                 int limit) {
+    auto read = [=](mysql_connection& db) -> service_result<std::vector<member_with_books>> {
         if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
-        return list_alliance_members(db, before, limit);
+        const auto members = list_alliance_members(db, before, limit);
+        std::vector<std::uint64_t> ids;
+        for (const auto& m : members) ids.push_back(m.merchant_id);
+        // One read for the page's books.
+        using k = account_kind;
+        const auto books = store_balances(db, ids, {k::concession_payable, k::supply_payable, k::voucher_reimbursement_receivable, k::merchant_vouchers});
+        auto at = [&](std::uint64_t id, account_kind kind) {
+            const auto it = books.find({id, kind});
+            return it == books.end() ? std::int64_t{0} : it->second;
+        };
+        std::vector<member_with_books> out;
+        for (const auto& m : members)
+            out.push_back({m, at(m.merchant_id, k::concession_payable), at(m.merchant_id, k::supply_payable),
+                           at(m.merchant_id, k::voucher_reimbursement_receivable), at(m.merchant_id, k::merchant_vouchers)});
+        return out;
     };
     co_return co_await database_.run(std::move(read));
 }

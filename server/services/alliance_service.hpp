@@ -38,6 +38,16 @@ struct store_alliance_books {
     std::int64_t fans = 0;                 // consumers locked to it
 };
 
+// A member as the operator's list shows it, with what is unsettled between it and the platform
+// (docs/alliance.md, "Settlement": the statements settle these).
+struct member_with_books {
+    alliance_member member;
+    std::int64_t concession_owed_fen = 0;     // concessions it owes, not settled
+    std::int64_t supply_owed_fen = 0;         // money it owes for supply bills, not settled
+    std::int64_t reimbursement_due_fen = 0;   // the fund owes it for vouchers it took, not settled
+    std::int64_t vouchers_fen = 0;            // vouchers it holds
+};
+
 struct store_alliance_view {
     std::optional<alliance_member> member;      // none: not admitted
     std::vector<concession_version> history;    // newest first
@@ -99,7 +109,7 @@ public:
     // Operators only.
     boost::asio::awaitable<service_result<pool_config_view>> pool_config(std::uint64_t caller);
     boost::asio::awaitable<service_result<pool_config_view>> set_pool_config(std::uint64_t caller, alliance_pool_config config);
-    boost::asio::awaitable<service_result<std::vector<alliance_member>>> members(std::uint64_t caller, std::uint64_t before_merchant_id, int limit);
+    boost::asio::awaitable<service_result<std::vector<member_with_books>>> members(std::uint64_t caller, std::uint64_t before_merchant_id, int limit);
     // The member, and whether this call admitted it (false: it was a member already).
     boost::asio::awaitable<service_result<std::pair<alliance_member, bool>>> admit(std::uint64_t caller, std::uint64_t merchant_id);
 

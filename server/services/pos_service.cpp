@@ -207,20 +207,16 @@ asio::awaitable<service_result<voucher_reservation_result>> pos_service::reserve
         if (!user) return failure(service_failure::voucher_code_invalid);
         if (auto refused = check_voucher_part(db, merchant_id, *user, in.order_total_fen, in.voucher_fen, now)) return *refused;
         delete_voucher_code(db, *user);
-        std::uint64_t id = 0;
-        const auto expires = now + voucher_reservation_lifetime;
-        if (existing) {
-            id = existing->id;
-            reopen_voucher_reservation(db, id, *user, in.order_total_fen, in.voucher_fen, expires);
-        } else {
-            id = insert_voucher_reservation(db, voucher_reservation{.merchant_id = merchant_id,
-                                                                    .merchant_order_id = in.merchant_order_id,
-                                                                    .user_id = *user,
-                                                                    .order_total_fen = in.order_total_fen,
-                                                                    .voucher_fen = in.voucher_fen,
-                                                                    .expires_at = expires,
-                                                                    .created_at = now});
-        }
+        // A sale reserved anew after a release is a reservation of its own (the next attempt): a
+        // cancel of the old one still being retried can only find the old one.
+        const auto id = insert_voucher_reservation(db, voucher_reservation{.merchant_id = merchant_id,
+                                                                           .merchant_order_id = in.merchant_order_id,
+                                                                           .attempt = existing ? existing->attempt + 1 : 1,
+                                                                           .user_id = *user,
+                                                                           .order_total_fen = in.order_total_fen,
+                                                                           .voucher_fen = in.voucher_fen,
+                                                                           .expires_at = now + voucher_reservation_lifetime,
+                                                                           .created_at = now});
         if (hold_vouchers_for(db, merchant_id, *user, in.order_total_fen, in.voucher_fen, voucher_hold_owner{std::nullopt, id}, now))
             throw std::logic_error("vouchers checked in this transaction could not be held");
         return voucher_reservation_result{*find_voucher_reservation_by_id(db, id, false), false};

@@ -82,7 +82,7 @@ const std::string hold_select = "SELECT h.id, h.user_id, h.credit_id, h.amount_f
                                 ", h.source FROM alliance_voucher_holds h LEFT JOIN alliance_voucher_credits c ON c.id = h.credit_id ";
 
 const std::string reservation_columns = "id, merchant_id, merchant_order_id, user_id, order_total_fen, voucher_fen, state, order_id, released_by, " +
-                                        sql_micros("expires_at") + ", " + sql_micros("created_at") + ", " + sql_micros("ended_at");
+                                        sql_micros("expires_at") + ", " + sql_micros("created_at") + ", " + sql_micros("ended_at") + ", attempt";
 
 voucher_reservation read_reservation(sql::ResultSet& rs) {
     voucher_reservation r;
@@ -98,6 +98,7 @@ voucher_reservation read_reservation(sql::ResultSet& rs) {
     r.expires_at = from_micros(rs.getInt64(10));
     r.created_at = from_micros(rs.getInt64(11));
     if (!rs.isNull(12)) r.ended_at = from_micros(rs.getInt64(12));
+    r.attempt = static_cast<int>(rs.getUInt(13));
     return r;
 }
 
@@ -395,8 +396,8 @@ void mark_vouchers_reminded(mysql_connection& db, const std::vector<std::uint64_
 
 std::optional<voucher_reservation> find_voucher_reservation(mysql_connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
                                                             bool lock) {
-    statement select(db.prepare("SELECT " + reservation_columns + " FROM alliance_voucher_reservations WHERE merchant_id = ? AND merchant_order_id = ?" +
-                                (lock ? " FOR UPDATE" : "")));
+    statement select(db.prepare("SELECT " + reservation_columns + " FROM alliance_voucher_reservations WHERE merchant_id = ? AND merchant_order_id = ? " +
+                                "ORDER BY attempt DESC LIMIT 1" + (lock ? " FOR UPDATE" : "")));
     select->setUInt64(1, merchant_id);
     select->setString(2, merchant_order_id);
     rows rs(select->executeQuery());
@@ -413,29 +414,18 @@ std::optional<voucher_reservation> find_voucher_reservation_by_id(mysql_connecti
 }
 
 std::uint64_t insert_voucher_reservation(mysql_connection& db, const voucher_reservation& r) {
-    statement insert(db.prepare("INSERT INTO alliance_voucher_reservations (merchant_id, merchant_order_id, user_id, order_total_fen, voucher_fen, "
-                                "state, expires_at, created_at) VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?)"));
+    statement insert(db.prepare("INSERT INTO alliance_voucher_reservations (merchant_id, merchant_order_id, attempt, user_id, order_total_fen, "
+                                "voucher_fen, state, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?)"));
     insert->setUInt64(1, r.merchant_id);
     insert->setString(2, r.merchant_order_id);
-    insert->setUInt64(3, r.user_id);
-    insert->setInt64(4, r.order_total_fen);
-    insert->setInt64(5, r.voucher_fen);
-    insert->setString(6, format_sql_datetime_utc(r.expires_at));
-    insert->setString(7, format_sql_datetime_utc(r.created_at));
+    insert->setUInt(3, static_cast<unsigned>(r.attempt));
+    insert->setUInt64(4, r.user_id);
+    insert->setInt64(5, r.order_total_fen);
+    insert->setInt64(6, r.voucher_fen);
+    insert->setString(7, format_sql_datetime_utc(r.expires_at));
+    insert->setString(8, format_sql_datetime_utc(r.created_at));
     insert->executeUpdate();
     return last_insert_id(db);
-}
-
-void reopen_voucher_reservation(mysql_connection& db, std::uint64_t id, std::uint64_t user_id, std::int64_t order_total_fen, std::int64_t voucher_fen,
-                                time_point expires_at) {
-    statement update(db.prepare("UPDATE alliance_voucher_reservations SET state = 'reserved', user_id = ?, order_total_fen = ?, voucher_fen = ?, "
-                                "expires_at = ?, released_by = NULL, ended_at = NULL WHERE id = ? AND state = 'released'"));
-    update->setUInt64(1, user_id);
-    update->setInt64(2, order_total_fen);
-    update->setInt64(3, voucher_fen);
-    update->setString(4, format_sql_datetime_utc(expires_at));
-    update->setUInt64(5, id);
-    if (update->executeUpdate() != 1) throw std::logic_error("voucher reservation reopened while not released");
 }
 
 void confirm_voucher_reservation(mysql_connection& db, std::uint64_t id, std::uint64_t order_id, time_point at) {

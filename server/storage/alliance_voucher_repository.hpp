@@ -133,6 +133,7 @@ struct voucher_reservation {
     std::uint64_t id = 0;
     std::uint64_t merchant_id = 0;
     std::string merchant_order_id;
+    int attempt = 1;  // the sale reserved anew (after a release) is the next attempt, a reservation of its own
     std::uint64_t user_id = 0;
     std::int64_t order_total_fen = 0;
     std::int64_t voucher_fen = 0;
@@ -142,13 +143,11 @@ struct voucher_reservation {
     std::chrono::system_clock::time_point expires_at{}, created_at{};
     std::optional<std::chrono::system_clock::time_point> ended_at;
 };
+// The desk order's latest attempt.
 std::optional<voucher_reservation> find_voucher_reservation(mysql_connection& db, std::uint64_t merchant_id, const std::string& merchant_order_id,
                                                             bool lock);
 std::optional<voucher_reservation> find_voucher_reservation_by_id(mysql_connection& db, std::uint64_t id, bool lock);
 std::uint64_t insert_voucher_reservation(mysql_connection& db, const voucher_reservation& r);
-// Reserved again after it was released (a new code, the same desk order): new amounts and expiry.
-void reopen_voucher_reservation(mysql_connection& db, std::uint64_t id, std::uint64_t user_id, std::int64_t order_total_fen,
-                                std::int64_t voucher_fen, std::chrono::system_clock::time_point expires_at);
 void confirm_voucher_reservation(mysql_connection& db, std::uint64_t id, std::uint64_t order_id, std::chrono::system_clock::time_point at);
 void release_voucher_reservation(mysql_connection& db, std::uint64_t id, const std::string& by, std::chrono::system_clock::time_point at);
 // Reservations still reserved whose expiry passed by `now`, oldest first.

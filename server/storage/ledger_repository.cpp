@@ -234,4 +234,22 @@ std::int64_t account_balance(mysql_connection& db, std::uint64_t merchant_id, co
     return rs->next() ? natural_balance(account.kind, rs->getInt64(1)) : 0;
 }
 
+std::map<std::pair<std::uint64_t, account_kind>, std::int64_t> store_balances(mysql_connection& db, const std::vector<std::uint64_t>& merchant_ids,
+                                                                                const std::vector<account_kind>& kinds) {
+    std::map<std::pair<std::uint64_t, account_kind>, std::int64_t> out;
+    if (merchant_ids.empty() || kinds.empty()) return out;
+    statement select(db.prepare("SELECT merchant_id, kind, balance FROM ledger_accounts WHERE user_id = 0 AND merchant_id IN (" +
+                                repeated("?", merchant_ids.size(), ", ") + ") AND kind IN (" + repeated("?", kinds.size(), ", ") + ")"));
+    unsigned i = 1;
+    for (const auto id : merchant_ids) select->setUInt64(i++, id);
+    for (const auto kind : kinds) select->setString(i++, std::string(to_string(kind)));
+    rows rs(select->executeQuery());
+    while (rs->next()) {
+        const std::string text = rs->getString(2);
+        for (const auto kind : kinds)
+            if (text == to_string(kind)) out[{rs->getUInt64(1), kind}] = natural_balance(kind, rs->getInt64(3));
+    }
+    return out;
+}
+
 }  // namespace sharedstore

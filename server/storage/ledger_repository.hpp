@@ -5,7 +5,9 @@
 #include "server/domain/ledger.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -38,5 +40,10 @@ std::uint64_t post_ledger_transaction(mysql_connection& db, const ledger_posting
 // never used. `merchant_id` is ignored for the platform's accounts.
 // `lock`: FOR UPDATE, so that a spend checked against it cannot race another (never below zero).
 std::int64_t account_balance(mysql_connection& db, std::uint64_t merchant_id, const account_ref& account, bool lock = false);
+
+// Natural balances of the stores' own accounts of `kinds` (not per person), by (store, kind), in
+// one read (a page of a list); accounts never used are absent.
+std::map<std::pair<std::uint64_t, account_kind>, std::int64_t> store_balances(mysql_connection& db, const std::vector<std::uint64_t>& merchant_ids,
+                                                                                const std::vector<account_kind>& kinds);
 
 }  // namespace sharedstore

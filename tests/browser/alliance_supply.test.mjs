@@ -199,6 +199,9 @@ test('the operator bills a store, the store pays part with its vouchers, the ope
   await p3.locator(`[data-test=statement-state-${statement.id}]`).getByText('已结算').waitFor()
   await p3.mouse.move(0, 0)
   await wholePageShot(p3, shots, 'operator-statements.png')
+  // The members tab: nothing left unsettled with the store.
+  await p3.locator('.el-tabs__item', { hasText: '成员门店' }).click()
+  await p3.locator(`[data-test=member-unsettled-${store.id}]`).getByText('已结清').waitFor()
   assert.deepEqual(st.problems, [])
   await p3.close()
   const storeView = await openConsoleAs(browser, stack, owner, 'alliance')

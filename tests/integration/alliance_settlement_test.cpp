@@ -81,6 +81,16 @@ TEST_F(alliance_settlement_test, a_months_concessions_and_supply_become_one_stat
     const auto job = run_job("issue-alliance-statements");
     EXPECT_EQ(job.at("issued").as_int64(), 0) << json::serialize(job);
 
+    // The operator's member list shows what is unsettled with each store.
+    auto member_books = [&] {
+        for (const auto& m : ok(call("GET", "/api/v1/platform/alliance/merchants", op)).at("items").as_array())
+            if (text(m, {"merchant", "id"}) == A.id) return m.at("books").as_object();
+        throw std::runtime_error("A is not listed");
+    };
+    EXPECT_EQ(member_books().at("concession_owed_fen").as_int64(), 20000);
+    EXPECT_EQ(member_books().at("supply_owed_fen").as_int64(), 1000);
+    EXPECT_EQ(member_books().at("net_owed_fen").as_int64(), 21000);
+
     // Settled by the store's transfer: again the same answer; another reference refused.
     auto settled = ok(settle(op, id, "BANK-20261105-001"));
     EXPECT_EQ(text(settled, {"statement", "state"}), "settled");
@@ -90,6 +100,7 @@ TEST_F(alliance_settlement_test, a_months_concessions_and_supply_become_one_stat
     EXPECT_EQ(settle(op, "999999", "X").status, 404);
     auto books = ok(call("GET", A.path() + "/alliance", A.owner)).at("books");
     EXPECT_EQ(books.at("concession_owed_fen").as_int64(), 0);
+    EXPECT_EQ(member_books().at("net_owed_fen").as_int64(), 0);
     EXPECT_EQ(ok(call("GET", A.path() + "/alliance/supply-orders", A.owner)).at("supply_owed_fen").as_int64(), 0);
     expect_ledger_holds("settled");
 

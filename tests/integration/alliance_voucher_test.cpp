@@ -208,12 +208,23 @@ TEST_F(alliance_voucher_test, vouchers_pay_part_of_wechat_pay_and_desk_orders_an
     EXPECT_EQ(error_code(desk_order(keyB, "D-4", a, 700, 100, lapsed_id)), "voucher_reservation_expired");
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM alliance_voucher_reservations WHERE id = ? AND released_by = 'expiry'", {lapsed_id}), 1);
     EXPECT_EQ(balance(a), 400);
-    // The same sale reserved again with a new code holds them again.
+    // The same sale reserved again with a new code holds them again, as a reservation of its own
+    // (the next attempt): a cancel of the old one still being retried finds the old one released
+    // and leaves the new one alone; the order names the new one.
     auto renewed = reserve(keyB, "D-4", code_of(a), 800, 100);
     ASSERT_EQ(renewed.status, 201) << renewed.body;
-    EXPECT_EQ(text(renewed.json(), {"reservation", "id"}), lapsed_id);
-    ASSERT_EQ(desk_order(keyB, "D-4", a, 700, 100, lapsed_id).status, 201);
+    const auto renewed_id = text(renewed.json(), {"reservation", "id"});
+    EXPECT_NE(renewed_id, lapsed_id);
+    EXPECT_EQ(scalar("SELECT attempt FROM alliance_voucher_reservations WHERE id = ?", {renewed_id}), 2);
+    auto stale = pos_call(keyB, "/api/v1/pos/voucher-reservations/" + lapsed_id + "/cancel", json::object{});
+    ASSERT_EQ(stale.status, 200) << stale.body;
+    EXPECT_TRUE(stale.json().at("replayed").as_bool());
+    EXPECT_EQ(scalar("SELECT state = 'reserved' FROM alliance_voucher_reservations WHERE id = ?", {renewed_id}), 1) << "the stale cancel released nothing";
     EXPECT_EQ(balance(a), 300);
+    EXPECT_EQ(error_code(desk_order(keyB, "D-4", a, 700, 100, lapsed_id)), "voucher_reservation_expired") << "the old attempt pays nothing";
+    ASSERT_EQ(desk_order(keyB, "D-4", a, 700, 100, renewed_id).status, 201);
+    EXPECT_EQ(balance(a), 300);
+    EXPECT_EQ(reserve(keyB, "D-4", code_of(a), 800, 100).status, 200) << "asking again after the sale answers the confirmed reservation";
     expect_ledger_holds("reservations cancelled, expired and renewed");
 }
 

@@ -159,6 +159,11 @@ export default defineMessages(
         empty: '尚未设置过配置：当前为默认配置（第 0 版）',
       },
       members: {
+        unsettled: '未结算',
+        unsettledParts: '应付让利 {concession}，供货货款 {supply}，应收消费券款 {reimbursement}',
+        storeOwes: '门店欠平台 {net}',
+        platformOwes: '平台欠门店 {net}',
+        settledUp: '已结清',
         admitTitle: '接纳门店入盟',
         admitHint: '输入门店编号（门店可在其「联盟让利」页看到自己的编号）。入盟后由店主设置让利比例。',
         merchantId: '门店编号',
@@ -409,6 +414,11 @@ export default defineMessages(
         empty: 'No configuration set yet: the defaults (version 0) are in force',
       },
       members: {
+        unsettled: 'Unsettled',
+        unsettledParts: 'concessions {concession}, supply {supply}, reimbursements due {reimbursement}',
+        storeOwes: 'store owes {net}',
+        platformOwes: 'platform owes {net}',
+        settledUp: 'settled up',
         admitTitle: 'Admit a store',
         admitHint: 'Enter the store’s id (a store sees its id on its Alliance page). Its owner then sets the concession.',
         merchantId: 'Store id',
