@@ -82,8 +82,9 @@ TEST_F(alliance_settlement_test, a_months_concessions_and_supply_become_one_stat
     EXPECT_EQ(job.at("issued").as_int64(), 0) << json::serialize(job);
 
     // The operator's member list shows what is unsettled with each store.
-    auto member_books = [&] {
-        for (const auto& m : ok(call("GET", "/api/v1/platform/alliance/merchants", op)).at("items").as_array())
+    auto member_books = [&]() -> json::object {
+        const auto page = ok(call("GET", "/api/v1/platform/alliance/merchants", op));  // kept: the loop reads into it
+        for (const auto& m : page.at("items").as_array())
             if (text(m, {"merchant", "id"}) == A.id) return m.at("books").as_object();
         throw std::runtime_error("A is not listed");
     };
