@@ -315,6 +315,8 @@ bool has_subscribe_message(std::string_view kind) {
     return kind != "level_up" && kind != "points_expiring" && kind != "award";
 }
 
+bool only_when_subscribed(std::string_view kind) { return kind == "vouchers"; }
+
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings) {
     return std::visit(overloaded{[&](const dividend_event& e) {
                                      const auto paid_at = subscribe_time(e.paid_at);

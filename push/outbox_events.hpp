@@ -137,6 +137,10 @@ std::optional<outbox_event> parse_outbox_event(std::string_view kind, std::strin
 // The subscribe message's data fields (name -> value) for the event, named by push.field_*; empty
 // for a kind that has no subscribe message (the relay sends none).
 bool has_subscribe_message(std::string_view kind);
+// A bulk kind (a dividend's vouchers, to every holder at once): its fallback is scheduled only for
+// users with an accepted subscription left when it is relayed. Every other kind is scheduled
+// whatever the quota (a subscription accepted meanwhile still gets its message).
+bool only_when_subscribed(std::string_view kind);
 std::vector<std::pair<std::string, std::string>> subscribe_fields(const outbox_event& event, const push_settings& settings);
 
 // WeChat's subscribe-message field formats: thing (at most 20 characters, one line), amount (a

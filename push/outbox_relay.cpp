@@ -36,7 +36,7 @@ std::int64_t epoch_us(std::chrono::system_clock::time_point t) {
 asio::awaitable<int> outbox_relay::relay_once() {
     // Twice at most: a pass that finds Redis's tail lost puts it back in the outbox, then relays.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto read = [](mysql_connection& db) { return pending_events(db, relay_batch); };
+        auto read = [template_id = settings_.subscribe_template_id](mysql_connection& db) { return pending_events(db, relay_batch, template_id); };
         auto pending = co_await database_.run(std::move(read));
         const auto now = std::chrono::system_clock::now();
         const bool fallbacks = !settings_.subscribe_template_id.empty() && wechat_;
@@ -51,9 +51,11 @@ asio::awaitable<int> outbox_relay::relay_once() {
         for (const auto& row : pending.rows) {
             // A lost tail's events go again with their fallback (it was lost with them), unless
             // it fell due before Redis lost them: then it was checked (sent, claimed or acked).
-            // A kind without a subscribe message has nothing to fall back on: not scheduled, so a
-            // dividend's vouchers to 200,000 offline holders leave no sweep behind them.
-            const bool schedule = fallbacks && has_subscribe_message(row.kind) && row.created_us + ack_us > lost_at_us_;
+            // A kind without a subscribe message has nothing to fall back on: not scheduled; nor is a
+            // bulk kind for a user with no subscription left (a dividend's vouchers to 200,000
+            // holders, few of them subscribed, leave no sweep behind them).
+            const bool schedule = fallbacks && has_subscribe_message(row.kind) && (row.subscribed || !only_when_subscribed(row.kind)) &&
+                                  row.created_us + ack_us > lost_at_us_;
             batch.push_back({row.user_id, row.id, outbox_frame(row.id, row.kind, row.payload), schedule ? due_ms : 0});
             relayed.push_back(row.id);
         }

@@ -14,14 +14,17 @@ namespace {
 constexpr const char* epoch_origin = "TIMESTAMP'1970-01-01 00:00:00'";
 }  // namespace
 
-pending_read pending_events(mysql_connection& db, int limit) {
+pending_read pending_events(mysql_connection& db, int limit, const std::string& template_id) {
     // One round trip for both (a pass runs for nearly every order): the row with id 0 carries the
-    // newest relayed_at, the others are the pending events. Event ids start at 1.
+    // newest relayed_at, the others are the pending events. Event ids start at 1. The subscription
+    // is a primary-key lookup per event.
     mysql_statement select(db.prepare(std::string("SELECT 0, 0, '', '', COALESCE(TIMESTAMPDIFF(MICROSECOND, ") + epoch_origin +
-                                      ", MAX(relayed_at)), 0) FROM outbox_events UNION ALL (SELECT id, user_id, kind, payload, "
+                                      ", MAX(relayed_at)), 0), 0 FROM outbox_events UNION ALL (SELECT e.id, e.user_id, e.kind, e.payload, "
                                       "TIMESTAMPDIFF(MICROSECOND, " + epoch_origin +
-                                      ", created_at) FROM outbox_events WHERE relayed_at IS NULL ORDER BY id LIMIT ?)"));
-    select->setInt(1, limit);
+                                      ", e.created_at), EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = e.user_id AND s.template_id = ? "
+                                      "AND s.remaining > 0) FROM outbox_events e WHERE e.relayed_at IS NULL ORDER BY e.id LIMIT ?)"));
+    select->setString(1, template_id);
+    select->setInt(2, limit);
     pending_read out;
     std::unique_ptr<sql::ResultSet> rs(select->executeQuery());
     while (rs->next()) {
@@ -29,7 +32,7 @@ pending_read pending_events(mysql_connection& db, int limit) {
             out.relayed_mark_us = rs->getInt64(5);
             continue;
         }
-        out.rows.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4), rs->getInt64(5)});
+        out.rows.push_back({rs->getUInt64(1), rs->getUInt64(2), rs->getString(3), rs->getString(4), rs->getInt64(5), rs->getInt(6) != 0});
     }
     // Relayed in id order: a UNION promises no order of its own.
     std::sort(out.rows.begin(), out.rows.end(), [](const outbox_row& a, const outbox_row& b) { return a.id < b.id; });

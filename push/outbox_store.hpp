@@ -14,6 +14,7 @@ struct outbox_row {
     std::uint64_t id = 0, user_id = 0;
     std::string kind, payload;
     std::int64_t created_us = 0;
+    bool subscribed = false;  // the user had an accepted subscription of the template left when read
 };
 
 struct pending_read {
@@ -21,8 +22,9 @@ struct pending_read {
     std::int64_t relayed_mark_us = 0;  // the newest relayed_at: what Redis must remember
 };
 
-// Up to `limit` events not relayed yet, in id order, and the newest relayed_at.
-pending_read pending_events(mysql_connection& db, int limit);
+// Up to `limit` events not relayed yet, in id order, and the newest relayed_at; with each, whether
+// its user has a subscription of `template_id` left (empty: none looked up).
+pending_read pending_events(mysql_connection& db, int limit, const std::string& template_id);
 // How many events wait for the relay, counted up to `cap`: a bulk writer (a pool dividend) waits
 // while it is at the cap, so the core loop's reminders never queue behind more than that.
 int pending_event_count(mysql_connection& db, int cap);

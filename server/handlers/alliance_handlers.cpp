@@ -100,6 +100,8 @@ json::object store_view_json(const store_alliance_view& view) {
                         {"books", view.member ? json::value(json::object{{"points_pending_cp", view.books.points_pending_cp},
                                                                           {"points_cp", view.books.points_cp},
                                                                           {"vouchers_fen", view.books.vouchers_fen},
+                                                                          {"vouchers_earned_fen", view.books.vouchers_earned_fen},
+                                                                          {"vouchers_accepted_fen", view.books.vouchers_accepted_fen},
                                                                           {"concession_owed_fen", view.books.concession_owed_fen},
                                                                           {"reimbursement_due_fen", view.books.reimbursement_due_fen},
                                                                           {"fans", view.books.fans}})

@@ -46,6 +46,9 @@ store_alliance_view make_store_view(mysql_connection& db, std::uint64_t merchant
                                           .concession_owed_fen = balance(account_kind::concession_payable),
                                           .reimbursement_due_fen = balance(account_kind::voucher_reimbursement_receivable),
                                           .fans = count_fans(db, merchant_id)};
+        const auto totals = store_voucher_totals_of(db, merchant_id);
+        view.books.vouchers_earned_fen = totals.earned_fen;
+        view.books.vouchers_accepted_fen = totals.accepted_fen;
     }
     return view;
 }

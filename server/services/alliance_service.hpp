@@ -33,6 +33,8 @@ struct store_alliance_books {
     std::int64_t points_pending_cp = 0;    // its lots inside their refund window
     std::int64_t points_cp = 0;            // its vested lots, counted in the pool
     std::int64_t vouchers_fen = 0;         // vouchers it holds (fan-lock rewards, dividends)
+    std::int64_t vouchers_earned_fen = 0;  // credited in all, less refunds' take-backs
+    std::int64_t vouchers_accepted_fen = 0;  // taken as payment in all, less refunds' returns
     std::int64_t concession_owed_fen = 0;  // concessions owed to the platform, not yet collected
     std::int64_t reimbursement_due_fen = 0;  // vouchers it took as payment, owed to it by the platform's fund
     std::int64_t fans = 0;                 // consumers locked to it

@@ -282,6 +282,20 @@ std::int64_t take_returned_vouchers(mysql_connection& db, std::uint64_t user_id,
     return sum_of(take_parts(db, select, fen, "UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ? WHERE id = ?", 1));
 }
 
+store_voucher_totals store_voucher_totals_of(mysql_connection& db, std::uint64_t merchant_id) {
+    statement select(db.prepare(
+        "SELECT (SELECT COALESCE(SUM(amount_fen - taken_back_fen), 0) FROM alliance_voucher_credits WHERE holder = 'merchant' AND merchant_id = ? "
+        "AND reason IN ('dividend', 'lock_reward')), "
+        "(SELECT COALESCE(SUM(voucher_fen - FLOOR(CAST(voucher_fen AS DECIMAL(38, 0)) * refunded_fen / amount_fen)), 0) FROM orders "
+        "WHERE merchant_id = ? AND status = 'paid' AND voucher_fen > 0)"));
+    select->setUInt64(1, merchant_id);
+    select->setUInt64(2, merchant_id);
+    rows rs(select->executeQuery());
+    store_voucher_totals t;
+    if (rs->next()) t = {rs->getInt64(1), rs->getInt64(2)};
+    return t;
+}
+
 std::int64_t lock_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id) {
     statement select(db.prepare("SELECT recorded_fen - netted_fen FROM alliance_voucher_debts WHERE holder = ? AND holder_id = ? FOR UPDATE"));
     select->setString(1, holder);

@@ -81,6 +81,13 @@ void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, st
 // vouchers next (the soonest to expire first), before anything becomes debt. What it took.
 std::int64_t take_returned_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen);
 
+// A store's vouchers in all: credited (fan-lock rewards, dividends) less what refunds took back,
+// and accepted as payment (the voucher part of its paid orders) less what refunds gave back.
+struct store_voucher_totals {
+    std::int64_t earned_fen = 0, accepted_fen = 0;
+};
+store_voucher_totals store_voucher_totals_of(mysql_connection& db, std::uint64_t merchant_id);
+
 // Voucher debt (holder consumer | merchant).
 std::int64_t lock_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id);
 void add_voucher_debt(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen,

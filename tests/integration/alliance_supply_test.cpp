@@ -117,6 +117,8 @@ TEST_F(alliance_supply_test, a_store_pays_a_bill_with_its_vouchers_owes_them_aft
     view = supply_view(A);
     EXPECT_EQ(view.at("voucher_debt_fen").as_int64(), 0);
     EXPECT_EQ(view.at("vouchers_spendable_fen").as_int64(), 276 - 100);
+    EXPECT_EQ(ok(call("GET", A.path() + "/alliance", A.owner)).at("books").at("vouchers_earned_fen").as_int64(), 276)
+        << "dividend 1's 100 were taken back by the refund; dividend 2 credited 276";
     expect_ledger_holds("debt netted");
 
     // The bill refunded: the money owed is undone and the 100 vouchers come back, valid 30 days at least.

@@ -173,6 +173,8 @@ TEST_F(alliance_voucher_test, vouchers_pay_part_of_wechat_pay_and_desk_orders_an
     ASSERT_EQ(pos_call(keyB, "/api/v1/pos/refunds", json::object{{"merchant_order_id", "D-1"}, {"merchant_refund_id", "R-2"}, {"amount_fen", 350}}).status, 201);
     EXPECT_EQ(balance(a), 400);
     EXPECT_EQ(account("voucher_reimbursement_receivable", B.id), 600);
+    const auto b_books = ok(call("GET", B.path() + "/alliance", B.owner)).at("books");
+    EXPECT_EQ(b_books.at("vouchers_accepted_fen").as_int64(), 600) << "what B took as payment in all, less refunds' returns";
     expect_ledger_holds("refunds of a sale paid partly with vouchers");
 
     // Cancelled by the desk: back at once, cancelling twice answers the same, and the order

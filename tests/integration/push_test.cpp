@@ -503,20 +503,26 @@ TEST_F(push_test, a_reminder_without_a_subscribe_message_schedules_no_fallback) 
 }
 
 // A pool dividend's vouchers to two offline holders (docs/alliance.md "Dividends"): the one with an
-// accepted subscription gets one subscribe message in the alliance's words; the one without costs
-// the fallback no claim (dropped with its page, counted as no_subscription).
+// accepted subscription gets one subscribe message in the alliance's words; for the one without,
+// the bulk kind is not even scheduled, and a reminder of another kind that is falls due and is
+// dropped without a claim (counted as no_subscription).
 TEST_F(push_test, a_dividends_vouchers_reach_an_offline_holder_with_a_subscription_and_cost_nothing_for_one_without) {
     auto sc = owned_customer();
     const auto with = sign_in(), without = sign_in();
     accept_two_subscriptions(with);
     redis_link link(redis->port());
-    const std::string payload = R"({"dividend":2,"amount_fen":120,"expires_at":"2027-12-03T09:00:00Z","at":"2026-12-03T09:00:00Z"})";
-    std::map<std::string, std::string> event_of;
-    for (const auto* who : {&with, &without}) {
-        execute("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, 'vouchers', ?)", {who->id, payload});
-        event_of[who->id] = std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {who->id}));
-    }
+    const std::string vouchers = R"({"dividend":2,"amount_fen":120,"expires_at":"2027-12-03T09:00:00Z","at":"2026-12-03T09:00:00Z"})";
+    auto insert = [&](const user& who, const std::string& kind, const std::string& payload) {
+        execute("INSERT INTO outbox_events (user_id, kind, payload) VALUES (?, ?, ?)", {who.id, kind, payload});
+        return std::to_string(scalar("SELECT MAX(id) FROM outbox_events WHERE user_id = ?", {who.id}));
+    };
+    const auto with_vouchers = insert(with, "vouchers", vouchers);
+    const auto without_vouchers = insert(without, "vouchers", vouchers);
+    const auto without_expiring =
+        insert(without, "vouchers_expiring", R"({"amount_fen":350,"expires_at":"2027-12-03T09:00:00Z","at":"2027-11-26T09:00:00Z"})");
     pay(sc, 900);  // wakes the relay
+    eventually([&] { return scalar("SELECT COUNT(*) FROM outbox_events WHERE id = ? AND relayed_at IS NOT NULL", {without_expiring}) == 1; }, 5s, 10ms);
+    EXPECT_TRUE(link.command({"ZSCORE", "push:fallback-due", without.id + ":" + without_vouchers}).is_nil()) << "no subscription: not scheduled";
     eventually([&] { return !subscribe_messages_to(with).empty(); }, 10s, 50ms);
     const auto sent = subscribe_messages_to(with);
     ASSERT_EQ(sent.size(), 1u);
@@ -524,10 +530,10 @@ TEST_F(push_test, a_dividends_vouchers_reach_an_offline_holder_with_a_subscripti
     EXPECT_NE(text.find("¥1.20"), std::string::npos) << text;
     EXPECT_NE(text.find("第2次分红 消费券已到账"), std::string::npos) << text;
     EXPECT_NE(text.find("2026-12-03 17:00"), std::string::npos) << "Beijing time: " << text;
-    // The holder without a subscription: dropped from the schedule, no claim row, no message.
-    eventually([&] { return link.command({"ZSCORE", "push:fallback-due", without.id + ":" + event_of[without.id]}).is_nil(); }, 10s, 50ms);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM push_fallbacks WHERE outbox_event_id = ?", {event_of[without.id]}), 0);
-    EXPECT_EQ(scalar("SELECT COUNT(*) FROM push_fallbacks WHERE outbox_event_id = ?", {event_of[with.id]}), 1);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM push_fallbacks WHERE outbox_event_id = ?", {with_vouchers}), 1);
+    // The expiry reminder of the holder without one: due, dropped from the schedule, no claim row.
+    eventually([&] { return link.command({"ZSCORE", "push:fallback-due", without.id + ":" + without_expiring}).is_nil(); }, 10s, 50ms);
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM push_fallbacks WHERE outbox_event_id IN (?, ?)", {without_vouchers, without_expiring}), 0);
     EXPECT_TRUE(subscribe_messages_to(without).empty());
     auto metrics = http_call(server->port(), "GET", "/metrics");
     EXPECT_NE(metrics.body.find("sharedstore_push_fallback_messages_total{outcome=\"no_subscription\"}"), std::string::npos) << metrics.body;

@@ -122,6 +122,8 @@ TEST(outbox_events, a_dividends_vouchers_read_back_and_fall_back_to_the_subscrib
     EXPECT_EQ(json.at("type").as_string(), "vouchers");
     EXPECT_EQ(json.at("dividend").as_int64(), 2);
     EXPECT_TRUE(has_subscribe_message("vouchers")) << "offline holders are told by the subscribe message";
+    EXPECT_TRUE(only_when_subscribed("vouchers")) << "a bulk kind: scheduled only for the subscribed";
+    EXPECT_FALSE(only_when_subscribed("dividend")) << "the core loop's reminders are scheduled whatever the quota";
     const push_settings settings;
     const auto fields = subscribe_fields(*read, settings);
     ASSERT_EQ(fields.size(), 4u);

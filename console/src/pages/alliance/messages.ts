@@ -61,6 +61,8 @@ export default defineMessages(
         vouchers: '持有消费券',
         owed: '应付平台让利',
         reimbursementDue: '待平台结算消费券',
+        vouchersEarned: '累计获得消费券',
+        vouchersAccepted: '累计收取消费券',
         fans: '锁定粉丝',
       },
       history: {
@@ -193,6 +195,8 @@ export default defineMessages(
         vouchers: 'Vouchers held',
         owed: 'Concessions owed',
         reimbursementDue: 'Vouchers taken, due from the platform',
+        vouchersEarned: 'Vouchers earned in all',
+        vouchersAccepted: 'Vouchers accepted in all',
         fans: 'Locked fans',
       },
       history: {
