@@ -219,12 +219,12 @@ test('the owner sets the concession and is refused one out of range; a cashier r
   // The store's books: nothing paid yet, so every figure is zero.
   const books = page.locator('[data-test=alliance-books]')
   await books.waitFor()
-  assert.match(await books.innerText(), /待生效积分[\s\S]*已计入积分池[\s\S]*持有消费券[\s\S]*应付平台让利[\s\S]*待平台结算消费券[\s\S]*锁定粉丝/)
+  assert.match(await books.innerText(), /待生效积分[\s\S]*已计入积分池[\s\S]*持有消费券[\s\S]*累计获得消费券[\s\S]*累计收取消费券[\s\S]*应付平台让利[\s\S]*待平台结算消费券[\s\S]*锁定粉丝/)
   assert.equal((await page.locator('[data-test=books-vouchers] .el-statistic__number').innerText()).trim(), '¥0.00')
   assert.equal((await page.locator('[data-test=books-reimbursement] .el-statistic__number').innerText()).trim(), '¥0.00')
-  // The six figures on one row at the test's 1280 px: every title at the height of the first.
+  // The eight figures on one row at the test's 1280 px: every title at the height of the first.
   const tops = await books.locator('.el-statistic__head').evaluateAll((heads) => heads.map((h) => Math.round(h.getBoundingClientRect().top)))
-  assert.equal(tops.length, 6)
+  assert.equal(tops.length, 8)
   assert.equal(new Set(tops).size, 1, `the books' figures wrap: titles at ${tops}`)
   assert.equal((await page.locator('[data-test=books-fans] .el-statistic__number').innerText()).trim(), '0')
   await page.mouse.move(0, 0)
