@@ -43,12 +43,13 @@ alliance_statement read_statement(sql::ResultSet& rs) {
 }  // namespace
 
 std::map<std::uint64_t, statement_amounts> month_movements(mysql_connection& db, time_point start, time_point end) {
-    // Debits minus credits per account (each side through its own index), within the month by the
-    // transaction's booking time; the statements' own settlements are not movements of the month.
+    // Debits minus credits per account (each side through its own index), within the month by when
+    // the transaction was written (recorded_at: a sale booked in an earlier month but reported
+    // after that month's statement lands here); the statements' own settlements are not movements.
     const std::string side =
         " FROM ledger_accounts a JOIN ledger_entries e ON e.{side}_account_id = a.id JOIN ledger_transactions t ON t.id = e.transaction_id "
         "WHERE a.kind IN ('concession_payable', 'supply_payable', 'voucher_reimbursement_receivable') AND a.merchant_id <> 0 "
-        "AND t.created_at >= ? AND t.created_at < ? AND t.kind <> 'alliance_settlement'";
+        "AND t.recorded_at >= ? AND t.recorded_at < ? AND t.kind <> 'alliance_settlement'";
     auto with = [&](const std::string& name) {
         auto text = side;
         text.replace(text.find("{side}"), 6, name);

@@ -275,10 +275,13 @@ void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, st
     insert->executeUpdate();
 }
 
-std::int64_t take_returned_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen) {
-    statement select(db.prepare("SELECT id, remaining_fen FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
-                                "AND reason = 'refund_return' AND remaining_fen > 0 ORDER BY expires_at, id FOR UPDATE"));
-    select->setUInt64(1, user_id);
+std::int64_t take_returned_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen) {
+    const auto column = holder_column(holder);
+    statement select(db.prepare("SELECT id, remaining_fen FROM alliance_voucher_credits WHERE holder = ? AND " + column +
+                                " = ? AND reason = ? AND remaining_fen > 0 ORDER BY expires_at, id FOR UPDATE"));
+    select->setString(1, holder);
+    select->setUInt64(2, holder_id);
+    select->setString(3, holder == "consumer" ? "refund_return" : "supply_return");
     return sum_of(take_parts(db, select, fen, "UPDATE alliance_voucher_credits SET remaining_fen = remaining_fen - ? WHERE id = ?", 1));
 }
 

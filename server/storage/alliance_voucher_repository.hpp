@@ -77,9 +77,10 @@ std::int64_t take_spendable_vouchers(mysql_connection& db, std::uint64_t user_id
 void insert_refund_return_credit(mysql_connection& db, std::uint64_t user_id, std::uint64_t order_id, std::uint64_t refund_id,
                                  std::int64_t fen, std::int64_t remaining_fen, std::chrono::system_clock::time_point expires_at,
                                  std::chrono::system_clock::time_point at);
-// A clawback beyond the consumer's unspent dividend vouchers takes their refunds' returned
-// vouchers next (the soonest to expire first), before anything becomes debt. What it took.
-std::int64_t take_returned_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen);
+// A clawback beyond the holder's unspent dividend vouchers takes the vouchers returns gave it back
+// next (a consumer's refunds, reason refund_return; a store's refunded supply bills, supply_return),
+// the soonest to expire first, before anything becomes debt. What it took.
+std::int64_t take_returned_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, std::int64_t fen);
 
 // A store's vouchers in all: credited (fan-lock rewards, dividends) less what refunds took back,
 // and accepted as payment (the voucher part of its paid orders) less what refunds gave back.

@@ -262,14 +262,14 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "WHERE COALESCE(d.fen, 0) <> IF(s.state IN ('paid', 'refunded'), s.voucher_fen, 0) "
          "OR (c.id IS NOT NULL) <> (s.state = 'refunded' AND s.voucher_fen > 0) OR (c.id IS NOT NULL AND (c.amount_fen <> s.voucher_fen "
          "OR c.merchant_id <> s.merchant_id))"},
-        {"each statement shows what moved on its store's alliance accounts in its month, and the settlement cash of each side is what the settled statements' nets moved",
+        {"each statement shows what was written on its store's alliance accounts in its month, and the settlement cash of each side is what the settled statements' nets moved",
          "SELECT CONCAT('statement ', s.id) FROM alliance_statements s LEFT JOIN (SELECT y.merchant_id, y.created_at, "
          "-IF(y.kind = 'concession_payable', y.amount, 0) AS concession, -IF(y.kind = 'supply_payable', y.amount, 0) AS supply, "
          "IF(y.kind = 'voucher_reimbursement_receivable', y.amount, 0) AS due FROM ("
-         "SELECT a.merchant_id, a.kind, t.created_at, e.amount FROM ledger_accounts a JOIN ledger_entries e ON e.debit_account_id = a.id "
+         "SELECT a.merchant_id, a.kind, t.recorded_at AS created_at, e.amount FROM ledger_accounts a JOIN ledger_entries e ON e.debit_account_id = a.id "
          "JOIN ledger_transactions t ON t.id = e.transaction_id "
          "WHERE a.kind IN ('concession_payable', 'supply_payable', 'voucher_reimbursement_receivable') AND t.kind <> 'alliance_settlement' "
-         "UNION ALL SELECT a.merchant_id, a.kind, t.created_at, -e.amount FROM ledger_accounts a JOIN ledger_entries e ON e.credit_account_id = a.id "
+         "UNION ALL SELECT a.merchant_id, a.kind, t.recorded_at AS created_at, -e.amount FROM ledger_accounts a JOIN ledger_entries e ON e.credit_account_id = a.id "
          "JOIN ledger_transactions t ON t.id = e.transaction_id "
          "WHERE a.kind IN ('concession_payable', 'supply_payable', 'voucher_reimbursement_receivable') AND t.kind <> 'alliance_settlement') y) m "
          "ON m.merchant_id = s.merchant_id AND m.created_at >= s.period_start AND m.created_at < s.period_end "

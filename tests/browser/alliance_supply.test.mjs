@@ -177,7 +177,7 @@ test('the operator bills a store, the store pays part with its vouchers, the ope
   // Settlement: the store's postings moved into October 2026 (a month that has closed); the
   // operator issues October's statements and records the store's transfer of its ¥200.00 of
   // concession; the store's page shows the statement settled.
-  database.sql(`UPDATE ledger_transactions SET created_at = '2026-10-15 04:00:00' WHERE merchant_id = ${Number(store.id)}`)
+  database.sql(`UPDATE ledger_transactions SET created_at = '2026-10-15 04:00:00', recorded_at = '2026-10-15 04:00:00' WHERE merchant_id = ${Number(store.id)}`)
   const st = await openConsoleAs(browser, stack, operator, 'alliance-pool?tab=statements', [[409, '/api/v1/platform/alliance/statements']])
   const p3 = st.page
   await p3.locator('[data-test=statements-card]').waitFor()

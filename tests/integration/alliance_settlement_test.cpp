@@ -3,8 +3,10 @@
 // into October 2026, as a month that has closed) become one statement; issuing again, or the job,
 // makes no second one; an open month and a malformed one are refused; the operator records the
 // bank transfer (again: the same answer; another reference: refused), and the store owes nothing
-// more. A refund in November after that is a negative statement the platform pays. check-ledger
-// holds after every step, the statements' amounts recomputed from the ledger by month.
+// more. A refund in November after that, and a sale of October reported in November, make a
+// negative statement the platform pays (the late sale on it: statements read when postings were
+// written, not their booking date). check-ledger holds after every step, the statements' amounts
+// recomputed from the ledger by month.
 #include "tests/integration/support/alliance_cluster.hpp"
 #include "tests/integration/support/store_api.hpp"
 
@@ -25,9 +27,9 @@ protected:
         auto [code, output] = check_ledger();
         EXPECT_EQ(code, 0) << when << ": " << output;
     }
-    // Every posting of the store so far, booked at `at` instead (a month that has closed).
+    // Every posting of the store so far, booked and written at `at` instead (a month that has closed).
     static void book_store_postings_at(const store& s, const std::string& at, const std::string& after_id = "0") {
-        execute("UPDATE ledger_transactions SET created_at = ? WHERE merchant_id = ? AND id > ?", {at, s.id, after_id});
+        execute("UPDATE ledger_transactions SET created_at = ?, recorded_at = ? WHERE merchant_id = ? AND id > ?", {at, at, s.id, after_id});
     }
     static std::string last_transaction_id() { return std::to_string(scalar("SELECT COALESCE(MAX(id), 0) FROM ledger_transactions")); }
     static http_reply issue(const user& op, const std::string& period) {
@@ -41,6 +43,8 @@ protected:
 TEST_F(alliance_settlement_test, a_months_concessions_and_supply_become_one_statement_settled_by_one_transfer_and_a_later_refund_is_paid_back) {
     const auto op = make_operator();
     auto A = member_store(op, 2000);
+    // Its concession in force since September: the sales of October below concede under it.
+    execute("UPDATE alliance_concessions SET effective_from = '2026-09-01 00:00:00' WHERE merchant_id = ?", {A.id});
     const auto key = make_pos_key(A);
     const user a = sign_in();
     // October: a pays 1,000.00 at A (a concession of 200.00) and A pays a supply bill of 10.00 in money.
@@ -113,14 +117,25 @@ TEST_F(alliance_settlement_test, a_months_concessions_and_supply_become_one_stat
                   .status,
               201);
     book_store_postings_at(A, "2026-11-10 04:00:00", before_refund);
+    // And a desk sale of October reported in November, after October's statement (booked at its
+    // paid_at, written in November): it lands on November's statement, not on none.
+    const auto before_late = last_transaction_id();
+    ASSERT_EQ(pos_call(key, "/api/v1/pos/orders",
+                       json::object{{"merchant_order_id", "LATE-10"}, {"user_id", a.id}, {"amount_fen", 5000}, {"paid_at", "2026-10-20T12:00:00+08:00"}})
+                  .status,
+              201);
+    execute("UPDATE ledger_transactions SET recorded_at = '2026-11-12 04:00:00' WHERE merchant_id = ? AND id > ?", {A.id, before_late});
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_transactions WHERE merchant_id = ? AND id > ? AND created_at < '2026-11-01'", {A.id, before_late}), 1)
+        << "booked in October";
     EXPECT_EQ(ok(issue(op, "2026-11")).at("issued").as_int64(), 1);
     const auto november = ok(call("GET", "/api/v1/platform/alliance/statements?period=2026-11&merchant_id=" + A.id, op)).at("items").at(0);
-    EXPECT_EQ(november.at("concession_fen").as_int64(), -20000);
-    EXPECT_EQ(november.at("net_fen").as_int64(), -20000);
+    EXPECT_EQ(november.at("concession_fen").as_int64(), -20000 + 1000);
+    EXPECT_EQ(november.at("net_fen").as_int64(), -19000);
     EXPECT_EQ(text(november, {"payer"}), "platform");
+    expect_ledger_holds("November issued, the late sale on it");
     ok(settle(op, text(november, {"id"}), "BANK-20261203-007"));
     EXPECT_EQ(ok(call("GET", A.path() + "/alliance", A.owner)).at("books").at("concession_owed_fen").as_int64(), 0);
-    EXPECT_EQ(scalar("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'platform_settlement_cash'"), 21000 - 20000);
+    EXPECT_EQ(scalar("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = 'platform_settlement_cash'"), 21000 - 19000);
     EXPECT_EQ(ok(call("GET", "/api/v1/platform/alliance/statements?state=settled", op)).at("items").as_array().size(), 2u);
     expect_ledger_holds("the refund paid back");
 }

@@ -156,6 +156,30 @@ TEST_F(alliance_supply_test, a_store_pays_a_bill_with_its_vouchers_owes_them_aft
     expect_ledger_holds("the end");
 }
 
+// The other order of events: the bill refunded first (its vouchers back as a supply_return credit),
+// then the order behind them: the clawback takes those returned vouchers, and the store owes nothing.
+TEST_F(alliance_supply_test, a_clawback_takes_the_vouchers_a_refunded_bill_gave_back_before_any_debt) {
+    const auto op = make_operator();
+    set_pool(op, 40000, 1);
+    auto A = member_store(op, 2000);
+    const auto key = make_pos_key(A);
+    const user a = sign_in();
+    const auto order_a = paid(key, a, 100000);
+    vest_everything();
+    ASSERT_EQ(run_job("pay-alliance-dividends").at("dividend").as_int64(), 1);
+    const auto bill = text(ok(issue(op, A, "INV-R", 1000), 201), {"supply_order", "id"});
+    ASSERT_EQ(pay(A, bill, 100).status, 200);
+    ASSERT_EQ(call("POST", "/api/v1/platform/alliance/supply-orders/" + bill + "/refund", op, json::object{{"reason", "returned"}}).status, 200);
+    EXPECT_EQ(supply_view(A).at("vouchers_spendable_fen").as_int64(), 100);
+    ASSERT_EQ(refund(key, order_a, "R-1", 100000).status, 201);
+    const auto view = supply_view(A);
+    EXPECT_EQ(view.at("voucher_debt_fen").as_int64(), 0) << "the returned vouchers paid the clawback";
+    EXPECT_EQ(view.at("vouchers_spendable_fen").as_int64(), 0);
+    EXPECT_EQ(scalar("SELECT remaining_fen FROM alliance_voucher_credits WHERE supply_order_id = ?", {bill}), 0);
+    EXPECT_EQ(platform("voucher_debt_advanced"), 0);
+    expect_ledger_holds("clawback from returned vouchers");
+}
+
 TEST_F(alliance_supply_test, a_refund_during_a_dividend_never_takes_the_fund_below_zero_and_the_platform_is_repaid) {
     const auto op = make_operator();
     set_pool(op, 1000, 1);

@@ -89,8 +89,6 @@ public:
         const bool vested = a->state == "vested";
         // Vouchers the lots released in dividends go back in proportion to the points the refund
         // takes (before the fund's share leaves the free balance: what they took returns to it).
-        // What this refund puts back into the fund's free balance before its fund share leaves it.
-        std::int64_t to_free = 0;
         if (vested && r.merchant_cp > 0) {
             const auto cp_before = a->lot_cp - a->reversed_cp, cp_after = cp_before - r.merchant_cp;
             for (const auto& lot : lock_order_lots(db, a->order_id)) {
@@ -107,56 +105,61 @@ public:
                 std::int64_t returned = 0;
                 if (spent > 0) {
                     // Charged on the dividend credits' spent part (so each holder's dividend credits
-                    // still sum to what their lots released); taken from vouchers refunds gave a
-                    // consumer back, and what the holder does not have is a voucher debt (a store's
-                    // vouchers were spent on supply orders; its lot is of this order's store, so
-                    // its debt is in this posting's book).
+                    // still sum to what their lots released); taken from the vouchers returns gave
+                    // the holder back (a consumer's refunds, a store's refunded supply bills), and
+                    // what the holder does not have is a voucher debt (a store's lot is of this
+                    // order's store, so its debt is in this posting's book).
                     if (charge_spent_dividend_vouchers(db, lot.holder, lot.holder_id, spent) != spent)
                         throw std::logic_error("a clawback beyond what the holder's dividend credits released");
-                    if (consumer) returned = take_returned_vouchers(db, lot.holder_id, spent);
+                    returned = take_returned_vouchers(db, lot.holder, lot.holder_id, spent);
                     add_voucher_debt(db, lot.holder, lot.holder_id, spent - returned, refund.at);
-                    const auto debt = consumer ? voucher_debt_entries(lot.holder_id, spent - returned) : merchant_voucher_debt_entries(spent, false);
+                    const auto debt = consumer ? voucher_debt_entries(lot.holder_id, spent - returned) : merchant_voucher_debt_entries(spent - returned, false);
                     for (const auto& e : debt) out.entries.push_back(e);
                 }
-                to_free += taken + spent;
                 for (const auto& e : dividend_clawback_entries(consumer ? lot.holder_id : 0, taken + returned)) out.entries.push_back(e);
             }
         }
         add_alliance_reversal(db, a->order_id, now, r);
         const auto reversal = accrual_reversal_entries(r, a->consumer_user_id.value_or(0), vested);
         for (const auto& e : reversal) out.entries.push_back(e);
-        // A dividend under way has set its money aside: when what is free cannot pay the fund's
-        // share back, the platform advances the rest (repaid when the next dividend plans), and
-        // the free balance never goes below zero.
         if (vested && r.fund_fen > 0) {
-            const auto free = account_balance(db, 0, {account_kind::alliance_fund_free, 0}, true);
-            for (const auto& e : fund_shortfall_advance_entries(std::max<std::int64_t>(0, r.fund_fen - free - to_free))) out.entries.push_back(e);
+            // The fund's share leaves the free balance. A dividend under way has set its money
+            // aside, so what is free may not pay it: the platform then advances the rest (repaid
+            // when the next dividend plans) and the free balance never goes below zero. Read after
+            // the postings, whose ordered updates hold the account (no lock out of their order).
+            out.after_posting.push_back([refund_id = refund.refund_id, at = refund.at](mysql_connection& db, posted_payment&) {
+                const auto free = account_balance(db, 0, {account_kind::alliance_fund_free, 0});
+                if (free >= 0) return;
+                post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
+                                                           .kind = "alliance_fund_shortfall",
+                                                           .reference = "refund:" + std::to_string(refund_id),
+                                                           .actor_user_id = std::nullopt,
+                                                           .entries = fund_shortfall_advance_entries(-free),
+                                                           .booked_at = format_sql_datetime_utc(at)});
+            });
         }
         if (!vested || r.lock_fen == 0 || !a->lock_merchant_id) return;
-        // The lock reward vested as vouchers of the locking store: taken back there, in a posting of
-        // that store's book (a transaction touches one store's book and the platform's).
+        // The lock reward vested as vouchers of the locking store: taken back here, before any
+        // posting locks accounts (a supply payment at that store locks its credits, then accounts),
+        // and posted in that store's book (a transaction touches one store's book and the platform's).
+        // What the credit still holds comes back; what expired has its money in the fund's free
+        // balance, which pays it; what the store spent on supply comes from its refunded supply
+        // bills' vouchers, and the rest is its voucher debt.
         const auto locking = *a->lock_merchant_id;
-        const auto fen = r.lock_fen;
-        out.other_postings.push_back([locking, fen, order_id = a->order_id, refund_id = refund.refund_id, at = refund.at](mysql_connection& db,
+        const auto back = take_back_lock_reward(db, a->order_id, r.lock_fen);
+        if (back.unspent_fen + back.expired_fen + back.spent_fen != r.lock_fen) throw std::logic_error("a vested lock reward without its credit");
+        const auto returned = take_returned_vouchers(db, "merchant", locking, back.spent_fen);
+        add_voucher_debt(db, "merchant", locking, back.spent_fen - returned, refund.at);
+        auto entries = lock_reward_reversal_entries(back.unspent_fen + returned);
+        for (auto& e : expired_lock_reward_reversal_entries(back.expired_fen)) entries.push_back(e);
+        for (auto& e : merchant_voucher_debt_entries(back.spent_fen - returned, true)) entries.push_back(e);
+        out.other_postings.push_back([locking, entries = std::move(entries), refund_id = refund.refund_id, at = refund.at](mysql_connection& db,
                                                                                                                          posted_payment&) {
-            // What the credit still holds comes back; what expired has its money in the fund's
-            // free balance, which pays it (the platform advancing what a dividend under way has
-            // set aside); what the store spent on supply is its voucher debt.
-            const auto back = take_back_lock_reward(db, order_id, fen);
-            if (back.unspent_fen + back.expired_fen + back.spent_fen != fen) throw std::logic_error("a vested lock reward without its credit");
-            add_voucher_debt(db, "merchant", locking, back.spent_fen, at);
-            auto entries = lock_reward_reversal_entries(back.unspent_fen);
-            for (auto& e : expired_lock_reward_reversal_entries(back.expired_fen)) entries.push_back(e);
-            if (back.expired_fen > 0) {
-                const auto free = account_balance(db, 0, {account_kind::alliance_fund_free, 0}, true);
-                for (auto& e : fund_shortfall_advance_entries(std::max<std::int64_t>(0, back.expired_fen - free))) entries.push_back(e);
-            }
-            for (auto& e : merchant_voucher_debt_entries(back.spent_fen, true)) entries.push_back(e);
             post_ledger_transaction(db, ledger_posting{.merchant_id = locking,
                                                        .kind = "alliance_lock_reversal",
                                                        .reference = "refund:" + std::to_string(refund_id),
                                                        .actor_user_id = std::nullopt,
-                                                       .entries = std::move(entries),
+                                                       .entries = entries,
                                                        .booked_at = format_sql_datetime_utc(at)});
         });
     }
