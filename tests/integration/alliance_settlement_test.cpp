@@ -12,6 +12,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <thread>
+
 using namespace sharedstore;
 using namespace sharedstore::test_support;
 namespace json = boost::json;
@@ -96,10 +98,18 @@ TEST_F(alliance_settlement_test, a_months_concessions_and_supply_become_one_stat
     EXPECT_EQ(member_books().at("supply_owed_fen").as_int64(), 1000);
     EXPECT_EQ(member_books().at("net_owed_fen").as_int64(), 21000);
 
-    // Settled by the store's transfer: again the same answer; another reference refused.
-    auto settled = ok(settle(op, id, "BANK-20261105-001"));
-    EXPECT_EQ(text(settled, {"statement", "state"}), "settled");
-    EXPECT_FALSE(settled.at("replayed").as_bool());
+    // Settled by the store's transfer, two copies at once: one settles, the other replays; again
+    // the same answer; another reference refused.
+    http_reply one, two;
+    std::thread t1([&] { one = settle(op, id, "BANK-20261105-001"); });
+    std::thread t2([&] { two = settle(op, id, "BANK-20261105-001"); });
+    t1.join();
+    t2.join();
+    ASSERT_EQ(one.status, 200) << one.body;
+    ASSERT_EQ(two.status, 200) << two.body;
+    EXPECT_NE(one.json().at("replayed").as_bool(), two.json().at("replayed").as_bool()) << "one settled it";
+    EXPECT_EQ(text(one.json(), {"statement", "state"}), "settled");
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'alliance_settlement'"), 1);
     EXPECT_TRUE(ok(settle(op, id, "BANK-20261105-001")).at("replayed").as_bool());
     EXPECT_EQ(text(settle(op, id, "BANK-OTHER").json(), {"error", "code"}), "statement_settled");
     EXPECT_EQ(settle(op, "999999", "X").status, 404);

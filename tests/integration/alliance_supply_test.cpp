@@ -16,6 +16,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <csignal>
+#include <thread>
 
 using namespace sharedstore;
 using namespace sharedstore::test_support;
@@ -154,6 +155,39 @@ TEST_F(alliance_supply_test, a_store_pays_a_bill_with_its_vouchers_owes_them_aft
     const auto theirs = text(ok(issue(op, B, "INV-B-1", 1000), 201), {"supply_order", "id"});
     EXPECT_EQ(error_code(pay(A, theirs, 0)), "supply_order_not_found");
     expect_ledger_holds("the end");
+}
+
+// Copies racing (a double click, a retry while the first is in flight): two issues of one bill make
+// one; two payments of it draw the vouchers once; each copy gets an answer, never a 500.
+TEST_F(alliance_supply_test, copies_of_an_issue_and_of_a_payment_racing_make_one_bill_and_one_spend) {
+    const auto op = make_operator();
+    set_pool(op, 40000, 1);
+    auto A = member_store(op, 2000);
+    const auto key = make_pos_key(A);
+    paid(key, sign_in(), 100000);
+    vest_everything();
+    ASSERT_EQ(run_job("pay-alliance-dividends").at("dividend").as_int64(), 1);
+    for (int round = 0; round < 3; ++round) {
+        const auto reference = "INV-RACE-" + std::to_string(round);
+        http_reply first, second;
+        std::thread t1([&] { first = issue(op, A, reference, 1000); });
+        std::thread t2([&] { second = issue(op, A, reference, 1000); });
+        t1.join();
+        t2.join();
+        ASSERT_TRUE((first.status == 201 && second.status == 200) || (first.status == 200 && second.status == 201)) << first.body << " / " << second.body;
+        const auto bill = text(first.json(), {"supply_order", "id"});
+        EXPECT_EQ(text(second.json(), {"supply_order", "id"}), bill);
+        std::thread p1([&] { first = pay(A, bill, round == 0 ? 100 : 0); });
+        std::thread p2([&] { second = pay(A, bill, round == 0 ? 100 : 0); });
+        p1.join();
+        p2.join();
+        EXPECT_EQ(first.status, 200) << first.body;
+        EXPECT_EQ(second.status, 200) << second.body;
+    }
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM alliance_supply_orders WHERE merchant_id = ?", {A.id}), 3);
+    EXPECT_EQ(scalar("SELECT COALESCE(SUM(amount_fen), 0) FROM alliance_supply_voucher_draws"), 100) << "the vouchers drawn once";
+    EXPECT_EQ(supply_view(A).at("supply_owed_fen").as_int64(), 900 + 1000 + 1000);
+    expect_ledger_holds("copies raced");
 }
 
 // The other order of events: the bill refunded first (its vouchers back as a supply_return credit),

@@ -122,8 +122,8 @@ public:
         add_alliance_reversal(db, a->order_id, now, r);
         const auto reversal = accrual_reversal_entries(r, a->consumer_user_id.value_or(0), vested);
         for (const auto& e : reversal) out.entries.push_back(e);
-        if (vested && r.fund_fen > 0) {
-            // The fund's share leaves the free balance. A dividend under way has set its money
+        if (vested) {
+            // The fund's share leaves the free balance (and an expired lock reward's money, below). A dividend under way has set its money
             // aside, so what is free may not pay it: the platform then advances the rest (repaid
             // when the next dividend plans) and the free balance never goes below zero. Read after
             // the postings, whose ordered updates hold the account (no lock out of their order).
