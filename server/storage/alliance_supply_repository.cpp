@@ -1,6 +1,7 @@
 #include "server/storage/alliance_supply_repository.hpp"
 
 #include "common/clock.hpp"
+#include "server/storage/alliance_voucher_repository.hpp"
 #include "server/storage/sql_support.hpp"
 
 #include <cppconn/connection.h>
@@ -119,23 +120,11 @@ void end_supply_order(mysql_connection& db, std::uint64_t id, const std::string&
 }
 
 std::int64_t lock_store_spendable_vouchers(mysql_connection& db, std::uint64_t merchant_id, time_point now) {
-    statement select(db.prepare("SELECT remaining_fen FROM alliance_voucher_credits WHERE holder = 'merchant' AND merchant_id = ? "
-                                "AND remaining_fen > 0 AND expires_at > ? ORDER BY expires_at, id FOR UPDATE"));
-    select->setUInt64(1, merchant_id);
-    select->setString(2, format_sql_datetime_utc(now));
-    rows rs(select->executeQuery());
-    std::int64_t total = 0;
-    while (rs->next()) total += rs->getInt64(1);
-    return total;
+    return holder_spendable_vouchers(db, "merchant", merchant_id, now, true);
 }
 
 std::int64_t spendable_store_vouchers(mysql_connection& db, std::uint64_t merchant_id, time_point now) {
-    statement select(db.prepare("SELECT COALESCE(SUM(remaining_fen), 0) FROM alliance_voucher_credits WHERE holder = 'merchant' "
-                                "AND merchant_id = ? AND remaining_fen > 0 AND expires_at > ?"));
-    select->setUInt64(1, merchant_id);
-    select->setString(2, format_sql_datetime_utc(now));
-    rows rs(select->executeQuery());
-    return rs->next() ? rs->getInt64(1) : 0;
+    return holder_spendable_vouchers(db, "merchant", merchant_id, now, false);
 }
 
 std::int64_t draw_store_vouchers(mysql_connection& db, std::uint64_t merchant_id, std::uint64_t supply_order_id, std::int64_t fen, time_point now) {

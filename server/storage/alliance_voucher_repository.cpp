@@ -104,24 +104,27 @@ voucher_reservation read_reservation(sql::ResultSet& rs) {
 
 }  // namespace
 
-std::int64_t lock_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, time_point now) {
-    statement select(db.prepare("SELECT remaining_fen FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
-                                "AND remaining_fen > 0 AND expires_at > ? ORDER BY expires_at, id FOR UPDATE"));
-    select->setUInt64(1, user_id);
-    select->setString(2, format_sql_datetime_utc(now));
+std::int64_t holder_spendable_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id, time_point now, bool lock) {
+    // Locked, the rows are read one by one (each credit locked, soonest to expire first, the order
+    // every drawing takes them in); unlocked, summed by the database.
+    statement select(db.prepare(std::string(lock ? "SELECT remaining_fen" : "SELECT COALESCE(SUM(remaining_fen), 0)") +
+                                " FROM alliance_voucher_credits WHERE holder = ? AND " + holder_column(holder) +
+                                " = ? AND remaining_fen > 0 AND expires_at > ?" + (lock ? " ORDER BY expires_at, id FOR UPDATE" : "")));
+    select->setString(1, holder);
+    select->setUInt64(2, holder_id);
+    select->setString(3, format_sql_datetime_utc(now));
     rows rs(select->executeQuery());
     std::int64_t total = 0;
     while (rs->next()) total += rs->getInt64(1);
     return total;
 }
 
+std::int64_t lock_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, time_point now) {
+    return holder_spendable_vouchers(db, "consumer", user_id, now, true);
+}
+
 std::int64_t spendable_vouchers(mysql_connection& db, std::uint64_t user_id, time_point now) {
-    statement select(db.prepare("SELECT COALESCE(SUM(remaining_fen), 0) FROM alliance_voucher_credits WHERE holder = 'consumer' AND user_id = ? "
-                                "AND remaining_fen > 0 AND expires_at > ?"));
-    select->setUInt64(1, user_id);
-    select->setString(2, format_sql_datetime_utc(now));
-    rows rs(select->executeQuery());
-    return rs->next() ? rs->getInt64(1) : 0;
+    return holder_spendable_vouchers(db, "consumer", user_id, now, false);
 }
 
 std::int64_t hold_vouchers(mysql_connection& db, std::uint64_t user_id, std::int64_t fen, voucher_hold_owner owner, time_point now) {

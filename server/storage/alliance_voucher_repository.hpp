@@ -14,6 +14,10 @@
 
 namespace sharedstore {
 
+// A holder's (consumer | merchant) vouchers that may be spent at `now`: its credits' remaining
+// value, not expired; `lock`: each credit locked, so that concurrent spends queue on them.
+std::int64_t holder_spendable_vouchers(mysql_connection& db, const std::string& holder, std::uint64_t holder_id,
+                                       std::chrono::system_clock::time_point now, bool lock);
 // A consumer's vouchers that may be spent at `now`: their credits' remaining value, not expired.
 // Locks the credits (soonest to expire first), so that concurrent orders queue on them.
 std::int64_t lock_spendable_vouchers(mysql_connection& db, std::uint64_t user_id, std::chrono::system_clock::time_point now);
