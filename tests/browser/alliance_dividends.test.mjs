@@ -12,7 +12,6 @@ import { after, before, test } from 'node:test'
 
 import {
   api,
-  createScratchDatabase,
   launchBrowser,
   makePosKey,
   openConsoleAs,
@@ -20,29 +19,25 @@ import {
   outputDir,
   posOrder,
   signIn,
-  startConsoleStack,
-  startScratchRedis,
+  startIsolatedConsoleStack,
   wholePageShot,
 } from './support.mjs'
 
 const shots = outputDir('alliance_dividends')
+let isolated
 let database
-let redis
 let stack
 let browser
 
 before(async () => {
-  database = createScratchDatabase('dividends')
-  redis = await startScratchRedis()
-  stack = await startConsoleStack({ env: { SHAREDSTORE_MYSQL_DATABASE: database.name, SHAREDSTORE_REDIS_PORT: String(redis.port) } })
+  isolated = await startIsolatedConsoleStack('dividends')
+  ;({ stack, database } = isolated)
   browser = await launchBrowser()
 })
 
 after(async () => {
   await browser?.close()
-  await stack?.stop()
-  await redis?.stop()
-  database?.drop()
+  await isolated?.stop()
 })
 
 test('the dividends tab shows the pool towards dividend 1, then the dividend the job paid', async () => {

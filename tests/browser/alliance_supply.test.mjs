@@ -17,7 +17,6 @@ import { after, before, test } from 'node:test'
 import {
   addStaff,
   api,
-  createScratchDatabase,
   fillField,
   launchBrowser,
   makePosKey,
@@ -26,29 +25,25 @@ import {
   outputDir,
   posOrder,
   signIn,
-  startConsoleStack,
-  startScratchRedis,
+  startIsolatedConsoleStack,
   wholePageShot,
 } from './support.mjs'
 
 const shots = outputDir('alliance_supply')
+let isolated
 let database
-let redis
 let stack
 let browser
 
 before(async () => {
-  database = createScratchDatabase('supply')
-  redis = await startScratchRedis()
-  stack = await startConsoleStack({ env: { SHAREDSTORE_MYSQL_DATABASE: database.name, SHAREDSTORE_REDIS_PORT: String(redis.port) } })
+  isolated = await startIsolatedConsoleStack('supply')
+  ;({ stack, database } = isolated)
   browser = await launchBrowser()
 })
 
 after(async () => {
   await browser?.close()
-  await stack?.stop()
-  await redis?.stop()
-  database?.drop()
+  await isolated?.stop()
 })
 
 const text = async (page, testId) => (await page.locator(`[data-test="${testId}"]`).innerText()).trim()

@@ -193,6 +193,33 @@ export function createScratchDatabase(tag) {
   }
 }
 
+/**
+ * A console stack on a database and a Redis of the test's own (the alliance's pool is
+ * platform-wide: other tests' lots must not join it, nor their inboxes this test's).
+ * { stack, database, stop() }; stop() tears down what was started, whatever failed.
+ */
+export async function startIsolatedConsoleStack(tag) {
+  const database = createScratchDatabase(tag)
+  let redis
+  try {
+    redis = await startScratchRedis()
+    const stack = await startConsoleStack({ env: { SHAREDSTORE_MYSQL_DATABASE: database.name, SHAREDSTORE_REDIS_PORT: String(redis.port) } })
+    return {
+      stack,
+      database,
+      async stop() {
+        await stack.stop()
+        await redis.stop()
+        database.drop()
+      },
+    }
+  } catch (error) {
+    await redis?.stop()
+    database.drop()
+    throw error
+  }
+}
+
 /** The console's URL on the stack: consoleUrl(stack, 'settings') -> http://127.0.0.1:PORT/console/settings */
 export function consoleUrl(stack, page = '') {
   return `${stack.api}/console/${page}`
