@@ -5,3 +5,13 @@
 ALTER TABLE ledger_transactions
   ADD COLUMN recorded_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) AFTER created_at;
 UPDATE ledger_transactions SET recorded_at = created_at;
+-- The statements read a month's transactions by it: from its index, not from every entry ever.
+ALTER TABLE ledger_transactions ADD KEY ix_ledger_transactions_recorded (recorded_at);
+
+-- A month whose statements were all issued (every store's, in one completed run): the hourly job
+-- reads a closed month once, not every hour (nothing can be written into a closed month since).
+CREATE TABLE alliance_statement_periods (
+  period CHAR(7) NOT NULL,
+  issued_at DATETIME(6) NOT NULL,
+  PRIMARY KEY (period)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

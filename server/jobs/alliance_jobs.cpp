@@ -56,8 +56,9 @@ public:
 
     asio::awaitable<job_report> run_once(time_point now) override {
         const auto period = last_closed_period(now, *utc_offset_of("Asia/Shanghai"), statement_grace);
-        const auto issued = co_await issue_alliance_statements(database_, period, now);
-        co_return job_report{.ok = true, .figures = {{"period", issued.period}, {"issued", issued.issued}, {"existing", issued.existing}}};
+        const auto issued = co_await issue_alliance_statements(database_, period, now, false);
+        co_return job_report{.ok = true,
+                             .figures = {{"period", issued.period}, {"issued", issued.issued}, {"existing", issued.existing}, {"skipped", issued.skipped}}};
     }
 
 private:

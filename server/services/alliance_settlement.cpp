@@ -22,10 +22,17 @@ std::chrono::minutes platform_offset() {
 }  // namespace
 
 boost::asio::awaitable<statements_issued> issue_alliance_statements(mysql_pool& database, const statement_period& period,
-                                                                    std::chrono::system_clock::time_point now) {
+                                                                    std::chrono::system_clock::time_point now, bool again) {
+    statements_issued out{.period = period.label};
+    if (!again) {
+        auto marked = [label = period.label](mysql_connection& db) { return statement_period_issued(db, label); };
+        if (co_await database.run(std::move(marked))) {
+            out.skipped = true;
+            co_return out;
+        }
+    }
     auto read = [start = period.start, end = period.end](mysql_connection& db) { return month_movements(db, start, end); };
     const auto movements = co_await database.run(std::move(read));
-    statements_issued out{.period = period.label};
     for (const auto& entry : movements) {
         // One transaction a store: a run cut short issues the rest next time, none twice.
         auto write = [merchant = entry.first, amounts = entry.second, period, now](mysql_connection& db) {
@@ -34,6 +41,9 @@ boost::asio::awaitable<statements_issued> issue_alliance_statements(mysql_pool& 
         if (co_await database.transaction(std::move(write))) ++out.issued;
         else ++out.existing;
     }
+    // Only after every store's: a run cut short leaves the month unmarked, and the next reads it again.
+    auto mark = [label = period.label, now](mysql_connection& db) { mark_statement_period_issued(db, label, now); };
+    co_await database.run(std::move(mark));
     co_return out;
 }
 
@@ -44,7 +54,7 @@ boost::asio::awaitable<service_result<statements_issued>> alliance_settlement_se
     const auto period = parse_statement_period(label, platform_offset());
     if (!period) co_return failure(service_failure::statement_period_invalid);
     if (period->end + statement_grace > now) co_return failure(service_failure::statement_period_open);
-    co_return co_await issue_alliance_statements(database_, *period, now);
+    co_return co_await issue_alliance_statements(database_, *period, now, true);
 }
 
 boost::asio::awaitable<service_result<std::vector<alliance_statement>>> alliance_settlement_service::list(std::uint64_t caller, std::uint64_t merchant_id,

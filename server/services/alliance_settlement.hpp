@@ -22,12 +22,14 @@ struct statements_issued {
     std::string period;
     int issued = 0;    // new statements
     int existing = 0;  // stores with their statement for the period already
+    bool skipped = false;  // the month was issued completely before: not read again
 };
 
 // A month's statements issued: every store where something moved gets one (a store with its
-// statement already keeps it). The month must be closed for `grace`.
+// statement already keeps it), then the month is marked issued. The month must be closed for
+// `grace`. `again`: read it even when marked (an operator's request); else a marked month is skipped.
 boost::asio::awaitable<statements_issued> issue_alliance_statements(mysql_pool& database, const statement_period& period,
-                                                                    std::chrono::system_clock::time_point now);
+                                                                    std::chrono::system_clock::time_point now, bool again);
 
 // The grace after a month's end before it is read: a posting booked at its last instant commits a moment later.
 inline constexpr std::chrono::seconds statement_grace{3600};

@@ -121,6 +121,20 @@ std::vector<alliance_statement> list_statements(mysql_connection& db, std::uint6
     return out;
 }
 
+bool statement_period_issued(mysql_connection& db, const std::string& period) {
+    statement select(db.prepare("SELECT 1 FROM alliance_statement_periods WHERE period = ?"));
+    select->setString(1, period);
+    rows rs(select->executeQuery());
+    return rs->next();
+}
+
+void mark_statement_period_issued(mysql_connection& db, const std::string& period, time_point at) {
+    statement insert(db.prepare("INSERT IGNORE INTO alliance_statement_periods (period, issued_at) VALUES (?, ?)"));
+    insert->setString(1, period);
+    insert->setString(2, format_sql_datetime_utc(at));
+    insert->executeUpdate();
+}
+
 void mark_statement_settled(mysql_connection& db, std::uint64_t id, const std::string& transfer_reference, std::uint64_t by, time_point at) {
     statement update(db.prepare("UPDATE alliance_statements SET state = 'settled', transfer_reference = ?, settled_by_user_id = ?, settled_at = ? "
                                 "WHERE id = ? AND state = 'due'"));

@@ -41,6 +41,10 @@ std::optional<alliance_statement> find_statement(mysql_connection& db, std::uint
 // Newest first (by id); `merchant_id` 0: every store; `period`, `state` empty: any.
 std::vector<alliance_statement> list_statements(mysql_connection& db, std::uint64_t merchant_id, const std::string& period, const std::string& state,
                                                 std::uint64_t before, int limit);
+// A month whose statements were all issued: the job does not read it again.
+bool statement_period_issued(mysql_connection& db, const std::string& period);
+void mark_statement_period_issued(mysql_connection& db, const std::string& period, std::chrono::system_clock::time_point at);
+
 void mark_statement_settled(mysql_connection& db, std::uint64_t id, const std::string& transfer_reference, std::uint64_t by,
                             std::chrono::system_clock::time_point at);
 

@@ -83,9 +83,13 @@ TEST_F(alliance_settlement_test, a_months_concessions_and_supply_become_one_stat
     EXPECT_EQ(text(mine.at("items").at(0), {"id"}), id);
     expect_ledger_holds("issued");
 
-    // The job finds nothing more to issue for the last closed month than what is there.
-    const auto job = run_job("issue-alliance-statements");
+    // The job issues the last closed month once (nothing moved there for this store), and the next
+    // run does not read it again.
+    auto job = run_job("issue-alliance-statements");
     EXPECT_EQ(job.at("issued").as_int64(), 0) << json::serialize(job);
+    EXPECT_FALSE(job.at("skipped").as_bool());
+    job = run_job("issue-alliance-statements");
+    EXPECT_TRUE(job.at("skipped").as_bool()) << json::serialize(job);
 
     // The operator's member list shows what is unsettled with each store.
     auto member_books = [&]() -> json::object {
