@@ -58,6 +58,10 @@ struct centre_terms {
 // A lower centre (county under city, city under province) against its upper one, when there is
 // one: its rate may not exceed the upper's (`rate_above_upper`), nor its contract run outside the
 // upper's dates (`dates_outside_upper`); and its own dates must make sense (`dates_reversed`).
+// The rate rule is issue 21's words; with the default rates (county 1000 > city 500 > province
+// 300 bp, each on its own region's base) it would refuse every county centre under a city centre.
+// Its source (CRMEB's nested agent rates) compares rates that include the lower ones: which base
+// the comparison is on is to be settled before anything uses this (not used yet).
 std::vector<validation_problem> check_centre_terms(const centre_terms& lower, const std::optional<centre_terms>& upper);
 
 }  // namespace sharedstore

@@ -214,6 +214,29 @@ TEST_F(alliance_supply_test, a_clawback_takes_the_vouchers_a_refunded_bill_gave_
     expect_ledger_holds("clawback from returned vouchers");
 }
 
+// A fan-lock reward the locking store spent on a bill that was then refunded: the reward's reversal
+// (the fan's order at the other store refunded after vesting) takes the returned vouchers, no debt.
+TEST_F(alliance_supply_test, a_lock_rewards_reversal_takes_the_vouchers_a_refunded_bill_gave_the_locking_store) {
+    const auto op = make_operator();
+    auto A = member_store(op, 1000), B = member_store(op, 1000);
+    const auto keyB = make_pos_key(B);
+    const user c = sign_in();
+    ASSERT_EQ(claim(c, enrol(A).share_code), "claimed");  // c is A's fan
+    const auto order = paid(keyB, c, 100000);               // at B: A's reward 1% = 1,000 fen
+    vest_everything();
+    EXPECT_EQ(supply_view(A).at("vouchers_spendable_fen").as_int64(), 1000);
+    const auto bill = text(ok(issue(op, A, "INV-L", 10000), 201), {"supply_order", "id"});
+    ASSERT_EQ(pay(A, bill, 1000).status, 200);
+    ASSERT_EQ(call("POST", "/api/v1/platform/alliance/supply-orders/" + bill + "/refund", op, json::object{{"reason", "returned"}}).status, 200);
+    EXPECT_EQ(supply_view(A).at("vouchers_spendable_fen").as_int64(), 1000);
+    ASSERT_EQ(refund(keyB, order, "R-L", 100000).status, 201);
+    const auto view = supply_view(A);
+    EXPECT_EQ(view.at("voucher_debt_fen").as_int64(), 0) << "the returned vouchers paid the reversal";
+    EXPECT_EQ(view.at("vouchers_spendable_fen").as_int64(), 0);
+    EXPECT_EQ(platform("voucher_debt_advanced"), 0);
+    expect_ledger_holds("lock reward reversed from returned vouchers");
+}
+
 TEST_F(alliance_supply_test, a_refund_during_a_dividend_never_takes_the_fund_below_zero_and_the_platform_is_repaid) {
     const auto op = make_operator();
     set_pool(op, 1000, 1);

@@ -122,32 +122,37 @@ public:
         add_alliance_reversal(db, a->order_id, now, r);
         const auto reversal = accrual_reversal_entries(r, a->consumer_user_id.value_or(0), vested);
         for (const auto& e : reversal) out.entries.push_back(e);
-        if (vested) {
-            // The fund's share leaves the free balance (and an expired lock reward's money, below). A dividend under way has set its money
-            // aside, so what is free may not pay it: the platform then advances the rest (repaid
-            // when the next dividend plans) and the free balance never goes below zero. Read after
-            // the postings, whose ordered updates hold the account (no lock out of their order).
-            out.after_posting.push_back([refund_id = refund.refund_id, at = refund.at](mysql_connection& db, posted_payment&) {
-                const auto free = account_balance(db, 0, {account_kind::alliance_fund_free, 0});
-                if (free >= 0) return;
-                post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
-                                                           .kind = "alliance_fund_shortfall",
-                                                           .reference = "refund:" + std::to_string(refund_id),
-                                                           .actor_user_id = std::nullopt,
-                                                           .entries = fund_shortfall_advance_entries(-free),
-                                                           .booked_at = format_sql_datetime_utc(at)});
-            });
-        }
-        if (!vested || r.lock_fen == 0 || !a->lock_merchant_id) return;
+        if (!vested) return;
+        if (r.lock_fen > 0 && a->lock_merchant_id) reverse_lock_reward(db, *a, r.lock_fen, refund, out);
+        // The fund's share left the free balance (and an expired lock reward's money). A dividend
+        // under way has set its money aside, so what is free may not have paid it: the platform then
+        // advances the rest (repaid when the next dividend plans) and the free balance never goes
+        // below zero. Read after the postings (the last of the other postings, before any outbox
+        // row), locked: the postings' ordered updates hold the row already.
+        out.other_postings.push_back([refund_id = refund.refund_id, at = refund.at](mysql_connection& db, posted_payment&) {
+            const auto free = account_balance(db, 0, {account_kind::alliance_fund_free, 0}, true);
+            if (free >= 0) return;
+            post_ledger_transaction(db, ledger_posting{.merchant_id = 0,
+                                                       .kind = "alliance_fund_shortfall",
+                                                       .reference = "refund:" + std::to_string(refund_id),
+                                                       .actor_user_id = std::nullopt,
+                                                       .entries = fund_shortfall_advance_entries(-free),
+                                                       .booked_at = format_sql_datetime_utc(at)});
+        });
+    }
+
+private:
+    static void reverse_lock_reward(mysql_connection& db, const alliance_accrual& a, std::int64_t lock_fen, const refund_facts& refund,
+                                    effect_output& out) {
         // The lock reward vested as vouchers of the locking store: taken back here, before any
         // posting locks accounts (a supply payment at that store locks its credits, then accounts),
         // and posted in that store's book (a transaction touches one store's book and the platform's).
         // What the credit still holds comes back; what expired has its money in the fund's free
         // balance, which pays it; what the store spent on supply comes from its refunded supply
         // bills' vouchers, and the rest is its voucher debt.
-        const auto locking = *a->lock_merchant_id;
-        const auto back = take_back_lock_reward(db, a->order_id, r.lock_fen);
-        if (back.unspent_fen + back.expired_fen + back.spent_fen != r.lock_fen) throw std::logic_error("a vested lock reward without its credit");
+        const auto locking = *a.lock_merchant_id;
+        const auto back = take_back_lock_reward(db, a.order_id, lock_fen);
+        if (back.unspent_fen + back.expired_fen + back.spent_fen != lock_fen) throw std::logic_error("a vested lock reward without its credit");
         const auto returned = take_returned_vouchers(db, "merchant", locking, back.spent_fen);
         add_voucher_debt(db, "merchant", locking, back.spent_fen - returned, refund.at);
         auto entries = lock_reward_reversal_entries(back.unspent_fen + returned);
