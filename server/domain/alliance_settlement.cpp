@@ -45,6 +45,14 @@ statement_period last_closed_period(system_clock::time_point now, minutes offset
     return month_of(year_month{ymd.year(), ymd.month()} - months{1}, offset);
 }
 
+std::vector<statement_period> closed_periods(system_clock::time_point now, minutes offset, seconds grace, int count) {
+    const year_month_day ymd{floor<days>(now - grace + offset)};
+    const year_month open{ymd.year(), ymd.month()};
+    std::vector<statement_period> out;
+    for (int back = count; back >= 1; --back) out.push_back(month_of(open - months{back}, offset));
+    return out;
+}
+
 std::vector<ledger_entry> statement_settled_entries(const statement_amounts& a) {
     std::vector<ledger_entry> out;
     add(out, {k::concession_payable, 0}, {k::alliance_settlement_cash, 0}, a.concession_fen);

@@ -15,8 +15,9 @@
 //   each one transaction with its postings: the money back in the fund's free balance).
 // - remind-expiring-vouchers: each consumer whose vouchers end within the notice gets one
 //   `vouchers_expiring` reminder (chunks of consumers; each credit reminded once).
-// - issue-alliance-statements: each member store's statement of the last closed Asia/Shanghai
-//   month (an hour after it ends), one transaction a store, none twice.
+// - issue-alliance-statements: each member store's statement of the closed Asia/Shanghai months
+//   (an hour after each ends; the last twelve looked at, a month issued before only looked up),
+//   one transaction a store, none twice.
 #include "common/mysql_pool.hpp"
 #include "server/jobs/job.hpp"
 

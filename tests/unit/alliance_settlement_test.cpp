@@ -43,6 +43,15 @@ TEST(alliance_settlement, the_last_closed_month_waits_an_hour_after_its_end) {
     EXPECT_EQ(last_closed_period(utc(2027, 1, 15, 4), shanghai, grace).label, "2026-12");
 }
 
+TEST(alliance_settlement, the_job_looks_back_over_the_last_closed_months_oldest_first) {
+    const auto months = closed_periods(utc(2027, 2, 10, 4), shanghai, seconds{3600}, 3);
+    ASSERT_EQ(months.size(), 3u);
+    EXPECT_EQ(months[0].label, "2026-11");
+    EXPECT_EQ(months[1].label, "2026-12");
+    EXPECT_EQ(months[2].label, "2027-01");
+    EXPECT_EQ(months[2].label, last_closed_period(utc(2027, 2, 10, 4), shanghai, seconds{3600}).label);
+}
+
 TEST(alliance_settlement, a_settlement_clears_both_books_and_moves_the_net_either_way) {
     books b;
     // The month: the store owes 20,000 of concessions and 9,000 for supply; the fund owes it 1,500.
