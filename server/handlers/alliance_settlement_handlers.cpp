@@ -39,7 +39,7 @@ json::object statement_json(const alliance_statement& s) {
 std::string period_filter(const list_query& query) {
     const auto it = query.filters.find("period");
     if (it == query.filters.end()) return "";
-    if (!parse_statement_period(it->second, std::chrono::minutes(0))) throw api_error(400, "invalid_query", "period must be a month like 2026-11");
+    if (!parse_statement_period(it->second, statement_utc_offset())) throw api_error(400, "invalid_query", "period must be a month like 2026-11");
     return it->second;
 }
 

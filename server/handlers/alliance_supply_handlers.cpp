@@ -1,6 +1,5 @@
 #include "server/handlers/alliance_supply_handlers.hpp"
 
-#include "server/domain/alliance_supply.hpp"
 #include "server/domain/rfc3339.hpp"
 #include "server/handlers/api_services.hpp"
 #include "server/handlers/service_errors.hpp"

@@ -6,7 +6,6 @@
 #include "server/services/alliance_voucher_spending.hpp"
 #include "server/services/alliance_voucher_expiry.hpp"
 #include "server/services/alliance_settlement.hpp"
-#include "server/domain/calendar.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -57,7 +56,7 @@ public:
     asio::awaitable<job_report> run_once(time_point now) override {
         // The last year's closed months, the oldest first: a month missed while nothing ran is
         // issued when it runs again; a month issued before is only looked up (its marker).
-        const auto periods = closed_periods(now, *utc_offset_of("Asia/Shanghai"), statement_grace, months_back);
+        const auto periods = closed_periods(now, statement_utc_offset(), statement_grace, months_back);
         int issued = 0, existing = 0, read = 0;
         for (const auto& period : periods) {
             const auto done = co_await issue_alliance_statements(database_, period, now, false);

@@ -10,16 +10,11 @@
 
 namespace sharedstore {
 
-namespace {
-
-// The alliance settles in the platform's zone (docs/business-rules.md section 3: Asia/Shanghai months).
-std::chrono::minutes platform_offset() {
+std::chrono::minutes statement_utc_offset() {
     const auto offset = utc_offset_of("Asia/Shanghai");
     if (!offset) throw std::logic_error("Asia/Shanghai has no offset");
     return *offset;
 }
-
-}  // namespace
 
 boost::asio::awaitable<statements_issued> issue_alliance_statements(mysql_pool& database, const statement_period& period,
                                                                     std::chrono::system_clock::time_point now, bool again) {
@@ -51,7 +46,7 @@ boost::asio::awaitable<service_result<statements_issued>> alliance_settlement_se
     const auto now = clock_.now();
     auto check = [=](mysql_connection& db) { return is_platform_operator(db, caller); };
     if (!co_await database_.run(std::move(check))) co_return failure(service_failure::not_platform_operator);
-    const auto period = parse_statement_period(label, platform_offset());
+    const auto period = parse_statement_period(label, statement_utc_offset());
     if (!period) co_return failure(service_failure::statement_period_invalid);
     if (period->end + statement_grace > now) co_return failure(service_failure::statement_period_open);
     co_return co_await issue_alliance_statements(database_, *period, now, true);

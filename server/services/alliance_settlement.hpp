@@ -31,6 +31,9 @@ struct statements_issued {
 boost::asio::awaitable<statements_issued> issue_alliance_statements(mysql_pool& database, const statement_period& period,
                                                                     std::chrono::system_clock::time_point now, bool again);
 
+// The alliance's months are the platform's, Asia/Shanghai (docs/business-rules.md section 3).
+std::chrono::minutes statement_utc_offset();
+
 // The grace after a month's end before it is read: a posting booked at its last instant commits a moment later.
 inline constexpr std::chrono::seconds statement_grace{3600};
 

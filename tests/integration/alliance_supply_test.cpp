@@ -48,6 +48,26 @@ protected:
     static long long platform(const std::string& kind) {
         return scalar("SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts WHERE kind = ? AND merchant_id = 0", {kind});
     }
+    // The worked example's first step: a pays 1000.00 at A (c = 2000), it vests, and dividend 1
+    // credits 100 fen of vouchers to a and to A.
+    struct dividend_one {
+        user op;
+        store A;
+        pos_key key;
+        user a;
+        http_reply order_a;
+    };
+    static dividend_one store_with_dividend_vouchers() {
+        auto op = make_operator();
+        set_pool(op, 40000, 1);
+        auto A = member_store(op, 2000);
+        auto key = make_pos_key(A);
+        auto a = sign_in();
+        auto order_a = paid(key, a, 100000);
+        vest_everything();
+        if (run_job("pay-alliance-dividends").at("dividend").as_int64() != 1) throw std::runtime_error("dividend 1 was not paid");
+        return {std::move(op), std::move(A), std::move(key), std::move(a), std::move(order_a)};
+    }
     static http_reply refund(const pos_key& key, const http_reply& order, const std::string& id, std::int64_t fen) {
         return pos_call(key, "/api/v1/pos/refunds",
                         json::object{{"merchant_order_id", text(order.json(), {"order", "merchant_order_id"})}, {"merchant_refund_id", id}, {"amount_fen", fen}});
@@ -55,15 +75,9 @@ protected:
 };
 
 TEST_F(alliance_supply_test, a_store_pays_a_bill_with_its_vouchers_owes_them_after_a_refund_and_gets_them_back) {
-    const auto op = make_operator();
-    set_pool(op, 40000, 1);
-    auto A = member_store(op, 2000);
-    const auto key = make_pos_key(A);
-    const user a = sign_in(), b = sign_in();
-    // Dividend 1 (the worked example's first step): 100 fen of vouchers for a and for A.
-    const auto order_a = paid(key, a, 100000);
-    vest_everything();
-    ASSERT_EQ(run_job("pay-alliance-dividends").at("dividend").as_int64(), 1);
+    const auto scene = store_with_dividend_vouchers();
+    const auto& [op, A, key, a, order_a] = scene;
+    const user b = sign_in();
 
     // The bill: issued once, a retry answers it again, its reference cannot name another bill.
     auto issued = issue(op, A, "INV-2026-001", 1000);
@@ -160,13 +174,9 @@ TEST_F(alliance_supply_test, a_store_pays_a_bill_with_its_vouchers_owes_them_aft
 // Copies racing (a double click, a retry while the first is in flight): two issues of one bill make
 // one; two payments of it draw the vouchers once; each copy gets an answer, never a 500.
 TEST_F(alliance_supply_test, copies_of_an_issue_and_of_a_payment_racing_make_one_bill_and_one_spend) {
-    const auto op = make_operator();
-    set_pool(op, 40000, 1);
-    auto A = member_store(op, 2000);
-    const auto key = make_pos_key(A);
-    paid(key, sign_in(), 100000);
-    vest_everything();
-    ASSERT_EQ(run_job("pay-alliance-dividends").at("dividend").as_int64(), 1);
+    const auto scene = store_with_dividend_vouchers();
+    const auto& op = scene.op;
+    const auto& A = scene.A;
     for (int round = 0; round < 3; ++round) {
         const auto reference = "INV-RACE-" + std::to_string(round);
         http_reply first, second;
@@ -193,14 +203,8 @@ TEST_F(alliance_supply_test, copies_of_an_issue_and_of_a_payment_racing_make_one
 // The other order of events: the bill refunded first (its vouchers back as a supply_return credit),
 // then the order behind them: the clawback takes those returned vouchers, and the store owes nothing.
 TEST_F(alliance_supply_test, a_clawback_takes_the_vouchers_a_refunded_bill_gave_back_before_any_debt) {
-    const auto op = make_operator();
-    set_pool(op, 40000, 1);
-    auto A = member_store(op, 2000);
-    const auto key = make_pos_key(A);
-    const user a = sign_in();
-    const auto order_a = paid(key, a, 100000);
-    vest_everything();
-    ASSERT_EQ(run_job("pay-alliance-dividends").at("dividend").as_int64(), 1);
+    const auto scene = store_with_dividend_vouchers();
+    const auto& [op, A, key, a, order_a] = scene;
     const auto bill = text(ok(issue(op, A, "INV-R", 1000), 201), {"supply_order", "id"});
     ASSERT_EQ(pay(A, bill, 100).status, 200);
     ASSERT_EQ(call("POST", "/api/v1/platform/alliance/supply-orders/" + bill + "/refund", op, json::object{{"reason", "returned"}}).status, 200);
