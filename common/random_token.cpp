@@ -40,4 +40,13 @@ std::string random_url_token(std::size_t bytes) {
     return out;
 }
 
+std::string random_readable_code(std::size_t length) {
+    static constexpr char alphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32: a byte's low five bits pick one evenly
+    const auto raw = random_bytes(length);
+    std::string out;
+    out.reserve(length);
+    for (unsigned char b : raw) out.push_back(alphabet[b & 31]);
+    return out;
+}
+
 }  // namespace sharedstore

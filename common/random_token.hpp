@@ -12,4 +12,8 @@ std::string random_hex(std::size_t bytes);
 // for every 3 bytes. `bytes` must be a multiple of 3.
 std::string random_url_token(std::size_t bytes);
 
+// `length` characters of 23456789ABCDEFGHJKLMNPQRSTUVWXYZ (no 0/O, 1/I: codes people read out
+// and type), 5 random bits each.
+std::string random_readable_code(std::size_t length);
+
 }  // namespace sharedstore

@@ -8,11 +8,14 @@ BIN=$BUILD_DIR/server/sharedstore
 
 # Everything the build, the tests and the dev run need, from Debian 12. libmysqlcppconn-dev is
 # not here on purpose: it conflicts with Boost 1.81 (see ensure_mysqlcppconn_headers).
+# poppler-utils and poppler-data (its CMaps for the PDF standard Chinese fonts): pdftotext, which
+# the tests read the statements' PDF exports with.
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache curl openssl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libssl-dev libgtest-dev libmysqlcppconn7v5
   mariadb-server mariadb-client redis-server redis-tools
+  poppler-utils poppler-data
 )
 
 say() { echo "[$(date +%H:%M:%S)] $*" >&2; }

@@ -29,4 +29,11 @@ struct local_days {
 };
 local_days last_local_days(std::chrono::system_clock::time_point now, std::chrono::minutes utc_offset, int days);
 
+// A calendar day written "2026-12-01" (contracts' dates): nullopt for anything else, or a day
+// that does not exist ("2026-02-30").
+std::optional<std::chrono::sys_days> parse_iso_day(std::string_view text);
+std::string format_iso_day(std::chrono::sys_days day);
+// The local day an instant falls on.
+std::chrono::sys_days local_day_of(std::chrono::system_clock::time_point when, std::chrono::minutes utc_offset);
+
 }  // namespace sharedstore

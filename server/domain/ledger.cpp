@@ -56,6 +56,8 @@ std::string_view to_string(account_kind kind) {
     case account_kind::fund_shortfall_advanced: return "fund_shortfall_advanced";
     case account_kind::alliance_settlement_cash: return "alliance_settlement_cash";
     case account_kind::platform_settlement_cash: return "platform_settlement_cash";
+    case account_kind::share_commission_expense: return "share_commission_expense";
+    case account_kind::share_commission_payable: return "share_commission_payable";
     }
     return "unknown";
 }
@@ -97,7 +99,8 @@ const std::vector<account_kind>& all_account_kinds() {
                                                  account_kind::supply_payable, account_kind::supply_receivable,
                                                  account_kind::supply_revenue, account_kind::alliance_fund_earmarked,
                                                  account_kind::fund_shortfall_advanced, account_kind::alliance_settlement_cash,
-                                                 account_kind::platform_settlement_cash};
+                                                 account_kind::platform_settlement_cash, account_kind::share_commission_expense,
+                                                 account_kind::share_commission_payable};
     return kinds;
 }
 
@@ -172,6 +175,8 @@ bool in_platform_book(account_kind kind) {
     case account_kind::alliance_fund_earmarked:
     case account_kind::fund_shortfall_advanced:
     case account_kind::platform_settlement_cash:
+    case account_kind::share_commission_expense:
+    case account_kind::share_commission_payable:
     case account_kind::voucher_reimbursement_payable: return true;
     default: return false;
     }
@@ -200,7 +205,8 @@ std::int64_t natural_balance(account_kind kind, std::int64_t debits_minus_credit
                                kind == account_kind::alliance_fund_reserved || kind == account_kind::lock_rewards_pending ||
                                kind == account_kind::vouchers_issued || kind == account_kind::voucher_debt_issued || kind == account_kind::voucher_advances_issued ||
                                kind == account_kind::voucher_reimbursement_payable || kind == account_kind::supply_payable ||
-                               kind == account_kind::supply_revenue || kind == account_kind::alliance_fund_earmarked;
+                               kind == account_kind::supply_revenue || kind == account_kind::alliance_fund_earmarked ||
+                               kind == account_kind::share_commission_payable;
     return credit_normal ? -debits_minus_credits : debits_minus_credits;
 }
 

@@ -90,6 +90,10 @@ enum class account_kind {
     // alliance's statements go (the store's book: negative when it paid out).
     alliance_settlement_cash,
     platform_settlement_cash,
+    // Sharing the platform's net with promoters and service centres (docs/promoters-and-centres.md):
+    // what issued statements made payable, until the operator records the transfer.
+    share_commission_expense,  // the platform's expense: statements' payable amounts
+    share_commission_payable,  // liability: issued statements not yet paid
 };
 
 // How an order was paid: WeChat Pay, a partner's tier stored value, the store's POS, or a

@@ -1,6 +1,7 @@
 #include "server/services/alliance_vesting.hpp"
 
 #include "server/domain/alliance_ledger.hpp"
+#include "server/services/platform_net_lines.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
 #include "server/storage/alliance_dividend_repository.hpp"
 #include "server/storage/alliance_repository.hpp"
@@ -30,6 +31,8 @@ bool vest_alliance_accrual(mysql_connection& db, std::uint64_t order_id, wall_ti
                                                    .entries = std::move(entries),
                                                    .booked_at = booked});
     mark_alliance_accrual_vested(db, order_id, now);
+    // The order is settled: its platform net is shared from this month's statements on.
+    record_settled_net_line(db, *a, left.platform_fen, now);
     if (left.lock_fen > 0 && a->lock_merchant_id) {
         const auto validity = pool_config_in_force(db).config.voucher_validity_days;
         post_ledger_transaction(db, ledger_posting{.merchant_id = *a->lock_merchant_id,

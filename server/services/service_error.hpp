@@ -141,9 +141,26 @@ enum class service_failure {
     statement_settled,               // settled already, with another transfer reference
     statement_period_invalid,        // the period is not a month like "2026-11"
     statement_period_open,           // the month has not closed yet (its end plus an hour)
+    // Regions, promoters and centres (docs/promoters-and-centres.md):
+    region_code_unknown,             // no county-level unit (or city without counties) has that code
+    region_already_set,              // the store's region is set: only a platform operator changes it
+    promoter_not_found,              // no such promoter
+    not_promoter,                    // the caller is no promoter
+    promoter_exists,                 // the user is a promoter already
+    invite_code_unknown,             // no promoter has that invite code
+    promoter_already_bound,          // the store has another promoter: only a platform operator changes it
+    share_config_refused,            // see `problems`: the sharing configuration is out of range or gives away more than half
+    centre_appointment_refused,      // see `problems`: territory, dates, rate, or a recruiting scheme
+    centre_not_found,                // no such centre
+    centre_contract_conflict,        // the contract reference names another appointment
+    centre_end_invalid,              // an early end must fall within the contract's dates
+    not_centre_contact,              // the caller reads no centre's statements
+    share_statement_not_found,       // no such statement (of the caller's)
+    share_statement_paid,            // paid already, with another payment reference
+    share_statement_nothing_due,     // the statement pays nothing: there is nothing to mark paid
 };
 // The last value, for walking them all.
-inline constexpr service_failure last_service_failure = service_failure::statement_period_open;
+inline constexpr service_failure last_service_failure = service_failure::share_statement_nothing_due;
 
 struct service_error {
     service_failure kind;

@@ -39,8 +39,8 @@ void insert_lot(mysql_connection& db, const alliance_accrual& a, bool consumer) 
 void insert_alliance_accrual(mysql_connection& db, const alliance_accrual& a) {
     statement insert(db.prepare(
         "INSERT INTO alliance_accruals (order_id, merchant_id, consumer_user_id, concession_version, concession_bp, pool_config_version, "
-        "fund_share_bp, lock_bp, lock_merchant_id, amount_fen, base_fen, concession_fen, fund_fen, lock_fen, platform_fen, state, paid_at, vests_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"));
+        "fund_share_bp, lock_bp, lock_merchant_id, amount_fen, base_fen, concession_fen, fund_fen, lock_fen, platform_fen, state, paid_at, vests_at, "
+        "region_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)"));
     insert->setUInt64(1, a.order_id);
     insert->setUInt64(2, a.merchant_id);
     set_optional(insert, 3, a.consumer_user_id);
@@ -58,6 +58,8 @@ void insert_alliance_accrual(mysql_connection& db, const alliance_accrual& a) {
     insert->setInt64(15, a.platform_fen);
     insert->setString(16, format_sql_datetime_utc(a.paid_at));
     insert->setString(17, format_sql_datetime_utc(a.vests_at));
+    if (a.region_code) insert->setString(18, *a.region_code);
+    else insert->setNull(18, 0);
     insert->executeUpdate();
     if (a.consumer_user_id) insert_lot(db, a, true);
     insert_lot(db, a, false);
@@ -69,7 +71,7 @@ std::optional<alliance_accrual> find_alliance_accrual(mysql_connection& db, std:
         "a.lock_merchant_id, a.amount_fen, a.base_fen, a.concession_fen, a.fund_fen, a.lock_fen, a.platform_fen, a.refunded_fen, "
         "a.reversed_fund_fen, a.reversed_lock_fen, a.reversed_platform_fen, a.state, " +
         sql_micros("a.paid_at") + ", " + sql_micros("a.vests_at") + ", " + sql_micros("a.vested_at") +
-        ", l.cp, l.reversed_cp FROM alliance_accruals a JOIN alliance_lots l ON l.order_id = a.order_id AND l.holder = 'merchant' "
+        ", l.cp, l.reversed_cp, a.region_code FROM alliance_accruals a JOIN alliance_lots l ON l.order_id = a.order_id AND l.holder = 'merchant' "
         "WHERE a.order_id = ?" + (lock ? " FOR UPDATE" : "")));
     select->setUInt64(1, order_id);
     rows rs(select->executeQuery());
@@ -98,6 +100,7 @@ std::optional<alliance_accrual> find_alliance_accrual(mysql_connection& db, std:
     a.paid_at = from_micros(rs->getInt64(20));
     a.vests_at = from_micros(rs->getInt64(21));
     if (!rs->isNull(22)) a.vested_at = from_micros(rs->getInt64(22));
+    if (!rs->isNull(25)) a.region_code = rs->getString(25);
     a.lot_cp = rs->getInt64(23);
     a.reversed_cp = rs->getInt64(24);
     return a;

@@ -34,6 +34,7 @@ struct alliance_accrual {
     std::string state;  // pending | vested
     std::chrono::system_clock::time_point paid_at{}, vests_at{};
     std::optional<std::chrono::system_clock::time_point> vested_at;
+    std::optional<std::string> region_code;  // the store's region when paid (docs/promoters-and-centres.md)
 };
 
 // The accrual and its lots (the consumer's only with a buyer), pending.

@@ -67,3 +67,12 @@ TEST(rfc3339, an_orders_creation_time_keeps_its_microseconds) {
     EXPECT_EQ(format_rfc3339_micros(at("2026-11-27T08:00:00.123456Z")), "2026-11-27T08:00:00.123456Z");
     EXPECT_EQ(format_rfc3339_micros(at("2026-11-27T08:00:00Z")), "2026-11-27T08:00:00.000000Z");
 }
+
+TEST(calendar, contract_days_are_read_strictly) {
+    using namespace std::chrono;
+    EXPECT_EQ(parse_iso_day("2027-02-28"), sys_days{year{2027} / 2 / 28});
+    for (const auto* bad : {"2027-02-29", "2027-2-28", "2027-02-28 ", "27-02-28", "2027/02/28", "2027-13-01", "2027-00-10", ""})
+        EXPECT_FALSE(parse_iso_day(bad)) << bad;
+    EXPECT_EQ(format_iso_day(sys_days{year{2027} / 2 / 8}), "2027-02-08");
+    EXPECT_EQ(local_day_of(sys_days{year{2026} / 12 / 31} + hours{17}, minutes{480}), sys_days{year{2027} / 1 / 1});
+}

@@ -36,7 +36,7 @@ TEST(ledger, an_entry_moves_one_asset_and_every_kind_has_one_asset_and_one_kind_
     EXPECT_EQ(check_entries({{points_of_7, desk, 100}}), "an entry moves one asset: points and vouchers never mix with money");
     EXPECT_TRUE(check_entries({{desk, points_of_7, 100}}));
     for (auto kind : all_account_kinds()) EXPECT_NE(to_string(kind), "unknown");
-    EXPECT_EQ(all_account_kinds().size(), 52u) << "a new kind is added to all_account_kinds (check-ledger walks it)";
+    EXPECT_EQ(all_account_kinds().size(), 54u) << "a new kind is added to all_account_kinds (check-ledger walks it)";
     // The alliance (docs/ledger.md): a member store's own points and vouchers live in its book, the
     // pool's side and the fund in the platform's; vouchers are their own asset, never money.
     EXPECT_FALSE(in_platform_book(account_kind::merchant_alliance_points));

@@ -62,14 +62,55 @@ TEST(platform_net_shares, rates_over_half_of_the_net_or_out_of_range_are_refused
     EXPECT_EQ(bad[1].field, "city_bp");
 }
 
-TEST(platform_net_shares, a_lower_centre_may_not_earn_more_or_run_longer_than_its_upper) {
-    const sys_days jan{year{2027} / 1 / 1}, jul{year{2027} / 7 / 1}, dec{year{2027} / 12 / 31};
-    const centre_terms city{500, jan, dec};
-    EXPECT_TRUE(check_centre_terms(centre_terms{500, jan, jul}, city).empty());
-    EXPECT_TRUE(check_centre_terms(centre_terms{1000, jan, dec}, std::nullopt).empty()) << "no upper centre: nothing to compare";
-    const auto refused = check_centre_terms(centre_terms{600, jan, dec + days{1}}, city);
-    ASSERT_EQ(refused.size(), 2u);
-    EXPECT_EQ(refused[0].code, "rate_above_upper");
-    EXPECT_EQ(refused[1].code, "dates_outside_upper");
-    EXPECT_EQ(check_centre_terms(centre_terms{100, jul, jan}, std::nullopt).at(0).code, "dates_reversed");
+TEST(platform_net_shares, an_appointment_is_refused_with_every_reason_territory_dates_rate_and_recruiting) {
+    const sys_days jan{year{2027} / 1 / 1}, jul{year{2027} / 7 / 1}, next_jan{year{2028} / 1 / 1};
+    appointment_facts f{.proposed = {1000, jan, next_jan}, .level_rate_bp = 1000, .taken = {}, .uppers = {{500, jan, next_jan}}};
+    EXPECT_TRUE(check_centre_appointment(f).empty()) << "within the city's contract, at the level's rate";
+    // A county at 1000 under a city at 500 is the defaults' shape: not refused on rates.
+    f.uppers.clear();
+    EXPECT_TRUE(check_centre_appointment(f).empty()) << "no upper centre appointed: nothing to stay within";
+    f.uppers = {{500, jul, next_jan}};  // the city appointed from July: part of the time
+    EXPECT_EQ(check_centre_appointment(f).at(0).code, "dates_outside_upper");
+    f.uppers = {{500, jul, next_jan}, {500, sys_days{year{2026} / 1 / 1}, sys_days{year{2027} / 3 / 1}}};  // two contracts: neither covers it
+    EXPECT_EQ(check_centre_appointment(f).at(0).code, "dates_outside_upper");
+    f.uppers = {{500, next_jan, sys_days{year{2029} / 1 / 1}}};  // only later: no upper meanwhile
+    EXPECT_TRUE(check_centre_appointment(f).empty());
+
+    f.proposed.rate_bp = 1200;
+    f.taken = {{1000, sys_days{year{2026} / 6 / 1}, sys_days{year{2027} / 2 / 1}}};
+    f.uppers = {{500, jul, next_jan}};
+    f.fee_income_bp = 100;
+    f.override_bp = 50;
+    f.recruitment_reward_fen = 10'000;
+    const auto refused = check_centre_appointment(f);
+    std::vector<std::string> codes;
+    for (const auto& p : refused) codes.push_back(p.code);
+    EXPECT_EQ(codes, (std::vector<std::string>{"rate_above_level", "territory_taken", "dates_outside_upper", "centre_fee_income", "centre_override",
+                                               "recruitment_reward"}));
+    const auto ended = appointment_facts{.proposed = {100, jul, jan}, .level_rate_bp = 1000, .taken = {}, .uppers = {}};
+    EXPECT_EQ(check_centre_appointment(ended).at(0).code, "dates_reversed");
+    // A contract ending the day the other starts does not overlap it.
+    const auto adjacent = appointment_facts{.proposed = {1000, jul, next_jan}, .level_rate_bp = 1000, .taken = {{1000, jan, jul}}, .uppers = {}};
+    EXPECT_TRUE(check_centre_appointment(adjacent).empty());
+}
+
+TEST(platform_net_shares, the_configuration_and_the_promoters_term) {
+    EXPECT_TRUE(validate_share_config(share_config{}).empty());
+    share_config bad;
+    bad.promoter_term_months = 0;
+    bad.assist_fee_fen = -1;
+    bad.assist_min_orders = 0;
+    bad.rates.county_bp = 3000;
+    const auto problems = validate_share_config(bad);
+    ASSERT_EQ(problems.size(), 4u);
+    EXPECT_EQ(problems[0].code, "shares_over_half");
+    EXPECT_EQ(problems[1].field, "promoter_term_months");
+    // 24 months from 2026-08-31 10:00 Beijing time end on 2028-08-31; from a 31st into a February, its last day.
+    const auto offset = std::chrono::minutes(480);
+    const auto start = sys_days{year{2026} / 8 / 31} + hours{2};  // 10:00 in Beijing
+    EXPECT_EQ(term_end(start, 24, offset), sys_days{year{2028} / 8 / 31} + hours{2});
+    EXPECT_EQ(term_end(start, 6, offset), sys_days{year{2027} / 2 / 28} + hours{2});
+    // 2026-12-31 20:00 UTC is 2027-01-01 04:00 in Beijing: the term runs to 2027-02-01 04:00 there.
+    EXPECT_EQ(term_end(sys_days{year{2026} / 12 / 31} + hours{20}, 1, offset), sys_days{year{2027} / 1 / 31} + hours{20});
+    EXPECT_EQ(share_of_month({{2'400'000, 2000}, {-100'001, 2000}}), 480'000 - 20'000);
 }

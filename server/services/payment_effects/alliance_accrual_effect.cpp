@@ -15,11 +15,13 @@
 #include "server/domain/alliance_ledger.hpp"
 #include "server/domain/alliance_supply.hpp"
 #include "server/services/alliance_fans.hpp"
+#include "server/services/platform_net_lines.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
 #include "server/storage/alliance_dividend_repository.hpp"
 #include "server/storage/alliance_voucher_repository.hpp"
 #include "server/storage/alliance_repository.hpp"
 #include "server/storage/ledger_repository.hpp"
+#include "server/storage/region_repository.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -64,6 +66,7 @@ public:
         a.platform_fen = split.platform_fen;
         a.lot_cp = split.lot_cp;
         a.paid_at = order.paid_at;
+        a.region_code = merchant_region(db, order.merchant_id, false);  // kept with the order: a later change does not move it
         // The refund window: the pool's vest_days, or the store's own settlement delay when longer.
         a.vests_at = order.paid_at + std::max<std::chrono::seconds>(std::chrono::days(pool.config.vest_days), order.settlement_delay);
         insert_alliance_accrual(db, a);
@@ -123,6 +126,8 @@ public:
         const auto reversal = accrual_reversal_entries(r, a->consumer_user_id.value_or(0), vested);
         for (const auto& e : reversal) out.entries.push_back(e);
         if (!vested) return;
+        // Settled already: the refund takes back the platform net its statements shared.
+        record_reversed_net_line(db, a->order_id, refund.refund_id, r.platform_fen, refund.at);
         if (r.lock_fen > 0 && a->lock_merchant_id) reverse_lock_reward(db, *a, r.lock_fen, refund, out);
         // The fund's share left the free balance (and an expired lock reward's money). A dividend
         // under way has set its money aside, so what is free may not have paid it: the platform then
