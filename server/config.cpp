@@ -173,6 +173,8 @@ const std::vector<key_spec>& key_table() {
                                 [](server_config& c) -> int& { return c.jobs.remind_expiring_vouchers_every_s; }));
         k.push_back(integer_key("jobs.issue_alliance_statements_every_s", false, 0, 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.issue_alliance_statements_every_s; }));
+        k.push_back(integer_key("jobs.issue_share_statements_every_s", false, 0, 24 * 3600,
+                                [](server_config& c) -> int& { return c.jobs.issue_share_statements_every_s; }));
         k.push_back(integer_key("jobs.voucher_expiry_notice_s", false, 3600, 90 * 24 * 3600,
                                 [](server_config& c) -> int& { return c.jobs.voucher_expiry_notice_s; }));
         k.push_back(integer_key("jobs.release_voucher_reservations_every_s", false, 0, 24 * 3600,

@@ -93,6 +93,7 @@ struct jobs_settings {
     int expire_alliance_vouchers_every_s = 0;      // expire-alliance-vouchers (docs/alliance.md "Expiry")
     int remind_expiring_vouchers_every_s = 0;      // remind-expiring-vouchers
     int issue_alliance_statements_every_s = 0;     // issue-alliance-statements (docs/alliance.md "Settlement")
+    int issue_share_statements_every_s = 0;        // issue-share-statements (docs/promoters-and-centres.md "Settlement")
     int voucher_expiry_notice_s = 7 * 24 * 3600;   // vouchers ending within this get their one reminder
     int alliance_dividend_chunk_lots = 2000;  // lots planned or credited per transaction
     int alliance_dividend_chunk_pause_ms = 0;   // a pause between chunks, so payments keep the database

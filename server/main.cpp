@@ -22,6 +22,10 @@
 #include "server/services/alliance_service.hpp"
 #include "server/services/alliance_settlement.hpp"
 #include "server/services/alliance_supply.hpp"
+#include "server/services/centre_service.hpp"
+#include "server/services/promoter_service.hpp"
+#include "server/services/region_service.hpp"
+#include "server/services/share_settlement.hpp"
 #include "server/storage/alliance_repository.hpp"
 #include "server/services/bonus_service.hpp"
 #include "server/storage/bonus_repository.hpp"
@@ -279,6 +283,10 @@ int serve(const server_config& config) {
     alliance_service alliance(database);
     alliance_supply_service supply(database);
     alliance_settlement_service settlement(database);
+    region_service regions(database);
+    promoter_service promoters(database);
+    centre_service centres(database);
+    share_settlement_service payee_statements(database);
     const system_wall_clock clock;
     payout_service payouts(database, pay.transfers.get(), clock, log, payout_options_of(config));
     // The merchant console: tickets and sessions in Redis, waiting login pages woken through it.
@@ -324,6 +332,10 @@ int serve(const server_config& config) {
                                 .alliance = alliance,
                                 .supply = supply,
                                 .settlement = settlement,
+                                .regions = regions,
+                                .promoters = promoters,
+                                .centres = centres,
+                                .payee_statements = payee_statements,
                                 .log = log,
                                 .console = console,
                                 .console_cookies_secure = config.console.cookie_secure,

@@ -53,7 +53,7 @@ period_payment settle_period(std::int64_t carried_in, std::int64_t month) {
     return {0, total};
 }
 
-std::vector<validation_problem> validate_share_config(const share_config& c) {
+std::vector<validation_problem> validate_net_share_config(const net_share_config& c) {
     auto problems = validate_share_rates(c.rates);
     if (c.promoter_term_months < 1 || c.promoter_term_months > 120)
         problems.push_back({"promoter_term_months", "out_of_range", "promoter_term_months must be 1-120"});

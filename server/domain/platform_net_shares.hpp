@@ -54,7 +54,7 @@ period_payment settle_period(std::int64_t carried_in_fen, std::int64_t month_fen
 // The sharing configuration (docs/business-rules.md section 3): the rates, the promoter's term
 // from its merchant's first settled order, and the optional monthly assist fee for each bound
 // merchant with at least `assist_min_orders` settled orders that month (0 fen: none).
-struct share_config {
+struct net_share_config {
     share_rates rates;
     int promoter_term_months = 24;
     std::int64_t assist_fee_fen = 0;
@@ -62,7 +62,7 @@ struct share_config {
 };
 // validate_share_rates' reasons, and `out_of_range` for the term (1-120 months), the fee
 // (0-1,000,000 fen) and the floor (1-100,000 orders).
-std::vector<validation_problem> validate_share_config(const share_config& config);
+std::vector<validation_problem> validate_net_share_config(const net_share_config& config);
 
 // A promoter's term ends this many calendar months after it started, in the platform's zone (the
 // same day of the month, or the month's last day when it has fewer).

@@ -21,6 +21,10 @@ class bonus_service;
 class alliance_service;
 class alliance_supply_service;
 class alliance_settlement_service;
+class region_service;
+class promoter_service;
+class centre_service;
+class share_settlement_service;
 class merchant_service;
 class metrics_registry;
 class mysql_pool;
@@ -73,6 +77,10 @@ struct api_services {
     alliance_service& alliance;
     alliance_supply_service& supply;
     alliance_settlement_service& settlement;
+    region_service& regions;
+    promoter_service& promoters;
+    centre_service& centres;
+    share_settlement_service& payee_statements;
     logger& log;
 
     // The merchant console: its login and sessions, its cookies (Secure or not), the folder its

@@ -99,7 +99,11 @@ asio::awaitable<http_response> handle_console_me(const api_services& s, http_req
     if (!session) throw api_error(401, "invalid_session", "the console session is unknown, expired or signed out; scan the QR code again");
     auto stores = co_await s.console.stores_of(who.user_id);
     auto body = session_json(*session, stores, s.console.session_limits().idle);
-    body["platform_operator"] = co_await s.console.platform_operator(who.user_id);  // the console's platform pages
+    // The console's platform pages: the operator's, and a promoter's and a centre's read-only ones.
+    const auto roles = co_await s.console.platform_roles_of(who.user_id);
+    body["platform_operator"] = roles.platform_operator;
+    body["promoter"] = roles.promoter;
+    body["centre_contact"] = roles.centre_contact;
     co_return http_response::json(200, body);
 }
 

@@ -6,6 +6,7 @@
 #include "server/services/alliance_voucher_spending.hpp"
 #include "server/services/alliance_voucher_expiry.hpp"
 #include "server/services/alliance_settlement.hpp"
+#include "server/services/share_settlement.hpp"
 #include "server/storage/alliance_accrual_repository.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -68,6 +69,40 @@ public:
                              .figures = {{"period", periods.back().label},
                                          {"issued", issued},
                                          {"existing", existing},
+                                         {"months_read", read},
+                                         {"skipped", read == 0}}};
+    }
+
+private:
+    static constexpr int months_back = 12;
+    mysql_pool& database_;
+};
+
+class issue_share_statements_job final : public job {
+public:
+    explicit issue_share_statements_job(mysql_pool& database) : database_(database) {}
+    std::string_view name() const override { return "issue-share-statements"; }
+    std::string_view summary() const override {
+        return "issue each promoter's and service centre's statement of the last closed month: their share of the platform net settled in it";
+    }
+
+    asio::awaitable<job_report> run_once(time_point now) override {
+        // As the stores' statements: the last year's closed months, the oldest first (a payee's
+        // carry runs month by month), a month issued before only looked up.
+        const auto periods = closed_periods(now, statement_utc_offset(), statement_grace, months_back);
+        int issued = 0, existing = 0, out_of_order = 0, read = 0;
+        for (const auto& period : periods) {
+            const auto done = co_await issue_share_statements(database_, period, now, false);
+            issued += done.issued;
+            existing += done.existing;
+            out_of_order += done.out_of_order;
+            read += done.skipped ? 0 : 1;
+        }
+        co_return job_report{.ok = true,
+                             .figures = {{"period", periods.back().label},
+                                         {"issued", issued},
+                                         {"existing", existing},
+                                         {"out_of_order", out_of_order},
                                          {"months_read", read},
                                          {"skipped", read == 0}}};
     }
@@ -252,6 +287,7 @@ std::unique_ptr<job> make_release_voucher_reservations_job(mysql_pool& database,
 }
 
 std::unique_ptr<job> make_issue_alliance_statements_job(mysql_pool& database) { return std::make_unique<issue_alliance_statements_job>(database); }
+std::unique_ptr<job> make_issue_share_statements_job(mysql_pool& database) { return std::make_unique<issue_share_statements_job>(database); }
 
 std::unique_ptr<job> make_vest_alliance_lots_job(mysql_pool& database, int max_orders) {
     return std::make_unique<vest_alliance_lots_job>(database, max_orders);

@@ -37,6 +37,8 @@ std::unique_ptr<job> make_pay_alliance_dividends_job(mysql_pool& database, divid
 std::unique_ptr<job> make_release_voucher_reservations_job(mysql_pool& database, int max_reservations);
 std::unique_ptr<job> make_expire_alliance_vouchers_job(mysql_pool& database, int chunk_credits, int max_chunks);
 std::unique_ptr<job> make_issue_alliance_statements_job(mysql_pool& database);
+// Each promoter's and centre's statement of each closed month (docs/promoters-and-centres.md "Settlement").
+std::unique_ptr<job> make_issue_share_statements_job(mysql_pool& database);
 std::unique_ptr<job> make_remind_expiring_vouchers_job(mysql_pool& database, std::chrono::seconds notice, int chunk_users, int max_chunks);
 
 }  // namespace sharedstore

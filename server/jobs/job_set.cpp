@@ -49,6 +49,7 @@ std::vector<std::unique_ptr<job>> make_jobs(const job_dependencies& deps) {
     // ending on one day, as dividend 1's do, take a run of 1,000 transactions, resumed by the next).
     jobs.push_back(make_expire_alliance_vouchers_job(deps.database, 1000, 1000));
     jobs.push_back(make_issue_alliance_statements_job(deps.database));
+    jobs.push_back(make_issue_share_statements_job(deps.database));
     jobs.push_back(make_remind_expiring_vouchers_job(deps.database, std::chrono::seconds(c.jobs.voucher_expiry_notice_s), 1000, 1000));
     jobs.push_back(make_pay_alliance_dividends_job(deps.database,
                                                    dividend_job_settings{.chunk_lots = c.jobs.alliance_dividend_chunk_lots,
@@ -68,6 +69,7 @@ std::chrono::seconds job_interval(const server_config& config, std::string_view 
     if (job_name == "remind-expiring-vouchers") return std::chrono::seconds(config.jobs.remind_expiring_vouchers_every_s);
     if (job_name == "release-voucher-reservations") return std::chrono::seconds(config.jobs.release_voucher_reservations_every_s);
     if (job_name == "issue-alliance-statements") return std::chrono::seconds(config.jobs.issue_alliance_statements_every_s);
+    if (job_name == "issue-share-statements") return std::chrono::seconds(config.jobs.issue_share_statements_every_s);
     if (job_name == "pay-alliance-dividends") return std::chrono::seconds(config.jobs.pay_alliance_dividends_every_s);
     if (job_name == "vest-member-orders") return std::chrono::seconds(config.jobs.vest_member_orders_every_s);
     if (job_name == "expire-member-points") return std::chrono::seconds(config.jobs.expire_member_points_every_s);

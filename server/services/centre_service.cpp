@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::chrono::days one_day{1};
 
-int level_rate(const share_config& c, const std::string& level) {
+int level_rate(const net_share_config& c, const std::string& level) {
     if (level == "county") return c.rates.county_bp;
     if (level == "city") return c.rates.city_bp;
     return c.rates.province_bp;
@@ -34,20 +34,20 @@ std::pair<std::string, std::string> upper_of(const std::string& level, const std
 
 }  // namespace
 
-boost::asio::awaitable<service_result<share_config_view>> centre_service::config(std::uint64_t caller) {
-    auto read = [=](mysql_connection& db) -> service_result<share_config_view> {
+boost::asio::awaitable<service_result<net_share_config_view>> centre_service::config(std::uint64_t caller) {
+    auto read = [=](mysql_connection& db) -> service_result<net_share_config_view> {
         if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
-        return share_config_view{share_config_in_force(db, false), share_config_history(db)};
+        return net_share_config_view{net_share_config_in_force(db, false), net_share_config_history(db)};
     };
     co_return co_await database_.run(std::move(read));
 }
 
-boost::asio::awaitable<service_result<share_config_view>> centre_service::set_config(std::uint64_t caller, share_config config) {
+boost::asio::awaitable<service_result<net_share_config_view>> centre_service::set_config(std::uint64_t caller, net_share_config config) {
     const auto now = clock_.now();
     const auto today = local_day_of(now, statement_utc_offset());
-    auto write = [=](mysql_connection& db) -> service_result<share_config_view> {
+    auto write = [=](mysql_connection& db) -> service_result<net_share_config_view> {
         if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
-        auto problems = validate_share_config(config);
+        auto problems = validate_net_share_config(config);
         // A level's rate is the cap of its centres' contracts: it may not go below one still running.
         for (const auto* level : {"county", "city", "province"}) {
             const auto highest = highest_rate_from(db, level, today);
@@ -56,9 +56,9 @@ boost::asio::awaitable<service_result<share_config_view>> centre_service::set_co
                                     "a " + std::string(level) + " centre's contract still running pays " + std::to_string(highest) + " bp"});
         }
         if (!problems.empty()) return failure(service_failure::share_config_refused, std::move(problems));
-        const auto current = share_config_in_force(db, true);
-        insert_share_config(db, current.version + 1, config, caller, now);
-        return share_config_view{share_config_in_force(db, false), share_config_history(db)};
+        const auto current = net_share_config_in_force(db, true);
+        insert_net_share_config(db, current.version + 1, config, caller, now);
+        return net_share_config_view{net_share_config_in_force(db, false), net_share_config_history(db)};
     };
     co_return co_await database_.transaction(std::move(write));
 }
@@ -68,7 +68,7 @@ boost::asio::awaitable<service_result<std::pair<service_centre, bool>>> centre_s
     auto write = [=](mysql_connection& db) -> service_result<std::pair<service_centre, bool>> {
         if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
         // The configuration's row serialises appointments (and rate changes) platform-wide.
-        const auto config = share_config_in_force(db, true).config;
+        const auto config = net_share_config_in_force(db, true).config;
         if (auto same = find_centre_by_contract(db, r.contract_reference)) {
             const bool identical = same->level == r.level && same->region_code == r.region_code && same->name == r.name && same->rate_bp == r.rate_bp &&
                                    same->starts_on == r.starts_on && same->contact_user_id == r.contact_user_id && !same->terminated_at &&

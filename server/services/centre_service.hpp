@@ -18,9 +18,9 @@
 
 namespace sharedstore {
 
-struct share_config_view {
-    share_config_version in_force;
-    std::vector<share_config_version> history;
+struct net_share_config_view {
+    net_share_config_version in_force;
+    std::vector<net_share_config_version> history;
 };
 
 struct centre_request {
@@ -35,8 +35,8 @@ class centre_service {
 public:
     explicit centre_service(mysql_pool& database, const wall_clock& clock = system_clock_instance()) : database_(database), clock_(clock) {}
 
-    boost::asio::awaitable<service_result<share_config_view>> config(std::uint64_t caller);
-    boost::asio::awaitable<service_result<share_config_view>> set_config(std::uint64_t caller, share_config config);
+    boost::asio::awaitable<service_result<net_share_config_view>> config(std::uint64_t caller);
+    boost::asio::awaitable<service_result<net_share_config_view>> set_config(std::uint64_t caller, net_share_config config);
 
     // The centre, and whether this call appointed it (false: the same contract again).
     boost::asio::awaitable<service_result<std::pair<service_centre, bool>>> appoint(std::uint64_t caller, centre_request request);

@@ -3,6 +3,8 @@
 #include "common/random_token.hpp"
 #include "server/domain/console_tickets.hpp"
 #include "server/storage/alliance_repository.hpp"
+#include "server/storage/centre_repository.hpp"
+#include "server/storage/promoter_repository.hpp"
 #include "server/storage/session_store.hpp"
 
 namespace sharedstore {
@@ -59,8 +61,12 @@ asio::awaitable<std::vector<staff_store>> console_auth_service::stores_of(std::u
     co_return co_await database_.run(std::move(lookup));
 }
 
-asio::awaitable<bool> console_auth_service::platform_operator(std::uint64_t user_id) {
-    auto lookup = [user_id](mysql_connection& db) { return is_platform_operator(db, user_id); };
+asio::awaitable<console_auth_service::platform_roles> console_auth_service::platform_roles_of(std::uint64_t user_id) {
+    auto lookup = [user_id](mysql_connection& db) {
+        return platform_roles{.platform_operator = is_platform_operator(db, user_id),
+                              .promoter = find_promoter_by_user(db, user_id).has_value(),
+                              .centre_contact = !centres_of_contact(db, user_id).empty()};
+    };
     co_return co_await database_.run(std::move(lookup));
 }
 
@@ -68,7 +74,7 @@ asio::awaitable<service_result<std::vector<staff_store>>> console_auth_service::
     using result = service_result<std::vector<staff_store>>;
     if (!is_console_ticket(ticket)) co_return result(failure(service_failure::console_ticket_not_found));
     auto stores = co_await stores_of(user_id);
-    if (stores.empty() && !co_await platform_operator(user_id)) co_return result(failure(service_failure::console_not_staff));
+    if (stores.empty() && !(co_await platform_roles_of(user_id)).any()) co_return result(failure(service_failure::console_not_staff));
     auto confirmed = co_await tickets_.confirm(std::move(ticket), user_id);
     switch (confirmed) {
     case ticket_confirmation::not_found: co_return result(failure(service_failure::console_ticket_not_found));
@@ -92,7 +98,7 @@ asio::awaitable<service_result<ticket_wait_outcome>> console_auth_service::outco
     }
     // Roles may have gone since the confirmation: no store (and no platform role), no console.
     auto stores = co_await stores_of(claim.user_id);
-    if (stores.empty() && !co_await platform_operator(claim.user_id)) co_return result(failure(service_failure::console_not_staff));
+    if (stores.empty() && !(co_await platform_roles_of(claim.user_id)).any()) co_return result(failure(service_failure::console_not_staff));
     auto created = co_await sessions_.create(claim.user_id);
     log_.info("console_login", {{"user_id", claim.user_id}, {"stores", stores.size()}});
     co_return ticket_wait_outcome{.status = ticket_wait_status::confirmed,

@@ -75,8 +75,14 @@ public:
     boost::asio::awaitable<std::optional<console_session_record>> session(std::string token);
     // The stores a console session's user is staff of now (roles change while a session lives).
     boost::asio::awaitable<std::vector<staff_store>> stores_of(std::uint64_t user_id);
-    // A platform operator (docs/alliance.md) may use the console without a store of their own.
-    boost::asio::awaitable<bool> platform_operator(std::uint64_t user_id);
+    // The platform's people use the console without a store of their own: an operator
+    // (docs/alliance.md), a promoter and a service centre's contact (docs/promoters-and-centres.md,
+    // their read-only pages).
+    struct platform_roles {
+        bool platform_operator = false, promoter = false, centre_contact = false;
+        bool any() const { return platform_operator || promoter || centre_contact; }
+    };
+    boost::asio::awaitable<platform_roles> platform_roles_of(std::uint64_t user_id);
     boost::asio::awaitable<void> logout(std::uint64_t user_id, std::string session_id);
     boost::asio::awaitable<int> revoke_all(std::uint64_t user_id);
 

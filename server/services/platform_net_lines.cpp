@@ -11,7 +11,7 @@
 namespace sharedstore {
 
 void record_settled_net_line(mysql_connection& db, const alliance_accrual& a, std::int64_t net_fen, wall_time now) {
-    const auto config = share_config_in_force(db, false).config;
+    const auto config = net_share_config_in_force(db, false).config;
     net_line line{.merchant_id = a.merchant_id,
                   .order_id = a.order_id,
                   .kind = "settled",

@@ -81,7 +81,7 @@ boost::asio::awaitable<share_statements_issued> issue_share_statements(mysql_poo
         }
     }
     auto read = [start = period.start, end = period.end](mysql_connection& db) {
-        const auto config = share_config_in_force(db, false).config;
+        const auto config = net_share_config_in_force(db, false).config;
         std::map<std::uint64_t, int> assisted;
         if (config.assist_fee_fen > 0) assisted = assisted_merchants(db, start, end, config.assist_min_orders);
         return std::tuple{month_payees(db, start, end), std::move(assisted), config.assist_fee_fen};

@@ -21,8 +21,8 @@ using time_point = std::chrono::system_clock::time_point;
 const std::string config_select = "SELECT version, promoter_bp, promoter_term_months, assist_fee_fen, assist_min_orders, county_bp, city_bp, "
                                   "province_bp, set_by_user_id, " + sql_micros("set_at") + " FROM platform_share_configs ";
 
-share_config_version read_config(sql::ResultSet& rs) {
-    share_config_version v;
+net_share_config_version read_config(sql::ResultSet& rs) {
+    net_share_config_version v;
     v.version = rs.getInt(1);
     v.config.rates.promoter_bp = rs.getInt(2);
     v.config.promoter_term_months = rs.getInt(3);
@@ -73,22 +73,22 @@ std::vector<service_centre> read_centres(statement& select) {
 
 }  // namespace
 
-share_config_version share_config_in_force(mysql_connection& db, bool lock) {
+net_share_config_version net_share_config_in_force(mysql_connection& db, bool lock) {
     statement select(db.prepare(config_select + "ORDER BY version DESC LIMIT 1" + (lock ? " FOR UPDATE" : "")));
     rows rs(select->executeQuery());
     if (!rs->next()) return {};
     return read_config(*rs);
 }
 
-std::vector<share_config_version> share_config_history(mysql_connection& db) {
+std::vector<net_share_config_version> net_share_config_history(mysql_connection& db) {
     statement select(db.prepare(config_select + "ORDER BY version DESC LIMIT 50"));
     rows rs(select->executeQuery());
-    std::vector<share_config_version> out;
+    std::vector<net_share_config_version> out;
     while (rs->next()) out.push_back(read_config(*rs));
     return out;
 }
 
-void insert_share_config(mysql_connection& db, int version, const share_config& c, std::uint64_t by, time_point at) {
+void insert_net_share_config(mysql_connection& db, int version, const net_share_config& c, std::uint64_t by, time_point at) {
     statement insert(db.prepare("INSERT INTO platform_share_configs (version, promoter_bp, promoter_term_months, assist_fee_fen, assist_min_orders, "
                                 "county_bp, city_bp, province_bp, set_by_user_id, set_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setInt(1, version);

@@ -12,16 +12,16 @@
 
 namespace sharedstore {
 
-struct share_config_version {
+struct net_share_config_version {
     int version = 0;  // 0: the defaults
-    share_config config;
+    net_share_config config;
     std::optional<std::uint64_t> set_by_user_id;
     std::optional<std::chrono::system_clock::time_point> set_at;
 };
 // `lock`: FOR UPDATE on the newest row (changes and appointments serialise on it).
-share_config_version share_config_in_force(mysql_connection& db, bool lock);
-std::vector<share_config_version> share_config_history(mysql_connection& db);
-void insert_share_config(mysql_connection& db, int version, const share_config& config, std::uint64_t by, std::chrono::system_clock::time_point at);
+net_share_config_version net_share_config_in_force(mysql_connection& db, bool lock);
+std::vector<net_share_config_version> net_share_config_history(mysql_connection& db);
+void insert_net_share_config(mysql_connection& db, int version, const net_share_config& config, std::uint64_t by, std::chrono::system_clock::time_point at);
 
 struct service_centre {
     std::uint64_t id = 0;

@@ -280,7 +280,8 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "WHERE kind = 'alliance_settlement_cash' UNION ALL SELECT merchant_id, 0, -SUM(net_fen) FROM alliance_statements WHERE state = 'settled' "
          "GROUP BY merchant_id) x GROUP BY x.merchant_id HAVING SUM(x.ledger) <> SUM(x.nets) "
          "UNION ALL SELECT 'platform_settlement_cash' FROM (SELECT COALESCE(SUM(IF(kind = 'platform_settlement_cash', balance, 0)), 0) AS cash "
-         "FROM ledger_accounts) c WHERE c.cash <> (SELECT COALESCE(SUM(net_fen), 0) FROM alliance_statements WHERE state = 'settled')"},
+         "FROM ledger_accounts) c WHERE c.cash <> (SELECT COALESCE(SUM(net_fen), 0) FROM alliance_statements WHERE state = 'settled') - "
+         "(SELECT COALESCE(SUM(payable_fen), 0) FROM share_statements WHERE state = 'paid')"},
         {"a dividend's earmark holds money only while a dividend past its planning runs, and the platform's shortfall advance is not below zero",
          "SELECT 'alliance_fund_earmarked' FROM ledger_accounts a WHERE a.kind = 'alliance_fund_earmarked' AND (a.balance > 0 "
          "OR (a.balance < 0 AND NOT EXISTS (SELECT 1 FROM alliance_pool_state p JOIN alliance_dividends d ON d.number = p.running_dividend "
@@ -347,6 +348,29 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "SELECT CONCAT('order ', a.order_id) FROM alliance_accruals a LEFT JOIN alliance_voucher_credits v ON v.reason = 'lock_reward' "
          "AND v.order_id = a.order_id WHERE (a.state = 'vested' AND a.lock_fen > 0 AND (COALESCE(v.amount_fen - v.taken_back_fen, 0) <> "
          "a.lock_fen - a.reversed_lock_fen OR (v.id IS NOT NULL AND v.merchant_id <> a.lock_merchant_id))) OR (a.state = 'pending' AND v.id IS NOT NULL)"},
+        {"each order settled has one net line of what refunds left of its platform part, less its later refunds; each reversal is shared as its settled line",
+         "SELECT CONCAT('order ', a.order_id) FROM alliance_accruals a JOIN (SELECT order_id, SUM(net_fen) AS net, SUM(kind = 'settled') AS settled "
+         "FROM platform_net_lines GROUP BY order_id) l ON l.order_id = a.order_id "
+         "WHERE l.settled <> 1 OR a.state <> 'vested' OR l.net <> a.platform_fen - a.reversed_platform_fen "
+         "UNION ALL SELECT CONCAT('net line ', r.id) FROM platform_net_lines r LEFT JOIN platform_net_lines s ON s.order_id = r.order_id AND s.kind = 'settled' "
+         "WHERE r.kind = 'reversal' AND (s.id IS NULL OR r.net_fen >= 0 OR NOT (r.promoter_id <=> s.promoter_id AND r.promoter_bp = s.promoter_bp "
+         "AND r.county_centre_id <=> s.county_centre_id AND r.county_bp = s.county_bp AND r.city_centre_id <=> s.city_centre_id AND r.city_bp = s.city_bp "
+         "AND r.province_centre_id <=> s.province_centre_id AND r.province_bp = s.province_bp AND r.region_code <=> s.region_code "
+         "AND r.merchant_id = s.merchant_id))"},
+        {"each promoter's and centre's statement shows its payee's net lines of its month, and carries on what its previous statement carried",
+         "SELECT CONCAT('share statement ', s.id) FROM share_statements s LEFT JOIN service_centres c ON s.payee_kind = 'centre' AND c.id = s.payee_id "
+         "WHERE s.base_fen <> (SELECT COALESCE(SUM(l.net_fen), 0) FROM platform_net_lines l WHERE l.recorded_at >= s.period_start "
+         "AND l.recorded_at < s.period_end AND CASE WHEN s.payee_kind = 'promoter' THEN l.promoter_id = s.payee_id "
+         "WHEN c.level = 'county' THEN l.county_centre_id = s.payee_id WHEN c.level = 'city' THEN l.city_centre_id = s.payee_id "
+         "ELSE l.province_centre_id = s.payee_id END) "
+         "OR s.carried_in_fen <> COALESCE((SELECT p.carried_out_fen FROM share_statements p WHERE p.payee_kind = s.payee_kind "
+         "AND p.payee_id = s.payee_id AND p.period < s.period ORDER BY p.period DESC LIMIT 1), 0) "
+         "OR (s.state = 'nothing_due') <> (s.payable_fen = 0)"},
+        {"the platform owes promoters and centres the payable of its due statements, and its commission expense is every statement's payable",
+         "SELECT 'share_commission_payable' FROM (SELECT COALESCE(SUM(IF(kind = 'share_commission_payable', -balance, 0)), 0) AS payable, "
+         "COALESCE(SUM(IF(kind = 'share_commission_expense', balance, 0)), 0) AS expense FROM ledger_accounts) a "
+         "WHERE a.payable <> (SELECT COALESCE(SUM(payable_fen), 0) FROM share_statements WHERE state = 'due') "
+         "OR a.expense <> (SELECT COALESCE(SUM(payable_fen), 0) FROM share_statements)"},
         {"every fan's lock is the last one its audit records",
          "SELECT CONCAT('fan ', f.user_id) FROM alliance_fans f LEFT JOIN alliance_fan_changes c ON c.id = "
          "(SELECT MAX(id) FROM alliance_fan_changes WHERE user_id = f.user_id) WHERE c.id IS NULL OR c.to_merchant_id <> f.merchant_id"},

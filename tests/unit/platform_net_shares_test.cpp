@@ -95,13 +95,13 @@ TEST(platform_net_shares, an_appointment_is_refused_with_every_reason_territory_
 }
 
 TEST(platform_net_shares, the_configuration_and_the_promoters_term) {
-    EXPECT_TRUE(validate_share_config(share_config{}).empty());
-    share_config bad;
+    EXPECT_TRUE(validate_net_share_config(net_share_config{}).empty());
+    net_share_config bad;
     bad.promoter_term_months = 0;
     bad.assist_fee_fen = -1;
     bad.assist_min_orders = 0;
     bad.rates.county_bp = 3000;
-    const auto problems = validate_share_config(bad);
+    const auto problems = validate_net_share_config(bad);
     ASSERT_EQ(problems.size(), 4u);
     EXPECT_EQ(problems[0].code, "shares_over_half");
     EXPECT_EQ(problems[1].field, "promoter_term_months");
