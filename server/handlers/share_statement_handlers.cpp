@@ -70,15 +70,19 @@ asio::awaitable<http_response> handle_pay(const api_services& s, http_request& r
     co_return http_response::json(200, json::object{{"statement", share_statement_json(r.first)}, {"replayed", !r.second}});
 }
 
+using reader = share_settlement_service::reader;
+
+template <reader as>
 asio::awaitable<http_response> handle_detail(const api_services& s, http_request& request, const caller& who) {
-    auto got = co_await s.payee_statements.detail(who.user_id, id_param(request, "statement_id", "statement"));
+    auto got = co_await s.payee_statements.detail(who.user_id, id_param(request, "statement_id", "statement"), as);
     co_return http_response::json(200, detail_json(unwrap(got)));
 }
 
+template <reader as>
 asio::awaitable<http_response> handle_export(const api_services& s, http_request& request, const caller& who) {
     const auto query = read_list_query(request, {"format"});
     auto format = query.choice_filter("format", {"csv", "pdf"}).value_or("csv");
-    auto file = co_await s.payee_statements.export_statement(who.user_id, id_param(request, "statement_id", "statement"), std::move(format));
+    auto file = co_await s.payee_statements.export_statement(who.user_id, id_param(request, "statement_id", "statement"), std::move(format), as);
     auto& f = unwrap(file);
     auto response = http_response::text(200, std::move(f.body), f.content_type);
     response.set_header("Content-Disposition", "attachment; filename=\"" + f.filename + "\"");
@@ -94,12 +98,12 @@ asio::awaitable<http_response> handle_mine(const api_services& s, http_request& 
 constexpr route table[] = {
     {"GET", "/api/v1/platform/shares/statements", route_access::staff, handle_list},
     {"POST", "/api/v1/platform/shares/statements", route_access::staff, handle_issue},
-    {"GET", "/api/v1/platform/shares/statements/{statement_id}", route_access::staff, handle_detail},
-    {"GET", "/api/v1/platform/shares/statements/{statement_id}/export", route_access::staff, handle_export},
+    {"GET", "/api/v1/platform/shares/statements/{statement_id}", route_access::staff, handle_detail<reader::platform>},
+    {"GET", "/api/v1/platform/shares/statements/{statement_id}/export", route_access::staff, handle_export<reader::platform>},
     {"POST", "/api/v1/platform/shares/statements/{statement_id}/pay", route_access::staff, handle_pay},
     {"GET", "/api/v1/me/share-statements", route_access::staff, handle_mine},
-    {"GET", "/api/v1/me/share-statements/{statement_id}", route_access::staff, handle_detail},
-    {"GET", "/api/v1/me/share-statements/{statement_id}/export", route_access::staff, handle_export},
+    {"GET", "/api/v1/me/share-statements/{statement_id}", route_access::staff, handle_detail<reader::payee>},
+    {"GET", "/api/v1/me/share-statements/{statement_id}/export", route_access::staff, handle_export<reader::payee>},
 };
 
 }  // namespace

@@ -18,9 +18,8 @@ namespace sharedstore {
 
 namespace {
 
-// May the caller read the statement: an operator, or its payee.
-bool may_read(mysql_connection& db, std::uint64_t caller, const share_statement& s) {
-    if (is_platform_operator(db, caller)) return true;
+// Is the caller the statement's payee: the promoter, or the centre's contact.
+bool is_payee(mysql_connection& db, std::uint64_t caller, const share_statement& s) {
     if (s.payee.kind == "promoter") {
         const auto p = find_promoter(db, s.payee.id);
         return p && p->user_id == caller;
@@ -177,11 +176,12 @@ boost::asio::awaitable<service_result<std::pair<share_statement, bool>>> share_s
     co_return co_await database_.transaction(std::move(write));
 }
 
-boost::asio::awaitable<service_result<share_statement_detail>> share_settlement_service::detail(std::uint64_t caller, std::uint64_t id) {
+boost::asio::awaitable<service_result<share_statement_detail>> share_settlement_service::detail(std::uint64_t caller, std::uint64_t id, reader as) {
     auto read = [=](mysql_connection& db) -> service_result<share_statement_detail> {
+        if (as == reader::platform && !is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
         auto s = find_share_statement(db, id, false);
         // Someone else's statement is "not found" to a payee: ids are not an oracle.
-        if (!s || !may_read(db, caller, *s)) return failure(service_failure::share_statement_not_found);
+        if (!s || (as == reader::payee && !is_payee(db, caller, *s))) return failure(service_failure::share_statement_not_found);
         auto breakdown = share_statement_breakdown(db, *s);
         return share_statement_detail{std::move(*s), std::move(breakdown)};
     };
@@ -189,8 +189,8 @@ boost::asio::awaitable<service_result<share_statement_detail>> share_settlement_
 }
 
 boost::asio::awaitable<service_result<statement_file>> share_settlement_service::export_statement(std::uint64_t caller, std::uint64_t id,
-                                                                                                 std::string format) {
-    auto got = co_await detail(caller, id);
+                                                                                                 std::string format, reader as) {
+    auto got = co_await detail(caller, id, as);
     if (!got) co_return got.error();
     const auto doc = document_of(got.value());
     const auto name = "share-statement-" + std::to_string(id) + "-" + got.value().statement.period;

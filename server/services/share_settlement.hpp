@@ -53,10 +53,12 @@ public:
     boost::asio::awaitable<service_result<std::pair<share_statement, bool>>> pay(std::uint64_t caller, std::uint64_t id, std::string payment_reference,
                                                                                 std::string invoice_number);
 
-    // An operator, or the statement's payee (the promoter, the centre's contact).
-    boost::asio::awaitable<service_result<share_statement_detail>> detail(std::uint64_t caller, std::uint64_t id);
+    // `platform`: an operator's read (anyone else 403); else the payee's own (the promoter, the
+    // centre's contact): someone else's statement is not found.
+    enum class reader { platform, payee };
+    boost::asio::awaitable<service_result<share_statement_detail>> detail(std::uint64_t caller, std::uint64_t id, reader as);
     // `format`: "csv" or "pdf".
-    boost::asio::awaitable<service_result<statement_file>> export_statement(std::uint64_t caller, std::uint64_t id, std::string format);
+    boost::asio::awaitable<service_result<statement_file>> export_statement(std::uint64_t caller, std::uint64_t id, std::string format, reader as);
 
     // The caller's own: as a promoter and as a centre's contact.
     boost::asio::awaitable<service_result<std::vector<share_statement>>> mine(std::uint64_t caller, std::uint64_t before, int limit);

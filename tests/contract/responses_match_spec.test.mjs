@@ -186,6 +186,57 @@ test('every answer of a scenario through every route family matches docs/openapi
   await op('get', '/api/v1/platform/alliance/statements', {}, { token: owner.token, query: { period: '2020-01' }, expect: 200 })
   await op('post', '/api/v1/platform/alliance/statements/{statement_id}/settle', { statement_id: '999999999' }, { token: owner.token, body: { transfer_reference: 'B-1' }, expect: 404 })
   await op('get', '/api/v1/merchants/{merchant_id}/alliance/statements', M, { token: cashier.token, expect: 200 })
+  // Regions, promoters, centres and their statements (docs/promoters-and-centres.md); the promoter
+  // and the centre's contact are people of their own (both may then use the console).
+  const promoterUser = await login('oProm' + run)
+  const contactUser = await login('oCentre' + run)
+  await op('get', '/api/v1/platform/regions', {}, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/platform/regions', {}, { token: owner.token, query: { parent: '440300' }, expect: 200 })
+  await op('get', '/api/v1/platform/regions', {}, { token: owner.token, query: { parent: '999999' }, expect: 422 })
+  await op('get', '/api/v1/merchants/{merchant_id}/region', M, { token: cashier.token, expect: 200 })
+  await op('put', '/api/v1/merchants/{merchant_id}/region', M, { token: owner.token, body: { region_code: '440300' }, expect: 422 })
+  await op('put', '/api/v1/merchants/{merchant_id}/region', M, { token: owner.token, body: { region_code: '440305' }, expect: 201 })
+  await op('put', '/api/v1/merchants/{merchant_id}/region', M, { token: owner.token, body: { region_code: '440306' }, expect: 409 })
+  await op('get', '/api/v1/platform/merchants/{merchant_id}/region', M, { token: owner.token, expect: 200 })
+  await op('put', '/api/v1/platform/merchants/{merchant_id}/region', M, { token: owner.token, body: { region_code: '440306', reason: '换证' }, expect: 200 })
+  const promoter = (await op('post', '/api/v1/platform/promoters', {}, { token: owner.token, body: { user_id: promoterUser.id, name: '推广员' }, expect: 201 })).json.promoter
+  await op('post', '/api/v1/platform/promoters', {}, { token: owner.token, body: { user_id: promoterUser.id, name: '推广员' }, expect: 409 })
+  await op('get', '/api/v1/platform/promoters', {}, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/platform/promoters/{promoter_id}', { promoter_id: promoter.id }, { token: owner.token, expect: 200 })
+  await op('get', '/api/v1/platform/promoters/{promoter_id}', { promoter_id: '999999999' }, { token: owner.token, expect: 404 })
+  await op('post', '/api/v1/merchants/{merchant_id}/promoter', M, { token: owner.token, body: { invite_code: 'ZZZZZZZZ' }, expect: 404 })
+  await op('post', '/api/v1/merchants/{merchant_id}/promoter', M, { token: owner.token, body: { invite_code: promoter.invite_code }, expect: 201 })
+  await op('get', '/api/v1/merchants/{merchant_id}/promoter', M, { token: cashier.token, expect: 200 })
+  await op('get', '/api/v1/platform/merchants/{merchant_id}/promoter', M, { token: owner.token, expect: 200 })
+  await op('put', '/api/v1/platform/merchants/{merchant_id}/promoter', M, { token: owner.token, body: { promoter_id: promoter.id, reason: '核对' }, expect: 200 })
+  await op('get', '/api/v1/me/promoter', {}, { token: promoterUser.token, expect: 200 })
+  await op('get', '/api/v1/me/promoter', {}, { token: cashier.token, expect: 403 })
+  const shares = (await op('get', '/api/v1/platform/shares/config', {}, { token: owner.token, expect: 200 })).json.in_force
+  const { version, set_by_user_id, set_at, ...rates } = shares
+  await op('put', '/api/v1/platform/shares/config', {}, { token: owner.token, body: { ...rates, promoter_bp: 4000 }, expect: 422 })
+  await op('put', '/api/v1/platform/shares/config', {}, { token: owner.token, body: rates, expect: 200 })
+  // A contract far ahead, on a code and years of its own (the database outlives one run).
+  const year = 2100 + Math.floor(Math.random() * 800)
+  const centre = { level: 'county', region_code: '440305', name: '南山服务中心', contract_reference: `C-${run}`, rate_bp: 1000, starts_on: `${year}-01-01`, ends_on: `${year}-12-31`, contact_user_id: contactUser.id }
+  const appointed = (await op('post', '/api/v1/platform/centres', {}, { token: owner.token, body: centre, expect: 201 })).json.centre
+  await op('post', '/api/v1/platform/centres', {}, { token: owner.token, body: centre, expect: 200 })
+  await op('post', '/api/v1/platform/centres', {}, { token: owner.token, body: { ...centre, contract_reference: `D-${run}`, rate_bp: 9000, recruitment_reward_fen: 100 }, expect: 422 })
+  await op('get', '/api/v1/platform/centres', {}, { token: owner.token, query: { level: 'county', region: '4403' }, expect: 200 })
+  await op('get', '/api/v1/platform/centres/{centre_id}', { centre_id: appointed.id }, { token: owner.token, expect: 200 })
+  await op('post', '/api/v1/platform/centres/{centre_id}/terminate', { centre_id: appointed.id }, { token: owner.token, body: { ends_on: `${year}-06-30`, reason: '提前终止' }, expect: 200 })
+  await op('post', '/api/v1/platform/centres/{centre_id}/terminate', { centre_id: appointed.id }, { token: owner.token, body: { ends_on: `${year + 1}-06-30`, reason: 'x' }, expect: 422 })
+  await op('get', '/api/v1/me/centres', {}, { token: contactUser.token, expect: 200 })
+  await op('get', '/api/v1/me/centres', {}, { token: cashier.token, expect: 403 })
+  await op('post', '/api/v1/platform/shares/statements', {}, { token: owner.token, body: { period: '2099-01' }, expect: 409 })
+  await op('post', '/api/v1/platform/shares/statements', {}, { token: owner.token, body: { period: '2020-01' }, expect: 200 })
+  await op('get', '/api/v1/platform/shares/statements', {}, { token: owner.token, query: { period: '2020-01', payee_kind: 'promoter' }, expect: 200 })
+  const nobody = { statement_id: '999999999' }
+  await op('get', '/api/v1/platform/shares/statements/{statement_id}', nobody, { token: owner.token, expect: 404 })
+  await op('get', '/api/v1/platform/shares/statements/{statement_id}/export', nobody, { token: owner.token, query: { format: 'pdf' }, expect: 404 })
+  await op('post', '/api/v1/platform/shares/statements/{statement_id}/pay', nobody, { token: owner.token, body: { payment_reference: 'B-1' }, expect: 404 })
+  await op('get', '/api/v1/me/share-statements', {}, { token: promoterUser.token, expect: 200 })
+  await op('get', '/api/v1/me/share-statements/{statement_id}', nobody, { token: promoterUser.token, expect: 404 })
+  await op('get', '/api/v1/me/share-statements/{statement_id}/export', nobody, { token: promoterUser.token, expect: 404 })
   const now = Date.now()
   const iso = (t) => new Date(t).toISOString()
   await op('post', '/api/v1/merchants/{merchant_id}/card-templates', M, {

@@ -424,6 +424,44 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
         {"POST", fixed("/api/v1/platform/alliance/statements"), fixed(R"({"period":"2026-10"})"), {401, 403, 403, 403, 403, 403, 403}},
         {"POST", fixed("/api/v1/platform/alliance/statements/1/settle"), fixed(R"({"transfer_reference":"BANK-1"})"), {401, 403, 403, 403, 403, 403, 403}},
         {"GET", fixed(S + "/alliance/statements"), none, {401, 403, 403, 200, 200, 200, 403}},
+        // Regions, promoters, centres and their statements (docs/promoters-and-centres.md): the
+        // platform's routes are the operator's; S's staff read S's region and promoter, its owner sets
+        // them (440300 has districts: 422; no promoter has ZZZZZZZZ: 404); nobody here is a promoter
+        // or a centre's contact (403 on /me), and statement 1 is nobody's (404 on /me).
+        {"GET", fixed("/api/v1/platform/regions"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/merchants/" + store + "/region"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"PUT", fixed("/api/v1/platform/merchants/" + store + "/region"), fixed(R"({"region_code":"440305","reason":"licence"})"),
+         {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed(S + "/region"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"PUT", fixed(S + "/region"), fixed(R"({"region_code":"440300"})"), {401, 403, 403, 403, 403, 422, 403}},
+        {"GET", fixed("/api/v1/platform/promoters"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/promoters"), fixed(R"({"user_id":"1","name":"P"})"), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/promoters/1"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/merchants/" + store + "/promoter"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"PUT", fixed("/api/v1/platform/merchants/" + store + "/promoter"), fixed(R"({"promoter_id":"1","reason":"fair"})"),
+         {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed(S + "/promoter"), none, {401, 403, 403, 200, 200, 200, 403}},
+        {"POST", fixed(S + "/promoter"), fixed(R"({"invite_code":"ZZZZZZZZ"})"), {401, 403, 403, 403, 403, 404, 403}},
+        {"GET", fixed("/api/v1/me/promoter"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/shares/config"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"PUT", fixed("/api/v1/platform/shares/config"),
+         fixed(R"({"promoter_bp":2000,"promoter_term_months":24,"assist_fee_fen":0,"assist_min_orders":30,"county_bp":1000,"city_bp":500,"province_bp":300})"),
+         {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/centres"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/centres"),
+         fixed(R"({"level":"county","region_code":"440305","name":"C","contract_reference":"C-1","rate_bp":1000,"starts_on":"2027-01-01","ends_on":"2027-12-31"})"),
+         {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/centres/1"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/centres/1/terminate"), fixed(R"({"ends_on":"2027-06-30","reason":"breach"})"), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/me/centres"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/shares/statements"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/shares/statements"), fixed(R"({"period":"2026-10"})"), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/shares/statements/1"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/platform/shares/statements/1/export?format=pdf"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"POST", fixed("/api/v1/platform/shares/statements/1/pay"), fixed(R"({"payment_reference":"BANK-1"})"), {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/me/share-statements"), none, {401, 403, 403, 403, 403, 403, 403}},
+        {"GET", fixed("/api/v1/me/share-statements/1"), none, {401, 404, 404, 404, 404, 404, 404}},
+        {"GET", fixed("/api/v1/me/share-statements/1/export"), none, {401, 404, 404, 404, 404, 404, 404}},
         {"POST", fixed(S + "/bonus-config/preview"), fixed(R"({"awards":[{"type":"level_difference"}]})"), {401, 403, 403, 403, 200, 200, 403}},
         {"GET", fixed("/api/v1/partners/me/awards"), none, {401, 200, 200, 200, 200, 200, 200}},
     };
@@ -545,7 +583,7 @@ TEST_F(access_control_test, every_endpoint_for_every_role_matches_the_documented
                 << r.method << " " << path << " as " << role_names[role_index] << " (console session): " << reply.body;
         }
     }
-    EXPECT_EQ(staff_rows, 70) << "every staff row of the table above";
+    EXPECT_EQ(staff_rows, 98) << "every staff row of the table above";
 }
 
 }  // namespace
