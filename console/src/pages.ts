@@ -17,6 +17,8 @@ export interface ConsolePage {
   roles?: StaffRole[]
   /** A platform page (`/api/v1/platform/...`): platform operators only, whatever their stores; `roles` does not apply. */
   platform?: true
+  /** A payee's own page (`/api/v1/me/...`): promoters and centre contacts only, whatever their stores. */
+  payee?: true
 }
 
 export const pages: ConsolePage[] = Object.values(import.meta.glob<{ page: ConsolePage }>('./pages/*/page.ts', { eager: true }))
@@ -28,7 +30,7 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     component: () => import('./layout/ConsoleLayout.vue'),
-    children: pages.map((p) => ({ path: p.path, name: p.name, component: p.component, meta: { roles: p.roles, platform: p.platform } })),
+    children: pages.map((p) => ({ path: p.path, name: p.name, component: p.component, meta: { roles: p.roles, platform: p.platform, payee: p.payee } })),
   },
   { path: '/:rest(.*)*', redirect: '/' },
 ]

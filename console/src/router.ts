@@ -23,9 +23,14 @@ router.beforeEach(async (to) => {
   }
   if (to.name === 'login') return signedIn ? safeNext(to.query.next) : true
   if (!signedIn) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
-  // A platform operator who is staff of no store has no overview to open: home is the first platform page.
-  if (to.path === '/' && session.stores.length === 0 && session.platformOperator) {
-    const home = pages.find((p) => p.platform && p.menu)
+  // A platform operator (or a promoter, a centre's contact) who is staff of no store has no
+  // overview to open: home is the first platform page, or the payee's own.
+  if (to.path === '/' && session.stores.length === 0) {
+    const home = session.platformOperator
+      ? pages.find((p) => p.platform && p.menu)
+      : session.promoter || session.centreContact
+        ? pages.find((p) => p.payee && p.menu)
+        : undefined
     if (home) return { name: home.name }
   }
   return true

@@ -10,7 +10,7 @@ import { api, ApiError, setCsrfToken, type Schemas } from './api/client'
 import type { StaffRole } from './pages'
 
 export type ConsoleStore = Schemas['ConsoleStore']
-type SessionBody = Pick<Schemas['ConsoleSession'], 'user' | 'stores' | 'csrf_token' | 'expires_at' | 'platform_operator'>
+type SessionBody = Pick<Schemas['ConsoleSession'], 'user' | 'stores' | 'csrf_token' | 'expires_at' | 'platform_operator' | 'promoter' | 'centre_contact'>
 
 const state = reactive({
   /** GET /console/me has answered once (signed in or not). */
@@ -23,6 +23,9 @@ const state = reactive({
   platformOperator: false,
   /** /console/me has said whether the user is an operator (the login's answer does not). */
   operatorKnown: false,
+  /** A promoter or a service centre's contact (docs/promoters-and-centres.md): their read-only page. */
+  promoter: false,
+  centreContact: false,
 })
 
 export const session = readonly(state)
@@ -46,6 +49,8 @@ export function applySession(body: SessionBody): void {
   setCsrfToken(body.csrf_token)
   state.operatorKnown = body.platform_operator !== undefined
   state.platformOperator = body.platform_operator === true
+  state.promoter = body.promoter === true
+  state.centreContact = body.centre_contact === true
   // The store chosen last time, while the user is still staff there; else their first.
   const wanted = state.merchantId || rememberedStore(body.user.id)
   state.merchantId = body.stores.find((s) => s.merchant_id === wanted)?.merchant_id ?? body.stores[0]?.merchant_id ?? ''
@@ -60,6 +65,8 @@ export function clearSession(): void {
   state.merchantId = ''
   state.platformOperator = false
   state.operatorKnown = false
+  state.promoter = false
+  state.centreContact = false
   setCsrfToken('')
   pending = null
 }
@@ -127,15 +134,21 @@ export function roleAllows(roles: readonly StaffRole[] | undefined, role: StaffR
 /** Whether the user is a platform operator (the platform pages: pages.ts `platform`). */
 export const isPlatformOperator = computed(() => state.platformOperator)
 
+/** Whether the user is paid a share of the platform net: a promoter, or a service centre's contact. */
+export const isPayee = computed(() => state.promoter || state.centreContact)
+
 /**
  * Whether the user may use a page: a platform page (`platform`) is the platform operators', whatever
- * their stores; a store page is the roles it names at the chosen store.
+ * their stores; a payee page (`payee`) a promoter's or a centre contact's; a store page is the roles
+ * it names at the chosen store.
  */
 export function pageAllowed(
-  page: { roles?: readonly StaffRole[] | undefined; platform?: boolean | undefined },
+  page: { roles?: readonly StaffRole[] | undefined; platform?: boolean | undefined; payee?: boolean | undefined },
   role: StaffRole | null = currentRole.value,
   operator: boolean = state.platformOperator,
+  payee: boolean = state.promoter || state.centreContact,
 ): boolean {
+  if (page.payee) return payee
   return page.platform ? operator : roleAllows(page.roles, role)
 }
 

@@ -11,6 +11,7 @@ const en: typeof zhCN = {
     store: 'Store',
     noStores: 'You are no longer staff of any store',
     operatorNoStores: 'Platform operator account (no store)',
+    payeeNoStores: 'Promoter or service centre account (no store)',
     platformOperator: 'Platform operator',
     platform: 'Platform',
     user: 'User {id}',
@@ -33,6 +34,7 @@ const en: typeof zhCN = {
     noStore: 'You are not staff of any store at the moment; ask a store’s owner to add you.',
     operatorNoStore: 'This is a store’s page, and your account is staff of no store. The platform pages are in the menu on the left.',
     platformOnly: 'This page is for platform operators only.',
+    payeeOnly: 'This page is for promoters and service centres only.',
     home: 'Back to the home page',
   },
   common: {

@@ -9,6 +9,7 @@ export default {
     store: '门店',
     noStores: '您已不是任何门店的员工',
     operatorNoStores: '平台运营账号（未关联门店）',
+    payeeNoStores: '推广人员或服务中心账号（未关联门店）',
     platformOperator: '平台运营方',
     platform: '平台运营',
     user: '用户 {id}',
@@ -31,6 +32,7 @@ export default {
     noStore: '您目前不是任何门店的员工，请联系店主添加。',
     operatorNoStore: '此页面属于门店，而您的账号不是任何门店的员工。平台运营的页面在左侧菜单中。',
     platformOnly: '此页面仅供平台运营方使用。',
+    payeeOnly: '此页面仅供推广人员和服务中心使用。',
     home: '返回首页',
   },
   common: {
