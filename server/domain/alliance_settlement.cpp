@@ -45,6 +45,17 @@ statement_period last_closed_period(system_clock::time_point now, minutes offset
     return month_of(year_month{ymd.year(), ymd.month()} - months{1}, offset);
 }
 
+std::vector<statement_period> periods_between(system_clock::time_point from, const statement_period& last, minutes offset) {
+    std::vector<statement_period> out;
+    const year_month_day first{floor<days>(from + offset)};
+    for (auto ym = year_month{first.year(), first.month()}; ; ym += months{1}) {
+        auto p = month_of(ym, offset);
+        if (p.start > last.start) break;
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
 std::vector<statement_period> closed_periods(system_clock::time_point now, minutes offset, seconds grace, int count) {
     const year_month_day ymd{floor<days>(now - grace + offset)};
     const year_month open{ymd.year(), ymd.month()};

@@ -25,6 +25,9 @@ std::optional<statement_period> parse_statement_period(std::string_view label, s
 // The latest month closed for `grace` at `now` (postings booked at the month's last instant may
 // commit a moment later: the grace lets them land before the month is read).
 statement_period last_closed_period(std::chrono::system_clock::time_point now, std::chrono::minutes utc_offset, std::chrono::seconds grace);
+// The months from the one holding `from` up to `last`, the oldest first (empty when `from` is after
+// `last` began): what an operator's issue of `last` catches up on.
+std::vector<statement_period> periods_between(std::chrono::system_clock::time_point from, const statement_period& last, std::chrono::minutes utc_offset);
 // The last `count` closed months, the oldest first (the job catches up on months it missed while
 // nothing ran).
 std::vector<statement_period> closed_periods(std::chrono::system_clock::time_point now, std::chrono::minutes utc_offset, std::chrono::seconds grace,

@@ -138,7 +138,20 @@ boost::asio::awaitable<service_result<share_statements_issued>> share_settlement
     const auto period = parse_statement_period(label, statement_utc_offset());
     if (!period) co_return failure(service_failure::statement_period_invalid);
     if (period->end + statement_grace > now) co_return failure(service_failure::statement_period_open);
-    co_return co_await issue_share_statements(database_, *period, now, true);
+    // What is carried runs month by month: the months before it that were never issued are issued
+    // first (as the job would have), so that no payee's earlier month is left out.
+    auto read_first = [](mysql_connection& db) { return first_net_line_at(db); };
+    const auto first = co_await database_.run(std::move(read_first));
+    share_statements_issued out{.period = period->label};
+    if (first)
+        for (const auto& earlier : periods_between(*first, *period, statement_utc_offset())) {
+            if (earlier.label == period->label) break;
+            const auto done = co_await issue_share_statements(database_, earlier, now, false);
+            out.out_of_order += done.out_of_order;
+        }
+    auto done = co_await issue_share_statements(database_, *period, now, true);
+    done.out_of_order += out.out_of_order;
+    co_return done;
 }
 
 boost::asio::awaitable<service_result<std::vector<share_statement>>> share_settlement_service::list(std::uint64_t caller, payee_ref payee, std::string period,

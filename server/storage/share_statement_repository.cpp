@@ -261,6 +261,13 @@ bool share_period_issued(mysql_connection& db, const std::string& period) {
     return rs->next();
 }
 
+std::optional<time_point> first_net_line_at(mysql_connection& db) {
+    statement select(db.prepare("SELECT " + sql_micros("MIN(recorded_at)") + " FROM platform_net_lines"));
+    rows rs(select->executeQuery());
+    if (!rs->next() || rs->isNull(1)) return std::nullopt;
+    return from_micros(rs->getInt64(1));
+}
+
 void mark_share_period_issued(mysql_connection& db, const std::string& period, time_point at) {
     statement insert(db.prepare("INSERT IGNORE INTO share_statement_periods (period, issued_at) VALUES (?, ?)"));
     insert->setString(1, period);

@@ -79,6 +79,8 @@ std::vector<share_statement> list_share_statements(mysql_connection& db, const p
 void mark_share_statement_paid(mysql_connection& db, std::uint64_t id, const std::string& payment_reference, const std::string& invoice_number,
                                std::uint64_t by, std::chrono::system_clock::time_point at);
 bool share_period_issued(mysql_connection& db, const std::string& period);
+// When the first net line was recorded (none: nullopt).
+std::optional<std::chrono::system_clock::time_point> first_net_line_at(mysql_connection& db);
 void mark_share_period_issued(mysql_connection& db, const std::string& period, std::chrono::system_clock::time_point at);
 
 // A statement's drill-down: its lines per merchant, and each reversal.

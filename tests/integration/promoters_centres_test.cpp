@@ -350,4 +350,52 @@ TEST_F(promoters_centres_test, a_region_changed_mid_month_leaves_each_order_its_
     expect_ledger_holds("after all");
 }
 
+TEST_F(promoters_centres_test, assist_fees_above_the_floor_an_issue_catching_up_on_earlier_months_and_a_term_that_ends) {
+    const auto op = make_operator();
+    auto A = member_store(op, 1000);
+    const auto key = make_pos_key(A);
+    const user p = sign_in();
+    const auto promoter = text(ok(call("POST", "/api/v1/platform/promoters", op, json::object{{"user_id", p.id}, {"name", "P"}}), 201), {"promoter", "id"});
+    ok(call("PUT", "/api/v1/platform/merchants/" + A.id + "/promoter", op, json::object{{"promoter_id", promoter}, {"reason", "signed"}}));
+    // A 30.00 assist fee a month for a store with at least two orders settled in it.
+    auto config = ok(call("PUT", "/api/v1/platform/shares/config", op,
+                          json::object{{"promoter_bp", 2000}, {"promoter_term_months", 24}, {"assist_fee_fen", 3000}, {"assist_min_orders", 2},
+                                       {"county_bp", 1000}, {"city_bp", 500}, {"province_bp", 300}}));
+    EXPECT_EQ(config.at("in_force").at("version").as_int64(), 1);
+    EXPECT_EQ(config.at("history").as_array().size(), 1u);
+
+    // September: two orders of 1,000.00 (net 50.00 each); October: one.
+    const user buyer = sign_in();
+    auto before = last_line_id();
+    paid(key, buyer, 100'000);
+    paid(key, buyer, 100'000);
+    vest_everything();
+    lines_recorded_at(before, "2026-09-10 04:00:00");
+    before = last_line_id();
+    paid(key, buyer, 100'000);
+    vest_everything();
+    lines_recorded_at(before, "2026-10-10 04:00:00");
+
+    // The operator issues October first: September is issued before it, so its carry runs in order.
+    ok(call("POST", "/api/v1/platform/shares/statements", op, json::object{{"period", "2026-10"}}));
+    const auto sep = statement_of(op, "2026-09", "promoter", promoter);
+    EXPECT_EQ(sep.at("share_fen").as_int64(), 2'000);
+    EXPECT_EQ(sep.at("assist_fen").as_int64(), 3'000) << "two orders: at the floor";
+    EXPECT_EQ(sep.at("payable_fen").as_int64(), 5'000);
+    const auto oct = statement_of(op, "2026-10", "promoter", promoter);
+    EXPECT_EQ(oct.at("share_fen").as_int64(), 1'000);
+    EXPECT_EQ(oct.at("assist_fen").as_int64(), 0) << "one order: below the floor";
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM share_statement_periods WHERE period IN ('2026-09', '2026-10')"), 2);
+    auto csv = call("GET", "/api/v1/platform/shares/statements/" + text(sep, {"id"}) + "/export", op);
+    EXPECT_NE(csv.body.find("辅助经营费 Assist fees (yuan),30.00"), std::string::npos) << csv.body;
+
+    // The term ended: an order settled after it is the platform's alone.
+    execute("UPDATE merchant_promoters SET term_ends_at = UTC_TIMESTAMP(6) - INTERVAL 1 DAY WHERE merchant_id = ?", {A.id});
+    before = last_line_id();
+    paid(key, buyer, 100'000);
+    vest_everything();
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM platform_net_lines WHERE id > ? AND promoter_id IS NULL AND promoter_bp = 0", {before}), 1);
+    expect_ledger_holds("after all");
+}
+
 }  // namespace

@@ -52,6 +52,18 @@ TEST(alliance_settlement, the_job_looks_back_over_the_last_closed_months_oldest_
     EXPECT_EQ(months[2].label, last_closed_period(utc(2027, 2, 10, 4), shanghai, seconds{3600}).label);
 }
 
+TEST(alliance_settlement, an_operators_issue_catches_up_from_the_first_month_with_lines) {
+    const auto nov = *parse_statement_period("2026-11", shanghai);
+    // 2026-08-31 17:00 UTC is September 1st in Beijing: September, October, November.
+    auto months = periods_between(utc(2026, 8, 31, 17), nov, shanghai);
+    ASSERT_EQ(months.size(), 3u);
+    EXPECT_EQ(months[0].label, "2026-09");
+    EXPECT_EQ(months[2].label, "2026-11");
+    EXPECT_EQ(periods_between(utc(2026, 11, 30, 15), nov, shanghai).size(), 1u) << "November itself";
+    EXPECT_TRUE(periods_between(utc(2026, 12, 2, 4), nov, shanghai).empty()) << "lines only after it";
+    EXPECT_EQ(periods_between(utc(2025, 12, 5, 4), nov, shanghai).size(), 12u) << "across a year";
+}
+
 TEST(alliance_settlement, a_settlement_clears_both_books_and_moves_the_net_either_way) {
     books b;
     // The month: the store owes 20,000 of concessions and 9,000 for supply; the fund owes it 1,500.
