@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 
 import { ApiError } from '../../api/client'
-import { fieldErrors, lastMonth, parseId } from './form-errors'
+import { lastMonth } from '../../format/time'
+import { fieldErrors, parseId } from './form-errors'
 
 describe('form errors', () => {
   it('puts each problem beside its field and keeps the rest', () => {

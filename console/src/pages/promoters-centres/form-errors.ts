@@ -19,14 +19,6 @@ export function fieldErrors(
   return { byField, rest }
 }
 
-// "2026-11" as the month before this one in Asia/Shanghai: the month the job issues.
-export function lastMonth(now = Date.now()): string {
-  const shanghai = new Date(now + 8 * 3600 * 1000)
-  const y = shanghai.getUTCFullYear()
-  const m = shanghai.getUTCMonth()
-  return m === 0 ? `${y - 1}-12` : `${y}-${String(m).padStart(2, '0')}`
-}
-
 // A positive decimal id typed by a person, or null.
 export function parseId(text: string): string | null {
   const trimmed = text.trim()
