@@ -19,6 +19,14 @@ CREATE TABLE platform_share_configs (
   CONSTRAINT ck_platform_share_configs_half CHECK (promoter_bp + county_bp + city_bp + province_bp <= 5000)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+-- One row, locked (FOR UPDATE) first by every appointment, early end and configuration change, so
+-- that each is checked against the others' newest rows (version 0 has no row to lock).
+CREATE TABLE share_settings_lock (
+  id TINYINT UNSIGNED NOT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+INSERT INTO share_settings_lock (id) VALUES (1);
+
 -- A merchant's region: set once at onboarding (the owner, or the operator), changed only by the
 -- operator; every setting and change in merchant_region_changes.
 CREATE TABLE merchant_regions (

@@ -101,7 +101,9 @@ struct appointment_facts {
 // Every reason at once: `dates_reversed`, `out_of_range`, `rate_above_level`, `territory_taken`
 // (another centre's contract on the code and level overlaps), `dates_outside_upper` (an upper
 // centre is appointed for part of the time but no single upper contract covers the proposal),
-// `centre_fee_income`, `centre_override`, `recruitment_reward`.
+// `centre_fee_income`, `centre_override`, `recruitment_reward`. (The other way round, a lower
+// centre already appointed outside a new upper one's dates, is `lower_outside_dates`, checked by
+// the service against the contracts under the code.)
 // Issue 21 also asks that a lower centre's rate not exceed its upper centre's; with the default
 // rates (county 1000 > city 500 > province 300 bp, each on its own region's base) that would
 // refuse every county centre under a city centre, so the level's cap stands in for it

@@ -44,14 +44,18 @@ void csv_row(std::string& out, const std::vector<std::string>& cells) {
 std::string ucs2_hex(const std::string& text) {
     std::string out;
     char buffer[8];
+    // A sequence cut short is one U+FFFD (its lead and the continuation bytes it has); the byte
+    // that cut it is read anew. Four-byte sequences are outside UCS-2: U+FFFD too.
+    auto continues = [&](std::size_t at) { return at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80; };
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         std::uint32_t cp = 0xFFFD;
         std::size_t n = 1;
+        const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+        while (n < length && continues(i + n)) ++n;
         if (c < 0x80) cp = c;
-        else if ((c >> 5) == 6 && i + 1 < text.size()) cp = ((c & 0x1F) << 6) | (text[i + 1] & 0x3F), n = 2;
-        else if ((c >> 4) == 14 && i + 2 < text.size()) cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F), n = 3;
-        else if ((c >> 3) == 30) n = 4;
+        else if (n == length && length == 2) cp = ((c & 0x1F) << 6) | (text[i + 1] & 0x3F);
+        else if (n == length && length == 3) cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
         if (cp > 0xFFFF || cp < 0x20) cp = cp < 0x20 ? 0x20 : 0xFFFD;
         std::snprintf(buffer, sizeof buffer, "%04X", static_cast<unsigned>(cp));
         out += buffer;

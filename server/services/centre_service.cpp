@@ -32,6 +32,23 @@ std::pair<std::string, std::string> upper_of(const std::string& level, const std
     return {"province", province};
 }
 
+// The centres one level down whose upper centre a centre of `level` at `code` would be: a city's
+// counties; a province's cities and the counties with no city above them (a municipality's
+// districts, province-administered units).
+std::vector<service_centre> lower_centres(mysql_connection& db, const std::string& level, const std::string& code) {
+    std::vector<service_centre> out;
+    if (level == "county") return out;
+    const auto digits = code.substr(0, level == "city" ? 4 : 2);
+    for (const auto* lower : {"city", "county"}) {
+        if (level == "city" && std::string(lower) == "city") continue;
+        for (auto& c : list_centres(db, lower, digits, std::nullopt, 0, 10000)) {
+            const auto above = upper_of(c.level, c.region_code);
+            if (above.first == level && above.second == code) out.push_back(std::move(c));
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 boost::asio::awaitable<service_result<net_share_config_view>> centre_service::config(std::uint64_t caller) {
@@ -46,6 +63,8 @@ boost::asio::awaitable<service_result<net_share_config_view>> centre_service::se
     const auto now = clock_.now();
     const auto today = local_day_of(now, statement_utc_offset());
     auto write = [=](mysql_connection& db) -> service_result<net_share_config_view> {
+        // First: every read below then sees the newest contracts (appointments take it too).
+        lock_share_settings(db);
         if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
         auto problems = validate_net_share_config(config);
         // A level's rate is the cap of its centres' contracts: it may not go below one still running.
@@ -56,7 +75,7 @@ boost::asio::awaitable<service_result<net_share_config_view>> centre_service::se
                                     "a " + std::string(level) + " centre's contract still running pays " + std::to_string(highest) + " bp"});
         }
         if (!problems.empty()) return failure(service_failure::share_config_refused, std::move(problems));
-        const auto current = net_share_config_in_force(db, true);
+        const auto current = net_share_config_in_force(db, false);
         insert_net_share_config(db, current.version + 1, config, caller, now);
         return net_share_config_view{net_share_config_in_force(db, false), net_share_config_history(db)};
     };
@@ -66,9 +85,11 @@ boost::asio::awaitable<service_result<net_share_config_view>> centre_service::se
 boost::asio::awaitable<service_result<std::pair<service_centre, bool>>> centre_service::appoint(std::uint64_t caller, centre_request r) {
     const auto now = clock_.now();
     auto write = [=](mysql_connection& db) -> service_result<std::pair<service_centre, bool>> {
+        // Appointments, early ends and rate changes, platform-wide, one at a time; taken before any
+        // plain read, so that the territory and dates below are read as they are now.
+        lock_share_settings(db);
         if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
-        // The configuration's row serialises appointments (and rate changes) platform-wide.
-        const auto config = net_share_config_in_force(db, true).config;
+        const auto config = net_share_config_in_force(db, false).config;
         if (auto same = find_centre_by_contract(db, r.contract_reference)) {
             const bool identical = same->level == r.level && same->region_code == r.region_code && same->name == r.name && same->rate_bp == r.rate_bp &&
                                    same->starts_on == r.starts_on && same->contact_user_id == r.contact_user_id && !same->terminated_at &&
@@ -93,8 +114,20 @@ boost::asio::awaitable<service_result<std::pair<service_centre, bool>>> centre_s
         const auto [upper_level, upper_code] = upper_of(r.level, r.region_code);
         if (!upper_level.empty())
             for (const auto& c : centres_on(db, upper_level, upper_code)) facts.uppers.push_back(terms_of(c));
-        if (auto problems = check_centre_appointment(facts); !problems.empty())
-            return failure(service_failure::centre_appointment_refused, std::move(problems));
+        auto problems = check_centre_appointment(facts);
+        // And the other way: the lower centres already appointed under it for part of its time
+        // stay within it.
+        const auto proposed = facts.proposed;
+        for (const auto& lower : lower_centres(db, r.level, r.region_code)) {
+            const auto t = terms_of(lower);
+            if (t.from < proposed.to && proposed.from < t.to && (t.from < proposed.from || t.to > proposed.to)) {
+                problems.push_back({"ends_on", "lower_outside_dates",
+                                    "the " + lower.level + " centre " + lower.name + " (" + lower.region_code + ", " + format_iso_day(lower.starts_on) +
+                                        " to " + format_iso_day(lower.ends_on) + ") would run outside this contract"});
+                break;
+            }
+        }
+        if (!problems.empty()) return failure(service_failure::centre_appointment_refused, std::move(problems));
         service_centre c;
         c.level = r.level;
         c.region_code = r.region_code;
@@ -137,11 +170,21 @@ boost::asio::awaitable<service_result<service_centre>> centre_service::terminate
                                                                                  std::string reason) {
     const auto now = clock_.now();
     auto write = [=](mysql_connection& db) -> service_result<service_centre> {
+        lock_share_settings(db);
         if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
         auto c = find_centre(db, id, true);
         if (!c) return failure(service_failure::centre_not_found);
         if (c->terminated_at && c->ends_on == ends_on) return std::move(*c);  // the same ending again
         if (ends_on < c->starts_on || ends_on >= c->ends_on) return failure(service_failure::centre_end_invalid);
+        // A lower centre's contract stays within its upper's: the lower ones running past the new
+        // end are ended first.
+        for (const auto& lower : lower_centres(db, c->level, c->region_code))
+            if (lower.ends_on > ends_on && lower.starts_on <= c->ends_on) {
+                auto refused = failure(service_failure::centre_end_invalid);
+                refused.detail = "the " + lower.level + " centre " + std::to_string(lower.id) + " (" + lower.region_code + ") runs to " +
+                                 format_iso_day(lower.ends_on) + ": end it first";
+                return refused;
+            }
         terminate_centre(db, id, ends_on, reason, now);
         return *find_centre(db, id, false);
     };

@@ -22,11 +22,12 @@ void record_settled_net_line(mysql_connection& db, const alliance_accrual& a, st
                   .recorded_at = now};
     if (auto binding = merchant_promoter(db, a.merchant_id, true)) {
         auto ends = binding->term_ends_at;
-        if (!binding->term_started_at) {
+        // The term starts with the first order that leaves the platform something to share.
+        if (!binding->term_started_at && net_fen > 0) {
             ends = term_end(now, config.promoter_term_months, statement_utc_offset());
             start_promoter_term(db, a.merchant_id, now, *ends);
         }
-        if (now < *ends) {
+        if (ends && now < *ends) {
             line.shares.promoter_id = binding->promoter_id;
             line.shares.promoter_bp = config.rates.promoter_bp;
         }

@@ -26,15 +26,12 @@ boost::asio::awaitable<service_result<promoter_record>> promoter_service::create
         if (!is_platform_operator(db, caller)) return failure(service_failure::not_platform_operator);
         if (!find_user(db, user_id)) return failure(service_failure::user_not_found);
         if (find_promoter_by_user(db, user_id)) return failure(service_failure::promoter_exists);
-        // 32^8 codes: a clash with another promoter's is drawn again.
-        for (int attempt = 0; attempt < 5; ++attempt) {
-            std::uint64_t id = 0;
-            if (insert_promoter(db, user_id, name, random_readable_code(8), caller, now, id) == insert_outcome::inserted) return *find_promoter(db, id);
-            if (find_promoter_by_user(db, user_id)) return failure(service_failure::promoter_exists);
-        }
-        throw std::runtime_error("no free invite code in five draws");
+        // 32^8 codes: a clash with another promoter's (or a concurrent copy of this call) is the
+        // duplicate key, and the transaction runs again: another code, or promoter_exists.
+        const auto id = insert_promoter(db, user_id, name, random_readable_code(8), caller, now);
+        return *find_promoter(db, id);
     };
-    co_return co_await database_.transaction(std::move(write));
+    co_return co_await database_.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
 }
 
 boost::asio::awaitable<service_result<std::vector<promoter_record>>> promoter_service::list(std::uint64_t caller, std::uint64_t before, int limit) {

@@ -49,8 +49,8 @@ statement_document document_of(const share_statement_detail& d) {
                   {"应付 Payable (yuan)", yuan_text(s.payable_fen)},
                   {"结转下期 Carried on (yuan)", yuan_text(s.carried_out_fen)},
                   {"状态 State", s.state},
-                  {"付款凭证 Payment reference", s.payment_reference.empty() ? "-" : s.payment_reference},
-                  {"发票号 Invoice", s.invoice_number.empty() ? "-" : s.invoice_number}};
+                  {"付款凭证 Payment reference", s.payment_reference},
+                  {"发票号 Invoice", s.invoice_number}};
     document_table merchants{.title = "商户明细 Merchants",
                              .columns = {"商户 Merchant", "编号 ID", "地区 Region", "结算订单 Orders", "结算净额 Settled", "退款笔数 Refunds", "退款净额 Reversed"},
                              .rows = {}};
@@ -121,7 +121,7 @@ boost::asio::awaitable<share_statements_issued> issue_share_statements(mysql_poo
                                                            .booked_at = format_sql_datetime_utc(now)});
             return 1;
         };
-        const int outcome = co_await database.transaction(std::move(write));
+        const int outcome = co_await database.transaction(std::move(write), mysql_pool::conflicts::rerun_on_duplicate_key);
         if (outcome == 1) ++out.issued;
         else if (outcome == 2) ++out.out_of_order;
         else ++out.existing;

@@ -9,6 +9,7 @@
 #include <cppconn/resultset.h>
 
 #include <memory>
+#include <stdexcept>
 
 namespace sharedstore {
 
@@ -72,6 +73,12 @@ std::vector<service_centre> read_centres(statement& select) {
 }
 
 }  // namespace
+
+void lock_share_settings(mysql_connection& db) {
+    statement select(db.prepare("SELECT id FROM share_settings_lock WHERE id = 1 FOR UPDATE"));
+    rows rs(select->executeQuery());
+    if (!rs->next()) throw std::logic_error("share_settings_lock has no row");
+}
 
 net_share_config_version net_share_config_in_force(mysql_connection& db, bool lock) {
     statement select(db.prepare(config_select + "ORDER BY version DESC LIMIT 1" + (lock ? " FOR UPDATE" : "")));

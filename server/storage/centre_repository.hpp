@@ -12,6 +12,10 @@
 
 namespace sharedstore {
 
+// The sharing settings' one lock: taken first (before any plain read fixes the transaction's
+// snapshot) by appointments, early ends and configuration changes.
+void lock_share_settings(mysql_connection& db);
+
 struct net_share_config_version {
     int version = 0;  // 0: the defaults
     net_share_config config;

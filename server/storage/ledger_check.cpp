@@ -348,10 +348,11 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "SELECT CONCAT('order ', a.order_id) FROM alliance_accruals a LEFT JOIN alliance_voucher_credits v ON v.reason = 'lock_reward' "
          "AND v.order_id = a.order_id WHERE (a.state = 'vested' AND a.lock_fen > 0 AND (COALESCE(v.amount_fen - v.taken_back_fen, 0) <> "
          "a.lock_fen - a.reversed_lock_fen OR (v.id IS NOT NULL AND v.merchant_id <> a.lock_merchant_id))) OR (a.state = 'pending' AND v.id IS NOT NULL)"},
-        {"each order settled has one net line of what refunds left of its platform part, less its later refunds; each reversal is shared as its settled line",
-         "SELECT CONCAT('order ', a.order_id) FROM alliance_accruals a JOIN (SELECT order_id, SUM(net_fen) AS net, SUM(kind = 'settled') AS settled "
+        {"each order settled since net lines began has one net line of what refunds left of its platform part, less its later refunds; each reversal is shared as its settled line",
+         "SELECT CONCAT('order ', a.order_id) FROM alliance_accruals a LEFT JOIN (SELECT order_id, SUM(net_fen) AS net, SUM(kind = 'settled') AS settled "
          "FROM platform_net_lines GROUP BY order_id) l ON l.order_id = a.order_id "
-         "WHERE l.settled <> 1 OR a.state <> 'vested' OR l.net <> a.platform_fen - a.reversed_platform_fen "
+         "WHERE (l.order_id IS NOT NULL AND (l.settled <> 1 OR a.state <> 'vested' OR l.net <> a.platform_fen - a.reversed_platform_fen)) "
+         "OR (l.order_id IS NULL AND a.state = 'vested' AND a.vested_at >= (SELECT MIN(recorded_at) FROM platform_net_lines)) "
          "UNION ALL SELECT CONCAT('net line ', r.id) FROM platform_net_lines r LEFT JOIN platform_net_lines s ON s.order_id = r.order_id AND s.kind = 'settled' "
          "WHERE r.kind = 'reversal' AND (s.id IS NULL OR r.net_fen >= 0 OR NOT (r.promoter_id <=> s.promoter_id AND r.promoter_bp = s.promoter_bp "
          "AND r.county_centre_id <=> s.county_centre_id AND r.county_bp = s.county_bp AND r.city_centre_id <=> s.city_centre_id AND r.city_bp = s.city_bp "
@@ -365,7 +366,15 @@ std::vector<ledger_check_result> check_ledger(mysql_connection& db) {
          "ELSE l.province_centre_id = s.payee_id END) "
          "OR s.carried_in_fen <> COALESCE((SELECT p.carried_out_fen FROM share_statements p WHERE p.payee_kind = s.payee_kind "
          "AND p.payee_id = s.payee_id AND p.period < s.period ORDER BY p.period DESC LIMIT 1), 0) "
-         "OR (s.state = 'nothing_due') <> (s.payable_fen = 0)"},
+         "OR (s.state = 'nothing_due') <> (s.payable_fen = 0) OR (s.payable_fen > 0 AND s.carried_out_fen < 0) "
+         // The share, per rate: floor(|net| x rate / 10000) with the sign kept, summed.
+         "UNION ALL SELECT CONCAT('share statement ', t.id) FROM (SELECT s.id, s.share_fen, CASE WHEN s.payee_kind = 'promoter' THEN l.promoter_bp "
+         "WHEN c.level = 'county' THEN l.county_bp WHEN c.level = 'city' THEN l.city_bp ELSE l.province_bp END AS bp, SUM(l.net_fen) AS net "
+         "FROM share_statements s LEFT JOIN service_centres c ON s.payee_kind = 'centre' AND c.id = s.payee_id "
+         "JOIN platform_net_lines l ON l.recorded_at >= s.period_start AND l.recorded_at < s.period_end AND CASE WHEN s.payee_kind = 'promoter' "
+         "THEN l.promoter_id = s.payee_id WHEN c.level = 'county' THEN l.county_centre_id = s.payee_id WHEN c.level = 'city' "
+         "THEN l.city_centre_id = s.payee_id ELSE l.province_centre_id = s.payee_id END GROUP BY s.id, s.share_fen, bp) t "
+         "GROUP BY t.id, t.share_fen HAVING SUM(SIGN(t.net) * FLOOR(ABS(t.net) * t.bp / 10000)) <> t.share_fen"},
         {"the platform owes promoters and centres the payable of its due statements, and its commission expense is every statement's payable",
          "SELECT 'share_commission_payable' FROM (SELECT COALESCE(SUM(IF(kind = 'share_commission_payable', -balance, 0)), 0) AS payable, "
          "COALESCE(SUM(IF(kind = 'share_commission_expense', balance, 0)), 0) AS expense FROM ledger_accounts) a "

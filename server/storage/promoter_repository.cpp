@@ -58,17 +58,16 @@ promoter_binding read_binding(sql::ResultSet& rs) {
 
 }  // namespace
 
-insert_outcome insert_promoter(mysql_connection& db, std::uint64_t user_id, const std::string& name, const std::string& invite_code, std::uint64_t by,
-                               time_point at, std::uint64_t& id) {
-    statement insert(db.prepare("INSERT IGNORE INTO promoters (user_id, name, invite_code, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?)"));
+std::uint64_t insert_promoter(mysql_connection& db, std::uint64_t user_id, const std::string& name, const std::string& invite_code, std::uint64_t by,
+                              time_point at) {
+    statement insert(db.prepare("INSERT INTO promoters (user_id, name, invite_code, created_by_user_id, created_at) VALUES (?, ?, ?, ?, ?)"));
     insert->setUInt64(1, user_id);
     insert->setString(2, name);
     insert->setString(3, invite_code);
     insert->setUInt64(4, by);
     insert->setString(5, format_sql_datetime_utc(at));
-    if (insert->executeUpdate() != 1) return insert_outcome::duplicate;
-    id = last_insert_id(db);
-    return insert_outcome::inserted;
+    insert->executeUpdate();
+    return last_insert_id(db);
 }
 
 std::optional<promoter_record> find_promoter(mysql_connection& db, std::uint64_t id) {
@@ -95,7 +94,24 @@ std::vector<promoter_record> list_promoters(mysql_connection& db, std::uint64_t 
 }
 
 std::optional<promoter_binding> merchant_promoter(mysql_connection& db, std::uint64_t merchant_id, bool lock) {
-    statement select(db.prepare(binding_select + "WHERE b.merchant_id = ?" + (lock ? " FOR UPDATE" : "")));
+    if (lock) {
+        // The binding's own row alone (a join would lock the store's and the promoter's rows too,
+        // which payments and vesting read); its names are not needed by who locks it.
+        statement locked(db.prepare("SELECT merchant_id, promoter_id, source, " + sql_micros("bound_at") + ", " + sql_micros("term_started_at") + ", " +
+                                    sql_micros("term_ends_at") + " FROM merchant_promoters WHERE merchant_id = ? FOR UPDATE"));
+        locked->setUInt64(1, merchant_id);
+        rows rs(locked->executeQuery());
+        if (!rs->next()) return std::nullopt;
+        promoter_binding b;
+        b.merchant_id = rs->getUInt64(1);
+        b.promoter_id = rs->getUInt64(2);
+        b.source = rs->getString(3);
+        b.bound_at = from_micros(rs->getInt64(4));
+        if (!rs->isNull(5)) b.term_started_at = from_micros(rs->getInt64(5));
+        if (!rs->isNull(6)) b.term_ends_at = from_micros(rs->getInt64(6));
+        return b;
+    }
+    statement select(db.prepare(binding_select + "WHERE b.merchant_id = ?"));
     select->setUInt64(1, merchant_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;

@@ -21,9 +21,11 @@ struct promoter_record {
     int merchants = 0;  // bound now
 };
 
-// `inserted`, or `duplicate` when the user is a promoter already or the invite code is taken.
-insert_outcome insert_promoter(mysql_connection& db, std::uint64_t user_id, const std::string& name, const std::string& invite_code, std::uint64_t by,
-                               std::chrono::system_clock::time_point at, std::uint64_t& id);
+// The new promoter's id. A user who is one already, or an invite code taken, is the database's
+// duplicate-key error: the caller's transaction runs again (mysql_pool's rerun_on_duplicate_key),
+// sees the other one and answers, or draws another code.
+std::uint64_t insert_promoter(mysql_connection& db, std::uint64_t user_id, const std::string& name, const std::string& invite_code, std::uint64_t by,
+                              std::chrono::system_clock::time_point at);
 std::optional<promoter_record> find_promoter(mysql_connection& db, std::uint64_t id);
 std::optional<promoter_record> find_promoter_by_invite(mysql_connection& db, const std::string& invite_code);
 std::optional<promoter_record> find_promoter_by_user(mysql_connection& db, std::uint64_t user_id);
@@ -39,6 +41,7 @@ struct promoter_binding {
     std::chrono::system_clock::time_point bound_at{};
     std::optional<std::chrono::system_clock::time_point> term_started_at, term_ends_at;
 };
+// `lock`: FOR UPDATE on the binding's row alone; the names are then left empty.
 std::optional<promoter_binding> merchant_promoter(mysql_connection& db, std::uint64_t merchant_id, bool lock);
 // Binds the merchant (the first time, `from` empty) or moves it to another promoter (the term
 // stays the merchant's), with its audit row.

@@ -101,7 +101,7 @@ void insert_net_line(mysql_connection& db, const net_line& l) {
 std::optional<net_line> find_settled_line(mysql_connection& db, std::uint64_t order_id) {
     statement select(db.prepare("SELECT merchant_id, net_fen, region_code, promoter_id, promoter_bp, county_centre_id, county_bp, city_centre_id, city_bp, "
                                 "province_centre_id, province_bp, " + sql_micros("recorded_at") +
-                                " FROM platform_net_lines WHERE order_id = ? AND kind = 'settled'"));
+                                " FROM platform_net_lines WHERE order_id = ? AND kind = 'settled' LOCK IN SHARE MODE"));
     select->setUInt64(1, order_id);
     rows rs(select->executeQuery());
     if (!rs->next()) return std::nullopt;
@@ -158,7 +158,7 @@ std::map<payee_ref, payee_month> month_payees(mysql_connection& db, time_point s
 
 std::map<std::uint64_t, int> assisted_merchants(mysql_connection& db, time_point start, time_point end, int min_orders) {
     statement select(db.prepare("SELECT x.promoter_id, COUNT(*) FROM (SELECT promoter_id, merchant_id FROM platform_net_lines "
-                                "WHERE kind = 'settled' AND promoter_id IS NOT NULL AND recorded_at >= ? AND recorded_at < ? "
+                                "WHERE kind = 'settled' AND net_fen > 0 AND promoter_id IS NOT NULL AND recorded_at >= ? AND recorded_at < ? "
                                 "GROUP BY promoter_id, merchant_id HAVING COUNT(*) >= ?) x GROUP BY x.promoter_id"));
     select->setString(1, format_sql_datetime_utc(start));
     select->setString(2, format_sql_datetime_utc(end));
@@ -189,7 +189,15 @@ bool statement_after(mysql_connection& db, const payee_ref& payee, const std::st
 }
 
 bool insert_share_statement(mysql_connection& db, share_statement& s) {
-    statement insert(db.prepare("INSERT IGNORE INTO share_statements (payee_kind, payee_id, period, period_start, period_end, base_fen, share_fen, "
+    // The payee's statement of the month there already (a concurrent issue's: a locking read sees
+    // it committed); else a plain INSERT, whose duplicate key reruns the caller's transaction.
+    statement existing(db.prepare("SELECT id FROM share_statements WHERE payee_kind = ? AND payee_id = ? AND period = ? LOCK IN SHARE MODE"));
+    existing->setString(1, s.payee.kind);
+    existing->setUInt64(2, s.payee.id);
+    existing->setString(3, s.period);
+    rows found(existing->executeQuery());
+    if (found->next()) return false;
+    statement insert(db.prepare("INSERT INTO share_statements (payee_kind, payee_id, period, period_start, period_end, base_fen, share_fen, "
                                 "assist_fen, carried_in_fen, payable_fen, carried_out_fen, merchants, state, created_at) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     insert->setString(1, s.payee.kind);
@@ -206,7 +214,7 @@ bool insert_share_statement(mysql_connection& db, share_statement& s) {
     insert->setInt(12, s.merchants);
     insert->setString(13, s.state);
     insert->setString(14, format_sql_datetime_utc(s.created_at));
-    if (insert->executeUpdate() != 1) return false;
+    insert->executeUpdate();
     s.id = last_insert_id(db);
     return true;
 }

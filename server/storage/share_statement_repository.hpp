@@ -71,6 +71,7 @@ struct share_statement {
 std::int64_t carried_before(mysql_connection& db, const payee_ref& payee, const std::string& period);
 bool statement_after(mysql_connection& db, const payee_ref& payee, const std::string& period);
 // true when inserted (its id set); false when the payee has its statement for the period already.
+// A concurrent insert of the same one is the duplicate-key error (run with rerun_on_duplicate_key).
 bool insert_share_statement(mysql_connection& db, share_statement& statement);
 std::optional<share_statement> find_share_statement(mysql_connection& db, std::uint64_t id, bool lock);
 // Newest first; `payee.kind` empty: every payee (`payee.id` 0: every one of the kind); period and state empty: any.

@@ -17,6 +17,7 @@
 
 #include <cstdlib>
 #include <thread>
+#include <tuple>
 #include <fstream>
 #include <sstream>
 
@@ -285,6 +286,19 @@ TEST_F(promoters_centres_test, a_region_changed_mid_month_leaves_each_order_its_
     appoint(op, "county", "440306", 800, "2026-01-01", "2027-12-31", "BA-1", &r);
     ASSERT_EQ(r.status, 201) << r.body;
     const auto baoan = text(r.json(), {"centre", "id"});
+    // A city centre appointed later may not end before the counties under it do.
+    appoint(op, "city", "440300", 500, "2026-01-01", "2026-12-31", "SZ-1", &r);
+    ASSERT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(problem_codes(r), std::vector<std::string>{"lower_outside_dates"});
+    appoint(op, "city", "440300", 500, "2026-01-01", "2027-12-31", "SZ-1", &r);
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto shenzhen_centre = text(r.json(), {"centre", "id"});
+    // Nor end early while they run on.
+    EXPECT_EQ(text(call("POST", "/api/v1/platform/centres/" + shenzhen_centre + "/terminate", op,
+                        json::object{{"ends_on", "2027-06-30"}, {"reason", "restructuring"}})
+                       .json(),
+                   {"error", "code"}),
+              "centre_end_invalid");
 
     const user buyer = sign_in();
     const auto before = last_line_id();
@@ -396,6 +410,20 @@ TEST_F(promoters_centres_test, assist_fees_above_the_floor_an_issue_catching_up_
     vest_everything();
     EXPECT_EQ(scalar("SELECT COUNT(*) FROM platform_net_lines WHERE id > ? AND promoter_id IS NULL AND promoter_bp = 0", {before}), 1);
     expect_ledger_holds("after all");
+
+    // check-ledger names a statement whose share does not follow from its lines, and an order
+    // settled without its line.
+    const auto sep_id = text(sep, {"id"});
+    execute("UPDATE share_statements SET share_fen = share_fen + 1, payable_fen = payable_fen + 1 WHERE id = ?", {sep_id});
+    auto [code, output] = check_ledger();
+    EXPECT_NE(code, 0);
+    EXPECT_NE(output.find("share statement " + sep_id), std::string::npos) << output;
+    execute("UPDATE share_statements SET share_fen = share_fen - 1, payable_fen = payable_fen - 1 WHERE id = ?", {sep_id});
+    const auto order = std::to_string(scalar("SELECT MAX(order_id) FROM platform_net_lines"));
+    execute("DELETE FROM platform_net_lines WHERE order_id = ?", {order});
+    std::tie(code, output) = check_ledger();
+    EXPECT_NE(code, 0);
+    EXPECT_NE(output.find("order " + order), std::string::npos) << output;
 }
 
 }  // namespace

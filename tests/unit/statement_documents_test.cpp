@@ -30,6 +30,13 @@ TEST(statement_documents, yuan_are_exact) {
     EXPECT_EQ(yuan_text(-9223372036854775807LL - 1), "-92233720368547758.08");
 }
 
+TEST(statement_documents, the_pdf_writes_broken_utf8_as_replacement_characters_and_keeps_what_follows) {
+    const statement_document d{.title = "a\xE4\xB8" "b\xF0\x9F\x98\x80" "c\xC3", .header = {}, .tables = {}};
+    const auto pdf = statement_pdf(d);
+    // a, U+FFFD for the cut sequence, b, U+FFFD for the emoji (outside UCS-2), c, U+FFFD at the end.
+    EXPECT_NE(pdf.find("<0061FFFD0062FFFD0063FFFD>"), std::string::npos);
+}
+
 TEST(statement_documents, csv_quotes_and_defuses_formulas) {
     const auto csv = statement_csv(sample());
     EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
