@@ -13,6 +13,37 @@ inline std::size_t utf8_length(std::string_view text) {
         std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// Whether `text` is well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing past
+// U+10FFFF, no sequence cut short.
+inline bool valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    const std::size_t n = text.size();
+    while (i < n) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if (b < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t extra = 0;
+        unsigned char low = 0x80, high = 0xBF;  // the allowed range of the byte after the lead
+        if (b >= 0xC2 && b <= 0xDF) extra = 1;
+        else if (b == 0xE0) extra = 2, low = 0xA0;
+        else if (b == 0xED) extra = 2, high = 0x9F;  // no surrogates
+        else if ((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) extra = 2;
+        else if (b == 0xF0) extra = 3, low = 0x90;
+        else if (b >= 0xF1 && b <= 0xF3) extra = 3;
+        else if (b == 0xF4) extra = 3, high = 0x8F;
+        else return false;
+        if (n - i <= extra) return false;
+        const auto second = static_cast<unsigned char>(text[i + 1]);
+        if (second < low || second > high) return false;
+        for (std::size_t k = 2; k <= extra; ++k)
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
 // The first code point that has no place in text a person typed for another to read: C0 and C1
 // controls and DEL (NUL truncates in C, ESC drives terminals, CR/LF forge log and CSV lines),
 // the line and paragraph separators U+2028/U+2029, and the bidirectional embeddings, overrides

@@ -1,5 +1,7 @@
 #include "common/http/http_server.hpp"
 
+#include "common/http/websocket_frames.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -138,38 +140,184 @@ struct websocket_connection::impl {
 namespace {
 
 namespace websocket = beast::websocket;
+namespace frames = websocket_frames;
 
+// A connection past its handshake: frames read and written by websocket_frames over the stream.
+// Plain TCP waits for readability (async_wait) and reads into the thread's stack, so an idle
+// connection holds no read buffer and no pending read operation's state; TLS reads into a buffer
+// of its own (the TLS layer buffers anyway). Writes go one at a time: control frames (pongs,
+// pings, the close) before the next data frame; after the close frame, nothing more.
 template <class Stream>
-struct websocket_impl final : websocket_connection::impl {
-    websocket_impl(Stream& next, asio::any_io_executor ex, std::string peer) : ws(next), watchdog(ex) {
+struct websocket_impl final : websocket_connection::impl, std::enable_shared_from_this<websocket_impl<Stream>> {
+    static constexpr bool plain = std::is_same_v<Stream, beast::tcp_stream>;
+
+    websocket_impl(Stream& next, asio::any_io_executor ex, std::string peer) : stream(next), watchdog(ex), signal(ex) {
+        // Never expires: waiters wake when it is cancelled (cancel() wakes all of them; setting the
+        // expiry again would cancel the others' waits).
+        signal.expires_at(asio::steady_timer::time_point::max());
         executor = std::move(ex);
         remote = std::move(peer);
         touch();
+        if constexpr (plain) {
+            boost::system::error_code ignored;
+            stream.socket().non_blocking(true, ignored);
+        }
     }
 
-    // A pending whole-message read makes Beast reserve 1.5 KB in the buffer before anything
-    // arrives; reading a little at a time keeps what an idle connection holds small. (Pings and
-    // pongs are answered and seen (control_callback) while any read is pending.)
-    asio::awaitable<std::optional<websocket_message>> read(std::size_t max_bytes) override {
-        constexpr std::size_t read_step = 256;
-        buffer.clear();
-        do {
-            auto [ec, n] = co_await ws.async_read_some(buffer, read_step, use_tuple);
-            if (ec) co_return std::nullopt;
-            if (buffer.size() > max_bytes) {
-                buffer.clear();
-                buffer.shrink_to_fit();
-                co_return websocket_message{{}, ws.got_binary(), true};
+    auto& writable() {
+        if constexpr (plain) return stream.socket();
+        else return stream;
+    }
+
+    // What a read found: a message (or too_large), the end, or nothing yet (read on).
+    enum class outcome { more, message, end };
+
+    // Feeds bytes to the frame reader; answers pings; on a message returns it and keeps the bytes
+    // after it for the next read.
+    outcome consume(std::string_view data, std::optional<websocket_message>& out) {
+        while (!data.empty()) {
+            std::size_t used = 0;
+            auto e = reader.feed(data, used);
+            data.remove_prefix(used);
+            using kind = frames::client_event::kind;
+            switch (e.what) {
+                case kind::none:
+                    break;
+                case kind::ping:
+                    touch();
+                    queue_control(frames::opcode::pong, e.payload);
+                    break;
+                case kind::pong:
+                    touch();
+                    break;
+                case kind::message:
+                    touch();
+                    out = websocket_message{std::move(e.payload), e.binary, false};
+                    pending_in.assign(data.data(), data.size());
+                    return outcome::message;
+                case kind::too_large:
+                    pending_in.clear();
+                    out = websocket_message{{}, e.binary, true};
+                    return outcome::message;
+                case kind::close:
+                    // The peer's close: answered with its code (RFC 6455 section 5.5.1), then the end.
+                    touch();
+                    queue_close(e.close_code == 0 ? close_code::normal : e.close_code, {});
+                    return outcome::end;
+                case kind::fail:
+                    queue_close(e.close_code, e.why);
+                    return outcome::end;
             }
-        } while (!ws.is_message_done());
-        touch();
-        websocket_message message{beast::buffers_to_string(buffer.data()), ws.got_binary()};
-        buffer.clear();
-        if (buffer.capacity() > read_step) buffer.shrink_to_fit();  // after a large message
-        co_return message;
+        }
+        return outcome::more;
+    }
+
+    asio::awaitable<std::optional<websocket_message>> read(std::size_t max_bytes) override {
+        reader.set_limit(max_bytes);
+        std::optional<websocket_message> out;
+        if (reader.stopped() || dead) co_return out;
+        ++reading;
+        struct done_reading {
+            websocket_impl& self;
+            ~done_reading() {
+                if (--self.reading == 0 && self.close_queued) self.signal.cancel();  // a close waits for the reader
+            }
+        } guard{*this};
+        auto r = outcome::more;
+        if (!pending_in.empty()) {
+            std::string held;
+            held.swap(pending_in);
+            r = consume(held, out);
+        }
+        while (r == outcome::more) {
+            if constexpr (plain) {
+                // Everything already in the socket first: the reactor signals only new data.
+                boost::system::error_code ec;
+                r = read_available(out, ec);
+                if (r != outcome::more) break;
+                if (ec != asio::error::would_block) co_return std::nullopt;  // EOF, reset or aborted
+                auto [wait_ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
+                if (wait_ec || dead) co_return std::nullopt;
+            } else {
+                if (!tls_in) tls_in = std::make_unique<std::array<char, 4096>>();
+                auto [ec, n] = co_await stream.async_read_some(asio::buffer(*tls_in), use_tuple);
+                if (ec || dead) co_return std::nullopt;
+                r = consume(std::string_view(tls_in->data(), n), out);
+            }
+        }
+        if (r == outcome::message) co_return out;
+        // The peer closed, or sent what the protocol forbids: our close frame goes out before the
+        // caller drops the connection (bounded like close()).
+        co_await close_frame_written();
+        co_return std::nullopt;
+    }
+
+    asio::awaitable<void> close_frame_written() {
+        if (!close_queued || close_written || dead) co_return;
+        auto self = this->shared_from_this();
+        asio::steady_timer bound(executor);
+        bound.expires_after(std::chrono::seconds(1));
+        bound.async_wait([self](boost::system::error_code ec) {
+            if (!ec) self->abort();
+        });
+        while (!dead && !close_written) co_await signal.async_wait(use_tuple);
+        bound.cancel();
+    }
+
+    // After our close frame: what still arrives is read and dropped until the peer's close frame
+    // or EOF (whatever ends the connection first: the caller's bound aborts it).
+    asio::awaitable<void> drain() {
+        while (!dead) {
+            if constexpr (plain) {
+                if (discard_available()) co_return;
+                auto [ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
+                if (ec) co_return;
+            } else {
+                if (!tls_in) tls_in = std::make_unique<std::array<char, 4096>>();
+                auto [ec, n] = co_await stream.async_read_some(asio::buffer(*tls_in), use_tuple);
+                if (ec || discard(std::string_view(tls_in->data(), n))) co_return;
+            }
+        }
+    }
+
+    // True once the peer's close frame (or a frame that stops the reader) went by.
+    bool discard(std::string_view data) {
+        while (!data.empty() && !reader.stopped()) {
+            std::size_t used = 0;
+            const auto e = reader.feed(data, used);
+            data.remove_prefix(used);
+            if (e.what == frames::client_event::kind::close) return true;
+        }
+        return false;  // a stopped reader (a message too large) drops the bytes until EOF
+    }
+
+    bool discard_available() {
+        std::array<char, 16 * 1024> chunk;
+        for (;;) {
+            boost::system::error_code ec;
+            const auto n = stream.socket().read_some(asio::buffer(chunk), ec);
+            if (ec) return ec != asio::error::would_block;
+            if (discard(std::string_view(chunk.data(), n))) return true;
+        }
+    }
+
+    // Plain TCP: reads what the socket holds into this thread's stack until it would block or a
+    // message is complete. Not a coroutine, so the buffer is never part of a connection's frame.
+    outcome read_available(std::optional<websocket_message>& out, boost::system::error_code& ec) {
+        std::array<char, 16 * 1024> chunk;
+        for (;;) {
+            const auto n = stream.socket().read_some(asio::buffer(chunk), ec);
+            if (ec) return outcome::more;
+            const auto r = consume(std::string_view(chunk.data(), n), out);
+            if (r != outcome::more) return r;
+        }
     }
 
     void start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done) override {
+        if (close_queued || dead) {
+            asio::post(executor, [done = std::move(done)] { done(false); });
+            return;
+        }
         // A peer that stops reading fills the socket buffers and the write never ends: drop it.
         // One watchdog per connection, not one per write: it is armed when a write starts and
         // none is armed, and when it fires it drops the connection only if the write under way
@@ -177,15 +325,74 @@ struct websocket_impl final : websocket_connection::impl {
         const auto now = std::chrono::steady_clock::now();
         write_started = now;
         write_timeout = timeout;
-        writing = true;
+        data_pending = true;
         if (!watchdog_armed) arm_watchdog(now + timeout);
         outgoing = std::move(text);  // the bytes live here until the write ends
-        ws.text(true);
-        ws.async_write(asio::buffer(outgoing), [this, done = std::move(done)](boost::system::error_code ec, std::size_t) {
-            writing = false;
-            std::string().swap(outgoing);  // an idle connection keeps no frame's bytes
-            done(!ec);
-        });
+        header_size = frames::server_frame_header(frames::opcode::text, outgoing.size(), header);
+        data_done = std::move(done);
+        pump();
+    }
+
+    void queue_control(frames::opcode op, std::string_view payload) {
+        if (close_queued || dead) return;  // nothing after the close frame
+        control_out += frames::server_frame(op, payload);
+        pump();
+    }
+
+    void queue_close(std::uint16_t code, std::string_view reason) {
+        if (close_queued || dead) return;
+        control_out += frames::server_frame(frames::opcode::close, frames::close_payload(code, reason));
+        close_queued = true;
+        pump();
+    }
+
+    // Starts the next write if none is under way: control frames first, then the data frame.
+    void pump() {
+        if (writing || dead) return;
+        if (!control_out.empty()) {
+            writing = true;
+            control_sending.swap(control_out);
+            control_out.clear();
+            const bool carries_close = close_queued && !close_written;
+            asio::async_write(writable(), asio::buffer(control_sending),
+                              [self = this->shared_from_this(), carries_close](boost::system::error_code ec, std::size_t) {
+                                  self->writing = false;
+                                  std::string().swap(self->control_sending);
+                                  if (carries_close && !ec) {
+                                      self->close_written = true;
+                                      self->signal.cancel();
+                                  }
+                                  if (ec) self->abort();
+                                  self->pump();
+                              });
+            return;
+        }
+        if (data_pending && !close_queued) {
+            data_pending = false;
+            writing = true;
+            data_writing = true;
+            std::array<asio::const_buffer, 2> buffers{asio::buffer(header, header_size), asio::buffer(outgoing)};
+            // `this` alone: the session waits for `done` before the connection may go.
+            asio::async_write(writable(), buffers, [this](boost::system::error_code ec, std::size_t) {
+                writing = false;
+                data_writing = false;
+                std::string().swap(outgoing);  // an idle connection keeps no frame's bytes
+                auto done = std::move(data_done);
+                data_done = nullptr;
+                done(!ec);
+                pump();
+            });
+            return;
+        }
+        if (data_pending && close_queued) fail_pending_data();
+    }
+
+    void fail_pending_data() {
+        if (!data_pending) return;
+        data_pending = false;
+        std::string().swap(outgoing);
+        asio::post(executor, [done = std::move(data_done)] { done(false); });
+        data_done = nullptr;
     }
 
     void arm_watchdog(std::chrono::steady_clock::time_point at) {
@@ -194,7 +401,7 @@ struct websocket_impl final : websocket_connection::impl {
         watchdog.async_wait([this](boost::system::error_code ec) {
             if (ec) return;  // the connection is gone (the timer died with it): touch nothing
             watchdog_armed = false;
-            if (!writing) return;
+            if (!data_pending && !data_writing) return;
             const auto due = write_started + write_timeout;
             if (std::chrono::steady_clock::now() >= due) abort();
             else arm_watchdog(due);
@@ -202,37 +409,63 @@ struct websocket_impl final : websocket_connection::impl {
     }
 
     asio::awaitable<bool> ping() override {
-        websocket::ping_data empty;
-        auto [ec] = co_await ws.async_ping(empty, use_tuple);
-        co_return !ec;
+        if (close_queued || dead) co_return false;
+        queue_control(frames::opcode::ping, {});
+        co_return true;
     }
 
+    // The close frame, then the peer's answer (its close frame or EOF) read and dropped, so that
+    // closing the socket with unread input (an RST) cannot destroy our close frame on its way:
+    // all within one second, then the connection is dropped whatever happened.
     asio::awaitable<void> close(std::uint16_t code, std::string reason) override {
-        // A timer of its own: the write watchdog may be re-armed or cancelled by a write meanwhile.
-        asio::steady_timer bound(ws.get_executor());
+        auto self = this->shared_from_this();
+        asio::steady_timer bound(executor);
         bound.expires_after(std::chrono::seconds(1));
-        bound.async_wait([this](boost::system::error_code ec) {
-            if (!ec) abort();
+        bound.async_wait([self](boost::system::error_code ec) {
+            if (!ec) self->abort();
         });
-        websocket::close_reason why(static_cast<websocket::close_code>(code), reason);  // named: docs/coroutines.md
-        co_await ws.async_close(why, use_tuple);  // whatever the outcome, the connection ends here
+        queue_close(code, reason);
+        while (!dead && !close_written) co_await signal.async_wait(use_tuple);
+        if (!dead) {
+            boost::system::error_code ignored;
+            beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
+            if (reading > 0) {
+                // The pending read sees the peer's close or EOF and ends: wait for it.
+                while (!dead && reading > 0) co_await signal.async_wait(use_tuple);
+            } else {
+                co_await drain();
+            }
+        }
         bound.cancel();
         abort();
     }
 
     void abort() override {
+        if (dead) return;
+        dead = true;
         boost::system::error_code ignored;
-        beast::get_lowest_layer(ws).socket().shutdown(tcp::socket::shutdown_both, ignored);
-        beast::get_lowest_layer(ws).socket().close(ignored);
+        beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(stream).socket().close(ignored);
+        signal.cancel();
+        fail_pending_data();
     }
 
-    websocket::stream<Stream&> ws;
-    beast::flat_buffer buffer;
-    std::string outgoing;  // the frame being written
+    Stream& stream;
+    frames::client_frame_reader reader{64 * 1024};
+    std::string pending_in;  // bytes read after the last message returned (rare: several frames at once)
+    std::unique_ptr<std::array<char, 4096>> tls_in;
+    std::string outgoing;  // the data frame being written
+    unsigned char header[10]{};
+    std::size_t header_size = 0;
+    std::function<void(bool)> data_done;
+    std::string control_out, control_sending;
     asio::steady_timer watchdog;
+    asio::steady_timer signal;  // wakes a close: its frame written, the reader ended, the connection dropped
     std::chrono::steady_clock::time_point write_started;
     std::chrono::milliseconds write_timeout{0};
-    bool writing = false, watchdog_armed = false;
+    int reading = 0;
+    bool writing = false, data_pending = false, data_writing = false, watchdog_armed = false;
+    bool close_queued = false, close_written = false, dead = false;
 };
 
 }  // namespace
@@ -422,29 +655,28 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
 
     template <class Stream>
     asio::awaitable<void> run_websocket(Stream& stream, std::unique_ptr<websocket_upgrade> upgrade, const std::string& remote) {
-        auto connection = std::make_shared<websocket_impl<Stream>>(stream, beast::get_lowest_layer(stream).get_executor(), remote);
-        auto& ws = connection->ws;
-        // Our own pings and idle checks (the endpoint's); Beast bounds the handshake.
-        websocket::stream_base::timeout timeouts{config.header_timeout, websocket::stream_base::none(), false};
-        ws.set_option(timeouts);
-        // The endpoint checks the size it accepts (and answers with its own close code); this only
-        // stops a client from making us buffer megabytes first.
-        ws.read_message_max(64 * 1024);
-        ws.set_option(websocket::stream_base::decorator([subprotocol = upgrade->subprotocol](websocket::response_type& response) {
-            response.set(http::field::server, "sharedstore");
-            if (!subprotocol.empty()) response.set(http::field::sec_websocket_protocol, subprotocol);
-        }));
-        auto* state = connection.get();
-        ws.control_callback([state](websocket::frame_type, beast::string_view) { state->touch(); });
-        auto [ec] = co_await ws.async_accept(upgrade->message, use_tuple);
-        if (ec) {
-            log.debug("websocket_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
-            co_return;
+        {
+            // Beast does the handshake on a stream of its own, freed once it is done (an idle
+            // connection would otherwise keep its read buffer and state: see websocket_impl).
+            auto handshake = std::make_unique<websocket::stream<Stream&>>(stream);
+            websocket::stream_base::timeout timeouts{config.header_timeout, websocket::stream_base::none(), false};
+            handshake->set_option(timeouts);
+            handshake->set_option(websocket::stream_base::decorator([subprotocol = upgrade->subprotocol](websocket::response_type& response) {
+                response.set(http::field::server, "sharedstore");
+                if (!subprotocol.empty()) response.set(http::field::sec_websocket_protocol, subprotocol);
+            }));
+            auto [ec] = co_await handshake->async_accept(upgrade->message, use_tuple);
+            if (ec) {
+                log.debug("websocket_handshake_failed", {{"remote", remote}, {"error", ec.message()}});
+                co_return;
+            }
         }
+        auto connection = std::make_shared<websocket_impl<Stream>>(stream, beast::get_lowest_layer(stream).get_executor(), remote);
         auto request = std::move(upgrade->request);
         upgrade.reset();  // the handshake's copy of the request is not needed any more
         websocket_connection accepted(connection);  // named: docs/coroutines.md
         co_await websocket_handler->run(std::move(accepted), std::move(request));
+        connection->abort();  // the stream goes when this returns: nothing may start on it after
     }
 
     // Answers a request that could not be read, when an answer makes sense, then the caller closes.

@@ -119,7 +119,13 @@ protected:
         server->start();
     }
     void TearDown() override {
-        if (server) server->begin_shutdown();
+        if (!server) return;
+        // A notification still on its way (the simulator posts after the test's last call) must
+        // end before the receiver it calls is destroyed: the members go right after this.
+        server->begin_shutdown();
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (server->open_connections() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+        EXPECT_EQ(server->open_connections(), 0);
     }
 
     // A JSAPI prepay signed with the merchant key, as the server will send it.

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace sharedstore;
 using namespace sharedstore::test_support;
@@ -98,7 +99,12 @@ private:
 class simulator_transfer_test : public ::testing::Test {
 protected:
     void TearDown() override {
-        if (server) server->begin_shutdown();
+        if (!server) return;
+        // A notification still on its way must end before the receiver it calls is destroyed.
+        server->begin_shutdown();
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (server->open_connections() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+        EXPECT_EQ(server->open_connections(), 0);
     }
 
     // A simulator in `mode` (with `extra` arguments), the notify endpoint, and a client holding
