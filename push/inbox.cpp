@@ -70,18 +70,27 @@ local users, order = {}, {}
 for i = 6, #ARGV, 4 do
   local user, id, frame, due = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local key = 'inbox:' .. user
-  local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
-  local prev = top[1] and string.sub(top[1][1], 1, -3) or '0'
+  local list = users[user]
+  if not list then list = {} users[user] = list order[#order + 1] = user end
+  -- The entry before: the stream's top, read once per user and batch (then the last appended).
+  local prev = list.top
+  if not prev then
+    local top = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)
+    prev = top[1] and string.sub(top[1][1], 1, -3) or '0'
+  end
   -- An id at or below the stream's top was appended before (a relay's retry): skip it. Any other
   -- error stops the batch here, so a later event never passes an earlier one.
   local added = redis.pcall('XADD', key, 'MAXLEN', '~', max_len, id .. '-0', 'frame', frame)
   if type(added) == 'table' and added.err and not string.find(added.err, 'equal or smaller', 1, true) then return added end
-  redis.call('EXPIRE', key, ttl)
+  -- The inbox lives `ttl` from its last append; refreshed at most once a minute (an EXPIRE per
+  -- frame is a write, and a line in the AOF, for every frame of a burst).
+  if not list.fresh then
+    if redis.call('TTL', key) < ttl - 60 then redis.call('EXPIRE', key, ttl) end
+    list.fresh = true
+  end
   -- Scheduled once, when appended: a retry must not push an earlier schedule later.
   if due > 0 and type(added) ~= 'table' then redis.call('ZADD', 'push:fallback-due', due, user .. ':' .. id) end
-  if not users[user] then users[user] = {} order[#order + 1] = user end
-  local list = users[user]
-  if type(added) == 'table' then list.pull = true else list[#list + 1] = user .. ':' .. prev .. ':' .. id list[#list + 1] = frame end
+  if type(added) == 'table' then list.pull = true list.top = nil else list[#list + 1] = user .. ':' .. prev .. ':' .. id list[#list + 1] = frame list.top = id end
 end
 redis.call('SET', 'push:relay-mark', string.format('%.0f', stamp))
 -- One poke entry per instance and batch: a sequence number (a reader that finds one missing lost
@@ -99,6 +108,10 @@ for _, user in ipairs(order) do
     end
   end
 end
+-- Pokes are wake-ups, not data: the frames they carry are in the inboxes. They stay out of the
+-- AOF and the replicas (a second copy of every frame); after a restart or a failover the
+-- listener finds the sequence broken, or its connection lost, and every session reads its inbox.
+redis.set_repl(redis.REPL_NONE)
 for instance, fields in pairs(pokes) do
   local key = 'pokes:' .. instance
   -- unpack() is bounded by Lua's C stack: at most 400 frames an entry.
@@ -109,6 +122,7 @@ for instance, fields in pairs(pokes) do
   end
 end
 for _, p in ipairs(plain) do redis.call('XADD', 'pokes:' .. p[1], 'MAXLEN', '~', '1000', '*', 'user', p[2]) end
+redis.set_repl(redis.REPL_ALL)
 return {1, stamp}
 )lua";
     std::vector<std::string> eval{"EVAL", script, "0", std::to_string(max_events_), std::to_string(ttl_.count()),

@@ -238,8 +238,10 @@ void push_session::written(bool ok) {
             ctx_.metrics.increment("sharedstore_push_slow_clients_closed_total", {});
             ctx_.log.info("push_slow_client_closed", {{"user_id", user_id_}, {"queued", queued()}});
         }
+        // Refused because a close is under way: whoever closes drops the connection once the
+        // close frame is out (dropping it here could cut that frame short).
+        if (!closed_ && !connection_.closing()) connection_.abort();
         closed_ = true;
-        connection_.abort();
         writing_ = false;
         helper_done();
         return;

@@ -129,6 +129,7 @@ struct websocket_connection::impl {
     virtual asio::awaitable<bool> ping() = 0;
     virtual asio::awaitable<void> close(std::uint16_t code, std::string reason) = 0;
     virtual void abort() = 0;
+    virtual bool closing() const = 0;
 
     asio::any_io_executor executor;
     std::string remote;
@@ -202,6 +203,7 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
                 case kind::close:
                     // The peer's close: answered with its code (RFC 6455 section 5.5.1), then the end.
                     touch();
+                    peer_closed = true;
                     queue_close(e.close_code == 0 ? close_code::normal : e.close_code, {});
                     return outcome::end;
                 case kind::fail:
@@ -235,6 +237,12 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
                 boost::system::error_code ec;
                 r = read_available(out, ec);
                 if (r != outcome::more) break;
+                if (!ec) {
+                    // A peer sending without pause: let the loop's other connections run.
+                    co_await asio::post(executor, asio::use_awaitable);
+                    if (dead) co_return std::nullopt;
+                    continue;
+                }
                 if (ec != asio::error::would_block) co_return std::nullopt;  // EOF, reset or aborted
                 auto [wait_ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
                 if (wait_ec || dead) co_return std::nullopt;
@@ -247,13 +255,18 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
         }
         if (r == outcome::message) co_return out;
         // The peer closed, or sent what the protocol forbids: our close frame goes out before the
-        // caller drops the connection (bounded like close()).
-        co_await close_frame_written();
+        // caller drops the connection.
+        co_await finish_close(true);
         co_return std::nullopt;
     }
 
-    asio::awaitable<void> close_frame_written() {
-        if (!close_queued || close_written || dead) co_return;
+    // Once the close frame is queued: it goes out, then (unless the peer closed first) what the
+    // peer still sends is read and dropped until its close frame or EOF, so that closing the socket
+    // with unread input (an RST) cannot destroy our close frame on its way; within one second,
+    // then the connection is dropped whatever happened. `by_reader`: called from read() (else a
+    // pending read is left to see the end).
+    asio::awaitable<void> finish_close(bool by_reader) {
+        if (dead) co_return;
         auto self = this->shared_from_this();
         asio::steady_timer bound(executor);
         bound.expires_after(std::chrono::seconds(1));
@@ -261,15 +274,34 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
             if (!ec) self->abort();
         });
         while (!dead && !close_written) co_await signal.async_wait(use_tuple);
+        if (!dead && !peer_closed) {
+            boost::system::error_code ignored;
+            beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
+            if (!by_reader && reading > 0) {
+                while (!dead && reading > 0) co_await signal.async_wait(use_tuple);
+            } else {
+                co_await drain();
+            }
+        }
         bound.cancel();
     }
 
     // After our close frame: what still arrives is read and dropped until the peer's close frame
     // or EOF (whatever ends the connection first: the caller's bound aborts it).
     asio::awaitable<void> drain() {
+        if (!pending_in.empty()) {
+            std::string held;
+            held.swap(pending_in);
+            if (discard(held)) co_return;
+        }
         while (!dead) {
             if constexpr (plain) {
-                if (discard_available()) co_return;
+                bool more = false;
+                if (discard_available(more)) co_return;
+                if (more) {
+                    co_await asio::post(executor, asio::use_awaitable);
+                    continue;
+                }
                 auto [ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
                 if (ec) co_return;
             } else {
@@ -291,26 +323,35 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
         return false;  // a stopped reader (a message too large) drops the bytes until EOF
     }
 
-    bool discard_available() {
+    // At most this many reads of 16 KiB in a row before the loop's other connections get a turn.
+    static constexpr int reads_per_turn = 8;
+
+    // `more`: the socket may hold more (the turn ended first).
+    bool discard_available(bool& more) {
         std::array<char, 16 * 1024> chunk;
-        for (;;) {
+        for (int round = 0; round < reads_per_turn; ++round) {
             boost::system::error_code ec;
             const auto n = stream.socket().read_some(asio::buffer(chunk), ec);
             if (ec) return ec != asio::error::would_block;
             if (discard(std::string_view(chunk.data(), n))) return true;
         }
+        more = true;
+        return false;
     }
 
-    // Plain TCP: reads what the socket holds into this thread's stack until it would block or a
-    // message is complete. Not a coroutine, so the buffer is never part of a connection's frame.
+    // Plain TCP: reads what the socket holds into this thread's stack until it would block, a
+    // message is complete or the turn ends (`ec` clear and outcome::more). Not a coroutine, so the
+    // buffer is never part of a connection's frame.
     outcome read_available(std::optional<websocket_message>& out, boost::system::error_code& ec) {
         std::array<char, 16 * 1024> chunk;
-        for (;;) {
+        for (int round = 0; round < reads_per_turn; ++round) {
             const auto n = stream.socket().read_some(asio::buffer(chunk), ec);
             if (ec) return outcome::more;
             const auto r = consume(std::string_view(chunk.data(), n), out);
             if (r != outcome::more) return r;
         }
+        ec = {};
+        return outcome::more;
     }
 
     void start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done) override {
@@ -335,6 +376,11 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
 
     void queue_control(frames::opcode op, std::string_view payload) {
         if (close_queued || dead) return;  // nothing after the close frame
+        // A peer that pings and never reads would make the pongs pile up here: drop it.
+        if (control_out.size() > 4096) {
+            abort();
+            return;
+        }
         control_out += frames::server_frame(op, payload);
         pump();
     }
@@ -358,10 +404,8 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
                               [self = this->shared_from_this(), carries_close](boost::system::error_code ec, std::size_t) {
                                   self->writing = false;
                                   std::string().swap(self->control_sending);
-                                  if (carries_close && !ec) {
-                                      self->close_written = true;
-                                      self->signal.cancel();
-                                  }
+                                  if (carries_close && !ec) self->close_written = true;
+                                  self->signal.cancel();  // a close, or the end of the connection, waits for this
                                   if (ec) self->abort();
                                   self->pump();
                               });
@@ -376,6 +420,7 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
             asio::async_write(writable(), buffers, [this](boost::system::error_code ec, std::size_t) {
                 writing = false;
                 data_writing = false;
+                signal.cancel();
                 std::string().swap(outgoing);  // an idle connection keeps no frame's bytes
                 auto done = std::move(data_done);
                 data_done = nullptr;
@@ -398,8 +443,9 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
     void arm_watchdog(std::chrono::steady_clock::time_point at) {
         watchdog_armed = true;
         watchdog.expires_at(at);
-        watchdog.async_wait([this](boost::system::error_code ec) {
-            if (ec) return;  // the connection is gone (the timer died with it): touch nothing
+        watchdog.async_wait([weak = this->weak_from_this(), this](boost::system::error_code ec) {
+            // Cancelled (the connection is gone), or fired just before it went: touch nothing.
+            if (ec || weak.expired()) return;
             watchdog_armed = false;
             if (!data_pending && !data_writing) return;
             const auto due = write_started + write_timeout;
@@ -414,30 +460,17 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
         co_return true;
     }
 
-    // The close frame, then the peer's answer (its close frame or EOF) read and dropped, so that
-    // closing the socket with unread input (an RST) cannot destroy our close frame on its way:
-    // all within one second, then the connection is dropped whatever happened.
     asio::awaitable<void> close(std::uint16_t code, std::string reason) override {
-        auto self = this->shared_from_this();
-        asio::steady_timer bound(executor);
-        bound.expires_after(std::chrono::seconds(1));
-        bound.async_wait([self](boost::system::error_code ec) {
-            if (!ec) self->abort();
-        });
         queue_close(code, reason);
-        while (!dead && !close_written) co_await signal.async_wait(use_tuple);
-        if (!dead) {
-            boost::system::error_code ignored;
-            beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
-            if (reading > 0) {
-                // The pending read sees the peer's close or EOF and ends: wait for it.
-                while (!dead && reading > 0) co_await signal.async_wait(use_tuple);
-            } else {
-                co_await drain();
-            }
-        }
-        bound.cancel();
+        co_await finish_close(false);
         abort();
+    }
+
+    bool closing() const override { return close_queued && !dead; }
+
+    // After abort(): the writes under way end (their handlers run, aborted) before the stream goes.
+    asio::awaitable<void> writes_ended() {
+        while (writing) co_await signal.async_wait(use_tuple);
     }
 
     void abort() override {
@@ -465,7 +498,7 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
     std::chrono::milliseconds write_timeout{0};
     int reading = 0;
     bool writing = false, data_pending = false, data_writing = false, watchdog_armed = false;
-    bool close_queued = false, close_written = false, dead = false;
+    bool close_queued = false, close_written = false, peer_closed = false, dead = false;
 };
 
 }  // namespace
@@ -477,6 +510,7 @@ void websocket_connection::start_write(std::string text, std::chrono::millisecon
 asio::awaitable<bool> websocket_connection::ping() { return impl_->ping(); }
 asio::awaitable<void> websocket_connection::close(std::uint16_t code, std::string reason) { return impl_->close(code, std::move(reason)); }
 void websocket_connection::abort() { impl_->abort(); }
+bool websocket_connection::closing() const { return impl_->closing(); }
 asio::any_io_executor websocket_connection::executor() const { return impl_->executor; }
 std::chrono::steady_clock::time_point websocket_connection::last_received() const {
     return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(impl_->last_received_ns.load()));
@@ -676,7 +710,10 @@ struct http_server::state : std::enable_shared_from_this<http_server::state> {
         upgrade.reset();  // the handshake's copy of the request is not needed any more
         websocket_connection accepted(connection);  // named: docs/coroutines.md
         co_await websocket_handler->run(std::move(accepted), std::move(request));
-        connection->abort();  // the stream goes when this returns: nothing may start on it after
+        // The stream goes when this returns: nothing may start on it after, and no write of ours
+        // (a pong, a ping, a close frame) may still be using it (TLS's write refers to the stream).
+        connection->abort();
+        co_await connection->writes_ended();
     }
 
     // Answers a request that could not be read, when an answer makes sense, then the caller closes.

@@ -54,6 +54,9 @@ public:
     boost::asio::awaitable<void> close(std::uint16_t code, std::string reason);
     // Drops the TCP connection at once (no close frame): for a peer that does not read.
     void abort();
+    // A close frame is on its way (ours, or our answer to the peer's): writes are refused from now
+    // on, and the closing side drops the connection when it is done.
+    bool closing() const;
 
     boost::asio::any_io_executor executor() const;
     // When anything (a message, a ping, a pong) last arrived from the peer.

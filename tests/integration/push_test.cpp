@@ -322,6 +322,45 @@ TEST_F(push_test, an_oversized_binary_or_unknown_client_frame_closes_with_policy
     EXPECT_NE(metrics.body.find("sharedstore_push_client_frames_refused_total{reason=\"duplicate_key\"}"), std::string::npos);
 }
 
+TEST_F(push_test, frames_rfc_6455_forbids_close_with_1002_or_1007_and_control_frames_are_answered) {
+    auto who = sign_in();
+    // A ping is answered with its payload; the frames after it in the same write (a resume, an
+    // unasked pong) are read as frames too, or the close below would answer 1002, not 1000.
+    {
+        auto client = connect(who);
+        client->keep_pongs(true);
+        client->send_raw(ws_client::masked_frame(0x89, "abc") + ws_client::masked_frame(0x81, R"({"type":"resume","after":"0-0"})") +
+                         ws_client::masked_frame(0x8A, ""));
+        auto pong = client->read(3s);
+        ASSERT_TRUE(pong.has_value());
+        EXPECT_EQ(pong->opcode, 10);
+        EXPECT_EQ(pong->payload, "abc");
+        client->send_raw(ws_client::masked_frame(0x88, std::string("\x03\xE8", 2) + "bye"));
+        std::uint16_t code = 0;
+        EXPECT_TRUE(client->closed_within(3s, &code));
+        EXPECT_EQ(code, 1000);
+    }
+    struct refused {
+        const char* name;
+        std::string bytes;
+        std::uint16_t code;
+    };
+    const refused cases[] = {
+        {"unmasked", std::string("\x81\x02hi", 4), 1002},
+        {"reserved bit", ws_client::masked_frame(0xC1, "hi"), 1002},
+        {"unknown opcode", ws_client::masked_frame(0x83, "hi"), 1002},
+        {"continuation first", ws_client::masked_frame(0x80, "hi"), 1002},
+        {"not UTF-8", ws_client::masked_frame(0x81, "\xC0\x80"), 1007},
+    };
+    for (const auto& c : cases) {
+        auto client = connect(who);
+        client->send_raw(c.bytes);
+        std::uint16_t code = 0;
+        EXPECT_TRUE(client->closed_within(3s, &code)) << c.name;
+        EXPECT_EQ(code, c.code) << c.name;
+    }
+}
+
 TEST_F(push_test, a_client_that_never_answers_pings_is_closed_and_a_live_one_stays) {
     auto who = sign_in();
     auto live = connect(who);

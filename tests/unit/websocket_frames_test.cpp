@@ -153,7 +153,7 @@ TEST(websocket_frames, a_message_over_the_limit_is_refused_before_its_payload_is
     auto e = one.feed(big, used);
     EXPECT_EQ(e.what, kind::too_large);
     EXPECT_EQ(used, 8u);  // the header (2 + 2 + 4 bytes) and nothing of the payload
-    // Split into frames of 1 KiB, the same limit: refused at the sixth frame's header.
+    // Split into frames of 1 KiB, the same limit: refused at the fifth frame's header.
     client_frame_reader many(4096);
     std::string fragments = client_frame(2, std::string(1024, 'x'));
     for (int i = 0; i < 5; ++i) fragments += client_frame(0, std::string(1024, 'x'));

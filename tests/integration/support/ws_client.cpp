@@ -89,9 +89,9 @@ bool ws_client::fill(std::size_t bytes, std::chrono::steady_clock::time_point de
     return true;
 }
 
-void ws_client::send_frame(int opcode, const std::string& payload, bool fin) {
+std::string ws_client::masked_frame(unsigned char first_byte, const std::string& payload) {
     std::string frame;
-    frame.push_back(static_cast<char>((fin ? 0x80 : 0) | opcode));
+    frame.push_back(static_cast<char>(first_byte));
     const auto n = payload.size();
     if (n < 126) {
         frame.push_back(static_cast<char>(0x80 | n));
@@ -108,8 +108,14 @@ void ws_client::send_frame(int opcode, const std::string& payload, bool fin) {
     for (auto& m : mask) m = static_cast<char>(random());
     frame.append(mask, 4);
     for (std::size_t i = 0; i < n; ++i) frame.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
-    ::send(fd_, frame.data(), frame.size(), MSG_NOSIGNAL);
+    return frame;
 }
+
+void ws_client::send_frame(int opcode, const std::string& payload, bool fin) {
+    send_raw(masked_frame(static_cast<unsigned char>((fin ? 0x80 : 0) | opcode), payload));
+}
+
+void ws_client::send_raw(const std::string& bytes) { ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
 
 void ws_client::send_text(const std::string& text) { send_frame(1, text); }
 void ws_client::send_binary(const std::string& bytes) { send_frame(2, bytes); }
@@ -150,7 +156,7 @@ std::optional<ws_frame> ws_client::read(std::chrono::milliseconds timeout) {
             send_frame(10, frame.payload);
             continue;
         }
-        if (frame.opcode == 10) continue;
+        if (frame.opcode == 10 && !keep_pongs_) continue;
         if (frame.opcode == 8 && frame.payload.size() >= 2)
             frame.close_code = static_cast<std::uint16_t>((static_cast<unsigned char>(frame.payload[0]) << 8) | static_cast<unsigned char>(frame.payload[1]));
         return frame;

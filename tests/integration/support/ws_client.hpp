@@ -35,6 +35,12 @@ public:
     void send_binary(const std::string& bytes);
     // One text message split into frames (FIN=0 on all but the last), as a client may send it.
     void send_fragmented_text(const std::vector<std::string>& parts);
+    // Bytes as they are, in one write (several frames at once, or frames no library would send).
+    void send_raw(const std::string& bytes);
+    // A masked client frame; `first_byte` is FIN, RSV and opcode as they go on the wire.
+    static std::string masked_frame(unsigned char first_byte, const std::string& payload);
+    // read() returns pongs too (they are skipped otherwise).
+    void keep_pongs(bool keep) { keep_pongs_ = keep; }
     // The next whole text or binary message (fragments joined) or close frame within `timeout`
     // (pings are answered on the way); nullopt on timeout; opcode 0 when the connection ended
     // without a close frame.
@@ -54,6 +60,7 @@ private:
     std::vector<std::pair<std::string, std::string>> response_headers_;
     std::string buffer_;
     bool eof_ = false;
+    bool keep_pongs_ = false;
 };
 
 // `Authorization: Bearer <token>` for ws_client.
