@@ -63,6 +63,20 @@ ensure_node() {
     || die "Node.js $(node --version) is too old for the console: it needs 20.19 or later (22.12 or later on the 22 line)"
 }
 
+# nginx for the deploy tests (tests/sdk/deploy.test.mjs: deploy/nginx in front of three instances).
+DEPLOY_PACKAGES=(nginx)
+
+ensure_deploy() {
+  local missing=() p
+  for p in "${DEPLOY_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  apt_update_once
+  say "installing Debian packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
 ensure_browser() {
   local missing=() p
   for p in "${BROWSER_PACKAGES[@]}"; do
