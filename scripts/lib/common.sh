@@ -31,9 +31,10 @@ apt_update_once() {
   APT_UPDATED=1
 }
 
-ensure_packages() {
+# Installs those of the named Debian packages that are not installed yet.
+ensure_debian_packages() {
   local missing=() p
-  for p in "${DEBIAN_PACKAGES[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -41,6 +42,8 @@ ensure_packages() {
   say "installing Debian packages: ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
+
+ensure_packages() { ensure_debian_packages "${DEBIAN_PACKAGES[@]}"; }
 
 # The merchant console (console/, built with npm) and its tests. Node.js and npm are checked by
 # command, not by package: a machine may carry a newer Node.js whose npm is bundled (no Debian
@@ -66,27 +69,9 @@ ensure_node() {
 # nginx for the deploy tests (tests/sdk/deploy.test.mjs: deploy/nginx in front of three instances).
 DEPLOY_PACKAGES=(nginx)
 
-ensure_deploy() {
-  local missing=() p
-  for p in "${DEPLOY_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return
-  apt_update_once
-  say "installing Debian packages: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-}
+ensure_deploy() { ensure_debian_packages "${DEPLOY_PACKAGES[@]}"; }
 
-ensure_browser() {
-  local missing=() p
-  for p in "${BROWSER_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return
-  apt_update_once
-  say "installing Debian packages: ${missing[*]}"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-}
+ensure_browser() { ensure_debian_packages "${BROWSER_PACKAGES[@]}"; }
 
 # npm ci in console/, skipped while node_modules was made from this very lock by this Node.js.
 ensure_console_deps() {
