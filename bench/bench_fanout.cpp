@@ -84,6 +84,7 @@ struct fanout_options {
     int committers = 2;
     int max_batch = 2000;  // frames in one Redis call of the Redis segment
     int server_pid = 0, redis_pid = 0, mariadb_pid = 0;
+    std::vector<int> more_server_pids;  // --server-pid A,B,C: instances behind a proxy, summed
     int connect_concurrency = 200, login_concurrency = 32;
 };
 
@@ -181,7 +182,13 @@ std::optional<fanout_options> parse_options(const std::vector<std::string>& args
             else if (k == "--rows-per-commit") o.rows_per_commit = std::stoi(v);
             else if (k == "--committers") o.committers = std::stoi(v);
             else if (k == "--max-batch") o.max_batch = std::stoi(v);
-            else if (k == "--server-pid") o.server_pid = std::stoi(v);
+            else if (k == "--server-pid") {
+                std::stringstream list(v);
+                std::string item;
+                std::getline(list, item, ',');
+                o.server_pid = std::stoi(item);
+                while (std::getline(list, item, ',')) o.more_server_pids.push_back(std::stoi(item));
+            }
             else if (k == "--redis-pid") o.redis_pid = std::stoi(v);
             else if (k == "--mariadb-pid") o.mariadb_pid = std::stoi(v);
             else if (k == "--connect-concurrency") o.connect_concurrency = std::stoi(v);
@@ -412,11 +419,24 @@ long long run_publisher(const fanout_options& o, double rate, std::uint64_t firs
     return published;
 }
 
+// The server's CPU time, or the instances' together.
+double servers_cpu_seconds(const fanout_options& o) {
+    double total = process_cpu_seconds(o.server_pid);
+    for (int pid : o.more_server_pids) total += process_cpu_seconds(pid);
+    return total;
+}
+
+long long servers_rss_kib(const fanout_options& o) {
+    long long total = process_rss_kib(o.server_pid);
+    for (int pid : o.more_server_pids) total += process_rss_kib(pid);
+    return total;
+}
+
 struct cpu_sample {
     double server = 0, redis = 0, mariadb = 0, bench = 0;
     machine_cpu machine;
     static cpu_sample take(const fanout_options& o) {
-        return {process_cpu_seconds(o.server_pid), process_cpu_seconds(o.redis_pid), process_cpu_seconds(o.mariadb_pid), self_cpu_seconds(), machine_cpu::now()};
+        return {servers_cpu_seconds(o), process_cpu_seconds(o.redis_pid), process_cpu_seconds(o.mariadb_pid), self_cpu_seconds(), machine_cpu::now()};
     }
 };
 
@@ -506,7 +526,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
     if (socketio) next_id = static_cast<std::uint64_t>(epoch_us() / 1000) * 1000;  // grows across runs
     s.track.base = next_id;
 
-    const auto rss_before = process_rss_kib(o.server_pid);
+    const auto rss_before = servers_rss_kib(o);
     const auto opened_at = mono_ns();
     s.next = 0;
     for (int i = 0; i < o.connect_concurrency; ++i, ++s.workers) asio::co_spawn(executor, opener(s), asio::detached);
@@ -516,14 +536,14 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
     summary["connect_s"] = static_cast<double>(mono_ns() - opened_at) / 1e9;
     if (!s.first_error.empty()) std::cerr << "first error: " << s.first_error << "\n";
     co_await sleep_seconds(o.settle);
-    const auto rss_open = process_rss_kib(o.server_pid);
+    const auto rss_open = servers_rss_kib(o);
     if (o.server_pid > 0 && s.opened > 0) {
         summary["server_rss_before_mib"] = static_cast<double>(rss_before) / 1024.0;
         summary["server_rss_open_kib_per_connection"] = static_cast<double>(rss_open - rss_before) / static_cast<double>(s.opened);
     }
     if (o.idle_hold > 0) {
         co_await sleep_seconds(o.idle_hold);
-        const auto rss_held = process_rss_kib(o.server_pid);
+        const auto rss_held = servers_rss_kib(o);
         if (o.server_pid > 0 && s.opened > 0)
             summary["server_rss_idle_kib_per_connection"] = static_cast<double>(rss_held - rss_before) / static_cast<double>(s.opened);
         summary["idle_hold_s"] = o.idle_hold;
@@ -647,7 +667,7 @@ asio::awaitable<void> fanout_rounds(fanout_state& s, json::object& summary) {
 
 const char* fanout_usage() {
     return "  fanout  [--mode redis|outbox|socketio] [--connections N] [--rates R1,R2,..] [--duration S] [--drain S] [--idle-hold S]\n"
-           "          [--rows-per-commit K] [--committers C] [--server-pid P --redis-pid P --mariadb-pid P]\n"
+           "          [--rows-per-commit K] [--committers C] [--server-pid P[,P...] --redis-pid P --mariadb-pid P]\n"
            "          frames to N acknowledging WebSockets: delivery, latency, CPU per frame (bench/fanout-stack starts the stack)\n";
 }
 
