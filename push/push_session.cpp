@@ -293,7 +293,7 @@ asio::awaitable<void> push_session::pinger(std::shared_ptr<push_session> self) {
             co_await close_now(self, close_code::ping_timeout, std::move(why));
             break;
         }
-        co_await connection_.ping();
+        connection_.ping();
     }
     helper_done();
 }

@@ -126,7 +126,7 @@ struct websocket_connection::impl {
     virtual ~impl() = default;
     virtual asio::awaitable<std::optional<websocket_message>> read(std::size_t max_bytes) = 0;
     virtual void start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done) = 0;
-    virtual asio::awaitable<bool> ping() = 0;
+    virtual bool ping() = 0;
     virtual asio::awaitable<void> close(std::uint16_t code, std::string reason) = 0;
     virtual void abort() = 0;
     virtual bool closing() const = 0;
@@ -231,27 +231,13 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
             held.swap(pending_in);
             r = consume(held, out);
         }
-        while (r == outcome::more) {
-            if constexpr (plain) {
-                // Everything already in the socket first: the reactor signals only new data.
-                boost::system::error_code ec;
-                r = read_available(out, ec);
-                if (r != outcome::more) break;
-                if (!ec) {
-                    // A peer sending without pause: let the loop's other connections run.
-                    co_await asio::post(executor, asio::use_awaitable);
-                    if (dead) co_return std::nullopt;
-                    continue;
-                }
-                if (ec != asio::error::would_block) co_return std::nullopt;  // EOF, reset or aborted
-                auto [wait_ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
-                if (wait_ec || dead) co_return std::nullopt;
-            } else {
-                if (!tls_in) tls_in = std::make_unique<std::array<char, 4096>>();
-                auto [ec, n] = co_await stream.async_read_some(asio::buffer(*tls_in), use_tuple);
-                if (ec || dead) co_return std::nullopt;
-                r = consume(std::string_view(tls_in->data(), n), out);
-            }
+        if (r == outcome::more) {
+            auto take = [&](std::string_view bytes) {
+                r = consume(bytes, out);
+                return r != outcome::more;
+            };
+            const bool taken = co_await receive(take);
+            if (!taken) co_return std::nullopt;  // EOF, reset or aborted
         }
         if (r == outcome::message) co_return out;
         // The peer closed, or sent what the protocol forbids: our close frame goes out before the
@@ -294,22 +280,35 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
             held.swap(pending_in);
             if (discard(held)) co_return;
         }
+        auto take = [this](std::string_view bytes) { return discard(bytes); };
+        co_await receive(take);
+    }
+
+    // Hands what the peer sends to `take`, as it arrives, until `take` returns true (then true) or
+    // the connection ends (false).
+    template <class Take>
+    asio::awaitable<bool> receive(Take& take) {
         while (!dead) {
             if constexpr (plain) {
-                bool more = false;
-                if (discard_available(more)) co_return;
-                if (more) {
+                // Everything already in the socket first: the reactor signals only new data.
+                boost::system::error_code ec;
+                if (read_turn(take, ec)) co_return true;
+                if (!ec) {
+                    // A peer sending without pause: let the loop's other connections run.
                     co_await asio::post(executor, asio::use_awaitable);
                     continue;
                 }
-                auto [ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
-                if (ec) co_return;
+                if (ec != asio::error::would_block) co_return false;
+                auto [wait_ec] = co_await stream.socket().async_wait(tcp::socket::wait_read, use_tuple);
+                if (wait_ec) co_return false;
             } else {
                 if (!tls_in) tls_in = std::make_unique<std::array<char, 4096>>();
                 auto [ec, n] = co_await stream.async_read_some(asio::buffer(*tls_in), use_tuple);
-                if (ec || discard(std::string_view(tls_in->data(), n))) co_return;
+                if (ec) co_return false;
+                if (take(std::string_view(tls_in->data(), n))) co_return true;
             }
         }
+        co_return false;
     }
 
     // True once the peer's close frame (or a frame that stops the reader) went by.
@@ -326,32 +325,19 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
     // At most this many reads of 16 KiB in a row before the loop's other connections get a turn.
     static constexpr int reads_per_turn = 8;
 
-    // `more`: the socket may hold more (the turn ended first).
-    bool discard_available(bool& more) {
-        std::array<char, 16 * 1024> chunk;
-        for (int round = 0; round < reads_per_turn; ++round) {
-            boost::system::error_code ec;
-            const auto n = stream.socket().read_some(asio::buffer(chunk), ec);
-            if (ec) return ec != asio::error::would_block;
-            if (discard(std::string_view(chunk.data(), n))) return true;
-        }
-        more = true;
-        return false;
-    }
-
-    // Plain TCP: reads what the socket holds into this thread's stack until it would block, a
-    // message is complete or the turn ends (`ec` clear and outcome::more). Not a coroutine, so the
-    // buffer is never part of a connection's frame.
-    outcome read_available(std::optional<websocket_message>& out, boost::system::error_code& ec) {
+    // Plain TCP: reads what the socket holds into this thread's stack and hands it to `take` until
+    // `take` returns true (then true), the socket would block or fails (`ec`), or the turn ends
+    // (`ec` clear). Not a coroutine, so the buffer is never part of a connection's frame.
+    template <class Take>
+    bool read_turn(Take& take, boost::system::error_code& ec) {
         std::array<char, 16 * 1024> chunk;
         for (int round = 0; round < reads_per_turn; ++round) {
             const auto n = stream.socket().read_some(asio::buffer(chunk), ec);
-            if (ec) return outcome::more;
-            const auto r = consume(std::string_view(chunk.data(), n), out);
-            if (r != outcome::more) return r;
+            if (ec) return false;
+            if (take(std::string_view(chunk.data(), n))) return true;
         }
         ec = {};
-        return outcome::more;
+        return false;
     }
 
     void start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done) override {
@@ -414,12 +400,10 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
         if (data_pending && !close_queued) {
             data_pending = false;
             writing = true;
-            data_writing = true;
             std::array<asio::const_buffer, 2> buffers{asio::buffer(header, header_size), asio::buffer(outgoing)};
             // `this` alone: the session waits for `done` before the connection may go.
             asio::async_write(writable(), buffers, [this](boost::system::error_code ec, std::size_t) {
                 writing = false;
-                data_writing = false;
                 signal.cancel();
                 std::string().swap(outgoing);  // an idle connection keeps no frame's bytes
                 auto done = std::move(data_done);
@@ -447,17 +431,17 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
             // Cancelled (the connection is gone), or fired just before it went: touch nothing.
             if (ec || weak.expired()) return;
             watchdog_armed = false;
-            if (!data_pending && !data_writing) return;
+            if (!data_done) return;  // no data frame waiting or being written
             const auto due = write_started + write_timeout;
             if (std::chrono::steady_clock::now() >= due) abort();
             else arm_watchdog(due);
         });
     }
 
-    asio::awaitable<bool> ping() override {
-        if (close_queued || dead) co_return false;
+    bool ping() override {
+        if (close_queued || dead) return false;
         queue_control(frames::opcode::ping, {});
-        co_return true;
+        return true;
     }
 
     asio::awaitable<void> close(std::uint16_t code, std::string reason) override {
@@ -490,14 +474,14 @@ struct websocket_impl final : websocket_connection::impl, std::enable_shared_fro
     std::string outgoing;  // the data frame being written
     unsigned char header[10]{};
     std::size_t header_size = 0;
-    std::function<void(bool)> data_done;
+    std::function<void(bool)> data_done;  // set from start_write until that frame is written or failed
     std::string control_out, control_sending;
     asio::steady_timer watchdog;
     asio::steady_timer signal;  // wakes a close: its frame written, the reader ended, the connection dropped
     std::chrono::steady_clock::time_point write_started;
     std::chrono::milliseconds write_timeout{0};
     int reading = 0;
-    bool writing = false, data_pending = false, data_writing = false, watchdog_armed = false;
+    bool writing = false, data_pending = false, watchdog_armed = false;
     bool close_queued = false, close_written = false, peer_closed = false, dead = false;
 };
 
@@ -507,7 +491,7 @@ asio::awaitable<std::optional<websocket_message>> websocket_connection::read(std
 void websocket_connection::start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done) {
     impl_->start_write(std::move(text), timeout, std::move(done));
 }
-asio::awaitable<bool> websocket_connection::ping() { return impl_->ping(); }
+bool websocket_connection::ping() { return impl_->ping(); }
 asio::awaitable<void> websocket_connection::close(std::uint16_t code, std::string reason) { return impl_->close(code, std::move(reason)); }
 void websocket_connection::abort() { impl_->abort(); }
 bool websocket_connection::closing() const { return impl_->closing(); }

@@ -49,7 +49,8 @@ public:
     // server writes a frame per event, and a coroutine per write cost an allocation or more each.
     // The caller keeps what `done` refers to alive until it has run.
     void start_write(std::string text, std::chrono::milliseconds timeout, std::function<void(bool)> done);
-    boost::asio::awaitable<bool> ping();
+    // Queues a ping (sent after the write under way); false once the connection is closing or gone.
+    bool ping();
     // Sends a close frame (bounded by one second), then drops the connection.
     boost::asio::awaitable<void> close(std::uint16_t code, std::string reason);
     // Drops the TCP connection at once (no close frame): for a peer that does not read.

@@ -133,8 +133,7 @@ client_event client_frame_reader::finish_frame() {
                 if (!sendable_close_code(code)) return stop(client_event::kind::fail, protocol_error, "a close code that may not be sent");
                 if (!valid_utf8(std::string_view(control_).substr(2))) return stop(client_event::kind::fail, invalid_payload, "a close reason that is not UTF-8");
             }
-            auto closing = stop(client_event::kind::close, code, "closed by the peer");
-            return closing;
+            return stop(client_event::kind::close, code, "closed by the peer");
         }
         default:
             break;

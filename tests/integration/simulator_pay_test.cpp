@@ -4,6 +4,7 @@
 #include "common/random_token.hpp"
 #include "tests/integration/support/wechat_simulator.hpp"
 #include "tests/support/capture_log.hpp"
+#include "tests/support/eventually.hpp"
 #include "wechat/pay/pay_crypto.hpp"
 
 #include <boost/json/parse.hpp>
@@ -123,9 +124,7 @@ protected:
         // A notification still on its way (the simulator posts after the test's last call) must
         // end before the receiver it calls is destroyed: the members go right after this.
         server->begin_shutdown();
-        const auto deadline = std::chrono::steady_clock::now() + 5s;
-        while (server->open_connections() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
-        EXPECT_EQ(server->open_connections(), 0);
+        EXPECT_TRUE(eventually([&] { return server->open_connections() == 0; }, 5s, 10ms));
     }
 
     // A JSAPI prepay signed with the merchant key, as the server will send it.

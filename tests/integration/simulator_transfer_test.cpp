@@ -22,7 +22,6 @@
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 using namespace sharedstore;
 using namespace sharedstore::test_support;
@@ -102,9 +101,7 @@ protected:
         if (!server) return;
         // A notification still on its way must end before the receiver it calls is destroyed.
         server->begin_shutdown();
-        const auto deadline = std::chrono::steady_clock::now() + 5s;
-        while (server->open_connections() > 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
-        EXPECT_EQ(server->open_connections(), 0);
+        EXPECT_TRUE(eventually([&] { return server->open_connections() == 0; }, 5s, 10ms));
     }
 
     // A simulator in `mode` (with `extra` arguments), the notify endpoint, and a client holding

@@ -5,7 +5,7 @@
 // the next) with reminders flowing loses none and shows none twice (docs/deploy.md).
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -59,29 +59,12 @@ async function throwawayCertificate(dir) {
 
 async function startNginx(instances) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sharedstore-nginx-'))
-  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, sub))
   const { cert, key } = await throwawayCertificate(dir)
   const port = await freePort()
-  const args = ['--listen', `127.0.0.1:${port}`, '--certificate', cert, '--key', key, '--console-dist', path.join(root, 'console/dist')]
+  const args = ['--standalone', dir, '--listen', `127.0.0.1:${port}`, '--certificate', cert, '--key', key,
+    '--console-dist', path.join(root, 'console/dist')]
   for (const instance of instances) args.push('--instance', `127.0.0.1:${instance.port}`)
-  writeFileSync(path.join(dir, 'sharedstore.conf'), await run(path.join(root, 'deploy/nginx/render'), args))
-  // The rest of an nginx.conf, as Debian's would be, with every path in this run's directory.
-  writeFileSync(path.join(dir, 'nginx.conf'), `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log ${dir}/access.log;
-  default_type application/octet-stream;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  include ${dir}/sharedstore.conf;
-}
-`)
+  writeFileSync(path.join(dir, 'nginx.conf'), await run(path.join(root, 'deploy/nginx/render'), args))
   await run('nginx', ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')])
   const child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: 'ignore' })
   await eventually(() => listening(port), 'nginx listens', 5000)
